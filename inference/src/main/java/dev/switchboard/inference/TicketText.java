@@ -1,0 +1,51 @@
+package dev.switchboard.inference;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The text of one ticket as an engine sees it. Ticket text is untrusted input: engines must never
+ * treat it as instructions.
+ *
+ * @param id      stable identifier (database id or external id), used for evidence and caching
+ * @param subject short description, may be empty
+ * @param body    full description, may be empty
+ * @param updates later comments, oldest first
+ */
+public record TicketText(String id, String subject, String body, List<String> updates) {
+
+    public TicketText {
+        subject = subject == null ? "" : subject;
+        body = body == null ? "" : body;
+        updates = updates == null ? List.of() : List.copyOf(updates);
+    }
+
+    public static TicketText of(String id, String subject, String body) {
+        return new TicketText(id, subject, body, List.of());
+    }
+
+    /** Subject, body and updates joined as one document for lexical and embedding features. */
+    public String fullText() {
+        StringBuilder sb = new StringBuilder(subject.length() + body.length() + 16);
+        sb.append(subject);
+        if (!body.isBlank()) {
+            if (!sb.isEmpty()) sb.append('\n');
+            sb.append(body);
+        }
+        for (String u : updates) {
+            if (u != null && !u.isBlank()) sb.append('\n').append(u);
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TicketText t && Objects.equals(id, t.id) && subject.equals(t.subject)
+                && body.equals(t.body) && updates.equals(t.updates);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(id, subject, body, updates);
+    }
+}

@@ -1,0 +1,308 @@
+package dev.switchboard.inference.data;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+
+/**
+ * Reads a table of tickets from CSV (header row required; comma, semicolon or tab separated) or JSON
+ * Lines. Streams rows to a handler with the line each starts on; rows that cannot be read are
+ * reported as {@link Problem}s and reading goes on where it can.
+ *
+ * <p>Encoding: UTF-8 with or without byte-order mark (UTF-16 with BOM too). A file that is not valid
+ * UTF-8 is read as Windows-1252 and a warning says so, rather than importing replacement characters.
+ */
+public final class TableReader {
+
+    public enum Format { CSV, JSONL }
+
+    /** One data row: the 1-based line it starts on and its values by column name. */
+    public record Row(long line, Map<String, String> values) {
+        public String get(String column) {
+            String v = values.get(column);
+            return v == null ? "" : v;
+        }
+    }
+
+    /** Something wrong in the file; {@code line} is 0 for problems about the whole file. */
+    public record Problem(long line, String message) {
+        @Override
+        public String toString() {
+            return line > 0 ? "line " + line + ": " + message : message;
+        }
+    }
+
+    public interface Handler {
+        /** Return false to stop reading (cancel). */
+        boolean row(Row row);
+
+        void problem(Problem problem);
+    }
+
+    /** What the reader saw; {@code complete} is false when reading stopped early. */
+    public record Summary(Format format, Charset charset, List<String> columns, long rows, long problems,
+                          boolean complete) {}
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private TableReader() {}
+
+    public static Format detect(Path file) throws IOException {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".jsonl") || name.endsWith(".ndjson") || name.endsWith(".json")) return Format.JSONL;
+        if (name.endsWith(".csv") || name.endsWith(".tsv") || name.endsWith(".txt")) return Format.CSV;
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(64);
+            for (byte b : head) {
+                if (b == '{') return Format.JSONL;
+                if (!Character.isWhitespace(b) && (b & 0xff) < 0x80) return Format.CSV;
+            }
+        }
+        return Format.CSV;
+    }
+
+    /** Header of a CSV file, or the keys of the first JSON object, for column-mapping dialogs. */
+    public static List<String> columns(Path file) throws IOException {
+        List<String> cols = new ArrayList<>();
+        read(file, new Handler() {
+            @Override public boolean row(Row row) {
+                cols.addAll(row.values().keySet());
+                return false;
+            }
+            @Override public void problem(Problem p) { }
+        });
+        return cols;
+    }
+
+    /** The first {@code n} rows, for previews. */
+    public static List<Row> preview(Path file, int n) throws IOException {
+        List<Row> rows = new ArrayList<>();
+        read(file, new Handler() {
+            @Override public boolean row(Row row) {
+                rows.add(row);
+                return rows.size() < n;
+            }
+            @Override public void problem(Problem p) { }
+        });
+        return rows;
+    }
+
+    public static Summary read(Path file, Handler handler) throws IOException {
+        if (!Files.isRegularFile(file)) throw new IOException(file + ": no such file");
+        Charset cs = charsetOf(file);
+        Format fmt = detect(file);
+        if (!cs.equals(StandardCharsets.UTF_8) && !cs.equals(StandardCharsets.UTF_16BE) && !cs.equals(StandardCharsets.UTF_16LE)) {
+            handler.problem(new Problem(0, file.getFileName() + " is not valid UTF-8; read as " + cs.name()));
+        }
+        try (Reader r = openReader(file, cs)) {
+            return fmt == Format.JSONL ? readJsonl(r, cs, handler) : readCsv(r, cs, handler);
+        }
+    }
+
+    private static Reader openReader(Path file, Charset cs) throws IOException {
+        InputStream in = Files.newInputStream(file);
+        byte[] bom = new byte[3];
+        in.mark(3);
+        InputStream buffered = new java.io.BufferedInputStream(in, 1 << 16);
+        buffered.mark(3);
+        int n = buffered.readNBytes(bom, 0, 3);
+        int skip = 0;
+        if (n >= 3 && (bom[0] & 0xff) == 0xEF && (bom[1] & 0xff) == 0xBB && (bom[2] & 0xff) == 0xBF) skip = 3;
+        else if (n >= 2 && (((bom[0] & 0xff) == 0xFE && (bom[1] & 0xff) == 0xFF) || ((bom[0] & 0xff) == 0xFF && (bom[1] & 0xff) == 0xFE))) skip = 2;
+        buffered.reset();
+        buffered.skipNBytes(skip);
+        CharsetDecoder dec = cs.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(CodingErrorAction.REPLACE);
+        return new BufferedReader(new InputStreamReader(buffered, dec), 1 << 16);
+    }
+
+    /** UTF-16 by BOM; UTF-8 when every byte decodes; otherwise Windows-1252. */
+    static Charset charsetOf(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(2);
+            if (head.length == 2 && (head[0] & 0xff) == 0xFE && (head[1] & 0xff) == 0xFF) return StandardCharsets.UTF_16BE;
+            if (head.length == 2 && (head[0] & 0xff) == 0xFF && (head[1] & 0xff) == 0xFE) return StandardCharsets.UTF_16LE;
+        }
+        CharsetDecoder dec = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            ByteBuffer carry = ByteBuffer.allocate(buf.length + 8);
+            java.nio.CharBuffer out = java.nio.CharBuffer.allocate(buf.length + 8);
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                carry.put(buf, 0, n).flip();
+                out.clear();
+                var res = dec.decode(carry, out, false);
+                if (res.isError()) return Charset.forName("windows-1252");
+                carry.compact();
+            }
+            carry.flip();
+            out.clear();
+            if (dec.decode(carry, out, true).isError()) return Charset.forName("windows-1252");
+        } catch (CharacterCodingException e) {
+            return Charset.forName("windows-1252");
+        }
+        return StandardCharsets.UTF_8;
+    }
+
+    private static Summary readCsv(Reader r, Charset cs, Handler handler) throws IOException {
+        BufferedReader br = (BufferedReader) r;
+        br.mark(1 << 15);
+        String first = br.readLine();
+        br.reset();
+        if (first == null) {
+            handler.problem(new Problem(0, "the file is empty"));
+            return new Summary(Format.CSV, cs, List.of(), 0, 1, true);
+        }
+        char delimiter = sniffDelimiter(first);
+        CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setHeader()
+                .setSkipHeaderRecord(true).setAllowMissingColumnNames(true).setIgnoreEmptyLines(true)
+                .setTrim(false).get();
+        long rows = 0;
+        long problems = 0;
+        List<String> columns;
+        try (CSVParser parser = CSVParser.builder().setReader(br).setFormat(format).get()) {
+            columns = parser.getHeaderNames().stream().map(String::strip).toList();
+            if (columns.stream().allMatch(String::isEmpty)) {
+                handler.problem(new Problem(1, "no header row: the first line must name the columns"));
+                return new Summary(Format.CSV, cs, columns, 0, 1, true);
+            }
+            Iterator<CSVRecord> it = parser.iterator();
+            long lastLine = 1;
+            while (true) {
+                CSVRecord rec;
+                try {
+                    if (!it.hasNext()) break;
+                    rec = it.next();
+                } catch (UncheckedIOException | IllegalStateException e) {
+                    problems++;
+                    handler.problem(new Problem(lastLine + 1, "unreadable CSV from here on ("
+                            + conciseMessage(e) + "); often an unclosed quote. Rows after it were not read."));
+                    return new Summary(Format.CSV, cs, columns, rows, problems, false);
+                }
+                long line = lineOf(rec, lastLine);
+                lastLine = parser.getCurrentLineNumber();
+                if (rec.size() != columns.size()) {
+                    boolean blankTail = rec.size() > columns.size() && allBlankFrom(rec, columns.size());
+                    if (!blankTail && rec.size() != 1) {
+                        problems++;
+                        handler.problem(new Problem(line, "expected " + columns.size() + " fields but found "
+                                + rec.size() + " (check quoting and separators)"));
+                        continue;
+                    }
+                    if (rec.size() == 1 && rec.get(0).isBlank()) continue;
+                    if (rec.size() == 1 && columns.size() > 1) {
+                        problems++;
+                        handler.problem(new Problem(line, "expected " + columns.size() + " fields but found 1"));
+                        continue;
+                    }
+                }
+                Map<String, String> values = new LinkedHashMap<>();
+                for (int i = 0; i < columns.size() && i < rec.size(); i++) values.put(columns.get(i), rec.get(i));
+                rows++;
+                if (!handler.row(new Row(line, values))) {
+                    return new Summary(Format.CSV, cs, columns, rows, problems, false);
+                }
+            }
+        }
+        return new Summary(Format.CSV, cs, columns, rows, problems, true);
+    }
+
+    private static boolean allBlankFrom(CSVRecord rec, int from) {
+        for (int i = from; i < rec.size(); i++) if (!rec.get(i).isBlank()) return false;
+        return true;
+    }
+
+    private static long lineOf(CSVRecord rec, long previousEnd) {
+        // commons-csv reports the record's character position, not its line; the line after the previous
+        // record's last line is where this one starts.
+        return previousEnd + 1;
+    }
+
+    private static char sniffDelimiter(String headerLine) {
+        char best = ',';
+        long bestCount = headerLine.chars().filter(c -> c == ',').count();
+        for (char c : new char[] {';', '\t'}) {
+            long count = headerLine.chars().filter(x -> x == c).count();
+            if (count > bestCount) {
+                best = c;
+                bestCount = count;
+            }
+        }
+        return best;
+    }
+
+    private static Summary readJsonl(Reader r, Charset cs, Handler handler) throws IOException {
+        BufferedReader br = (BufferedReader) r;
+        long lineNo = 0;
+        long rows = 0;
+        long problems = 0;
+        List<String> columns = new ArrayList<>();
+        String line;
+        while ((line = br.readLine()) != null) {
+            lineNo++;
+            String s = line.strip();
+            if (s.isEmpty()) continue;
+            if (lineNo == 1 && s.startsWith("[")) {
+                problems++;
+                handler.problem(new Problem(1, "this is a JSON array; expected JSON Lines (one object per line)"));
+                return new Summary(Format.JSONL, cs, columns, rows, problems, false);
+            }
+            JsonNode node;
+            try {
+                node = JSON.readTree(s);
+            } catch (JsonProcessingException e) {
+                problems++;
+                handler.problem(new Problem(lineNo, "invalid JSON: " + e.getOriginalMessage()));
+                continue;
+            }
+            if (node == null || !node.isObject()) {
+                problems++;
+                handler.problem(new Problem(lineNo, "expected a JSON object"));
+                continue;
+            }
+            Map<String, String> values = new LinkedHashMap<>();
+            node.properties().forEach(e -> {
+                JsonNode v = e.getValue();
+                values.put(e.getKey(), v.isNull() ? "" : v.isValueNode() ? v.asText() : v.toString());
+            });
+            if (columns.isEmpty()) columns.addAll(values.keySet());
+            rows++;
+            if (!handler.row(new Row(lineNo, values))) {
+                return new Summary(Format.JSONL, cs, columns, rows, problems, false);
+            }
+        }
+        return new Summary(Format.JSONL, cs, columns, rows, problems, true);
+    }
+
+    private static String conciseMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) t = t.getCause();
+        String m = t.getMessage();
+        return m == null ? t.getClass().getSimpleName() : m;
+    }
+}
