@@ -1,0 +1,154 @@
+package dev.switchboard.persistence.db;
+
+import dev.switchboard.persistence.entity.Decision;
+import dev.switchboard.persistence.entity.DuplicateLink;
+import dev.switchboard.persistence.entity.PriorityLevel;
+import dev.switchboard.persistence.entity.RoutingStep;
+import dev.switchboard.persistence.entity.Suggestion;
+import dev.switchboard.persistence.entity.Team;
+import dev.switchboard.persistence.entity.Ticket;
+import dev.switchboard.persistence.entity.TicketEmbedding;
+import dev.switchboard.persistence.entity.TicketUpdate;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+import java.util.function.Function;
+import org.flywaydb.core.Flyway;
+import org.hibernate.Session;
+import org.hibernate.SessionFactory;
+import org.hibernate.StatelessSession;
+import org.hibernate.cfg.Configuration;
+
+/**
+ * Opens the database named by a JDBC URL (H2 file by default, PostgreSQL for team mode), migrates it
+ * with Flyway and builds the Hibernate session factory, which validates the mapping against the schema.
+ *
+ * <p>H2 URLs get {@code WRITE_DELAY=0} so that a commit is on disk when the caller is told it is saved
+ * (H2's default delay of 500 ms can lose acknowledged work if the process is killed).
+ */
+public final class Database implements AutoCloseable {
+
+    private final String url;
+    private final String user;
+    private final String password;
+    private final SessionFactory sessionFactory;
+
+    private Database(String url, String user, String password, SessionFactory sf) {
+        this.url = url;
+        this.user = user;
+        this.password = password;
+        this.sessionFactory = sf;
+    }
+
+    /** Default location: {@code $XDG_DATA_HOME/switchboard} or {@code ~/.local/share/switchboard}. */
+    public static Path defaultDataDir() {
+        String override = System.getenv("SWITCHBOARD_HOME");
+        if (override != null && !override.isBlank()) return Path.of(override);
+        String xdg = System.getenv("XDG_DATA_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "share");
+        return base.resolve("switchboard");
+    }
+
+    public static String defaultUrl() {
+        return h2FileUrl(defaultDataDir().resolve("switchboard"));
+    }
+
+    /** JDBC URL of an H2 file database at {@code fileWithoutExtension} (".mv.db" is added by H2). */
+    public static String h2FileUrl(Path fileWithoutExtension) {
+        return "jdbc:h2:file:" + fileWithoutExtension.toAbsolutePath();
+    }
+
+    /** Adds the settings Switchboard relies on to an H2 URL; other URLs pass through. */
+    public static String effectiveUrl(String url) {
+        if (!url.startsWith("jdbc:h2:")) return url;
+        String u = url;
+        String upper = u.toUpperCase();
+        if (!upper.contains("WRITE_DELAY=")) u += ";WRITE_DELAY=0";
+        if (!upper.contains("AUTO_SERVER=") && upper.startsWith("JDBC:H2:FILE:")) u += ";AUTO_SERVER=TRUE";
+        return u;
+    }
+
+    /** Migrates only (fast: no Hibernate); returns the number of migrations applied. */
+    public static int migrate(String url, String user, String password) {
+        String eff = effectiveUrl(url);
+        ensureParentDir(eff);
+        return Flyway.configure().dataSource(eff, user, password).locations("classpath:db/migration")
+                .load().migrate().migrationsExecuted;
+    }
+
+    public static Database open(String url) {
+        return open(url, System.getenv().getOrDefault("SWITCHBOARD_DB_USER", "sa"),
+                System.getenv().getOrDefault("SWITCHBOARD_DB_PASSWORD", ""));
+    }
+
+    public static Database open(String url, String user, String password) {
+        migrate(url, user, password);
+        String eff = effectiveUrl(url);
+        Properties p = new Properties();
+        p.put("hibernate.connection.url", eff);
+        p.put("hibernate.connection.username", user);
+        p.put("hibernate.connection.password", password);
+        p.put("hibernate.hbm2ddl.auto", "validate");
+        p.put("hibernate.jdbc.batch_size", "200");
+        p.put("hibernate.order_inserts", "true");
+        p.put("hibernate.show_sql", "false");
+        p.put("hibernate.connection.pool_size", "8");
+        p.put("hibernate.jdbc.time_zone", "UTC");
+        Configuration cfg = new Configuration().addProperties(p);
+        for (Class<?> c : new Class<?>[] {Team.class, PriorityLevel.class, Ticket.class, TicketUpdate.class,
+                Suggestion.class, Decision.class, RoutingStep.class, DuplicateLink.class, TicketEmbedding.class}) {
+            cfg.addAnnotatedClass(c);
+        }
+        return new Database(eff, user, password, cfg.buildSessionFactory());
+    }
+
+    private static void ensureParentDir(String url) {
+        if (url.startsWith("jdbc:h2:file:")) {
+            String path = url.substring("jdbc:h2:file:".length());
+            int semi = path.indexOf(';');
+            if (semi >= 0) path = path.substring(0, semi);
+            Path parent = Path.of(path).toAbsolutePath().getParent();
+            try {
+                if (parent != null) Files.createDirectories(parent);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("cannot create data directory " + parent + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    public String url() {
+        return url;
+    }
+
+    /** URL without credentials or settings, for display. */
+    public String displayUrl() {
+        int semi = url.indexOf(';');
+        return semi < 0 ? url : url.substring(0, semi);
+    }
+
+    public SessionFactory sessionFactory() {
+        return sessionFactory;
+    }
+
+    /** Runs work in one transaction and commits it; rolls back and rethrows on failure. */
+    public <T> T inTransaction(Function<Session, T> work) {
+        return sessionFactory.fromTransaction(work);
+    }
+
+    public <T> T stateless(Function<StatelessSession, T> work) {
+        return sessionFactory.fromStatelessTransaction(work);
+    }
+
+    /** A plain JDBC connection for fast bulk reads (the caller closes it). */
+    public Connection jdbc() throws SQLException {
+        return DriverManager.getConnection(url, user, password);
+    }
+
+    @Override
+    public void close() {
+        sessionFactory.close();
+    }
+}

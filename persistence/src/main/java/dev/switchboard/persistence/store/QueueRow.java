@@ -1,0 +1,12 @@
+package dev.switchboard.persistence.store;
+
+import java.time.Instant;
+
+/**
+ * One row of the live queue: the ticket's current values and the latest suggestion, flat and cheap
+ * to load for tens of thousands of tickets.
+ */
+public record QueueRow(long id, String externalId, String source, String subject, String requester,
+                       Instant createdAt, Instant updatedAt, String status, String team, String priority,
+                       String setBy, String suggestedTeam, String suggestedPriority, double confidence,
+                       boolean confident, int duplicates, long version) {}

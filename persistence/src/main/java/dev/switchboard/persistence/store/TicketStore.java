@@ -1,0 +1,467 @@
+package dev.switchboard.persistence.store;
+
+import dev.switchboard.persistence.db.Database;
+import dev.switchboard.persistence.entity.Decision;
+import dev.switchboard.persistence.entity.DecisionKind;
+import dev.switchboard.persistence.entity.PriorityLevel;
+import dev.switchboard.persistence.entity.Suggestion;
+import dev.switchboard.persistence.entity.Team;
+import dev.switchboard.persistence.entity.Ticket;
+import dev.switchboard.persistence.entity.TicketEmbedding;
+import dev.switchboard.persistence.entity.TicketStatus;
+import dev.switchboard.persistence.entity.TicketUpdate;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.hibernate.Session;
+
+/**
+ * The ticket store. Every write goes through one named background writer thread and completes a
+ * future once committed (and, with {@link Database}'s H2 settings, on disk). Reads may run on any
+ * background thread. Never call {@code join()} on the returned futures from the JavaFX thread.
+ */
+public final class TicketStore implements AutoCloseable {
+
+    public static final String SET_BY_HUMAN = "HUMAN";
+    public static final String SET_BY_HISTORY = "HISTORY";
+
+    private final Database db;
+    private final ExecutorService writer;
+    private final List<StoreListener> listeners = new CopyOnWriteArrayList<>();
+
+    public TicketStore(Database db) {
+        this.db = db;
+        this.writer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "switchboard-db-writer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public Database database() {
+        return db;
+    }
+
+    public void addListener(StoreListener l) {
+        listeners.add(l);
+    }
+
+    public void removeListener(StoreListener l) {
+        listeners.remove(l);
+    }
+
+    /** Runs a write on the writer thread in one transaction. */
+    public <T> CompletableFuture<T> write(Function<Session, T> work) {
+        return CompletableFuture.supplyAsync(() -> db.inTransaction(work), writer);
+    }
+
+    private void fireChanged(Collection<Long> ids) {
+        if (ids.isEmpty()) return;
+        for (StoreListener l : listeners) {
+            try {
+                l.ticketsChanged(ids);
+            } catch (RuntimeException e) {
+                System.getLogger("switchboard.store").log(System.Logger.Level.WARNING, "listener failed", e);
+            }
+        }
+    }
+
+    public static String contentHash(String subject, String body, String requester) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (String s : new String[] {subject, body, requester}) {
+                md.update((s == null ? "" : s).getBytes(StandardCharsets.UTF_8));
+                md.update((byte) 0);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---------------------------------------------------------------- taxonomy
+
+    /** Creates or updates teams and priority levels by name (nothing is deleted). */
+    public CompletableFuture<Void> saveTaxonomy(List<TaxonomyRow> teams, List<TaxonomyRow> priorities) {
+        return this.<Void>write(s -> {
+            Map<String, Team> existing = teamsByName(s);
+            for (TaxonomyRow t : teams) {
+                Team team = existing.get(t.name());
+                if (team == null) s.persist(new Team(t.name(), t.description()));
+                else if (t.description() != null && !t.description().isBlank()) team.setDescription(t.description());
+            }
+            Map<String, PriorityLevel> prios = prioritiesByName(s);
+            for (TaxonomyRow p : priorities) {
+                if (!prios.containsKey(p.name())) s.persist(new PriorityLevel(p.name(), p.rank(), p.description(), null));
+            }
+            return null;
+        });
+    }
+
+    public List<TaxonomyRow> teams() {
+        return db.inTransaction(s -> s.createSelectionQuery("from Team where active = true order by name", Team.class)
+                .getResultList().stream().map(t -> new TaxonomyRow(t.getName(), t.getDescription(), 0)).toList());
+    }
+
+    public List<TaxonomyRow> priorities() {
+        return db.inTransaction(s -> s.createSelectionQuery("from PriorityLevel order by rank", PriorityLevel.class)
+                .getResultList().stream().map(p -> new TaxonomyRow(p.getName(), p.getCriteria(), p.getRank())).toList());
+    }
+
+    private static Map<String, Team> teamsByName(Session s) {
+        return s.createSelectionQuery("from Team", Team.class).getResultList().stream()
+                .collect(Collectors.toMap(Team::getName, t -> t));
+    }
+
+    private static Map<String, PriorityLevel> prioritiesByName(Session s) {
+        return s.createSelectionQuery("from PriorityLevel", PriorityLevel.class).getResultList().stream()
+                .collect(Collectors.toMap(PriorityLevel::getName, p -> p));
+    }
+
+    // ---------------------------------------------------------------- tickets
+
+    /**
+     * Stores tickets; ones whose (source, external id) is already stored are skipped, so re-importing
+     * a file adds nothing. Labelled tickets become decided history (team created if new, an IMPORTED
+     * decision appended). Durable when the future completes.
+     */
+    public CompletableFuture<ImportBatchResult> saveTickets(List<NewTicket> batch, String actor) {
+        return write(s -> {
+            Map<String, Set<String>> ids = new HashMap<>();
+            for (NewTicket t : batch) {
+                if (t.externalId() != null) ids.computeIfAbsent(t.source(), k -> new HashSet<>()).add(t.externalId());
+            }
+            Set<String> present = new HashSet<>();
+            for (var e : ids.entrySet()) {
+                List<String> list = new ArrayList<>(e.getValue());
+                for (int i = 0; i < list.size(); i += 500) {
+                    List<String> chunk = list.subList(i, Math.min(list.size(), i + 500));
+                    s.createSelectionQuery("select externalId from Ticket where source = :src and externalId in :ids", String.class)
+                            .setParameter("src", e.getKey()).setParameterList("ids", chunk).getResultList()
+                            .forEach(x -> present.add(e.getKey() + '\u0000' + x));
+                }
+            }
+            Map<String, Team> teams = teamsByName(s);
+            Map<String, PriorityLevel> prios = prioritiesByName(s);
+            List<Long> created = new ArrayList<>();
+            int skipped = 0;
+            Instant now = Instant.now();
+            for (NewTicket t : batch) {
+                if (t.externalId() != null && !present.add(t.source() + '\u0000' + t.externalId())) {
+                    skipped++;
+                    continue;
+                }
+                Instant at = t.createdAt() == null ? now : t.createdAt();
+                Ticket ticket = new Ticket(t.source(), t.externalId(), contentHash(t.subject(), t.body(), t.requester()),
+                        t.subject(), t.body(), t.requester(), at);
+                Team team = null;
+                if (t.team() != null && !t.team().isBlank()) {
+                    team = teams.computeIfAbsent(t.team().strip(), n -> {
+                        Team nt = new Team(n, "");
+                        s.persist(nt);
+                        return nt;
+                    });
+                }
+                PriorityLevel prio = t.priority() == null || t.priority().isBlank() ? null : prios.get(t.priority().strip());
+                if (team != null) {
+                    ticket.setTeam(team);
+                    ticket.setPriority(prio);
+                    ticket.setSetBy(SET_BY_HISTORY);
+                    ticket.setStatus(TicketStatus.RESOLVED);
+                }
+                s.persist(ticket);
+                if (team != null) {
+                    s.persist(new Decision(ticket, null, DecisionKind.IMPORTED, team, prio, null, null,
+                            actor, at, null, true, null));
+                }
+                created.add(ticket.getId());
+            }
+            s.flush();
+            return new ImportBatchResult(created, skipped);
+        }).thenApply(r -> {
+            fireChanged(r.createdIds());
+            return r;
+        });
+    }
+
+    public CompletableFuture<Void> addUpdate(long ticketId, String author, String body) {
+        return this.<Void>write(s -> {
+            Ticket t = s.find(Ticket.class, ticketId);
+            if (t == null) throw new IllegalArgumentException("no ticket " + ticketId);
+            Instant now = Instant.now();
+            s.persist(new TicketUpdate(t, author, body, now));
+            t.setUpdatedAt(now);
+            return null;
+        }).thenApply(v -> {
+            fireChanged(List.of(ticketId));
+            return v;
+        });
+    }
+
+    /** Records a suggestion and makes it the ticket's latest. */
+    public CompletableFuture<Long> saveSuggestion(long ticketId, SuggestionData d) {
+        return write(s -> {
+            Ticket t = s.find(Ticket.class, ticketId);
+            if (t == null) throw new IllegalArgumentException("no ticket " + ticketId);
+            Suggestion sg = new Suggestion(t, d.engine(), d.model(), d.status(), d.team(), d.priority(),
+                    d.confidence(), d.confident(), d.topTeams(), d.topPriorities(), d.rationale(), d.evidenceIds(),
+                    d.note(), d.latencyMs(), Instant.now());
+            s.persist(sg);
+            // A suggestion is not a change a dispatcher made: do not bump the ticket's version for it.
+            s.createMutationQuery("update Ticket set latestSuggestion = :s where id = :id")
+                    .setParameter("s", sg).setParameter("id", ticketId).executeUpdate();
+            return sg.getId();
+        }).thenApply(id -> {
+            fireChanged(List.of(ticketId));
+            return id;
+        });
+    }
+
+    /** Sets status (a lifecycle step) without a decision; checks the version the caller saw. */
+    public CompletableFuture<Void> setStatus(long ticketId, long expectedVersion, TicketStatus status) {
+        return this.<Void>write(s -> {
+            Ticket t = s.find(Ticket.class, ticketId);
+            if (t == null) throw new IllegalArgumentException("no ticket " + ticketId);
+            if (t.getVersion() != expectedVersion) {
+                throw new jakarta.persistence.OptimisticLockException("ticket " + ticketId
+                        + " was changed by someone else (version " + t.getVersion() + ", you saw " + expectedVersion + ")");
+            }
+            t.setStatus(status);
+            t.setUpdatedAt(Instant.now());
+            return null;
+        }).thenApply(v -> {
+            fireChanged(List.of(ticketId));
+            return v;
+        });
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    private static final String QUEUE_SQL = """
+            select t.id, t.external_id, t.source, t.subject, t.requester, t.created_at, t.updated_at, t.status,
+                   tm.name, p.name, t.set_by, s.team_name, s.priority_name, s.confidence, s.confident,
+                   coalesce(d.c, 0), t.version
+            from ticket t
+            left join team tm on tm.id = t.team_id
+            left join priority_level p on p.id = t.priority_id
+            left join suggestion s on s.id = t.suggestion_id
+            left join (select ticket_id, count(*) c from duplicate_link where state = 'SUGGESTED' group by ticket_id) d
+                   on d.ticket_id = t.id
+            """;
+
+    /** Every ticket as a queue row (plain JDBC: fast enough for 50,000 rows at start-up). */
+    public List<QueueRow> queue() {
+        return queryRows(QUEUE_SQL + " order by t.id", ps -> { });
+    }
+
+    /** Queue rows for the given tickets, e.g. after a change notification. */
+    public List<QueueRow> rows(Collection<Long> ids) {
+        if (ids.isEmpty()) return List.of();
+        List<QueueRow> out = new ArrayList<>();
+        List<Long> list = new ArrayList<>(ids);
+        for (int i = 0; i < list.size(); i += 500) {
+            List<Long> chunk = list.subList(i, Math.min(list.size(), i + 500));
+            String in = chunk.stream().map(x -> "?").collect(Collectors.joining(","));
+            out.addAll(queryRows(QUEUE_SQL + " where t.id in (" + in + ") order by t.id", ps -> {
+                for (int j = 0; j < chunk.size(); j++) ps.setLong(j + 1, chunk.get(j));
+            }));
+        }
+        return out;
+    }
+
+    /** Rows created or changed after the given marker (id / updated time), for cross-process refresh. */
+    public List<QueueRow> rowsSince(long afterId, Instant updatedAfter) {
+        return queryRows(QUEUE_SQL + " where t.id > ? or t.updated_at > ? order by t.id", ps -> {
+            ps.setLong(1, afterId);
+            ps.setTimestamp(2, Timestamp.from(updatedAfter));
+        });
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private List<QueueRow> queryRows(String sql, Binder binder) {
+        try (Connection c = db.jdbc(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            ps.setFetchSize(2000);
+            List<QueueRow> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new QueueRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                            instant(rs, 6), instant(rs, 7), rs.getString(8), rs.getString(9), rs.getString(10),
+                            rs.getString(11), rs.getString(12), rs.getString(13), rs.getDouble(14), rs.getBoolean(15),
+                            rs.getInt(16), rs.getLong(17)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading the queue failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static Instant instant(ResultSet rs, int col) throws SQLException {
+        Timestamp ts = rs.getTimestamp(col);
+        return ts == null ? null : ts.toInstant();
+    }
+
+    public Optional<TicketDetail> detail(long id) {
+        List<QueueRow> rows = rows(List.of(id));
+        if (rows.isEmpty()) return Optional.empty();
+        return Optional.of(db.inTransaction(s -> {
+            Ticket t = s.find(Ticket.class, id);
+            List<TicketDetail.Update> updates = s.createSelectionQuery(
+                            "from TicketUpdate where ticket.id = :id order by createdAt, id", TicketUpdate.class)
+                    .setParameter("id", id).getResultList().stream()
+                    .map(u -> new TicketDetail.Update(u.getAuthor(), u.getBody(), u.getCreatedAt())).toList();
+            Suggestion sg = t.getLatestSuggestion();
+            TicketDetail.SuggestionView sv = sg == null ? null : new TicketDetail.SuggestionView(sg.getId(), sg.getEngine(),
+                    sg.getModel(), sg.getStatus(), sg.getTeamName(), sg.getPriorityName(), sg.getConfidence(),
+                    sg.isConfident(), sg.getTopTeams(), sg.getTopPriorities(), sg.getRationale(), sg.getEvidenceIds(),
+                    sg.getNote(), sg.getCreatedAt());
+            List<TicketDetail.RoutingView> routing = s.createSelectionQuery(
+                            "from RoutingStep r left join fetch r.fromTeam join fetch r.toTeam where r.ticket.id = :id order by r.movedAt, r.id",
+                            dev.switchboard.persistence.entity.RoutingStep.class)
+                    .setParameter("id", id).getResultList().stream()
+                    .map(r -> new TicketDetail.RoutingView(r.getFromTeam() == null ? null : r.getFromTeam().getName(),
+                            r.getToTeam().getName(), r.getMovedAt())).toList();
+            return new TicketDetail(rows.get(0), t.getBody(), updates, sv, routing);
+        }));
+    }
+
+    /** Texts of all tickets (id, subject, body), e.g. to index them for duplicates. */
+    public void forEachTicketText(TextConsumer consumer) {
+        try (Connection c = db.jdbc(); PreparedStatement ps = c.prepareStatement(
+                "select id, subject, body, created_at, status from ticket order by id")) {
+            ps.setFetchSize(1000);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    consumer.accept(rs.getLong(1), rs.getString(2), rs.getString(3), instant(rs, 4),
+                            TicketStatus.valueOf(rs.getString(5)).isOpen());
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading tickets failed: " + e.getMessage(), e);
+        }
+    }
+
+    @FunctionalInterface
+    public interface TextConsumer {
+        void accept(long id, String subject, String body, Instant createdAt, boolean open);
+    }
+
+    /** Tickets whose current team was set by a human or imported history: the training set. */
+    public List<LabelledRow> labelledHistory() {
+        String sql = """
+                select t.id, t.subject, t.body, tm.name, p.name,
+                       (select max(d.decided_at) from decision d where d.ticket_id = t.id),
+                       coalesce((select d.reviewed from decision d where d.id =
+                                 (select max(d2.id) from decision d2 where d2.ticket_id = t.id)), true)
+                from ticket t join team tm on tm.id = t.team_id
+                left join priority_level p on p.id = t.priority_id
+                where t.set_by is not null
+                order by t.id
+                """;
+        try (Connection c = db.jdbc(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setFetchSize(1000);
+            List<LabelledRow> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new LabelledRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), instant(rs, 6), rs.getBoolean(7)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading labelled history failed: " + e.getMessage(), e);
+        }
+    }
+
+    // ---------------------------------------------------------------- embeddings
+
+    public Map<Long, float[]> embeddings(String modelId) {
+        Map<Long, float[]> out = new HashMap<>();
+        try (Connection c = db.jdbc(); PreparedStatement ps = c.prepareStatement(
+                "select ticket_id, vector from ticket_embedding where model_id = ?")) {
+            ps.setString(1, modelId);
+            ps.setFetchSize(2000);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.put(rs.getLong(1), TicketEmbedding.toFloats(rs.getBytes(2)));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading embeddings failed: " + e.getMessage(), e);
+        }
+    }
+
+    public CompletableFuture<Void> saveEmbeddings(String modelId, Map<Long, float[]> vectors) {
+        return this.<Void>write(s -> {
+            Instant now = Instant.now();
+            for (var e : vectors.entrySet()) {
+                TicketEmbedding existing = s.find(TicketEmbedding.class, new TicketEmbedding.Key(e.getKey(), modelId));
+                if (existing != null) s.remove(existing);
+                s.flush();
+                s.persist(new TicketEmbedding(e.getKey(), modelId, e.getValue(), now));
+            }
+            return null;
+        });
+    }
+
+    // ---------------------------------------------------------------- stats
+
+    public StoreStats stats() {
+        try (Connection c = db.jdbc(); var st = c.createStatement()) {
+            long[] v = new long[7];
+            String[] q = {
+                    "select count(*) from ticket",
+                    "select count(*) from ticket where status not in ('RESOLVED','CLOSED')",
+                    "select count(*) from ticket where set_by is not null",
+                    "select count(*) from team where active = true",
+                    "select count(*) from decision",
+                    "select count(*) from suggestion",
+                    "select count(*) from duplicate_link where state in ('SUGGESTED','CONFIRMED','MERGED')"};
+            for (int i = 0; i < q.length; i++) {
+                try (ResultSet rs = st.executeQuery(q[i])) {
+                    rs.next();
+                    v[i] = rs.getLong(1);
+                }
+            }
+            return new StoreStats(v[0], v[1], v[2], v[3], v[4], v[5], v[6], db.displayUrl());
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading counts failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Waits for queued writes, then stops the writer. */
+    @Override
+    public void close() {
+        writer.shutdown();
+        try {
+            writer.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package dev.switchboard.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.switchboard.persistence.db.Database;
+import dev.switchboard.persistence.entity.TicketStatus;
+import dev.switchboard.persistence.store.NewTicket;
+import dev.switchboard.persistence.store.QueueRow;
+import dev.switchboard.persistence.store.SuggestionData;
+import dev.switchboard.persistence.store.TaxonomyRow;
+import dev.switchboard.persistence.store.TicketStore;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TicketStoreTest {
+
+    @TempDir Path dir;
+    Database db;
+    TicketStore store;
+
+    @BeforeEach
+    void open() {
+        db = Database.open(StoreTestSupport.url(dir));
+        store = new TicketStore(db);
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+        db.close();
+    }
+
+    private static NewTicket ticket(String id, String subject, String team) {
+        return new NewTicket("import", id, subject, "body of " + subject, "req@example.com", Instant.parse("2026-01-01T10:00:00Z"), team, null);
+    }
+
+    @Test
+    void migratesAndValidatesOnAFreshFileAndAgainOnReopen() {
+        assertThat(store.stats().tickets()).isZero();
+        store.close();
+        db.close();
+        db = Database.open(StoreTestSupport.url(dir)); // second open: nothing to migrate, mapping still valid
+        store = new TicketStore(db);
+        assertThat(store.stats().database()).startsWith("jdbc:h2:file:");
+    }
+
+    @Test
+    void ticketsRoundTripAndReimportAddsNothing() {
+        store.saveTaxonomy(List.of(new TaxonomyRow("Network", "Wi-Fi, VPN", 0)),
+                List.of(new TaxonomyRow("P1", "Outage", 1), new TaxonomyRow("P2", "Degraded", 2))).join();
+        var first = store.saveTickets(List.of(ticket("1", "VPN down", "Network"), ticket("2", "Mouse broken", null)), "me").join();
+        assertThat(first.createdIds()).hasSize(2);
+        var again = store.saveTickets(List.of(ticket("1", "VPN down", "Network"), ticket("2", "Mouse broken", null)), "me").join();
+        assertThat(again.createdIds()).isEmpty();
+        assertThat(again.alreadyPresent()).isEqualTo(2);
+
+        List<QueueRow> rows = store.queue();
+        assertThat(rows).extracting(QueueRow::subject).containsExactly("VPN down", "Mouse broken");
+        assertThat(rows.get(0).team()).isEqualTo("Network");
+        assertThat(rows.get(0).status()).isEqualTo("RESOLVED");
+        assertThat(rows.get(1).status()).isEqualTo("NEW");
+        assertThat(store.labelledHistory()).singleElement().satisfies(l -> assertThat(l.team()).isEqualTo("Network"));
+        var stats = store.stats();
+        assertThat(stats.tickets()).isEqualTo(2);
+        assertThat(stats.open()).isEqualTo(1);
+        assertThat(stats.decisions()).isEqualTo(1);
+    }
+
+    @Test
+    void suggestionBecomesTheLatestWithoutBumpingVersion() {
+        long id = store.saveTickets(List.of(ticket("9", "Laptop slow", null)), "me").join().createdIds().get(0);
+        long before = store.rows(List.of(id)).get(0).version();
+        store.saveSuggestion(id, new SuggestionData("local", "m", "OK", "Desktop", "P3", 0.81, false,
+                "Desktop=0.81;Network=0.1", "P3=0.7", "similar tickets", "4,5", "", 3.2)).join();
+        QueueRow row = store.rows(List.of(id)).get(0);
+        assertThat(row.suggestedTeam()).isEqualTo("Desktop");
+        assertThat(row.confidence()).isEqualTo(0.81);
+        assertThat(row.version()).isEqualTo(before);
+        assertThat(store.detail(id)).get().satisfies(d -> assertThat(d.suggestion().topTeams()).contains("Network=0.1"));
+    }
+
+    @Test
+    void staleVersionIsAConflictNotASilentOverwrite() {
+        long id = store.saveTickets(List.of(ticket("3", "Printer jam", null)), "me").join().createdIds().get(0);
+        long v = store.rows(List.of(id)).get(0).version();
+        store.setStatus(id, v, TicketStatus.TRIAGED).join();
+        assertThatThrownBy(() -> store.setStatus(id, v, TicketStatus.CLOSED).join())
+                .isInstanceOf(CompletionException.class)
+                .hasMessageContaining("changed by someone else");
+        assertThat(store.rows(List.of(id)).get(0).status()).isEqualTo("TRIAGED");
+    }
+
+    @Test
+    void theLedgerRefusesUpdatesAndDeletesAtTheDatabaseLevel() throws SQLException {
+        store.saveTickets(List.of(ticket("4", "Disk full", "Storage")), "me").join();
+        try (Connection c = db.jdbc(); var st = c.createStatement()) {
+            assertThatThrownBy(() -> st.executeUpdate("update decision set dispatcher = 'mallory'"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("append-only");
+            assertThatThrownBy(() -> st.executeUpdate("delete from decision"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("append-only");
+            try (var rs = st.executeQuery("select count(*), max(dispatcher) from decision")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isEqualTo(1);
+                assertThat(rs.getString(2)).isEqualTo("me");
+            }
+        }
+    }
+
+    @Test
+    void embeddingsPersistAndReplace() {
+        long id = store.saveTickets(List.of(ticket("5", "Outlook crash", null)), "me").join().createdIds().get(0);
+        store.saveEmbeddings("m1", Map.of(id, new float[] {0.5f, -0.25f})).join();
+        store.saveEmbeddings("m1", Map.of(id, new float[] {1f, 0f})).join();
+        assertThat(store.embeddings("m1").get(id)).containsExactly(1f, 0f);
+        assertThat(store.embeddings("other")).isEmpty();
+    }
+
+    @Test
+    void aSavedTicketSurvivesKillMinus9() throws Exception {
+        store.close();
+        db.close();
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                DurabilityChild.class.getName(), StoreTestSupport.url(dir))
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String line;
+        try (var in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            do {
+                line = in.readLine();
+            } while (line != null && !line.startsWith("SAVED "));
+            assertThat(line).as("child acknowledged the save").isNotNull();
+            child.destroyForcibly(); // SIGKILL: no shutdown hooks, no close
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        long id = Long.parseLong(line.substring(6).strip());
+        db = Database.open(StoreTestSupport.url(dir));
+        store = new TicketStore(db);
+        assertThat(store.rows(List.of(id))).singleElement()
+                .satisfies(r -> assertThat(r.subject()).isEqualTo("Printer on fire"));
+        assertThat(store.labelledHistory()).hasSize(1);
+    }
+}
