@@ -152,7 +152,7 @@ public final class MainWindow {
         statusBar.getLeftItems().clear();
         var label = new javafx.scene.control.Label();
         label.setId("counts");
-        label.textProperty().bind(Bindings.createStringBinding(() -> String.format("%,d tickets · %,d open · %,d shown",
+        label.textProperty().bind(Bindings.createStringBinding(() -> String.format("%,d tickets · %,d open · %,d shown   ",
                         queue.allRows().size(), queue.openCountProperty().get(), visible.size()),
                 queue.allRows(), queue.openCountProperty(), visible));
         statusBar.getLeftItems().add(label);

@@ -34,6 +34,7 @@ public final class SwitchboardApp extends Application {
         stage.setTitle(demo ? "Switchboard — demo workspace" : "Switchboard");
         stage.setScene(window.scene());
         stage.show();
+        window.queueView().table().requestFocus();
 
         background.execute(() -> {
             if (Theme.osPrefersDark()) Platform.runLater(() -> theme.darkProperty().set(true));

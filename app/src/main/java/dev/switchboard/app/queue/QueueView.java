@@ -22,7 +22,6 @@ import javafx.scene.control.TextField;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
-import org.controlsfx.control.textfield.TextFields;
 
 /** Filter bar over the virtualised queue table. */
 public final class QueueView extends BorderPane {
@@ -36,12 +35,19 @@ public final class QueueView extends BorderPane {
         this.model = model;
         getStyleClass().add("queue-view");
 
-        search = TextFields.createClearableTextField();
+        search = new TextField();
         search.setId("search");
         search.setPromptText("Search subject, requester, id…  ( / )");
         search.setAccessibleText("Search tickets");
         searchDebounce.setOnFinished(e -> model.searchProperty().set(search.getText()));
         search.textProperty().addListener((o, a, b) -> searchDebounce.playFromStart());
+        search.setOnKeyPressed(e -> {
+            if (e.getCode() == javafx.scene.input.KeyCode.ESCAPE) {
+                search.clear();
+                table.requestFocus();
+                e.consume();
+            }
+        });
         search.setOnAction(e -> {
             searchDebounce.stop();
             model.searchProperty().set(search.getText());
@@ -105,7 +111,7 @@ public final class QueueView extends BorderPane {
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.getStyleClass().add("dense");
 
-        TableColumn<QueueRow, Integer> dup = column("Dup", r -> r.duplicates(), 52);
+        TableColumn<QueueRow, Integer> dup = column("⧉", r -> r.duplicates(), 48);
         dup.setCellFactory(c -> new TableCell<>() {
             @Override protected void updateItem(Integer n, boolean empty) {
                 super.updateItem(n, empty);
@@ -120,8 +126,9 @@ public final class QueueView extends BorderPane {
             }
         });
         dup.setId("col-dup");
+        dup.setMinWidth(44);
 
-        TableColumn<QueueRow, Instant> age = column("Age", QueueRow::createdAt, 64);
+        TableColumn<QueueRow, Instant> age = column("Age", QueueRow::createdAt, 72);
         age.setId("col-age");
         age.setCellFactory(c -> new TableCell<>() {
             @Override protected void updateItem(Instant at, boolean empty) {
@@ -131,7 +138,7 @@ public final class QueueView extends BorderPane {
         });
         age.setComparator(Comparator.nullsLast(Comparator.<Instant>naturalOrder().reversed()));
 
-        TableColumn<QueueRow, QueueRow> prio = column("Priority", r -> r, 80);
+        TableColumn<QueueRow, QueueRow> prio = column("Priority", r -> r, 92);
         prio.setId("col-priority");
         prio.setComparator(Comparator.comparing(QueueViewModel::effectivePriority, Comparator.nullsLast(Comparator.naturalOrder())));
         prio.setCellFactory(c -> new CurrentOrSuggestedCell(QueueRow::priority, QueueRow::suggestedPriority, false));
