@@ -153,8 +153,8 @@ public final class MainWindow {
         var label = new javafx.scene.control.Label();
         label.setId("counts");
         label.textProperty().bind(Bindings.createStringBinding(() -> String.format("%,d tickets · %,d open · %,d shown   ",
-                        queue.allRows().size(), queue.openCountProperty().get(), visible.size()),
-                queue.allRows(), queue.openCountProperty(), visible));
+                        queue.totalProperty().get(), queue.openCountProperty().get(), visible.size()),
+                queue.totalProperty(), queue.openCountProperty(), visible));
         statusBar.getLeftItems().add(label);
         statusBar.textProperty().bind(Bindings.when(background.messageProperty().isEmpty())
                 .then("").otherwise(background.messageProperty()));
@@ -202,6 +202,9 @@ public final class MainWindow {
             live = new LiveUpdates(ws.store(), this::applyLive);
             live.start(loaded.rows);
             background.status("Ready");
+            StartupProbe.mark("queue loaded");
+            // the next pulse has laid out and painted the rows
+            javafx.application.Platform.runLater(() -> StartupProbe.interactive(this));
         }, e -> showError("Could not load the queue", e));
     }
 

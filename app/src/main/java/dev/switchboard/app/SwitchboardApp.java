@@ -27,6 +27,7 @@ public final class SwitchboardApp extends Application {
         String url = dbUrl(args);
         boolean demo = args.contains("--demo");
 
+        WindowBenchmark.installIfRequested();
         Theme theme = new Theme();
         theme.apply();
         background = new Background();
@@ -34,6 +35,7 @@ public final class SwitchboardApp extends Application {
         stage.setTitle(demo ? "Switchboard — demo workspace" : "Switchboard");
         stage.setScene(window.scene());
         stage.show();
+        StartupProbe.mark("first frame");
         window.queueView().table().requestFocus();
 
         background.execute(() -> {
@@ -41,6 +43,7 @@ public final class SwitchboardApp extends Application {
         });
         background.run("Opening database…", () -> {
             Workspace ws = Workspace.open(url);
+            StartupProbe.mark("database open");
             workspace = ws;
             return ws;
         }, ws -> {

@@ -9,7 +9,6 @@ import javafx.animation.KeyFrame;
 import javafx.animation.PauseTransition;
 import javafx.animation.Timeline;
 import javafx.beans.property.ReadOnlyObjectWrapper;
-import javafx.collections.transformation.SortedList;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.AccessibleRole;
@@ -28,6 +27,7 @@ public final class QueueView extends BorderPane {
 
     private final QueueViewModel model;
     private final TableView<QueueRow> table = new TableView<>();
+    private final java.util.Map<TableColumn<QueueRow, ?>, Comparator<QueueRow>> keys = new java.util.HashMap<>();
     private final TextField search;
     private final PauseTransition searchDebounce = new PauseTransition(javafx.util.Duration.millis(150));
 
@@ -157,9 +157,27 @@ public final class QueueView extends BorderPane {
 
         table.getColumns().setAll(java.util.List.of(dup, age, prio, team, subject, requester, status));
 
-        SortedList<QueueRow> sorted = new SortedList<>(model.visibleRows());
-        sorted.comparatorProperty().bind(table.comparatorProperty());
-        table.setItems(sorted);
+        table.setItems(model.visibleRows());
+        keys.put(dup, Comparator.comparingInt(QueueRow::duplicates).reversed());
+        keys.put(age, Comparator.comparing(QueueRow::createdAt, Comparator.nullsLast(Comparator.<Instant>reverseOrder())));
+        keys.put(prio, Comparator.comparing(QueueViewModel::effectivePriority, Comparator.nullsLast(Comparator.naturalOrder())));
+        keys.put(team, Comparator.comparing(QueueViewModel::effectiveTeam, Comparator.nullsLast(String.CASE_INSENSITIVE_ORDER)));
+        keys.put(subject, Comparator.comparing(QueueRow::subject, String.CASE_INSENSITIVE_ORDER));
+        keys.put(requester, Comparator.comparing(QueueRow::requester, Comparator.nullsLast(String.CASE_INSENSITIVE_ORDER)));
+        keys.put(status, Comparator.comparing(QueueRow::status));
+        // Sort on the row fields directly: TableView's own comparator reads every cell through its
+        // value factory, which is far too slow for 50,000 rows.
+        table.setSortPolicy(t -> {
+            Comparator<QueueRow> c = null;
+            for (TableColumn<QueueRow, ?> col : t.getSortOrder()) {
+                Comparator<QueueRow> k = keys.get(col);
+                if (k == null) continue;
+                if (col.getSortType() == TableColumn.SortType.DESCENDING) k = k.reversed();
+                c = c == null ? k : c.thenComparing(k);
+            }
+            model.sort(c);
+            return true;
+        });
     }
 
     private static <T> TableColumn<QueueRow, T> column(String title, Function<QueueRow, T> value, double width) {

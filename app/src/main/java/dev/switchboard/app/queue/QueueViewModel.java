@@ -2,6 +2,7 @@ package dev.switchboard.app.queue;
 
 import dev.switchboard.persistence.store.QueueRow;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -17,7 +18,6 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-import javafx.collections.transformation.FilteredList;
 
 /**
  * The live queue: every ticket row, the filters, and counts. FX thread only; rows arrive through
@@ -31,9 +31,15 @@ public final class QueueViewModel {
     public static final String ANY = "Any";
 
     // ------------------------------------------------------------ Properties
-    private final ObservableList<QueueRow> rows = FXCollections.observableArrayList();
-    private final FilteredList<QueueRow> visible = new FilteredList<>(rows, r -> true);
+    private final java.util.ArrayList<QueueRow> rows = new java.util.ArrayList<>();
+    private final ObservableList<QueueRow> visible = FXCollections.observableArrayList();
     private final Map<Long, Integer> indexById = new HashMap<>();
+    private final ReadOnlyIntegerWrapper total = new ReadOnlyIntegerWrapper(this, "total");
+    private Comparator<QueueRow> comparator = DEFAULT_ORDER;
+    private Predicate<QueueRow> predicate = r -> isOpen(r.status());
+
+    /** Arrival order when the dispatcher has not sorted: oldest first, so the head of the queue waits longest. */
+    public static final Comparator<QueueRow> DEFAULT_ORDER = Comparator.comparingLong(QueueRow::id);
     private final StringProperty search = new SimpleStringProperty(this, "search", "");
     private final ObjectProperty<String> team = new SimpleObjectProperty<>(this, "team", ANY);
     private final ObjectProperty<String> priority = new SimpleObjectProperty<>(this, "priority", ANY);
@@ -51,13 +57,26 @@ public final class QueueViewModel {
         status.addListener((o, a, b) -> refilter());
     }
 
-    public ObservableList<QueueRow> allRows() {
-        return FXCollections.unmodifiableObservableList(rows);
+    /** Number of tickets loaded (all statuses). */
+    public ReadOnlyIntegerProperty totalProperty() {
+        return total.getReadOnlyProperty();
     }
 
-    /** The filtered rows; the view wraps them in a SortedList bound to the table's sort order. */
-    public FilteredList<QueueRow> visibleRows() {
+    /**
+     * The filtered, sorted rows the table shows. Maintained by hand rather than through
+     * FilteredList/SortedList: a filter or sort replaces the list in one change, and a live update
+     * touches only its own rows, which keeps 50,000-row queues smooth.
+     */
+    public ObservableList<QueueRow> visibleRows() {
         return visible;
+    }
+
+    /** Sorts the visible rows (the table's sort policy calls this); null restores arrival order. */
+    public void sort(Comparator<QueueRow> c) {
+        comparator = c == null ? DEFAULT_ORDER : c.thenComparing(DEFAULT_ORDER);
+        java.util.ArrayList<QueueRow> copy = new java.util.ArrayList<>(visible);
+        copy.sort(comparator);
+        visible.setAll(copy);
     }
 
     public StringProperty searchProperty() { return search; }
@@ -90,17 +109,33 @@ public final class QueueViewModel {
                 if (isOpen(old.status())) open--;
                 if (isOpen(r.status())) open++;
                 rows.set(i, r);
+                removeVisible(r.id());
             }
+            if (predicate.test(r)) insertVisible(r);
             noteChoices(r);
         }
         openCount.set(open);
+        total.set(rows.size());
+    }
+
+    private void removeVisible(long id) {
+        for (int i = 0; i < visible.size(); i++) {
+            if (visible.get(i).id() == id) {
+                visible.remove(i);
+                return;
+            }
+        }
+    }
+
+    private void insertVisible(QueueRow r) {
+        int pos = java.util.Collections.binarySearch(visible, r, comparator);
+        visible.add(pos < 0 ? -pos - 1 : pos, r);
     }
 
     /** Replaces everything (initial load). */
     public void setAll(Collection<QueueRow> all) {
         indexById.clear();
         rows.clear();
-        openCount.set(0);
         int i = 0;
         int open = 0;
         for (QueueRow r : all) {
@@ -108,8 +143,10 @@ public final class QueueViewModel {
             if (isOpen(r.status())) open++;
             noteChoices(r);
         }
-        rows.setAll(all);
+        rows.addAll(all);
         openCount.set(open);
+        total.set(rows.size());
+        refilter();
     }
 
     public QueueRow byId(long id) {
@@ -150,7 +187,11 @@ public final class QueueViewModel {
     }
 
     private void refilter() {
-        visible.setPredicate(predicate());
+        predicate = predicate();
+        java.util.ArrayList<QueueRow> out = new java.util.ArrayList<>();
+        for (QueueRow r : rows) if (predicate.test(r)) out.add(r);
+        out.sort(comparator);
+        visible.setAll(out);
     }
 
     Predicate<QueueRow> predicate() {
