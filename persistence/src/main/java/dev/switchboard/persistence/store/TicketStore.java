@@ -77,7 +77,7 @@ public final class TicketStore implements AutoCloseable {
         return CompletableFuture.supplyAsync(() -> db.inTransaction(work), writer);
     }
 
-    private void fireChanged(Collection<Long> ids) {
+    void fireChanged(Collection<Long> ids) {
         if (ids.isEmpty()) return;
         for (StoreListener l : listeners) {
             try {
@@ -194,7 +194,7 @@ public final class TicketStore implements AutoCloseable {
                 s.persist(ticket);
                 if (team != null) {
                     s.persist(new Decision(ticket, null, DecisionKind.IMPORTED, team, prio, null, null,
-                            actor, at, null, true, null));
+                            actor, at, null, true, null, TicketStatus.RESOLVED, null, null, TicketStatus.NEW));
                 }
                 created.add(ticket.getId());
             }
