@@ -184,6 +184,9 @@ public final class LlmEngine implements TriageEngine, AutoCloseable {
         this.http = java.net.http.HttpClient.newBuilder()
                 .connectTimeout(connect)
                 .followRedirects(java.net.http.HttpClient.Redirect.NEVER) // never re-send the key elsewhere
+                // plain-http servers (Ollama, vLLM on a LAN) get HTTP/1.1 without an h2c upgrade attempt
+                .version(settings.baseUrl().startsWith("https:") ? java.net.http.HttpClient.Version.HTTP_2
+                        : java.net.http.HttpClient.Version.HTTP_1_1)
                 .build();
         this.model = buildModel(new LlmTransport.Builder(() -> http, settings.apiKey()));
     }
