@@ -321,7 +321,9 @@ public final class Redactor {
         if (!international && !hasSeparator) return false; // a bare digit run is a NUMBER, not a phone
         if (!international && c.startsWith("00") ) return false;
         if (!international && (DATE_YYYY.matcher(c).find() || DATE_YY.matcher(c).matches())) return false;
-        if (c.indexOf('/') >= 0 && !international) return false; // 01/15/2024, fractions, paths
+        if (c.indexOf('/') >= 0 && !international && !c.matches("\\(?0\\d{1,4}\\)?\\s?/\\s?\\d[\\d \\-]{3,}")) {
+            return false; // slashes: only the German "030/1234567" style, not 01/15/2024, fractions or paths
+        }
         if (c.matches(".*\\s{2,}.*") || c.contains("\n")) return false; // two numbers in a column, not one phone
         String[] groups = c.replaceAll("^[+(]+", "").split("[\\s().\\-/]+");
         if (c.indexOf('.') >= 0 && c.replaceAll("[\\d.]", "").isEmpty() && !international) {
