@@ -306,7 +306,10 @@ public final class PromptBuilder {
     /** Sanitises untrusted text and truncates it to {@code max} characters. */
     static String clean(String raw, int max, String boundary) {
         if (raw == null || raw.isEmpty()) return "";
-        String s = raw.replace("\r\n", "\n").replace('\r', '\n');
+        // cut huge input early so sanitising stays cheap; keep slack for what sanitising removes
+        int precut = Math.max(max, 0) * 2 + 1024;
+        String s = raw.length() > precut ? raw.substring(0, precut) : raw;
+        s = s.replace("\r\n", "\n").replace('\r', '\n');
         s = stripLoneSurrogates(s);
         if (looksBinary(s)) return "[binary content omitted]";
         s = INVISIBLE.matcher(s).replaceAll("");
@@ -317,10 +320,11 @@ public final class PromptBuilder {
         s = MANY_BLANK_LINES.matcher(s).replaceAll("\n\n");
         s = WIDE_SPACE.matcher(s).replaceAll("    ");
         s = s.strip();
-        if (s.length() > max) {
-            int cut = max;
+        if (s.length() > max || raw.length() > precut) {
+            int cut = Math.min(max, s.length());
             if (cut > 0 && Character.isHighSurrogate(s.charAt(cut - 1))) cut--;
-            s = s.substring(0, cut) + " \u2026[truncated " + (s.length() - cut) + " chars]";
+            int dropped = raw.length() > precut ? raw.length() - cut : s.length() - cut;
+            s = s.substring(0, cut) + " \u2026[truncated " + dropped + " chars]";
         }
         return s;
     }
