@@ -301,6 +301,7 @@ public final class PromptBuilder {
     private static final Pattern BLOB = Pattern.compile("[A-Za-z0-9+/=_-]{200,}");
     private static final Pattern FENCE_RUN = Pattern.compile("<{3,}|>{3,}");
     private static final Pattern MANY_BLANK_LINES = Pattern.compile("\n[ \t]*\n(?:[ \t]*\n)+");
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
     private static final Pattern WIDE_SPACE = Pattern.compile("[ \t]{8,}");
 
     /** Sanitises untrusted text and truncates it to {@code max} characters. */
@@ -316,7 +317,7 @@ public final class PromptBuilder {
         s = BLOB.matcher(s).replaceAll("[long encoded data omitted]");
         // defuse anything that could pass for a fence marker
         s = FENCE_RUN.matcher(s).replaceAll(m -> m.group().charAt(0) == '<' ? "\u2039".repeat(m.group().length()) : "\u203A".repeat(m.group().length()));
-        if (boundary != null && !boundary.isEmpty()) s = Pattern.compile(Pattern.quote(boundary), Pattern.CASE_INSENSITIVE).matcher(s).replaceAll("[boundary]");
+        if (boundary != null && !boundary.isEmpty()) s = replaceIgnoreCase(s, boundary, "[boundary]");
         s = MANY_BLANK_LINES.matcher(s).replaceAll("\n\n");
         s = WIDE_SPACE.matcher(s).replaceAll("    ");
         s = s.strip();
@@ -327,6 +328,22 @@ public final class PromptBuilder {
             s = s.substring(0, cut) + " \u2026[truncated " + dropped + " chars]";
         }
         return s;
+    }
+
+    private static String replaceIgnoreCase(String s, String needle, String replacement) {
+        int n = needle.length();
+        StringBuilder sb = null;
+        int last = 0;
+        for (int i = 0; i + n <= s.length(); i++) {
+            if (s.regionMatches(true, i, needle, 0, n)) {
+                if (sb == null) sb = new StringBuilder(s.length());
+                sb.append(s, last, i).append(replacement);
+                i += n - 1;
+                last = i + 1;
+            }
+        }
+        if (sb == null) return s;
+        return sb.append(s, last, s.length()).toString();
     }
 
     private static boolean looksBinary(String s) {
@@ -362,7 +379,7 @@ public final class PromptBuilder {
 
     private static String oneLine(String s) {
         if (s == null) return "";
-        return INVISIBLE.matcher(s).replaceAll("").replaceAll("\\s+", " ").strip();
+        return WHITESPACE.matcher(INVISIBLE.matcher(s).replaceAll("")).replaceAll(" ").strip();
     }
 
     private static String quoteList(List<String> values) {

@@ -69,9 +69,9 @@ public final class Redactor {
 
     /** Query or fragment parameters whose value is a secret. Matched case-insensitively on the whole name. */
     private static final Pattern SECRET_PARAM = Pattern.compile(
-            "(?i)(?:.*[-_.])?(?:token|access_?token|refresh_?token|id_?token|auth|authorization|key|api_?key|apikey|"
+            "(?i)(?:^|[-_.])(?:token|access_?token|refresh_?token|id_?token|auth|authorization|key|api_?key|apikey|"
                     + "secret|client_?secret|password|passwd|pwd|pass|sig|signature|code|session|sessionid|sid|jwt|"
-                    + "credential|x-amz-signature|x-amz-credential|x-amz-security-token|otp)");
+                    + "credential|x-amz-signature|x-amz-credential|x-amz-security-token|otp)$");
 
     private static final Pattern EMAIL = Pattern.compile(
             "(?<![\\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
@@ -85,8 +85,10 @@ public final class Redactor {
                     + "(?:com|org|net|edu|gov|mil|int|io|co|uk|de|fr|nl|es|it|ch|at|be|se|no|dk|fi|pl|cz|ie|pt|us|ca|au|nz|in|jp|cn|info|biz)\\b");
 
     private static final String OCTET = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
+    private static final Pattern IPV4_OCTETS = Pattern.compile(OCTET + "(?:\\." + OCTET + "){3}");
+    /** Cheap candidate; octets are checked by {@link #isIpv4}. */
     private static final Pattern IPV4 = Pattern.compile(
-            "(?<![\\w.])" + OCTET + "(?:\\." + OCTET + "){3}(?:/\\d{1,2})?(?::\\d{1,5})?(?![\\w]|\\.\\d)");
+            "(?<![\\w.])\\d{1,3}(?:\\.\\d{1,3}){3}(?:/\\d{1,2})?(?::\\d{1,5})?(?![\\w]|\\.\\d)");
 
     /** Candidates for IPv6; each is validated by {@link #isIpv6}. */
     private static final Pattern IPV6_CANDIDATE = Pattern.compile(
@@ -106,6 +108,16 @@ public final class Redactor {
             + DAY + "[-./]" + MONTH + "[-./]\\d{4}|" + MONTH + "[-./]" + DAY + "[-./]\\d{4})(?!\\d)");
     /** A whole candidate that is a date with a two-digit year. */
     private static final Pattern DATE_YY = Pattern.compile(DAY + "([-./])" + MONTH + "\\1\\d{2}|" + MONTH + "([-./])" + DAY + "\\2\\d{2}");
+
+    private static final Pattern USER_INFO = Pattern.compile("^([a-zA-Z]+://[^/@:\\s]+):([^/@\\s]+)@");
+    private static final Pattern HAS_SEPARATOR = Pattern.compile("[\\s().\\-/]");
+    private static final Pattern SLASH_PHONE = Pattern.compile("\\(?0\\d{1,4}\\)?\\s?/\\s?\\d[\\d \\-]{3,}");
+    private static final Pattern DOUBLE_SPACE = Pattern.compile("\\s{2,}");
+    private static final Pattern LEADING_PLUS_PAREN = Pattern.compile("^[+(]+");
+    private static final Pattern GROUP_SPLIT = Pattern.compile("[\\s().\\-/]+");
+    private static final Pattern DOTS_ONLY = Pattern.compile("[\\d.]+");
+    private static final Pattern NANP_DOTS = Pattern.compile("\\d{3}\\.\\d{3}\\.\\d{4}|\\d{2}(?:\\.\\d{2}){4}");
+    private static final Pattern WS = Pattern.compile("\\s+");
 
     private static final Pattern LONG_DIGITS = Pattern.compile("(?<![\\w.])\\d{8,}(?![\\w]|\\.\\d)");
 
@@ -207,14 +219,18 @@ public final class Redactor {
         EnumMap<Kind, Integer> counts = new EnumMap<>(Kind.class);
         String s = text;
         for (Pattern p : customPatterns) s = replaceAll(s, p, Kind.CUSTOM, counts);
-        s = redactUrlSecrets(s, counts);
-        s = replaceAll(s, EMAIL, Kind.EMAIL, counts);
-        if (obfuscatedEmails) s = replaceAll(s, OBFUSCATED_EMAIL, Kind.EMAIL, counts);
-        s = replaceAll(s, IPV4, Kind.IP, counts);
-        s = replaceFiltered(s, IPV6_CANDIDATE, Kind.IP, counts, Redactor::isIpv6);
-        if (luhnCards) s = replaceFiltered(s, CARD, Kind.NUMBER, counts, m -> luhn(m.replaceAll("\\D", "")));
-        s = replaceFiltered(s, PHONE_CANDIDATE, Kind.PHONE, counts, Redactor::looksLikePhone);
-        s = replaceAll(s, LONG_DIGITS, Kind.NUMBER, counts);
+        // cheap pre-checks skip passes that cannot match
+        if (s.contains("://")) s = redactUrlSecrets(s, counts);
+        if (s.indexOf('@') >= 0) s = replaceAll(s, EMAIL, Kind.EMAIL, counts);
+        if (obfuscatedEmails && containsIgnoreCase(s, "dot")) s = replaceAll(s, OBFUSCATED_EMAIL, Kind.EMAIL, counts);
+        boolean digits = hasDigit(s);
+        if (digits && s.indexOf('.') >= 0) s = replaceFiltered(s, IPV4, Kind.IP, counts, Redactor::isIpv4);
+        if (s.indexOf(':') >= 0) s = replaceFiltered(s, IPV6_CANDIDATE, Kind.IP, counts, Redactor::isIpv6);
+        if (digits) {
+            if (luhnCards) s = replaceFiltered(s, CARD, Kind.NUMBER, counts, m -> luhn(m.replaceAll("\\D", "")));
+            s = replaceFiltered(s, PHONE_CANDIDATE, Kind.PHONE, counts, Redactor::looksLikePhone);
+            s = replaceAll(s, LONG_DIGITS, Kind.NUMBER, counts);
+        }
         s = redactNames(s, extraNames, counts);
         return new Result(s, counts);
     }
@@ -271,7 +287,7 @@ public final class Redactor {
     private static String cleanUrl(String url, int[] n) {
         String result = url;
         // user:password@host
-        Matcher userInfo = Pattern.compile("^([a-zA-Z]+://[^/@:\\s]+):([^/@\\s]+)@").matcher(result);
+        Matcher userInfo = USER_INFO.matcher(result);
         if (userInfo.find()) {
             result = userInfo.group(1) + ":" + Kind.URL.token() + "@" + result.substring(userInfo.end());
             n[0]++;
@@ -288,7 +304,7 @@ public final class Redactor {
             while (next < result.length() && "&;#".indexOf(result.charAt(next)) < 0) next++;
             String pair = result.substring(i + 1, next);
             int eq = pair.indexOf('=');
-            if (eq > 0 && eq < pair.length() - 1 && SECRET_PARAM.matcher(pair.substring(0, eq)).matches()) {
+            if (eq > 0 && eq < pair.length() - 1 && SECRET_PARAM.matcher(pair.substring(0, eq)).find()) {
                 sb.append(pair, 0, eq + 1).append(Kind.URL.token());
                 n[0]++;
             } else {
@@ -307,6 +323,29 @@ public final class Redactor {
         return -1;
     }
 
+    private static boolean hasDigit(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9') return true;
+        }
+        return false;
+    }
+
+    private static boolean containsIgnoreCase(String s, String needle) {
+        for (int i = 0; i + needle.length() <= s.length(); i++) {
+            if (s.regionMatches(true, i, needle, 0, needle.length())) return true;
+        }
+        return false;
+    }
+
+    static boolean isIpv4(String candidate) {
+        String addr = candidate;
+        int cut = addr.indexOf('/');
+        if (cut < 0) cut = addr.indexOf(':');
+        if (cut >= 0) addr = addr.substring(0, cut);
+        return IPV4_OCTETS.matcher(addr).matches();
+    }
+
     static boolean looksLikePhone(String candidate) {
         String c = candidate.strip();
         int digits = 0;
@@ -317,18 +356,18 @@ public final class Redactor {
         long open = c.chars().filter(ch -> ch == '(').count();
         long close = c.chars().filter(ch -> ch == ')').count();
         if (open != close || open > 1) return false;
-        boolean hasSeparator = c.matches(".*[\\s().\\-/].*");
+        boolean hasSeparator = HAS_SEPARATOR.matcher(c).find();
         if (!international && !hasSeparator) return false; // a bare digit run is a NUMBER, not a phone
         if (!international && c.startsWith("00") ) return false;
         if (!international && (DATE_YYYY.matcher(c).find() || DATE_YY.matcher(c).matches())) return false;
-        if (c.indexOf('/') >= 0 && !international && !c.matches("\\(?0\\d{1,4}\\)?\\s?/\\s?\\d[\\d \\-]{3,}")) {
+        if (c.indexOf('/') >= 0 && !international && !SLASH_PHONE.matcher(c).matches()) {
             return false; // slashes: only the German "030/1234567" style, not 01/15/2024, fractions or paths
         }
-        if (c.matches(".*\\s{2,}.*") || c.contains("\n")) return false; // two numbers in a column, not one phone
-        String[] groups = c.replaceAll("^[+(]+", "").split("[\\s().\\-/]+");
-        if (c.indexOf('.') >= 0 && c.replaceAll("[\\d.]", "").isEmpty() && !international) {
+        if (DOUBLE_SPACE.matcher(c).find() || c.indexOf('\n') >= 0) return false; // two numbers in a column, not one phone
+        String[] groups = GROUP_SPLIT.split(LEADING_PLUS_PAREN.matcher(c).replaceFirst(""));
+        if (c.indexOf('.') >= 0 && DOTS_ONLY.matcher(c).matches() && !international) {
             // dot-only: accept the North American 3.3.4 and European 2.2.2.2.2 styles, not versions
-            return c.matches("\\d{3}\\.\\d{3}\\.\\d{4}") || c.matches("\\d{2}(?:\\.\\d{2}){4}");
+            return NANP_DOTS.matcher(c).matches();
         }
         if (!international) {
             // local numbers: no group longer than 8 digits, and not lots of tiny groups (like "1 2 3 4 5 6 7")
@@ -381,7 +420,7 @@ public final class Redactor {
         if (hasV4) {
             if (groups.isEmpty()) return false;
             String v4 = groups.remove(groups.size() - 1);
-            if (!IPV4.matcher(v4).matches()) return false;
+            if (!IPV4_OCTETS.matcher(v4).matches()) return false;
         }
         for (String g : groups) {
             if (g.isEmpty() || g.length() > 4 || !g.matches("[0-9A-Fa-f]+")) return false;
@@ -391,12 +430,25 @@ public final class Redactor {
         return groups.size() == maxGroups;
     }
 
+    /** Compiled name patterns by name set; bounded so per-ticket requester names cannot grow it without limit. */
+    private final java.util.concurrent.ConcurrentHashMap<Set<String>, Pattern> namePatterns = new java.util.concurrent.ConcurrentHashMap<>();
+
     private String redactNames(String s, Collection<String> extraNames, Map<Kind, Integer> counts) {
         Set<String> all = new LinkedHashSet<>(names);
         if (extraNames != null) {
-            for (String n : extraNames) if (n != null && !n.isBlank()) all.add(n.strip().replaceAll("\\s+", " "));
+            for (String n : extraNames) if (n != null && !n.isBlank()) all.add(WS.matcher(n.strip()).replaceAll(" "));
         }
         if (all.isEmpty()) return s;
+        Pattern p = namePatterns.get(all);
+        if (p == null) {
+            if (namePatterns.size() > 512) namePatterns.clear();
+            p = namePattern(all);
+            namePatterns.put(all, p);
+        }
+        return replaceAll(s, p, Kind.NAME, counts);
+    }
+
+    private static Pattern namePattern(Set<String> all) {
         // full names first, then their parts (so "Jane Doe" is one [NAME], and "Doe" alone is caught too)
         Set<String> variants = new LinkedHashSet<>(all);
         for (String n : all) {
@@ -411,9 +463,8 @@ public final class Redactor {
             if (!alt.isEmpty()) alt.append('|');
             alt.append(Pattern.quote(v).replace(" ", "\\E\\s+\\Q"));
         }
-        Pattern p = Pattern.compile("(?<![\\p{L}\\p{N}_])(?:" + alt + ")(?![\\p{L}\\p{N}_])",
+        return Pattern.compile("(?<![\\p{L}\\p{N}_])(?:" + alt + ")(?![\\p{L}\\p{N}_])",
                 Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
-        return replaceAll(s, p, Kind.NAME, counts);
     }
 
     @Override
