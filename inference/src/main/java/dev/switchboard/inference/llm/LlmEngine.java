@@ -394,6 +394,7 @@ public final class LlmEngine implements TriageEngine, AutoCloseable {
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof LlmTransport.CancelledException) return new Failure(Kind.CANCELLED, 0, null, "cancelled");
+            if (t instanceof LlmTransport.KeyUnavailableException k) return new Failure(Kind.OTHER, 0, null, k.getMessage());
             if (t instanceof LlmTransport.UnreachableException u) {
                 return new Failure(u.refused ? Kind.REFUSED : Kind.UNREACHABLE, 0, null, u.getMessage());
             }
@@ -422,7 +423,7 @@ public final class LlmEngine implements TriageEngine, AutoCloseable {
             case SERVER -> "LLM server error (HTTP " + f.status() + ") after " + tries;
             case CLIENT -> "LLM rejected the request (HTTP " + f.status() + (f.message().isEmpty() ? "" : ": " + truncate(f.message(), 120)) + ")";
             case CANCELLED -> "cancelled";
-            case OTHER -> "LLM call failed (" + truncate(f.message(), 120) + ")";
+            case OTHER -> "LLM call failed (" + truncate(f.message(), 120) + ") after " + tries;
         };
     }
 

@@ -59,6 +59,13 @@ final class LlmTransport implements HttpClient {
         }
     }
 
+    /** The API key supplier failed (keyring locked, variable missing): retrying will not help. */
+    static final class KeyUnavailableException extends RuntimeException {
+        KeyUnavailableException() {
+            super("the API key could not be read", null, false, false);
+        }
+    }
+
     /** The calling thread was interrupted; the exchange was cancelled and the interrupt flag is set again. */
     static final class CancelledException extends RuntimeException {
         CancelledException() {
@@ -131,7 +138,7 @@ final class LlmTransport implements HttpClient {
             String k = apiKey.get();
             return k == null || k.isBlank() ? null : k.strip();
         } catch (RuntimeException e) {
-            throw new UnreachableException("the API key could not be read", false);
+            throw new KeyUnavailableException();
         }
     }
 

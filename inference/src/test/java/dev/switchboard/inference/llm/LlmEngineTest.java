@@ -480,6 +480,20 @@ class LlmEngineTest {
     }
 
     @Test
+    void unreadableKeyIsNotRetriedAndNothingIsSent() {
+        LlmSettings s = new LlmSettings(LlmSettings.Provider.OPENAI_COMPATIBLE, server.openAiBaseUrl(), "gpt-test",
+                () -> { throw new IllegalStateException("keyring locked"); },
+                Duration.ofSeconds(5), 2, 1, false, LlmSettings.HybridPolicy.ALWAYS, 0, null);
+
+        TriageSuggestion out = engine(s).suggest(VPN, CTX);
+
+        assertThat(out.status()).isEqualTo(Status.FALLBACK);
+        assertThat(out.note()).isEqualTo("LLM call failed (the API key could not be read) after 1 try; local model used");
+        assertThat(server.requests()).isEmpty();
+        assertThat(s.toString()).contains("apiKey=<unavailable>");
+    }
+
+    @Test
     void settingsNeverPrintTheKey() {
         assertThat(openAi().toString()).doesNotContain(KEY).contains("apiKey=****");
         assertThat(ollama().toString()).contains("apiKey=<none>");
