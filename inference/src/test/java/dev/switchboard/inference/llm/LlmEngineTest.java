@@ -310,6 +310,26 @@ class LlmEngineTest {
     }
 
     @Test
+    void ollamaRetriesServerErrorsAndRateLimitsToo() {
+        server.then(Reply.status(500, "{\"error\":\"model is loading\"}", Map.of()))
+                .then(Reply.status(429, "{\"error\":\"busy\"}", Map.of("Retry-After", "0")))
+                .then(Reply.ok(reply("Database", "P1", 0.9, "Primary DB down.")));
+        LlmSettings s = new LlmSettings(LlmSettings.Provider.OLLAMA, server.ollamaBaseUrl(), "llama3.1:8b", () -> KEY,
+                Duration.ofSeconds(5), 2, 1, false, LlmSettings.HybridPolicy.ALWAYS, 0, null);
+
+        TriageSuggestion out = engine(s).suggest(VPN, CTX);
+
+        assertThat(out.status()).isEqualTo(Status.OK);
+        assertThat(out.topTeam()).isEqualTo("Database");
+        assertThat(ledger.outcomes()).containsExactly("http 500", "http 429", "ok");
+        assertThat(server.requests()).allSatisfy(r -> {
+            assertThat(r.path()).isEqualTo("/api/chat");
+            assertThat(r.header("Authorization")).isEqualTo("Bearer " + KEY);
+            assertThat(r.body()).doesNotContain(KEY);
+        });
+    }
+
+    @Test
     void serverErrorsExhaustRetries() {
         server.then(Reply.status(503, "{}", Map.of()));
         TriageSuggestion s = engine(openAi()).suggest(VPN, CTX);
