@@ -15,7 +15,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.function.IntPredicate;
 
 /**
  * In-memory index of tickets for probable-duplicate detection.
@@ -81,6 +80,7 @@ public final class DuplicateFinder {
 
     // feedback (lock-free)
     private final Set<String> dismissed = ConcurrentHashMap.newKeySet();
+    private final Map<String, Set<String>> dismissedPartners = new ConcurrentHashMap<>();
     private final Set<String> confirmed = ConcurrentHashMap.newKeySet();
     private final Map<String, Calibration.Example> feedback = new ConcurrentHashMap<>();
     private final Calibration prior;
@@ -242,13 +242,26 @@ public final class DuplicateFinder {
         long from = nowMs - config.window().toMillis();
         Integer self = queryId == null ? null : slotOf.get(queryId);
         int selfSlot = self == null ? -1 : self;
-        IntPredicate eligible = s -> s != selfSlot && ids[s] != null && created[s] <= nowMs
-                && (created[s] >= from || (config.openAlwaysEligible() && open[s]))
-                && (queryId == null || !dismissed.contains(pairKey(queryId, ids[s])));
+        int[] excluded = excludedSlots(queryId);
         Calibration cal = calibration;
-        int[] top = topK(v, q, eligible, cal, limit);
+        int[] top = topK(v, q, selfSlot, excluded, nowMs, from, config.openAlwaysEligible(), cal, limit);
         List<DuplicateCandidate> out = new ArrayList<>(top.length);
         for (int s : top) out.add(candidate(queryId, s, v, q, cal));
+        return out;
+    }
+
+    /** Slots dismissed as duplicates of {@code queryId}, sorted. Caller holds the read lock. */
+    private int[] excludedSlots(String queryId) {
+        Set<String> partners = queryId == null ? null : dismissedPartners.get(queryId);
+        if (partners == null || partners.isEmpty()) return new int[0];
+        int[] out = new int[partners.size()];
+        int n = 0;
+        for (String p : partners) {
+            Integer s = slotOf.get(p);
+            if (s != null && n < out.length) out[n++] = s;
+        }
+        out = Arrays.copyOf(out, n);
+        Arrays.sort(out);
         return out;
     }
 
@@ -263,7 +276,8 @@ public final class DuplicateFinder {
     }
 
     /** Best {@code k} eligible slots by fused score, best first. Caller holds the read lock. */
-    private int[] topK(float[] v, LexicalIndex.Query q, IntPredicate eligible, Calibration cal, int k) {
+    private int[] topK(float[] v, LexicalIndex.Query q, int selfSlot, int[] excluded, long nowMs, long from,
+                       boolean openOk, Calibration cal, int k) {
         int n = highWater;
         float[] acc = new float[n];
         lexical.accumulate(q, acc);
@@ -272,8 +286,13 @@ public final class DuplicateFinder {
         int[] heap = new int[Math.max(1, k)];
         float[] heapScore = new float[heap.length];
         int size = 0;
+        String[] ids = this.ids;
+        long[] created = this.created;
+        boolean[] open = this.open;
         for (int s = 0; s < n; s++) {
-            if (!eligible.test(s)) continue;
+            long c = created[s];
+            if (s == selfSlot || ids[s] == null || c > nowMs || (c < from && !(openOk && open[s]))) continue;
+            if (excluded.length > 0 && Arrays.binarySearch(excluded, s) >= 0) continue;
             float score = wc * dot(v, vectors, s * dim, dim) + wl * lexical.finish(acc[s], s);
             if (size < k) {
                 heap[size] = s;
@@ -400,9 +419,13 @@ public final class DuplicateFinder {
         if (dup) {
             confirmed.add(key);
             dismissed.remove(key);
+            partners(a).remove(b);
+            partners(b).remove(a);
         } else {
             dismissed.add(key);
             confirmed.remove(key);
+            partners(a).add(b);
+            partners(b).add(a);
         }
         DuplicateCandidate ev = pair(a, b);
         if (ev != null) {
@@ -415,8 +438,16 @@ public final class DuplicateFinder {
     public void restoreFeedback(String a, String b, boolean dup, double cosine, double lexical) {
         String key = pairKey(a, b);
         (dup ? confirmed : dismissed).add(key);
+        if (!dup) {
+            partners(a).add(b);
+            partners(b).add(a);
+        }
         feedback.put(key, new Calibration.Example(cosine, lexical, dup));
         refit();
+    }
+
+    private Set<String> partners(String id) {
+        return dismissedPartners.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet());
     }
 
     private synchronized void refit() {
