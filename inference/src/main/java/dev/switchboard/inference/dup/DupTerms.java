@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>dotted / hash / slash chains kept whole ({@code dfs.namenode.name.dir},
  *       {@code ITestAbfsInputStreamStatistics#testReadAheadCounters}, {@code org.apache.hadoop.fs.Path});</li>
- *   <li>issue keys and error codes ({@code HADOOP-16912}, {@code ORA-00942}, {@code 0x80070005});</li>
+ *   <li>issue keys, error codes and versions ({@code HADOOP-16912}, {@code 0x80070005}, {@code 13.2},
+ *       {@code 2.9.10.3}, {@code 4.1.46.Final});</li>
  *   <li>the parts of CamelCase identifiers ({@code ZStandardCodec} also yields {@code standard},
  *       {@code codec}) so a class name matches prose about it.</li>
  * </ul>
@@ -34,7 +35,8 @@ public final class DupTerms {
 
     private static final Pattern CHAIN = Pattern.compile(
             "[A-Za-z_$][\\w$]*(?:[.#:/][A-Za-z_$][\\w$]*)+(?:\\(\\))?");
-    private static final Pattern CODE = Pattern.compile("\\b[A-Z][A-Z0-9]{1,15}-\\d{1,7}\\b|\\b0x[0-9A-Fa-f]{4,16}\\b");
+    private static final Pattern CODE = Pattern.compile(
+            "\\b[A-Z][A-Z0-9]{1,15}-\\d{1,7}\\b|\\b0x[0-9A-Fa-f]{4,16}\\b|(?<![\\w.])\\d+(?:\\.\\d+)+(?:[.-]?[A-Za-z]\\w*)?(?![\\w.])");
     private static final Pattern CAMEL = Pattern.compile("\\b[A-Za-z][a-z0-9]*[A-Z][A-Za-z0-9]*\\b");
     private static final Pattern CAMEL_PART = Pattern.compile("[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\\d+");
 
@@ -113,10 +115,13 @@ public final class DupTerms {
 
     /** True for terms that look like identifiers rather than words (shown first as evidence). */
     public static boolean isIdentifier(String term) {
+        boolean digit = false, letter = false;
         for (int i = 0; i < term.length(); i++) {
             char c = term.charAt(i);
-            if (c == '.' || c == '#' || c == '-' || c == '/' || c == ':' || c == '_' || Character.isDigit(c)) return true;
+            if (c == '.' || c == '#' || c == '-' || c == '/' || c == ':' || c == '_') return true;
+            digit |= Character.isDigit(c);
+            letter |= Character.isLetter(c);
         }
-        return false;
+        return digit && letter;
     }
 }

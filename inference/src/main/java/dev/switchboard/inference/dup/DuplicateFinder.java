@@ -28,10 +28,12 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * {@code now} (default 30 days), or when it is still open (unless {@link Config#openAlwaysEligible} is
  * off). Tickets created after {@code now} are never candidates.
  *
- * <p><b>Cost.</b> A query is a brute-force scan of contiguous {@code float[]} vectors (unrolled dot
- * products) plus an inverted-index pass for the query's terms. Memory per ticket: {@code 4 x dimension}
- * bytes of vector (1,536 for 384-d) + ~16 bytes per distinct term for postings and term lists + id
- * string and ~40 bytes of bookkeeping; about 3-5 KB per typical ticket in total.
+ * <p><b>Cost.</b> A query is an inverted-index pass for the query's terms plus a scan of the vectors:
+ * exact dot products over a contiguous {@code float[]} up to {@value #EXACT_SCAN_LIMIT} tickets; above
+ * that, a 512-bit SimHash sketch per ticket estimates every cosine by popcount and the best 1,000 (by
+ * estimated fused score) are rescored exactly. Memory per ticket: {@code 4 x dimension} bytes of vector
+ * (1,536 for 384-d) + 64 bytes of sketch + ~16 bytes per distinct term for postings and term lists +
+ * id string and ~40 bytes of bookkeeping; about 3.5 KB per typical ticket (measured by bench-duplicates).
  *
  * <p><b>Threads.</b> Reads (queries, bursts, groups) run concurrently; writes take an exclusive lock.
  * Feedback is lock-free. The optional {@link IssueRewriter} runs only in {@link #verify}, outside locks.
@@ -63,6 +65,18 @@ public final class DuplicateFinder {
 
     private static final int MAX_SHARED_TERMS = 8;
 
+    /** Above this many slots a query prefilters by 512-bit SimHash sketches, then rescores exactly. */
+    static final int EXACT_SCAN_LIMIT = 20_000;
+    static final int SKETCH_WORDS = 8;
+    private static final int SKETCH_BITS = SKETCH_WORDS * 64;
+    private static final float[] COS_OF_HAMMING = new float[SKETCH_BITS + 1];
+
+    static {
+        for (int h = 0; h <= SKETCH_BITS; h++) COS_OF_HAMMING[h] = (float) Math.cos(Math.PI * h / SKETCH_BITS);
+    }
+
+    private final float[] hyperplanes;
+
     private final int dim;
     private final Config config;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
@@ -73,6 +87,7 @@ public final class DuplicateFinder {
     private long[] created = new long[0];
     private boolean[] open = new boolean[0];
     private float[] vectors = new float[0];
+    private long[] sketches = new long[0];
     private int[] freeSlots = new int[0];
     private int freeCount;
     private int highWater;
@@ -103,6 +118,21 @@ public final class DuplicateFinder {
         this.config = Objects.requireNonNull(config);
         this.prior = Objects.requireNonNull(prior);
         this.calibration = prior;
+        this.hyperplanes = new float[SKETCH_BITS * dimension];
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(0x5EEDL);
+        for (int i = 0; i < hyperplanes.length; i++) {
+            double u = rnd.nextDouble(), w = rnd.nextDouble();
+            hyperplanes[i] = (float) (Math.sqrt(-2 * Math.log(Math.max(u, 1e-300))) * Math.cos(2 * Math.PI * w));
+        }
+    }
+
+    /** SimHash of a vector: sign of its projection on fixed random hyperplanes (angle-preserving). */
+    private long[] sketch(float[] v) {
+        long[] out = new long[SKETCH_WORDS];
+        for (int b = 0; b < SKETCH_BITS; b++) {
+            if (dot(v, hyperplanes, b * dim, dim) >= 0) out[b >>> 6] |= 1L << (b & 63);
+        }
+        return out;
     }
 
     public Config config() {
@@ -120,6 +150,7 @@ public final class DuplicateFinder {
         Objects.requireNonNull(ticket.id(), "ticket id");
         if (vector.length != dim) throw new IllegalArgumentException("vector has " + vector.length + " dimensions, expected " + dim);
         Map<String, Float> tf = DupTerms.of(ticket);
+        long[] sk = sketch(vector);
         lock.writeLock().lock();
         try {
             Integer old = slotOf.get(ticket.id());
@@ -130,6 +161,7 @@ public final class DuplicateFinder {
             created[slot] = createdAt.toEpochMilli();
             open[slot] = isOpen;
             System.arraycopy(vector, 0, vectors, slot * dim, dim);
+            System.arraycopy(sk, 0, sketches, slot * SKETCH_WORDS, SKETCH_WORDS);
             lexical.add(slot, tf);
             slotOf.put(ticket.id(), slot);
         } finally {
@@ -183,6 +215,7 @@ public final class DuplicateFinder {
         created = Arrays.copyOf(created, cap);
         open = Arrays.copyOf(open, cap);
         vectors = Arrays.copyOf(vectors, cap * dim);
+        sketches = Arrays.copyOf(sketches, cap * SKETCH_WORDS);
     }
 
     public int size() {
@@ -222,6 +255,23 @@ public final class DuplicateFinder {
         }
     }
 
+    /** Top {@code k} ids by an exact scan regardless of pool size (to check the prefilter). */
+    List<String> exactTop(String ticketId, Instant now, int k) {
+        lock.readLock().lock();
+        try {
+            int s = slotOf.get(ticketId);
+            float[] v = Arrays.copyOfRange(vectors, s * dim, s * dim + dim);
+            long nowMs = now.toEpochMilli();
+            int[] top = topK(v, lexical.queryOf(s), s, excludedSlots(ticketId), nowMs, nowMs - config.window().toMillis(),
+                    config.openAlwaysEligible(), calibration, k, null);
+            List<String> out = new ArrayList<>();
+            for (int t : top) out.add(ids[t]);
+            return out;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     /** Candidates for a ticket that may not be indexed yet (e.g. being typed or just received). */
     public List<DuplicateCandidate> candidates(TicketText ticket, float[] vector, Instant now) {
         return candidates(ticket, vector, now, config.maxCandidates());
@@ -244,7 +294,9 @@ public final class DuplicateFinder {
         int selfSlot = self == null ? -1 : self;
         int[] excluded = excludedSlots(queryId);
         Calibration cal = calibration;
-        int[] top = topK(v, q, selfSlot, excluded, nowMs, from, config.openAlwaysEligible(), cal, limit);
+        int[] top = highWater <= EXACT_SCAN_LIMIT
+                ? topK(v, q, selfSlot, excluded, nowMs, from, config.openAlwaysEligible(), cal, limit, null)
+                : topK(v, q, selfSlot, excluded, nowMs, from, config.openAlwaysEligible(), cal, limit, sketch(v));
         List<DuplicateCandidate> out = new ArrayList<>(top.length);
         for (int s : top) out.add(candidate(queryId, s, v, q, cal));
         return out;
@@ -277,15 +329,18 @@ public final class DuplicateFinder {
 
     /** Best {@code k} eligible slots by fused score, best first. Caller holds the read lock. */
     private int[] topK(float[] v, LexicalIndex.Query q, int selfSlot, int[] excluded, long nowMs, long from,
-                       boolean openOk, Calibration cal, int k) {
+                       boolean openOk, Calibration cal, int k, long[] qSketch) {
         int n = highWater;
+        // with a sketch: pass 1 keeps the best `keep` by estimated cosine, pass 2 rescores them exactly
+        int keep = qSketch == null ? k : Math.max(1000, 50 * k);
         float[] acc = new float[n];
         lexical.accumulate(q, acc);
         float wc = (float) cal.wCos();
         float wl = (float) cal.wLex();
-        int[] heap = new int[Math.max(1, k)];
+        int[] heap = new int[Math.max(1, keep)];
         float[] heapScore = new float[heap.length];
         int size = 0;
+        long[] sk = sketches;
         String[] ids = this.ids;
         long[] created = this.created;
         boolean[] open = this.open;
@@ -293,22 +348,37 @@ public final class DuplicateFinder {
             long c = created[s];
             if (s == selfSlot || ids[s] == null || c > nowMs || (c < from && !(openOk && open[s]))) continue;
             if (excluded.length > 0 && Arrays.binarySearch(excluded, s) >= 0) continue;
-            float score = wc * dot(v, vectors, s * dim, dim) + wl * lexical.finish(acc[s], s);
-            if (size < k) {
+            float cos;
+            if (qSketch == null) cos = dot(v, vectors, s * dim, dim);
+            else {
+                int o = s * SKETCH_WORDS;
+                int h = 0;
+                for (int w = 0; w < SKETCH_WORDS; w++) h += Long.bitCount(qSketch[w] ^ sk[o + w]);
+                cos = COS_OF_HAMMING[h];
+            }
+            float score = wc * cos + wl * lexical.finish(acc[s], s);
+            if (size < keep) {
                 heap[size] = s;
                 heapScore[size] = score;
                 siftUp(heap, heapScore, size++);
-            } else if (k > 0 && score > heapScore[0]) {
+            } else if (keep > 0 && score > heapScore[0]) {
                 heap[0] = s;
                 heapScore[0] = score;
                 siftDown(heap, heapScore, size);
             }
         }
+        if (qSketch != null) {
+            // exact rescoring of the survivors
+            for (int i = 0; i < size; i++) {
+                int s = heap[i];
+                heapScore[i] = wc * dot(v, vectors, s * dim, dim) + wl * lexical.finish(acc[s], s);
+            }
+        }
         Integer[] order = new Integer[size];
         for (int i = 0; i < size; i++) order[i] = i;
         Arrays.sort(order, (a, b) -> Float.compare(heapScore[b], heapScore[a]));
-        int[] out = new int[size];
-        for (int i = 0; i < size; i++) out[i] = heap[order[i]];
+        int[] out = new int[Math.min(size, k)];
+        for (int i = 0; i < out.length; i++) out[i] = heap[order[i]];
         return out;
     }
 
@@ -510,7 +580,7 @@ public final class DuplicateFinder {
     /**
      * Connected components of the given tickets under suggested or confirmed duplicate links (dismissed
      * pairs never link), so a queue can show related tickets together. Singletons included; each group
-     * oldest first; groups in order of their oldest member.
+     * oldest first (ties by id); groups in order of their oldest member (ties by id).
      */
     public List<List<String>> groups(Collection<String> ticketIds) {
         List<List<String>> out = new ArrayList<>();
@@ -583,7 +653,7 @@ public final class DuplicateFinder {
                 out.add(new Cluster(cids, first, last, meanP, terms));
             }
             for (String u : unknown) out.add(new Cluster(List.of(u), Instant.EPOCH, Instant.EPOCH, 0, List.of()));
-            out.sort(Comparator.comparing(Cluster::first));
+            out.sort(Comparator.comparing(Cluster::first).thenComparing(c -> c.ids().get(0)));
             return out;
         } finally {
             lock.readLock().unlock();
@@ -670,7 +740,7 @@ public final class DuplicateFinder {
     public long estimatedBytes() {
         lock.readLock().lock();
         try {
-            long b = (long) vectors.length * 4 + (long) ids.length * (8 + 1 + 4);
+            long b = (long) vectors.length * 4 + (long) sketches.length * 8 + (long) ids.length * (8 + 1 + 4);
             for (String id : slotOf.keySet()) b += 40 + id.length() + 48; // string + map entry
             return b + lexical.bytesEstimate();
         } finally {

@@ -204,14 +204,26 @@ final class LexicalIndex {
             if (tf > 0) contrib.add(new double[] {q.ids[i], q.weights[i] * tfWeight(tf) * idf(q.ids[i])});
         }
         contrib.sort((a, b) -> Double.compare(b[1], a[1]));
-        List<String> out = new ArrayList<>();
+        // identifiers first (they are what a dispatcher scans for), then words; a word inside a chosen
+        // identifier adds nothing to the highlight
+        List<String> idents = new ArrayList<>();
+        List<String> words = new ArrayList<>();
         for (double[] c : contrib) {
             String t = terms.get((int) c[0]);
-            // skip a word already covered by a chosen identifier containing it
+            (DupTerms.isIdentifier(t) ? idents : words).add(t);
+        }
+        List<String> out = new ArrayList<>();
+        for (String t : idents) {
+            if (out.size() >= Math.max(1, max / 2)) break;
+            out.add(t);
+        }
+        List<String> rest = new ArrayList<>(idents.subList(out.size(), idents.size()));
+        rest.addAll(0, words);
+        for (String t : rest) {
+            if (out.size() >= max) break;
             boolean covered = false;
             for (String o : out) if (o.length() > t.length() && o.contains(t)) covered = true;
             if (!covered) out.add(t);
-            if (out.size() >= max) break;
         }
         return out;
     }

@@ -111,8 +111,9 @@ class DuplicateEvaluationTest {
     @Test
     void identifiersAndSubjectWeightInTerms() {
         Map<String, Float> tf = DupTerms.of(TicketText.of("1", "NPE in BillingService.computeTotal",
-                "See HADOOP-16912 and ITestAbfsStats#testRead"));
-        assertThat(tf).containsKeys("billingservice.computetotal", "hadoop-16912", "itestabfsstats#testread", "billing", "npe");
+                "See HADOOP-16912 and ITestAbfsStats#testRead after upgrading to 2.9.10.3 (error 13.2)."));
+        assertThat(tf).containsKeys("billingservice.computetotal", "hadoop-16912", "itestabfsstats#testread", "billing", "npe",
+                "2.9.10.3", "13.2");
         assertThat(tf.get("npe")).isEqualTo(DupTerms.SUBJECT_WEIGHT);
     }
 }

@@ -65,7 +65,7 @@ class DuplicateRetrievalTest {
     @Test
     void sharedTermsHighlightTheIdentifier() {
         DuplicateCandidate c = finder.pair("D2", "D1");
-        assertThat(c.sharedTerms().get(0)).isIn("billingservice.computetotal", "nullpointerexception");
-        assertThat(c.sharedTerms()).contains("billingservice.computetotal");
+        assertThat(c.sharedTerms().subList(0, 4)).contains("billingservice.computetotal");
+        assertThat(c.sharedTerms()).contains("nullpointerexception");
     }
 }
