@@ -39,13 +39,14 @@ public final class MainWindow {
     private final Background background;
     private final QueueViewModel queue = new QueueViewModel();
     private final QueueView queueView = new QueueView(queue);
-    private final TicketDetailView detail = new TicketDetailView();
+    private final TicketDetailView detail = new TicketDetailView(this::openTicket);
     private final StatusBar statusBar = new StatusBar();
     private final BorderPane root = new BorderPane();
     private final Map<Command, Runnable> handlers = new EnumMap<>(Command.class);
     private final AtomicLong shownTicket = new AtomicLong(-1);
     private final Scene scene;
     private Workspace workspace;
+    private Services services;
     private LiveUpdates live;
 
     public MainWindow(Theme theme, Background background) {
@@ -59,8 +60,9 @@ public final class MainWindow {
         root.setBottom(statusBar);
         statusBar.setId("status-bar");
         statusBar.setText("Opening workspace…");
-        statusBar.progressProperty().bind(Bindings.when(background.runningProperty().greaterThan(0))
-                .then(-1.0).otherwise(0.0));
+        statusBar.progressProperty().bind(Bindings.when(background.progressProperty().greaterThan(0))
+                .then(background.progressProperty())
+                .otherwise(Bindings.when(background.runningProperty().greaterThan(0)).then(-1.0).otherwise(0.0)));
         countsLabel();
 
         on(Command.FOCUS_SEARCH, () -> queueView.searchField().requestFocus());
@@ -102,6 +104,25 @@ public final class MainWindow {
         return Optional.ofNullable(workspace);
     }
 
+    public Optional<Services> services() {
+        return Optional.ofNullable(services);
+    }
+
+    /** Selects a ticket in the queue (widening the filters if it is hidden) and shows it. */
+    public void openTicket(long id) {
+        TableView<QueueRow> t = queueView.table();
+        QueueRow row = t.getItems().stream().filter(r -> r.id() == id).findFirst().orElse(null);
+        if (row == null && queue.byId(id) != null) {
+            queue.clearFilters();
+            queue.statusProperty().set(QueueViewModel.STATUS_ALL);
+            row = t.getItems().stream().filter(r -> r.id() == id).findFirst().orElse(null);
+        }
+        if (row != null) {
+            t.getSelectionModel().select(row);
+            t.scrollTo(Math.max(0, t.getSelectionModel().getSelectedIndex() - 5));
+        }
+    }
+
     /** Binds a command to an action; menus and keys both use it. */
     public void on(Command c, Runnable action) {
         handlers.put(c, action);
@@ -128,12 +149,15 @@ public final class MainWindow {
         Menu file = new Menu("_File", null, item(Command.IMPORT), item(Command.SETTINGS), item(Command.QUIT));
         Menu queueMenu = new Menu("_Queue", null, item(Command.FOCUS_SEARCH), item(Command.CLEAR_FILTERS),
                 item(Command.NEXT), item(Command.PREVIOUS));
+        Menu triage = new Menu("_Triage", null, item(Command.ACCEPT), item(Command.PICK_TEAM), item(Command.PRIORITY_1),
+                item(Command.PRIORITY_2), item(Command.PRIORITY_3), item(Command.PRIORITY_4), item(Command.REROUTE),
+                item(Command.SNOOZE), item(Command.MARK_DUPLICATE), item(Command.UNDO), item(Command.BULK_ACCEPT));
         CheckMenuItem dark = new CheckMenuItem(Command.TOGGLE_THEME.label());
         dark.setAccelerator(Command.TOGGLE_THEME.key());
         dark.selectedProperty().bindBidirectional(theme.darkProperty());
         Menu view = new Menu("_View", null, dark);
         Menu help = new Menu("_Help", null, item(Command.SHORTCUTS));
-        MenuBar bar = new MenuBar(file, queueMenu, view, help);
+        MenuBar bar = new MenuBar(file, queueMenu, triage, view, help);
         bar.setId("menu-bar");
         return bar;
     }
@@ -190,6 +214,21 @@ public final class MainWindow {
     public void refreshDetail() {
         QueueRow row = queueView.table().getSelectionModel().getSelectedItem();
         if (row != null) showDetail(row);
+    }
+
+    /** Attaches opened services: the queue loads, the model trains, suggestions start. */
+    public void attach(Services svc) {
+        this.services = svc;
+        new dev.switchboard.app.queue.TriageActions(this, svc).install();
+        svc.triage().setListener(new dev.switchboard.app.triage.TriageService.Listener() {
+            @Override public void progress(String message, long done, long total) {
+                background.progress(message, done, total);
+            }
+        });
+        attach(svc.workspace());
+        svc.triage().start().whenComplete((summary, err) -> {
+            if (err != null) Background.fx(() -> showError("Training the local model failed", err));
+        });
     }
 
     /** Attaches an opened workspace: loads the queue in the background and starts live updates. */

@@ -15,7 +15,7 @@ public final class SwitchboardApp extends Application {
 
     private Background background;
     private MainWindow window;
-    private volatile Workspace workspace;
+    private volatile Services services;
 
     static void launchWindow(String[] args) {
         Application.launch(SwitchboardApp.class, args);
@@ -44,11 +44,11 @@ public final class SwitchboardApp extends Application {
         background.run("Opening database…", () -> {
             Workspace ws = Workspace.open(url);
             StartupProbe.mark("database open");
-            workspace = ws;
-            return ws;
-        }, ws -> {
-            stage.setTitle(stage.getTitle() + " — " + ws.database().displayUrl());
-            window.attach(ws);
+            services = new Services(ws, dev.switchboard.app.settings.Settings.load());
+            return services;
+        }, svc -> {
+            stage.setTitle(stage.getTitle() + " — " + svc.workspace().database().displayUrl());
+            window.attach(svc);
         }, e -> window.showError("Could not open the database", e));
     }
 
@@ -64,6 +64,6 @@ public final class SwitchboardApp extends Application {
     public void stop() {
         if (window != null) window.close();
         if (background != null) background.close();
-        if (workspace != null) workspace.close();
+        if (services != null) services.close();
     }
 }

@@ -110,6 +110,7 @@ public final class QueueView extends BorderPane {
         table.setPlaceholder(new Label("No tickets match. Import a file (Ctrl+O) or clear the filters."));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.getStyleClass().add("dense");
+        table.getSelectionModel().setSelectionMode(javafx.scene.control.SelectionMode.MULTIPLE);
 
         TableColumn<QueueRow, Integer> dup = column("⧉", r -> r.duplicates(), 48);
         dup.setCellFactory(c -> new TableCell<>() {

@@ -25,8 +25,13 @@ public final class TicketDetailView extends ScrollPane {
     private final TextArea body = new TextArea();
     private final VBox updates = new VBox(6);
     private final VBox suggestionSlot = new VBox();
+    private final SuggestionCard card;
 
-    public TicketDetailView() {
+    public TicketDetailView(java.util.function.LongConsumer openTicket) {
+        card = new SuggestionCard(openTicket);
+        suggestionSlot.getChildren().add(card);
+        card.setVisible(false);
+        card.managedProperty().bind(card.visibleProperty());
         setId("detail");
         setFitToWidth(true);
         getStyleClass().add("detail-pane");
@@ -62,6 +67,7 @@ public final class TicketDetailView extends ScrollPane {
         facts.setText("");
         body.clear();
         body.setVisible(false);
+        card.setVisible(false);
         updates.getChildren().clear();
     }
 
@@ -77,6 +83,8 @@ public final class TicketDetailView extends ScrollPane {
         f.append(" · Priority: ").append(r.priority() == null ? "not set" : r.priority());
         if (r.source() != null) f.append(" · from ").append(r.source());
         facts.setText(f.toString());
+        card.setVisible(true);
+        card.show(d.suggestion(), r.setBy() != null && d.suggestion() == null);
         body.setText(d.body());
         body.setVisible(true);
         body.positionCaret(0);

@@ -21,6 +21,7 @@ public final class Background implements AutoCloseable {
     private final ExecutorService pool;
     private final ReadOnlyIntegerWrapper running = new ReadOnlyIntegerWrapper(this, "running", 0);
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper(this, "message", "");
+    private final javafx.beans.property.ReadOnlyDoubleWrapper progress = new javafx.beans.property.ReadOnlyDoubleWrapper(this, "progress", 0);
 
     public Background() {
         AtomicInteger n = new AtomicInteger();
@@ -38,6 +39,19 @@ public final class Background implements AutoCloseable {
 
     public ReadOnlyStringProperty messageProperty() {
         return message.getReadOnlyProperty();
+    }
+
+    /** Progress of the longest-running job: -1 indeterminate, 0 idle, (0,1] fraction. */
+    public javafx.beans.property.ReadOnlyDoubleProperty progressProperty() {
+        return progress.getReadOnlyProperty();
+    }
+
+    /** Reports a job's progress from any thread ({@code total} 0 means finished). */
+    public void progress(String text, long done, long total) {
+        fx(() -> {
+            message.set(total > 0 ? String.format("%s… %,d / %,d", text, done, total) : text);
+            progress.set(total > 0 ? Math.max(0.001, (double) done / total) : 0);
+        });
     }
 
     /** Sets the status-bar message from any thread. */
