@@ -44,6 +44,7 @@ public final class MainWindow {
     private final BorderPane root = new BorderPane();
     private final Map<Command, Runnable> handlers = new EnumMap<>(Command.class);
     private final AtomicLong shownTicket = new AtomicLong(-1);
+    private boolean swallowTyped;
     private final Scene scene;
     private Workspace workspace;
     private Services services;
@@ -78,6 +79,15 @@ public final class MainWindow {
         var css = MainWindow.class.getResource("/dev/switchboard/ui/switchboard.css");
         if (css != null) scene.getStylesheets().add(css.toExternalForm());
         scene.addEventFilter(KeyEvent.KEY_PRESSED, this::dispatchKey);
+        // The character of a key that ran a command must not land in a field the command focused.
+        scene.addEventFilter(KeyEvent.KEY_TYPED, e -> {
+            if (swallowTyped) {
+                swallowTyped = false;
+                e.consume();
+            }
+        });
+        scene.addEventFilter(KeyEvent.KEY_RELEASED, e -> swallowTyped = false);
+        theme.apply();
     }
 
     public Scene scene() {
@@ -140,7 +150,11 @@ public final class MainWindow {
             if (typing && c.isPlainKey()) return;
             if (!handlers.containsKey(c)) return;
             e.consume();
-            run(c);
+            swallowTyped = true;
+            // Commands that open a dialog run after this key event is done, so its typed character
+            // does not land in the dialog's first text field.
+            if (c.opensDialog()) javafx.application.Platform.runLater(() -> run(c));
+            else run(c);
             return;
         }
     }

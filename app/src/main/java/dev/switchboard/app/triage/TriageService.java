@@ -179,6 +179,7 @@ public final class TriageService implements StoreListener, AutoCloseable {
     private final Set<Long> forced = ConcurrentHashMap.newKeySet();
 
     private void enqueue(Collection<Long> ids, boolean force) {
+        if (worker.isShutdown()) return;
         if (force) forced.addAll(ids);
         pending.addAll(ids);
         if (drainScheduled.compareAndSet(false, true)) worker.execute(this::drain);
@@ -236,6 +237,7 @@ public final class TriageService implements StoreListener, AutoCloseable {
 
     /** Teaches the model a recorded decision (within a second, without retraining). */
     public CompletableFuture<Void> learn(DecisionRecord rec) {
+        if (worker.isShutdown()) return CompletableFuture.completedFuture(null);
         return CompletableFuture.runAsync(() -> {
             DecisionKind kind = DecisionKind.valueOf(rec.kind());
             String id = Long.toString(rec.ticketId());

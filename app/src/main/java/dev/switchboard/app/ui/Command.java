@@ -50,6 +50,12 @@ public enum Command {
         return key;
     }
 
+    /** True for commands that open a dialog. */
+    public boolean opensDialog() {
+        return this == PICK_TEAM || this == REROUTE || this == BULK_ACCEPT || this == SHORTCUTS || this == MARK_DUPLICATE
+                || this == IMPORT || this == SETTINGS;
+    }
+
     /** True for single-key shortcuts that must not fire while typing in a text field. */
     public boolean isPlainKey() {
         String s = key.getName();

@@ -1,0 +1,190 @@
+package dev.switchboard.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.app.settings.Settings;
+import dev.switchboard.app.ui.Background;
+import dev.switchboard.app.ui.Theme;
+import dev.switchboard.persistence.store.DecisionRecord;
+import dev.switchboard.persistence.store.NewTicket;
+import dev.switchboard.persistence.store.QueueRow;
+import dev.switchboard.persistence.store.TaxonomyRow;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.control.TableView;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** Drives triage from the keyboard end to end on the real window, model and database. */
+@ExtendWith(ApplicationExtension.class)
+class KeyboardTriageTest {
+
+    @TempDir static Path dir;
+    Services services;
+    MainWindow window;
+
+    static final String[][] HISTORY = {
+            {"Network", "VPN disconnects every few minutes", "The VPN client drops the tunnel from home office"},
+            {"Network", "Wi-Fi access point down on floor 2", "No wireless network signal near the kitchen"},
+            {"Network", "Cannot reach intranet over VPN", "VPN connects but internal sites time out"},
+            {"Network", "Network switch port dead", "Ethernet port at desk 14 has no link light"},
+            {"Network", "Slow wireless in meeting room", "Wi-Fi very slow during calls in room B"},
+            {"Desktop", "Laptop screen flickers", "The laptop display flickers when on battery"},
+            {"Desktop", "Keyboard keys not working", "Several keys on my laptop keyboard stopped working"},
+            {"Desktop", "Printer jams on every page", "The office printer jams paper on tray 2"},
+            {"Desktop", "Docking station no display", "External monitors stay black on the dock"},
+            {"Desktop", "Laptop battery drains fast", "Battery empties in one hour, laptop is new"},
+            {"Identity", "Password reset needed", "I forgot my password and I am locked out"},
+            {"Identity", "Account locked after login attempts", "My account got locked, please unlock it"},
+            {"Identity", "Need access to finance share", "Please grant access rights to the finance folder"},
+            {"Identity", "MFA token lost", "Lost my phone with the authenticator, cannot log in"},
+            {"Identity", "New employee account", "Create a user account and mailbox for our new hire"},
+    };
+
+    @Start
+    void start(Stage stage) {
+        Workspace ws = Workspace.open("jdbc:h2:file:" + dir.resolve("k" + System.nanoTime()));
+        ws.store().saveTaxonomy(List.of(new TaxonomyRow("Network", "VPN, Wi-Fi, switches", 0),
+                        new TaxonomyRow("Desktop", "Laptops, printers, peripherals", 0),
+                        new TaxonomyRow("Identity", "Accounts, passwords, access", 0)),
+                List.of(new TaxonomyRow("P1", "", 1), new TaxonomyRow("P2", "", 2), new TaxonomyRow("P3", "", 3),
+                        new TaxonomyRow("P4", "", 4))).join();
+        List<NewTicket> t = new ArrayList<>();
+        for (int i = 0; i < HISTORY.length; i++) {
+            t.add(new NewTicket("hist", "h" + i, HISTORY[i][1], HISTORY[i][2], "u" + i, Instant.now().minusSeconds(9000 - i),
+                    HISTORY[i][0], i % 2 == 0 ? "P3" : "P2"));
+        }
+        t.add(new NewTicket("new", "n1", "VPN tunnel keeps dropping", "VPN disconnects from home", "ann", Instant.now().minusSeconds(300), null, null));
+        t.add(new NewTicket("new", "n2", "Forgot password, locked out", "Please reset my password", "bob", Instant.now().minusSeconds(200), null, null));
+        t.add(new NewTicket("new", "n3", "Printer paper jam", "Printer on floor 3 jams", "cy", Instant.now().minusSeconds(100), null, null));
+        ws.store().saveTickets(t, "test").join();
+        services = new Services(ws, new Settings(dir.resolve("settings-" + System.nanoTime() + ".properties")));
+        window = new MainWindow(new Theme(), new Background());
+        stage.setScene(window.scene());
+        stage.show();
+        window.attach(services);
+    }
+
+    @AfterEach
+    void close() {
+        window.close();
+        window.background().close();
+        services.close();
+    }
+
+    @SuppressWarnings("unchecked")
+    private TableView<QueueRow> table(FxRobot robot) {
+        return (TableView<QueueRow>) robot.lookup("#queue").queryAs(TableView.class);
+    }
+
+    /** Evaluates the condition on the FX thread, where the queue's lists live. */
+    private static void waitFor(int seconds, Callable<Boolean> c) throws Exception {
+        WaitForAsyncUtils.waitFor(seconds, TimeUnit.SECONDS, () -> WaitForAsyncUtils.asyncFx(c).get());
+    }
+
+    private QueueRow row(FxRobot robot, String subject) {
+        try {
+            return WaitForAsyncUtils.asyncFx(() -> table(robot).getItems().stream()
+                    .filter(r -> r.subject().equals(subject)).findFirst().orElseThrow()).get();
+        } catch (Exception e) {
+            throw new AssertionError("no row '" + subject + "'", e);
+        }
+    }
+
+    private List<DecisionRecord> ledger(long id) {
+        return services.ledger().decisions(id);
+    }
+
+    private void select(FxRobot robot, String subject) {
+        robot.interact(() -> table(robot).getSelectionModel().clearAndSelect(table(robot).getItems().indexOf(row(robot, subject))));
+        robot.clickOn("#search");
+        robot.type(KeyCode.ESCAPE); // focus back on the queue, as a dispatcher would
+    }
+
+    @Test
+    void acceptOverrideWithReasonUndoAndBulkAcceptFromTheKeyboard(FxRobot robot) throws Exception {
+        // Suggestions arrive in the background for the three new tickets.
+        waitFor(90, () -> table(robot).getItems().size() == 3
+                && table(robot).getItems().stream().allMatch(r -> r.suggestedTeam() != null));
+        assertThat(row(robot, "VPN tunnel keeps dropping").suggestedTeam()).isEqualTo("Network");
+
+        // Enter accepts; the next ticket is selected at once.
+        select(robot, "VPN tunnel keeps dropping");
+        int before = table(robot).getSelectionModel().getSelectedIndex();
+        robot.type(KeyCode.ENTER);
+        assertThat(table(robot).getSelectionModel().getSelectedIndex()).isEqualTo(before + 1);
+        long vpn = row(robot, "VPN tunnel keeps dropping").id();
+        waitFor(5, () -> "Network".equals(row(robot, "VPN tunnel keeps dropping").team()));
+        assertThat(ledger(vpn)).extracting(DecisionRecord::kind).containsExactly("ACCEPTED");
+        assertThat(ledger(vpn).get(0).suggestionId()).isNotNull();
+
+        // T, type-ahead "desk", Enter; reason 1 (wrong team), Enter.
+        select(robot, "Forgot password, locked out");
+        long pw = row(robot, "Forgot password, locked out").id();
+        robot.type(KeyCode.T);
+        waitFor(5, () -> robot.lookup("#team-filter").tryQuery().isPresent());
+        robot.write("desk");
+        robot.type(KeyCode.ENTER);
+        waitFor(5, () -> robot.lookup("#reason-note").tryQuery().isPresent());
+        robot.type(KeyCode.DIGIT1);
+        robot.type(KeyCode.ENTER);
+        waitFor(5, () -> "Desktop".equals(row(robot, "Forgot password, locked out").team()));
+        DecisionRecord override = ledger(pw).get(0);
+        assertThat(override.kind()).isEqualTo("OVERRIDDEN");
+        assertThat(override.reasonCode()).isEqualTo("wrong-team");
+        assertThat(override.dispatcher()).isEqualTo(System.getProperty("user.name"));
+
+        // Z undoes it by appending a compensating decision.
+        robot.type(KeyCode.Z);
+        waitFor(5, () -> row(robot, "Forgot password, locked out").team() == null);
+        assertThat(ledger(pw)).extracting(DecisionRecord::kind).containsExactly("OVERRIDDEN", "UNDONE");
+
+        // Bulk accept everything visible above 90 % — or, with several rows selected, those rows.
+        robot.interact(() -> table(robot).getSelectionModel().selectAll());
+        robot.press(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.A).release(KeyCode.A, KeyCode.SHIFT, KeyCode.CONTROL);
+        waitFor(5, () -> robot.lookup(".dialog-pane").tryQuery().isPresent());
+        robot.type(KeyCode.ENTER);
+        waitFor(5, () -> table(robot).getItems().stream().allMatch(r -> r.team() != null));
+        long printer = row(robot, "Printer paper jam").id();
+        assertThat(ledger(printer)).singleElement().satisfies(d -> {
+            assertThat(d.kind()).isEqualTo("BULK_ACCEPTED");
+            assertThat(d.reviewed()).isFalse();
+        });
+        robot.type(KeyCode.Z);
+        waitFor(5, () -> row(robot, "Printer paper jam").team() == null && row(robot, "Forgot password, locked out").team() == null);
+        assertThat(row(robot, "VPN tunnel keeps dropping").team()).isEqualTo("Network");
+    }
+
+    @Test
+    void aDecisionTeachesTheModelWithinASecond(FxRobot robot) throws Exception {
+        waitFor(90, () -> services.triage().isReady());
+        var text = dev.switchboard.inference.TicketText.of("probe", "Printer paper jam", "Printer on floor 3 jams");
+        var ctx = dev.switchboard.inference.TriageContext.of(services.triage().taxonomy());
+        assertThat(services.localModel().suggest(text, ctx).topTeam()).isEqualTo("Desktop");
+        // A dispatcher says printer jams on floor 3 belong to Network; the very next suggestion moves.
+        waitFor(90, () -> row(robot, "Printer paper jam").suggestedTeam() != null);
+        QueueRow r = row(robot, "Printer paper jam");
+        long t0 = System.nanoTime();
+        DecisionRecord rec = services.ledger().decide(dev.switchboard.persistence.store.DecisionRequest.of(r.id(), r.version(),
+                dev.switchboard.persistence.entity.DecisionKind.OVERRIDDEN, "Network", "P2", r.suggestionId(), "dana")).join();
+        services.triage().learn(rec).join();
+        double before = 0;
+        var after = services.localModel().suggest(text, ctx);
+        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(1000);
+        assertThat(after.teams().stream().filter(p -> p.label().equals("Network")).findFirst().orElseThrow().probability())
+                .isGreaterThan(before);
+        assertThat(after.evidence()).anySatisfy(e -> assertThat(e.ticketId()).isEqualTo(Long.toString(r.id())));
+    }
+}
