@@ -9,8 +9,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
@@ -87,14 +85,15 @@ public final class TableReader {
     /** Header of a CSV file, or the keys of the first JSON object, for column-mapping dialogs. */
     public static List<String> columns(Path file) throws IOException {
         List<String> cols = new ArrayList<>();
-        read(file, new Handler() {
+        Summary summary = read(file, new Handler() {
             @Override public boolean row(Row row) {
                 cols.addAll(row.values().keySet());
                 return false;
             }
             @Override public void problem(Problem p) { }
         });
-        return cols;
+        // A CSV file with a header and no rows still has columns.
+        return cols.isEmpty() ? List.copyOf(summary.columns()) : cols;
     }
 
     /** The first {@code n} rows, for previews. */
@@ -111,21 +110,35 @@ public final class TableReader {
     }
 
     public static Summary read(Path file, Handler handler) throws IOException {
+        return read(file, handler, null);
+    }
+
+    /**
+     * As {@link #read(Path, Handler)}, and counts the bytes consumed from the file into {@code bytesRead}
+     * (read ahead by up to 64 KiB), for progress bars over {@code Files.size(file)}.
+     */
+    public static Summary read(Path file, Handler handler, java.util.concurrent.atomic.AtomicLong bytesRead)
+            throws IOException {
         if (!Files.isRegularFile(file)) throw new IOException(file + ": no such file");
-        Charset cs = charsetOf(file);
+        Detected det = detectCharset(file);
+        Charset cs = det.charset();
         Format fmt = detect(file);
         if (!cs.equals(StandardCharsets.UTF_8) && !cs.equals(StandardCharsets.UTF_16BE) && !cs.equals(StandardCharsets.UTF_16LE)) {
             handler.problem(new Problem(0, file.getFileName() + " is not valid UTF-8; read as " + cs.name()));
+        } else if (det.invalidUtf8() > 0) {
+            handler.problem(new Problem(0, file.getFileName() + " has " + det.invalidUtf8()
+                    + " invalid UTF-8 byte sequence(s); read as UTF-8 with those replaced by U+FFFD"));
         }
-        try (Reader r = openReader(file, cs)) {
+        try (Reader r = openReader(file, cs, bytesRead)) {
             return fmt == Format.JSONL ? readJsonl(r, cs, handler) : readCsv(r, cs, handler);
         }
     }
 
-    private static Reader openReader(Path file, Charset cs) throws IOException {
+    private static Reader openReader(Path file, Charset cs, java.util.concurrent.atomic.AtomicLong bytesRead)
+            throws IOException {
         InputStream in = Files.newInputStream(file);
+        if (bytesRead != null) in = new CountingInputStream(in, bytesRead);
         byte[] bom = new byte[3];
-        in.mark(3);
         InputStream buffered = new java.io.BufferedInputStream(in, 1 << 16);
         buffered.mark(3);
         int n = buffered.readNBytes(bom, 0, 3);
@@ -139,34 +152,52 @@ public final class TableReader {
         return new BufferedReader(new InputStreamReader(buffered, dec), 1 << 16);
     }
 
-    /** UTF-16 by BOM; UTF-8 when every byte decodes; otherwise Windows-1252. */
+    /** UTF-16 by BOM; UTF-8 when every byte decodes (or nearly: see {@link #detectCharset}); otherwise Windows-1252. */
     static Charset charsetOf(Path file) throws IOException {
+        return detectCharset(file).charset();
+    }
+
+    /** The charset chosen for a file and how many invalid UTF-8 sequences were tolerated in it. */
+    record Detected(Charset charset, long invalidUtf8, long validMultibyte) {}
+
+    /**
+     * Scans the whole file once. A file that is UTF-8 except for a few broken sequences (a typical
+     * export with some garbled rows) stays UTF-8, the broken bytes becoming U+FFFD; reading it as
+     * Windows-1252 instead would garble every correct non-ASCII character. A file with no valid
+     * multi-byte sequences, or more broken than valid ones, is read as Windows-1252.
+     */
+    static Detected detectCharset(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             byte[] head = in.readNBytes(2);
-            if (head.length == 2 && (head[0] & 0xff) == 0xFE && (head[1] & 0xff) == 0xFF) return StandardCharsets.UTF_16BE;
-            if (head.length == 2 && (head[0] & 0xff) == 0xFF && (head[1] & 0xff) == 0xFE) return StandardCharsets.UTF_16LE;
+            if (head.length == 2 && (head[0] & 0xff) == 0xFE && (head[1] & 0xff) == 0xFF) return new Detected(StandardCharsets.UTF_16BE, 0, 0);
+            if (head.length == 2 && (head[0] & 0xff) == 0xFF && (head[1] & 0xff) == 0xFE) return new Detected(StandardCharsets.UTF_16LE, 0, 0);
         }
-        CharsetDecoder dec = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[1 << 16];
-            ByteBuffer carry = ByteBuffer.allocate(buf.length + 8);
-            java.nio.CharBuffer out = java.nio.CharBuffer.allocate(buf.length + 8);
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                carry.put(buf, 0, n).flip();
-                out.clear();
-                var res = dec.decode(carry, out, false);
-                if (res.isError()) return Charset.forName("windows-1252");
-                carry.compact();
+        long invalid = 0;
+        long valid = 0;
+        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            int pending = 0;   // continuation bytes still expected
+            int seqLen = 0;
+            int b;
+            while ((b = in.read()) >= 0) {
+                if (pending > 0) {
+                    if ((b & 0xC0) == 0x80) {
+                        if (--pending == 0) valid++;
+                        continue;
+                    }
+                    invalid++;           // sequence cut short; this byte starts afresh
+                    pending = 0;
+                }
+                if (b < 0x80) continue;
+                if (b >= 0xC2 && b <= 0xDF) { pending = 1; seqLen = 2; }
+                else if (b >= 0xE0 && b <= 0xEF) { pending = 2; seqLen = 3; }
+                else if (b >= 0xF0 && b <= 0xF4) { pending = 3; seqLen = 4; }
+                else invalid++;
             }
-            carry.flip();
-            out.clear();
-            if (dec.decode(carry, out, true).isError()) return Charset.forName("windows-1252");
-        } catch (CharacterCodingException e) {
-            return Charset.forName("windows-1252");
+            if (pending > 0 && seqLen > 0) invalid++;
         }
-        return StandardCharsets.UTF_8;
+        if (invalid == 0) return new Detected(StandardCharsets.UTF_8, 0, valid);
+        if (valid >= 4 * invalid) return new Detected(StandardCharsets.UTF_8, invalid, valid);
+        return new Detected(Charset.forName("windows-1252"), invalid, valid);
     }
 
     private static Summary readCsv(Reader r, Charset cs, Handler handler) throws IOException {
@@ -304,5 +335,33 @@ public final class TableReader {
         while (t.getCause() != null) t = t.getCause();
         String m = t.getMessage();
         return m == null ? t.getClass().getSimpleName() : m;
+    }
+
+    /** Adds the bytes read to a shared counter. */
+    private static final class CountingInputStream extends java.io.FilterInputStream {
+        private final java.util.concurrent.atomic.AtomicLong count;
+
+        CountingInputStream(InputStream in, java.util.concurrent.atomic.AtomicLong count) {
+            super(in);
+            this.count = count;
+        }
+
+        @Override public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) count.incrementAndGet();
+            return b;
+        }
+
+        @Override public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) count.addAndGet(n);
+            return n;
+        }
+
+        @Override public long skip(long n) throws IOException {
+            long k = super.skip(n);
+            if (k > 0) count.addAndGet(k);
+            return k;
+        }
     }
 }
