@@ -105,6 +105,12 @@ public final class TicketStore implements AutoCloseable {
 
     /** Creates or updates teams and priority levels by name (nothing is deleted). */
     public CompletableFuture<Void> saveTaxonomy(List<TaxonomyRow> teams, List<TaxonomyRow> priorities) {
+        return saveTaxonomy(teams, priorities, Map.of());
+    }
+
+    /** As {@link #saveTaxonomy(List, List)}; new priority levels get their SLA target (minutes) from {@code slaMinutes}. */
+    public CompletableFuture<Void> saveTaxonomy(List<TaxonomyRow> teams, List<TaxonomyRow> priorities,
+                                                Map<String, Integer> slaMinutes) {
         return this.<Void>write(s -> {
             Map<String, Team> existing = teamsByName(s);
             for (TaxonomyRow t : teams) {
@@ -114,7 +120,7 @@ public final class TicketStore implements AutoCloseable {
             }
             Map<String, PriorityLevel> prios = prioritiesByName(s);
             for (TaxonomyRow p : priorities) {
-                if (!prios.containsKey(p.name())) s.persist(new PriorityLevel(p.name(), p.rank(), p.description(), null));
+                if (!prios.containsKey(p.name())) s.persist(new PriorityLevel(p.name(), p.rank(), p.description(), slaMinutes.get(p.name())));
             }
             return null;
         });
