@@ -19,7 +19,14 @@ public final class SwitchboardCli implements Runnable {
 
     /** Runs the command line and returns the exit code (errors are one-line messages, never stack traces). */
     public static int execute(String... args) {
+        return execute(null, null, args);
+    }
+
+    /** As {@link #execute(String...)} with the given output and error writers (null = System.out / System.err). */
+    public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new SwitchboardCli());
+        if (out != null) cl.setOut(out);
+        if (err != null) cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             commandLine.getErr().println("switchboard: " + CliSupport.message(ex));
             if (System.getenv("SWITCHBOARD_DEBUG") != null) ex.printStackTrace(commandLine.getErr());

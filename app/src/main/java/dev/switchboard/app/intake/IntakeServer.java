@@ -168,15 +168,14 @@ public final class IntakeServer implements AutoCloseable {
                     return;
                 }
                 if (n > maxRequestBytes) {
+                    drain(ex);
                     reply(ex, 413, error("request of " + n + " bytes is over the limit of " + maxRequestBytes + " bytes"));
                     return;
                 }
             }
-            byte[] body;
-            try (InputStream in = ex.getRequestBody()) {
-                body = in.readNBytes(maxRequestBytes + 1);
-            }
+            byte[] body = ex.getRequestBody().readNBytes(maxRequestBytes + 1); // closed with the exchange
             if (body.length > maxRequestBytes) {
+                drain(ex);
                 reply(ex, 413, error("request is over the limit of " + maxRequestBytes + " bytes"));
                 return;
             }
@@ -211,6 +210,24 @@ public final class IntakeServer implements AutoCloseable {
             LOG.log(System.Logger.Level.DEBUG, "intake: connection problem: {0}", e.getMessage());
         }
     }
+
+    /**
+     * Reads and discards what is left of a refused request (up to {@link #MAX_DRAIN} bytes) so the client,
+     * still sending, gets the 413 instead of a connection reset. Larger requests just lose the connection.
+     */
+    private static void drain(HttpExchange ex) {
+        ex.getResponseHeaders().set("Connection", "close");
+        try (InputStream in = ex.getRequestBody()) {
+            byte[] buf = new byte[64 * 1024];
+            long total = 0;
+            int n;
+            while (total < MAX_DRAIN && (n = in.read(buf)) > 0) total += n;
+        } catch (IOException ignored) {
+            // the client went away; nothing to answer
+        }
+    }
+
+    private static final long MAX_DRAIN = 16L * 1024 * 1024;
 
     /** Constant-time comparison of the bearer token. */
     boolean authorized(String header) {
