@@ -97,10 +97,12 @@ class TicketImporterTest {
                 + "bq four,after\n";
         Path f = write("broken.csv", csv);
         ImportReport r = importer().run(f, ColumnMapping.of("subject", "body"), ImportListener.NONE);
-        assertThat(r.created()).isEqualTo(2);
-        assertThat(r.complete()).isFalse();
-        assertThat(r.problems()).anySatisfy(p -> assertThat(p).startsWith("broken.csv:5").contains("unclosed quote"));
-        assertThat(rowsWithSubject("bq ")).extracting(QueueRow::subject).containsExactly("bq one", "bq two");
+        assertThat(r.created()).isEqualTo(3);
+        assertThat(r.rejected()).isEqualTo(1);
+        assertThat(r.complete()).isTrue();
+        assertThat(r.problems()).singleElement().satisfies(p -> assertThat(p).startsWith("broken.csv:5: broken quoting")
+                .contains("reading on from line 6"));
+        assertThat(rowsWithSubject("bq ")).extracting(QueueRow::subject).containsExactly("bq one", "bq two", "bq four");
     }
 
     @Test

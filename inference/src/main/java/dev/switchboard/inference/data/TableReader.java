@@ -129,9 +129,67 @@ public final class TableReader {
             handler.problem(new Problem(0, file.getFileName() + " has " + det.invalidUtf8()
                     + " invalid UTF-8 byte sequence(s); read as UTF-8 with those replaced by U+FFFD"));
         }
-        try (Reader r = openReader(file, cs, bytesRead)) {
-            return fmt == Format.JSONL ? readJsonl(r, cs, handler) : readCsv(r, cs, handler);
+        if (fmt == Format.JSONL) {
+            try (Reader r = openReader(file, cs, bytesRead)) {
+                return readJsonl(r, cs, handler);
+            }
         }
+        // CSV: after broken quoting the parser cannot go on, so the file is reopened at the line after
+        // the start of the broken record and parsing resumes there with the same header.
+        CsvPass pass;
+        try (Reader r = openReader(file, cs, bytesRead)) {
+            pass = readCsv(r, cs, handler, null, ',', 1, 0, 0);
+        }
+        int resumes = 0;
+        while (pass.resumeAfterLine() > 0) {
+            if (++resumes > MAX_RESUMES) {
+                handler.problem(new Problem(pass.resumeAfterLine() + 1, "more than " + MAX_RESUMES
+                        + " rows with broken quoting; stopped reading here"));
+                return new Summary(Format.CSV, cs, pass.summary().columns(), pass.summary().rows(),
+                        pass.summary().problems() + 1, false);
+            }
+            if (bytesRead != null) bytesRead.set(0);
+            try (Reader r = openReader(file, cs, bytesRead)) {
+                if (!skipLines(r, pass.resumeAfterLine())) {
+                    Summary sm = pass.summary(); // the broken row was the last one
+                    return new Summary(sm.format(), sm.charset(), sm.columns(), sm.rows(), sm.problems(), true);
+                }
+                pass = readCsv(r, cs, handler, pass.summary().columns(), pass.delimiter(), pass.resumeAfterLine(),
+                        pass.summary().rows(), pass.summary().problems());
+            }
+        }
+        return pass.summary();
+    }
+
+    private static final int MAX_RESUMES = 1000;
+
+    /** Result of one CSV parsing pass; {@code resumeAfterLine} > 0 asks for another pass after that line. */
+    private record CsvPass(Summary summary, long resumeAfterLine, char delimiter) {}
+
+    /** Skips {@code lines} physical lines (LF, CR LF or CR); false at end of file. */
+    private static boolean skipLines(Reader r, long lines) throws IOException {
+        long seen = 0;
+        boolean cr = false;
+        while (seen < lines) {
+            int c = r.read();
+            if (c < 0) return false;
+            if (c == '\n') {
+                if (!cr) seen++;
+                cr = false;
+            } else if (c == '\r') {
+                seen++;
+                cr = true;
+            } else {
+                cr = false;
+            }
+        }
+        if (cr) {
+            // a CR LF split across the boundary: drop the LF
+            r.mark(1);
+            int c = r.read();
+            if (c != '\n' && c >= 0) r.reset();
+        }
+        return true;
     }
 
     private static Reader openReader(Path file, Charset cs, java.util.concurrent.atomic.AtomicLong bytesRead)
@@ -200,30 +258,42 @@ public final class TableReader {
         return new Detected(Charset.forName("windows-1252"), invalid, valid);
     }
 
-    private static Summary readCsv(Reader r, Charset cs, Handler handler) throws IOException {
+    private static CsvPass readCsv(Reader r, Charset cs, Handler handler, List<String> knownHeader, char knownDelimiter,
+                                   long startLine,
+                                   long rowsBefore, long problemsBefore) throws IOException {
         BufferedReader br = (BufferedReader) r;
-        br.mark(1 << 15);
-        String first = br.readLine();
-        br.reset();
-        if (first == null) {
-            handler.problem(new Problem(0, "the file is empty"));
-            return new Summary(Format.CSV, cs, List.of(), 0, 1, true);
+        long rows = rowsBefore;
+        long problems = problemsBefore;
+        CSVFormat format;
+        if (knownHeader == null) {
+            br.mark(1 << 15);
+            String first = br.readLine();
+            br.reset();
+            if (first == null) {
+                handler.problem(new Problem(0, "the file is empty"));
+                return new CsvPass(new Summary(Format.CSV, cs, List.of(), 0, 1, true), 0, ',');
+            }
+            char delimiter = sniffDelimiter(first);
+            format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setHeader()
+                    .setSkipHeaderRecord(true).setAllowMissingColumnNames(true).setIgnoreEmptyLines(true)
+                    .setTrim(false).get();
+        } else {
+            format = CSVFormat.DEFAULT.builder().setDelimiter(knownDelimiter).setHeader(knownHeader.toArray(String[]::new))
+                    .setSkipHeaderRecord(false).setAllowMissingColumnNames(true).setAllowDuplicateHeaderNames(true)
+                    .setIgnoreEmptyLines(true).setTrim(false).get();
         }
-        char delimiter = sniffDelimiter(first);
-        CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setHeader()
-                .setSkipHeaderRecord(true).setAllowMissingColumnNames(true).setIgnoreEmptyLines(true)
-                .setTrim(false).get();
-        long rows = 0;
-        long problems = 0;
         List<String> columns;
         try (CSVParser parser = CSVParser.builder().setReader(br).setFormat(format).get()) {
-            columns = parser.getHeaderNames().stream().map(String::strip).toList();
+            columns = knownHeader != null ? knownHeader : parser.getHeaderNames().stream().map(String::strip).toList();
+            char delimiter = format.getDelimiterString().charAt(0);
             if (columns.stream().allMatch(String::isEmpty)) {
                 handler.problem(new Problem(1, "no header row: the first line must name the columns"));
-                return new Summary(Format.CSV, cs, columns, 0, 1, true);
+                return new CsvPass(new Summary(Format.CSV, cs, columns, 0, 1, true), 0, delimiter);
             }
             Iterator<CSVRecord> it = parser.iterator();
-            long lastLine = 1;
+            // Lines the parser counts are relative to where this pass started.
+            long offset = knownHeader == null ? 0 : startLine;
+            long lastLine = knownHeader == null ? 1 : startLine;
             while (true) {
                 CSVRecord rec;
                 try {
@@ -231,12 +301,14 @@ public final class TableReader {
                     rec = it.next();
                 } catch (UncheckedIOException | IllegalStateException e) {
                     problems++;
-                    handler.problem(new Problem(lastLine + 1, "unreadable CSV from here on ("
-                            + conciseMessage(e) + "); often an unclosed quote. Rows after it were not read."));
-                    return new Summary(Format.CSV, cs, columns, rows, problems, false);
+                    long bad = lastLine + 1;
+                    handler.problem(new Problem(bad, "broken quoting in the row starting here ("
+                            + conciseMessage(e).replaceAll("\\(?(at )?line \\d+\\)?[:,]?\\s*", "").strip()
+                            + "; often an unclosed or stray quote); row skipped, reading on from line " + (bad + 1)));
+                    return new CsvPass(new Summary(Format.CSV, cs, columns, rows, problems, false), bad, delimiter);
                 }
                 long line = lineOf(rec, lastLine);
-                lastLine = parser.getCurrentLineNumber();
+                lastLine = parser.getCurrentLineNumber() + offset;
                 if (rec.size() != columns.size()) {
                     boolean blankTail = rec.size() > columns.size() && allBlankFrom(rec, columns.size());
                     if (!blankTail && rec.size() != 1) {
@@ -256,11 +328,11 @@ public final class TableReader {
                 for (int i = 0; i < columns.size() && i < rec.size(); i++) values.put(columns.get(i), rec.get(i));
                 rows++;
                 if (!handler.row(new Row(line, values))) {
-                    return new Summary(Format.CSV, cs, columns, rows, problems, false);
+                    return new CsvPass(new Summary(Format.CSV, cs, columns, rows, problems, false), 0, delimiter);
                 }
             }
+            return new CsvPass(new Summary(Format.CSV, cs, columns, rows, problems, true), 0, delimiter);
         }
-        return new Summary(Format.CSV, cs, columns, rows, problems, true);
     }
 
     private static boolean allBlankFrom(CSVRecord rec, int from) {
