@@ -18,7 +18,7 @@ final class SampleTemplates {
     static final List<String> APPS = List.of("SAP GUI", "Salesforce", "Workday", "Concur", "Power BI", "Jira", "Adobe Acrobat",
             "Visual Studio Code", "Zoom", "AutoCAD", "Tableau", "the HR portal");
     static final List<String> SITES = List.of("Berlin office", "Munich plant", "London office", "Lyon warehouse", "3rd floor",
-            "building B", "home office", "Hamburg branch", "the training room", "reception");
+            "Vienna office", "Madrid office", "Hamburg branch", "Training Centre", "reception area");
     static final List<String> DEVICES = List.of("Dell Latitude 7440", "ThinkPad T14", "MacBook Pro", "HP EliteBook 840",
             "Surface Pro 9", "iPhone 14", "Samsung Galaxy S23", "HP LaserJet M507", "Dell U2722D monitor", "WD19 dock");
     static final List<String> SHARES = List.of("\\\\fs01\\finance", "\\\\fs02\\projects\\apollo", "\\\\fs01\\hr-confidential",
