@@ -21,6 +21,8 @@ public final class TicketFields {
 
     /** Longest requester the store keeps. */
     public static final int MAX_REQUESTER = 320;
+    /** Longest team name the store keeps. */
+    public static final int MAX_TEAM = 120;
     /** Longest external id the store keeps; longer ids are replaced by their hash. */
     public static final int MAX_EXTERNAL_ID = 200;
     /** Subject derived from the body's first line is cut to this many characters. */

@@ -300,6 +300,11 @@ public final class TicketImporter {
                 }
             }
             String team = m.team() == null ? null : blankToNull(TicketFields.clean(row.get(m.team())).value());
+            if (team != null && team.length() > TicketFields.MAX_TEAM) {
+                reject(line, "team name is " + team.length() + " characters; the limit is " + TicketFields.MAX_TEAM
+                        + " (is the team column mapped right?)");
+                return null;
+            }
             String priority = m.priority() == null ? null : blankToNull(TicketFields.clean(row.get(m.priority())).value());
             if (priority != null && !knownPriorities.contains(priority) && warnedPriorities.add(priority)) {
                 warn(name + ":" + line + ": priority '" + priority + "' is not a defined priority level ("

@@ -301,6 +301,7 @@ public final class IntakeServer implements AutoCloseable {
             throw new BadRequest(where + ".created: " + e.getMessage());
         }
         String team = text(n, "team", where, false).strip();
+        if (team.length() > TicketFields.MAX_TEAM) throw new BadRequest(where + ": team is over " + TicketFields.MAX_TEAM + " characters");
         String priority = text(n, "priority", where, false).strip();
         return new NewTicket(SOURCE, TicketFields.externalId(id), subject, body,
                 requester.isEmpty() ? null : requester, at, team.isEmpty() ? null : team,
