@@ -85,6 +85,10 @@ create table decision (
     dispatcher       varchar(120) not null,
     decided_at       timestamp(6) with time zone not null,
     ms_to_decide     bigint,
+    status           varchar(20) not null,
+    prev_team_id     bigint references team (id),
+    prev_priority_id bigint references priority_level (id),
+    prev_status      varchar(20) not null,
     reviewed         boolean not null,
     compensates_id   bigint references decision (id)
 );

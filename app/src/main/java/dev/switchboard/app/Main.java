@@ -12,7 +12,14 @@ public final class Main {
     public static void main(String[] args) {
         Logging.configure();
         if (isWindowLaunch(args)) {
-            SwitchboardApp.launchWindow(args);
+            try {
+                SwitchboardApp.launchWindow(args);
+            } catch (RuntimeException | LinkageError e) {
+                System.err.println("switchboard: cannot open the window: " + e.getMessage());
+                System.err.println("  Is a display available (DISPLAY/WAYLAND_DISPLAY) and GTK 3 installed (libgtk-3-0, libgl1)?");
+                System.err.println("  The command line works without a display: ./switchboard --help");
+                System.exit(1);
+            }
             return;
         }
         System.exit(SwitchboardCli.execute(args));

@@ -19,7 +19,7 @@ public final class TextAnalyzer {
             "when", "which", "while", "who", "will", "with", "would", "you", "your", "am", "im", "pls",
             "please", "hi", "hello", "dear", "regards", "thanks", "thank",
             "der", "die", "das", "und", "ist", "nicht", "ich", "sie", "mit", "den", "ein", "eine", "zu",
-            "von", "auf", "für", "im", "es", "bitte", "dem", "des", "sich", "auch", "wir");
+            "von", "auf", "für", "es", "bitte", "dem", "des", "sich", "auch", "wir");
 
     private TextAnalyzer() {}
 

@@ -49,6 +49,19 @@ public class Decision {
     private Instant decidedAt;
     @Column(name = "ms_to_decide")
     private Long msToDecide;
+    /** Ticket status after this decision, and the values it replaced (so undo can restore them). */
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false, length = 20)
+    private TicketStatus status;
+    @ManyToOne(fetch = FetchType.LAZY)
+    @JoinColumn(name = "prev_team_id")
+    private Team previousTeam;
+    @ManyToOne(fetch = FetchType.LAZY)
+    @JoinColumn(name = "prev_priority_id")
+    private PriorityLevel previousPriority;
+    @Enumerated(EnumType.STRING)
+    @Column(name = "prev_status", nullable = false, length = 20)
+    private TicketStatus previousStatus;
     /** False for bulk-accepted suggestions nobody looked at: training must not feed on them blindly. */
     @Column(nullable = false)
     private boolean reviewed;
@@ -60,7 +73,12 @@ public class Decision {
 
     public Decision(Ticket ticket, Suggestion suggestion, DecisionKind kind, Team team, PriorityLevel priority,
                     String reasonCode, String note, String dispatcher, Instant decidedAt, Long msToDecide,
-                    boolean reviewed, Decision compensates) {
+                    boolean reviewed, Decision compensates, TicketStatus status, Team previousTeam,
+                    PriorityLevel previousPriority, TicketStatus previousStatus) {
+        this.status = status;
+        this.previousTeam = previousTeam;
+        this.previousPriority = previousPriority;
+        this.previousStatus = previousStatus;
         this.ticket = ticket;
         this.suggestion = suggestion;
         this.kind = kind;
@@ -88,4 +106,8 @@ public class Decision {
     public Long getMsToDecide() { return msToDecide; }
     public boolean isReviewed() { return reviewed; }
     public Decision getCompensates() { return compensates; }
+    public TicketStatus getStatus() { return status; }
+    public Team getPreviousTeam() { return previousTeam; }
+    public PriorityLevel getPreviousPriority() { return previousPriority; }
+    public TicketStatus getPreviousStatus() { return previousStatus; }
 }

@@ -9,4 +9,10 @@ import java.time.Instant;
 public record QueueRow(long id, String externalId, String source, String subject, String requester,
                        Instant createdAt, Instant updatedAt, String status, String team, String priority,
                        String setBy, String suggestedTeam, String suggestedPriority, double confidence,
-                       boolean confident, int duplicates, long version) {}
+                       boolean confident, int duplicates, long version, Instant suggestedAt, Long suggestionId) {
+
+    /** True when the ticket has no suggestion yet, or changed after its latest one. */
+    public boolean needsSuggestion() {
+        return suggestedAt == null || (updatedAt != null && updatedAt.isAfter(suggestedAt));
+    }
+}

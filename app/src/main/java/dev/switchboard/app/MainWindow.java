@@ -1,0 +1,292 @@
+package dev.switchboard.app;
+
+import dev.switchboard.app.queue.LiveUpdates;
+import dev.switchboard.app.queue.QueueView;
+import dev.switchboard.app.queue.QueueViewModel;
+import dev.switchboard.app.ticket.TicketDetailView;
+import dev.switchboard.app.ui.Background;
+import dev.switchboard.app.ui.Command;
+import dev.switchboard.app.ui.Theme;
+import dev.switchboard.persistence.store.QueueRow;
+import dev.switchboard.persistence.store.TicketDetail;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import javafx.beans.binding.Bindings;
+import javafx.geometry.Orientation;
+import javafx.scene.Scene;
+import javafx.scene.control.Alert;
+import javafx.scene.control.CheckMenuItem;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.TextInputControl;
+import javafx.scene.control.TableView;
+import javafx.scene.input.KeyEvent;
+import javafx.scene.layout.BorderPane;
+import org.controlsfx.control.StatusBar;
+
+/**
+ * The main window: menu, filter bar + queue on the left, the ticket on the right, status bar below.
+ * Shown at once; the workspace is attached when it has opened in the background.
+ */
+public final class MainWindow {
+
+    private final Theme theme;
+    private final Background background;
+    private final QueueViewModel queue = new QueueViewModel();
+    private final QueueView queueView = new QueueView(queue);
+    private final TicketDetailView detail = new TicketDetailView(this::openTicket);
+    private final StatusBar statusBar = new StatusBar();
+    private final BorderPane root = new BorderPane();
+    private final Map<Command, Runnable> handlers = new EnumMap<>(Command.class);
+    private final AtomicLong shownTicket = new AtomicLong(-1);
+    private final Scene scene;
+    private Workspace workspace;
+    private Services services;
+    private LiveUpdates live;
+
+    public MainWindow(Theme theme, Background background) {
+        this.theme = theme;
+        this.background = background;
+        SplitPane split = new SplitPane(queueView, detail);
+        split.setOrientation(Orientation.HORIZONTAL);
+        split.setDividerPositions(0.62);
+        root.setTop(menuBar());
+        root.setCenter(split);
+        root.setBottom(statusBar);
+        statusBar.setId("status-bar");
+        statusBar.setText("Opening workspace…");
+        statusBar.progressProperty().bind(Bindings.when(background.progressProperty().greaterThan(0))
+                .then(background.progressProperty())
+                .otherwise(Bindings.when(background.runningProperty().greaterThan(0)).then(-1.0).otherwise(0.0)));
+        countsLabel();
+
+        on(Command.FOCUS_SEARCH, () -> queueView.searchField().requestFocus());
+        on(Command.CLEAR_FILTERS, queue::clearFilters);
+        on(Command.NEXT, () -> move(1));
+        on(Command.PREVIOUS, () -> move(-1));
+        on(Command.TOGGLE_THEME, theme::toggle);
+        on(Command.SHORTCUTS, this::showShortcuts);
+
+        queueView.table().getSelectionModel().selectedItemProperty().addListener((o, a, row) -> showDetail(row));
+
+        scene = new Scene(root, 1280, 800);
+        var css = MainWindow.class.getResource("/dev/switchboard/ui/switchboard.css");
+        if (css != null) scene.getStylesheets().add(css.toExternalForm());
+        scene.addEventFilter(KeyEvent.KEY_PRESSED, this::dispatchKey);
+    }
+
+    public Scene scene() {
+        return scene;
+    }
+
+    public QueueViewModel queue() {
+        return queue;
+    }
+
+    public QueueView queueView() {
+        return queueView;
+    }
+
+    public TicketDetailView detail() {
+        return detail;
+    }
+
+    public Background background() {
+        return background;
+    }
+
+    public Optional<Workspace> workspace() {
+        return Optional.ofNullable(workspace);
+    }
+
+    public Optional<Services> services() {
+        return Optional.ofNullable(services);
+    }
+
+    /** Selects a ticket in the queue (widening the filters if it is hidden) and shows it. */
+    public void openTicket(long id) {
+        TableView<QueueRow> t = queueView.table();
+        QueueRow row = t.getItems().stream().filter(r -> r.id() == id).findFirst().orElse(null);
+        if (row == null && queue.byId(id) != null) {
+            queue.clearFilters();
+            queue.statusProperty().set(QueueViewModel.STATUS_ALL);
+            row = t.getItems().stream().filter(r -> r.id() == id).findFirst().orElse(null);
+        }
+        if (row != null) {
+            t.getSelectionModel().select(row);
+            t.scrollTo(Math.max(0, t.getSelectionModel().getSelectedIndex() - 5));
+        }
+    }
+
+    /** Binds a command to an action; menus and keys both use it. */
+    public void on(Command c, Runnable action) {
+        handlers.put(c, action);
+    }
+
+    private void run(Command c) {
+        Runnable r = handlers.get(c);
+        if (r != null) r.run();
+    }
+
+    private void dispatchKey(KeyEvent e) {
+        boolean typing = scene.getFocusOwner() instanceof TextInputControl t && t.isEditable();
+        for (Command c : Command.values()) {
+            if (!c.key().match(e)) continue;
+            if (typing && c.isPlainKey()) return;
+            if (!handlers.containsKey(c)) return;
+            e.consume();
+            run(c);
+            return;
+        }
+    }
+
+    private MenuBar menuBar() {
+        Menu file = new Menu("_File", null, item(Command.IMPORT), item(Command.SETTINGS), item(Command.QUIT));
+        Menu queueMenu = new Menu("_Queue", null, item(Command.FOCUS_SEARCH), item(Command.CLEAR_FILTERS),
+                item(Command.NEXT), item(Command.PREVIOUS));
+        Menu triage = new Menu("_Triage", null, item(Command.ACCEPT), item(Command.PICK_TEAM), item(Command.PRIORITY_1),
+                item(Command.PRIORITY_2), item(Command.PRIORITY_3), item(Command.PRIORITY_4), item(Command.REROUTE),
+                item(Command.SNOOZE), item(Command.MARK_DUPLICATE), item(Command.UNDO), item(Command.BULK_ACCEPT));
+        CheckMenuItem dark = new CheckMenuItem(Command.TOGGLE_THEME.label());
+        dark.setAccelerator(Command.TOGGLE_THEME.key());
+        dark.selectedProperty().bindBidirectional(theme.darkProperty());
+        Menu view = new Menu("_View", null, dark);
+        Menu help = new Menu("_Help", null, item(Command.SHORTCUTS));
+        MenuBar bar = new MenuBar(file, queueMenu, triage, view, help);
+        bar.setId("menu-bar");
+        return bar;
+    }
+
+    private MenuItem item(Command c) {
+        MenuItem mi = new MenuItem(c.label());
+        mi.setId("menu-" + c.id());
+        // Plain-key accelerators would fire while typing in the search box; the key filter handles them.
+        if (!c.isPlainKey()) mi.setAccelerator(c.key());
+        mi.setOnAction(e -> run(c));
+        return mi;
+    }
+
+    private void countsLabel() {
+        var visible = queueView.table().getItems();
+        statusBar.getLeftItems().clear();
+        var label = new javafx.scene.control.Label();
+        label.setId("counts");
+        label.textProperty().bind(Bindings.createStringBinding(() -> String.format("%,d tickets · %,d open · %,d shown   ",
+                        queue.totalProperty().get(), queue.openCountProperty().get(), visible.size()),
+                queue.totalProperty(), queue.openCountProperty(), visible));
+        statusBar.getLeftItems().add(label);
+        statusBar.textProperty().bind(Bindings.when(background.messageProperty().isEmpty())
+                .then("").otherwise(background.messageProperty()));
+    }
+
+    private void move(int delta) {
+        TableView<QueueRow> t = queueView.table();
+        int n = t.getItems().size();
+        if (n == 0) return;
+        int i = t.getSelectionModel().getSelectedIndex();
+        int next = i < 0 ? 0 : Math.max(0, Math.min(n - 1, i + delta));
+        t.getSelectionModel().clearAndSelect(next);
+        t.scrollTo(Math.max(0, next - 5));
+        t.requestFocus();
+    }
+
+    private void showDetail(QueueRow row) {
+        if (row == null) {
+            shownTicket.set(-1);
+            detail.clear();
+            return;
+        }
+        long id = row.id();
+        shownTicket.set(id);
+        detail.showLoading(id);
+        if (workspace == null) return;
+        background.run(null, () -> workspace.store().detail(id), d -> {
+            if (shownTicket.get() == id) d.ifPresent(detail::show);
+        }, e -> showError("Could not load ticket #" + id, e));
+    }
+
+    /** Re-reads the selected ticket (after it changed). */
+    public void refreshDetail() {
+        QueueRow row = queueView.table().getSelectionModel().getSelectedItem();
+        if (row != null) showDetail(row);
+    }
+
+    /** Attaches opened services: the queue loads, the model trains, suggestions start. */
+    public void attach(Services svc) {
+        this.services = svc;
+        new dev.switchboard.app.queue.TriageActions(this, svc).install();
+        svc.triage().setListener(new dev.switchboard.app.triage.TriageService.Listener() {
+            @Override public void progress(String message, long done, long total) {
+                background.progress(message, done, total);
+            }
+        });
+        attach(svc.workspace());
+        svc.triage().start().whenComplete((summary, err) -> {
+            if (err != null) Background.fx(() -> showError("Training the local model failed", err));
+        });
+    }
+
+    /** Attaches an opened workspace: loads the queue in the background and starts live updates. */
+    public void attach(Workspace ws) {
+        this.workspace = ws;
+        background.run("Loading queue…", () -> new Loaded(ws.store().queue(), ws.store().teams().stream().map(t -> t.name()).toList(),
+                ws.store().priorities().stream().map(p -> p.name()).toList()), loaded -> {
+            queue.addChoices(loaded.teams, loaded.priorities);
+            queue.setAll(loaded.rows);
+            live = new LiveUpdates(ws.store(), this::applyLive);
+            live.start(loaded.rows);
+            background.status("Ready");
+            StartupProbe.mark("queue loaded");
+            // the next pulse has laid out and painted the rows
+            javafx.application.Platform.runLater(() -> StartupProbe.interactive(this));
+        }, e -> showError("Could not load the queue", e));
+    }
+
+    private record Loaded(List<QueueRow> rows, List<String> teams, List<String> priorities) {}
+
+    private void applyLive(List<QueueRow> rows) {
+        queue.upsert(rows);
+        QueueRow sel = queueView.table().getSelectionModel().getSelectedItem();
+        if (sel != null && rows.stream().anyMatch(r -> r.id() == sel.id())) {
+            // keep the detail pane current without stealing focus
+            background.run(null, () -> workspace.store().detail(sel.id()), d -> {
+                if (shownTicket.get() == sel.id()) d.ifPresent(detail::show);
+            }, e -> { });
+        }
+    }
+
+    public void showError(String what, Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && (t.getMessage() == null || t instanceof java.util.concurrent.CompletionException)) t = t.getCause();
+        String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        background.status(what + ": " + msg);
+        Alert a = new Alert(Alert.AlertType.ERROR, msg);
+        a.setHeaderText(what);
+        a.initOwner(scene.getWindow());
+        a.show();
+    }
+
+    private void showShortcuts() {
+        StringBuilder sb = new StringBuilder();
+        for (Command c : Command.values()) sb.append(String.format("%-22s %s%n", c.key().getDisplayText(), c.label()));
+        Alert a = new Alert(Alert.AlertType.INFORMATION);
+        a.setTitle("Keyboard shortcuts");
+        a.setHeaderText("Keyboard shortcuts");
+        var text = new javafx.scene.control.TextArea(sb.toString());
+        text.setEditable(false);
+        text.setStyle("-fx-font-family: monospace;");
+        text.setPrefRowCount(Command.values().length + 1);
+        a.getDialogPane().setContent(text);
+        a.initOwner(scene.getWindow());
+        a.show();
+    }
+
+    public void close() {
+        if (live != null) live.close();
+    }
+}

@@ -1,0 +1,55 @@
+package dev.switchboard.app;
+
+import dev.switchboard.persistence.store.QueueRow;
+import java.util.ArrayList;
+import java.util.List;
+import javafx.application.Platform;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+
+/**
+ * Runs inside a window started by {@code switchboard bench-window}: once the queue is interactive,
+ * times sort, filter and scroll on the FX thread (each followed by a layout pass), prints a report
+ * and exits.
+ */
+public final class WindowBenchmark {
+    public static final String PROPERTY = "switchboard.bench.window";
+
+    private WindowBenchmark() {}
+
+    static void installIfRequested() {
+        if (Boolean.getBoolean(PROPERTY)) StartupProbe.onInteractive(WindowBenchmark::run);
+    }
+
+    private static void run(MainWindow w) {
+        var marks = StartupProbe.marks();
+        TableView<QueueRow> table = w.queueView().table();
+        var q = w.queue();
+        List<String> lines = new ArrayList<>();
+        q.statusProperty().set("All");
+        int rows = table.getItems().size();
+        TableColumn<QueueRow, ?> subject = table.getColumns().stream().filter(c -> c.getText().equals("Subject")).findFirst().orElseThrow();
+        lines.add(time("sort by subject", () -> table.getSortOrder().setAll(List.of(subject)), table));
+        lines.add(time("sort descending", () -> subject.setSortType(TableColumn.SortType.DESCENDING), table));
+        lines.add(time("filter text 'printer'", () -> q.searchProperty().set("printer"), table)
+                + String.format(" (%,d rows)", table.getItems().size()));
+        lines.add(time("clear filter", () -> q.searchProperty().set(""), table));
+        lines.add(time("scroll to last row", () -> table.scrollTo(rows - 1), table));
+        lines.add(time("scroll to first row", () -> table.scrollTo(0), table));
+        System.out.println("Switchboard window benchmark (" + Runtime.getRuntime().availableProcessors() + " cores)");
+        System.out.printf("  tickets in queue           %,d%n", rows);
+        marks.forEach((k, v) -> System.out.printf("  %-26s %,6d ms after JVM start%n", k, v));
+        lines.forEach(System.out::println);
+        System.out.flush();
+        Platform.exit();
+        System.exit(0);
+    }
+
+    private static String time(String what, Runnable action, TableView<?> table) {
+        long t0 = System.nanoTime();
+        action.run();
+        table.layout();
+        long ns = System.nanoTime() - t0;
+        return String.format("  %-26s %,8.1f ms", what, ns / 1e6);
+    }
+}

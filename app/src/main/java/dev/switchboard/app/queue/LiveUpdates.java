@@ -1,0 +1,86 @@
+package dev.switchboard.app.queue;
+
+import dev.switchboard.app.ui.Background;
+import dev.switchboard.persistence.store.QueueRow;
+import dev.switchboard.persistence.store.StoreListener;
+import dev.switchboard.persistence.store.TicketStore;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Keeps the queue live. Changes made in this process arrive as store notifications and are shown
+ * within ~200 ms; changes from another process (a CLI import, another dispatcher on PostgreSQL) are
+ * picked up by a cheap poll every second. Rows are read off the FX thread and applied on it.
+ */
+public final class LiveUpdates implements StoreListener, AutoCloseable {
+
+    private final TicketStore store;
+    private final Consumer<List<QueueRow>> apply;
+    private final Set<Long> pending = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService timer;
+    private volatile long maxId;
+    private volatile Instant maxUpdated = Instant.EPOCH;
+    private int tick;
+
+    public LiveUpdates(TicketStore store, Consumer<List<QueueRow>> applyOnFx) {
+        this.store = store;
+        this.apply = applyOnFx;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "switchboard-live");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts after the initial load, from the newest row it saw. */
+    public void start(Collection<QueueRow> loaded) {
+        note(loaded);
+        store.addListener(this);
+        timer.scheduleWithFixedDelay(this::drain, 200, 200, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void ticketsChanged(Collection<Long> ticketIds) {
+        pending.addAll(ticketIds);
+    }
+
+    private void drain() {
+        try {
+            List<QueueRow> rows = new ArrayList<>();
+            if (!pending.isEmpty()) {
+                List<Long> ids = new ArrayList<>(pending);
+                pending.removeAll(ids);
+                rows.addAll(store.rows(ids));
+            }
+            if (++tick % 5 == 0) rows.addAll(store.rowsSince(maxId, maxUpdated));
+            if (!rows.isEmpty()) {
+                note(rows);
+                List<QueueRow> copy = List.copyOf(rows);
+                Background.fx(() -> apply.accept(copy));
+            }
+        } catch (RuntimeException e) {
+            System.getLogger("switchboard.live").log(System.Logger.Level.WARNING, "live update failed: " + e.getMessage());
+        }
+    }
+
+    private void note(Collection<QueueRow> rows) {
+        for (QueueRow r : rows) {
+            if (r.id() > maxId) maxId = r.id();
+            if (r.updatedAt() != null && r.updatedAt().isAfter(maxUpdated)) maxUpdated = r.updatedAt();
+        }
+    }
+
+    @Override
+    public void close() {
+        store.removeListener(this);
+        timer.shutdownNow();
+    }
+}

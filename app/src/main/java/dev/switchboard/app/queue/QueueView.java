@@ -1,0 +1,246 @@
+package dev.switchboard.app.queue;
+
+import dev.switchboard.persistence.store.QueueRow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.function.Function;
+import javafx.animation.KeyFrame;
+import javafx.animation.PauseTransition;
+import javafx.animation.Timeline;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.AccessibleRole;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableCell;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+
+/** Filter bar over the virtualised queue table. */
+public final class QueueView extends BorderPane {
+
+    private final QueueViewModel model;
+    private final TableView<QueueRow> table = new TableView<>();
+    private final java.util.Map<TableColumn<QueueRow, ?>, Comparator<QueueRow>> keys = new java.util.HashMap<>();
+    private final TextField search;
+    private final PauseTransition searchDebounce = new PauseTransition(javafx.util.Duration.millis(150));
+
+    public QueueView(QueueViewModel model) {
+        this.model = model;
+        getStyleClass().add("queue-view");
+
+        search = new TextField();
+        search.setId("search");
+        search.setPromptText("Search subject, requester, id…  ( / )");
+        search.setAccessibleText("Search tickets");
+        searchDebounce.setOnFinished(e -> model.searchProperty().set(search.getText()));
+        search.textProperty().addListener((o, a, b) -> searchDebounce.playFromStart());
+        search.setOnKeyPressed(e -> {
+            if (e.getCode() == javafx.scene.input.KeyCode.ESCAPE) {
+                search.clear();
+                table.requestFocus();
+                e.consume();
+            }
+        });
+        search.setOnAction(e -> {
+            searchDebounce.stop();
+            model.searchProperty().set(search.getText());
+            table.requestFocus();
+            if (table.getSelectionModel().isEmpty() && !table.getItems().isEmpty()) table.getSelectionModel().select(0);
+        });
+        model.searchProperty().addListener((o, a, b) -> {
+            if (!b.equals(search.getText())) search.setText(b);
+        });
+        HBox.setHgrow(search, Priority.ALWAYS);
+
+        ComboBox<String> team = combo("teamFilter", "Team", model.teamChoices(), model.teamProperty());
+        ComboBox<String> prio = combo("priorityFilter", "Priority", model.priorityChoices(), model.priorityProperty());
+        ComboBox<String> status = combo("statusFilter", "Status", QueueViewModel.statusChoices(), model.statusProperty());
+
+        HBox filters = new HBox(8, search, label("Team", team), team, label("Priority", prio), prio, label("Status", status), status);
+        filters.setAlignment(Pos.CENTER_LEFT);
+        filters.setPadding(new Insets(8));
+        filters.getStyleClass().add("filter-bar");
+        setTop(filters);
+
+        buildTable();
+        setCenter(table);
+
+        // Ages tick over without a reload.
+        Timeline ages = new Timeline(new KeyFrame(javafx.util.Duration.seconds(30), e -> table.refresh()));
+        ages.setCycleCount(Timeline.INDEFINITE);
+        ages.play();
+    }
+
+    private static Label label(String text, ComboBox<String> target) {
+        Label l = new Label(text);
+        l.setLabelFor(target);
+        l.getStyleClass().add("text-muted");
+        return l;
+    }
+
+    private static ComboBox<String> combo(String id, String name, javafx.collections.ObservableList<String> items,
+                                          javafx.beans.property.ObjectProperty<String> value) {
+        ComboBox<String> c = new ComboBox<>(items);
+        c.setId(id);
+        c.setAccessibleText(name + " filter");
+        c.valueProperty().bindBidirectional(value);
+        c.setVisibleRowCount(14);
+        return c;
+    }
+
+    public TableView<QueueRow> table() {
+        return table;
+    }
+
+    public TextField searchField() {
+        return search;
+    }
+
+    private void buildTable() {
+        table.setId("queue");
+        table.setAccessibleRole(AccessibleRole.TABLE_VIEW);
+        table.setAccessibleText("Ticket queue");
+        table.setPlaceholder(new Label("No tickets match. Import a file (Ctrl+O) or clear the filters."));
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        table.getStyleClass().add("dense");
+        table.getSelectionModel().setSelectionMode(javafx.scene.control.SelectionMode.MULTIPLE);
+
+        TableColumn<QueueRow, Integer> dup = column("⧉", r -> r.duplicates(), 48);
+        dup.setCellFactory(c -> new TableCell<>() {
+            @Override protected void updateItem(Integer n, boolean empty) {
+                super.updateItem(n, empty);
+                setText(null);
+                setGraphic(null);
+                if (!empty && n != null && n > 0) {
+                    Label badge = new Label("⧉ " + n);
+                    badge.getStyleClass().add("dup-badge");
+                    badge.setAccessibleText(n + " probable duplicates");
+                    setGraphic(badge);
+                }
+            }
+        });
+        dup.setId("col-dup");
+        dup.setMinWidth(44);
+
+        TableColumn<QueueRow, Instant> age = column("Age", QueueRow::createdAt, 72);
+        age.setId("col-age");
+        age.setCellFactory(c -> new TableCell<>() {
+            @Override protected void updateItem(Instant at, boolean empty) {
+                super.updateItem(at, empty);
+                setText(empty || at == null ? null : age(at, Instant.now()));
+            }
+        });
+        age.setComparator(Comparator.nullsLast(Comparator.<Instant>naturalOrder().reversed()));
+
+        TableColumn<QueueRow, QueueRow> prio = column("Priority", r -> r, 92);
+        prio.setId("col-priority");
+        prio.setComparator(Comparator.comparing(QueueViewModel::effectivePriority, Comparator.nullsLast(Comparator.naturalOrder())));
+        prio.setCellFactory(c -> new CurrentOrSuggestedCell(QueueRow::priority, QueueRow::suggestedPriority, false));
+
+        TableColumn<QueueRow, QueueRow> team = column("Team", r -> r, 190);
+        team.setId("col-team");
+        team.setComparator(Comparator.comparing(QueueViewModel::effectiveTeam, Comparator.nullsLast(Comparator.naturalOrder())));
+        team.setCellFactory(c -> new CurrentOrSuggestedCell(QueueRow::team, QueueRow::suggestedTeam, true));
+
+        TableColumn<QueueRow, String> subject = column("Subject", QueueRow::subject, 420);
+        subject.setId("col-subject");
+        TableColumn<QueueRow, String> requester = column("Requester", QueueRow::requester, 150);
+        requester.setId("col-requester");
+        TableColumn<QueueRow, String> status = column("Status", r -> statusLabel(r.status()), 100);
+        status.setId("col-status");
+
+        table.getColumns().setAll(java.util.List.of(dup, age, prio, team, subject, requester, status));
+
+        table.setItems(model.visibleRows());
+        keys.put(dup, Comparator.comparingInt(QueueRow::duplicates).reversed());
+        keys.put(age, Comparator.comparing(QueueRow::createdAt, Comparator.nullsLast(Comparator.<Instant>reverseOrder())));
+        keys.put(prio, Comparator.comparing(QueueViewModel::effectivePriority, Comparator.nullsLast(Comparator.naturalOrder())));
+        keys.put(team, Comparator.comparing(QueueViewModel::effectiveTeam, Comparator.nullsLast(String.CASE_INSENSITIVE_ORDER)));
+        keys.put(subject, Comparator.comparing(QueueRow::subject, String.CASE_INSENSITIVE_ORDER));
+        keys.put(requester, Comparator.comparing(QueueRow::requester, Comparator.nullsLast(String.CASE_INSENSITIVE_ORDER)));
+        keys.put(status, Comparator.comparing(QueueRow::status));
+        // Sort on the row fields directly: TableView's own comparator reads every cell through its
+        // value factory, which is far too slow for 50,000 rows.
+        table.setSortPolicy(t -> {
+            Comparator<QueueRow> c = null;
+            for (TableColumn<QueueRow, ?> col : t.getSortOrder()) {
+                Comparator<QueueRow> k = keys.get(col);
+                if (k == null) continue;
+                if (col.getSortType() == TableColumn.SortType.DESCENDING) k = k.reversed();
+                c = c == null ? k : c.thenComparing(k);
+            }
+            model.sort(c);
+            return true;
+        });
+    }
+
+    private static <T> TableColumn<QueueRow, T> column(String title, Function<QueueRow, T> value, double width) {
+        TableColumn<QueueRow, T> c = new TableColumn<>(title);
+        c.setCellValueFactory(cd -> new ReadOnlyObjectWrapper<>(value.apply(cd.getValue())));
+        c.setPrefWidth(width);
+        return c;
+    }
+
+    static String statusLabel(String status) {
+        if (status == null) return "";
+        return status.charAt(0) + status.substring(1).toLowerCase();
+    }
+
+    /** "42s", "5m", "3h", "2d". */
+    public static String age(Instant at, Instant now) {
+        Duration d = Duration.between(at, now);
+        if (d.isNegative()) d = Duration.ZERO;
+        long s = d.getSeconds();
+        if (s < 60) return s + "s";
+        if (s < 3600) return (s / 60) + "m";
+        if (s < 86400) return (s / 3600) + "h";
+        return (s / 86400) + "d";
+    }
+
+    /**
+     * Shows the value a human (or history) set in normal text; when there is none, the suggestion in
+     * italics with its confidence, so current and suggested values never look alike.
+     */
+    private static final class CurrentOrSuggestedCell extends TableCell<QueueRow, QueueRow> {
+        private final Function<QueueRow, String> current;
+        private final Function<QueueRow, String> suggested;
+        private final boolean showConfidence;
+
+        CurrentOrSuggestedCell(Function<QueueRow, String> current, Function<QueueRow, String> suggested, boolean showConfidence) {
+            this.current = current;
+            this.suggested = suggested;
+            this.showConfidence = showConfidence;
+        }
+
+        @Override protected void updateItem(QueueRow r, boolean empty) {
+            super.updateItem(r, empty);
+            getStyleClass().removeAll("suggested", "suggested-confident", "current");
+            setGraphic(null);
+            if (empty || r == null) {
+                setText(null);
+                return;
+            }
+            String cur = current.apply(r);
+            if (cur != null) {
+                setText(cur);
+                getStyleClass().add("current");
+                return;
+            }
+            String sug = suggested.apply(r);
+            if (sug == null) {
+                setText("—");
+                return;
+            }
+            setText(showConfidence ? "→ " + sug + "  " + Math.round(r.confidence() * 100) + "%" : "→ " + sug);
+            getStyleClass().add(r.confident() ? "suggested-confident" : "suggested");
+            setAccessibleText("suggested " + sug);
+        }
+    }
+}

@@ -1,0 +1,228 @@
+package dev.switchboard.app.queue;
+
+import dev.switchboard.persistence.store.QueueRow;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.ReadOnlyIntegerWrapper;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/**
+ * The live queue: every ticket row, the filters, and counts. FX thread only; rows arrive through
+ * {@link #upsert(Collection)} from background loaders.
+ */
+public final class QueueViewModel {
+
+    /** Status filter choices: "Open" groups every open status. */
+    public static final String STATUS_OPEN = "Open";
+    public static final String STATUS_ALL = "All";
+    public static final String ANY = "Any";
+
+    // ------------------------------------------------------------ Properties
+    private final java.util.ArrayList<QueueRow> rows = new java.util.ArrayList<>();
+    private final ObservableList<QueueRow> visible = FXCollections.observableArrayList();
+    private final Map<Long, Integer> indexById = new HashMap<>();
+    private final ReadOnlyIntegerWrapper total = new ReadOnlyIntegerWrapper(this, "total");
+    private Comparator<QueueRow> comparator = DEFAULT_ORDER;
+    private Predicate<QueueRow> predicate = r -> isOpen(r.status());
+
+    /** Arrival order when the dispatcher has not sorted: oldest first, so the head of the queue waits longest. */
+    public static final Comparator<QueueRow> DEFAULT_ORDER = Comparator.comparingLong(QueueRow::id);
+    private final StringProperty search = new SimpleStringProperty(this, "search", "");
+    private final ObjectProperty<String> team = new SimpleObjectProperty<>(this, "team", ANY);
+    private final ObjectProperty<String> priority = new SimpleObjectProperty<>(this, "priority", ANY);
+    private final ObjectProperty<String> status = new SimpleObjectProperty<>(this, "status", STATUS_OPEN);
+    private final ObservableList<String> teamChoices = FXCollections.observableArrayList(ANY);
+    private final ObservableList<String> priorityChoices = FXCollections.observableArrayList(ANY);
+    private final ReadOnlyIntegerWrapper openCount = new ReadOnlyIntegerWrapper(this, "openCount");
+    private final Set<String> knownTeams = new TreeSet<>();
+    private final Set<String> knownPriorities = new TreeSet<>();
+
+    public QueueViewModel() {
+        search.addListener((o, a, b) -> refilter());
+        team.addListener((o, a, b) -> refilter());
+        priority.addListener((o, a, b) -> refilter());
+        status.addListener((o, a, b) -> refilter());
+    }
+
+    /** Number of tickets loaded (all statuses). */
+    public ReadOnlyIntegerProperty totalProperty() {
+        return total.getReadOnlyProperty();
+    }
+
+    /**
+     * The filtered, sorted rows the table shows. Maintained by hand rather than through
+     * FilteredList/SortedList: a filter or sort replaces the list in one change, and a live update
+     * touches only its own rows, which keeps 50,000-row queues smooth.
+     */
+    public ObservableList<QueueRow> visibleRows() {
+        return visible;
+    }
+
+    /** Sorts the visible rows (the table's sort policy calls this); null restores arrival order. */
+    public void sort(Comparator<QueueRow> c) {
+        comparator = c == null ? DEFAULT_ORDER : c.thenComparing(DEFAULT_ORDER);
+        java.util.ArrayList<QueueRow> copy = new java.util.ArrayList<>(visible);
+        copy.sort(comparator);
+        visible.setAll(copy);
+    }
+
+    public StringProperty searchProperty() { return search; }
+    public ObjectProperty<String> teamProperty() { return team; }
+    public ObjectProperty<String> priorityProperty() { return priority; }
+    public ObjectProperty<String> statusProperty() { return status; }
+    public ObservableList<String> teamChoices() { return teamChoices; }
+    public ObservableList<String> priorityChoices() { return priorityChoices; }
+    public ReadOnlyIntegerProperty openCountProperty() { return openCount.getReadOnlyProperty(); }
+
+    public static ObservableList<String> statusChoices() {
+        return FXCollections.observableArrayList(STATUS_OPEN, STATUS_ALL, "NEW", "TRIAGED", "ASSIGNED",
+                "TRANSFERRED", "SNOOZED", "RESOLVED", "CLOSED");
+    }
+
+    // ------------------------------------------------------------ Commands
+
+    /** Adds new rows and replaces changed ones (by id). */
+    public void upsert(Collection<QueueRow> changed) {
+        int open = openCount.get();
+        for (QueueRow r : changed) {
+            Integer i = indexById.get(r.id());
+            if (i == null) {
+                indexById.put(r.id(), rows.size());
+                rows.add(r);
+                if (isOpen(r.status())) open++;
+            } else {
+                QueueRow old = rows.get(i);
+                if (old.equals(r)) continue;
+                if (isOpen(old.status())) open--;
+                if (isOpen(r.status())) open++;
+                rows.set(i, r);
+                removeVisible(r.id());
+            }
+            if (predicate.test(r)) insertVisible(r);
+            noteChoices(r);
+        }
+        openCount.set(open);
+        total.set(rows.size());
+    }
+
+    private void removeVisible(long id) {
+        for (int i = 0; i < visible.size(); i++) {
+            if (visible.get(i).id() == id) {
+                visible.remove(i);
+                return;
+            }
+        }
+    }
+
+    private void insertVisible(QueueRow r) {
+        int pos = java.util.Collections.binarySearch(visible, r, comparator);
+        visible.add(pos < 0 ? -pos - 1 : pos, r);
+    }
+
+    /** Replaces everything (initial load). */
+    public void setAll(Collection<QueueRow> all) {
+        indexById.clear();
+        rows.clear();
+        int i = 0;
+        int open = 0;
+        for (QueueRow r : all) {
+            indexById.put(r.id(), i++);
+            if (isOpen(r.status())) open++;
+            noteChoices(r);
+        }
+        rows.addAll(all);
+        openCount.set(open);
+        total.set(rows.size());
+        refilter();
+    }
+
+    public QueueRow byId(long id) {
+        Integer i = indexById.get(id);
+        return i == null ? null : rows.get(i);
+    }
+
+    public void clearFilters() {
+        search.set("");
+        team.set(ANY);
+        priority.set(ANY);
+        status.set(STATUS_OPEN);
+    }
+
+    /** Makes the given teams and priorities selectable even before a ticket carries them. */
+    public void addChoices(Collection<String> teams, Collection<String> priorities) {
+        boolean t = knownTeams.addAll(teams);
+        boolean p = knownPriorities.addAll(priorities);
+        if (t) teamChoices.setAll(withAny(knownTeams));
+        if (p) priorityChoices.setAll(withAny(knownPriorities));
+    }
+
+    private void noteChoices(QueueRow r) {
+        if (r.team() != null && knownTeams.add(r.team())) teamChoices.setAll(withAny(knownTeams));
+        if (r.suggestedTeam() != null && knownTeams.add(r.suggestedTeam())) teamChoices.setAll(withAny(knownTeams));
+        if (r.priority() != null && knownPriorities.add(r.priority())) priorityChoices.setAll(withAny(knownPriorities));
+    }
+
+    private static java.util.List<String> withAny(Set<String> s) {
+        var l = new java.util.ArrayList<String>(s.size() + 1);
+        l.add(ANY);
+        l.addAll(s);
+        return l;
+    }
+
+    public static boolean isOpen(String status) {
+        return !"RESOLVED".equals(status) && !"CLOSED".equals(status);
+    }
+
+    private void refilter() {
+        predicate = predicate();
+        java.util.ArrayList<QueueRow> out = new java.util.ArrayList<>();
+        for (QueueRow r : rows) if (predicate.test(r)) out.add(r);
+        out.sort(comparator);
+        visible.setAll(out);
+    }
+
+    Predicate<QueueRow> predicate() {
+        String q = search.get() == null ? "" : search.get().strip().toLowerCase(Locale.ROOT);
+        String t = team.get();
+        String p = priority.get();
+        String s = status.get();
+        return r -> {
+            if (s != null && !STATUS_ALL.equals(s)) {
+                if (STATUS_OPEN.equals(s) ? !isOpen(r.status()) : !s.equals(r.status())) return false;
+            }
+            if (t != null && !ANY.equals(t) && !t.equals(effectiveTeam(r))) return false;
+            if (p != null && !ANY.equals(p) && !p.equals(effectivePriority(r))) return false;
+            if (!q.isEmpty()) {
+                return contains(r.subject(), q) || contains(r.requester(), q) || contains(r.externalId(), q)
+                        || contains(effectiveTeam(r), q) || Objects.toString(r.id()).equals(q.replace("#", ""));
+            }
+            return true;
+        };
+    }
+
+    /** The team a row is (or would be) with: the current team, else the suggestion. */
+    public static String effectiveTeam(QueueRow r) {
+        return r.team() != null ? r.team() : r.suggestedTeam();
+    }
+
+    public static String effectivePriority(QueueRow r) {
+        return r.priority() != null ? r.priority() : r.suggestedPriority();
+    }
+
+    private static boolean contains(String field, String q) {
+        return field != null && field.toLowerCase(Locale.ROOT).contains(q);
+    }
+}

@@ -1,0 +1,226 @@
+package dev.switchboard.app.queue;
+
+import dev.switchboard.app.MainWindow;
+import dev.switchboard.app.Services;
+import dev.switchboard.app.ui.Background;
+import dev.switchboard.app.ui.Command;
+import dev.switchboard.app.ui.ReasonDialog;
+import dev.switchboard.app.ui.TeamPicker;
+import dev.switchboard.persistence.entity.DecisionKind;
+import dev.switchboard.persistence.store.DecisionRecord;
+import dev.switchboard.persistence.store.DecisionRequest;
+import dev.switchboard.persistence.store.QueueRow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import javafx.scene.control.Alert;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.TableView;
+
+/**
+ * One-key triage: every action appends a decision to the ledger on the writer thread, teaches the
+ * model, and moves the selection to the next ticket at once (the row updates itself when the write
+ * lands). Undo appends a compensating decision.
+ */
+public final class TriageActions {
+
+    private final MainWindow window;
+    private final Services services;
+    private final Background background;
+    private final Deque<List<DecisionRecord>> undo = new ArrayDeque<>();
+    private long selectedAt = System.nanoTime();
+
+    public TriageActions(MainWindow window, Services services) {
+        this.window = window;
+        this.services = services;
+        this.background = window.background();
+        table().getSelectionModel().selectedItemProperty().addListener((o, a, b) -> selectedAt = System.nanoTime());
+    }
+
+    public void install() {
+        window.on(Command.ACCEPT, this::accept);
+        window.on(Command.PICK_TEAM, this::pickTeam);
+        window.on(Command.PRIORITY_1, () -> priority("P1"));
+        window.on(Command.PRIORITY_2, () -> priority("P2"));
+        window.on(Command.PRIORITY_3, () -> priority("P3"));
+        window.on(Command.PRIORITY_4, () -> priority("P4"));
+        window.on(Command.REROUTE, this::reroute);
+        window.on(Command.SNOOZE, this::snooze);
+        window.on(Command.UNDO, this::undoLast);
+        window.on(Command.BULK_ACCEPT, this::bulkAccept);
+    }
+
+    private TableView<QueueRow> table() {
+        return window.queueView().table();
+    }
+
+    private Optional<QueueRow> selected() {
+        return Optional.ofNullable(table().getSelectionModel().getSelectedItem());
+    }
+
+    private String dispatcher() {
+        return services.settings().dispatcher();
+    }
+
+    private long msToDecide() {
+        return (System.nanoTime() - selectedAt) / 1_000_000;
+    }
+
+    private List<String> teams() {
+        return services.triage().taxonomy().teamNames().isEmpty()
+                ? new ArrayList<>(window.queue().teamChoices().filtered(t -> !QueueViewModel.ANY.equals(t)))
+                : services.triage().taxonomy().teamNames();
+    }
+
+    /** Enter: take the suggested team and priority. */
+    public void accept() {
+        selected().ifPresent(r -> {
+            if (r.suggestedTeam() == null) {
+                background.status("#" + r.id() + " has no suggestion yet — press T to choose a team");
+                return;
+            }
+            String prio = r.suggestedPriority() != null ? r.suggestedPriority() : r.priority();
+            record(List.of(new DecisionRequest(r.id(), r.version(), DecisionKind.ACCEPTED, r.suggestedTeam(), prio,
+                    r.suggestionId(), null, null, dispatcher(), msToDecide(), true, null)), "Accepted #" + r.id() + " → " + r.suggestedTeam());
+        });
+    }
+
+    /** T: choose a team; differing from the suggestion is an override with an optional reason. */
+    public void pickTeam() {
+        selected().ifPresent(r -> {
+            String pre = r.team() != null ? r.team() : r.suggestedTeam();
+            Optional<String> team = TeamPicker.choose(window.scene().getWindow(), "Team for #" + r.id(), teams(), pre, r.subject());
+            team.ifPresent(t -> {
+                boolean accepted = t.equals(r.suggestedTeam()) && r.team() == null;
+                ReasonDialog.Reason reason = accepted || r.suggestedTeam() == null ? null
+                        : ReasonDialog.ask(window.scene().getWindow()).orElse(null);
+                DecisionKind kind = accepted ? DecisionKind.ACCEPTED
+                        : (r.team() != null && !t.equals(r.team()) && !"NEW".equals(r.status()) ? DecisionKind.TRANSFERRED : DecisionKind.OVERRIDDEN);
+                String prio = r.priority() != null ? r.priority() : r.suggestedPriority();
+                record(List.of(new DecisionRequest(r.id(), r.version(), kind, t, prio, r.suggestionId(),
+                        reason == null ? null : reason.code(), reason == null ? null : reason.note(), dispatcher(), msToDecide(),
+                        true, null)), kind.name().charAt(0) + kind.name().substring(1).toLowerCase() + " #" + r.id() + " → " + t);
+            });
+        });
+    }
+
+    /** 1–4: set the priority, keeping (or taking the suggested) team. */
+    public void priority(String p) {
+        selected().ifPresent(r -> {
+            String team = r.team() != null ? r.team() : r.suggestedTeam();
+            if (team == null) {
+                background.status("Choose a team first (T)");
+                return;
+            }
+            boolean matchesSuggestion = p.equals(r.suggestedPriority()) && team.equals(r.suggestedTeam()) && r.team() == null;
+            DecisionKind kind = matchesSuggestion ? DecisionKind.ACCEPTED : DecisionKind.OVERRIDDEN;
+            record(List.of(new DecisionRequest(r.id(), r.version(), kind, team, p, r.suggestionId(),
+                    matchesSuggestion || r.suggestedPriority() == null ? null : "wrong-priority", null, dispatcher(), msToDecide(), true, null)),
+                    "#" + r.id() + " priority " + p);
+        });
+    }
+
+    /** R: transfer to another team; the suggestion leaves out teams that already had the ticket. */
+    public void reroute() {
+        selected().ifPresent(r -> {
+            if (r.team() == null) {
+                pickTeam();
+                return;
+            }
+            background.run("Suggesting a new team for #" + r.id() + "…", () -> services.triage().suggestForTransfer(r.id()), s -> {
+                List<String> options = new ArrayList<>(teams());
+                options.remove(r.team());
+                String hint = s == null || s.topTeam() == null ? "No suggestion for a transfer."
+                        : "Suggested: " + s.topTeam() + " (" + Math.round(s.confidence() * 100) + "%), excluding teams that already had it.";
+                TeamPicker.choose(window.scene().getWindow(), "Re-route #" + r.id() + " from " + r.team(), options,
+                        s == null ? null : s.topTeam(), hint).ifPresent(t -> {
+                    ReasonDialog.Reason reason = ReasonDialog.ask(window.scene().getWindow()).orElse(null);
+                    record(List.of(new DecisionRequest(r.id(), r.version(), DecisionKind.TRANSFERRED, t, null, null,
+                            reason == null ? "wrong-team" : reason.code(), reason == null ? null : reason.note(), dispatcher(),
+                            msToDecide(), true, null)), "Transferred #" + r.id() + " → " + t);
+                });
+            }, e -> window.showError("Re-route failed", e));
+        });
+    }
+
+    /** S: snooze for four hours. */
+    public void snooze() {
+        selected().ifPresent(r -> record(List.of(new DecisionRequest(r.id(), r.version(), DecisionKind.SNOOZED, null, null, null,
+                null, null, dispatcher(), msToDecide(), true, Instant.now().plus(Duration.ofHours(4)))), "Snoozed #" + r.id()));
+    }
+
+    /** Accept every visible suggestion at or above the confidence the dispatcher confirms. */
+    public void bulkAccept() {
+        List<QueueRow> candidates = new ArrayList<>();
+        var sel = table().getSelectionModel().getSelectedItems();
+        List<QueueRow> pool = sel.size() > 1 ? List.copyOf(sel) : List.copyOf(table().getItems());
+        double min = sel.size() > 1 ? 0.0 : 0.9;
+        for (QueueRow r : pool) {
+            if (r.team() == null && r.suggestedTeam() != null && r.confidence() >= min) candidates.add(r);
+        }
+        if (candidates.isEmpty()) {
+            background.status("No undecided suggestions " + (min > 0 ? "at or above 90% " : "") + "to accept");
+            return;
+        }
+        Alert a = new Alert(Alert.AlertType.CONFIRMATION, "Accept the suggested team and priority for "
+                + candidates.size() + " ticket(s)" + (min > 0 ? " with confidence ≥ 90 %" : "") + "? Z undoes it.",
+                ButtonType.OK, ButtonType.CANCEL);
+        a.setHeaderText("Accept " + candidates.size() + " suggestion(s)");
+        a.initOwner(window.scene().getWindow());
+        if (a.showAndWait().orElse(ButtonType.CANCEL) != ButtonType.OK) return;
+        List<DecisionRequest> reqs = candidates.stream().map(r -> new DecisionRequest(r.id(), r.version(), DecisionKind.BULK_ACCEPTED,
+                r.suggestedTeam(), r.suggestedPriority() != null ? r.suggestedPriority() : r.priority(), r.suggestionId(), null, null,
+                dispatcher(), null, false, null)).toList();
+        record(reqs, "Accepted " + reqs.size() + " suggestions");
+    }
+
+    /** Z: undo the last action of this session (a bulk accept is undone as a whole). */
+    public void undoLast() {
+        List<DecisionRecord> last = undo.pollFirst();
+        if (last == null) {
+            background.status("Nothing to undo");
+            return;
+        }
+        background.run("Undoing…", () -> {
+            List<DecisionRecord> done = new ArrayList<>();
+            for (DecisionRecord d : last) {
+                DecisionRecord u = services.ledger().undo(d.id(), dispatcher()).join();
+                services.triage().learn(u);
+                done.add(u);
+            }
+            return done;
+        }, done -> background.status("Undone (" + done.size() + ")"), e -> window.showError("Undo failed", e));
+    }
+
+    /** Appends the decisions, then moves on; the status bar says when they are saved. */
+    private void record(List<DecisionRequest> reqs, String what) {
+        CompletableFuture<List<DecisionRecord>> f = reqs.size() == 1
+                ? services.ledger().decide(reqs.get(0)).thenApply(List::of)
+                : services.ledger().decideAll(reqs);
+        if (reqs.size() == 1) selectNext();
+        f.whenComplete((recs, err) -> Background.fx(() -> {
+            if (err != null) {
+                window.showError("Not saved", err);
+                return;
+            }
+            undo.push(recs);
+            while (undo.size() > 50) undo.pollLast();
+            recs.forEach(services.triage()::learn);
+            background.status(what + " · saved");
+        }));
+    }
+
+    private void selectNext() {
+        var sm = table().getSelectionModel();
+        int i = sm.getSelectedIndex();
+        if (i >= 0 && i + 1 < table().getItems().size()) {
+            sm.clearAndSelect(i + 1);
+            table().scrollTo(Math.max(0, i - 4));
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.switchboard.app.settings;
+
+import dev.switchboard.persistence.db.Database;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Properties;
+
+/**
+ * User preferences in {@code settings.properties} beside the database (never secrets: API keys come
+ * from the environment or the OS keyring). Reads are cheap; {@link #save()} writes atomically.
+ */
+public final class Settings {
+
+    private final Path file;
+    private final Properties props = new Properties();
+
+    public Settings(Path file) {
+        this.file = file;
+        if (Files.isRegularFile(file)) {
+            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                props.load(r);
+            } catch (IOException e) {
+                System.getLogger("switchboard.settings").log(System.Logger.Level.WARNING, "cannot read " + file + ": " + e.getMessage());
+            }
+        }
+    }
+
+    public static Settings load() {
+        return new Settings(Database.defaultDataDir().resolve("settings.properties"));
+    }
+
+    public String get(String key, String def) {
+        return props.getProperty(key, def);
+    }
+
+    public void set(String key, String value) {
+        if (value == null) props.remove(key);
+        else props.setProperty(key, value);
+    }
+
+    /** Who is deciding: the OS user unless changed in Settings. */
+    public String dispatcher() {
+        return get("dispatcher", System.getProperty("user.name", "dispatcher"));
+    }
+
+    public synchronized void save() throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            props.store(w, "Switchboard settings");
+        }
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

@@ -1,0 +1,120 @@
+package dev.switchboard.app.ticket;
+
+import dev.switchboard.app.queue.QueueView;
+import dev.switchboard.persistence.store.TicketDetail;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import javafx.geometry.Insets;
+import javafx.scene.Node;
+import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.Separator;
+import javafx.scene.control.TextArea;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+
+/** The whole ticket: subject, facts, body, updates, routing history, and a slot for the suggestion card. */
+public final class TicketDetailView extends ScrollPane {
+
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
+
+    private final VBox content = new VBox(10);
+    private final Label title = new Label("Select a ticket");
+    private final Label facts = new Label();
+    private final TextArea body = new TextArea();
+    private final VBox updates = new VBox(6);
+    private final VBox suggestionSlot = new VBox();
+    private final SuggestionCard card;
+
+    public TicketDetailView(java.util.function.LongConsumer openTicket) {
+        card = new SuggestionCard(openTicket);
+        suggestionSlot.getChildren().add(card);
+        card.setVisible(false);
+        card.managedProperty().bind(card.visibleProperty());
+        setId("detail");
+        setFitToWidth(true);
+        getStyleClass().add("detail-pane");
+        title.getStyleClass().addAll("title-3", "ticket-title");
+        title.setWrapText(true);
+        title.setId("detail-title");
+        facts.getStyleClass().add("text-muted");
+        facts.setWrapText(true);
+        facts.setId("detail-facts");
+        body.setEditable(false);
+        body.setWrapText(true);
+        body.setId("detail-body");
+        body.setAccessibleText("Ticket description");
+        body.setPrefRowCount(12);
+        VBox.setVgrow(body, Priority.ALWAYS);
+        content.setPadding(new Insets(12));
+        content.getChildren().addAll(title, facts, suggestionSlot, body, updates);
+        setContent(content);
+        body.setVisible(false);
+    }
+
+    /** Where the suggestion card (or another feature panel) goes. */
+    public VBox suggestionSlot() {
+        return suggestionSlot;
+    }
+
+    public void showLoading(long id) {
+        title.setText("Loading #" + id + "…");
+    }
+
+    public void clear() {
+        title.setText("Select a ticket");
+        facts.setText("");
+        body.clear();
+        body.setVisible(false);
+        card.setVisible(false);
+        updates.getChildren().clear();
+    }
+
+    public void show(TicketDetail d) {
+        var r = d.row();
+        title.setText(r.subject().isBlank() ? "(no subject)" : r.subject());
+        StringBuilder f = new StringBuilder("#").append(r.id());
+        if (r.externalId() != null && !r.externalId().startsWith("sha256:")) f.append(" · ").append(r.externalId());
+        if (r.requester() != null && !r.requester().isBlank()) f.append(" · ").append(r.requester());
+        f.append(" · ").append(when(r.createdAt())).append(" (").append(QueueView.age(r.createdAt(), Instant.now())).append(" ago)");
+        f.append(" · ").append(r.status().toLowerCase());
+        f.append("\nTeam: ").append(r.team() == null ? "not set" : r.team());
+        f.append(" · Priority: ").append(r.priority() == null ? "not set" : r.priority());
+        if (r.source() != null) f.append(" · from ").append(r.source());
+        facts.setText(f.toString());
+        card.setVisible(true);
+        card.show(d.suggestion(), r.setBy() != null && d.suggestion() == null);
+        body.setText(d.body());
+        body.setVisible(true);
+        body.positionCaret(0);
+        updates.getChildren().clear();
+        if (!d.routing().isEmpty()) {
+            updates.getChildren().add(section("Routing"));
+            for (var step : d.routing()) {
+                updates.getChildren().add(new Label((step.fromTeam() == null ? "—" : step.fromTeam()) + " → " + step.toTeam()
+                        + "   " + when(step.at())));
+            }
+        }
+        if (!d.updates().isEmpty()) {
+            updates.getChildren().add(section("Updates (" + d.updates().size() + ")"));
+            for (var u : d.updates()) {
+                Label head = new Label((u.author() == null ? "" : u.author() + " · ") + when(u.createdAt()));
+                head.getStyleClass().add("text-muted");
+                Label text = new Label(u.body());
+                text.setWrapText(true);
+                updates.getChildren().addAll(new Separator(), head, text);
+            }
+        }
+    }
+
+    private static Node section(String text) {
+        Label l = new Label(text);
+        l.getStyleClass().add("title-4");
+        return l;
+    }
+
+    private static String when(Instant at) {
+        return at == null ? "" : WHEN.format(at);
+    }
+}

@@ -1,0 +1,283 @@
+package dev.switchboard.app.triage;
+
+import dev.switchboard.inference.LabelledTicket;
+import dev.switchboard.inference.Progress;
+import dev.switchboard.inference.Taxonomy;
+import dev.switchboard.inference.TicketText;
+import dev.switchboard.inference.TriageContext;
+import dev.switchboard.inference.TriageEngine;
+import dev.switchboard.inference.TriageSuggestion;
+import dev.switchboard.inference.local.LocalModel;
+import dev.switchboard.persistence.entity.DecisionKind;
+import dev.switchboard.persistence.store.DecisionLedger;
+import dev.switchboard.persistence.store.DecisionRecord;
+import dev.switchboard.persistence.store.LabelledRow;
+import dev.switchboard.persistence.store.QueueRow;
+import dev.switchboard.persistence.store.StoreListener;
+import dev.switchboard.persistence.store.TicketDetail;
+import dev.switchboard.persistence.store.TicketStore;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/**
+ * Keeps suggestions current: trains the local model from the decided history (reusing stored
+ * embeddings), suggests for every new or changed ticket that no person has decided, and teaches the
+ * model each decision as it is recorded. All work runs on one background thread; progress and
+ * state go to a {@link Listener}.
+ */
+public final class TriageService implements StoreListener, AutoCloseable {
+
+    /** Weight of bulk-accepted suggestions nobody reviewed: the model must not feed on its own output. */
+    public static final double UNREVIEWED_WEIGHT = 0.0;
+
+    public interface Listener {
+        /** {@code done}/{@code total} of the current job; total 0 when finished. */
+        void progress(String message, long done, long total);
+
+        default void trained(LocalModel.TrainingSummary summary) { }
+    }
+
+    private final TicketStore store;
+    private final LocalModel local;
+    private final Supplier<TriageEngine> engine;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "switchboard-triage");
+        t.setDaemon(true);
+        t.setPriority(Thread.NORM_PRIORITY - 1);
+        return t;
+    });
+    private final Set<Long> pending = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final AtomicBoolean cancelTraining = new AtomicBoolean();
+    private final AtomicReference<Listener> listener = new AtomicReference<>((m, d, t) -> { });
+    private volatile Taxonomy taxonomy = new Taxonomy(List.of(), List.of());
+    private volatile boolean ready;
+
+    public TriageService(TicketStore store, LocalModel local, Supplier<TriageEngine> engine) {
+        this.store = store;
+        this.local = local;
+        this.engine = engine;
+    }
+
+    public void setListener(Listener l) {
+        listener.set(l == null ? (m, d, t) -> { } : l);
+    }
+
+    public LocalModel localModel() {
+        return local;
+    }
+
+    public Taxonomy taxonomy() {
+        return taxonomy;
+    }
+
+    public boolean isReady() {
+        return ready;
+    }
+
+    /** Starts listening to the store and trains in the background. */
+    public CompletableFuture<LocalModel.TrainingSummary> start() {
+        store.addListener(this);
+        return retrain();
+    }
+
+    /** Full retrain in the background; {@link #cancelTraining()} stops it and keeps the old model. */
+    public CompletableFuture<LocalModel.TrainingSummary> retrain() {
+        cancelTraining.set(false);
+        return CompletableFuture.supplyAsync(this::train, worker).thenApply(summary -> {
+            listener.get().trained(summary);
+            enqueueBacklog();
+            return summary;
+        });
+    }
+
+    public void cancelTraining() {
+        cancelTraining.set(true);
+    }
+
+    private LocalModel.TrainingSummary train() {
+        Listener l = listener.get();
+        l.progress("Reading decided tickets…", 0, 0);
+        taxonomy = new Taxonomy(
+                store.teams().stream().map(t -> new Taxonomy.Team(t.name(), t.description())).toList(),
+                store.priorities().stream().map(p -> new Taxonomy.Priority(p.name(), p.description())).toList());
+        List<LabelledRow> rows = store.labelledHistory();
+        List<LabelledTicket> examples = new ArrayList<>(rows.size());
+        for (LabelledRow r : rows) {
+            double w = r.reviewed() ? 1.0 : UNREVIEWED_WEIGHT;
+            if (w <= 0) continue;
+            examples.add(new LabelledTicket(TicketText.of(Long.toString(r.id()), r.subject(), r.body()), r.team(),
+                    r.priority(), r.decidedAt(), w));
+        }
+        Map<String, float[]> stored = new HashMap<>();
+        store.embeddings(local.embeddingModelId()).forEach((id, v) -> stored.put(Long.toString(id), v));
+        LocalModel.TrainingSummary summary = local.train(examples, stored, new Progress() {
+            @Override public void update(long done, long total, String message) {
+                l.progress(message, done, total);
+            }
+
+            @Override public boolean isCancelled() {
+                return cancelTraining.get();
+            }
+        });
+        // Persist vectors computed in this run so a restart does not embed them again.
+        Map<Long, float[]> fresh = new HashMap<>();
+        for (LabelledTicket e : examples) {
+            if (!stored.containsKey(e.text().id())) {
+                float[] v = local.vector(e.text());
+                if (v != null) fresh.put(Long.parseLong(e.text().id()), v);
+            }
+        }
+        if (!fresh.isEmpty()) store.saveEmbeddings(local.embeddingModelId(), fresh).join();
+        ready = true;
+        l.progress("Model trained on " + examples.size() + " decided tickets", 0, 0);
+        return summary;
+    }
+
+    private void enqueueBacklog() {
+        List<Long> ids = new ArrayList<>();
+        for (QueueRow r : store.queue()) {
+            if (wantsSuggestion(r) || (r.setBy() == null && r.suggestedTeam() == null && isOpen(r))) ids.add(r.id());
+        }
+        enqueue(ids, true);
+    }
+
+    private static boolean isOpen(QueueRow r) {
+        return !"RESOLVED".equals(r.status()) && !"CLOSED".equals(r.status());
+    }
+
+    /** A ticket gets a suggestion while no person has decided it and it changed since the last one. */
+    private static boolean wantsSuggestion(QueueRow r) {
+        return r.setBy() == null && isOpen(r) && r.needsSuggestion();
+    }
+
+    @Override
+    public void ticketsChanged(Collection<Long> ticketIds) {
+        if (ready) enqueue(ticketIds, false);
+    }
+
+    /** Re-suggests the given tickets even if they have a current suggestion (e.g. after settings change). */
+    public void resuggest(Collection<Long> ids) {
+        enqueue(ids, true);
+    }
+
+    private final Set<Long> forced = ConcurrentHashMap.newKeySet();
+
+    private void enqueue(Collection<Long> ids, boolean force) {
+        if (force) forced.addAll(ids);
+        pending.addAll(ids);
+        if (drainScheduled.compareAndSet(false, true)) worker.execute(this::drain);
+    }
+
+    private void drain() {
+        drainScheduled.set(false);
+        List<Long> ids = new ArrayList<>(new LinkedHashSet<>(pending));
+        pending.removeAll(ids);
+        ids.sort(null);
+        Listener l = listener.get();
+        int done = 0;
+        int total = ids.size();
+        for (int i = 0; i < ids.size(); i += 200) {
+            List<Long> chunk = ids.subList(i, Math.min(ids.size(), i + 200));
+            for (QueueRow r : store.rows(chunk)) {
+                boolean force = forced.remove(r.id());
+                if (!(force ? r.setBy() == null && isOpen(r) : wantsSuggestion(r))) continue;
+                suggestAndSave(r.id());
+                done++;
+                if (total > 20 && done % 10 == 0) l.progress("Suggesting teams", done, total);
+            }
+        }
+        if (total > 20) l.progress("Suggestions up to date", 0, 0);
+    }
+
+    /** Suggests for one ticket now (on the caller's thread) and records it. */
+    public TriageSuggestion suggestAndSave(long ticketId) {
+        TicketDetail d = store.detail(ticketId).orElse(null);
+        if (d == null) return null;
+        TicketText text = text(d);
+        List<String> chain = new DecisionLedger(store).routingChain(ticketId);
+        Set<String> excluded = new HashSet<>();
+        if ("TRANSFERRED".equals(d.row().status())) excluded.addAll(chain);
+        TriageSuggestion s = engine.get().suggest(text, new TriageContext(taxonomy, chain, excluded));
+        try {
+            store.saveSuggestion(ticketId, SuggestionCodec.encode(s)).join();
+        } catch (RuntimeException e) {
+            System.getLogger("switchboard.triage").log(System.Logger.Level.WARNING, "saving suggestion failed: " + e.getMessage());
+        }
+        return s;
+    }
+
+    /** A suggestion for a re-route: teams that already had the ticket are excluded. */
+    public TriageSuggestion suggestForTransfer(long ticketId) {
+        TicketDetail d = store.detail(ticketId).orElseThrow();
+        List<String> chain = new DecisionLedger(store).routingChain(ticketId);
+        return engine.get().suggest(text(d), new TriageContext(taxonomy, chain, new HashSet<>(chain)));
+    }
+
+    static TicketText text(TicketDetail d) {
+        return new TicketText(Long.toString(d.row().id()), d.row().subject(), d.body(),
+                d.updates().stream().map(TicketDetail.Update::body).toList());
+    }
+
+    /** Teaches the model a recorded decision (within a second, without retraining). */
+    public CompletableFuture<Void> learn(DecisionRecord rec) {
+        return CompletableFuture.runAsync(() -> {
+            DecisionKind kind = DecisionKind.valueOf(rec.kind());
+            String id = Long.toString(rec.ticketId());
+            switch (kind) {
+                case ACCEPTED, OVERRIDDEN, TRANSFERRED, BULK_ACCEPTED, UNDONE -> {
+                    if (rec.team() == null) {
+                        local.forget(id);
+                        return;
+                    }
+                    double w = rec.reviewed() ? 1.0 : UNREVIEWED_WEIGHT;
+                    if (w <= 0) {
+                        local.forget(id);
+                        return;
+                    }
+                    TicketDetail d = store.detail(rec.ticketId()).orElse(null);
+                    if (d == null) return;
+                    local.learn(new LabelledTicket(text(d), rec.team(), rec.priority(), Instant.now(), w));
+                }
+                default -> { }
+            }
+        }, worker);
+    }
+
+    @Override
+    public void close() {
+        cancelTraining.set(true);
+        store.removeListener(this);
+        worker.shutdownNow();
+    }
+
+    /** For tests and the CLI: waits until queued work is done. */
+    public void awaitIdle() {
+        CompletableFuture.runAsync(() -> { }, worker).join();
+        while (!pending.isEmpty() || drainScheduled.get()) CompletableFuture.runAsync(() -> { }, worker).join();
+    }
+
+    static boolean isCancellation(Throwable e) {
+        Throwable t = e;
+        while (t != null) {
+            if (t instanceof CancellationException) return true;
+            t = t.getCause();
+        }
+        return false;
+    }
+}

@@ -1,0 +1,97 @@
+package dev.switchboard.app.ui;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import javafx.application.Platform;
+import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.ReadOnlyIntegerWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+
+/**
+ * Runs work off the JavaFX thread on named daemon threads and hands results back on the FX thread.
+ * Tracks how many jobs are running and the latest progress message for the status bar.
+ */
+public final class Background implements AutoCloseable {
+
+    private final ExecutorService pool;
+    private final ReadOnlyIntegerWrapper running = new ReadOnlyIntegerWrapper(this, "running", 0);
+    private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper(this, "message", "");
+    private final javafx.beans.property.ReadOnlyDoubleWrapper progress = new javafx.beans.property.ReadOnlyDoubleWrapper(this, "progress", 0);
+
+    public Background() {
+        AtomicInteger n = new AtomicInteger();
+        this.pool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
+            Thread t = new Thread(r, "switchboard-bg-" + n.incrementAndGet());
+            t.setDaemon(true);
+            t.setPriority(Thread.NORM_PRIORITY - 1);
+            return t;
+        });
+    }
+
+    public ReadOnlyIntegerProperty runningProperty() {
+        return running.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty messageProperty() {
+        return message.getReadOnlyProperty();
+    }
+
+    /** Progress of the longest-running job: -1 indeterminate, 0 idle, (0,1] fraction. */
+    public javafx.beans.property.ReadOnlyDoubleProperty progressProperty() {
+        return progress.getReadOnlyProperty();
+    }
+
+    /** Reports a job's progress from any thread ({@code total} 0 means finished). */
+    public void progress(String text, long done, long total) {
+        fx(() -> {
+            message.set(total > 0 ? String.format("%s… %,d / %,d", text, done, total) : text);
+            progress.set(total > 0 ? Math.max(0.001, (double) done / total) : 0);
+        });
+    }
+
+    /** Sets the status-bar message from any thread. */
+    public void status(String text) {
+        fx(() -> message.set(text));
+    }
+
+    public <T> Future<T> run(String label, Callable<T> work, Consumer<T> onSuccess, Consumer<Throwable> onFailure) {
+        fx(() -> {
+            running.set(running.get() + 1);
+            if (label != null) message.set(label);
+        });
+        return pool.submit(() -> {
+            try {
+                T result = work.call();
+                fx(() -> onSuccess.accept(result));
+                return result;
+            } catch (Throwable e) {
+                fx(() -> onFailure.accept(e));
+                throw e;
+            } finally {
+                fx(() -> {
+                    running.set(running.get() - 1);
+                    if (running.get() == 0 && label != null && label.equals(message.get())) message.set("");
+                });
+            }
+        });
+    }
+
+    public void execute(Runnable r) {
+        pool.execute(r);
+    }
+
+    public static void fx(Runnable r) {
+        if (Platform.isFxApplicationThread()) r.run();
+        else Platform.runLater(r);
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+    }
+}

@@ -1,0 +1,58 @@
+package dev.switchboard.app.ui;
+
+import javafx.scene.input.KeyCombination;
+
+/**
+ * Every user command, defined once: id, label and shortcut. Menus, buttons, the key handler and the
+ * shortcut overlay all read from here.
+ */
+public enum Command {
+    IMPORT("file.import", "Import tickets…", "Shortcut+O"),
+    SETTINGS("file.settings", "Settings…", "Shortcut+Comma"),
+    QUIT("file.quit", "Quit", "Shortcut+Q"),
+    ACCEPT("triage.accept", "Accept suggestion", "Enter"),
+    PICK_TEAM("triage.team", "Choose team…", "T"),
+    PRIORITY_1("triage.p1", "Priority P1", "1"),
+    PRIORITY_2("triage.p2", "Priority P2", "2"),
+    PRIORITY_3("triage.p3", "Priority P3", "3"),
+    PRIORITY_4("triage.p4", "Priority P4", "4"),
+    REROUTE("triage.reroute", "Re-route (transfer)…", "R"),
+    SNOOZE("triage.snooze", "Snooze 4 hours", "S"),
+    MARK_DUPLICATE("triage.duplicate", "Mark duplicate…", "D"),
+    UNDO("triage.undo", "Undo last decision", "Z"),
+    BULK_ACCEPT("triage.bulk", "Accept confident suggestions…", "Shortcut+Shift+A"),
+    FOCUS_SEARCH("queue.search", "Search", "Slash"),
+    CLEAR_FILTERS("queue.clear", "Clear filters", "Shortcut+Shift+X"),
+    NEXT("queue.next", "Next ticket", "J"),
+    PREVIOUS("queue.previous", "Previous ticket", "K"),
+    TOGGLE_THEME("view.theme", "Dark theme", "Shortcut+Shift+D"),
+    SHORTCUTS("help.shortcuts", "Keyboard shortcuts", "Shift+Slash");
+
+    private final String id;
+    private final String label;
+    private final KeyCombination key;
+
+    Command(String id, String label, String key) {
+        this.id = id;
+        this.label = label;
+        this.key = KeyCombination.valueOf(key);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    public KeyCombination key() {
+        return key;
+    }
+
+    /** True for single-key shortcuts that must not fire while typing in a text field. */
+    public boolean isPlainKey() {
+        String s = key.getName();
+        return !s.contains("+") || s.equals("Shift+/") || s.startsWith("Shift+");
+    }
+}

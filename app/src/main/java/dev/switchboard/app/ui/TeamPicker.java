@@ -1,0 +1,62 @@
+package dev.switchboard.app.ui;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import javafx.collections.FXCollections;
+import javafx.collections.transformation.FilteredList;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.Dialog;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
+import javafx.scene.control.TextField;
+import javafx.scene.input.KeyCode;
+import javafx.scene.layout.VBox;
+import javafx.stage.Window;
+
+/** Type-ahead team chooser: type a few letters, arrows to move, Enter to choose, Esc to cancel. */
+public final class TeamPicker {
+    private TeamPicker() {}
+
+    public static Optional<String> choose(Window owner, String title, List<String> teams, String preselect, String hint) {
+        Dialog<String> d = new Dialog<>();
+        d.initOwner(owner);
+        d.setTitle(title);
+        d.setHeaderText(title);
+        TextField filter = new TextField();
+        filter.setId("team-filter");
+        filter.setPromptText("Type to filter teams");
+        FilteredList<String> items = new FilteredList<>(FXCollections.observableArrayList(teams));
+        ListView<String> list = new ListView<>(items);
+        list.setId("team-list");
+        list.setPrefHeight(260);
+        filter.textProperty().addListener((o, a, b) -> {
+            String q = b.toLowerCase(Locale.ROOT);
+            items.setPredicate(t -> t.toLowerCase(Locale.ROOT).contains(q));
+            list.getSelectionModel().selectFirst();
+        });
+        if (preselect != null && teams.contains(preselect)) list.getSelectionModel().select(preselect);
+        else list.getSelectionModel().selectFirst();
+        filter.setOnKeyPressed(e -> {
+            if (e.getCode() == KeyCode.DOWN) {
+                list.getSelectionModel().selectNext();
+                e.consume();
+            } else if (e.getCode() == KeyCode.UP) {
+                list.getSelectionModel().selectPrevious();
+                e.consume();
+            }
+        });
+        VBox box = new VBox(8, filter, list);
+        if (hint != null && !hint.isBlank()) {
+            Label h = new Label(hint);
+            h.getStyleClass().add("text-muted");
+            h.setWrapText(true);
+            box.getChildren().add(0, h);
+        }
+        d.getDialogPane().setContent(box);
+        d.getDialogPane().getButtonTypes().addAll(ButtonType.OK, ButtonType.CANCEL);
+        d.setResultConverter(b -> b == ButtonType.OK ? list.getSelectionModel().getSelectedItem() : null);
+        d.setOnShown(e -> filter.requestFocus());
+        return d.showAndWait();
+    }
+}

@@ -1,0 +1,57 @@
+package dev.switchboard.app.ui;
+
+import atlantafx.base.theme.PrimerDark;
+import atlantafx.base.theme.PrimerLight;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import javafx.application.Application;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+
+/**
+ * Light and dark AtlantaFX themes. Follows the desktop's colour scheme when it can read it (GNOME's
+ * {@code color-scheme} setting; JavaFX 21 has no platform preference API), otherwise light.
+ */
+public final class Theme {
+
+    private final BooleanProperty dark = new SimpleBooleanProperty(this, "dark", false);
+
+    public Theme() {
+        dark.addListener((obs, was, isDark) -> apply());
+    }
+
+    public BooleanProperty darkProperty() {
+        return dark;
+    }
+
+    public void toggle() {
+        dark.set(!dark.get());
+    }
+
+    public void apply() {
+        Application.setUserAgentStylesheet(dark.get() ? new PrimerDark().getUserAgentStylesheet()
+                : new PrimerLight().getUserAgentStylesheet());
+    }
+
+    /** Asks the desktop whether it prefers dark; call off the FX thread (runs a process). */
+    public static boolean osPrefersDark() {
+        String env = System.getenv("SWITCHBOARD_THEME");
+        if (env != null) return env.equalsIgnoreCase("dark");
+        try {
+            Process p = new ProcessBuilder("gsettings", "get", "org.gnome.desktop.interface", "color-scheme")
+                    .redirectErrorStream(true).start();
+            if (!p.waitFor(2, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return false;
+            }
+            try (var r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line = r.readLine();
+                return line != null && line.contains("dark");
+            }
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package dev.switchboard.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.app.ui.Background;
+import dev.switchboard.app.ui.Theme;
+import dev.switchboard.persistence.store.NewTicket;
+import dev.switchboard.persistence.store.QueueRow;
+import dev.switchboard.persistence.store.TaxonomyRow;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableView;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+@ExtendWith(ApplicationExtension.class)
+class QueueWindowTest {
+
+    @TempDir static Path dir;
+    Workspace ws;
+    MainWindow window;
+
+    @Start
+    void start(Stage stage) {
+        ws = Workspace.open("jdbc:h2:file:" + dir.resolve("w" + System.nanoTime()));
+        ws.store().saveTaxonomy(List.of(new TaxonomyRow("Network", "", 0), new TaxonomyRow("Desktop", "", 0)),
+                List.of(new TaxonomyRow("P1", "", 1), new TaxonomyRow("P2", "", 2))).join();
+        ws.store().saveTickets(List.of(
+                ticket("a", "VPN keeps dropping", "Network"),
+                ticket("b", "Laptop screen flickers", "Desktop"),
+                ticket("c", "Wi-Fi slow on floor 3", null)), "test").join();
+        window = new MainWindow(new Theme(), new Background());
+        stage.setScene(window.scene());
+        stage.show();
+        window.attach(ws);
+    }
+
+    @AfterEach
+    void close() {
+        window.close();
+        window.background().close();
+        ws.close();
+    }
+
+    private static NewTicket ticket(String id, String subject, String team) {
+        return new NewTicket("test", id, subject, "Details about " + subject, "pat@example.com", Instant.now(), team, null);
+    }
+
+    @SuppressWarnings("unchecked")
+    private TableView<QueueRow> table(FxRobot robot) {
+        return (TableView<QueueRow>) robot.lookup("#queue").queryAs(TableView.class);
+    }
+
+    private void waitFor(java.util.concurrent.Callable<Boolean> condition) throws Exception {
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, condition);
+    }
+
+    @Test
+    void aTicketSavedElsewhereAppearsWithinASecondWithoutRefresh(FxRobot robot) throws Exception {
+        robot.interact(() -> window.queue().statusProperty().set("All"));
+        waitFor(() -> table(robot).getItems().size() == 3);
+        long saved = System.nanoTime();
+        ws.store().saveTickets(List.of(ticket("d", "Printer out of toner", null)), "intake").join();
+        WaitForAsyncUtils.waitFor(1, TimeUnit.SECONDS,
+                () -> table(robot).getItems().stream().anyMatch(r -> r.subject().equals("Printer out of toner")));
+        assertThat((System.nanoTime() - saved) / 1_000_000).isLessThan(1000);
+        assertThat(robot.lookup("#counts").queryAs(Label.class).getText()).startsWith("4 tickets");
+    }
+
+    @Test
+    void filtersNarrowTheQueue(FxRobot robot) throws Exception {
+        // default filter shows open tickets only: the two history rows are resolved
+        waitFor(() -> table(robot).getItems().size() == 1);
+        robot.interact(() -> window.queue().statusProperty().set("All"));
+        waitFor(() -> table(robot).getItems().size() == 3);
+
+        robot.clickOn("#search").write("laptop");
+        waitFor(() -> table(robot).getItems().size() == 1);
+        assertThat(table(robot).getItems().get(0).subject()).isEqualTo("Laptop screen flickers");
+
+        robot.interact(() -> window.queue().searchProperty().set(""));
+        @SuppressWarnings("unchecked")
+        ComboBox<String> team = robot.lookup("#teamFilter").queryAs(ComboBox.class);
+        robot.interact(() -> team.setValue("Network"));
+        waitFor(() -> table(robot).getItems().size() == 1);
+        assertThat(table(robot).getItems().get(0).team()).isEqualTo("Network");
+    }
+
+    @Test
+    void keyboardMovesThroughTheQueueAndTheDetailFollows(FxRobot robot) throws Exception {
+        robot.interact(() -> window.queue().statusProperty().set("All"));
+        waitFor(() -> table(robot).getItems().size() == 3);
+        robot.clickOn("#queue");
+        robot.type(KeyCode.J);
+        waitFor(() -> table(robot).getSelectionModel().getSelectedIndex() >= 0);
+        int first = table(robot).getSelectionModel().getSelectedIndex();
+        robot.type(KeyCode.J);
+        waitFor(() -> table(robot).getSelectionModel().getSelectedIndex() == first + 1);
+        QueueRow selected = table(robot).getSelectionModel().getSelectedItem();
+        waitFor(() -> robot.lookup("#detail-title").queryAs(Label.class).getText().equals(selected.subject()));
+        robot.type(KeyCode.K);
+        waitFor(() -> table(robot).getSelectionModel().getSelectedIndex() == first);
+
+        robot.type(KeyCode.SLASH);
+        waitFor(() -> robot.lookup("#search").query().isFocused());
+        robot.write("j"); // typing in the search box must not move the selection
+        assertThat(table(robot).getSelectionModel().getSelectedIndex()).isEqualTo(first);
+    }
+}

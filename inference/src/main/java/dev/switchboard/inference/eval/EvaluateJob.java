@@ -1,0 +1,97 @@
+package dev.switchboard.inference.eval;
+
+import dev.switchboard.inference.LabelledTicket;
+import dev.switchboard.inference.Progress;
+import dev.switchboard.inference.local.LocalModel;
+import dev.switchboard.inference.local.LocalModelConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole `evaluate` command without its argument parsing: load, remove exact duplicates, split
+ * (or read a given train/test pair), train the chosen engine, score, optionally write JSON. Shared by
+ * the picocli command in the app and {@link EvaluateMain}.
+ *
+ * @param data          one labelled file to split, or null when train and test are given
+ * @param priorityColumn null when there is none
+ * @param engine        key into the engine map ("local" built in)
+ * @param report        JSON output path or null
+ */
+public record EvaluateJob(Path data, Path train, Path test, List<String> textColumns, String teamColumn,
+                          String priorityColumn, double testFraction, long seed, String engine, Path report,
+                          boolean baselines, double targetPrecision) {
+
+    /** A problem with the user's input, reported as one line (exit code 2). */
+    public static final class UsageException extends Exception {
+        public UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** Engines known out of the box; the app adds more (for example "llm"). */
+    public static Map<String, EngineFactory> builtInEngines(double targetPrecision) {
+        Map<String, EngineFactory> m = new LinkedHashMap<>();
+        m.put("local", (train, taxonomy, progress) -> {
+            LocalModel model = new LocalModel(LocalModelConfig.defaults().withTargetPrecision(targetPrecision));
+            model.train(train, progress);
+            return model;
+        });
+        return m;
+    }
+
+    public EvaluationReport run(Map<String, EngineFactory> engines, Progress progress) throws UsageException, Exception {
+        if (textColumns == null || textColumns.isEmpty()) throw new UsageException("--text needs at least one column");
+        if (teamColumn == null || teamColumn.isBlank()) throw new UsageException("--team is required");
+        EngineFactory factory = engines.get(engine);
+        if (factory == null) throw new UsageException("unknown engine '" + engine + "' (known: " + String.join(", ", engines.keySet()) + ")");
+        if (!(targetPrecision > 0 && targetPrecision < 1)) throw new UsageException("--target-precision must be between 0 and 1");
+        List<LabelledTicket> trainSet;
+        List<LabelledTicket> testSet;
+        int removed;
+        if (data != null) {
+            if (train != null || test != null) throw new UsageException("give either --data or --train and --test, not both");
+            if (!(testFraction > 0 && testFraction < 1)) throw new UsageException("--test-fraction must be between 0 and 1");
+            List<LabelledTicket> all = load(data);
+            List<LabelledTicket> unique = Dataset.dedupe(all);
+            removed = all.size() - unique.size();
+            Dataset.Split s = Dataset.split(unique, testFraction, seed);
+            trainSet = s.train();
+            testSet = s.test();
+        } else {
+            if (train == null || test == null) throw new UsageException("give --data FILE, or both --train FILE and --test FILE");
+            List<LabelledTicket> tr = load(train);
+            List<LabelledTicket> te = load(test);
+            trainSet = Dataset.dedupe(tr);
+            List<LabelledTicket> teU = Dataset.withoutOverlap(Dataset.dedupe(te), trainSet);
+            removed = (tr.size() - trainSet.size()) + (te.size() - teU.size());
+            testSet = teU;
+        }
+        if (trainSet.isEmpty()) throw new UsageException("no labelled training tickets (is --team the right column?)");
+        if (testSet.isEmpty()) throw new UsageException("no test tickets left after removing duplicates");
+        EvaluationReport r = EvaluateRunner.run(trainSet, testSet, removed, engine, factory,
+                new EvaluateRunner.Options(targetPrecision, baselines), progress);
+        if (report != null) {
+            try {
+                ReportWriter.writeJson(r, report);
+            } catch (IOException e) {
+                throw new UsageException("cannot write report " + report + ": " + e.getMessage());
+            }
+        }
+        return r;
+    }
+
+    private List<LabelledTicket> load(Path file) throws UsageException {
+        try {
+            return Dataset.load(file, textColumns, teamColumn, priorityColumn).tickets();
+        } catch (Dataset.ColumnException e) {
+            throw new UsageException(e.getMessage());
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new UsageException("cannot read " + file + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            throw new UsageException("cannot read " + file + ": " + e);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package dev.switchboard.inference.llm;
+
+import java.time.Instant;
+
+/**
+ * Told about every request the LLM engine tries to send off the machine (the egress ledger), one call
+ * per HTTP attempt including retries and the repair request; attempts that failed to connect are
+ * reported too (outcome "connection refused"/"error"). It never receives the text or the key: only
+ * where, which model, how many prompt characters (all message contents of that request), when and
+ * how it ended.
+ *
+ * <p>{@code outcome} is one of {@code "ok"}, {@code "http 429"}, {@code "http 500"} (any status),
+ * {@code "timeout"}, {@code "connection refused"}, {@code "cancelled"}, {@code "error"}. Called on
+ * the requesting thread; implementations must be quick and must not throw.
+ */
+@FunctionalInterface
+public interface EgressListener {
+
+    void sent(String endpoint, String model, int promptChars, Instant at, String outcome);
+
+    EgressListener NONE = (endpoint, model, promptChars, at, outcome) -> { };
+}

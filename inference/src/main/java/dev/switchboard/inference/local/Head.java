@@ -1,0 +1,287 @@
+package dev.switchboard.inference.local;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One label set (teams or priorities): the trained linear model, the blend that combines all
+ * signals into one calibrated distribution, and confidence thresholds. Immutable.
+ *
+ * <p>Signals per candidate label c, in this order:
+ * <ol>
+ *   <li>log P(c) from the linear model over TF-IDF word and character n-grams</li>
+ *   <li>log of the similarity-weighted vote of the k nearest decided tickets (sentence embeddings)</li>
+ *   <li>highest similarity of a ticket of c among those neighbours</li>
+ *   <li>cosine to the centroid of c's tickets (plus c's description from the taxonomy, if any)</li>
+ *   <li>BM25 of the ticket against all text c solved, relative to the best label</li>
+ *   <li>log(1 + number of tickets of c): the prior</li>
+ * </ol>
+ */
+final class Head {
+
+    static final int NF = 6;
+    static final double[] DEFAULT_BLEND = {0.6, 0.4, 4.0, 6.0, 1.0, 0.3};
+    static final String[] SIGNALS = {"linear", "knn-vote", "knn-max", "centroid", "bm25", "prior"};
+
+    final SoftmaxRegression lr; // null when too little data; classes = first lr.classes labels
+    final double[] blend;
+    final double[] thresholds; // per label index at training time; NaN = use global
+    final double globalThreshold;
+    final List<String> labels; // labels known at training time, in label-index order
+
+    Head(SoftmaxRegression lr, double[] blend, double[] thresholds, double globalThreshold, List<String> labels) {
+        this.lr = lr;
+        this.blend = blend;
+        this.thresholds = thresholds;
+        this.globalThreshold = globalThreshold;
+        this.labels = List.copyOf(labels);
+    }
+
+    static Head untrained(double target) {
+        return new Head(null, DEFAULT_BLEND.clone(), new double[0], target, List.of());
+    }
+
+    double threshold(int label) {
+        if (label >= 0 && label < thresholds.length && !Double.isNaN(thresholds[label])) return thresholds[label];
+        return globalThreshold;
+    }
+
+    /** Blended probabilities over candidates, from their signal rows. */
+    double[] probabilities(double[][] f) {
+        double[] z = new double[f.length];
+        for (int c = 0; c < f.length; c++) {
+            double s = 0;
+            for (int j = 0; j < NF; j++) s += blend[j] * f[c][j];
+            z[c] = s;
+        }
+        SoftmaxRegression.softmaxInPlace(z);
+        return z;
+    }
+
+    // ---------------------------------------------------------------- signals
+
+    record Neighbour(int slot, float sim) {}
+
+    /** k most similar live slots carrying a label of this head, best first; {@code exclude} skipped. */
+    static Neighbour[] topK(float[] sims, int n, int[] labelOf, boolean[] alive, int exclude, int k) {
+        int[] slot = new int[k];
+        float[] sim = new float[k];
+        int m = 0;
+        for (int s = 0; s < n; s++) {
+            if (!alive[s] || s == exclude || labelOf[s] < 0) continue;
+            float v = sims[s];
+            if (m == k && v <= sim[m - 1]) continue;
+            int pos = m < k ? m++ : k - 1;
+            while (pos > 0 && sim[pos - 1] < v) {
+                sim[pos] = sim[pos - 1];
+                slot[pos] = slot[pos - 1];
+                pos--;
+            }
+            sim[pos] = v;
+            slot[pos] = s;
+        }
+        Neighbour[] out = new Neighbour[m];
+        for (int i = 0; i < m; i++) out[i] = new Neighbour(slot[i], sim[i]);
+        return out;
+    }
+
+    /**
+     * Signal rows for candidate labels.
+     *
+     * @param cand      label index per candidate, or -1 for a label nothing was learned about
+     * @param candDesc  embedding of each candidate's description, or null entries
+     * @param lrProb    linear-model probabilities (length lr.classes) or null
+     * @param exclude   slot to leave out (the ticket itself while fitting on training data), or -1
+     */
+    static double[][] signals(Memory mem, Memory.LabelStats st, int[] labelOf, Neighbour[] nn, float[] q,
+                              Map<String, Integer> qterms, double[] lrProb, int exclude, int[] cand,
+                              float[][] candDesc, double temperature) {
+        int nc = cand.length;
+        double[][] f = new double[nc][NF];
+        int exLabel = exclude >= 0 ? labelOf[exclude] : -1;
+        Memory.Entry exEntry = exclude >= 0 ? mem.entries.get(exclude) : null;
+        double exW = exEntry == null ? 0 : exEntry.weight();
+        // neighbour vote
+        int L = st.size();
+        double[] vote = new double[L];
+        float[] maxSim = new float[L];
+        Arrays.fill(maxSim, Float.NaN);
+        double total = 0;
+        float floor = nn.length == 0 ? 0f : nn[nn.length - 1].sim() - 0.05f;
+        if (nn.length > 0) {
+            float top = nn[0].sim();
+            for (Neighbour nb : nn) {
+                int l = labelOf[nb.slot()];
+                double w = mem.entries.get(nb.slot()).weight() * Math.exp((nb.sim() - top) / temperature);
+                vote[l] += w;
+                total += w;
+                if (Float.isNaN(maxSim[l])) maxSim[l] = nb.sim();
+            }
+        }
+        // BM25 over labels
+        double[] bm25 = new double[nc];
+        double avgLen = 0;
+        int withData = 0;
+        for (int l = 0; l < L; l++) {
+            double len = st.length[l] - (l == exLabel ? exW * exEntry.length() : 0);
+            if (st.count[l] - (l == exLabel ? exW : 0) > 1e-9) {
+                avgLen += len;
+                withData++;
+            }
+        }
+        avgLen = withData == 0 ? 1 : Math.max(1, avgLen / withData);
+        final double k1 = 1.2, b = 0.75;
+        for (var qe : qterms.entrySet()) {
+            double[] tf = st.tf.get(qe.getKey());
+            if (tf == null) continue;
+            int selfCount = exEntry == null ? 0 : exEntry.terms().getOrDefault(qe.getKey(), 0);
+            int df = 0;
+            for (int l = 0; l < Math.min(L, tf.length); l++) {
+                double t = tf[l] - (l == exLabel ? exW * selfCount : 0);
+                if (t > 1e-9) df++;
+            }
+            if (df == 0) continue;
+            double idf = Math.log(1 + (withData - df + 0.5) / (df + 0.5));
+            for (int c = 0; c < nc; c++) {
+                int l = cand[c];
+                if (l < 0 || l >= tf.length) continue;
+                double t = tf[l] - (l == exLabel ? exW * selfCount : 0);
+                if (t <= 1e-9) continue;
+                double len = st.length[l] - (l == exLabel ? exW * exEntry.length() : 0);
+                bm25[c] += idf * t * (k1 + 1) / (t + k1 * (1 - b + b * len / avgLen));
+            }
+        }
+        double bmMax = 0;
+        for (double v : bm25) bmMax = Math.max(bmMax, v);
+        int dim = q.length;
+        for (int c = 0; c < nc; c++) {
+            int l = cand[c];
+            double[] row = f[c];
+            row[0] = Math.log((lrProb != null && l >= 0 && l < lrProb.length ? lrProb[l] : 0) + 1e-4);
+            row[1] = Math.log((l >= 0 && total > 0 ? vote[l] / total : 0) + 1e-3);
+            row[2] = l >= 0 && !Float.isNaN(maxSim[l]) ? maxSim[l] : floor;
+            // centroid (leave the ticket itself out while fitting)
+            double dot = 0, norm2 = 0;
+            double[] sum = l >= 0 ? st.centroidSum[l] : null;
+            float[] desc = candDesc == null ? null : candDesc[c];
+            boolean self = l >= 0 && l == exLabel;
+            float[] exVec = self ? mem.vector(exclude) : null;
+            double descW = 2.0;
+            for (int d = 0; d < dim; d++) {
+                double s = 0;
+                if (sum != null) s = sum[d];
+                if (self) s -= exW * exVec[d];
+                if (desc != null) s += descW * desc[d];
+                dot += s * q[d];
+                norm2 += s * s;
+            }
+            row[3] = norm2 > 1e-12 ? dot / Math.sqrt(norm2) : 0;
+            row[4] = bmMax > 0 ? bm25[c] / bmMax : 0;
+            double cnt = l >= 0 ? st.count[l] - (self ? exW : 0) : 0;
+            row[5] = Math.log(1 + Math.max(0, cnt));
+        }
+        return f;
+    }
+
+    // ---------------------------------------------------------------- fitting
+
+    /**
+     * Fits blend weights by Newton's method on weighted log-loss over held-out signal rows, with an
+     * L2 pull towards {@link #DEFAULT_BLEND} so that small data sets stay near sensible defaults.
+     */
+    static double[] fitBlend(double[][][] f, int[] y, double[] weight, double prior) {
+        double[] w = DEFAULT_BLEND.clone();
+        int n = f.length;
+        for (int iter = 0; iter < 30; iter++) {
+            double[] g = new double[NF];
+            double[][] h = new double[NF][NF];
+            double loss = 0;
+            for (int i = 0; i < n; i++) {
+                double[][] fi = f[i];
+                if (y[i] < 0 || weight[i] <= 0) continue;
+                double[] p = new double[fi.length];
+                for (int c = 0; c < fi.length; c++) {
+                    double s = 0;
+                    for (int j = 0; j < NF; j++) s += w[j] * fi[c][j];
+                    p[c] = s;
+                }
+                SoftmaxRegression.softmaxInPlace(p);
+                double[] mu = new double[NF];
+                for (int c = 0; c < fi.length; c++) for (int j = 0; j < NF; j++) mu[j] += p[c] * fi[c][j];
+                double sw = weight[i];
+                loss -= sw * Math.log(Math.max(1e-12, p[y[i]]));
+                for (int j = 0; j < NF; j++) g[j] += sw * (mu[j] - fi[y[i]][j]);
+                for (int c = 0; c < fi.length; c++) {
+                    if (p[c] < 1e-7) continue;
+                    for (int j = 0; j < NF; j++) {
+                        double dj = fi[c][j] - mu[j];
+                        for (int k = j; k < NF; k++) h[j][k] += sw * p[c] * dj * (fi[c][k] - mu[k]);
+                    }
+                }
+            }
+            for (int j = 0; j < NF; j++) {
+                g[j] += prior * (w[j] - DEFAULT_BLEND[j]);
+                h[j][j] += prior + 1e-6;
+                for (int k = 0; k < j; k++) h[j][k] = h[k][j];
+            }
+            double[] step = solve(h, g);
+            double maxStep = 0;
+            for (int j = 0; j < NF; j++) maxStep = Math.max(maxStep, Math.abs(step[j]));
+            double damp = maxStep > 5 ? 5 / maxStep : 1;
+            for (int j = 0; j < NF; j++) w[j] -= damp * step[j];
+            if (maxStep < 1e-5) break;
+        }
+        return w;
+    }
+
+    private static double[] solve(double[][] a0, double[] b0) {
+        int n = b0.length;
+        double[][] a = new double[n][];
+        for (int i = 0; i < n; i++) a[i] = a0[i].clone();
+        double[] b = b0.clone();
+        for (int c = 0; c < n; c++) {
+            int piv = c;
+            for (int r = c + 1; r < n; r++) if (Math.abs(a[r][c]) > Math.abs(a[piv][c])) piv = r;
+            double[] t = a[c]; a[c] = a[piv]; a[piv] = t;
+            double tb = b[c]; b[c] = b[piv]; b[piv] = tb;
+            if (Math.abs(a[c][c]) < 1e-12) continue;
+            for (int r = c + 1; r < n; r++) {
+                double m = a[r][c] / a[c][c];
+                for (int k = c; k < n; k++) a[r][k] -= m * a[c][k];
+                b[r] -= m * b[c];
+            }
+        }
+        double[] x = new double[n];
+        for (int r = n - 1; r >= 0; r--) {
+            double s = b[r];
+            for (int k = r + 1; k < n; k++) s -= a[r][k] * x[k];
+            x[r] = Math.abs(a[r][r]) < 1e-12 ? 0 : s / a[r][r];
+        }
+        return x;
+    }
+
+    /**
+     * Lowest confidence at which predictions reach {@code target} precision, scanning from the most
+     * confident down and keeping the widest coverage that still meets the target. Returns NaN when
+     * fewer than {@code minSupport} predictions are given, and 1.0 (never confident) when the target
+     * is never met.
+     */
+    static double threshold(double[] conf, boolean[] correct, double[] weight, double target, int minSupport) {
+        int n = conf.length;
+        if (n < minSupport) return Double.NaN;
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        Arrays.sort(order, (a, b) -> Double.compare(conf[b], conf[a]));
+        double ok = 0, all = 0;
+        double best = 1.0;
+        for (int r = 0; r < n; r++) {
+            int i = order[r];
+            all += weight[i];
+            if (correct[i]) ok += weight[i];
+            boolean tieNext = r + 1 < n && conf[order[r + 1]] == conf[i];
+            if (!tieNext && all > 0 && ok / all >= target && r + 1 >= Math.min(minSupport, 10)) best = conf[i];
+        }
+        return best;
+    }
+}

@@ -1,0 +1,563 @@
+package dev.switchboard.inference.local;
+
+import dev.switchboard.inference.Evidence;
+import dev.switchboard.inference.LabelledTicket;
+import dev.switchboard.inference.Prediction;
+import dev.switchboard.inference.Progress;
+import dev.switchboard.inference.Taxonomy;
+import dev.switchboard.inference.TicketText;
+import dev.switchboard.inference.TriageContext;
+import dev.switchboard.inference.TriageEngine;
+import dev.switchboard.inference.TriageSuggestion;
+import dev.switchboard.inference.embed.Embedder;
+import dev.switchboard.inference.embed.MiniLmEmbedder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.IntConsumer;
+
+/**
+ * The offline triage engine. It learns from decided tickets and combines, per team (and priority):
+ * a multinomial logistic regression on TF-IDF word and character n-grams, a vote of the nearest
+ * decided tickets by sentence embedding (all-MiniLM-L6-v2), similarity to each team's centroid and
+ * description, BM25 relevance of the ticket to all text the team solved, and the team prior. The
+ * blend weights are fitted on held-out folds of the training data, which also calibrates the
+ * probabilities; per-team confidence thresholds are chosen on the same held-out predictions.
+ *
+ * <p>{@link #learn} and {@link #forget} take effect on the next suggestion (neighbour index and
+ * statistics are updated in place); the linear model only changes on the next {@link #train}.
+ * {@link #suggest} is thread-safe and may run while training happens on another thread.
+ */
+public final class LocalModel implements TriageEngine {
+
+    /** What a training run did. */
+    public record TrainingSummary(int examples, int teams, int priorities, int embedded, int reusedVectors,
+                                  double seconds, double heldOutTeamAccuracy, double globalTeamThreshold,
+                                  Map<String, Double> blend) {}
+
+    private record Model(TfidfVectorizer vectorizer, Head team, Head priority) {}
+
+    private record State(Model model, Memory memory) {}
+
+    private final Embedder embedder;
+    private final VectorCache cache;
+    private final LocalModelConfig config;
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final Object trainLock = new Object();
+    private final Map<String, float[]> descCache = new ConcurrentHashMap<>();
+    private State state;
+    private List<Runnable> journal; // decisions recorded while a training run is in flight
+
+    public LocalModel() {
+        this(LocalModelConfig.defaults());
+    }
+
+    public LocalModel(LocalModelConfig config) {
+        this(new MiniLmEmbedder(config.embedChars()), VectorCache.inMemory(), config);
+    }
+
+    public LocalModel(Embedder embedder, VectorCache cache, LocalModelConfig config) {
+        this.embedder = embedder;
+        this.cache = cache == null ? VectorCache.NONE : cache;
+        this.config = config;
+        this.state = new State(new Model(null, Head.untrained(config.targetPrecision()),
+                Head.untrained(config.targetPrecision())), new Memory(embedder.dimension(), 16));
+    }
+
+    @Override
+    public String id() {
+        return "local";
+    }
+
+    /** Embedding model id, stored beside every vector so stale ones are recognised. */
+    public String embeddingModelId() {
+        return embedder.modelId();
+    }
+
+    public LocalModelConfig config() {
+        return config;
+    }
+
+    /** Number of decided tickets the model currently remembers. */
+    public int size() {
+        lock.readLock().lock();
+        try {
+            return state.memory().aliveCount;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** The sentence vector of a ticket, from the cache or computed (and then handed to the cache). */
+    public float[] vector(TicketText ticket) {
+        float[] v = cache.get(ticket, embedder.modelId());
+        if (v != null && v.length == embedder.dimension()) return v;
+        v = embedder.embed(ticket.fullText());
+        cache.put(ticket, embedder.modelId(), v);
+        return v;
+    }
+
+    /** Per-team confidence thresholds (teams without their own use {@link #globalTeamThreshold()}). */
+    public Map<String, Double> teamThresholds() {
+        lock.readLock().lock();
+        try {
+            Head h = state.model().team();
+            Map<String, Double> out = new LinkedHashMap<>();
+            for (int i = 0; i < h.labels.size(); i++) out.put(h.labels.get(i), h.threshold(i));
+            return out;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    public double globalTeamThreshold() {
+        lock.readLock().lock();
+        try {
+            return state.model().team().globalThreshold;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ online updates
+
+    /** Records a decision; the next suggestion sees it. Re-deciding a ticket replaces the earlier decision. */
+    public void learn(LabelledTicket decision) {
+        float[] v = vector(decision.text());
+        Runnable op = () -> state.memory().add(decision.text().id(), decision.text(), decision.team(),
+                decision.priority(), decision.weight(), v);
+        lock.writeLock().lock();
+        try {
+            op.run();
+            if (journal != null) journal.add(op);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Undoes a decision (by ticket id); returns false when the model did not know it. */
+    public boolean forget(String ticketId) {
+        lock.writeLock().lock();
+        try {
+            boolean removed = state.memory().remove(ticketId);
+            if (journal != null) journal.add(() -> state.memory().remove(ticketId));
+            return removed;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ training
+
+    public TrainingSummary train(List<LabelledTicket> examples, Progress progress) {
+        return train(examples, Map.of(), progress);
+    }
+
+    /**
+     * Full retrain on the caller's thread. {@code vectorsById} supplies stored embeddings by ticket id
+     * (computed with {@link #embeddingModelId()}); missing ones come from the cache or are computed.
+     * On cancellation throws {@link CancellationException} and keeps the previous model.
+     */
+    public TrainingSummary train(List<LabelledTicket> examples, Map<String, float[]> vectorsById, Progress progress) {
+        Progress p = progress == null ? Progress.NONE : progress;
+        synchronized (trainLock) {
+            lock.writeLock().lock();
+            try {
+                journal = new ArrayList<>();
+            } finally {
+                lock.writeLock().unlock();
+            }
+            try {
+                return doTrain(examples, vectorsById == null ? Map.of() : vectorsById, p);
+            } finally {
+                lock.writeLock().lock();
+                try {
+                    journal = null;
+                } finally {
+                    lock.writeLock().unlock();
+                }
+            }
+        }
+    }
+
+    private TrainingSummary doTrain(List<LabelledTicket> examples, Map<String, float[]> given, Progress p) {
+        long t0 = System.nanoTime();
+        int n = examples.size();
+        // 1. vectors
+        float[][] vecs = new float[n][];
+        List<Integer> missing = new ArrayList<>();
+        int reused = 0;
+        for (int i = 0; i < n; i++) {
+            TicketText t = examples.get(i).text();
+            float[] v = t.id() == null ? null : given.get(t.id());
+            if (v == null) v = cache.get(t, embedder.modelId());
+            if (v != null && v.length == embedder.dimension()) {
+                vecs[i] = v;
+                reused++;
+            } else {
+                missing.add(i);
+            }
+        }
+        long total = missing.size() + 3L * n;
+        p.update(0, total, "embedding " + missing.size() + " tickets");
+        int[] done = {0};
+        parallel(missing.size(), 16, j -> {
+            int i = missing.get(j);
+            TicketText t = examples.get(i).text();
+            float[] v = embedder.embed(t.fullText());
+            cache.put(t, embedder.modelId(), v);
+            vecs[i] = v;
+        }, k -> {
+            done[0] += k;
+            p.update(done[0], total, "embedding tickets");
+        }, p);
+        p.checkCancelled();
+        // 2. features and memory
+        p.update(missing.size(), total, "building features");
+        List<String> texts = examples.stream().map(e -> e.text().fullText()).toList();
+        TfidfVectorizer vz = TfidfVectorizer.fit(texts, 2);
+        List<SparseVec> x = new ArrayList<>(n);
+        for (String s : texts) x.add(vz.transform(s));
+        Memory mem = new Memory(embedder.dimension(), n + 64);
+        for (int i = 0; i < n; i++) {
+            LabelledTicket e = examples.get(i);
+            String id = e.text().id() != null ? e.text().id() : "#" + i;
+            mem.add(id, e.text(), e.team(), e.priority(), e.weight(), vecs[i]);
+        }
+        p.checkCancelled();
+        // Duplicated ids keep only the last decision: train on live slots only.
+        int slots = mem.slots();
+        List<SparseVec> xs = new ArrayList<>(slots);
+        Map<String, Integer> idxOfId = new HashMap<>();
+        for (int i = 0; i < n; i++) idxOfId.put(examples.get(i).text().id() != null ? examples.get(i).text().id() : "#" + i, i);
+        for (int s = 0; s < slots; s++) {
+            Memory.Entry e = mem.entries.get(s);
+            xs.add(x.get(idxOfId.get(e.id())));
+        }
+        // 3. heads
+        long base = missing.size() + n;
+        Head team = fitHead(mem, mem.teams, mem.teamOf, xs, vz, p, base, total, "team");
+        Head prio = mem.priorities.size() > 0
+                ? fitHead(mem, mem.priorities, mem.priorityOf, xs, vz, p, base + n, total, "priority")
+                : Head.untrained(config.targetPrecision());
+        p.checkCancelled();
+        Model model = new Model(vz, team, prio);
+        // 4. swap, replaying decisions that arrived meanwhile
+        lock.writeLock().lock();
+        try {
+            p.checkCancelled();
+            State fresh = new State(model, mem);
+            List<Runnable> pending = journal;
+            state = fresh;
+            if (pending != null) for (Runnable r : pending) r.run();
+            journal = new ArrayList<>();
+        } finally {
+            lock.writeLock().unlock();
+        }
+        p.update(total, total, "trained");
+        Map<String, Double> blend = new LinkedHashMap<>();
+        for (int j = 0; j < Head.NF; j++) blend.put(Head.SIGNALS[j], team.blend[j]);
+        return new TrainingSummary(mem.aliveCount, mem.teams.size(), mem.priorities.size(), missing.size(), reused,
+                (System.nanoTime() - t0) / 1e9, lastHeldOutAccuracy, team.globalThreshold, blend);
+    }
+
+    private volatile double lastHeldOutAccuracy = Double.NaN;
+
+    private Head fitHead(Memory mem, Memory.LabelStats st, int[] labelOf, List<SparseVec> xs, TfidfVectorizer vz,
+                         Progress p, long base, long total, String what) {
+        int slots = mem.slots();
+        int L = st.size();
+        int[] rows = java.util.stream.IntStream.range(0, slots).filter(s -> mem.alive[s] && labelOf[s] >= 0).toArray();
+        int n = rows.length;
+        double[] w = new double[slots];
+        int[] y = new int[slots];
+        for (int s = 0; s < slots; s++) {
+            w[s] = mem.entries.get(s).weight();
+            y[s] = labelOf[s];
+        }
+        SoftmaxRegression.Params params = new SoftmaxRegression.Params(config.epochs(), config.lambda(), 0.5, config.seed());
+        if (L < 2 || n < 4) {
+            SoftmaxRegression lr = L >= 2 ? SoftmaxRegression.train(xs, y, w, rows, vz.dimension(), L, params, p) : null;
+            return new Head(lr, Head.DEFAULT_BLEND.clone(), new double[0], config.targetPrecision(), st.labels);
+        }
+        // stratified folds
+        int folds = Math.max(2, Math.min(config.folds(), n / 2));
+        int[] fold = new int[slots];
+        Arrays.fill(fold, -1);
+        Random rnd = new Random(config.seed());
+        List<List<Integer>> byLabel = new ArrayList<>();
+        for (int l = 0; l < L; l++) byLabel.add(new ArrayList<>());
+        for (int s : rows) byLabel.get(labelOf[s]).add(s);
+        int next = 0;
+        for (List<Integer> g : byLabel) {
+            java.util.Collections.shuffle(g, rnd);
+            for (int s : g) fold[s] = next++ % folds;
+        }
+        double[][] oofLr = new double[slots][];
+        SoftmaxRegression[] full = new SoftmaxRegression[1];
+        p.update(base, total, "training " + what + " model (" + folds + " folds)");
+        parallel(folds + 1, 1, f -> {
+            if (f == folds) {
+                full[0] = SoftmaxRegression.train(xs, y, w, rows, vz.dimension(), L, params, p);
+                return;
+            }
+            int[] tr = Arrays.stream(rows).filter(s -> fold[s] != f).toArray();
+            SoftmaxRegression m = SoftmaxRegression.train(xs, y, w, tr, vz.dimension(), L, params, p);
+            for (int s : rows) if (fold[s] == f) oofLr[s] = m.predict(xs.get(s));
+        }, k -> { }, p);
+        p.checkCancelled();
+        // held-out signals (neighbours, centroid, BM25 and prior leave the ticket itself out)
+        int[] cand = java.util.stream.IntStream.range(0, L).toArray();
+        double[][][] feats = new double[n][][];
+        int[] yy = new int[n];
+        double[] ww = new double[n];
+        int[] doneCount = {0};
+        parallel(n, 64, r -> {
+            int s = rows[r];
+            float[] q = mem.vector(s);
+            float[] sims = new float[slots];
+            mem.similarities(q, sims);
+            Head.Neighbour[] nn = Head.topK(sims, slots, labelOf, mem.alive, s, config.neighbours());
+            feats[r] = Head.signals(mem, st, labelOf, nn, q, mem.entries.get(s).terms(), oofLr[s], s, cand, null,
+                    config.temperature());
+            yy[r] = labelOf[s];
+            ww[r] = w[s];
+        }, k -> {
+            doneCount[0] += k;
+            p.update(base + doneCount[0], total, "held-out " + what + " signals");
+        }, p);
+        p.checkCancelled();
+        double[] blend = Head.fitBlend(feats, yy, ww, 5.0);
+        // thresholds from held-out blended predictions
+        double[] conf = new double[n];
+        int[] pred = new int[n];
+        boolean[] correct = new boolean[n];
+        double ok = 0, all = 0;
+        Head tmp = new Head(null, blend, new double[0], 1, st.labels);
+        for (int r = 0; r < n; r++) {
+            double[] pr = tmp.probabilities(feats[r]);
+            int best = 0;
+            for (int c = 1; c < pr.length; c++) if (pr[c] > pr[best]) best = c;
+            conf[r] = pr[best];
+            pred[r] = best;
+            correct[r] = best == yy[r];
+            all += ww[r];
+            if (correct[r]) ok += ww[r];
+        }
+        if (what.equals("team")) lastHeldOutAccuracy = all > 0 ? ok / all : Double.NaN;
+        double global = Head.threshold(conf, correct, ww, config.targetPrecision(), 1);
+        if (Double.isNaN(global)) global = config.targetPrecision();
+        double[] thr = new double[L];
+        for (int l = 0; l < L; l++) {
+            final int label = l;
+            int[] mine = java.util.stream.IntStream.range(0, n).filter(r -> pred[r] == label).toArray();
+            double[] c = new double[mine.length];
+            boolean[] k = new boolean[mine.length];
+            double[] wt = new double[mine.length];
+            for (int i = 0; i < mine.length; i++) {
+                c[i] = conf[mine[i]];
+                k[i] = correct[mine[i]];
+                wt[i] = ww[mine[i]];
+            }
+            thr[l] = Head.threshold(c, k, wt, config.targetPrecision(), config.minThresholdSupport());
+        }
+        return new Head(full[0], blend, thr, global, st.labels);
+    }
+
+    /** Runs {@code task(0..n-1)} on up to config.threads threads, reporting every {@code chunk} items. */
+    private void parallel(int n, int chunk, IntConsumer task, IntConsumer doneItems, Progress p) {
+        if (n == 0) return;
+        int threads = Math.max(1, Math.min(config.threads(), n));
+        if (threads == 1) {
+            for (int i = 0; i < n; i++) {
+                if (i % chunk == 0) p.checkCancelled();
+                task.accept(i);
+                if ((i + 1) % chunk == 0 || i == n - 1) doneItems.accept(((i + 1) % chunk == 0) ? chunk : (i + 1) % chunk);
+            }
+            return;
+        }
+        java.util.concurrent.atomic.AtomicInteger nextItem = new java.util.concurrent.atomic.AtomicInteger();
+        ExecutorService ex = Executors.newFixedThreadPool(threads - 1, r -> {
+            Thread t = new Thread(r, "local-model-train");
+            t.setDaemon(true);
+            return t;
+        });
+        Runnable worker = () -> {
+            while (!p.isCancelled()) {
+                int start = nextItem.getAndAdd(chunk);
+                if (start >= n) return;
+                int end = Math.min(n, start + chunk);
+                for (int i = start; i < end; i++) task.accept(i);
+                synchronized (doneItems) {
+                    doneItems.accept(end - start);
+                }
+            }
+        };
+        try {
+            List<Future<?>> fs = new ArrayList<>();
+            for (int t = 1; t < threads; t++) fs.add(ex.submit(worker));
+            worker.run(); // the caller's thread works too (and reports progress from here mostly)
+            for (Future<?> f : fs) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof CancellationException ce) throw ce;
+                    if (e.getCause() instanceof RuntimeException re) throw re;
+                    throw new IllegalStateException(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CancellationException("interrupted");
+                }
+            }
+        } finally {
+            ex.shutdownNow();
+        }
+        p.checkCancelled();
+    }
+
+    // ------------------------------------------------------------------ suggestions
+
+    @Override
+    public TriageSuggestion suggest(TicketText ticket, TriageContext context) {
+        long t0 = System.nanoTime();
+        try {
+            return doSuggest(ticket, context, t0);
+        } catch (RuntimeException e) {
+            return new TriageSuggestion(TriageSuggestion.Status.ERROR, List.of(), List.of(), false, "", List.of(),
+                    id(), embedder.modelId(), "local model failed: " + e, (System.nanoTime() - t0) / 1000);
+        }
+    }
+
+    private TriageSuggestion doSuggest(TicketText ticket, TriageContext context, long t0) {
+        if (size() == 0) {
+            return new TriageSuggestion(TriageSuggestion.Status.COLD_START, List.of(), List.of(), false, "",
+                    List.of(), id(), embedder.modelId(), "no labelled tickets yet", (System.nanoTime() - t0) / 1000);
+        }
+        Taxonomy tax = context == null ? null : context.taxonomy();
+        Set<String> excluded = context == null ? Set.of() : context.excludedTeams();
+        float[] q = vector(ticket);
+        String text = ticket.fullText();
+        Map<String, Integer> qterms = new HashMap<>();
+        for (String t : TfidfVectorizer.unigrams(text)) qterms.merge(t, 1, Integer::sum);
+        // descriptions of taxonomy teams, embedded once each
+        Map<String, float[]> descByTeam = new HashMap<>();
+        if (tax != null) {
+            for (Taxonomy.Team t : tax.teams()) {
+                if (t.description() == null || t.description().isBlank()) continue;
+                String d = t.name() + ": " + t.description();
+                descByTeam.put(t.name(), descCache.computeIfAbsent(d, embedder::embed));
+            }
+        }
+        lock.readLock().lock();
+        try {
+            Model model = state.model();
+            Memory mem = state.memory();
+            SparseVec x = model.vectorizer() == null ? null : model.vectorizer().transform(text);
+            int slots = mem.slots();
+            float[] sims = new float[slots];
+            mem.similarities(q, sims);
+            // teams
+            List<String> teamNames = new ArrayList<>(tax == null || tax.teams().isEmpty() ? mem.teams.labels : tax.teamNames());
+            teamNames.removeIf(excluded::contains);
+            if (teamNames.isEmpty()) {
+                return new TriageSuggestion(TriageSuggestion.Status.ERROR, List.of(), List.of(), false, "", List.of(),
+                        id(), embedder.modelId(), "every team is excluded", (System.nanoTime() - t0) / 1000);
+            }
+            Head th = model.team();
+            Head.Neighbour[] nnT = Head.topK(sims, slots, mem.teamOf, mem.alive, -1, config.neighbours());
+            double[] lrT = th.lr != null && x != null ? th.lr.predict(x) : null;
+            Ranked teams = rank(th, mem, mem.teams, mem.teamOf, nnT, q, qterms, lrT, teamNames, descByTeam);
+            // priorities
+            Ranked prios = null;
+            if (mem.priorities.size() > 0) {
+                List<String> pn = new ArrayList<>(tax == null || tax.priorities().isEmpty()
+                        ? mem.priorities.labels : tax.priorityNames());
+                if (!pn.isEmpty()) {
+                    Head ph = model.priority();
+                    Head.Neighbour[] nnP = Head.topK(sims, slots, mem.priorityOf, mem.alive, -1, config.neighbours());
+                    double[] lrP = ph.lr != null && x != null ? ph.lr.predict(x) : null;
+                    prios = rank(ph, mem, mem.priorities, mem.priorityOf, nnP, q, qterms, lrP, pn, Map.of());
+                }
+            }
+            String top = teams.predictions.get(0).label();
+            int topLabel = mem.teams.labelOf(top, false);
+            boolean confident = teams.predictions.get(0).probability() >= th.threshold(topLabel);
+            List<Evidence> evidence = new ArrayList<>();
+            for (int i = 0; i < Math.min(5, nnT.length); i++) {
+                Memory.Entry e = mem.entries.get(nnT[i].slot());
+                String subj = e.text().subject().isBlank() ? abbreviate(e.text().body()) : abbreviate(e.text().subject());
+                evidence.add(new Evidence(e.id(), e.team(), e.priority(), nnT[i].sim(), subj));
+            }
+            String rationale = rationale(top, teams.predictions.get(0).probability(), nnT, mem, model, th, x, topLabel);
+            return new TriageSuggestion(TriageSuggestion.Status.OK, teams.predictions,
+                    prios == null ? List.of() : prios.predictions, confident, rationale, evidence, id(),
+                    embedder.modelId(), "", (System.nanoTime() - t0) / 1000);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private record Ranked(List<Prediction> predictions) {}
+
+    private Ranked rank(Head h, Memory mem, Memory.LabelStats st, int[] labelOf, Head.Neighbour[] nn, float[] q,
+                        Map<String, Integer> qterms, double[] lr, List<String> names, Map<String, float[]> desc) {
+        int[] cand = new int[names.size()];
+        float[][] cd = new float[names.size()][];
+        for (int c = 0; c < cand.length; c++) {
+            int l = st.labelOf(names.get(c), false);
+            // labels with every ticket forgotten count as unknown
+            cand[c] = l >= 0 && st.count[l] > 1e-9 ? l : (l >= 0 && lr != null && l < lr.length ? l : -1);
+            cd[c] = desc.get(names.get(c));
+        }
+        double[][] f = Head.signals(mem, st, labelOf, nn, q, qterms, lr, -1, cand, cd, config.temperature());
+        double[] p = h.probabilities(f);
+        List<Prediction> out = new ArrayList<>(cand.length);
+        for (int c = 0; c < cand.length; c++) out.add(new Prediction(names.get(c), p[c]));
+        out.sort(Comparator.comparingDouble(Prediction::probability).reversed());
+        return new Ranked(out);
+    }
+
+    private String rationale(String top, double prob, Head.Neighbour[] nn, Memory mem, Model model, Head th,
+                             SparseVec x, int topLabel) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(top).append(" (").append(Math.round(prob * 100)).append("%)");
+        int k = Math.min(5, nn.length);
+        int same = 0;
+        for (int i = 0; i < k; i++) if (mem.entries.get(nn[i].slot()).team().equals(top)) same++;
+        if (k > 0) {
+            sb.append(": ").append(same).append(" of ").append(k).append(" most similar decided tickets went there");
+        }
+        if (th.lr != null && x != null && topLabel >= 0 && topLabel < th.lr.classes) {
+            List<String> terms = new ArrayList<>();
+            Integer[] order = new Integer[x.size()];
+            for (int i = 0; i < order.length; i++) order[i] = i;
+            Arrays.sort(order, Comparator.comparingDouble(i -> -x.val()[i] * th.lr.weight(x.idx()[i], topLabel)));
+            for (Integer i : order) {
+                String name = model.vectorizer().name(x.idx()[i]);
+                if (name == null || x.val()[i] * th.lr.weight(x.idx()[i], topLabel) <= 0) continue;
+                terms.add(name);
+                if (terms.size() == 3) break;
+            }
+            if (!terms.isEmpty()) sb.append("; key terms: ").append(String.join(", ", terms));
+        }
+        return sb.toString();
+    }
+
+    private static String abbreviate(String s) {
+        String t = s.strip().replaceAll("\\s+", " ");
+        return t.length() > 120 ? t.substring(0, 117) + "..." : t;
+    }
+}

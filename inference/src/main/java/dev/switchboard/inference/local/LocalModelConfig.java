@@ -1,0 +1,46 @@
+package dev.switchboard.inference.local;
+
+/**
+ * Settings of the local model. Defaults suit a few hundred to tens of thousands of tickets.
+ *
+ * @param targetPrecision   precision the per-team confidence thresholds aim for (0..1)
+ * @param minThresholdSupport a team needs this many training predictions of its own to get its own
+ *                          threshold; otherwise the global threshold applies
+ * @param folds             cross-validation folds used to fit the blend and thresholds on held-out data
+ * @param epochs            SGD epochs of the linear model
+ * @param lambda            L2 strength of the linear model (per example)
+ * @param neighbours        k of the nearest-neighbour vote
+ * @param temperature       softness of the neighbour vote (cosine units)
+ * @param embedChars        characters of a ticket the sentence embedder reads
+ * @param threads           worker threads used while training (1 = the caller's thread only)
+ * @param seed              seed for folds and SGD order
+ */
+public record LocalModelConfig(double targetPrecision, int minThresholdSupport, int folds, int epochs,
+                               double lambda, int neighbours, double temperature, int embedChars,
+                               int threads, long seed) {
+
+    public static LocalModelConfig defaults() {
+        return new LocalModelConfig(0.90, 25, 5, 12, 2e-6, 25, 0.05, 500,
+                Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())), 42);
+    }
+
+    public LocalModelConfig withTargetPrecision(double p) {
+        return new LocalModelConfig(p, minThresholdSupport, folds, epochs, lambda, neighbours, temperature,
+                embedChars, threads, seed);
+    }
+
+    public LocalModelConfig withThreads(int t) {
+        return new LocalModelConfig(targetPrecision, minThresholdSupport, folds, epochs, lambda, neighbours,
+                temperature, embedChars, t, seed);
+    }
+
+    public LocalModelConfig withLinear(int epochs, double lambda) {
+        return new LocalModelConfig(targetPrecision, minThresholdSupport, folds, epochs, lambda, neighbours,
+                temperature, embedChars, threads, seed);
+    }
+
+    public LocalModelConfig withEmbedChars(int chars) {
+        return new LocalModelConfig(targetPrecision, minThresholdSupport, folds, epochs, lambda, neighbours,
+                temperature, chars, threads, seed);
+    }
+}

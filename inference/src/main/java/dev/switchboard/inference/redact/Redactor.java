@@ -1,0 +1,480 @@
+package dev.switchboard.inference.redact;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Replaces personal data in ticket text with placeholder tokens and counts what it replaced.
+ *
+ * <p>Order of passes (earlier passes win, so an e-mail inside a URL is not counted twice): custom
+ * patterns, secrets in URLs, e-mail addresses (plain and, optionally, obfuscated "name at domain dot
+ * com"), IPv4/IPv6 addresses, card numbers (Luhn-valid, with separators), phone numbers, long digit
+ * runs, then names.
+ *
+ * <p>Phone numbers are only recognised with a leading {@code +}, parentheses or separators
+ * (space, dot, hyphen), at least 7 digits and at most 15; dates ({@code 2024-01-15},
+ * {@code 15.01.2024}, {@code 01/15/2024}), times, versions ({@code 10.0.19045.2364}) and IPs are not
+ * phone numbers. Instances are immutable and thread-safe.
+ */
+public final class Redactor {
+
+    /** What was redacted, with the token that replaces it. */
+    public enum Kind {
+        EMAIL("[EMAIL]"), PHONE("[PHONE]"), IP("[IP]"),
+        /** A secret carried in a URL (query/fragment parameter value or password); the rest of the URL stays. */
+        URL("[URL]"),
+        NUMBER("[NUMBER]"), NAME("[NAME]"), CUSTOM("[CUSTOM]");
+
+        private final String token;
+
+        Kind(String token) {
+            this.token = token;
+        }
+
+        public String token() {
+            return token;
+        }
+    }
+
+    /** Redacted text and how many replacements of each kind were made (kinds with zero are absent). */
+    public record Result(String text, Map<Kind, Integer> counts) {
+        public Result {
+            counts = Collections.unmodifiableMap(new EnumMap<>(counts.isEmpty() ? new EnumMap<>(Kind.class) : counts));
+        }
+
+        public int count(Kind kind) {
+            return counts.getOrDefault(kind, 0);
+        }
+
+        public int total() {
+            return counts.values().stream().mapToInt(Integer::intValue).sum();
+        }
+    }
+
+    // ---- patterns -------------------------------------------------------------------------
+
+    private static final Pattern URL_PATTERN = Pattern.compile(
+            "\\b(?:https?|ftp)://[^\\s<>\"'`]+", Pattern.CASE_INSENSITIVE);
+
+    /** Query or fragment parameters whose value is a secret. Matched case-insensitively on the whole name. */
+    private static final Pattern SECRET_PARAM = Pattern.compile(
+            "(?i)(?:^|[-_.])(?:token|access_?token|refresh_?token|id_?token|auth|authorization|key|api_?key|apikey|"
+                    + "secret|client_?secret|password|passwd|pwd|pass|sig|signature|code|session|sessionid|sid|jwt|"
+                    + "credential|x-amz-signature|x-amz-credential|x-amz-security-token|otp)$");
+
+    private static final Pattern EMAIL = Pattern.compile(
+            "(?<![\\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+                    + "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\\.[A-Za-z]{2,24}\\b");
+
+    /** "jane.doe [at] example [dot] com", "jane(at)example(dot)com", "jane at example dot com". */
+    private static final Pattern OBFUSCATED_EMAIL = Pattern.compile(
+            "(?i)\\b[a-z0-9][a-z0-9._%+-]*\\s*(?:\\[\\s*at\\s*\\]|\\(\\s*at\\s*\\)|\\{\\s*at\\s*\\}|\\s+at\\s+)\\s*"
+                    + "[a-z0-9-]+(?:\\s*(?:\\[\\s*dot\\s*\\]|\\(\\s*dot\\s*\\)|\\{\\s*dot\\s*\\}|\\s+dot\\s+|\\.)\\s*[a-z0-9-]+)*"
+                    + "\\s*(?:\\[\\s*dot\\s*\\]|\\(\\s*dot\\s*\\)|\\{\\s*dot\\s*\\}|\\s+dot\\s+)\\s*"
+                    + "(?:com|org|net|edu|gov|mil|int|io|co|uk|de|fr|nl|es|it|ch|at|be|se|no|dk|fi|pl|cz|ie|pt|us|ca|au|nz|in|jp|cn|info|biz)\\b");
+
+    private static final String OCTET = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
+    private static final Pattern IPV4_OCTETS = Pattern.compile(OCTET + "(?:\\." + OCTET + "){3}");
+    /** Cheap candidate; octets are checked by {@link #isIpv4}. */
+    private static final Pattern IPV4 = Pattern.compile(
+            "(?<![\\w.])\\d{1,3}(?:\\.\\d{1,3}){3}(?:/\\d{1,2})?(?::\\d{1,5})?(?![\\w]|\\.\\d)");
+
+    /** Candidates for IPv6; each is validated by {@link #isIpv6}. */
+    private static final Pattern IPV6_CANDIDATE = Pattern.compile(
+            "(?<![\\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{0,4}|" + OCTET + "(?:\\." + OCTET + "){3})(?:%\\w+)?(?:/\\d{1,3})?(?![\\w:])");
+
+    /** Card-like groups: 13–19 digits in groups separated by spaces or hyphens; Luhn-checked. */
+    private static final Pattern CARD = Pattern.compile("(?<![\\w.+-])\\d{4}(?:[ -]\\d{2,6}){2,4}(?![\\w]|[.-]\\d)");
+
+    /** Phone candidates; filtered by {@link #looksLikePhone}. */
+    private static final Pattern PHONE_CANDIDATE = Pattern.compile(
+            "(?<![\\w.+/:-])(?:\\+|00)?\\(?\\d[\\d \\t().\\-/]{5,22}\\d(?![\\w]|[.:/-]\\d)");
+
+    private static final String DAY = "(?:0?[1-9]|[12]\\d|3[01])";
+    private static final String MONTH = "(?:0?[1-9]|1[0-2])";
+    /** A date with a four-digit year anywhere in a candidate. */
+    private static final Pattern DATE_YYYY = Pattern.compile("(?<!\\d)(?:\\d{4}[-./]" + MONTH + "[-./]" + DAY + "|"
+            + DAY + "[-./]" + MONTH + "[-./]\\d{4}|" + MONTH + "[-./]" + DAY + "[-./]\\d{4})(?!\\d)");
+    /** A whole candidate that is a date with a two-digit year. */
+    private static final Pattern DATE_YY = Pattern.compile(DAY + "([-./])" + MONTH + "\\1\\d{2}|" + MONTH + "([-./])" + DAY + "\\2\\d{2}");
+
+    private static final Pattern USER_INFO = Pattern.compile("^([a-zA-Z]+://[^/@:\\s]+):([^/@\\s]+)@");
+    private static final Pattern HAS_SEPARATOR = Pattern.compile("[\\s().\\-/]");
+    private static final Pattern SLASH_PHONE = Pattern.compile("\\(?0\\d{1,4}\\)?\\s?/\\s?\\d[\\d \\-]{3,}");
+    private static final Pattern DOUBLE_SPACE = Pattern.compile("\\s{2,}");
+    private static final Pattern LEADING_PLUS_PAREN = Pattern.compile("^[+(]+");
+    private static final Pattern GROUP_SPLIT = Pattern.compile("[\\s().\\-/]+");
+    private static final Pattern DOTS_ONLY = Pattern.compile("[\\d.]+");
+    private static final Pattern NANP_DOTS = Pattern.compile("\\d{3}\\.\\d{3}\\.\\d{4}|\\d{2}(?:\\.\\d{2}){4}");
+    private static final Pattern WS = Pattern.compile("\\s+");
+
+    private static final Pattern LONG_DIGITS = Pattern.compile("(?<![\\w.])\\d{8,}(?![\\w]|\\.\\d)");
+
+    // ---- configuration --------------------------------------------------------------------
+
+    private final List<Pattern> customPatterns;
+    private final List<String> names;
+    private final boolean obfuscatedEmails;
+    private final boolean luhnCards;
+
+    private Redactor(Builder b) {
+        this.customPatterns = List.copyOf(b.customPatterns);
+        this.names = List.copyOf(b.names);
+        this.obfuscatedEmails = b.obfuscatedEmails;
+        this.luhnCards = b.luhnCards;
+    }
+
+    /** A redactor with every built-in pass and no names or custom patterns. */
+    public Redactor() {
+        this(new Builder());
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A copy with extra names (for example the requester of one ticket). */
+    public Redactor withNames(Collection<String> extraNames) {
+        Builder b = toBuilder();
+        b.names(extraNames);
+        return b.build();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.customPatterns.addAll(customPatterns);
+        b.names.addAll(names);
+        b.obfuscatedEmails = obfuscatedEmails;
+        b.luhnCards = luhnCards;
+        return b;
+    }
+
+    public static final class Builder {
+        private final List<Pattern> customPatterns = new ArrayList<>();
+        private final Set<String> names = new LinkedHashSet<>();
+        private boolean obfuscatedEmails = true;
+        private boolean luhnCards = true;
+
+        /** Adds a lead-defined pattern; its matches become {@code [CUSTOM]}. */
+        public Builder pattern(String regex) {
+            customPatterns.add(Pattern.compile(regex));
+            return this;
+        }
+
+        public Builder pattern(Pattern pattern) {
+            customPatterns.add(Objects.requireNonNull(pattern));
+            return this;
+        }
+
+        /** Names to replace wherever they appear (case-insensitive, whole words); full names also by part. */
+        public Builder names(Collection<String> given) {
+            if (given != null) {
+                for (String n : given) {
+                    if (n != null && !n.isBlank()) names.add(n.strip().replaceAll("\\s+", " "));
+                }
+            }
+            return this;
+        }
+
+        public Builder name(String name) {
+            return names(List.of(name));
+        }
+
+        public Builder obfuscatedEmails(boolean on) {
+            this.obfuscatedEmails = on;
+            return this;
+        }
+
+        /** Redact separated 13–19 digit groups that pass the Luhn check as {@code [NUMBER]} (default on). */
+        public Builder luhnCards(boolean on) {
+            this.luhnCards = on;
+            return this;
+        }
+
+        public Redactor build() {
+            return new Redactor(this);
+        }
+    }
+
+    // ---- redaction ------------------------------------------------------------------------
+
+    public Result redact(String text) {
+        return redact(text, List.of());
+    }
+
+    /** Redacts with this redactor's names plus {@code extraNames} (for example the ticket's requester). */
+    public Result redact(String text, Collection<String> extraNames) {
+        if (text == null || text.isEmpty()) return new Result(text == null ? "" : text, Map.of());
+        EnumMap<Kind, Integer> counts = new EnumMap<>(Kind.class);
+        String s = text;
+        for (Pattern p : customPatterns) s = replaceAll(s, p, Kind.CUSTOM, counts);
+        // cheap pre-checks skip passes that cannot match
+        if (s.contains("://")) s = redactUrlSecrets(s, counts);
+        if (s.indexOf('@') >= 0) s = replaceAll(s, EMAIL, Kind.EMAIL, counts);
+        if (obfuscatedEmails && containsIgnoreCase(s, "dot")) s = replaceAll(s, OBFUSCATED_EMAIL, Kind.EMAIL, counts);
+        boolean digits = hasDigit(s);
+        if (digits && s.indexOf('.') >= 0) s = replaceFiltered(s, IPV4, Kind.IP, counts, Redactor::isIpv4);
+        if (s.indexOf(':') >= 0) s = replaceFiltered(s, IPV6_CANDIDATE, Kind.IP, counts, Redactor::isIpv6);
+        if (digits) {
+            if (luhnCards) s = replaceFiltered(s, CARD, Kind.NUMBER, counts, m -> luhn(m.replaceAll("\\D", "")));
+            s = replaceFiltered(s, PHONE_CANDIDATE, Kind.PHONE, counts, Redactor::looksLikePhone);
+            s = replaceAll(s, LONG_DIGITS, Kind.NUMBER, counts);
+        }
+        s = redactNames(s, extraNames, counts);
+        return new Result(s, counts);
+    }
+
+    private static String replaceAll(String s, Pattern p, Kind kind, Map<Kind, Integer> counts) {
+        return replaceFiltered(s, p, kind, counts, m -> true);
+    }
+
+    private interface MatchFilter {
+        boolean accept(String match);
+    }
+
+    private static String replaceFiltered(String s, Pattern p, Kind kind, Map<Kind, Integer> counts, MatchFilter filter) {
+        Matcher m = p.matcher(s);
+        StringBuilder out = null;
+        int last = 0;
+        int n = 0;
+        while (m.find()) {
+            if (m.end() == m.start() || !filter.accept(m.group())) continue;
+            if (out == null) out = new StringBuilder(s.length());
+            out.append(s, last, m.start()).append(kind.token());
+            last = m.end();
+            n++;
+        }
+        if (out == null) return s;
+        out.append(s, last, s.length());
+        counts.merge(kind, n, Integer::sum);
+        return out.toString();
+    }
+
+    private static String redactUrlSecrets(String s, Map<Kind, Integer> counts) {
+        Matcher m = URL_PATTERN.matcher(s);
+        StringBuilder out = null;
+        int last = 0;
+        while (m.find()) {
+            String url = m.group();
+            // trailing sentence punctuation is not part of the URL
+            int end = url.length();
+            while (end > 0 && ".,;:!?)]}".indexOf(url.charAt(end - 1)) >= 0) end--;
+            String core = url.substring(0, end);
+            int[] n = {0};
+            String cleaned = cleanUrl(core, n);
+            if (n[0] == 0) continue;
+            if (out == null) out = new StringBuilder(s.length());
+            out.append(s, last, m.start()).append(cleaned);
+            last = m.start() + end;
+            counts.merge(Kind.URL, n[0], Integer::sum);
+        }
+        if (out == null) return s;
+        out.append(s, last, s.length());
+        return out.toString();
+    }
+
+    private static String cleanUrl(String url, int[] n) {
+        String result = url;
+        // user:password@host
+        Matcher userInfo = USER_INFO.matcher(result);
+        if (userInfo.find()) {
+            result = userInfo.group(1) + ":" + Kind.URL.token() + "@" + result.substring(userInfo.end());
+            n[0]++;
+        }
+        int q = indexOfAny(result, '?', '#');
+        if (q < 0) return result;
+        StringBuilder sb = new StringBuilder(result.length());
+        sb.append(result, 0, q);
+        int i = q;
+        while (i < result.length()) {
+            char sep = result.charAt(i); // '?', '&', ';' or '#'
+            sb.append(sep);
+            int next = i + 1;
+            while (next < result.length() && "&;#".indexOf(result.charAt(next)) < 0) next++;
+            String pair = result.substring(i + 1, next);
+            int eq = pair.indexOf('=');
+            if (eq > 0 && eq < pair.length() - 1 && SECRET_PARAM.matcher(pair.substring(0, eq)).find()) {
+                sb.append(pair, 0, eq + 1).append(Kind.URL.token());
+                n[0]++;
+            } else {
+                sb.append(pair);
+            }
+            i = next;
+        }
+        return sb.toString();
+    }
+
+    private static int indexOfAny(String s, char a, char b) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == a || c == b) return i;
+        }
+        return -1;
+    }
+
+    private static boolean hasDigit(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9') return true;
+        }
+        return false;
+    }
+
+    private static boolean containsIgnoreCase(String s, String needle) {
+        for (int i = 0; i + needle.length() <= s.length(); i++) {
+            if (s.regionMatches(true, i, needle, 0, needle.length())) return true;
+        }
+        return false;
+    }
+
+    static boolean isIpv4(String candidate) {
+        String addr = candidate;
+        int cut = addr.indexOf('/');
+        if (cut < 0) cut = addr.indexOf(':');
+        if (cut >= 0) addr = addr.substring(0, cut);
+        return IPV4_OCTETS.matcher(addr).matches();
+    }
+
+    static boolean looksLikePhone(String candidate) {
+        String c = candidate.strip();
+        int digits = 0;
+        for (int i = 0; i < c.length(); i++) if (Character.isDigit(c.charAt(i))) digits++;
+        boolean international = c.startsWith("+") || c.startsWith("00");
+        if (digits < 7 || digits > 15) return false;
+        // balanced parentheses only
+        long open = c.chars().filter(ch -> ch == '(').count();
+        long close = c.chars().filter(ch -> ch == ')').count();
+        if (open != close || open > 1) return false;
+        boolean hasSeparator = HAS_SEPARATOR.matcher(c).find();
+        if (!international && !hasSeparator) return false; // a bare digit run is a NUMBER, not a phone
+        if (!international && c.startsWith("00") ) return false;
+        if (!international && (DATE_YYYY.matcher(c).find() || DATE_YY.matcher(c).matches())) return false;
+        if (c.indexOf('/') >= 0 && !international && !SLASH_PHONE.matcher(c).matches()) {
+            return false; // slashes: only the German "030/1234567" style, not 01/15/2024, fractions or paths
+        }
+        if (DOUBLE_SPACE.matcher(c).find() || c.indexOf('\n') >= 0) return false; // two numbers in a column, not one phone
+        String[] groups = GROUP_SPLIT.split(LEADING_PLUS_PAREN.matcher(c).replaceFirst(""));
+        if (c.indexOf('.') >= 0 && DOTS_ONLY.matcher(c).matches() && !international) {
+            // dot-only: accept the North American 3.3.4 and European 2.2.2.2.2 styles, not versions
+            return NANP_DOTS.matcher(c).matches();
+        }
+        if (!international) {
+            // local numbers: no group longer than 8 digits, and not lots of tiny groups (like "1 2 3 4 5 6 7")
+            int tiny = 0;
+            for (String g : groups) {
+                if (g.length() > 8) return false;
+                if (g.length() == 1) tiny++;
+            }
+            if (tiny > 1) return false;
+        }
+        return true;
+    }
+
+    static boolean luhn(String digits) {
+        if (digits.length() < 13 || digits.length() > 19) return false;
+        int sum = 0;
+        boolean dbl = false;
+        for (int i = digits.length() - 1; i >= 0; i--) {
+            int d = digits.charAt(i) - '0';
+            if (dbl) {
+                d *= 2;
+                if (d > 9) d -= 9;
+            }
+            sum += d;
+            dbl = !dbl;
+        }
+        return sum % 10 == 0;
+    }
+
+    static boolean isIpv6(String candidate) {
+        String s = candidate;
+        int slash = s.indexOf('/');
+        if (slash >= 0) s = s.substring(0, slash);
+        int pct = s.indexOf('%');
+        if (pct >= 0) s = s.substring(0, pct);
+        if (s.chars().filter(ch -> ch == ':').count() < 2) return false;
+        int dbl = s.indexOf("::");
+        if (dbl >= 0 && s.indexOf("::", dbl + 1) >= 0) return false;
+        boolean hasV4 = s.contains(".");
+        int maxGroups = hasV4 ? 6 : 8;
+        List<String> groups = new ArrayList<>();
+        if (dbl >= 0) {
+            String head = s.substring(0, dbl);
+            String tail = s.substring(dbl + 2);
+            if (!head.isEmpty()) groups.addAll(List.of(head.split(":", -1)));
+            if (!tail.isEmpty()) groups.addAll(List.of(tail.split(":", -1)));
+        } else {
+            groups.addAll(List.of(s.split(":", -1)));
+        }
+        if (hasV4) {
+            if (groups.isEmpty()) return false;
+            String v4 = groups.remove(groups.size() - 1);
+            if (!IPV4_OCTETS.matcher(v4).matches()) return false;
+        }
+        for (String g : groups) {
+            if (g.isEmpty() || g.length() > 4 || !g.matches("[0-9A-Fa-f]+")) return false;
+        }
+        if (dbl >= 0) return groups.size() < maxGroups;
+        // without "::" all groups must be present: excludes times (12:30:45) and MAC addresses
+        return groups.size() == maxGroups;
+    }
+
+    /** Compiled name patterns by name set; bounded so per-ticket requester names cannot grow it without limit. */
+    private final java.util.concurrent.ConcurrentHashMap<Set<String>, Pattern> namePatterns = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private String redactNames(String s, Collection<String> extraNames, Map<Kind, Integer> counts) {
+        Set<String> all = new LinkedHashSet<>(names);
+        if (extraNames != null) {
+            for (String n : extraNames) if (n != null && !n.isBlank()) all.add(WS.matcher(n.strip()).replaceAll(" "));
+        }
+        if (all.isEmpty()) return s;
+        Pattern p = namePatterns.get(all);
+        if (p == null) {
+            if (namePatterns.size() > 512) namePatterns.clear();
+            p = namePattern(all);
+            namePatterns.put(all, p);
+        }
+        return replaceAll(s, p, Kind.NAME, counts);
+    }
+
+    private static Pattern namePattern(Set<String> all) {
+        // full names first, then their parts (so "Jane Doe" is one [NAME], and "Doe" alone is caught too)
+        Set<String> variants = new LinkedHashSet<>(all);
+        for (String n : all) {
+            for (String part : n.split("[\\s,]+")) {
+                if (part.replaceAll("[^\\p{L}]", "").length() >= 2) variants.add(part);
+            }
+        }
+        List<String> ordered = new ArrayList<>(variants);
+        ordered.sort(Comparator.comparingInt(String::length).reversed());
+        StringBuilder alt = new StringBuilder();
+        for (String v : ordered) {
+            if (!alt.isEmpty()) alt.append('|');
+            alt.append(Pattern.quote(v).replace(" ", "\\E\\s+\\Q"));
+        }
+        return Pattern.compile("(?<![\\p{L}\\p{N}_])(?:" + alt + ")(?![\\p{L}\\p{N}_])",
+                Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+    }
+
+    @Override
+    public String toString() {
+        return "Redactor[customPatterns=" + customPatterns.size() + ", names=" + names.size()
+                + ", obfuscatedEmails=" + obfuscatedEmails + ", luhnCards=" + luhnCards + "]";
+    }
+
+    /** Lower-cased kind name, handy for logs and export metadata. */
+    public static String label(Kind kind) {
+        return kind.name().toLowerCase(Locale.ROOT);
+    }
+}

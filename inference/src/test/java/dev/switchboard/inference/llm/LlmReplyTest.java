@@ -1,0 +1,62 @@
+package dev.switchboard.inference.llm;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Set;
+
+import static dev.switchboard.inference.llm.TestFixtures.CTX;
+import static dev.switchboard.inference.llm.TestFixtures.TAXONOMY;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class LlmReplyTest {
+
+    @Test
+    void lenientParsing() throws Exception {
+        LlmReply r = LlmReply.parse("<think>hmm, VPN... {\"team\":\"Desktop\"}</think>\n```json\n{'Team': 'Network', priority: \"P2\", "
+                + "/* sure */ \"Confidence\": \"85%\", \"rationale\": \"VPN\\u0007 issue\\n  again.\", \"duplicateOf\": \"T-7\",}\n```");
+        assertThat(r.team()).isEqualTo("Network");
+        assertThat(r.priority()).isEqualTo("P2");
+        assertThat(r.confidence()).isEqualTo(0.85);
+        assertThat(r.rationale()).isEqualTo("VPN issue again.");
+        assertThat(r.duplicateOf()).isEqualTo("T-7");
+    }
+
+    @Test
+    void confidenceForms() throws Exception {
+        assertThat(LlmReply.parse("{\"team\":\"a\",\"confidence\":85}").confidence()).isEqualTo(0.85);
+        assertThat(LlmReply.parse("{\"team\":\"a\",\"confidence\":-3}").confidence()).isEqualTo(0.0);
+        assertThat(LlmReply.parse("{\"team\":\"a\",\"confidence\":\"high\"}").confidence()).isEqualTo(0.85);
+        assertThat(LlmReply.parse("{\"team\":\"a\"}").confidence()).isNaN();
+    }
+
+    @Test
+    void malformed() {
+        for (String bad : List.of("", "   ", "Network, P2", "{\"team\": ", "[1,2]", "} {")) {
+            assertThatThrownBy(() -> LlmReply.parse(bad)).as(bad).isInstanceOf(LlmReply.MalformedReplyException.class);
+        }
+    }
+
+    @Test
+    void validation() throws Exception {
+        var ok = ReplyValidator.validate(LlmReply.parse("{\"team\":\" network \",\"priority\":\"p1\",\"duplicate_of\":\"T-7\"}"),
+                CTX, List.of("T-7"));
+        assertThat(ok.ok()).isTrue();
+        assertThat(ok.valid().team()).isEqualTo("Network");
+        assertThat(ok.valid().priority()).isEqualTo("P1");
+        assertThat(ok.valid().confidence()).isEqualTo(0.5);
+        assertThat(ok.valid().duplicateOf()).isEqualTo("T-7");
+
+        var unknownDup = ReplyValidator.validate(LlmReply.parse("{\"team\":\"Network\",\"priority\":\"P1\",\"duplicate_of\":\"T-999\"}"),
+                CTX, List.of("T-7"));
+        assertThat(unknownDup.valid().duplicateOf()).as("only ids the model was shown").isNull();
+
+        var bad = ReplyValidator.validate(LlmReply.parse("{\"priority\":\"urgent\"}"), CTX, List.of());
+        assertThat(bad.problems()).containsExactly("the reply has no team", "priority \"urgent\" is not one of the allowed priorities");
+
+        var excluded = ReplyValidator.validate(LlmReply.parse("{\"team\":\"Security\",\"priority\":\"P1\"}"),
+                new dev.switchboard.inference.TriageContext(TAXONOMY, List.of(), Set.of("Security")), List.of());
+        assertThat(excluded.problems()).containsExactly("team \"Security\" already had this ticket and is excluded");
+    }
+}

@@ -1,0 +1,202 @@
+package dev.switchboard.inference.redact;
+
+import dev.switchboard.inference.redact.Redactor.Kind;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RedactorTest {
+
+    private final Redactor redactor = new Redactor();
+
+    private String r(String s) {
+        return redactor.redact(s).text();
+    }
+
+    // ---- e-mail -----------------------------------------------------------------------------------
+
+    @Test
+    void itsmReceivedFromHeader() {
+        var res = redactor.redact("received from: hmjdrvpb.komuaywn@gmail.com\n\nhello team,\nmy outlook is not working.");
+        assertThat(res.text()).isEqualTo("received from: [EMAIL]\n\nhello team,\nmy outlook is not working.");
+        assertThat(res.counts()).containsExactly(java.util.Map.entry(Kind.EMAIL, 1));
+    }
+
+    @Test
+    void itsmForwardedMailHeaders() {
+        String in = """
+                from: Kiran Rao <kiran.rao@company.co.in>
+                sent: tuesday, september 20, 2016 10:51 am
+                to: helpdesk@company.com; it-ops+urgent@sub.company.com
+                subject: erp login locked""";
+        var res = redactor.redact(in);
+        assertThat(res.text()).contains("from: Kiran Rao <[EMAIL]>")
+                .contains("sent: tuesday, september 20, 2016 10:51 am")
+                .contains("to: [EMAIL]; [EMAIL]");
+        assertThat(res.count(Kind.EMAIL)).isEqualTo(3);
+        assertThat(res.count(Kind.PHONE)).isZero();
+    }
+
+    @Test
+    void obfuscatedEmails() {
+        assertThat(r("write to jane.doe at example dot com please")).isEqualTo("write to [EMAIL] please");
+        assertThat(r("jane(at)example(dot)org")).isEqualTo("[EMAIL]");
+        assertThat(r("mail: jane [at] mail [dot] example [dot] de.")).isEqualTo("mail: [EMAIL].");
+        assertThat(r("the meeting is at noon, the server at the dot matrix printer")).doesNotContain("[EMAIL]");
+        assertThat(Redactor.builder().obfuscatedEmails(false).build().redact("jane(at)example(dot)org").text())
+                .isEqualTo("jane(at)example(dot)org");
+    }
+
+    // ---- phone numbers --------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"+49 30 1234 5678", "+1 (555) 123-4567", "+44 20 7946 0958", "+49 (0)30 1234567",
+            "(555) 123-4567", "555-123-4567", "555.123.4567", "0171 2345678", "030 12345678", "030/1234567",
+            "+4915112345678", "0049 89 123456", "07700 900123", "01 23 45 67 89", "123-4567"})
+    void phoneNumbersAreRedacted(String phone) {
+        var res = redactor.redact("call me on " + phone + " today");
+        assertThat(res.text()).isEqualTo("call me on [PHONE] today");
+        assertThat(res.count(Kind.PHONE)).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2024-01-15", "15.01.2024", "01/15/2024", "15-01-2024", "2024/01/15", "12:30:45", "10:51 am",
+            "2016-09-20 10:51:00", "version 10.0.19045.2364", "v1.2.3", "Java 21.0.2", "release 2023.3.1",
+            "1.2.3.4.5", "Windows 10 22H2", "KB5031356", "INC0012345", "port 8080", "3 of 4", "50% of 200 users",
+            "Build 26100.2605"})
+    void datesTimesVersionsAndIdsAreNotPhones(String text) {
+        var res = redactor.redact("seen " + text + " here");
+        assertThat(res.count(Kind.PHONE)).as(text).isZero();
+        assertThat(res.text()).isEqualTo("seen " + text + " here");
+    }
+
+    @Test
+    void phoneNextToPunctuation() {
+        assertThat(r("Tel.: 0171 2345678.")).isEqualTo("Tel.: [PHONE].");
+        assertThat(r("(mobile: +49 170 1234567)")).isEqualTo("(mobile: [PHONE])");
+    }
+
+    // ---- IP addresses -----------------------------------------------------------------------------
+
+    @Test
+    void ipv4AndIpv6() {
+        var res = redactor.redact("gateway 192.168.0.1, host 10.20.30.40:8443, net 172.16.0.0/12, v6 2001:db8::8a2e:370:7334, "
+                + "loopback ::1, link fe80::1ff:fe23:4567:890a%eth0, full 2001:0db8:85a3:0000:0000:8a2e:0370:7334.");
+        assertThat(res.text()).isEqualTo("gateway [IP], host [IP], net [IP], v6 [IP], loopback [IP], link [IP], full [IP].");
+        assertThat(res.count(Kind.IP)).isEqualTo(7);
+    }
+
+    @Test
+    void notIps() {
+        assertThat(r("at 12:30:45 the MAC 00:1A:2B:3C:4D:5E and version 1.2.3 and 999.1.1.1")).doesNotContain("[IP]");
+        assertThat(r("build 10.0.19045.2364.1")).doesNotContain("[IP]");
+    }
+
+    // ---- URLs with secrets --------------------------------------------------------------------------
+
+    @Test
+    void urlSecretsAreRedactedAndTheRestKept() {
+        var res = redactor.redact("reset via https://portal.example.com/reset?token=abc123XYZ&lang=en, thanks");
+        assertThat(res.text()).isEqualTo("reset via https://portal.example.com/reset?token=[URL]&lang=en, thanks");
+        assertThat(res.count(Kind.URL)).isEqualTo(1);
+
+        assertThat(r("https://bucket.s3.amazonaws.com/f.pdf?X-Amz-Credential=AKIAXYZ%2F2024&X-Amz-Signature=deadbeef&X-Amz-Expires=300"))
+                .isEqualTo("https://bucket.s3.amazonaws.com/f.pdf?X-Amz-Credential=[URL]&X-Amz-Signature=[URL]&X-Amz-Expires=300");
+        assertThat(r("https://app.example.com/cb#access_token=eyJhbGciOi.eyJzdWIi.sig&state=1"))
+                .isEqualTo("https://app.example.com/cb#access_token=[URL]&state=1");
+        assertThat(r("clone https://bob:hunter2@git.example.com/repo.git")).isEqualTo("clone https://bob:[URL]@git.example.com/repo.git");
+        assertThat(r("see https://wiki.example.com/page?id=42&lang=en.")).isEqualTo("see https://wiki.example.com/page?id=42&lang=en.");
+        assertThat(r("GET https://api.example.com/v1?api_key=sk-12345&client_secret=s3cr3t")).isEqualTo(
+                "GET https://api.example.com/v1?api_key=[URL]&client_secret=[URL]");
+    }
+
+    // ---- numbers ------------------------------------------------------------------------------------
+
+    @Test
+    void longDigitRunsAndCards() {
+        var res = redactor.redact("account 12345678901, card 4111 1111 1111 1111, card 4111-1111-1111-1111, card 4111111111111111, "
+                + "order 1234567 stays, ticket INC0012345 stays");
+        assertThat(res.text()).isEqualTo("account [NUMBER], card [NUMBER], card [NUMBER], card [NUMBER], "
+                + "order 1234567 stays, ticket INC0012345 stays");
+        assertThat(res.count(Kind.NUMBER)).isEqualTo(4);
+    }
+
+    @Test
+    void luhnDetectsCardsOnly() {
+        assertThat(Redactor.luhn("4111111111111111")).isTrue();
+        assertThat(Redactor.luhn("4111111111111112")).isFalse();
+        // a Luhn-invalid 16-digit group is not a card; it is too long for a phone, and its groups are short: left alone
+        assertThat(r("ref 1234 5678 9012 3456")).doesNotContain("[PHONE]");
+    }
+
+    // ---- names and custom patterns ------------------------------------------------------------------
+
+    @Test
+    void namesCaseInsensitiveWholeWords() {
+        Redactor withNames = Redactor.builder().name("Jane Doe").name("Óscar Núñez").build();
+        var res = withNames.redact("Hi, this is JANE DOE. Jane's laptop; ask doe or óscar núñez. Janet and Doerr are fine.");
+        assertThat(res.text()).isEqualTo("Hi, this is [NAME]. [NAME]'s laptop; ask [NAME] or [NAME]. Janet and Doerr are fine.");
+        assertThat(res.count(Kind.NAME)).isEqualTo(4);
+    }
+
+    @Test
+    void extraNamesPerCall() {
+        assertThat(redactor.redact("thanks, Priya", List.of("Priya Sharma")).text()).isEqualTo("thanks, [NAME]");
+        assertThat(redactor.redact("name with regex chars", List.of("a.b*")).text()).isEqualTo("name with regex chars");
+        assertThat(redactor.redact("user a.b* here", List.of("a.b*")).text()).isEqualTo("user [NAME] here");
+    }
+
+    @Test
+    void customPatterns() {
+        Redactor custom = Redactor.builder().pattern("EMP-\\d{5}").pattern("(?i)badge\\s*#?\\d+").build();
+        var res = custom.redact("employee EMP-12345 with Badge #778 called");
+        assertThat(res.text()).isEqualTo("employee [CUSTOM] with [CUSTOM] called");
+        assertThat(res.count(Kind.CUSTOM)).isEqualTo(2);
+    }
+
+    // ---- everything together --------------------------------------------------------------------
+
+    @Test
+    void itsmTicketWithEverything() {
+        Redactor rd = Redactor.builder().name("Kiran Rao").build();
+        String in = """
+                received from: kiran.rao@company.com
+
+                hello team,
+                i am unable to log in to erp since 2016-09-20 10:51. my user id is 40012345 and my phone is +91 98765 43210.
+                the vpn gateway 10.16.4.1 rejects me. reset link: https://erp.company.com/reset?user=krao&token=Zx81kLm
+                thanks, kiran""";
+        var res = rd.redact(in);
+        assertThat(res.text()).isEqualTo("""
+                received from: [EMAIL]
+
+                hello team,
+                i am unable to log in to erp since 2016-09-20 10:51. my user id is [NUMBER] and my phone is [PHONE].
+                the vpn gateway [IP] rejects me. reset link: https://erp.company.com/reset?user=krao&token=[URL]
+                thanks, [NAME]""");
+        assertThat(res.counts()).containsEntry(Kind.EMAIL, 1).containsEntry(Kind.NUMBER, 1).containsEntry(Kind.PHONE, 1)
+                .containsEntry(Kind.IP, 1).containsEntry(Kind.URL, 1).containsEntry(Kind.NAME, 1);
+        assertThat(res.total()).isEqualTo(6);
+    }
+
+    @Test
+    void emptyAndNullAreSafe() {
+        assertThat(redactor.redact(null).text()).isEmpty();
+        assertThat(redactor.redact("").counts()).isEmpty();
+        assertThat(redactor.redact("nothing personal here").counts()).isEmpty();
+    }
+
+    @Test
+    void hugeInputStaysFast() {
+        String big = "printer on floor 3 is offline again, error 0x0000011b, see KB5005565. ".repeat(5000);
+        long t0 = System.nanoTime();
+        var res = redactor.redact(big + " contact a@b.io");
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(res.count(Kind.EMAIL)).isEqualTo(1);
+        assertThat(ms).isLessThan(2000);
+    }
+}

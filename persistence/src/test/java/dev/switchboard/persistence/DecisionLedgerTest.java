@@ -1,0 +1,116 @@
+package dev.switchboard.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.switchboard.persistence.db.Database;
+import dev.switchboard.persistence.entity.DecisionKind;
+import dev.switchboard.persistence.store.DecisionLedger;
+import dev.switchboard.persistence.store.DecisionRecord;
+import dev.switchboard.persistence.store.DecisionRequest;
+import dev.switchboard.persistence.store.NewTicket;
+import dev.switchboard.persistence.store.QueueRow;
+import dev.switchboard.persistence.store.TaxonomyRow;
+import dev.switchboard.persistence.store.TicketStore;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DecisionLedgerTest {
+
+    @TempDir Path dir;
+    Database db;
+    TicketStore store;
+    DecisionLedger ledger;
+    long id;
+
+    @BeforeEach
+    void open() {
+        db = Database.open(StoreTestSupport.url(dir));
+        store = new TicketStore(db);
+        ledger = new DecisionLedger(store);
+        store.saveTaxonomy(List.of(new TaxonomyRow("Network", "", 0), new TaxonomyRow("Desktop", "", 0),
+                new TaxonomyRow("Security", "", 0)), List.of(new TaxonomyRow("P1", "", 1), new TaxonomyRow("P3", "", 3))).join();
+        id = store.saveTickets(List.of(new NewTicket("t", "1", "VPN drops", "since 9am", "ann", Instant.now(), null, null)), "x")
+                .join().createdIds().get(0);
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+        db.close();
+    }
+
+    private QueueRow row() {
+        return store.rows(List.of(id)).get(0);
+    }
+
+    private DecisionRecord decide(DecisionKind kind, String team, String prio) {
+        return ledger.decide(DecisionRequest.of(id, row().version(), kind, team, prio, null, "dana")).join();
+    }
+
+    @Test
+    void acceptSetsTeamAndPriorityAsHumanChoiceAndStartsTheRoutingChain() {
+        DecisionRecord d = decide(DecisionKind.ACCEPTED, "Network", "P3");
+        QueueRow r = row();
+        assertThat(r.team()).isEqualTo("Network");
+        assertThat(r.priority()).isEqualTo("P3");
+        assertThat(r.setBy()).isEqualTo(TicketStore.SET_BY_HUMAN);
+        assertThat(r.status()).isEqualTo("TRIAGED");
+        assertThat(d.previousStatus()).isEqualTo("NEW");
+        assertThat(ledger.routingChain(id)).containsExactly("Network");
+    }
+
+    @Test
+    void transferAppendsToTheChainAndUndoRestoresWithoutDeletingAnything() {
+        decide(DecisionKind.ACCEPTED, "Network", "P3");
+        DecisionRecord transfer = decide(DecisionKind.TRANSFERRED, "Desktop", null);
+        assertThat(row().team()).isEqualTo("Desktop");
+        assertThat(row().status()).isEqualTo("TRANSFERRED");
+        assertThat(ledger.routingChain(id)).containsExactly("Network", "Desktop");
+
+        DecisionRecord undo = ledger.undo(transfer.id(), "dana").join();
+        assertThat(undo.kind()).isEqualTo("UNDONE");
+        assertThat(undo.compensatesId()).isEqualTo(transfer.id());
+        assertThat(row().team()).isEqualTo("Network");
+        assertThat(row().status()).isEqualTo("TRIAGED");
+        assertThat(ledger.decisions(id)).extracting(DecisionRecord::kind)
+                .containsExactly("ACCEPTED", "TRANSFERRED", "UNDONE");
+        assertThat(ledger.routingChain(id)).containsExactly("Network", "Desktop", "Network");
+        assertThatThrownBy(() -> ledger.undo(transfer.id(), "dana").join()).hasMessageContaining("already undone");
+    }
+
+    @Test
+    void onlyTheLatestDecisionCanBeUndone() {
+        DecisionRecord first = decide(DecisionKind.ACCEPTED, "Network", "P3");
+        decide(DecisionKind.OVERRIDDEN, "Security", "P1");
+        assertThatThrownBy(() -> ledger.undo(first.id(), "dana").join()).hasMessageContaining("later decision");
+        assertThat(row().team()).isEqualTo("Security");
+    }
+
+    @Test
+    void aStaleVersionIsRejectedAndChangesNothing() {
+        long stale = row().version();
+        decide(DecisionKind.ACCEPTED, "Network", "P3");
+        assertThatThrownBy(() -> ledger.decide(DecisionRequest.of(id, stale, DecisionKind.OVERRIDDEN, "Desktop", null, null, "eve")).join())
+                .isInstanceOf(CompletionException.class).hasMessageContaining("changed by someone else");
+        assertThat(row().team()).isEqualTo("Network");
+        assertThat(ledger.decisions(id)).hasSize(1);
+    }
+
+    @Test
+    void unknownTeamIsRefusedAndBulkAcceptIsMarkedUnreviewed() {
+        assertThatThrownBy(() -> decide(DecisionKind.ACCEPTED, "Nope", null)).hasMessageContaining("unknown team 'Nope'");
+        DecisionRecord bulk = decide(DecisionKind.BULK_ACCEPTED, "Desktop", "P3");
+        assertThat(bulk.reviewed()).isFalse();
+        assertThat(store.labelledHistory()).singleElement().satisfies(l -> {
+            assertThat(l.team()).isEqualTo("Desktop");
+            assertThat(l.reviewed()).isFalse();
+        });
+    }
+}
