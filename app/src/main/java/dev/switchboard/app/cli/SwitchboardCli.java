@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** Root of the command line. Every subcommand is also reachable as {@code ./switchboard NAME --help}. */
 @Command(name = "switchboard", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Desktop triage workbench for support dispatchers. Without a command, opens the window.",
-        subcommands = {StatusCommand.class, EvaluateCommand.class, EvaluateDuplicatesCommand.class,
+        subcommands = {StatusCommand.class, ImportCommand.class, BenchImportCommand.class, IntakeCommand.class,
+                DemoDataCommand.class, EvaluateCommand.class, EvaluateDuplicatesCommand.class,
                 BenchDuplicatesCommand.class, BenchWindowCommand.class, CommandLine.HelpCommand.class})
 public final class SwitchboardCli implements Runnable {
 
@@ -20,7 +21,14 @@ public final class SwitchboardCli implements Runnable {
 
     /** Runs the command line and returns the exit code (errors are one-line messages, never stack traces). */
     public static int execute(String... args) {
+        return execute(null, null, args);
+    }
+
+    /** As {@link #execute(String...)} with the given output and error writers (null = System.out / System.err). */
+    public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new SwitchboardCli());
+        if (out != null) cl.setOut(out);
+        if (err != null) cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             commandLine.getErr().println("switchboard: " + CliSupport.message(ex));
             if (System.getenv("SWITCHBOARD_DEBUG") != null) ex.printStackTrace(commandLine.getErr());

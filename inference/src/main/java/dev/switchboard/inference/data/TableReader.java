@@ -9,8 +9,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
@@ -87,14 +85,15 @@ public final class TableReader {
     /** Header of a CSV file, or the keys of the first JSON object, for column-mapping dialogs. */
     public static List<String> columns(Path file) throws IOException {
         List<String> cols = new ArrayList<>();
-        read(file, new Handler() {
+        Summary summary = read(file, new Handler() {
             @Override public boolean row(Row row) {
                 cols.addAll(row.values().keySet());
                 return false;
             }
             @Override public void problem(Problem p) { }
         });
-        return cols;
+        // A CSV file with a header and no rows still has columns.
+        return cols.isEmpty() ? List.copyOf(summary.columns()) : cols;
     }
 
     /** The first {@code n} rows, for previews. */
@@ -111,21 +110,93 @@ public final class TableReader {
     }
 
     public static Summary read(Path file, Handler handler) throws IOException {
+        return read(file, handler, null);
+    }
+
+    /**
+     * As {@link #read(Path, Handler)}, and counts the bytes consumed from the file into {@code bytesRead}
+     * (read ahead by up to 64 KiB), for progress bars over {@code Files.size(file)}.
+     */
+    public static Summary read(Path file, Handler handler, java.util.concurrent.atomic.AtomicLong bytesRead)
+            throws IOException {
         if (!Files.isRegularFile(file)) throw new IOException(file + ": no such file");
-        Charset cs = charsetOf(file);
+        Detected det = detectCharset(file);
+        Charset cs = det.charset();
         Format fmt = detect(file);
         if (!cs.equals(StandardCharsets.UTF_8) && !cs.equals(StandardCharsets.UTF_16BE) && !cs.equals(StandardCharsets.UTF_16LE)) {
             handler.problem(new Problem(0, file.getFileName() + " is not valid UTF-8; read as " + cs.name()));
+        } else if (det.invalidUtf8() > 0) {
+            handler.problem(new Problem(0, file.getFileName() + " has " + det.invalidUtf8()
+                    + " invalid UTF-8 byte sequence(s); read as UTF-8 with those replaced by U+FFFD"));
         }
-        try (Reader r = openReader(file, cs)) {
-            return fmt == Format.JSONL ? readJsonl(r, cs, handler) : readCsv(r, cs, handler);
+        if (fmt == Format.JSONL) {
+            try (Reader r = openReader(file, cs, bytesRead)) {
+                return readJsonl(r, cs, handler);
+            }
         }
+        // CSV: after broken quoting the parser cannot go on, so the file is reopened at the line after
+        // the start of the broken record and parsing resumes there with the same header.
+        CsvPass pass;
+        try (Reader r = openReader(file, cs, bytesRead)) {
+            pass = readCsv(r, cs, handler, null, ',', 1, 0, 0);
+        }
+        int resumes = 0;
+        while (pass.resumeAfterLine() > 0) {
+            if (++resumes > MAX_RESUMES) {
+                handler.problem(new Problem(pass.resumeAfterLine() + 1, "more than " + MAX_RESUMES
+                        + " rows with broken quoting; stopped reading here"));
+                return new Summary(Format.CSV, cs, pass.summary().columns(), pass.summary().rows(),
+                        pass.summary().problems() + 1, false);
+            }
+            if (bytesRead != null) bytesRead.set(0);
+            try (Reader r = openReader(file, cs, bytesRead)) {
+                if (!skipLines(r, pass.resumeAfterLine())) {
+                    Summary sm = pass.summary(); // the broken row was the last one
+                    return new Summary(sm.format(), sm.charset(), sm.columns(), sm.rows(), sm.problems(), true);
+                }
+                pass = readCsv(r, cs, handler, pass.summary().columns(), pass.delimiter(), pass.resumeAfterLine(),
+                        pass.summary().rows(), pass.summary().problems());
+            }
+        }
+        return pass.summary();
     }
 
-    private static Reader openReader(Path file, Charset cs) throws IOException {
+    private static final int MAX_RESUMES = 1000;
+
+    /** Result of one CSV parsing pass; {@code resumeAfterLine} > 0 asks for another pass after that line. */
+    private record CsvPass(Summary summary, long resumeAfterLine, char delimiter) {}
+
+    /** Skips {@code lines} physical lines (LF, CR LF or CR); false at end of file. */
+    private static boolean skipLines(Reader r, long lines) throws IOException {
+        long seen = 0;
+        boolean cr = false;
+        while (seen < lines) {
+            int c = r.read();
+            if (c < 0) return false;
+            if (c == '\n') {
+                if (!cr) seen++;
+                cr = false;
+            } else if (c == '\r') {
+                seen++;
+                cr = true;
+            } else {
+                cr = false;
+            }
+        }
+        if (cr) {
+            // a CR LF split across the boundary: drop the LF
+            r.mark(1);
+            int c = r.read();
+            if (c != '\n' && c >= 0) r.reset();
+        }
+        return true;
+    }
+
+    private static Reader openReader(Path file, Charset cs, java.util.concurrent.atomic.AtomicLong bytesRead)
+            throws IOException {
         InputStream in = Files.newInputStream(file);
+        if (bytesRead != null) in = new CountingInputStream(in, bytesRead);
         byte[] bom = new byte[3];
-        in.mark(3);
         InputStream buffered = new java.io.BufferedInputStream(in, 1 << 16);
         buffered.mark(3);
         int n = buffered.readNBytes(bom, 0, 3);
@@ -139,60 +210,90 @@ public final class TableReader {
         return new BufferedReader(new InputStreamReader(buffered, dec), 1 << 16);
     }
 
-    /** UTF-16 by BOM; UTF-8 when every byte decodes; otherwise Windows-1252. */
+    /** UTF-16 by BOM; UTF-8 when every byte decodes (or nearly: see {@link #detectCharset}); otherwise Windows-1252. */
     static Charset charsetOf(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] head = in.readNBytes(2);
-            if (head.length == 2 && (head[0] & 0xff) == 0xFE && (head[1] & 0xff) == 0xFF) return StandardCharsets.UTF_16BE;
-            if (head.length == 2 && (head[0] & 0xff) == 0xFF && (head[1] & 0xff) == 0xFE) return StandardCharsets.UTF_16LE;
-        }
-        CharsetDecoder dec = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[1 << 16];
-            ByteBuffer carry = ByteBuffer.allocate(buf.length + 8);
-            java.nio.CharBuffer out = java.nio.CharBuffer.allocate(buf.length + 8);
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                carry.put(buf, 0, n).flip();
-                out.clear();
-                var res = dec.decode(carry, out, false);
-                if (res.isError()) return Charset.forName("windows-1252");
-                carry.compact();
-            }
-            carry.flip();
-            out.clear();
-            if (dec.decode(carry, out, true).isError()) return Charset.forName("windows-1252");
-        } catch (CharacterCodingException e) {
-            return Charset.forName("windows-1252");
-        }
-        return StandardCharsets.UTF_8;
+        return detectCharset(file).charset();
     }
 
-    private static Summary readCsv(Reader r, Charset cs, Handler handler) throws IOException {
-        BufferedReader br = (BufferedReader) r;
-        br.mark(1 << 15);
-        String first = br.readLine();
-        br.reset();
-        if (first == null) {
-            handler.problem(new Problem(0, "the file is empty"));
-            return new Summary(Format.CSV, cs, List.of(), 0, 1, true);
+    /** The charset chosen for a file and how many invalid UTF-8 sequences were tolerated in it. */
+    record Detected(Charset charset, long invalidUtf8, long validMultibyte) {}
+
+    /**
+     * Scans the whole file once. A file that is UTF-8 except for a few broken sequences (a typical
+     * export with some garbled rows) stays UTF-8, the broken bytes becoming U+FFFD; reading it as
+     * Windows-1252 instead would garble every correct non-ASCII character. A file with no valid
+     * multi-byte sequences, or more broken than valid ones, is read as Windows-1252.
+     */
+    static Detected detectCharset(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(2);
+            if (head.length == 2 && (head[0] & 0xff) == 0xFE && (head[1] & 0xff) == 0xFF) return new Detected(StandardCharsets.UTF_16BE, 0, 0);
+            if (head.length == 2 && (head[0] & 0xff) == 0xFF && (head[1] & 0xff) == 0xFE) return new Detected(StandardCharsets.UTF_16LE, 0, 0);
         }
-        char delimiter = sniffDelimiter(first);
-        CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setHeader()
-                .setSkipHeaderRecord(true).setAllowMissingColumnNames(true).setIgnoreEmptyLines(true)
-                .setTrim(false).get();
-        long rows = 0;
-        long problems = 0;
+        long invalid = 0;
+        long valid = 0;
+        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            int pending = 0;   // continuation bytes still expected
+            int seqLen = 0;
+            int b;
+            while ((b = in.read()) >= 0) {
+                if (pending > 0) {
+                    if ((b & 0xC0) == 0x80) {
+                        if (--pending == 0) valid++;
+                        continue;
+                    }
+                    invalid++;           // sequence cut short; this byte starts afresh
+                    pending = 0;
+                }
+                if (b < 0x80) continue;
+                if (b >= 0xC2 && b <= 0xDF) { pending = 1; seqLen = 2; }
+                else if (b >= 0xE0 && b <= 0xEF) { pending = 2; seqLen = 3; }
+                else if (b >= 0xF0 && b <= 0xF4) { pending = 3; seqLen = 4; }
+                else invalid++;
+            }
+            if (pending > 0 && seqLen > 0) invalid++;
+        }
+        if (invalid == 0) return new Detected(StandardCharsets.UTF_8, 0, valid);
+        if (valid >= 4 * invalid) return new Detected(StandardCharsets.UTF_8, invalid, valid);
+        return new Detected(Charset.forName("windows-1252"), invalid, valid);
+    }
+
+    private static CsvPass readCsv(Reader r, Charset cs, Handler handler, List<String> knownHeader, char knownDelimiter,
+                                   long startLine,
+                                   long rowsBefore, long problemsBefore) throws IOException {
+        BufferedReader br = (BufferedReader) r;
+        long rows = rowsBefore;
+        long problems = problemsBefore;
+        CSVFormat format;
+        if (knownHeader == null) {
+            br.mark(1 << 15);
+            String first = br.readLine();
+            br.reset();
+            if (first == null) {
+                handler.problem(new Problem(0, "the file is empty"));
+                return new CsvPass(new Summary(Format.CSV, cs, List.of(), 0, 1, true), 0, ',');
+            }
+            char delimiter = sniffDelimiter(first);
+            format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setHeader()
+                    .setSkipHeaderRecord(true).setAllowMissingColumnNames(true).setIgnoreEmptyLines(true)
+                    .setTrim(false).get();
+        } else {
+            format = CSVFormat.DEFAULT.builder().setDelimiter(knownDelimiter).setHeader(knownHeader.toArray(String[]::new))
+                    .setSkipHeaderRecord(false).setAllowMissingColumnNames(true).setAllowDuplicateHeaderNames(true)
+                    .setIgnoreEmptyLines(true).setTrim(false).get();
+        }
         List<String> columns;
         try (CSVParser parser = CSVParser.builder().setReader(br).setFormat(format).get()) {
-            columns = parser.getHeaderNames().stream().map(String::strip).toList();
+            columns = knownHeader != null ? knownHeader : parser.getHeaderNames().stream().map(String::strip).toList();
+            char delimiter = format.getDelimiterString().charAt(0);
             if (columns.stream().allMatch(String::isEmpty)) {
                 handler.problem(new Problem(1, "no header row: the first line must name the columns"));
-                return new Summary(Format.CSV, cs, columns, 0, 1, true);
+                return new CsvPass(new Summary(Format.CSV, cs, columns, 0, 1, true), 0, delimiter);
             }
             Iterator<CSVRecord> it = parser.iterator();
-            long lastLine = 1;
+            // Lines the parser counts are relative to where this pass started.
+            long offset = knownHeader == null ? 0 : startLine;
+            long lastLine = knownHeader == null ? 1 : startLine;
             while (true) {
                 CSVRecord rec;
                 try {
@@ -200,12 +301,14 @@ public final class TableReader {
                     rec = it.next();
                 } catch (UncheckedIOException | IllegalStateException e) {
                     problems++;
-                    handler.problem(new Problem(lastLine + 1, "unreadable CSV from here on ("
-                            + conciseMessage(e) + "); often an unclosed quote. Rows after it were not read."));
-                    return new Summary(Format.CSV, cs, columns, rows, problems, false);
+                    long bad = lastLine + 1;
+                    handler.problem(new Problem(bad, "broken quoting in the row starting here ("
+                            + conciseMessage(e).replaceAll("\\(?(at )?line \\d+\\)?[:,]?\\s*", "").strip()
+                            + "; often an unclosed or stray quote); row skipped, reading on from line " + (bad + 1)));
+                    return new CsvPass(new Summary(Format.CSV, cs, columns, rows, problems, false), bad, delimiter);
                 }
                 long line = lineOf(rec, lastLine);
-                lastLine = parser.getCurrentLineNumber();
+                lastLine = parser.getCurrentLineNumber() + offset;
                 if (rec.size() != columns.size()) {
                     boolean blankTail = rec.size() > columns.size() && allBlankFrom(rec, columns.size());
                     if (!blankTail && rec.size() != 1) {
@@ -225,11 +328,11 @@ public final class TableReader {
                 for (int i = 0; i < columns.size() && i < rec.size(); i++) values.put(columns.get(i), rec.get(i));
                 rows++;
                 if (!handler.row(new Row(line, values))) {
-                    return new Summary(Format.CSV, cs, columns, rows, problems, false);
+                    return new CsvPass(new Summary(Format.CSV, cs, columns, rows, problems, false), 0, delimiter);
                 }
             }
+            return new CsvPass(new Summary(Format.CSV, cs, columns, rows, problems, true), 0, delimiter);
         }
-        return new Summary(Format.CSV, cs, columns, rows, problems, true);
     }
 
     private static boolean allBlankFrom(CSVRecord rec, int from) {
@@ -304,5 +407,33 @@ public final class TableReader {
         while (t.getCause() != null) t = t.getCause();
         String m = t.getMessage();
         return m == null ? t.getClass().getSimpleName() : m;
+    }
+
+    /** Adds the bytes read to a shared counter. */
+    private static final class CountingInputStream extends java.io.FilterInputStream {
+        private final java.util.concurrent.atomic.AtomicLong count;
+
+        CountingInputStream(InputStream in, java.util.concurrent.atomic.AtomicLong count) {
+            super(in);
+            this.count = count;
+        }
+
+        @Override public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) count.incrementAndGet();
+            return b;
+        }
+
+        @Override public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) count.addAndGet(n);
+            return n;
+        }
+
+        @Override public long skip(long n) throws IOException {
+            long k = super.skip(n);
+            if (k > 0) count.addAndGet(k);
+            return k;
+        }
     }
 }

@@ -105,6 +105,12 @@ public final class TicketStore implements AutoCloseable {
 
     /** Creates or updates teams and priority levels by name (nothing is deleted). */
     public CompletableFuture<Void> saveTaxonomy(List<TaxonomyRow> teams, List<TaxonomyRow> priorities) {
+        return saveTaxonomy(teams, priorities, Map.of());
+    }
+
+    /** As {@link #saveTaxonomy(List, List)}; new priority levels get their SLA target (minutes) from {@code slaMinutes}. */
+    public CompletableFuture<Void> saveTaxonomy(List<TaxonomyRow> teams, List<TaxonomyRow> priorities,
+                                                Map<String, Integer> slaMinutes) {
         return this.<Void>write(s -> {
             Map<String, Team> existing = teamsByName(s);
             for (TaxonomyRow t : teams) {
@@ -114,7 +120,7 @@ public final class TicketStore implements AutoCloseable {
             }
             Map<String, PriorityLevel> prios = prioritiesByName(s);
             for (TaxonomyRow p : priorities) {
-                if (!prios.containsKey(p.name())) s.persist(new PriorityLevel(p.name(), p.rank(), p.description(), null));
+                if (!prios.containsKey(p.name())) s.persist(new PriorityLevel(p.name(), p.rank(), p.description(), slaMinutes.get(p.name())));
             }
             return null;
         });
@@ -154,15 +160,23 @@ public final class TicketStore implements AutoCloseable {
                 if (t.externalId() != null) ids.computeIfAbsent(t.source(), k -> new HashSet<>()).add(t.externalId());
             }
             Set<String> present = new HashSet<>();
-            for (var e : ids.entrySet()) {
-                List<String> list = new ArrayList<>(e.getValue());
-                for (int i = 0; i < list.size(); i += 500) {
-                    List<String> chunk = list.subList(i, Math.min(list.size(), i + 500));
-                    s.createSelectionQuery("select externalId from Ticket where source = :src and externalId in :ids", String.class)
-                            .setParameter("src", e.getKey()).setParameterList("ids", chunk).getResultList()
-                            .forEach(x -> present.add(e.getKey() + '\u0000' + x));
+            // One point lookup per id on the (source, external_id) unique index. "source = ? and external_id
+            // in (...)" made H2 use only the source prefix of that index and scan every ticket of the source
+            // per batch, so imports slowed down quadratically with the size of the store.
+            s.doWork(c -> {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "select 1 from ticket where source = ? and external_id = ?")) {
+                    for (var e : ids.entrySet()) {
+                        for (String x : e.getValue()) {
+                            ps.setString(1, e.getKey());
+                            ps.setString(2, x);
+                            try (ResultSet rs = ps.executeQuery()) {
+                                if (rs.next()) present.add(e.getKey() + '\u0000' + x);
+                            }
+                        }
+                    }
                 }
-            }
+            });
             Map<String, Team> teams = teamsByName(s);
             Map<String, PriorityLevel> prios = prioritiesByName(s);
             List<Long> created = new ArrayList<>();

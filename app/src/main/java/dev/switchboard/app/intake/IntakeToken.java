@@ -1,0 +1,64 @@
+package dev.switchboard.app.intake;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Set;
+
+/** The intake's bearer token: generated once, kept in a file only its owner can read. */
+public final class IntakeToken {
+
+    public static final String FILE_NAME = "intake-token";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private IntakeToken() {}
+
+    /** 32 random bytes, URL-safe Base64 without padding (43 characters). */
+    public static String generate() {
+        byte[] b = new byte[32];
+        RANDOM.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    /** Default place: {@code <data dir>/intake-token}. */
+    public static Path defaultFile(Path dataDir) {
+        return dataDir.resolve(FILE_NAME);
+    }
+
+    /**
+     * Reads the token from {@code file}, or creates the file (mode 0600 where the file system supports
+     * POSIX permissions) with a new token. A file that exists but is empty or too short is an error, not
+     * silently replaced.
+     */
+    public static String loadOrCreate(Path file) throws IOException {
+        if (Files.exists(file)) return read(file);
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir != null) Files.createDirectories(dir);
+        String token = generate();
+        boolean posix = Files.getFileStore(dir == null ? Path.of(".") : dir).supportsFileAttributeView("posix");
+        FileAttribute<?>[] attrs = posix
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE))}
+                : new FileAttribute<?>[0];
+        try {
+            Files.createFile(file, attrs);
+        } catch (FileAlreadyExistsException e) {
+            return read(file); // another process created it first
+        }
+        Files.writeString(file, token + "\n", StandardCharsets.US_ASCII, StandardOpenOption.TRUNCATE_EXISTING);
+        return token;
+    }
+
+    private static String read(Path file) throws IOException {
+        String t = Files.readString(file, StandardCharsets.UTF_8).strip();
+        if (t.length() < 16) throw new IOException(file + ": intake token file is empty or shorter than 16 characters");
+        return t;
+    }
+}

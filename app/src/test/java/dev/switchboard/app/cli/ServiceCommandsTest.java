@@ -1,0 +1,86 @@
+package dev.switchboard.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServiceCommandsTest {
+
+    @TempDir Path dir;
+
+    record Result(int code, String out, String err) {}
+
+    private Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = SwitchboardCli.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private String db() {
+        return "jdbc:h2:file:" + dir.resolve("db");
+    }
+
+    @Test
+    void importExitCodesAndMessages() throws Exception {
+        Path good = dir.resolve("good.csv");
+        Files.writeString(good, "Title,Text,Group\nprinter jam,paper stuck,HW\nvpn,down,NET\n", StandardCharsets.UTF_8);
+        Path bad = dir.resolve("bad.csv");
+        Files.writeString(bad, "Title,Text\nok row,fine\n,\n", StandardCharsets.UTF_8);
+
+        Result cols = run("import", good.toString(), "--list-columns");
+        assertThat(cols.code()).isZero();
+        assertThat(cols.out()).contains("Title").contains("e.g. printer jam");
+
+        Result ok = run("import", good.toString(), "--subject", "Title", "--body", "Text", "--team", "Group", "--db", db(), "--quiet");
+        assertThat(ok.code()).as(ok.err()).isZero();
+        assertThat(ok.out()).contains("Import complete").containsPattern("created\\s+2").contains("tickets/s");
+
+        Result again = run("import", good.toString(), "--subject", "Title", "--body", "Text", "--team", "Group", "--db", db());
+        assertThat(again.code()).isZero();
+        assertThat(again.out()).containsPattern("created\\s+0").containsPattern("already present\\s+2");
+
+        Result rejected = run("import", bad.toString(), "--subject", "Title", "--body", "Text", "--db", db(), "--quiet");
+        assertThat(rejected.code()).isEqualTo(3);
+        assertThat(rejected.out()).containsPattern("rejected\\s+1").contains("bad.csv:3: subject and body are both empty");
+
+        Result unknown = run("import", good.toString(), "--subject", "Nope", "--body", "Text", "--db", db());
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).contains("no column 'Nope'").contains("'Title', 'Text', 'Group'");
+
+        Result missing = run("import", dir.resolve("missing.csv").toString(), "--body", "Text", "--db", db());
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("missing.csv: no such file");
+
+        Result noMapping = run("import", good.toString(), "--db", db());
+        assertThat(noMapping.code()).isEqualTo(2);
+
+        for (Result r : new Result[] {ok, again, rejected, unknown, missing, noMapping}) {
+            assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
+        }
+
+        Result status = run("status", "--db", db());
+        assertThat(status.out()).contains("Tickets      3 (1 open, 2 decided)");
+    }
+
+    @Test
+    void demoDataAndBench() throws Exception {
+        Result first = run("demo-data", "--db", db());
+        assertThat(first.code()).as(first.err()).isZero();
+        assertThat(first.out()).contains("200 history ticket(s) added, 0 already present");
+        Result second = run("demo-data", "--db", db());
+        assertThat(second.out()).contains("0 history ticket(s) added, 200 already present");
+
+        Path f = dir.resolve("bench.csv");
+        Files.writeString(f, "s,b\na,1\nb,2\nc,3\n", StandardCharsets.UTF_8);
+        Result bench = run("bench-import", f.toString(), "--subject", "s", "--body", "b");
+        assertThat(bench.code()).as(bench.err()).isZero();
+        assertThat(bench.out()).containsPattern("run 1: 3 rows read, 3 created, 0 rejected in [0-9.]+ s = [0-9,]+ tickets/s");
+    }
+}

@@ -1,0 +1,222 @@
+package dev.switchboard.app.importer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.switchboard.app.Workspace;
+import dev.switchboard.persistence.store.QueueRow;
+import dev.switchboard.persistence.store.TicketStore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TicketImporterTest {
+
+    @TempDir static Path dir;
+    static Workspace ws;
+    static TicketStore store;
+
+    @BeforeAll
+    static void open() {
+        ws = Workspace.open("jdbc:h2:file:" + dir.resolve("db"));
+        store = ws.store();
+    }
+
+    @AfterAll
+    static void close() {
+        ws.close();
+    }
+
+    private static Path write(String name, String content) throws Exception {
+        Path p = dir.resolve(name);
+        Files.writeString(p, content, StandardCharsets.UTF_8);
+        return p;
+    }
+
+    private static TicketImporter importer() {
+        return new TicketImporter(store).zone(ZoneOffset.UTC);
+    }
+
+    private static List<QueueRow> rowsWithSubject(String prefix) {
+        return store.queue().stream().filter(r -> r.subject().startsWith(prefix)).toList();
+    }
+
+    private static final ColumnMapping ITSM = new ColumnMapping("Short description", List.of("Description"), null,
+            "Caller", null, "Assignment group", null);
+
+    @Test
+    void bomMultiLineQuotesUmlautsRepeatedRowsAndReimport() throws Exception {
+        String csv = "\uFEFFShort description,Description,Caller,Assignment group\r\n"
+                + "bom login issue,\"line one\r\nline two, with comma\r\n\"\"quoted\"\"\",alice,GRP_0\r\n"
+                + "bom Drucker geht nicht,\"Der Drucker im Büro druckt nur Müll: äöüß\",jürgen,GRP_1\r\n"
+                + "bom same text,same body,bob,GRP_0\r\n"
+                + "bom same text,same body,bob,GRP_0\r\n"
+                + "bom unlabelled,needs triage,carol,\r\n";
+        Path f = write("itsm-like.csv", csv);
+
+        ImportReport r = importer().run(f, ITSM, ImportListener.NONE);
+
+        assertThat(r.complete()).isTrue();
+        assertThat(r.rowsRead()).isEqualTo(5);
+        assertThat(r.created()).isEqualTo(5);          // the repeated row is kept as its own ticket
+        assertThat(r.rejected()).isZero();
+        assertThat(r.problems()).isEmpty();
+        List<QueueRow> rows = rowsWithSubject("bom ");
+        assertThat(rows).extracting(QueueRow::subject).containsExactly("bom login issue", "bom Drucker geht nicht",
+                "bom same text", "bom same text", "bom unlabelled");
+        assertThat(rows).extracting(QueueRow::externalId).allMatch(id -> id.matches("sha256:[0-9a-f]{64}#[12]"));
+        assertThat(rows.get(3).externalId()).endsWith("#2");
+        assertThat(rows.get(0).team()).isEqualTo("GRP_0");
+        assertThat(rows.get(4).team()).isNull();
+        assertThat(rows.get(1).requester()).isEqualTo("jürgen");
+        String body = store.detail(rows.get(0).id()).orElseThrow().body();
+        assertThat(body).isEqualTo("line one\nline two, with comma\n\"quoted\"");
+        assertThat(store.detail(rows.get(1).id()).orElseThrow().body()).contains("äöüß");
+
+        ImportReport again = importer().run(f, ITSM, ImportListener.NONE);
+        assertThat(again.created()).isZero();
+        assertThat(again.alreadyPresent()).isEqualTo(5);
+        assertThat(again.complete()).isTrue();
+        assertThat(rowsWithSubject("bom ")).hasSize(5);
+    }
+
+    @Test
+    void brokenQuotingMidFileKeepsEarlierRowsAndNamesTheLine() throws Exception {
+        String csv = "subject,body\n"
+                + "bq one,fine\n"
+                + "bq two,\"also\nfine\"\n"
+                + "bq three,\"broken\"quote,more\n"
+                + "bq four,after\n";
+        Path f = write("broken.csv", csv);
+        ImportReport r = importer().run(f, ColumnMapping.of("subject", "body"), ImportListener.NONE);
+        assertThat(r.created()).isEqualTo(3);
+        assertThat(r.rejected()).isEqualTo(1);
+        assertThat(r.complete()).isTrue();
+        assertThat(r.problems()).singleElement().satisfies(p -> assertThat(p).startsWith("broken.csv:5: broken quoting")
+                .contains("reading on from line 6"));
+        assertThat(rowsWithSubject("bq ")).extracting(QueueRow::subject).containsExactly("bq one", "bq two", "bq four");
+    }
+
+    @Test
+    void latin1FileIsReadWithAWarning() throws Exception {
+        Path f = dir.resolve("latin1.csv");
+        Files.write(f, "subject;body;requester\nl1 Störung Drucker;Grüße aus Köln;Jürgen Müller\n"
+                .getBytes(StandardCharsets.ISO_8859_1));
+        ImportReport r = importer().run(f, ColumnMapping.of("subject", "body").withRequester("requester"), ImportListener.NONE);
+        assertThat(r.created()).isEqualTo(1);
+        assertThat(r.warnings()).anySatisfy(w -> assertThat(w).contains("latin1.csv").contains("not valid UTF-8"));
+        QueueRow row = rowsWithSubject("l1 ").get(0);
+        assertThat(row.subject()).isEqualTo("l1 Störung Drucker");
+        assertThat(row.requester()).isEqualTo("Jürgen Müller");
+    }
+
+    @Test
+    void oversizedBodyEmptySubjectAndGarbageAreHandledPerRow() throws Exception {
+        String huge = "x".repeat(5 * 1024 * 1024);
+        String csv = "subject,body\n"
+                + "big one," + huge + "\n"
+                + ",\"\n  first body line\nsecond\"\n"
+                + ",\n"
+                + "bin \u0000\u0007garbage\u001b,body \u0001with\u0002 ctl\n"
+                + "sz ok,small\n";
+        Path f = write("sizes.csv", csv);
+        ImportReport r = importer().run(f, ColumnMapping.of("subject", "body"), ImportListener.NONE);
+        assertThat(r.rowsRead()).isEqualTo(5);
+        assertThat(r.created()).isEqualTo(3);
+        assertThat(r.rejected()).isEqualTo(2);
+        assertThat(r.complete()).isTrue();
+        assertThat(r.problems()).containsExactly(
+                "sizes.csv:2: body is 5,242,880 characters; the limit is 1,000,000",
+                "sizes.csv:6: subject and body are both empty");
+        assertThat(rowsWithSubject("first body line")).hasSize(1);
+        QueueRow bin = rowsWithSubject("bin ").get(0);
+        assertThat(bin.subject()).isEqualTo("bin garbage");
+        assertThat(store.detail(bin.id()).orElseThrow().body()).isEqualTo("body with ctl");
+        assertThat(r.warnings()).anySatisfy(w -> assertThat(w).contains("control character").contains("line(s) 7"));
+    }
+
+    @Test
+    void unknownColumnsFailBeforeImportingAnything() throws Exception {
+        Path f = write("cols.csv", "Title,Text\nuc a,b\n");
+        long before = store.stats().tickets();
+        assertThatThrownBy(() -> importer().run(f, new ColumnMapping("Subject", List.of("Text", "Notes"), null, null, null, null, null),
+                ImportListener.NONE))
+                .isInstanceOf(ImportException.class)
+                .hasMessageContaining("cols.csv").hasMessageContaining("'Subject' (for subject)")
+                .hasMessageContaining("'Notes' (for body)").hasMessageContaining("Available columns: 'Title', 'Text'");
+        assertThat(store.stats().tickets()).isEqualTo(before);
+        // case and blanks are forgiven
+        ImportReport r = importer().run(f, ColumnMapping.of(" title ", "TEXT"), ImportListener.NONE);
+        assertThat(r.created()).isEqualTo(1);
+    }
+
+    @Test
+    void jsonLinesWithABadLineAndCreatedTimesAndIds() throws Exception {
+        String jsonl = "{\"id\": 7, \"title\": \"js one\", \"text\": \"a\", \"when\": \"2024-03-01T09:30:00Z\", \"prio\": \"P2\"}\n"
+                + "{\"id\": 8, \"title\": \"js two\", \"text\": \"b\", \"when\": \"2024-03-01 10:15\"}\n"
+                + "{\"id\": 9, \"title\": \"js three\", \"text\": oops}\n"
+                + "{\"id\": 10, \"title\": \"js four\", \"text\": \"d\", \"when\": \"1709290800000\"}\n"
+                + "{\"id\": 11, \"title\": \"js five\", \"text\": \"e\", \"when\": \"next tuesday\"}\n"
+                + "{\"id\": 12, \"title\": \"js six\", \"text\": \"f\", \"when\": \"2024-03-02\"}\n";
+        Path f = write("tickets.jsonl", jsonl);
+        ColumnMapping m = ColumnMapping.of("title", "text").withId("id").withCreated("when").withPriority("prio");
+        ImportReport r = importer().run(f, m, ImportListener.NONE);
+        assertThat(r.created()).isEqualTo(4);
+        assertThat(r.rejected()).isEqualTo(2);
+        assertThat(r.problems()).hasSize(2);
+        assertThat(r.problems().get(0)).startsWith("tickets.jsonl:3: invalid JSON");
+        assertThat(r.problems().get(1)).startsWith("tickets.jsonl:5: cannot read created time 'next tuesday'");
+        List<QueueRow> rows = rowsWithSubject("js ");
+        assertThat(rows).extracting(QueueRow::externalId).containsExactly("7", "8", "10", "12");
+        assertThat(rows).extracting(QueueRow::createdAt).containsExactly(Instant.parse("2024-03-01T09:30:00Z"),
+                Instant.parse("2024-03-01T10:15:00Z"), Instant.ofEpochMilli(1709290800000L), Instant.parse("2024-03-02T00:00:00Z"));
+        assertThat(importer().run(f, m, ImportListener.NONE).created()).isZero();
+    }
+
+    @Test
+    void cancelStopsBetweenBatchesAndReportsIncomplete() throws Exception {
+        StringBuilder sb = new StringBuilder("subject,body,team\n");
+        for (int i = 0; i < 1000; i++) sb.append("cx ticket ").append(i).append(",body ").append(i).append(",T").append(i % 3).append('\n');
+        Path f = write("cancel.csv", sb.toString());
+        AtomicBoolean cancel = new AtomicBoolean();
+        ImportListener l = new ImportListener() {
+            @Override public void progress(Progress p) {
+                if (p.saved() >= 100) cancel.set(true);
+            }
+            @Override public boolean isCancelled() {
+                return cancel.get();
+            }
+        };
+        ImportReport r = importer().batchSize(100).run(f, ColumnMapping.of("subject", "body").withTeam("team"), l);
+        assertThat(r.cancelled()).isTrue();
+        assertThat(r.complete()).isFalse();
+        assertThat(r.created()).isBetween(100L, 999L);
+        assertThat(r.created() % 100).isZero();
+        assertThat(r.warnings()).anySatisfy(w -> assertThat(w).contains("cancelled").contains("kept"));
+        assertThat(rowsWithSubject("cx ")).hasSize((int) r.created()).allMatch(q -> q.team() != null);
+        // resuming adds exactly the rest
+        ImportReport rest = importer().batchSize(100).run(f, ColumnMapping.of("subject", "body").withTeam("team"), ImportListener.NONE);
+        assertThat(rest.complete()).isTrue();
+        assertThat(rest.created() + r.created()).isEqualTo(1000);
+        assertThat(rowsWithSubject("cx ")).hasSize(1000);
+    }
+
+    @Test
+    void createdTimesParseLeniently() {
+        assertThat(TicketFields.parseCreated("2024-03-01T09:30:00+02:00", ZoneOffset.UTC)).isEqualTo(Instant.parse("2024-03-01T07:30:00Z"));
+        assertThat(TicketFields.parseCreated("2024-03-01T09:30", ZoneOffset.UTC)).isEqualTo(Instant.parse("2024-03-01T09:30:00Z"));
+        assertThat(TicketFields.parseCreated("2024-03-01 09:30:15", ZoneOffset.UTC)).isEqualTo(Instant.parse("2024-03-01T09:30:15Z"));
+        assertThat(TicketFields.parseCreated("1709285400", ZoneOffset.UTC)).isEqualTo(Instant.parse("2024-03-01T09:30:00Z"));
+        assertThat(TicketFields.parseCreated("  ", ZoneOffset.UTC)).isNull();
+        assertThatThrownBy(() -> TicketFields.parseCreated("01.03.2024", ZoneOffset.UTC))
+                .hasMessageContaining("'01.03.2024'").hasMessageContaining("ISO-8601");
+    }
+}

@@ -1,0 +1,140 @@
+package dev.switchboard.app.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.switchboard.app.Workspace;
+import dev.switchboard.persistence.store.QueueRow;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IntakeServerTest {
+
+    @TempDir static Path dir;
+    static Workspace ws;
+    static IntakeServer server;
+    static String token;
+    static final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        ws = Workspace.open("jdbc:h2:file:" + dir.resolve("db"));
+        token = IntakeToken.loadOrCreate(dir.resolve("secret/intake-token"));
+        server = new IntakeServer(ws.store(), token, 64 * 1024).start(0);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.stop();
+        ws.close();
+    }
+
+    private static HttpResponse<String> post(String auth, HttpRequest.BodyPublisher body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.url())).POST(body)
+                .header("Content-Type", "application/json");
+        if (auth != null) b.header("Authorization", auth);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> post(String json) throws Exception {
+        return post("Bearer " + token, HttpRequest.BodyPublishers.ofString(json));
+    }
+
+    @Test
+    void postedTicketsAreStoredBeforeTheReply() throws Exception {
+        HttpResponse<String> r = post("[{\"subject\":\"it VPN down\",\"body\":\"since 9:00\",\"requester\":\"ann@example.com\",\"id\":\"EXT-1\","
+                + "\"created\":\"2024-05-01T08:00:00Z\"},{\"body\":\"it printer\\njams\"}]");
+        assertThat(r.statusCode()).isEqualTo(201);
+        assertThat(r.body()).matches("\\{\"created\":\\[\\d+,\\d+],\"alreadyPresent\":0}");
+        List<QueueRow> rows = ws.store().queue().stream().filter(q -> q.subject().startsWith("it ")).toList();
+        assertThat(rows).extracting(QueueRow::subject).containsExactly("it VPN down", "it printer");
+        assertThat(rows).extracting(QueueRow::source).containsOnly("intake");
+        assertThat(rows.get(0).externalId()).isEqualTo("EXT-1");
+        assertThat(rows.get(0).requester()).isEqualTo("ann@example.com");
+
+        HttpResponse<String> again = post("{\"subject\":\"it VPN down\",\"body\":\"since 9:00\",\"id\":\"EXT-1\"}");
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(again.body()).isEqualTo("{\"created\":[],\"alreadyPresent\":1}");
+    }
+
+    @Test
+    void badRequestsNameTheProblem() throws Exception {
+        assertThat(post("{\"subject\": \"x\",")).satisfies(r -> {
+            assertThat(r.statusCode()).isEqualTo(400);
+            assertThat(r.body()).contains("invalid JSON");
+        });
+        assertThat(post("[{\"subject\":\"ok\"},{\"subject\":42}]")).satisfies(r -> {
+            assertThat(r.statusCode()).isEqualTo(400);
+            assertThat(r.body()).contains("[1].subject must be a string");
+        });
+        assertThat(post("{\"requester\":\"bob\"}")).satisfies(r -> {
+            assertThat(r.statusCode()).isEqualTo(400);
+            assertThat(r.body()).contains("subject or body is required");
+        });
+        assertThat(post("{\"subjct\":\"typo\"}")).satisfies(r -> {
+            assertThat(r.statusCode()).isEqualTo(400);
+            assertThat(r.body()).contains("unknown field 'subjct'");
+        });
+        assertThat(post("\"just a string\"").statusCode()).isEqualTo(400);
+        assertThat(post("[]").statusCode()).isEqualTo(400);
+        assertThat(ws.store().queue()).noneMatch(q -> q.subject().equals("ok"));
+    }
+
+    @Test
+    void tokenIsRequired() throws Exception {
+        String json = "{\"subject\":\"unauth\"}";
+        assertThat(post(null, HttpRequest.BodyPublishers.ofString(json)).statusCode()).isEqualTo(401);
+        assertThat(post("Bearer wrong-token-of-some-length", HttpRequest.BodyPublishers.ofString(json)).statusCode()).isEqualTo(401);
+        assertThat(post("Basic " + token, HttpRequest.BodyPublishers.ofString(json)).statusCode()).isEqualTo(401);
+        assertThat(ws.store().queue()).noneMatch(q -> q.subject().equals("unauth"));
+        assertThat(server.authorized("bearer " + token)).isTrue();
+    }
+
+    @Test
+    void oversizedRequestsAreRefused() throws Exception {
+        String big = "{\"subject\":\"big\",\"body\":\"" + "x".repeat(70 * 1024) + "\"}";
+        assertThat(post(big).statusCode()).isEqualTo(413);
+        // no Content-Length (chunked): the stream is capped
+        HttpResponse<String> chunked = post("Bearer " + token,
+                HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big.getBytes())));
+        assertThat(chunked.statusCode()).isEqualTo(413);
+        assertThat(ws.store().queue()).noneMatch(q -> q.subject().equals("big"));
+    }
+
+    @Test
+    void otherMethodsAndHealth() throws Exception {
+        HttpResponse<String> get = http.send(HttpRequest.newBuilder(URI.create(server.url())).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(get.statusCode()).isEqualTo(405);
+        HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(server.url()))
+                .PUT(HttpRequest.BodyPublishers.ofString("{}")).header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(put.statusCode()).isEqualTo(405);
+        HttpResponse<String> health = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.port() + "/api/health")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).contains("ok");
+    }
+
+    @Test
+    void boundToLoopbackOnlyWithAPrivateTokenFile() throws Exception {
+        assertThat(server.address().getAddress().isLoopbackAddress()).isTrue();
+        Path file = dir.resolve("secret/intake-token");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(token).matches("[A-Za-z0-9_-]{43}");
+        assertThat(IntakeToken.loadOrCreate(file)).isEqualTo(token);
+        assertThat(IntakeToken.generate()).isNotEqualTo(token);
+        assertThatThrownBy(() -> new IntakeServer(ws.store(), "short")).isInstanceOf(IllegalArgumentException.class);
+    }
+}

@@ -1,0 +1,75 @@
+package dev.switchboard.inference.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TableReaderTest {
+
+    @TempDir Path dir;
+
+    record Collected(List<TableReader.Row> rows, List<TableReader.Problem> problems, TableReader.Summary summary) {}
+
+    private static Collected read(Path f, AtomicLong bytes) throws Exception {
+        List<TableReader.Row> rows = new ArrayList<>();
+        List<TableReader.Problem> problems = new ArrayList<>();
+        TableReader.Summary s = TableReader.read(f, new TableReader.Handler() {
+            @Override public boolean row(TableReader.Row row) {
+                rows.add(row);
+                return true;
+            }
+            @Override public void problem(TableReader.Problem p) {
+                problems.add(p);
+            }
+        }, bytes);
+        return new Collected(rows, problems, s);
+    }
+
+    @Test
+    void resumesAfterBrokenQuotingWithCorrectLineNumbers() throws Exception {
+        Path f = dir.resolve("t.csv");
+        Files.writeString(f, "a,b\r\n1,\"x\r\ny\"\r\n2,\"bad\"quote\r\n3,z\r\n4,\"unclosed\r\n5,w\r\n");
+        AtomicLong bytes = new AtomicLong();
+        Collected c = read(f, bytes);
+        assertThat(c.rows()).extracting(r -> r.get("a") + "@" + r.line()).containsExactly("1@2", "3@5", "5@7");
+        assertThat(c.problems()).extracting(TableReader.Problem::line).containsExactly(4L, 6L);
+        assertThat(c.problems().get(0).message()).startsWith("broken quoting").contains("reading on from line 5");
+        assertThat(c.summary().complete()).isTrue();
+        assertThat(c.summary().rows()).isEqualTo(3);
+        assertThat(bytes.get()).isEqualTo(Files.size(f));
+    }
+
+    @Test
+    void mostlyUtf8WithAFewBrokenBytesStaysUtf8() throws Exception {
+        Path f = dir.resolve("mixed.csv");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write("s,b\nGrüße,Köln äöü\n".getBytes(StandardCharsets.UTF_8));
+        out.write(new byte[] {'x', ',', (byte) 0xFC, '\n'});
+        Files.write(f, out.toByteArray());
+        Collected c = read(f, null);
+        assertThat(c.rows().get(0).get("s")).isEqualTo("Grüße");
+        assertThat(c.rows().get(1).get("b")).isEqualTo("\uFFFD");
+        assertThat(c.problems()).singleElement().satisfies(p -> assertThat(p.message()).contains("1 invalid UTF-8"));
+
+        Path latin = dir.resolve("latin.csv");
+        Files.write(latin, "s,b\nGrüße,Köln\n".getBytes(StandardCharsets.ISO_8859_1));
+        Collected l = read(latin, null);
+        assertThat(l.rows().get(0).get("s")).isEqualTo("Grüße");
+        assertThat(l.problems()).singleElement().satisfies(p -> assertThat(p.message()).contains("not valid UTF-8"));
+    }
+
+    @Test
+    void headerOnlyFileStillHasColumns() throws Exception {
+        Path f = dir.resolve("h.csv");
+        Files.writeString(f, "Subject;Body\n");
+        assertThat(TableReader.columns(f)).containsExactly("Subject", "Body");
+    }
+}
