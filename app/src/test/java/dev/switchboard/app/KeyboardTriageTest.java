@@ -126,7 +126,7 @@ class KeyboardTriageTest {
         robot.type(KeyCode.ENTER);
         assertThat(table(robot).getSelectionModel().getSelectedIndex()).isEqualTo(before + 1);
         long vpn = row(robot, "VPN tunnel keeps dropping").id();
-        waitFor(5, () -> "Network".equals(row(robot, "VPN tunnel keeps dropping").team()));
+        waitFor(10, () -> "Network".equals(row(robot, "VPN tunnel keeps dropping").team()));
         assertThat(ledger(vpn)).extracting(DecisionRecord::kind).containsExactly("ACCEPTED");
         assertThat(ledger(vpn).get(0).suggestionId()).isNotNull();
 
@@ -134,13 +134,15 @@ class KeyboardTriageTest {
         select(robot, "Forgot password, locked out");
         long pw = row(robot, "Forgot password, locked out").id();
         robot.type(KeyCode.T);
-        waitFor(5, () -> robot.lookup("#team-filter").tryQuery().isPresent());
+        waitFor(10, () -> robot.lookup("#team-filter").tryQuery().isPresent());
+        robot.clickOn("#team-filter"); // Monocle does not move keyboard focus to a new dialog by itself
         robot.write("desk");
         robot.type(KeyCode.ENTER);
-        waitFor(5, () -> robot.lookup("#reason-note").tryQuery().isPresent());
+        waitFor(10, () -> robot.lookup("#reason-note").tryQuery().isPresent());
+        robot.clickOn(".dialog-pane .header-panel");
         robot.type(KeyCode.DIGIT1);
         robot.type(KeyCode.ENTER);
-        waitFor(5, () -> "Desktop".equals(row(robot, "Forgot password, locked out").team()));
+        waitFor(10, () -> "Desktop".equals(row(robot, "Forgot password, locked out").team()));
         DecisionRecord override = ledger(pw).get(0);
         assertThat(override.kind()).isEqualTo("OVERRIDDEN");
         assertThat(override.reasonCode()).isEqualTo("wrong-team");
@@ -148,22 +150,23 @@ class KeyboardTriageTest {
 
         // Z undoes it by appending a compensating decision.
         robot.type(KeyCode.Z);
-        waitFor(5, () -> row(robot, "Forgot password, locked out").team() == null);
+        waitFor(10, () -> row(robot, "Forgot password, locked out").team() == null);
         assertThat(ledger(pw)).extracting(DecisionRecord::kind).containsExactly("OVERRIDDEN", "UNDONE");
 
         // Bulk accept everything visible above 90 % — or, with several rows selected, those rows.
         robot.interact(() -> table(robot).getSelectionModel().selectAll());
         robot.press(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.A).release(KeyCode.A, KeyCode.SHIFT, KeyCode.CONTROL);
-        waitFor(5, () -> robot.lookup(".dialog-pane").tryQuery().isPresent());
+        waitFor(10, () -> robot.lookup(".dialog-pane").tryQuery().isPresent());
+        robot.clickOn(".dialog-pane .header-panel");
         robot.type(KeyCode.ENTER);
-        waitFor(5, () -> table(robot).getItems().stream().allMatch(r -> r.team() != null));
+        waitFor(10, () -> table(robot).getItems().stream().allMatch(r -> r.team() != null));
         long printer = row(robot, "Printer paper jam").id();
         assertThat(ledger(printer)).singleElement().satisfies(d -> {
             assertThat(d.kind()).isEqualTo("BULK_ACCEPTED");
             assertThat(d.reviewed()).isFalse();
         });
         robot.type(KeyCode.Z);
-        waitFor(5, () -> row(robot, "Printer paper jam").team() == null && row(robot, "Forgot password, locked out").team() == null);
+        waitFor(10, () -> row(robot, "Printer paper jam").team() == null && row(robot, "Forgot password, locked out").team() == null);
         assertThat(row(robot, "VPN tunnel keeps dropping").team()).isEqualTo("Network");
     }
 
