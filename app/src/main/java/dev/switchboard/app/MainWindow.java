@@ -55,7 +55,7 @@ public final class MainWindow {
         this.background = background;
         SplitPane split = new SplitPane(queueView, detail);
         split.setOrientation(Orientation.HORIZONTAL);
-        split.setDividerPositions(0.62);
+        split.setDividerPositions(0.64);
         root.setTop(menuBar());
         root.setCenter(split);
         root.setBottom(statusBar);

@@ -16,6 +16,8 @@ public final class SwitchboardApp extends Application {
     private Background background;
     private MainWindow window;
     private volatile Services services;
+    private final dev.switchboard.app.sample.SampleWorkspace sample = dev.switchboard.app.sample.SampleWorkspace.create();
+    private dev.switchboard.app.sample.DemoReplay replay;
 
     static void launchWindow(String[] args) {
         Application.launch(SwitchboardApp.class, args);
@@ -24,8 +26,13 @@ public final class SwitchboardApp extends Application {
     @Override
     public void start(Stage stage) {
         List<String> args = getParameters().getRaw();
-        String url = dbUrl(args);
         boolean demo = args.contains("--demo");
+        String url = dbUrl(args);
+        if (url == null && demo) {
+            url = dev.switchboard.persistence.db.Database.h2FileUrl(
+                    dev.switchboard.persistence.db.Database.defaultDataDir().resolve("demo").resolve("switchboard"));
+        }
+        String dbUrl = url;
 
         WindowBenchmark.installIfRequested();
         Theme theme = new Theme();
@@ -42,13 +49,20 @@ public final class SwitchboardApp extends Application {
             if (Theme.osPrefersDark()) Platform.runLater(() -> theme.darkProperty().set(true));
         });
         background.run("Opening database…", () -> {
-            Workspace ws = Workspace.open(url);
+            Workspace ws = Workspace.open(dbUrl);
             StartupProbe.mark("database open");
+            if (demo) sample.install(ws.store()).join();
             services = new Services(ws, dev.switchboard.app.settings.Settings.load());
             return services;
         }, svc -> {
             stage.setTitle(stage.getTitle() + " — " + svc.workspace().database().displayUrl());
             window.attach(svc);
+            if (demo) {
+                replay = sample.replay(svc.workspace().store(), java.time.Duration.ofMillis(2500)).start();
+                background.status("Demo: a new ticket arrives every 2.5 s (" + replay.total() + " in all)");
+            } else {
+                offerSampleOnFirstRun(svc);
+            }
         }, e -> window.showError("Could not open the database", e));
     }
 
@@ -60,8 +74,34 @@ public final class SwitchboardApp extends Application {
         return null;
     }
 
+    /** An empty workspace on first run: offer the sample tickets (clearly marked as such) or start empty. */
+    private void offerSampleOnFirstRun(Services svc) {
+        background.run(null, () -> svc.workspace().store().stats().tickets(), n -> {
+            if (n > 0 || svc.settings().get("sample.offered", "false").equals("true")) return;
+            svc.settings().set("sample.offered", "true");
+            try {
+                svc.settings().save();
+            } catch (java.io.IOException ignored) {
+                // asking again next time is harmless
+            }
+            var load = new javafx.scene.control.ButtonType("Load sample tickets", javafx.scene.control.ButtonBar.ButtonData.YES);
+            var empty = new javafx.scene.control.ButtonType("Start empty", javafx.scene.control.ButtonBar.ButtonData.NO);
+            var a = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.CONFIRMATION,
+                    "Your workspace is empty. Load ~300 sample tickets over 8 teams to try Switchboard? "
+                            + "They are marked as source \"sample\". To try it without touching this workspace, run ./switchboard --demo.",
+                    load, empty);
+            a.setHeaderText("Welcome to Switchboard");
+            a.initOwner(window.scene().getWindow());
+            if (a.showAndWait().orElse(empty) == load) {
+                background.run("Loading sample tickets…", () -> sample.install(svc.workspace().store()).join(),
+                        r -> svc.triage().retrain(), e -> window.showError("Could not load the sample", e));
+            }
+        }, e -> { });
+    }
+
     @Override
     public void stop() {
+        if (replay != null) replay.stop();
         if (window != null) window.close();
         if (background != null) background.close();
         if (services != null) services.close();

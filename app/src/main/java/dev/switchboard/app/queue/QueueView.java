@@ -58,6 +58,7 @@ public final class QueueView extends BorderPane {
             if (!b.equals(search.getText())) search.setText(b);
         });
         HBox.setHgrow(search, Priority.ALWAYS);
+        search.setMinWidth(160);
 
         ComboBox<String> team = combo("teamFilter", "Team", model.teamChoices(), model.teamProperty());
         ComboBox<String> prio = combo("priorityFilter", "Priority", model.priorityChoices(), model.priorityProperty());
@@ -80,6 +81,7 @@ public final class QueueView extends BorderPane {
 
     private static Label label(String text, ComboBox<String> target) {
         Label l = new Label(text);
+        l.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         l.setLabelFor(target);
         l.getStyleClass().add("text-muted");
         return l;
@@ -92,6 +94,8 @@ public final class QueueView extends BorderPane {
         c.setAccessibleText(name + " filter");
         c.valueProperty().bindBidirectional(value);
         c.setVisibleRowCount(14);
+        c.setPrefWidth(id.equals("teamFilter") ? 170 : 110);
+        c.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         return c;
     }
 
@@ -112,14 +116,14 @@ public final class QueueView extends BorderPane {
         table.getStyleClass().add("dense");
         table.getSelectionModel().setSelectionMode(javafx.scene.control.SelectionMode.MULTIPLE);
 
-        TableColumn<QueueRow, Integer> dup = column("⧉", r -> r.duplicates(), 48);
+        TableColumn<QueueRow, Integer> dup = column("Dup", r -> r.duplicates(), 56);
         dup.setCellFactory(c -> new TableCell<>() {
             @Override protected void updateItem(Integer n, boolean empty) {
                 super.updateItem(n, empty);
                 setText(null);
                 setGraphic(null);
                 if (!empty && n != null && n > 0) {
-                    Label badge = new Label("⧉ " + n);
+                    Label badge = new Label(n + "×");
                     badge.getStyleClass().add("dup-badge");
                     badge.setAccessibleText(n + " probable duplicates");
                     setGraphic(badge);
@@ -139,23 +143,26 @@ public final class QueueView extends BorderPane {
         });
         age.setComparator(Comparator.nullsLast(Comparator.<Instant>naturalOrder().reversed()));
 
-        TableColumn<QueueRow, QueueRow> prio = column("Priority", r -> r, 92);
+        TableColumn<QueueRow, QueueRow> prio = column("Priority", r -> r, 104);
         prio.setId("col-priority");
         prio.setComparator(Comparator.comparing(QueueViewModel::effectivePriority, Comparator.nullsLast(Comparator.naturalOrder())));
         prio.setCellFactory(c -> new CurrentOrSuggestedCell(QueueRow::priority, QueueRow::suggestedPriority, false));
 
-        TableColumn<QueueRow, QueueRow> team = column("Team", r -> r, 190);
+        TableColumn<QueueRow, QueueRow> team = column("Team", r -> r, 230);
         team.setId("col-team");
         team.setComparator(Comparator.comparing(QueueViewModel::effectiveTeam, Comparator.nullsLast(Comparator.naturalOrder())));
         team.setCellFactory(c -> new CurrentOrSuggestedCell(QueueRow::team, QueueRow::suggestedTeam, true));
 
-        TableColumn<QueueRow, String> subject = column("Subject", QueueRow::subject, 420);
+        TableColumn<QueueRow, String> subject = column("Subject", QueueRow::subject, 380);
         subject.setId("col-subject");
         TableColumn<QueueRow, String> requester = column("Requester", QueueRow::requester, 150);
         requester.setId("col-requester");
         TableColumn<QueueRow, String> status = column("Status", r -> statusLabel(r.status()), 100);
         status.setId("col-status");
 
+        for (var c : java.util.List.of(dup, age, prio, status)) c.setMinWidth(c.getPrefWidth());
+        team.setMinWidth(170);
+        subject.setMinWidth(160);
         table.getColumns().setAll(java.util.List.of(dup, age, prio, team, subject, requester, status));
 
         table.setItems(model.visibleRows());
@@ -238,7 +245,14 @@ public final class QueueView extends BorderPane {
                 setText("—");
                 return;
             }
-            setText(showConfidence ? "→ " + sug + "  " + Math.round(r.confidence() * 100) + "%" : "→ " + sug);
+            setText("→ " + sug);
+            if (showConfidence) {
+                Label pct = new Label(Math.round(r.confidence() * 100) + "%");
+                pct.getStyleClass().add(r.confident() ? "suggested-confident" : "suggested");
+                setGraphic(pct);
+                setContentDisplay(javafx.scene.control.ContentDisplay.RIGHT);
+                setGraphicTextGap(6);
+            }
             getStyleClass().add(r.confident() ? "suggested-confident" : "suggested");
             setAccessibleText("suggested " + sug);
         }
