@@ -1,0 +1,137 @@
+package dev.switchboard.persistence.store;
+
+import dev.switchboard.persistence.entity.DuplicateLink;
+import dev.switchboard.persistence.entity.Ticket;
+import dev.switchboard.persistence.entity.TicketStatus;
+import dev.switchboard.persistence.entity.TicketUpdate;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Probable-duplicate pairs and what dispatchers made of them. Every change appends a row; the latest
+ * row of a pair is its state. Merge closes the duplicate pointing at the original and copies its
+ * requester and text onto the original's record as an update, so nothing is lost.
+ */
+public final class DuplicateLinks {
+
+    /** The current state of a pair (its latest row). */
+    public record Link(long id, long ticketId, long originalId, double score, String state, String actor, Instant at) {}
+
+    private final TicketStore store;
+
+    public DuplicateLinks(TicketStore store) {
+        this.store = store;
+    }
+
+    /** Records suggested pairs that have no state yet; returns how many were new. */
+    public CompletableFuture<Integer> suggest(long ticketId, List<long[]> originals, List<Double> scores) {
+        return store.write(s -> {
+            int n = 0;
+            for (int i = 0; i < originals.size(); i++) {
+                long orig = originals.get(i)[0];
+                Long existing = s.createSelectionQuery("select count(l) from DuplicateLink l where "
+                                + "(l.ticket.id = :a and l.original.id = :b) or (l.ticket.id = :b and l.original.id = :a)", Long.class)
+                        .setParameter("a", ticketId).setParameter("b", orig).getSingleResult();
+                if (existing > 0) continue;
+                s.persist(new DuplicateLink(s.getReference(Ticket.class, ticketId), s.getReference(Ticket.class, orig),
+                        scores.get(i), DuplicateLink.State.SUGGESTED, null, Instant.now()));
+                n++;
+            }
+            return n;
+        }).thenApply(n -> {
+            if (n > 0) store.fireChanged(List.of(ticketId));
+            return n;
+        });
+    }
+
+    /** Appends a dispatcher's verdict (CONFIRMED, DISMISSED, UNDONE) for a pair. */
+    public CompletableFuture<Void> resolve(long ticketId, long originalId, DuplicateLink.State state, double score, String actor) {
+        return store.<Void>write(s -> {
+            s.persist(new DuplicateLink(s.getReference(Ticket.class, ticketId), s.getReference(Ticket.class, originalId),
+                    score, state, actor, Instant.now()));
+            if (state == DuplicateLink.State.UNDONE) {
+                Ticket t = s.find(Ticket.class, ticketId);
+                if (t.getDuplicateOf() != null && t.getDuplicateOf().getId() == originalId) {
+                    t.setDuplicateOf(null);
+                    if (t.getStatus() == TicketStatus.CLOSED) t.setStatus(t.getTeam() == null ? TicketStatus.NEW : TicketStatus.TRIAGED);
+                    t.setUpdatedAt(Instant.now());
+                }
+            }
+            return null;
+        }).thenApply(v -> {
+            store.fireChanged(List.of(ticketId, originalId));
+            return v;
+        });
+    }
+
+    /**
+     * Merges: the duplicate is closed pointing at the original; the original gets an update carrying
+     * the duplicate's requester, subject and body.
+     */
+    public CompletableFuture<Void> merge(long duplicateId, long originalId, double score, String actor) {
+        return store.<Void>write(s -> {
+            Ticket dup = s.find(Ticket.class, duplicateId);
+            Ticket orig = s.find(Ticket.class, originalId);
+            if (dup == null || orig == null) throw new IllegalArgumentException("both tickets must exist");
+            if (duplicateId == originalId) throw new IllegalArgumentException("a ticket cannot be merged into itself");
+            Instant now = Instant.now();
+            s.persist(new DuplicateLink(dup, orig, score, DuplicateLink.State.MERGED, actor, now));
+            String requester = dup.getRequester() == null || dup.getRequester().isBlank() ? "unknown requester" : dup.getRequester();
+            String text = "Merged duplicate #" + dup.getId() + " from " + requester + ": " + dup.getSubject()
+                    + (dup.getBody().isBlank() ? "" : "\n" + dup.getBody());
+            if (text.length() > Ticket.MAX_BODY) text = text.substring(0, Ticket.MAX_BODY);
+            s.persist(new TicketUpdate(orig, actor, text, now));
+            dup.setDuplicateOf(orig);
+            dup.setStatus(TicketStatus.CLOSED);
+            dup.setUpdatedAt(now);
+            return null;
+        }).thenApply(v -> {
+            store.fireChanged(List.of(duplicateId, originalId));
+            return v;
+        });
+    }
+
+    /** The current state of every pair, oldest first (to restore the finder's feedback at start-up). */
+    public List<Link> current() {
+        return query("""
+                select l.id, l.ticket_id, l.original_id, l.score, l.state, l.actor, l.created_at from duplicate_link l
+                where l.id = (select max(m.id) from duplicate_link m where
+                              (m.ticket_id = l.ticket_id and m.original_id = l.original_id)
+                           or (m.ticket_id = l.original_id and m.original_id = l.ticket_id))
+                order by l.id""", null);
+    }
+
+    /** Pairs involving the ticket whose latest state is SUGGESTED, best first. */
+    public List<Link> pending(long ticketId) {
+        return current().stream().filter(l -> l.state().equals("SUGGESTED") && (l.ticketId() == ticketId || l.originalId() == ticketId))
+                .sorted((a, b) -> Double.compare(b.score(), a.score())).toList();
+    }
+
+    /** Every row of the pair, oldest first (the audit trail: who and when). */
+    public List<Link> history(long a, long b) {
+        return query("select id, ticket_id, original_id, score, state, actor, created_at from duplicate_link where "
+                + "(ticket_id = ? and original_id = ?) or (ticket_id = ? and original_id = ?) order by id", new long[] {a, b, b, a});
+    }
+
+    private List<Link> query(String sql, long[] params) {
+        try (Connection c = store.database().jdbc(); PreparedStatement ps = c.prepareStatement(sql)) {
+            if (params != null) for (int i = 0; i < params.length; i++) ps.setLong(i + 1, params[i]);
+            List<Link> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Link(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getDouble(4), rs.getString(5),
+                            rs.getString(6), rs.getTimestamp(7).toInstant()));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading duplicate links failed: " + e.getMessage(), e);
+        }
+    }
+}
