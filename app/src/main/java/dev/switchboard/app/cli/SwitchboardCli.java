@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Root of the command line. Every subcommand is also reachable as {@code ./switchboard NAME --help}. */
 @Command(name = "switchboard", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Desktop triage workbench for support dispatchers. Without a command, opens the window.",
-        subcommands = {StatusCommand.class, BenchWindowCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {StatusCommand.class, ExportCommand.class, BenchExportCommand.class, BenchWindowCommand.class, CommandLine.HelpCommand.class})
 public final class SwitchboardCli implements Runnable {
 
     @CommandLine.Spec
