@@ -1,8 +1,5 @@
 package dev.switchboard.app.export;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -68,7 +65,6 @@ public final class ExportService {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final JsonFactory JSON_FACTORY = new JsonFactory();
     private static final long SALT_KEEP = 0x6B656570L;
     private static final long SALT_SPLIT = 0x73706C74L;
 
@@ -199,20 +195,25 @@ public final class ExportService {
         Plan plan = plan(o, cancel, pr);
         Taxonomy taxonomy = taxonomy();
         TriageContext ctx = TriageContext.of(taxonomy);
-        long[] currentId = {0};
-        // Deterministic per-ticket boundary tokens: reproducible files, but not one token the model could learn.
-        PromptBuilder prompts = new PromptBuilder(o.template(), PromptBuilder.Limits.defaults(),
-                () -> HexFormat.of().toHexDigits(mix(o.seed() ^ 0x626F756EL, currentId[0])));
+        PromptBuilder prompts = new PromptBuilder(o.template(), PromptBuilder.Limits.defaults(), () -> "");
         String system = prompts.systemMessage(ctx);
 
         Map<String, SplitWriter> writers = new LinkedHashMap<>();
         boolean done = false;
+        Pipeline[] started = {null};
         try {
             for (String s : splits) writers.put(s, new SplitWriter(s, finals.get(s), o.format()));
             Map<String, long[]> seenKeep = new TreeMap<>();   // per team: [seen, kept]
             Map<String, long[]> seenSplit = new TreeMap<>();  // per team: [kept seen, validation chosen]
             long total = plan.toWrite();
             long[] written = {0};
+            RowRenderer renderer = new RowRenderer(o.format(), o.template(), o.seed(), scrubber, system, ctx);
+            Pipeline pipeline = new Pipeline(renderer, (row, split, rendered) -> {
+                writers.get(split).write(row, rendered);
+                scrubber.add(rendered.counts());
+                if (++written[0] % 1000 == 0) pr.update("writing", written[0], total);
+            }, cancel);
+            started[0] = pipeline;
             reader.forEach(plan.query(), true, row -> {
                 checkCancel(cancel);
                 if (!row.reviewed() && !o.includeUnreviewed()) return true;
@@ -237,11 +238,10 @@ public final class ExportService {
                     if (val) ss[1]++;
                     split = val ? "validation" : "train";
                 }
-                currentId[0] = row.ticketId();
-                writers.get(split).write(row, scrubber, prompts, system, ctx);
-                if (++written[0] % 1000 == 0) pr.update("writing", written[0], total);
+                pipeline.add(row, split);
                 return true;
             });
+            pipeline.finish();
             checkCancel(cancel);
             for (SplitWriter w : writers.values()) w.close();
             pr.update("writing", written[0], total);
@@ -263,6 +263,7 @@ public final class ExportService {
             done = true;
             return result;
         } finally {
+            if (started[0] != null) started[0].close();
             if (!done) {
                 for (SplitWriter w : writers.values()) w.abort();
                 Files.deleteIfExists(temp(manifest));
@@ -329,7 +330,6 @@ public final class ExportService {
         final MessageDigest digest;
         final CountingStream counting;
         final Writer writer;
-        final JsonGenerator json;
         final CSVPrinter csv;
         final Map<String, Long> teams = new TreeMap<>();
         final Map<String, Long> priorities = new TreeMap<>();
@@ -350,59 +350,20 @@ public final class ExportService {
             }
             this.counting = new CountingStream(new DigestOutputStream(Files.newOutputStream(tmp), digest));
             OutputStream buffered = new BufferedOutputStream(counting, 1 << 16);
+            this.writer = new OutputStreamWriter(buffered, StandardCharsets.UTF_8);
             if (format == ExportFormat.CSV) {
-                this.writer = new OutputStreamWriter(buffered, StandardCharsets.UTF_8);
-                this.json = null;
                 this.csv = new CSVPrinter(writer, CSVFormat.RFC4180.builder().setHeader(
                         "ticket_id", "external_id", "text", "final_team", "final_priority", "suggested_team",
                         "suggested_priority", "suggestion_engine", "suggestion_model", "suggestion_confidence",
                         "decision_kind", "reviewed", "reason_code", "reason_note", "created_at", "decided_at").get());
             } else {
-                this.writer = null;
                 this.csv = null;
-                this.json = JSON_FACTORY.createGenerator(buffered, JsonEncoding.UTF8);
-                this.json.setRootValueSeparator(null);
             }
         }
 
-        void write(LabelledExample row, PiiScrubber scrubber, PromptBuilder prompts, String system, TriageContext ctx)
-                throws IOException {
-            List<String> names = PiiScrubber.requesterNames(row.requester());
-            String subject = scrubber.scrub(row.subject(), names);
-            String body = scrubber.scrub(row.body(), names);
-            String priority = row.priority() == null ? "" : row.priority();
-            switch (format) {
-                case OPENAI_JSONL -> {
-                    String rationale = rationale(row);
-                    String user = prompts.userMessage(TicketText.of(String.valueOf(row.ticketId()), subject, body), ctx);
-                    String reply = PromptBuilder.expectedReplyJson(row.team(), priority,
-                            rationale == null ? null : scrubber.scrub(rationale, names));
-                    json.writeStartObject();
-                    json.writeArrayFieldStart("messages");
-                    message("system", system);
-                    message("user", user);
-                    message("assistant", reply);
-                    json.writeEndArray();
-                    json.writeEndObject();
-                    json.writeRaw('\n');
-                }
-                case INSTRUCTION_JSONL -> {
-                    String rationale = rationale(row);
-                    String user = prompts.userMessage(TicketText.of(String.valueOf(row.ticketId()), subject, body), ctx);
-                    json.writeStartObject();
-                    json.writeStringField("instruction", system);
-                    json.writeStringField("input", user);
-                    json.writeStringField("output", PromptBuilder.expectedReplyJson(row.team(), priority,
-                            rationale == null ? null : scrubber.scrub(rationale, names)));
-                    json.writeEndObject();
-                    json.writeRaw('\n');
-                }
-                case CSV -> csv.printRecord(row.ticketId(), row.externalId(), text(subject, body), row.team(), row.priority(),
-                        row.suggestedTeam(), row.suggestedPriority(), row.suggestionEngine(), row.suggestionModel(),
-                        row.suggestionConfidence(), row.kind().toLowerCase(java.util.Locale.ROOT), row.reviewed(),
-                        row.reasonCode(), row.note() == null ? null : scrubber.scrub(row.note(), names),
-                        row.createdAt(), row.decidedAt());
-            }
+        void write(LabelledExample row, RowRenderer.Rendered r) throws IOException {
+            if (csv != null) csv.printRecord(r.csv());
+            else writer.write(r.line());
             rows++;
             teams.merge(row.team(), 1L, Long::sum);
             priorities.merge(row.priority() == null ? "(none)" : row.priority(), 1L, Long::sum);
@@ -410,18 +371,11 @@ public final class ExportService {
             if (last == null || row.createdAt().isAfter(last)) last = row.createdAt();
         }
 
-        private void message(String role, String content) throws IOException {
-            json.writeStartObject();
-            json.writeStringField("role", role);
-            json.writeStringField("content", content);
-            json.writeEndObject();
-        }
-
         void close() throws IOException {
             if (closed) return;
             closed = true;
             if (csv != null) csv.close(true);
-            if (json != null) json.close();
+            else writer.close();
         }
 
         void abort() {

@@ -12,7 +12,8 @@ import java.util.regex.PatternSyntaxException;
 /**
  * Redacts one ticket's texts with the built-in passes, the lead's patterns and the requester's name
  * (taken from the requester field: "Jane Doe &lt;jane.doe@x.com&gt;", "Doe, Jane", or the
- * first.last local part of a bare address), and adds up what it replaced. Not thread-safe (counts).
+ * first.last local part of a bare address), and adds up what it replaced. {@link #scrub(String, List, Map)} and
+ * {@link #preview} are thread-safe; the totals ({@link #scrub(String, List)}, {@link #add}) are not.
  */
 public final class PiiScrubber {
 
@@ -49,6 +50,20 @@ public final class PiiScrubber {
         Redactor.Result r = redactor.redact(text, names);
         for (var e : r.counts().entrySet()) totals.merge(e.getKey(), (long) e.getValue(), Long::sum);
         return r.text();
+    }
+
+    /** Redacts and adds the counts to {@code into} (thread-safe when each thread has its own map). */
+    public String scrub(String text, List<String> names, Map<Redactor.Kind, Integer> into) {
+        if (text == null) return "";
+        if (!enabled) return text;
+        Redactor.Result r = redactor.redact(text, names);
+        for (var e : r.counts().entrySet()) into.merge(e.getKey(), e.getValue(), Integer::sum);
+        return r.text();
+    }
+
+    /** Adds counts gathered by {@link #scrub(String, List, Map)} to the totals. */
+    public void add(Map<Redactor.Kind, Integer> counts) {
+        for (var e : counts.entrySet()) totals.merge(e.getKey(), (long) e.getValue(), Long::sum);
     }
 
     /** Redacts without adding to the totals (preview). */

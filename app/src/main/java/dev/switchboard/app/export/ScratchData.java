@@ -38,9 +38,10 @@ public final class ScratchData {
                     + "database backup disk network email sharepoint teams license install update certificate badge door").split(" ");
             Instant t0 = Instant.parse("2024-01-01T00:00:00Z");
             long added = 0;
-            try (PreparedStatement ti = c.prepareStatement("insert into ticket (source, external_id, content_hash, subject, body, "
+            // explicit ids so both tables can be batch-inserted; the identity is moved past them afterwards
+            try (PreparedStatement ti = c.prepareStatement("insert into ticket (id, source, external_id, content_hash, subject, body, "
                     + "requester, created_at, updated_at, status, team_id, priority_id, set_by, version) values "
-                    + "('scratch', ?, ?, ?, ?, ?, ?, ?, 'RESOLVED', ?, ?, 'HISTORY', 0)", Statement.RETURN_GENERATED_KEYS);
+                    + "(?, 'scratch', ?, ?, ?, ?, ?, ?, ?, 'RESOLVED', ?, ?, 'HISTORY', 0)");
                  PreparedStatement di = c.prepareStatement("insert into decision (ticket_id, kind, team_id, priority_id, "
                          + "reason_code, dispatcher, decided_at, status, prev_team_id, prev_priority_id, prev_status, reviewed) "
                          + "values (?, ?, ?, ?, ?, 'scratch', ?, ?, ?, ?, ?, true)")) {
@@ -63,21 +64,18 @@ public final class ScratchData {
                     boolean override = i % 2 == 0;
                     long finalTeam = teams.get(TEAMS[team]);
                     long importedTeam = override ? teams.get(TEAMS[(team + 1) % TEAMS.length]) : finalTeam;
-                    ti.setString(1, "s" + i);
-                    ti.setString(2, Long.toHexString(i));
-                    ti.setString(3, subject.toString().strip());
-                    ti.setString(4, body);
-                    ti.setString(5, first + "@gmail.com");
-                    ti.setObject(6, odt);
+                    long id = i;
+                    ti.setLong(1, id);
+                    ti.setString(2, "s" + i);
+                    ti.setString(3, Long.toHexString(i));
+                    ti.setString(4, subject.toString().strip());
+                    ti.setString(5, body);
+                    ti.setString(6, first + "@gmail.com");
                     ti.setObject(7, odt);
-                    ti.setLong(8, finalTeam);
-                    ti.setLong(9, prios.get(prio));
-                    ti.executeUpdate();
-                    long id;
-                    try (ResultSet k = ti.getGeneratedKeys()) {
-                        k.next();
-                        id = k.getLong(1);
-                    }
+                    ti.setObject(8, odt);
+                    ti.setLong(9, finalTeam);
+                    ti.setLong(10, prios.get(prio));
+                    ti.addBatch();
                     decision(di, id, "IMPORTED", importedTeam, prios.get(prio), null, odt, null, null, "NEW");
                     added++;
                     if (override) {
@@ -86,12 +84,18 @@ public final class ScratchData {
                         added++;
                     }
                     if (++inBatch >= 1000) {
+                        ti.executeBatch();
                         di.executeBatch();
                         c.commit();
                         inBatch = 0;
                     }
                 }
+                ti.executeBatch();
                 di.executeBatch();
+                c.commit();
+                try (Statement st = c.createStatement()) {
+                    st.execute("alter table ticket alter column id restart with " + (i + 1));
+                }
                 c.commit();
             }
             return added;
