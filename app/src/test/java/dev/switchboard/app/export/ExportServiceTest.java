@@ -302,6 +302,8 @@ class ExportServiceTest {
             if (phase.equals("writing") && done >= 1000 && !cancel.get()) {
                 try (Stream<Path> files = Files.list(out)) {
                     files.forEach(f -> seenWhileWriting.add(f.getFileName().toString()));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
                 }
                 cancel.set(true);
             }
