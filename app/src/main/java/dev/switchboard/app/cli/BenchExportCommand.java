@@ -44,6 +44,8 @@ public final class BenchExportCommand implements Callable<Integer> {
             }
             long ledger = ws.store().stats().decisions();
             ExportOptions o = ExportOptions.defaults(ExportFormat.parse(format), outDir).withRedaction(!noRedact, java.util.List.of());
+            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            long cpu0 = os.getProcessCpuTime();
             long t0 = System.nanoTime();
             ExportResult r = ExportService.of(ws).run(o, ExportService.Progress.NONE, () -> false);
             double s = (System.nanoTime() - t0) / 1e9;
@@ -53,6 +55,8 @@ public final class BenchExportCommand implements Callable<Integer> {
             out.printf("rows              %,d%n", r.written());
             out.printf("seconds           %.2f%n", s);
             out.printf("rows/s            %,.0f%n", r.written() / s);
+            out.printf("process CPU       %.2f s on %d cores (load average now %.1f)%n", (os.getProcessCpuTime() - cpu0) / 1e9,
+                    Runtime.getRuntime().availableProcessors(), os.getSystemLoadAverage());
             out.printf("file size         %,d bytes (%.1f MB)%n", bytes, bytes / 1e6);
             out.printf("redactions        %s%n", r.redactions());
             out.printf("max heap          %,d MB%n", Runtime.getRuntime().maxMemory() >> 20);
