@@ -1,0 +1,102 @@
+package dev.switchboard.app.export;
+
+import dev.switchboard.inference.redact.Redactor;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Redacts one ticket's texts with the built-in passes, the lead's patterns and the requester's name
+ * (taken from the requester field: "Jane Doe &lt;jane.doe@x.com&gt;", "Doe, Jane", or the
+ * first.last local part of a bare address), and adds up what it replaced. {@link #scrub(String, List, Map)} and
+ * {@link #preview} are thread-safe; the totals ({@link #scrub(String, List)}, {@link #add}) are not.
+ */
+public final class PiiScrubber {
+
+    private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+");
+    private static final Pattern LOCAL_SPLIT = Pattern.compile("[._-]+");
+    private static final Pattern LETTERS = Pattern.compile("\\p{L}{2,}");
+
+    private final Redactor redactor;
+    private final boolean enabled;
+    private final EnumMap<Redactor.Kind, Long> totals = new EnumMap<>(Redactor.Kind.class);
+
+    public PiiScrubber(boolean enabled, List<String> customPatterns) {
+        this.enabled = enabled;
+        Redactor.Builder b = Redactor.builder();
+        for (String p : customPatterns) {
+            try {
+                b.pattern(p);
+            } catch (PatternSyntaxException e) {
+                throw new IllegalArgumentException("redact pattern '" + p + "' is not a valid regular expression: "
+                        + e.getDescription());
+            }
+        }
+        this.redactor = b.build();
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    /** Redacts {@code text} (null gives ""); names come from {@code requester}. Adds to the totals. */
+    public String scrub(String text, List<String> names) {
+        if (text == null) return "";
+        if (!enabled) return text;
+        Redactor.Result r = redactor.redact(text, names);
+        for (var e : r.counts().entrySet()) totals.merge(e.getKey(), (long) e.getValue(), Long::sum);
+        return r.text();
+    }
+
+    /** Redacts and adds the counts to {@code into} (thread-safe when each thread has its own map). */
+    public String scrub(String text, List<String> names, Map<Redactor.Kind, Integer> into) {
+        if (text == null) return "";
+        if (!enabled) return text;
+        Redactor.Result r = redactor.redact(text, names);
+        for (var e : r.counts().entrySet()) into.merge(e.getKey(), e.getValue(), Integer::sum);
+        return r.text();
+    }
+
+    /** Adds counts gathered by {@link #scrub(String, List, Map)} to the totals. */
+    public void add(Map<Redactor.Kind, Integer> counts) {
+        for (var e : counts.entrySet()) totals.merge(e.getKey(), (long) e.getValue(), Long::sum);
+    }
+
+    /** Redacts without adding to the totals (preview). */
+    public Redactor.Result preview(String text, List<String> names) {
+        if (text == null) return new Redactor.Result("", Map.of());
+        if (!enabled) return new Redactor.Result(text, Map.of());
+        return redactor.redact(text, names);
+    }
+
+    public Map<Redactor.Kind, Long> totals() {
+        return Map.copyOf(totals);
+    }
+
+    /** Person names found in a requester field (display name, and the parts of a first.last address). */
+    public static List<String> requesterNames(String requester) {
+        List<String> out = new ArrayList<>();
+        if (requester == null || requester.isBlank()) return out;
+        String r = requester.strip();
+        int lt = r.indexOf('<');
+        String display = lt >= 0 ? r.substring(0, lt) : r;
+        Matcher m = ADDRESS.matcher(r);
+        if (m.find()) {
+            String local = m.group().substring(0, m.group().indexOf('@'));
+            String[] parts = LOCAL_SPLIT.split(local);
+            if (parts.length >= 2) {
+                List<String> words = new ArrayList<>();
+                for (String p : parts) if (LETTERS.matcher(p).matches()) words.add(p);
+                if (words.size() >= 2) out.add(String.join(" ", words));
+            }
+            if (lt < 0) display = "";
+        }
+        display = display.replace("\"", "").replace("'", "").strip();
+        if (!display.isEmpty() && LETTERS.matcher(display).find()) out.add(display);
+        return out;
+    }
+}

@@ -1,0 +1,102 @@
+package dev.switchboard.app.export;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.switchboard.inference.TicketText;
+import dev.switchboard.inference.TriageContext;
+import dev.switchboard.inference.llm.PromptBuilder;
+import dev.switchboard.inference.redact.Redactor;
+import dev.switchboard.persistence.store.LabelledExample;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns one decided ticket into one output record: redacts its text (before the prompt is built),
+ * builds the user message with the engine's {@link PromptBuilder} and the assistant reply with
+ * {@link PromptBuilder#expectedReplyJson}. Thread-safe: rows are rendered on several cores.
+ */
+final class RowRenderer {
+
+    /** A rendered record: a JSONL line (with its newline) or CSV values, and the redactions made. */
+    record Rendered(String line, List<Object> csv, Map<Redactor.Kind, Integer> counts) {}
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final ExportFormat format;
+    private final PromptBuilder.Template template;
+    private final long seed;
+    private final PiiScrubber scrubber;
+    private final String system;
+    private final TriageContext ctx;
+
+    RowRenderer(ExportFormat format, PromptBuilder.Template template, long seed, PiiScrubber scrubber, String system,
+                TriageContext ctx) {
+        this.format = format;
+        this.template = template;
+        this.seed = seed;
+        this.scrubber = scrubber;
+        this.system = system;
+        this.ctx = ctx;
+    }
+
+    Rendered render(LabelledExample row) {
+        Map<Redactor.Kind, Integer> counts = new EnumMap<>(Redactor.Kind.class);
+        List<String> names = PiiScrubber.requesterNames(row.requester());
+        String subject = scrubber.scrub(row.subject(), names, counts);
+        String body = scrubber.scrub(row.body(), names, counts);
+        if (format == ExportFormat.CSV) {
+            String note = row.note() == null ? null : scrubber.scrub(row.note(), names, counts);
+            List<Object> values = java.util.Arrays.asList(row.ticketId(), row.externalId(), text(subject, body), row.team(),
+                    row.priority(), row.suggestedTeam(), row.suggestedPriority(), row.suggestionEngine(),
+                    row.suggestionModel(), row.suggestionConfidence(), row.kind().toLowerCase(Locale.ROOT), row.reviewed(),
+                    row.reasonCode(), note, row.createdAt(), row.decidedAt());
+            return new Rendered(null, values, counts);
+        }
+        String rationale = ExportService.rationale(row);
+        if (rationale != null) rationale = scrubber.scrub(rationale, names, counts);
+        // Deterministic per-ticket boundary token: reproducible files, yet not one token a model could learn.
+        String boundary = HexFormat.of().toHexDigits(ExportService.mix(seed ^ 0x626F756EL, row.ticketId()));
+        PromptBuilder prompts = new PromptBuilder(template, PromptBuilder.Limits.defaults(), () -> boundary);
+        String user = prompts.userMessage(TicketText.of(String.valueOf(row.ticketId()), subject, body), ctx);
+        String reply = PromptBuilder.expectedReplyJson(row.team(), row.priority() == null ? "" : row.priority(), rationale);
+        StringWriter sw = new StringWriter(system.length() + user.length() + reply.length() + 128);
+        try (JsonGenerator g = JSON.createGenerator(sw)) {
+            g.writeStartObject();
+            if (format == ExportFormat.OPENAI_JSONL) {
+                g.writeArrayFieldStart("messages");
+                message(g, "system", system);
+                message(g, "user", user);
+                message(g, "assistant", reply);
+                g.writeEndArray();
+            } else {
+                g.writeStringField("instruction", system);
+                g.writeStringField("input", user);
+                g.writeStringField("output", reply);
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        sw.write('\n');
+        return new Rendered(sw.toString(), null, counts);
+    }
+
+    private static void message(JsonGenerator g, String role, String content) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("role", role);
+        g.writeStringField("content", content);
+        g.writeEndObject();
+    }
+
+    static String text(String subject, String body) {
+        String s = subject == null ? "" : subject;
+        String b = body == null ? "" : body;
+        return b.isEmpty() ? s : s.isEmpty() ? b : s + "\n" + b;
+    }
+}

@@ -1,0 +1,118 @@
+package dev.switchboard.app.export;
+
+import static dev.switchboard.app.export.ExportTestSupport.JSON;
+import static dev.switchboard.app.export.ExportTestSupport.jsonLines;
+import static dev.switchboard.app.export.ExportTestSupport.manifest;
+import static dev.switchboard.app.export.ExportTestSupport.ticket;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.app.Workspace;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ExportRedactionTest {
+
+    @TempDir Path dir;
+    Workspace ws;
+    ExportService svc;
+    static final Instant T0 = Instant.parse("2024-03-01T09:00:00Z");
+    static final Pattern ANY_EMAIL = Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\\.[A-Za-z]{2,}");
+
+    @BeforeEach
+    void open() {
+        ws = ExportTestSupport.open(dir);
+        svc = ExportService.of(ws);
+        ws.store().saveTickets(List.of(
+                ticket("itsm1", "Outlook not syncing", "received from: someone@gmail.com\n\nHello team, outlook stopped syncing.",
+                        "someone@gmail.com", T0, "Desktop", "P3"),
+                ticket("itsm2", "account locked", "received from: Jane.Doe@Company.co.uk\r\nplease unlock. regards, jane doe",
+                        "Jane Doe <jane.doe@company.co.uk>", T0.plusSeconds(1), "Identity", "P2"),
+                ticket("net", "VPN from 10.20.30.40", "Call +44 20 7946 0958 or 030/1234567. Link: "
+                        + "https://portal.example.com/reset?token=abc123SECRET&lang=en. Employee 12345678. Badge EMP-4471.",
+                        "Smith, Alice", T0.plusSeconds(2), "Network", "P1")), "import").join();
+    }
+
+    @AfterEach
+    void close() {
+        ws.close();
+    }
+
+    @Test
+    void piiIsRedactedByDefaultInEveryFormatAndCounted() throws Exception {
+        ExportOptions o = ExportOptions.defaults(ExportFormat.OPENAI_JSONL, dir.resolve("oa"))
+                .withRedaction(true, List.of("EMP-\\d+"));
+        ExportResult r = svc.run(o, ExportService.Progress.NONE, () -> false);
+        String all = Files.readString(dir.resolve("oa/dataset.jsonl"));
+        assertThat(ANY_EMAIL.matcher(all).find()).as("no e-mail address survives").isFalse();
+        assertThat(all).doesNotContain("someone@").doesNotContain("gmail.com").doesNotContain("Jane.Doe")
+                .doesNotContain("jane doe").doesNotContain("10.20.30.40").doesNotContain("7946")
+                .doesNotContain("1234567").doesNotContain("abc123SECRET").doesNotContain("12345678")
+                .doesNotContain("EMP-4471").doesNotContain("Alice").doesNotContain("Smith");
+        List<JsonNode> lines = jsonLines(dir.resolve("oa/dataset.jsonl"));
+        String user = lines.get(0).get("messages").get(1).get("content").asText();
+        assertThat(user).contains("received from: [EMAIL]");
+        assertThat(lines.get(1).get("messages").get(1).get("content").asText()).contains("regards, [NAME]");
+        assertThat(lines.get(2).get("messages").get(1).get("content").asText())
+                .contains("[IP]").contains("[PHONE]").contains("token=[URL]").contains("lang=en").contains("[CUSTOM]");
+        assertThat(r.redactions().get(dev.switchboard.inference.redact.Redactor.Kind.EMAIL)).isEqualTo(2);
+        JsonNode man = manifest(dir.resolve("oa"));
+        assertThat(man.at("/redaction/enabled").asBoolean()).isTrue();
+        assertThat(man.at("/redaction/counts/email").asLong()).isEqualTo(2);
+        assertThat(man.at("/redaction/counts/ip").asLong()).isEqualTo(1);
+        assertThat(man.at("/redaction/counts/custom").asLong()).isEqualTo(1);
+        assertThat(man.at("/redaction/counts/name").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(man.at("/redaction/custom_patterns/0").asText()).isEqualTo("EMP-\\d+");
+
+        svc.run(ExportOptions.defaults(ExportFormat.CSV, dir.resolve("csv")), ExportService.Progress.NONE, () -> false);
+        String csv = Files.readString(dir.resolve("csv/dataset.csv"));
+        assertThat(ANY_EMAIL.matcher(csv).find()).isFalse();
+        assertThat(csv).contains("received from: [EMAIL]");
+        svc.run(ExportOptions.defaults(ExportFormat.INSTRUCTION_JSONL, dir.resolve("in")), ExportService.Progress.NONE, () -> false);
+        assertThat(ANY_EMAIL.matcher(Files.readString(dir.resolve("in/dataset.jsonl"))).find()).isFalse();
+    }
+
+    @Test
+    void noRedactWritesTextAsStored() throws Exception {
+        svc.run(ExportOptions.defaults(ExportFormat.INSTRUCTION_JSONL, dir.resolve("raw")).withRedaction(false, List.of()),
+                ExportService.Progress.NONE, () -> false);
+        String input = JSON.readTree(Files.readAllLines(dir.resolve("raw/dataset.jsonl")).get(0)).get("input").asText();
+        assertThat(input).contains("received from: someone@gmail.com");
+        assertThat(manifest(dir.resolve("raw")).at("/redaction/enabled").asBoolean()).isFalse();
+    }
+
+    @Test
+    void previewShowsRealRowsBeforeAndAfter() {
+        List<PreviewRow> rows = svc.preview(ExportOptions.defaults(ExportFormat.CSV, dir.resolve("p")), 10);
+        assertThat(rows).hasSize(3);
+        PreviewRow first = rows.get(0);
+        assertThat(first.before()).contains("someone@gmail.com");
+        assertThat(first.after()).contains("[EMAIL]").doesNotContain("someone@gmail.com");
+        assertThat(first.redactions()).isGreaterThan(0);
+    }
+
+    @Test
+    void aBadCustomPatternFailsBeforeAnythingIsWritten() {
+        ExportOptions o = ExportOptions.defaults(ExportFormat.CSV, dir.resolve("bad")).withRedaction(true, List.of("EMP-("));
+        assertThatThrownBy(() -> svc.run(o, ExportService.Progress.NONE, () -> false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("EMP-(");
+        assertThat(dir.resolve("bad/dataset.csv")).doesNotExist();
+    }
+
+    @Test
+    void requesterNamesComeFromTheRequesterField() {
+        assertThat(PiiScrubber.requesterNames("Jane Doe <jane.doe@company.co.uk>")).contains("Jane Doe", "jane doe");
+        assertThat(PiiScrubber.requesterNames("Smith, Alice")).containsExactly("Smith, Alice");
+        assertThat(PiiScrubber.requesterNames("someone@gmail.com")).isEmpty();
+        assertThat(PiiScrubber.requesterNames("bob_miller@x.org")).containsExactly("bob miller");
+        assertThat(PiiScrubber.requesterNames(null)).isEmpty();
+    }
+}

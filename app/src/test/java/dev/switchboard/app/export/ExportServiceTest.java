@@ -1,0 +1,340 @@
+package dev.switchboard.app.export;
+
+import static dev.switchboard.app.export.ExportTestSupport.JSON;
+import static dev.switchboard.app.export.ExportTestSupport.TEAMS;
+import static dev.switchboard.app.export.ExportTestSupport.jsonLines;
+import static dev.switchboard.app.export.ExportTestSupport.manifest;
+import static dev.switchboard.app.export.ExportTestSupport.many;
+import static dev.switchboard.app.export.ExportTestSupport.ticket;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.app.Workspace;
+import dev.switchboard.inference.TriageContext;
+import dev.switchboard.inference.llm.PromptBuilder;
+import dev.switchboard.persistence.entity.DecisionKind;
+import dev.switchboard.persistence.store.DecisionLedger;
+import dev.switchboard.persistence.store.DecisionRecord;
+import dev.switchboard.persistence.store.DecisionRequest;
+import dev.switchboard.persistence.store.ExportQuery;
+import dev.switchboard.persistence.store.QueueRow;
+import dev.switchboard.persistence.store.SuggestionData;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ExportServiceTest {
+
+    @TempDir Path dir;
+    Workspace ws;
+    ExportService svc;
+    DecisionLedger ledger;
+    static final Instant T0 = Instant.parse("2024-03-01T09:00:00Z");
+
+    @BeforeEach
+    void open() {
+        ws = ExportTestSupport.open(dir);
+        svc = ExportService.of(ws);
+        ledger = new DecisionLedger(ws.store());
+    }
+
+    @AfterEach
+    void close() {
+        ws.close();
+    }
+
+    private long id(String externalId) {
+        return ws.store().queue().stream().filter(r -> externalId.equals(r.externalId())).findFirst().orElseThrow().id();
+    }
+
+    private QueueRow row(long id) {
+        return ws.store().rows(List.of(id)).get(0);
+    }
+
+    private DecisionRecord decide(long id, DecisionKind kind, String team, Long suggestion, String note, boolean reviewed) {
+        return ledger.decide(new DecisionRequest(id, row(id).version(), kind, team, null, suggestion, null, note, "lead",
+                null, reviewed, null)).join();
+    }
+
+    private ExportResult export(ExportOptions o) throws IOException {
+        return svc.run(o, ExportService.Progress.NONE, () -> false);
+    }
+
+    private ExportOptions opts(ExportFormat f, String sub) {
+        return ExportOptions.defaults(f, dir.resolve(sub));
+    }
+
+    @Test
+    void openAiJsonlHasSystemUserAssistantBuiltWithTheEnginePrompts() throws Exception {
+        ws.store().saveTickets(List.of(
+                ticket("a", "VPN drops every hour", "The tunnel disconnects.", "Ann", T0, "Network", "P2"),
+                ticket("b", "Printer jam", "Floor 2 printer.", "Bob", T0.plusSeconds(60), "Desktop", "P3"),
+                ticket("c", "Password expired", "Cannot log in.", "Cy", T0.plusSeconds(120), "Identity", null)), "import").join();
+        ExportResult r = export(opts(ExportFormat.OPENAI_JSONL, "oa"));
+        Path file = dir.resolve("oa/dataset.jsonl");
+        List<JsonNode> lines = jsonLines(file);
+        assertThat(lines).hasSize(3);
+        String system = new PromptBuilder().systemMessage(TriageContext.of(svc.taxonomy()));
+        for (JsonNode l : lines) {
+            assertThat(l.fieldNames()).toIterable().containsExactly("messages");
+            JsonNode m = l.get("messages");
+            assertThat(m).hasSize(3);
+            assertThat(List.of(m.get(0).get("role").asText(), m.get(1).get("role").asText(), m.get(2).get("role").asText()))
+                    .containsExactly("system", "user", "assistant");
+            assertThat(m.get(0).get("content").asText()).isEqualTo(system);
+            assertThat(m.get(1).get("content").asText()).contains("<<<BEGIN UNTRUSTED TICKET").contains("Ticket to triage:");
+            JsonNode reply = JSON.readTree(m.get(2).get("content").asText());
+            assertThat(TEAMS).contains(reply.get("team").asText());
+            assertThat(reply.has("priority")).isTrue();
+        }
+        JsonNode first = lines.get(0).get("messages");
+        assertThat(first.get(1).get("content").asText()).contains("Subject: VPN drops every hour");
+        assertThat(first.get(2).get("content").asText())
+                .isEqualTo(PromptBuilder.expectedReplyJson("Network", "P2", null));
+        assertThat(JSON.readTree(lines.get(2).get("messages").get(2).get("content").asText()).get("priority").asText()).isEmpty();
+        // manifest: schema, counts, sha-256 of the file as written
+        JsonNode man = manifest(dir.resolve("oa"));
+        assertThat(man.get("schema_version").asInt()).isEqualTo(ExportService.SCHEMA_VERSION);
+        assertThat(man.at("/splits/all/rows").asLong()).isEqualTo(3);
+        assertThat(man.at("/splits/all/teams/Network").asLong()).isEqualTo(1);
+        assertThat(man.at("/splits/all/priorities/P2").asLong()).isEqualTo(1);
+        assertThat(man.at("/date_range/created_from").asText()).isEqualTo(T0.toString());
+        assertThat(man.at("/files/0/sha256").asText()).isEqualTo(sha256(file)).isEqualTo(r.files().get(0).sha256());
+        assertThat(man.at("/files/0/bytes").asLong()).isEqualTo(Files.size(file));
+    }
+
+    @Test
+    void instructionJsonlAndCsvCarryTheSameLabels() throws Exception {
+        ws.store().saveTickets(List.of(
+                ticket("a", "VPN drops", "Tunnel, \"quoted\"\nsecond line", "Ann", T0, "Network", "P2"),
+                ticket("b", "Printer jam", "Floor 2", "Bob", T0.plusSeconds(60), "Desktop", "P3")), "import").join();
+        export(opts(ExportFormat.INSTRUCTION_JSONL, "in"));
+        List<JsonNode> lines = jsonLines(dir.resolve("in/dataset.jsonl"));
+        assertThat(lines).hasSize(2);
+        String system = new PromptBuilder().systemMessage(TriageContext.of(svc.taxonomy()));
+        for (JsonNode l : lines) {
+            assertThat(l.fieldNames()).toIterable().containsExactly("instruction", "input", "output");
+            assertThat(l.get("instruction").asText()).isEqualTo(system);
+            assertThat(TEAMS).contains(JSON.readTree(l.get("output").asText()).get("team").asText());
+        }
+        export(opts(ExportFormat.CSV, "csv"));
+        List<CSVRecord> recs;
+        try (Reader rd = Files.newBufferedReader(dir.resolve("csv/dataset.csv"))) {
+            recs = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(rd).getRecords();
+        }
+        assertThat(recs).hasSize(2);
+        assertThat(recs.get(0).get("final_team")).isEqualTo("Network");
+        assertThat(recs.get(0).get("final_priority")).isEqualTo("P2");
+        assertThat(recs.get(0).get("decision_kind")).isEqualTo("imported");
+        assertThat(recs.get(0).get("text")).isEqualTo("VPN drops\nTunnel, \"quoted\"\nsecond line");
+        assertThat(recs.get(1).get("final_team")).isEqualTo("Desktop");
+        assertThat(recs.get(1).get("created_at")).isEqualTo(T0.plusSeconds(60).toString());
+    }
+
+    @Test
+    void theLabelIsTheFinalDecisionAfterTransfersAndUndos() throws Exception {
+        ws.store().saveTickets(List.of(
+                ticket("transfer", "VPN broken", "b", "x", T0, "Desktop", "P2"),
+                ticket("undo", "Laptop fan", "b", "x", T0.plusSeconds(1), "Desktop", "P3"),
+                ticket("accept", "MFA reset", "b", "x", T0.plusSeconds(2), null, null),
+                ticket("twice", "Wi-Fi slow", "b", "x", T0.plusSeconds(3), "Desktop", "P3")), "import").join();
+        long transfer = id("transfer");
+        long undo = id("undo");
+        long accept = id("accept");
+        long twice = id("twice");
+        decide(transfer, DecisionKind.TRANSFERRED, "Network", null, null, true);
+        DecisionRecord wrong = decide(undo, DecisionKind.TRANSFERRED, "Identity", null, null, true);
+        ledger.undo(wrong.id(), "lead").join();
+        long sg = ws.store().saveSuggestion(accept, new SuggestionData("llm", "m", "OK", "Identity", "P2", 0.9, true,
+                "Identity=0.9", "P2=0.8", "MFA problems belong to Identity.", "", "", 10)).join();
+        decide(accept, DecisionKind.ACCEPTED, "Identity", sg, null, true);
+        decide(twice, DecisionKind.TRANSFERRED, "Identity", null, null, true);
+        decide(twice, DecisionKind.TRANSFERRED, "Network", null, "routers are Network's", true);
+
+        export(opts(ExportFormat.OPENAI_JSONL, "oa"));
+        Map<String, JsonNode> replies = new HashMap<>();
+        for (JsonNode l : jsonLines(dir.resolve("oa/dataset.jsonl"))) {
+            String user = l.get("messages").get(1).get("content").asText();
+            String subject = user.substring(user.indexOf("Subject: ") + 9, user.indexOf('\n', user.indexOf("Subject: ")));
+            replies.put(subject, JSON.readTree(l.get("messages").get(2).get("content").asText()));
+        }
+        assertThat(replies.get("VPN broken").get("team").asText()).isEqualTo("Network");
+        assertThat(replies.get("Laptop fan").get("team").asText()).isEqualTo("Desktop");
+        assertThat(replies.get("MFA reset").get("team").asText()).isEqualTo("Identity");
+        assertThat(replies.get("MFA reset").get("rationale").asText()).isEqualTo("MFA problems belong to Identity.");
+        assertThat(replies.get("MFA reset").get("priority").asText()).isEmpty();
+        assertThat(replies.get("Wi-Fi slow").get("team").asText()).isEqualTo("Network");
+        assertThat(replies.get("Wi-Fi slow").get("rationale").asText()).isEqualTo("routers are Network's");
+
+        export(opts(ExportFormat.CSV, "csv"));
+        String csv = Files.readString(dir.resolve("csv/dataset.csv"));
+        assertThat(csv).contains("Laptop fan\nb\",Desktop,P3,,,,,,imported");
+        // --kinds filters on the final decision's kind
+        ExportOptions onlyTransfers = opts(ExportFormat.CSV, "k").withQuery(
+                new ExportQuery(null, null, Set.of(), Set.of(DecisionKind.TRANSFERRED), null));
+        assertThat(export(onlyTransfers).written()).isEqualTo(2);
+        ExportOptions onlyNetwork = opts(ExportFormat.CSV, "t").withQuery(
+                new ExportQuery(null, null, Set.of("Network"), Set.of(), null));
+        assertThat(export(onlyNetwork).written()).isEqualTo(2);
+    }
+
+    @Test
+    void unreviewedBulkAcceptsAreLeftOutUnlessAskedFor() throws Exception {
+        ws.store().saveTickets(List.of(
+                ticket("a", "One", "b", "x", T0, null, null),
+                ticket("b", "Two", "b", "x", T0.plusSeconds(1), null, null),
+                ticket("c", "Three", "b", "x", T0.plusSeconds(2), "Desktop", null)), "import").join();
+        long a = id("a");
+        long b = id("b");
+        ledger.decideAll(List.of(
+                DecisionRequest.of(a, row(a).version(), DecisionKind.BULK_ACCEPTED, "Network", "P1", null, "lead"),
+                new DecisionRequest(b, row(b).version(), DecisionKind.BULK_ACCEPTED, "Identity", "P1", null, null, null,
+                        "lead", null, true, null))).join();
+        ExportResult r = export(opts(ExportFormat.CSV, "default"));
+        assertThat(r.written()).isEqualTo(2);
+        assertThat(r.excludedUnreviewed()).isEqualTo(1);
+        assertThat(Files.readString(dir.resolve("default/dataset.csv"))).doesNotContain("One").contains("Two").contains("Three");
+        assertThat(manifest(dir.resolve("default")).get("excluded_unreviewed").asLong()).isEqualTo(1);
+        ExportResult all = export(opts(ExportFormat.CSV, "all").withIncludeUnreviewed(true));
+        assertThat(all.written()).isEqualTo(3);
+        assertThat(Files.readString(dir.resolve("all/dataset.csv"))).contains("One");
+    }
+
+    @Test
+    void balancingCapsLargeTeamsDropsSmallOnesAndIsDeterministic() throws Exception {
+        List<dev.switchboard.persistence.store.NewTicket> batch = new ArrayList<>();
+        batch.addAll(many("Network", 60, T0, "n"));
+        batch.addAll(many("Desktop", 12, T0, "d"));
+        batch.addAll(many("Identity", 3, T0, "i"));
+        ws.store().saveTickets(batch, "import").join();
+        ExportOptions o = opts(ExportFormat.OPENAI_JSONL, "b1").withBalance(Balance.parse("max-per-team=10,min-per-team=5"));
+        ExportResult r = export(o);
+        assertThat(r.written()).isEqualTo(20);
+        assertThat(r.droppedCapped()).containsExactlyInAnyOrderEntriesOf(Map.of("Network", 50L, "Desktop", 2L));
+        assertThat(r.smallTeams()).containsExactlyEntriesOf(Map.of("Identity", 3L));
+        JsonNode man = manifest(dir.resolve("b1"));
+        assertThat(man.at("/splits/all/teams/Network").asLong()).isEqualTo(10);
+        assertThat(man.at("/splits/all/teams/Desktop").asLong()).isEqualTo(10);
+        assertThat(man.at("/splits/all/teams").has("Identity")).isFalse();
+        assertThat(man.at("/dropped/capped_by_max_per_team/Network").asLong()).isEqualTo(50);
+        assertThat(man.at("/dropped/small_teams_dropped/Identity").asLong()).isEqualTo(3);
+        assertThat(man.at("/dropped/total").asLong()).isEqualTo(55);
+        // same seed, same rows; another seed samples differently
+        ExportResult again = export(o.withQuery(o.query()).withOverwrite(true));
+        assertThat(again.files().get(0).sha256()).isEqualTo(r.files().get(0).sha256());
+        ExportResult other = export(opts(ExportFormat.OPENAI_JSONL, "b2").withBalance(o.balance()).withSeed(7));
+        assertThat(other.written()).isEqualTo(20);
+        assertThat(other.files().get(0).sha256()).isNotEqualTo(r.files().get(0).sha256());
+        // small=report keeps the small team but names it
+        ExportResult report = export(opts(ExportFormat.CSV, "b3").withBalance(Balance.parse("max-per-team=10,min-per-team=5,small=report")));
+        assertThat(report.written()).isEqualTo(23);
+        assertThat(manifest(dir.resolve("b3")).at("/dropped/small_teams_reported/Identity").asLong()).isEqualTo(3);
+    }
+
+    @Test
+    void randomSplitIsStratifiedExactAndDeterministic() throws Exception {
+        List<dev.switchboard.persistence.store.NewTicket> batch = new ArrayList<>();
+        batch.addAll(many("Network", 50, T0, "n"));
+        batch.addAll(many("Desktop", 20, T0, "d"));
+        ws.store().saveTickets(batch, "import").join();
+        ExportOptions o = opts(ExportFormat.CSV, "s1").withSplit(Split.parse("random:0.2"));
+        ExportResult r = export(o);
+        assertThat(r.rowsBySplit()).containsEntry("train", 56L).containsEntry("validation", 14L);
+        JsonNode man = manifest(dir.resolve("s1"));
+        assertThat(man.at("/splits/validation/teams/Network").asLong()).isEqualTo(10);
+        assertThat(man.at("/splits/validation/teams/Desktop").asLong()).isEqualTo(4);
+        Set<String> train = ids(dir.resolve("s1/train.csv"));
+        Set<String> val = ids(dir.resolve("s1/validation.csv"));
+        assertThat(train).hasSize(56).doesNotContainAnyElementsOf(val);
+        export(opts(ExportFormat.CSV, "s2").withSplit(o.split()));
+        assertThat(ids(dir.resolve("s2/validation.csv"))).isEqualTo(val);
+    }
+
+    @Test
+    void timeSplitNeverPutsALaterTicketInTrain() throws Exception {
+        ws.store().saveTickets(many("Network", 30, T0, "n"), "import").join();
+        ws.store().saveTickets(many("Desktop", 30, T0.plusSeconds(43_200), "d"), "import").join();
+        Instant cut = T0.plusSeconds(86_400L * 20);
+        ExportResult r = export(opts(ExportFormat.CSV, "ts").withSplit(new Split.Time(cut)).withBalance(Balance.parse("max-per-team=25")));
+        Instant latestTrain = maxCreated(dir.resolve("ts/train.csv"), true);
+        Instant earliestVal = maxCreated(dir.resolve("ts/validation.csv"), false);
+        assertThat(latestTrain).isBefore(cut);
+        assertThat(earliestVal).isAfterOrEqualTo(cut);
+        assertThat(r.rowsBySplit().get("train") + r.rowsBySplit().get("validation")).isEqualTo(50);
+        assertThat(Instant.parse(manifest(dir.resolve("ts")).at("/splits/train/created_to").asText())).isBefore(cut);
+    }
+
+    @Test
+    void dateFiltersKeepOnlyTicketsCreatedInTheRange() throws Exception {
+        ws.store().saveTickets(many("Network", 10, Instant.parse("2024-03-01T00:00:00Z"), "n"), "import").join();
+        // tickets on 2024-03-03 .. 2024-03-05 inclusive
+        ExportOptions o = opts(ExportFormat.CSV, "d").withQuery(new ExportQuery(ExportArgs.start("2024-03-03"),
+                ExportArgs.endExclusive("2024-03-05"), Set.of(), Set.of(), null));
+        assertThat(export(o).written()).isEqualTo(3);
+    }
+
+    @Test
+    void cancelLeavesNoFileUnderTheFinalName() throws Exception {
+        ws.store().saveTickets(many("Network", 3000, T0, "n"), "import").join();
+        Path out = dir.resolve("cancel");
+        ExportOptions o = opts(ExportFormat.OPENAI_JSONL, "cancel").withSplit(Split.parse("random:0.1"));
+        AtomicBoolean cancel = new AtomicBoolean();
+        List<String> seenWhileWriting = new ArrayList<>();
+        assertThatThrownBy(() -> svc.run(o, (phase, done, total) -> {
+            if (phase.equals("writing") && done >= 1000 && !cancel.get()) {
+                try (Stream<Path> files = Files.list(out)) {
+                    files.forEach(f -> seenWhileWriting.add(f.getFileName().toString()));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                cancel.set(true);
+            }
+        }, cancel::get)).isInstanceOf(ExportCancelledException.class);
+        assertThat(seenWhileWriting).contains(".train.jsonl.part", ".validation.jsonl.part");
+        try (Stream<Path> files = Files.list(out)) {
+            assertThat(files.toList()).isEmpty();
+        }
+        // an existing export is not replaced without permission
+        ExportResult ok = svc.run(o, ExportService.Progress.NONE, () -> false);
+        assertThat(ok.written()).isEqualTo(3000);
+        assertThatThrownBy(() -> svc.run(o, ExportService.Progress.NONE, () -> false))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("already exists");
+    }
+
+    private static Set<String> ids(Path csv) throws IOException {
+        try (Reader rd = Files.newBufferedReader(csv)) {
+            return CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(rd).getRecords()
+                    .stream().map(r -> r.get("ticket_id")).collect(java.util.stream.Collectors.toSet());
+        }
+    }
+
+    private static Instant maxCreated(Path csv, boolean max) throws IOException {
+        try (Reader rd = Files.newBufferedReader(csv)) {
+            var s = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(rd).getRecords()
+                    .stream().map(r -> Instant.parse(r.get("created_at")));
+            return (max ? s.max(Instant::compareTo) : s.min(Instant::compareTo)).orElseThrow();
+        }
+    }
+
+    static String sha256(Path f) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f)));
+    }
+}
