@@ -53,7 +53,14 @@ public final class MainWindow {
     public MainWindow(Theme theme, Background background) {
         this.theme = theme;
         this.background = background;
-        SplitPane split = new SplitPane(queueView, detail);
+        burstBanner.getStyleClass().add("burst-banner");
+        burstBanner.setId("burst-banner");
+        burstBanner.setMaxWidth(Double.MAX_VALUE);
+        burstBanner.setVisible(false);
+        burstBanner.managedProperty().bind(burstBanner.visibleProperty());
+        javafx.scene.layout.VBox left = new javafx.scene.layout.VBox(burstBanner, queueView);
+        javafx.scene.layout.VBox.setVgrow(queueView, javafx.scene.layout.Priority.ALWAYS);
+        SplitPane split = new SplitPane(left, detail);
         split.setOrientation(Orientation.HORIZONTAL);
         split.setDividerPositions(0.64);
         root.setTop(menuBar());
@@ -72,6 +79,7 @@ public final class MainWindow {
         on(Command.PREVIOUS, () -> move(-1));
         on(Command.TOGGLE_THEME, theme::toggle);
         on(Command.SHORTCUTS, this::showShortcuts);
+        on(Command.QUIT, javafx.application.Platform::exit);
 
         queueView.table().getSelectionModel().selectedItemProperty().addListener((o, a, row) -> showDetail(row));
 
@@ -160,7 +168,7 @@ public final class MainWindow {
     }
 
     private MenuBar menuBar() {
-        Menu file = new Menu("_File", null, item(Command.IMPORT), item(Command.SETTINGS), item(Command.QUIT));
+        Menu file = new Menu("_File", null, item(Command.IMPORT), item(Command.EXPORT), item(Command.SETTINGS), item(Command.QUIT));
         Menu queueMenu = new Menu("_Queue", null, item(Command.FOCUS_SEARCH), item(Command.CLEAR_FILTERS),
                 item(Command.NEXT), item(Command.PREVIOUS));
         Menu triage = new Menu("_Triage", null, item(Command.ACCEPT), item(Command.PICK_TEAM), item(Command.PRIORITY_1),
@@ -224,6 +232,31 @@ public final class MainWindow {
         }, e -> showError("Could not load ticket #" + id, e));
     }
 
+    private final javafx.scene.control.Label burstBanner = new javafx.scene.control.Label();
+
+    /** "6 similar in the last 30 minutes": a hint of a major incident; click to filter on it. */
+    private void refreshBursts(Services svc) {
+        background.execute(() -> {
+            var bursts = svc.duplicates().bursts();
+            Background.fx(() -> {
+                if (bursts.isEmpty()) {
+                    burstBanner.setVisible(false);
+                    return;
+                }
+                var b = bursts.get(0);
+                String term = b.sharedTerms().isEmpty() ? "" : b.sharedTerms().get(0);
+                burstBanner.setText("⚠ " + b.size() + " similar tickets in the last 30 minutes"
+                        + (term.isEmpty() ? "" : " (\"" + String.join(", ", b.sharedTerms().subList(0, Math.min(3, b.sharedTerms().size()))) + "\")")
+                        + " — possible major incident. Click to show them.");
+                burstBanner.setOnMouseClicked(e -> {
+                    queue.statusProperty().set(QueueViewModel.STATUS_OPEN);
+                    queue.searchProperty().set(term);
+                });
+                burstBanner.setVisible(true);
+            });
+        });
+    }
+
     /** Re-reads the selected ticket (after it changed). */
     public void refreshDetail() {
         QueueRow row = queueView.table().getSelectionModel().getSelectedItem();
@@ -242,7 +275,27 @@ public final class MainWindow {
         attach(svc.workspace());
         svc.triage().start().whenComplete((summary, err) -> {
             if (err != null) Background.fx(() -> showError("Training the local model failed", err));
+            // Index for duplicates after training: both read the same stored embeddings.
+            svc.duplicates().onProgress(background::status);
+            svc.duplicates().start().whenComplete((v, e2) -> {
+                if (e2 != null) Background.fx(() -> showError("Indexing for duplicates failed", e2));
+            });
         });
+        on(Command.MARK_DUPLICATE, () -> {
+            QueueRow r = queueView.table().getSelectionModel().getSelectedItem();
+            if (r == null) return;
+            if (!svc.duplicates().isReady()) {
+                background.status("The duplicate index is still being built…");
+                return;
+            }
+            dev.switchboard.app.duplicates.CompareDialog.show(scene.getWindow(), svc.duplicates(), svc.workspace().store(),
+                    background, svc.settings().dispatcher(), r.id());
+        });
+        on(Command.EXPORT, () -> dev.switchboard.app.export.ExportDialog.show(scene.getWindow(), svc.workspace(), background));
+        javafx.animation.Timeline bursts = new javafx.animation.Timeline(new javafx.animation.KeyFrame(
+                javafx.util.Duration.seconds(5), e -> refreshBursts(svc)));
+        bursts.setCycleCount(javafx.animation.Animation.INDEFINITE);
+        bursts.play();
     }
 
     /** Attaches an opened workspace: loads the queue in the background and starts live updates. */

@@ -19,6 +19,7 @@ public final class Services implements AutoCloseable {
     private final LocalModel localModel;
     private final AtomicReference<TriageEngine> engine = new AtomicReference<>();
     private final TriageService triage;
+    private final dev.switchboard.app.duplicates.DuplicateService duplicates;
 
     public Services(Workspace workspace, Settings settings) {
         this.workspace = workspace;
@@ -27,6 +28,11 @@ public final class Services implements AutoCloseable {
         this.localModel = new LocalModel();
         this.engine.set(localModel);
         this.triage = new TriageService(workspace.store(), localModel, engine::get);
+        this.duplicates = new dev.switchboard.app.duplicates.DuplicateService(workspace.store(), localModel);
+    }
+
+    public dev.switchboard.app.duplicates.DuplicateService duplicates() {
+        return duplicates;
     }
 
     public Workspace workspace() { return workspace; }
@@ -53,6 +59,7 @@ public final class Services implements AutoCloseable {
 
     @Override
     public void close() {
+        duplicates.close();
         triage.close();
         useEngine(null);
         workspace.close();

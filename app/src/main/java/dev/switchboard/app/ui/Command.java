@@ -8,6 +8,7 @@ import javafx.scene.input.KeyCombination;
  */
 public enum Command {
     IMPORT("file.import", "Import tickets…", "Shortcut+O"),
+    EXPORT("file.export", "Export labelled dataset…", "Shortcut+E"),
     SETTINGS("file.settings", "Settings…", "Shortcut+Comma"),
     QUIT("file.quit", "Quit", "Shortcut+Q"),
     ACCEPT("triage.accept", "Accept suggestion", "Enter"),
@@ -53,7 +54,7 @@ public enum Command {
     /** True for commands that open a dialog. */
     public boolean opensDialog() {
         return this == PICK_TEAM || this == REROUTE || this == BULK_ACCEPT || this == SHORTCUTS || this == MARK_DUPLICATE
-                || this == IMPORT || this == SETTINGS;
+                || this == IMPORT || this == SETTINGS || this == EXPORT;
     }
 
     /** True for single-key shortcuts that must not fire while typing in a text field. */

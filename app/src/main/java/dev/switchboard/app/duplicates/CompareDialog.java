@@ -1,0 +1,204 @@
+package dev.switchboard.app.duplicates;
+
+import dev.switchboard.app.ui.Background;
+import dev.switchboard.inference.dup.DuplicateCandidate;
+import dev.switchboard.persistence.store.TicketDetail;
+import dev.switchboard.persistence.store.TicketStore;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import javafx.geometry.Insets;
+import javafx.scene.Scene;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.input.KeyCode;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import javafx.scene.text.Text;
+import javafx.scene.text.TextFlow;
+import javafx.stage.Modality;
+import javafx.stage.Stage;
+import javafx.stage.Window;
+
+/**
+ * Two tickets side by side with the terms they share highlighted and the duplicate score.
+ * L links (duplicate of the earlier one), X dismisses ("not a duplicate": never suggested again),
+ * M merges into the original, N shows the next candidate, Esc closes.
+ */
+public final class CompareDialog {
+
+    private final Stage stage = new Stage();
+    private final DuplicateService service;
+    private final TicketStore store;
+    private final Background background;
+    private final String actor;
+    private final long ticketId;
+    private final List<DuplicateCandidate> candidates;
+    private final VBox left = new VBox(6);
+    private final VBox right = new VBox(6);
+    private final Label score = new Label();
+    private int index;
+
+    private CompareDialog(Window owner, DuplicateService service, TicketStore store, Background background, String actor,
+                          long ticketId, List<DuplicateCandidate> candidates) {
+        this.service = service;
+        this.store = store;
+        this.background = background;
+        this.actor = actor;
+        this.ticketId = ticketId;
+        this.candidates = candidates;
+        stage.initOwner(owner);
+        stage.initModality(Modality.WINDOW_MODAL);
+        stage.setTitle("Compare probable duplicates");
+
+        Button link = new Button("Link as duplicate (L)");
+        link.setId("dup-link");
+        link.setOnAction(e -> act(Verdict.LINK));
+        Button dismiss = new Button("Not a duplicate (X)");
+        dismiss.setId("dup-dismiss");
+        dismiss.setOnAction(e -> act(Verdict.DISMISS));
+        Button merge = new Button("Merge into original (M)");
+        merge.setId("dup-merge");
+        merge.setOnAction(e -> act(Verdict.MERGE));
+        Button next = new Button("Next candidate (N)");
+        next.setOnAction(e -> show(index + 1));
+        score.setId("dup-score");
+        HBox actions = new HBox(8, score, spacer(), link, dismiss, merge, next);
+        actions.setPadding(new Insets(8));
+        HBox sides = new HBox(12, scroll(left), scroll(right));
+        sides.setPadding(new Insets(8));
+        BorderPane root = new BorderPane(sides, null, null, actions, null);
+        Scene scene = new Scene(root, 1100, 620);
+        var css = CompareDialog.class.getResource("/dev/switchboard/ui/switchboard.css");
+        if (css != null) scene.getStylesheets().add(css.toExternalForm());
+        scene.setOnKeyPressed(e -> {
+            KeyCode k = e.getCode();
+            if (k == KeyCode.L) act(Verdict.LINK);
+            else if (k == KeyCode.X) act(Verdict.DISMISS);
+            else if (k == KeyCode.M) act(Verdict.MERGE);
+            else if (k == KeyCode.N) show(index + 1);
+            else if (k == KeyCode.ESCAPE) stage.close();
+            else return;
+            e.consume();
+        });
+        stage.setScene(scene);
+    }
+
+    private enum Verdict { LINK, DISMISS, MERGE }
+
+    /** Opens the compare view for a ticket; says so in the status bar when it has no candidates. */
+    public static void show(Window owner, DuplicateService service, TicketStore store, Background background, String actor,
+                            long ticketId) {
+        background.run("Looking for duplicates of #" + ticketId + "…", () -> service.candidates(ticketId, 5), cs -> {
+            if (cs.isEmpty()) {
+                background.status("No probable duplicates for #" + ticketId);
+                return;
+            }
+            CompareDialog d = new CompareDialog(owner, service, store, background, actor, ticketId, cs);
+            d.show(0);
+            d.stage.show();
+        }, e -> background.status("Duplicate search failed: " + e.getMessage()));
+    }
+
+    private void show(int i) {
+        if (candidates.isEmpty()) {
+            stage.close();
+            return;
+        }
+        index = Math.floorMod(i, candidates.size());
+        DuplicateCandidate c = candidates.get(index);
+        long other = Long.parseLong(c.id());
+        score.setText(String.format(Locale.ROOT, "%d / %d · duplicate probability %.0f%% (text %.2f, words %.2f)%s",
+                index + 1, candidates.size(), c.probability() * 100, c.cosine(), c.lexical(), c.suggested() ? " · suggested" : ""));
+        Set<String> shared = c.sharedTerms().stream().map(t -> t.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+        background.run(null, () -> new TicketDetail[] {store.detail(ticketId).orElseThrow(), store.detail(other).orElseThrow()}, ds -> {
+            fill(left, ds[0], shared);
+            fill(right, ds[1], shared);
+        }, e -> background.status("Could not load tickets: " + e.getMessage()));
+    }
+
+    private void act(Verdict v) {
+        if (candidates.isEmpty()) return;
+        DuplicateCandidate c = candidates.get(index);
+        long other = Long.parseLong(c.id());
+        // The later ticket is the duplicate of the earlier one.
+        long dup = c.created() != null && c.created().isAfter(createdOfSelf()) ? other : ticketId;
+        long orig = dup == ticketId ? other : ticketId;
+        var f = switch (v) {
+            case LINK -> service.confirm(dup, orig, c.probability(), actor);
+            case DISMISS -> service.dismiss(ticketId, other, c.probability(), actor);
+            case MERGE -> service.merge(dup, orig, c.probability(), actor);
+        };
+        String what = switch (v) {
+            case LINK -> "Linked #" + dup + " as duplicate of #" + orig;
+            case DISMISS -> "#" + ticketId + " and #" + other + " are not duplicates";
+            case MERGE -> "Merged #" + dup + " into #" + orig;
+        };
+        f.whenComplete((x, err) -> Background.fx(() -> background.status(err == null ? what + " · saved" : "Not saved: " + err.getMessage())));
+        candidates.remove(index);
+        if (candidates.isEmpty() || v == Verdict.MERGE) stage.close();
+        else show(index);
+    }
+
+    private java.time.Instant createdSelf;
+
+    private java.time.Instant createdOfSelf() {
+        if (createdSelf == null) createdSelf = store.rows(List.of(ticketId)).get(0).createdAt();
+        return createdSelf;
+    }
+
+    private static void fill(VBox box, TicketDetail d, Set<String> shared) {
+        box.getChildren().clear();
+        Label id = new Label("#" + d.row().id() + " · " + (d.row().requester() == null ? "" : d.row().requester()) + " · "
+                + d.row().status().toLowerCase(Locale.ROOT) + (d.row().team() == null ? "" : " · " + d.row().team()));
+        id.getStyleClass().add("text-muted");
+        box.getChildren().addAll(highlighted(d.row().subject(), shared, true), id, highlighted(d.body(), shared, false));
+    }
+
+    private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N}._#-]*");
+
+    /** The text with shared terms in bold accent colour. */
+    static TextFlow highlighted(String text, Set<String> shared, boolean title) {
+        TextFlow flow = new TextFlow();
+        String s = text == null ? "" : text.length() > 20_000 ? text.substring(0, 20_000) + "…" : text;
+        Matcher m = WORD.matcher(s);
+        int last = 0;
+        while (m.find()) {
+            if (m.start() > last) flow.getChildren().add(plain(s.substring(last, m.start()), title));
+            String w = m.group();
+            Text t = plain(w, title);
+            if (shared.contains(w.toLowerCase(Locale.ROOT))) t.getStyleClass().add("shared-term");
+            flow.getChildren().add(t);
+            last = m.end();
+        }
+        if (last < s.length()) flow.getChildren().add(plain(s.substring(last), title));
+        return flow;
+    }
+
+    private static Text plain(String s, boolean title) {
+        Text t = new Text(s);
+        t.getStyleClass().add(title ? "compare-title" : "compare-body");
+        return t;
+    }
+
+    private static ScrollPane scroll(VBox content) {
+        content.setPadding(new Insets(8));
+        ScrollPane sp = new ScrollPane(content);
+        sp.setFitToWidth(true);
+        HBox.setHgrow(sp, Priority.ALWAYS);
+        sp.setPrefWidth(540);
+        return sp;
+    }
+
+    private static javafx.scene.layout.Region spacer() {
+        var r = new javafx.scene.layout.Region();
+        HBox.setHgrow(r, Priority.ALWAYS);
+        return r;
+    }
+}

@@ -1,0 +1,216 @@
+package dev.switchboard.app.duplicates;
+
+import dev.switchboard.inference.TicketText;
+import dev.switchboard.inference.dup.Burst;
+import dev.switchboard.inference.dup.DuplicateCandidate;
+import dev.switchboard.inference.dup.DuplicateFinder;
+import dev.switchboard.inference.local.LocalModel;
+import dev.switchboard.persistence.entity.DuplicateLink;
+import dev.switchboard.persistence.store.DuplicateLinks;
+import dev.switchboard.persistence.store.QueueRow;
+import dev.switchboard.persistence.store.StoreListener;
+import dev.switchboard.persistence.store.TicketStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * Probable duplicates as tickets arrive: keeps every ticket's sentence vector in a
+ * {@link DuplicateFinder}, scores each new or changed ticket against open and recent ones, records
+ * suggested pairs, and turns dispatcher verdicts (link, dismiss, merge, undo) into ledger rows and
+ * finder feedback so the threshold adapts. All work runs on one background thread.
+ */
+public final class DuplicateService implements StoreListener, AutoCloseable {
+
+    public static final Duration BURST_WINDOW = Duration.ofMinutes(30);
+    public static final int BURST_MIN = 4;
+
+    private final TicketStore store;
+    private final LocalModel model;
+    private final DuplicateLinks links;
+    private final DuplicateFinder finder;
+    private final Map<Long, Instant> indexedAt = new ConcurrentHashMap<>();
+    private final Set<Long> pending = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "switchboard-duplicates");
+        t.setDaemon(true);
+        t.setPriority(Thread.NORM_PRIORITY - 1);
+        return t;
+    });
+    private volatile boolean ready;
+    private volatile Consumer<String> progress = m -> { };
+
+    public DuplicateService(TicketStore store, LocalModel model, DuplicateFinder.Config config) {
+        this.store = store;
+        this.model = model;
+        this.links = new DuplicateLinks(store);
+        this.finder = new DuplicateFinder(384, config);
+    }
+
+    public DuplicateService(TicketStore store, LocalModel model) {
+        this(store, model, DuplicateFinder.Config.defaults());
+    }
+
+    public void onProgress(Consumer<String> listener) {
+        progress = listener == null ? m -> { } : listener;
+    }
+
+    public DuplicateLinks links() {
+        return links;
+    }
+
+    public boolean isReady() {
+        return ready;
+    }
+
+    /** Indexes every ticket (reusing stored vectors), restores past verdicts, then follows the store. */
+    public CompletableFuture<Void> start() {
+        store.addListener(this);
+        return CompletableFuture.runAsync(this::indexAll, worker);
+    }
+
+    private void indexAll() {
+        Map<Long, float[]> stored = store.embeddings(model.embeddingModelId());
+        Map<Long, float[]> fresh = new HashMap<>();
+        int[] n = {0};
+        store.forEachTicketText((id, subject, body, created, open) -> {
+            TicketText t = TicketText.of(Long.toString(id), subject, body);
+            float[] v = stored.get(id);
+            if (v == null) {
+                v = model.vector(t);
+                fresh.put(id, v);
+                if (fresh.size() >= 200) {
+                    store.saveEmbeddings(model.embeddingModelId(), new HashMap<>(fresh));
+                    fresh.clear();
+                }
+            }
+            finder.add(t, v, created, open);
+            indexedAt.put(id, Instant.now());
+            if (++n[0] % 500 == 0) progress.accept("Indexing tickets for duplicates… " + n[0]);
+        });
+        if (!fresh.isEmpty()) store.saveEmbeddings(model.embeddingModelId(), fresh).join();
+        for (DuplicateLinks.Link l : links.current()) {
+            String a = Long.toString(l.ticketId());
+            String b = Long.toString(l.originalId());
+            switch (l.state()) {
+                case "CONFIRMED", "MERGED" -> restore(a, b, true);
+                case "DISMISSED" -> restore(a, b, false);
+                default -> { }
+            }
+        }
+        ready = true;
+        progress.accept("Duplicate index ready (" + finder.size() + " tickets)");
+        if (!pending.isEmpty()) drain();
+    }
+
+    private void restore(String a, String b, boolean dup) {
+        DuplicateCandidate p = finder.pair(a, b);
+        if (p != null) finder.restoreFeedback(a, b, dup, p.cosine(), p.lexical());
+    }
+
+    @Override
+    public void ticketsChanged(Collection<Long> ids) {
+        if (worker.isShutdown()) return;
+        pending.addAll(ids);
+        if (drainScheduled.compareAndSet(false, true)) worker.execute(this::drain);
+    }
+
+    private void drain() {
+        drainScheduled.set(false);
+        if (!ready) {
+            // the initial pass indexes everything; look again once it is done
+            return;
+        }
+        List<Long> ids = new ArrayList<>(pending);
+        pending.removeAll(ids);
+        for (QueueRow r : store.rows(ids)) {
+            Instant seen = indexedAt.get(r.id());
+            boolean open = !"RESOLVED".equals(r.status()) && !"CLOSED".equals(r.status());
+            if (seen != null && r.updatedAt() != null && !r.updatedAt().isAfter(seen)) {
+                finder.setOpen(Long.toString(r.id()), open);
+                continue;
+            }
+            var detail = store.detail(r.id()).orElse(null);
+            if (detail == null) continue;
+            TicketText t = new TicketText(Long.toString(r.id()), r.subject(), detail.body(),
+                    detail.updates().stream().map(u -> u.body()).toList());
+            float[] v = model.vector(TicketText.of(t.id(), t.subject(), t.body()));
+            finder.update(t, v, r.createdAt(), open);
+            indexedAt.put(r.id(), Instant.now());
+            if (seen == null) store.saveEmbeddings(model.embeddingModelId(), Map.of(r.id(), v));
+            if (!open || r.setBy() != null && "HISTORY".equals(r.setBy())) continue;
+            List<long[]> originals = new ArrayList<>();
+            List<Double> scores = new ArrayList<>();
+            for (DuplicateCandidate c : finder.candidates(t.id(), Instant.now(), 5)) {
+                if (!c.suggested()) continue;
+                originals.add(new long[] {Long.parseLong(c.id())});
+                scores.add(c.probability());
+            }
+            if (!originals.isEmpty()) links.suggest(r.id(), originals, scores).join();
+        }
+    }
+
+    /** Candidates for a ticket, best first (suggested ones and a few below the threshold). */
+    public List<DuplicateCandidate> candidates(long ticketId, int limit) {
+        return finder.candidates(Long.toString(ticketId), Instant.now(), limit);
+    }
+
+    public DuplicateCandidate pair(long a, long b) {
+        return finder.pair(Long.toString(a), Long.toString(b));
+    }
+
+    public double threshold() {
+        return finder.threshold();
+    }
+
+    public List<Burst> bursts() {
+        return ready ? finder.bursts(Instant.now(), BURST_WINDOW, BURST_MIN) : List.of();
+    }
+
+    /** Link: {@code ticket} is a duplicate of {@code original}. */
+    public CompletableFuture<Void> confirm(long ticket, long original, double score, String actor) {
+        finder.confirm(Long.toString(ticket), Long.toString(original));
+        return links.resolve(ticket, original, DuplicateLink.State.CONFIRMED, score, actor);
+    }
+
+    /** Not a duplicate: the pair is never suggested again. */
+    public CompletableFuture<Void> dismiss(long ticket, long original, double score, String actor) {
+        finder.dismiss(Long.toString(ticket), Long.toString(original));
+        return links.resolve(ticket, original, DuplicateLink.State.DISMISSED, score, actor);
+    }
+
+    /** Merge: the duplicate is closed pointing at the original, which keeps its requester and text. */
+    public CompletableFuture<Void> merge(long duplicate, long original, double score, String actor) {
+        finder.confirm(Long.toString(duplicate), Long.toString(original));
+        return links.merge(duplicate, original, score, actor);
+    }
+
+    /** Undo appends an UNDONE row; a merged ticket is reopened. */
+    public CompletableFuture<Void> undo(long ticket, long original, String actor) {
+        return links.resolve(ticket, original, DuplicateLink.State.UNDONE, 0, actor);
+    }
+
+    /** Waits for queued work (tests and CLI). */
+    public void awaitIdle() {
+        CompletableFuture.runAsync(() -> { }, worker).join();
+        while (!pending.isEmpty() || drainScheduled.get()) CompletableFuture.runAsync(() -> { }, worker).join();
+    }
+
+    @Override
+    public void close() {
+        store.removeListener(this);
+        worker.shutdownNow();
+    }
+}
