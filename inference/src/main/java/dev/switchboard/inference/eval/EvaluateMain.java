@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * Development launcher for the evaluation (the product uses the app's `evaluate` command). Same
  * options: --data FILE | --train FILE --test FILE, --text COL[,COL...], --team COL, --priority COL,
- * --test-fraction F, --seed N, --engine local, --report FILE.json, --baseline, --target-precision P.
+ * --test-fraction F, --seed N, --engine local, --report FILE.json, --baseline, --target-precision P; development only: --vector-cache FILE, --lambda L, --epochs N.
  */
 public final class EvaluateMain {
 
@@ -25,6 +25,8 @@ public final class EvaluateMain {
         double fraction = 0.2, target = 0.9;
         long seed = 42;
         boolean baseline = false;
+        Path vectorCache = null;
+        String lambda = null, epochs = null;
         try {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -41,6 +43,9 @@ public final class EvaluateMain {
                     case "--target-precision" -> target = Double.parseDouble(args[++i]);
                     case "--seed" -> seed = Long.parseLong(args[++i]);
                     case "--baseline" -> baseline = true;
+                    case "--vector-cache" -> vectorCache = Path.of(args[++i]);
+                    case "--lambda" -> lambda = args[++i];
+                    case "--epochs" -> epochs = args[++i];
                     default -> throw new EvaluateJob.UsageException("unknown option " + a);
                 }
             }
@@ -54,7 +59,34 @@ public final class EvaluateMain {
                     err.printf("[%6.1f s] %s%n", (System.nanoTime() - start) / 1e9, message);
                 }
             };
-            EvaluationReport r = job.run(EvaluateJob.builtInEngines(target), progress);
+            java.util.Map<String, EngineFactory> engines = new java.util.LinkedHashMap<>(EvaluateJob.builtInEngines(target));
+            dev.switchboard.inference.local.FileVectorCache fileCache = vectorCache == null ? null
+                    : new dev.switchboard.inference.local.FileVectorCache(vectorCache);
+            dev.switchboard.inference.local.LocalModelConfig cfg = dev.switchboard.inference.local.LocalModelConfig.defaults()
+                    .withTargetPrecision(target);
+            if (lambda != null || epochs != null) {
+                cfg = cfg.withLinear(epochs == null ? cfg.epochs() : Integer.parseInt(epochs),
+                        lambda == null ? cfg.lambda() : Double.parseDouble(lambda));
+            }
+            if (fileCache != null || lambda != null || epochs != null) {
+                final dev.switchboard.inference.local.LocalModelConfig c = cfg;
+                engines.put("local", (tr, tax, pr) -> {
+                    var m = new dev.switchboard.inference.local.LocalModel(
+                            new dev.switchboard.inference.embed.MiniLmEmbedder(c.embedChars()),
+                            fileCache == null ? dev.switchboard.inference.local.VectorCache.inMemory() : fileCache, c);
+                    if (fileCache != null) {
+                        pr.update(0, tr.size(), "embedding into the vector cache");
+                        for (var t : tr) m.vector(t.text());
+                        fileCache.save();
+                    }
+                    var summary = m.train(tr, pr);
+                    err.println("training: " + summary);
+                    if (fileCache != null) fileCache.save();
+                    return m;
+                });
+            }
+            EvaluationReport r = job.run(engines, progress);
+            if (fileCache != null) fileCache.save();
             ReportWriter.printText(r, out);
             return 0;
         } catch (EvaluateJob.UsageException e) {

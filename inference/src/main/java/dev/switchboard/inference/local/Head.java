@@ -158,8 +158,12 @@ final class Head {
         for (int c = 0; c < nc; c++) {
             int l = cand[c];
             double[] row = f[c];
-            row[0] = Math.log((lrProb != null && l >= 0 && l < lrProb.length ? lrProb[l] : 0) + 1e-4);
-            row[1] = Math.log((l >= 0 && total > 0 ? vote[l] / total : 0) + 1e-3);
+            // a label nothing was learned about (only a description) gets neutral, uniform signals
+            boolean unknown = l < 0;
+            int known = Math.max(1, withData);
+            row[0] = unknown ? Math.log(1.0 / known + 1e-4)
+                    : Math.log((lrProb != null && l < lrProb.length ? lrProb[l] : 0) + 1e-4);
+            row[1] = unknown ? Math.log(1.0 / known + 1e-3) : Math.log((total > 0 ? vote[l] / total : 0) + 1e-3);
             row[2] = l >= 0 && !Float.isNaN(maxSim[l]) ? maxSim[l] : floor;
             // centroid (leave the ticket itself out while fitting)
             double dot = 0, norm2 = 0;
@@ -225,14 +229,48 @@ final class Head {
                 h[j][j] += prior + 1e-6;
                 for (int k = 0; k < j; k++) h[j][k] = h[k][j];
             }
+            loss = nll(f, y, weight, w, prior);
             double[] step = solve(h, g);
             double maxStep = 0;
             for (int j = 0; j < NF; j++) maxStep = Math.max(maxStep, Math.abs(step[j]));
-            double damp = maxStep > 5 ? 5 / maxStep : 1;
-            for (int j = 0; j < NF; j++) w[j] -= damp * step[j];
-            if (maxStep < 1e-5) break;
+            double t = maxStep > 5 ? 5 / maxStep : 1;
+            // backtracking line search: Newton steps can overshoot far from the optimum
+            double[] cand = new double[NF];
+            boolean moved = false;
+            while (t > 1e-6) {
+                for (int j = 0; j < NF; j++) cand[j] = w[j] - t * step[j];
+                if (nll(f, y, weight, cand, prior) <= loss) {
+                    moved = true;
+                    break;
+                }
+                t /= 2;
+            }
+            if (!moved) break;
+            System.arraycopy(cand, 0, w, 0, NF);
+            if (maxStep * t < 1e-6) break;
         }
         return w;
+    }
+
+    private static double nll(double[][][] f, int[] y, double[] weight, double[] w, double prior) {
+        double loss = 0;
+        for (int i = 0; i < f.length; i++) {
+            double[][] fi = f[i];
+            if (y[i] < 0 || weight[i] <= 0) continue;
+            double[] z = new double[fi.length];
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < fi.length; c++) {
+                double s = 0;
+                for (int j = 0; j < NF; j++) s += w[j] * fi[c][j];
+                z[c] = s;
+                max = Math.max(max, s);
+            }
+            double lse = 0;
+            for (double v : z) lse += Math.exp(v - max);
+            loss += weight[i] * (max + Math.log(lse) - z[y[i]]);
+        }
+        for (int j = 0; j < NF; j++) loss += 0.5 * prior * (w[j] - DEFAULT_BLEND[j]) * (w[j] - DEFAULT_BLEND[j]);
+        return loss;
     }
 
     private static double[] solve(double[][] a0, double[] b0) {

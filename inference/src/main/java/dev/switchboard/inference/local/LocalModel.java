@@ -41,7 +41,7 @@ import java.util.function.IntConsumer;
  * statistics are updated in place); the linear model only changes on the next {@link #train}.
  * {@link #suggest} is thread-safe and may run while training happens on another thread.
  */
-public final class LocalModel implements TriageEngine {
+public final class LocalModel implements TriageEngine, dev.switchboard.inference.eval.PriorityConfidence {
 
     /** What a training run did. */
     public record TrainingSummary(int examples, int teams, int priorities, int embedded, int reusedVectors,
@@ -118,6 +118,20 @@ public final class LocalModel implements TriageEngine {
             Map<String, Double> out = new LinkedHashMap<>();
             for (int i = 0; i < h.labels.size(); i++) out.put(h.labels.get(i), h.threshold(i));
             return out;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** True when the suggestion's top priority clears that priority's threshold. */
+    @Override
+    public boolean priorityConfident(TriageSuggestion s) {
+        if (s.priorities().isEmpty()) return false;
+        lock.readLock().lock();
+        try {
+            Head h = state.model().priority();
+            int l = state.memory().priorities.labelOf(s.topPriority(), false);
+            return s.priorities().get(0).probability() >= h.threshold(l);
         } finally {
             lock.readLock().unlock();
         }
