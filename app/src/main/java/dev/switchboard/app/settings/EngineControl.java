@@ -64,6 +64,10 @@ public final class EngineControl {
         }
     }
 
+    Settings settings() {
+        return services.settings();
+    }
+
     public EgressLedger ledger() {
         return ledger;
     }
