@@ -43,6 +43,27 @@ public final class Settings {
         else props.setProperty(key, value);
     }
 
+    /** Integer setting; {@code def} when missing or not a number. */
+    public int getInt(String key, int def) {
+        try {
+            return Integer.parseInt(get(key, Integer.toString(def)).strip());
+        } catch (NumberFormatException e) {
+            return def;
+        }
+    }
+
+    /** Boolean setting ("true"/"false"); {@code def} when missing. */
+    public boolean getBoolean(String key, boolean def) {
+        String v = get(key, null);
+        return v == null ? def : Boolean.parseBoolean(v.strip());
+    }
+
+    /** The folder of the settings file: the data directory (token file, logs) for this installation. */
+    public Path dataDir() {
+        Path parent = file.toAbsolutePath().getParent();
+        return parent == null ? Path.of(".") : parent;
+    }
+
     /** Who is deciding: the OS user unless changed in Settings. */
     public String dispatcher() {
         return get("dispatcher", System.getProperty("user.name", "dispatcher"));

@@ -1,0 +1,108 @@
+package dev.switchboard.app.settings;
+
+import dev.switchboard.inference.llm.EgressListener;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import javafx.application.Platform;
+import javafx.beans.property.ReadOnlyLongProperty;
+import javafx.beans.property.ReadOnlyLongWrapper;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/**
+ * What left the machine: one entry per LLM request attempt (endpoint, model, prompt size, time,
+ * outcome), never text or keys. Keeps the latest {@link #CAP} in memory for the Settings table, counts
+ * all of them, and appends each to {@code egress.csv} in the data directory when a log file is given.
+ * {@link #sent} may be called from any thread; the list changes on the FX thread.
+ */
+public final class EgressLedger implements EgressListener {
+
+    public static final int CAP = 1000;
+    public static final String LOG_FILE = "egress.csv";
+
+    /** One request attempt. */
+    public record Entry(Instant at, String endpoint, String model, int promptChars, String outcome) {}
+
+    private final ObservableList<Entry> entries = FXCollections.observableArrayList();
+    private final ObservableList<Entry> readOnly = FXCollections.unmodifiableObservableList(entries);
+    private final ReadOnlyLongWrapper count = new ReadOnlyLongWrapper(this, "count", 0);
+    private final AtomicLong total = new AtomicLong();
+    private final Path log;
+    private final Object logLock = new Object();
+
+    /** @param log CSV file to append to, or null for memory only */
+    public EgressLedger(Path log) {
+        this.log = log;
+    }
+
+    /** Newest last; at most {@link #CAP}. Read on the FX thread. */
+    public ObservableList<Entry> entries() {
+        return readOnly;
+    }
+
+    /** Requests since the app started (also those no longer in {@link #entries()}). */
+    public ReadOnlyLongProperty countProperty() {
+        return count.getReadOnlyProperty();
+    }
+
+    public long total() {
+        return total.get();
+    }
+
+    public Path logFile() {
+        return log;
+    }
+
+    @Override
+    public void sent(String endpoint, String model, int promptChars, Instant at, String outcome) {
+        Entry e = new Entry(at, endpoint, model, promptChars, outcome);
+        long n = total.incrementAndGet();
+        append(e);
+        Runnable r = () -> {
+            entries.add(e);
+            if (entries.size() > CAP) entries.remove(0, entries.size() - CAP);
+            count.set(Math.max(count.get(), n));
+        };
+        try {
+            if (Platform.isFxApplicationThread()) r.run();
+            else Platform.runLater(r);
+        } catch (IllegalStateException noToolkit) {
+            // headless (CLI): counted and logged, no table to update
+        }
+    }
+
+    private void append(Entry e) {
+        if (log == null) return;
+        synchronized (logLock) {
+            try {
+                boolean fresh = !Files.exists(log);
+                if (fresh && log.getParent() != null) Files.createDirectories(log.getParent());
+                try (Writer w = Files.newBufferedWriter(log, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+                    if (fresh) w.write("time,endpoint,model,prompt_chars,outcome\n");
+                    w.write(String.join(",", csv(e.at().toString()), csv(e.endpoint()), csv(e.model()),
+                            Integer.toString(e.promptChars()), csv(e.outcome())) + "\n");
+                }
+            } catch (IOException ex) {
+                System.getLogger("switchboard.egress").log(System.Logger.Level.WARNING, "cannot append to " + log + ": " + ex.getMessage());
+            }
+        }
+    }
+
+    private static String csv(String s) {
+        String v = s == null ? "" : s;
+        return v.contains(",") || v.contains("\"") || v.contains("\n") ? "\"" + v.replace("\"", "\"\"") + "\"" : v;
+    }
+
+    /** A copy of the current entries (FX thread). */
+    List<Entry> snapshot() {
+        return new ArrayList<>(entries);
+    }
+}

@@ -1,0 +1,197 @@
+package dev.switchboard.app.settings;
+
+import dev.switchboard.app.Services;
+import dev.switchboard.app.ui.Background;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import javafx.beans.binding.Bindings;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.Scene;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import javafx.stage.Modality;
+import javafx.stage.Stage;
+import javafx.stage.Window;
+
+/**
+ * File › Settings: dispatcher name, local HTTP intake, triage engine (local or LLM, test connection),
+ * the egress ledger and the LLM prompt template. The intake switches at once; the rest is saved with
+ * Apply / OK. Esc closes without saving.
+ */
+public final class SettingsDialog {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
+
+    private final Services services;
+    private final Background background;
+    private final EngineControl engine;
+    private final Stage stage = new Stage();
+    private final TextField dispatcher = new TextField();
+    private final EnginePane enginePane;
+    private final PromptPane promptPane;
+    private final Label status = new Label();
+    private final TabPane tabs = new TabPane();
+
+    public static void show(Window owner, Services services, Background background) {
+        show(owner, services, background, null);
+    }
+
+    /** @param selectedTicket the ticket the prompt preview renders (null: the newest) */
+    public static void show(Window owner, Services services, Background background, Long selectedTicket) {
+        create(owner, services, background, selectedTicket).stage.show();
+    }
+
+    static SettingsDialog create(Window owner, Services services, Background background, Long selectedTicket) {
+        return new SettingsDialog(owner, services, background, selectedTicket);
+    }
+
+    Stage stage() {
+        return stage;
+    }
+
+    private SettingsDialog(Window owner, Services services, Background background, Long selectedTicket) {
+        this.services = services;
+        this.background = background;
+        this.engine = EngineControl.of(services);
+        if (owner != null) {
+            stage.initOwner(owner);
+            stage.initModality(Modality.WINDOW_MODAL);
+        }
+        stage.setTitle("Settings");
+        promptPane = new PromptPane(services, background, selectedTicket, EngineConfig.load(services.settings()).template());
+        enginePane = new EnginePane(engine, background, () -> {
+            var t = promptPane.template();
+            return t == null ? EngineConfig.load(services.settings()).template() : t;
+        });
+
+        tabs.getTabs().addAll(tab("General", "settings-general", general()),
+                tab("Intake", "settings-intake", new IntakePane(IntakeControl.of(services), background)),
+                tab("Engine", "settings-engine", enginePane),
+                tab("Egress ledger", "settings-egress", egress()),
+                tab("Prompt", "settings-prompt", promptPane));
+        tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+
+        Button ok = new Button("OK");
+        ok.setId("settings-ok");
+        ok.setDefaultButton(true);
+        ok.getStyleClass().add("accent");
+        ok.setOnAction(e -> apply(true));
+        Button applyButton = new Button("Apply");
+        applyButton.setId("settings-apply");
+        applyButton.setOnAction(e -> apply(false));
+        Button close = new Button("Close");
+        close.setId("settings-close");
+        close.setCancelButton(true);
+        close.setOnAction(e -> stage.close());
+        status.setId("settings-status");
+        status.setWrapText(true);
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        HBox buttons = new HBox(8, status, spacer, ok, applyButton, close);
+        buttons.setAlignment(Pos.CENTER_RIGHT);
+        buttons.setPadding(new Insets(10, 14, 14, 14));
+
+        BorderPane root = new BorderPane(tabs, null, null, buttons, null);
+        root.getStyleClass().add("sb-dialog");
+        Scene scene = new Scene(root, 860, 680);
+        if (owner != null && owner.getScene() != null) scene.getStylesheets().addAll(owner.getScene().getStylesheets());
+        var css = SettingsDialog.class.getResource("/dev/switchboard/ui/dialogs.css");
+        if (css != null && !scene.getStylesheets().contains(css.toExternalForm())) scene.getStylesheets().add(css.toExternalForm());
+        stage.setScene(scene);
+        stage.setOnShown(e -> dispatcher.requestFocus());
+    }
+
+    private static Tab tab(String name, String id, javafx.scene.Node content) {
+        Tab t = new Tab(name, content);
+        t.setId(id);
+        return t;
+    }
+
+    private SettingsForm general() {
+        SettingsForm f = new SettingsForm();
+        f.setPadding(new Insets(14));
+        dispatcher.setId("settings-dispatcher");
+        dispatcher.setText(services.settings().dispatcher());
+        dispatcher.setPromptText(System.getProperty("user.name", "dispatcher"));
+        f.section("Dispatcher");
+        f.add("Your name:", dispatcher);
+        f.note("Recorded with every decision you make (accept, override, re-route). Empty = your login name ("
+                + System.getProperty("user.name", "dispatcher") + ").");
+        f.note("Settings file: " + services.settings().dataDir().resolve("settings.properties"));
+        return f;
+    }
+
+    private VBox egress() {
+        EgressLedger ledger = engine.ledger();
+        TableView<EgressLedger.Entry> table = new TableView<>(ledger.entries());
+        table.setId("egress-table");
+        table.setAccessibleText("Requests sent to the LLM");
+        table.setPlaceholder(new Label("Nothing has left this computer since the app started."));
+        table.getColumns().add(col("Time", 150, e -> TIME.format(e.at())));
+        table.getColumns().add(col("Endpoint", 280, EgressLedger.Entry::endpoint));
+        table.getColumns().add(col("Model", 120, EgressLedger.Entry::model));
+        table.getColumns().add(col("Prompt chars", 100, e -> String.format("%,d", e.promptChars())));
+        table.getColumns().add(col("Outcome", 120, EgressLedger.Entry::outcome));
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        Label count = new Label();
+        count.setId("egress-count");
+        count.textProperty().bind(Bindings.createStringBinding(() -> String.format("%,d request(s) since the app started%s",
+                ledger.countProperty().get(), ledger.countProperty().get() > EgressLedger.CAP ? " (latest " + EgressLedger.CAP + " shown)" : ""),
+                ledger.countProperty()));
+        Label note = new Label("Every request the LLM engine sends off this computer: where, which model, how many characters, "
+                + "when and how it ended. Never the ticket text or the key. Also appended to " + ledger.logFile() + ".");
+        note.getStyleClass().add("sb-note");
+        note.setWrapText(true);
+        VBox box = new VBox(8, note, count, table);
+        VBox.setVgrow(table, Priority.ALWAYS);
+        box.setPadding(new Insets(14));
+        return box;
+    }
+
+    private static TableColumn<EgressLedger.Entry, String> col(String name, double width,
+                                                              java.util.function.Function<EgressLedger.Entry, String> f) {
+        TableColumn<EgressLedger.Entry, String> c = new TableColumn<>(name);
+        c.setPrefWidth(width);
+        c.setCellValueFactory(cd -> new ReadOnlyObjectWrapper<>(f.apply(cd.getValue())));
+        return c;
+    }
+
+    /** Saves the dispatcher, template and engine; switches the engine in the background. */
+    private void apply(boolean closeAfter) {
+        if (!promptPane.validate()) {
+            tabs.getSelectionModel().select(4);
+            status.setText("The prompt template is not valid.");
+            return;
+        }
+        if (!enginePane.validate()) {
+            tabs.getSelectionModel().select(2);
+            status.setText("The engine settings are not complete.");
+            return;
+        }
+        enginePane.commitKey();
+        String name = dispatcher.getText().strip();
+        services.settings().set("dispatcher", name.isEmpty() ? null : name);
+        EngineConfig cfg = enginePane.config();
+        status.setText("Saving…");
+        background.run(null, () -> {
+            engine.apply(cfg); // saves the settings file too
+            return cfg;
+        }, c -> {
+            status.setText(c.llm() ? "Saved. New suggestions come from " + c.model() + " (local model as fallback)."
+                    : "Saved. New suggestions come from the local model.");
+            if (closeAfter) stage.close();
+        }, e -> status.setText("Could not apply: " + engine.scrub(String.valueOf(e.getMessage()))));
+    }
+}

@@ -1,0 +1,212 @@
+package dev.switchboard.app.importer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.app.Services;
+import dev.switchboard.app.Workspace;
+import dev.switchboard.app.importer.ImportDialogModel.Field;
+import dev.switchboard.app.importer.ImportDialogModel.State;
+import dev.switchboard.app.settings.Settings;
+import dev.switchboard.app.ui.Background;
+import dev.switchboard.persistence.store.QueueRow;
+import dev.switchboard.persistence.store.TaxonomyRow;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.Scene;
+import javafx.scene.input.KeyCode;
+import javafx.scene.layout.StackPane;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** File › Import on a real database: guesses, preview, import, summary, cancel. */
+@ExtendWith(ApplicationExtension.class)
+class ImportDialogTest {
+
+    @TempDir static Path dir;
+    Stage owner;
+    Services services;
+    Background background;
+
+    @Start
+    void start(Stage stage) {
+        Workspace ws = Workspace.open("jdbc:h2:file:" + dir.resolve("i" + System.nanoTime()));
+        ws.store().saveTaxonomy(List.of(new TaxonomyRow("Network", "VPN, Wi-Fi", 0), new TaxonomyRow("Desktop", "Laptops", 0)),
+                List.of(new TaxonomyRow("P1", "", 1), new TaxonomyRow("P2", "", 2), new TaxonomyRow("P3", "", 3))).join();
+        services = new Services(ws, new Settings(dir.resolve("settings-" + System.nanoTime() + ".properties")));
+        background = new Background();
+        owner = stage;
+        stage.setScene(new Scene(new StackPane(), 300, 200));
+        stage.show();
+    }
+
+    @AfterEach
+    void close() {
+        background.close();
+        services.close();
+    }
+
+    private static void waitFor(int seconds, Callable<Boolean> c) throws Exception {
+        WaitForAsyncUtils.waitFor(seconds, TimeUnit.SECONDS, () -> WaitForAsyncUtils.asyncFx(c).get());
+    }
+
+    private static <T> T fx(Callable<T> c) throws Exception {
+        return WaitForAsyncUtils.asyncFx(c).get(10, TimeUnit.SECONDS);
+    }
+
+    private ImportDialog open(Path file) throws Exception {
+        ImportDialog d = fx(() -> {
+            ImportDialog x = ImportDialog.forFile(owner, services, background, file);
+            x.stage().show();
+            return x;
+        });
+        waitFor(20, () -> d.model().stateProperty().get() != State.LOADING);
+        return d;
+    }
+
+    /** A ServiceNow-style export with a UTF-8 BOM. */
+    private static Path csvWithBom(Path file) throws Exception {
+        String csv = """
+                Number,Short description,Description,Caller,Opened,Assignment group,Priority
+                INC001,VPN drops,The VPN tunnel drops every few minutes,ann@example.com,2024-03-01T09:00:00Z,Network,P2
+                INC002,Laptop screen flickers,"Display flickers, on battery only",bob@example.com,2024-03-01T10:00:00Z,Desktop,P3
+                INC003,Wi-Fi slow in room B,Calls drop on the wireless network,cy@example.com,2024-03-02T08:30:00Z,Network,P3
+                INC004,Printer jams,Tray 2 jams on every page,dan@example.com,2024-03-03T11:00:00Z,,
+                INC005,,Cannot log in since this morning,eve@example.com,2024-03-04T12:00:00Z,,
+                """;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
+        out.write(csv.getBytes(StandardCharsets.UTF_8));
+        Files.write(file, out.toByteArray());
+        return file;
+    }
+
+    @Test
+    void guessesTheMappingPreviewsImportsAndSummarises(FxRobot robot) throws Exception {
+        ImportDialog d = open(csvWithBom(dir.resolve("incidents-" + System.nanoTime() + ".csv")));
+        ImportDialogModel m = d.model();
+        assertThat(fx(() -> m.stateProperty().get())).isEqualTo(State.MAPPING);
+        assertThat(fx(() -> m.column(Field.SUBJECT).get())).isEqualTo("Short description");
+        assertThat(fx(() -> List.copyOf(m.body()))).containsExactly("Description");
+        assertThat(fx(() -> m.column(Field.ID).get())).isEqualTo("Number"); // the BOM is not part of the name
+        assertThat(fx(() -> m.column(Field.REQUESTER).get())).isEqualTo("Caller");
+        assertThat(fx(() -> m.column(Field.CREATED).get())).isEqualTo("Opened");
+        assertThat(fx(() -> m.column(Field.TEAM).get())).isEqualTo("Assignment group");
+        assertThat(fx(() -> m.column(Field.PRIORITY).get())).isEqualTo("Priority");
+        assertThat(fx(() -> m.validationProperty().get())).isEmpty();
+
+        // The preview shows rows as they would be imported: an empty subject comes from the body.
+        List<ImportDialogModel.PreviewRow> preview = fx(() -> List.copyOf(m.preview()));
+        assertThat(preview).hasSize(5);
+        assertThat(preview.get(1).body()).isEqualTo("Display flickers, on battery only");
+        assertThat(preview.get(0).team()).isEqualTo("Network");
+        assertThat(preview.get(4).subject()).isEqualTo("Cannot log in since this morning");
+
+        // Unmapping subject and body is refused with a clear message.
+        robot.interact(() -> {
+            m.column(Field.SUBJECT).set(null);
+            m.body().clear();
+        });
+        assertThat(fx(() -> m.validationProperty().get())).contains("subject");
+        assertThat(robot.lookup("#import-start").queryButton().isDisabled()).isTrue();
+        robot.interact(() -> {
+            m.column(Field.SUBJECT).set("Short description");
+            m.body().setAll("Description");
+        });
+
+        // Enter starts the import (the default button); click into the dialog first for keyboard focus.
+        robot.clickOn("#import-preview");
+        robot.type(KeyCode.ENTER);
+        waitFor(60, () -> m.stateProperty().get() == State.DONE);
+        String summary = robot.lookup("#import-summary").queryLabeled().getText();
+        assertThat(summary).startsWith("Done: 5 new ticket(s), 0 already present, 0 rejected, from 5 row(s)").contains("tickets/s");
+
+        List<QueueRow> rows = services.workspace().store().queue();
+        assertThat(rows).extracting(QueueRow::subject)
+                .contains("VPN drops", "Laptop screen flickers", "Wi-Fi slow in room B", "Printer jams", "Cannot log in since this morning");
+        assertThat(rows).filteredOn(r -> r.externalId().equals("INC001")).singleElement()
+                .satisfies(r -> assertThat(r.team()).isEqualTo("Network"));
+
+        // Esc closes a finished dialog.
+        robot.type(KeyCode.ESCAPE);
+        waitFor(10, () -> !d.stage().isShowing());
+
+        // The mapping is remembered for the same columns, and a second import adds nothing.
+        ImportDialog again = open(csvWithBom(dir.resolve("incidents-again-" + System.nanoTime() + ".csv")));
+        assertThat(fx(() -> again.model().column(Field.TEAM).get())).isEqualTo("Assignment group");
+        robot.interact(() -> again.model().start());
+        waitFor(60, () -> again.model().stateProperty().get() == State.DONE);
+        assertThat(fx(() -> again.model().summaryProperty().get())).startsWith("Done: 0 new ticket(s), 5 already present");
+        robot.interact(() -> again.stage().close());
+    }
+
+    @Test
+    void cancellingStopsBetweenBatchesAndSaysWhatWasSaved(FxRobot robot) throws Exception {
+        StringBuilder csv = new StringBuilder("subject,description\n");
+        for (int i = 0; i < 2000; i++) csv.append("Ticket ").append(i).append(",Body of ticket ").append(i).append('\n');
+        Path file = Files.writeString(dir.resolve("many-" + System.nanoTime() + ".csv"), csv);
+        ImportDialog d = open(file);
+        ImportDialogModel m = d.model();
+
+        // Hold the store's single writer so the import waits with two batches in flight.
+        CountDownLatch release = new CountDownLatch(1);
+        var blocker = services.workspace().store().write(s -> {
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        });
+        robot.clickOn("#import-start");
+        waitFor(30, () -> m.countsProperty().get().startsWith("Rows read: 1,000"));
+        robot.clickOn("#import-cancel"); // "Cancel import"
+        assertThat(fx(() -> m.isCancelling())).isTrue();
+        release.countDown();
+        blocker.join();
+        waitFor(60, () -> m.stateProperty().get() == State.DONE);
+
+        String summary = fx(() -> m.summaryProperty().get());
+        assertThat(summary).startsWith("Import stopped; 1,000 tickets were saved").doesNotContain("Done");
+        assertThat(services.workspace().store().queue()).hasSize(1000);
+        assertThat(fx(() -> m.report().complete())).isFalse();
+        robot.type(KeyCode.ESCAPE);
+        waitFor(10, () -> !d.stage().isShowing());
+    }
+
+    @Test
+    void aMissingFileImportsNothingAndSaysWhy(FxRobot robot) throws Exception {
+        ImportDialog d = open(dir.resolve("does-not-exist.csv"));
+        assertThat(fx(() -> d.model().stateProperty().get())).isEqualTo(State.FAILED);
+        assertThat(fx(() -> d.model().summaryProperty().get())).startsWith("Nothing was imported:").contains("no such file");
+        robot.interact(() -> d.stage().close());
+    }
+
+    @Test
+    void guessesCommonExportHeaders() {
+        Map<Field, List<String>> g = ImportDialogModel.guess(List.of("key", "summary", "details", "reporter", "created_at", "queue", "severity"));
+        assertThat(g).containsEntry(Field.SUBJECT, List.of("summary")).containsEntry(Field.BODY, List.of("details"))
+                .containsEntry(Field.ID, List.of("key")).containsEntry(Field.REQUESTER, List.of("reporter"))
+                .containsEntry(Field.CREATED, List.of("created_at")).containsEntry(Field.TEAM, List.of("queue"))
+                .containsEntry(Field.PRIORITY, List.of("severity"));
+        Map<Field, List<String>> sn = ImportDialogModel.guess(List.of("caller_id", "short_description", "description", "assignment_group",
+                "opened_at", "urgency", "number"));
+        assertThat(sn).containsEntry(Field.REQUESTER, List.of("caller_id")).containsEntry(Field.ID, List.of("number"))
+                .containsEntry(Field.SUBJECT, List.of("short_description")).containsEntry(Field.BODY, List.of("description"))
+                .containsEntry(Field.TEAM, List.of("assignment_group")).containsEntry(Field.CREATED, List.of("opened_at"))
+                .containsEntry(Field.PRIORITY, List.of("urgency"));
+    }
+}
