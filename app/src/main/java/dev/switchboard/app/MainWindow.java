@@ -292,6 +292,15 @@ public final class MainWindow {
                     background, svc.settings().dispatcher(), r.id());
         });
         on(Command.EXPORT, () -> dev.switchboard.app.export.ExportDialog.show(scene.getWindow(), svc.workspace(), background));
+        on(Command.IMPORT, () -> dev.switchboard.app.importer.ImportDialog.show(scene.getWindow(), svc, background));
+        on(Command.SETTINGS, () -> {
+            QueueRow sel = queueView.table().getSelectionModel().getSelectedItem();
+            dev.switchboard.app.settings.SettingsDialog.show(scene.getWindow(), svc, background, sel == null ? null : sel.id());
+        });
+        background.execute(() -> {
+            dev.switchboard.app.settings.IntakeControl.restoreFromSettings(svc);
+            dev.switchboard.app.settings.EngineControl.restoreFromSettings(svc);
+        });
         javafx.animation.Timeline bursts = new javafx.animation.Timeline(new javafx.animation.KeyFrame(
                 javafx.util.Duration.seconds(5), e -> refreshBursts(svc)));
         bursts.setCycleCount(javafx.animation.Animation.INDEFINITE);

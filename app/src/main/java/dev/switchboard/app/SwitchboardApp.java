@@ -104,6 +104,9 @@ public final class SwitchboardApp extends Application {
         if (replay != null) replay.stop();
         if (window != null) window.close();
         if (background != null) background.close();
-        if (services != null) services.close();
+        if (services != null) {
+            dev.switchboard.app.settings.IntakeControl.shutdown(services);
+            services.close();
+        }
     }
 }
