@@ -1,0 +1,82 @@
+package dev.switchboard.app.duplicates;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.app.Workspace;
+import dev.switchboard.app.ui.Background;
+import dev.switchboard.inference.local.LocalModel;
+import dev.switchboard.persistence.store.DuplicateLinks;
+import dev.switchboard.persistence.store.NewTicket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.Scene;
+import javafx.scene.control.Label;
+import javafx.scene.input.KeyCode;
+import javafx.scene.layout.StackPane;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+@ExtendWith(ApplicationExtension.class)
+class CompareDialogTest {
+
+    @TempDir static Path dir;
+    Workspace ws;
+    DuplicateService dups;
+    Background bg;
+    Stage stage;
+    long original;
+    long duplicate;
+
+    @Start
+    void start(Stage stage) {
+        this.stage = stage;
+        ws = Workspace.open("jdbc:h2:file:" + dir.resolve("c" + System.nanoTime()));
+        Instant t0 = Instant.now().minus(Duration.ofHours(1));
+        original = ws.store().saveTickets(List.of(new NewTicket("t", "1", "VPN drops every 10 minutes",
+                "The VPN client disconnects every ten minutes from home", "ann", t0, null, null)), "t").join().createdIds().get(0);
+        dups = new DuplicateService(ws.store(), new LocalModel());
+        dups.start().join();
+        duplicate = ws.store().saveTickets(List.of(new NewTicket("t", "2", "VPN keeps disconnecting",
+                "My VPN disconnects all the time when working from home", "bob", Instant.now(), null, null)), "t").join().createdIds().get(0);
+        dups.awaitIdle();
+        bg = new Background();
+        stage.setScene(new Scene(new StackPane(new Label("queue")), 400, 300));
+        stage.show();
+    }
+
+    @AfterEach
+    void close() {
+        bg.close();
+        dups.close();
+        ws.close();
+    }
+
+    @Test
+    void comparesSideBySideWithSharedTermsAndLinksWithOneKey(FxRobot robot) throws Exception {
+        robot.interact(() -> CompareDialog.show(stage, dups, ws.store(), bg, "dana", duplicate));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> robot.lookup("#dup-score").tryQuery().isPresent()
+                && robot.lookup(".shared-term").queryAll().size() > 0);
+        assertThat(robot.lookup("#dup-score").queryAs(Label.class).getText()).contains("duplicate probability");
+        assertThat(robot.lookup(".shared-term").queryAllAs(javafx.scene.text.Text.class))
+                .extracting(t -> t.getText().toLowerCase()).contains("vpn");
+        robot.clickOn("#dup-score"); // Monocle: give the compare window keyboard focus
+        robot.type(KeyCode.L);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> dups.links().history(duplicate, original).stream()
+                .anyMatch(l -> l.state().equals("CONFIRMED")));
+        DuplicateLinks.Link confirmed = dups.links().history(duplicate, original).stream()
+                .filter(l -> l.state().equals("CONFIRMED")).findFirst().orElseThrow();
+        assertThat(confirmed.ticketId()).isEqualTo(duplicate);
+        assertThat(confirmed.originalId()).isEqualTo(original);
+        assertThat(confirmed.actor()).isEqualTo("dana");
+    }
+}

@@ -1,0 +1,107 @@
+package dev.switchboard.app.duplicates;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.app.Workspace;
+import dev.switchboard.inference.local.LocalModel;
+import dev.switchboard.persistence.store.DuplicateLinks;
+import dev.switchboard.persistence.store.NewTicket;
+import dev.switchboard.persistence.store.QueueRow;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The duplicate pipeline on a real H2 file and real MiniLM embeddings. */
+class DuplicateServiceTest {
+
+    @TempDir Path dir;
+    Workspace ws;
+    DuplicateService dups;
+
+    @BeforeEach
+    void open() {
+        ws = Workspace.open("jdbc:h2:file:" + dir.resolve("db"));
+        Instant t0 = Instant.now().minus(Duration.ofHours(2));
+        ws.store().saveTickets(List.of(
+                new NewTicket("t", "1", "Outlook cannot connect to Exchange server", "Since this morning Outlook shows disconnected from Exchange", "ann", t0, null, null),
+                new NewTicket("t", "2", "Printer on floor 2 is out of toner", "Please replace the toner cartridge", "bob", t0.plusSeconds(60), null, null),
+                new NewTicket("t", "3", "Payroll report totals wrong", "The monthly payroll report sums do not match", "cy", t0.plusSeconds(120), null, null)),
+                "test").join();
+        dups = new DuplicateService(ws.store(), new LocalModel());
+        dups.start().join();
+    }
+
+    @AfterEach
+    void close() {
+        dups.close();
+        ws.close();
+    }
+
+    private long arrive(String ext, String subject, String body) {
+        long id = ws.store().saveTickets(List.of(new NewTicket("t", ext, subject, body, "dan", Instant.now(), null, null)), "test")
+                .join().createdIds().get(0);
+        dups.awaitIdle();
+        return id;
+    }
+
+    private QueueRow row(long id) {
+        return ws.store().rows(List.of(id)).get(0);
+    }
+
+    @Test
+    void aReworded_reportOfTheSameProblemIsFlaggedOnArrivalAndAnUnrelatedOneIsNot() {
+        long dup = arrive("4", "Outlook disconnected from Exchange", "My Outlook says it cannot connect to the Exchange server");
+        long other = arrive("5", "Request a second monitor", "I would like an additional screen for my desk");
+        assertThat(row(dup).duplicates()).isEqualTo(1);
+        assertThat(dups.links().pending(dup)).singleElement().satisfies(l -> assertThat(l.originalId()).isEqualTo(row(1L).id()));
+        assertThat(row(other).duplicates()).isZero();
+        assertThat(dups.candidates(dup, 3).get(0).sharedTerms()).contains("outlook", "exchange");
+    }
+
+    @Test
+    void aDismissedPairIsNeverSuggestedAgainEvenAfterTheTicketChanges() {
+        long dup = arrive("4", "Outlook disconnected from Exchange", "My Outlook says it cannot connect to the Exchange server");
+        long orig = dups.links().pending(dup).get(0).originalId();
+        dups.dismiss(dup, orig, 0.9, "dana").join();
+        assertThat(row(dup).duplicates()).isZero();
+        ws.store().addUpdate(dup, "dan", "Still cannot connect Outlook to Exchange").join();
+        dups.awaitIdle();
+        assertThat(row(dup).duplicates()).isZero();
+        assertThat(dups.candidates(dup, 5)).noneMatch(c -> c.id().equals(Long.toString(orig)));
+        assertThat(dups.links().history(dup, orig)).extracting(DuplicateLinks.Link::state).containsExactly("SUGGESTED", "DISMISSED");
+        assertThat(dups.links().history(dup, orig).get(1).actor()).isEqualTo("dana");
+    }
+
+    @Test
+    void mergeClosesTheDuplicateAndKeepsItsRequesterAndTextOnTheOriginal_undoReopens() {
+        long dup = arrive("4", "Outlook disconnected from Exchange", "My Outlook says it cannot connect to the Exchange server");
+        long orig = dups.links().pending(dup).get(0).originalId();
+        dups.merge(dup, orig, 0.9, "dana").join();
+        assertThat(row(dup).status()).isEqualTo("CLOSED");
+        var original = ws.store().detail(orig).orElseThrow();
+        assertThat(original.updates()).singleElement().satisfies(u -> {
+            assertThat(u.body()).contains("dan").contains("Outlook disconnected from Exchange").contains("cannot connect");
+            assertThat(u.author()).isEqualTo("dana");
+        });
+        dups.undo(dup, orig, "dana").join();
+        assertThat(row(dup).status()).isEqualTo("NEW");
+        assertThat(dups.links().history(dup, orig)).extracting(DuplicateLinks.Link::state)
+                .containsExactly("SUGGESTED", "MERGED", "UNDONE");
+    }
+
+    @Test
+    void severalSimilarArrivalsMakeABurst() {
+        assertThat(dups.bursts()).isEmpty();
+        arrive("a", "Phishing mail received", "Got a suspicious phishing email asking for my password");
+        arrive("b", "Phishing email with password link", "Suspicious mail wants my password, phishing?");
+        arrive("c", "Received phishing mail", "Phishing email asking me to enter my password");
+        arrive("d", "Suspicious phishing message", "A phishing mail asks for the password again");
+        assertThat(dups.bursts()).isNotEmpty();
+        assertThat(dups.bursts().get(0).size()).isGreaterThanOrEqualTo(4);
+    }
+}
