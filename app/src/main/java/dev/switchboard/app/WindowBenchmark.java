@@ -36,6 +36,7 @@ public final class WindowBenchmark {
         lines.add(time("clear filter", () -> q.searchProperty().set(""), table));
         lines.add(time("scroll to last row", () -> table.scrollTo(rows - 1), table));
         lines.add(time("scroll to first row", () -> table.scrollTo(0), table));
+        lines.add(keypressToNext(w, table));
         System.out.println("Switchboard window benchmark (" + Runtime.getRuntime().availableProcessors() + " cores)");
         System.out.printf("  tickets in queue           %,d%n", rows);
         marks.forEach((k, v) -> System.out.printf("  %-26s %,6d ms after JVM start%n", k, v));
@@ -43,6 +44,25 @@ public final class WindowBenchmark {
         System.out.flush();
         Platform.exit();
         System.exit(0);
+    }
+
+    /** J pressed → next ticket selected, detail requested and the table laid out; p50/p95 over 200 presses. */
+    private static String keypressToNext(MainWindow w, TableView<QueueRow> table) {
+        table.requestFocus();
+        table.getSelectionModel().clearAndSelect(0);
+        var scene = w.scene();
+        long[] ns = new long[200];
+        for (int i = 0; i < ns.length; i++) {
+            long t0 = System.nanoTime();
+            javafx.event.Event.fireEvent(table, new javafx.scene.input.KeyEvent(javafx.scene.input.KeyEvent.KEY_PRESSED, "j", "j",
+                    javafx.scene.input.KeyCode.J, false, false, false, false));
+            scene.getRoot().applyCss();
+            scene.getRoot().layout();
+            ns[i] = System.nanoTime() - t0;
+        }
+        java.util.Arrays.sort(ns);
+        return String.format("  %-26s p50 %,.1f ms, p95 %,.1f ms (200 presses, selection now row %d)", "keypress J to next ticket",
+                ns[100] / 1e6, ns[189] / 1e6, table.getSelectionModel().getSelectedIndex());
     }
 
     private static String time(String what, Runnable action, TableView<?> table) {
