@@ -65,7 +65,51 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "Precision the confidence thresholds aim for (default ${DEFAULT-VALUE}).")
     double targetPrecision;
 
+    @Option(names = "--llm", paramLabel = "openai|ollama", description = "With --engine llm: the server's protocol.")
+    String llm;
+
+    @Option(names = "--base-url", paramLabel = "URL",
+            description = "With --engine llm: server address (OpenAI-compatible ones end in /v1, e.g. http://localhost:8000/v1).")
+    String baseUrl;
+
+    @Option(names = "--model", paramLabel = "NAME", description = "With --engine llm: the model name.")
+    String model;
+
+    @Option(names = "--api-key-env", paramLabel = "VAR", defaultValue = "OPENAI_API_KEY",
+            description = "Environment variable holding the API key (default ${DEFAULT-VALUE}); never printed.")
+    String apiKeyEnv;
+
+    @Option(names = "--timeout", paramLabel = "S", defaultValue = "60", description = "LLM timeout in seconds (default ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "4", description = "Parallel LLM calls (default ${DEFAULT-VALUE}).")
+    int concurrency;
+
     private final Map<String, EngineFactory> extraEngines = new LinkedHashMap<>();
+
+    /**
+     * The LLM exactly as the app uses it: same prompt builder, examples retrieved from the training
+     * file through the local model trained on it, validation, and the local model as fallback.
+     */
+    private EngineFactory llmFactory(Map<String, EngineFactory> builtIn) {
+        return (train, taxonomy, progress) -> {
+            if (baseUrl == null || model == null) throw new EvaluateJob.UsageException("--engine llm needs --base-url and --model");
+            var provider = "ollama".equalsIgnoreCase(llm) ? dev.switchboard.inference.llm.LlmSettings.Provider.OLLAMA
+                    : dev.switchboard.inference.llm.LlmSettings.Provider.OPENAI_COMPATIBLE;
+            var local = (dev.switchboard.inference.TriageEngine) builtIn.get("local").create(train, taxonomy, progress);
+            Map<String, dev.switchboard.inference.LabelledTicket> byId = new java.util.HashMap<>();
+            for (var t : train) byId.put(t.text().id(), t);
+            dev.switchboard.inference.llm.ExampleRetriever retriever = (ticket, k) -> local
+                    .suggest(ticket, dev.switchboard.inference.TriageContext.of(taxonomy)).evidence().stream()
+                    .filter(e -> byId.containsKey(e.ticketId())).limit(k)
+                    .map(e -> new dev.switchboard.inference.llm.ExampleRetriever.Example(byId.get(e.ticketId()), e.similarity()))
+                    .toList();
+            String env = apiKeyEnv;
+            var settings = dev.switchboard.inference.llm.LlmSettings.of(provider, baseUrl, model, () -> System.getenv(env))
+                    .withTimeout(java.time.Duration.ofSeconds(timeoutSeconds)).withConcurrency(concurrency);
+            return dev.switchboard.inference.llm.LlmEngine.builder(settings, local).retriever(retriever).build();
+        };
+    }
 
     /** Lets the composition root add engines (for example "llm") before the command runs. */
     public EvaluateCommand withEngine(String name, EngineFactory factory) {
@@ -78,6 +122,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Map<String, EngineFactory> engines = new LinkedHashMap<>(EvaluateJob.builtInEngines(targetPrecision));
+        engines.put("llm", llmFactory(engines));
         engines.putAll(extraEngines);
         EvaluateJob job = new EvaluateJob(data, train, test, text, team, priority, testFraction, seed, engine, report,
                 baseline, targetPrecision);

@@ -1,0 +1,98 @@
+package dev.switchboard.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** `evaluate --engine llm` against a local OpenAI-protocol server, through the real langchain4j client. */
+class EvaluateLlmCommandTest {
+
+    @TempDir Path dir;
+    HttpServer server;
+    final List<String> bodies = new CopyOnWriteArrayList<>();
+    volatile String replyTeam = "Network";
+
+    @BeforeEach
+    void serve() throws Exception {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/v1/chat/completions", ex -> {
+            bodies.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            ObjectMapper om = new ObjectMapper();
+            var reply = om.createObjectNode().put("team", replyTeam).putNull("priority").put("confidence", 0.9).put("rationale", "r");
+            var root = om.createObjectNode().put("id", "x").put("object", "chat.completion").put("created", 1).put("model", "m");
+            var choice = root.putArray("choices").addObject().put("index", 0).put("finish_reason", "stop");
+            choice.putObject("message").put("role", "assistant").put("content", reply.toString());
+            root.putObject("usage").put("prompt_tokens", 1).put("completion_tokens", 1).put("total_tokens", 2);
+            String json = root.toString();
+            byte[] b = json.getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, b.length);
+            ex.getResponseBody().write(b);
+            ex.close();
+        });
+        server.start();
+        StringBuilder csv = new StringBuilder("subject,body,team\n");
+        String[][] rows = {
+                {"VPN drops", "vpn tunnel disconnects", "Network"}, {"Wi-Fi slow", "wireless very slow", "Network"},
+                {"Switch port dead", "no link on ethernet port", "Network"}, {"VPN login fails", "cannot connect vpn", "Network"},
+                {"Laptop broken", "laptop screen cracked", "Desktop"}, {"Printer jam", "printer jams paper", "Desktop"},
+                {"Mouse dead", "mouse does not move", "Desktop"}, {"Keyboard keys", "keys stuck on keyboard", "Desktop"}};
+        for (String[] r : rows) csv.append(String.join(",", r)).append('\n');
+        Files.writeString(dir.resolve("train.csv"), csv);
+        Files.writeString(dir.resolve("test.csv"), "subject,body,team\nVPN down,vpn disconnects again,Network\n"
+                + "Printer broken,printer jams again,Desktop\n");
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    private int run(String... extra) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(new EvaluateCommand());
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        List<String> args = new java.util.ArrayList<>(List.of("--train", dir.resolve("train.csv").toString(),
+                "--test", dir.resolve("test.csv").toString(), "--text", "subject,body", "--team", "team",
+                "--engine", "llm", "--llm", "openai", "--base-url", "http://127.0.0.1:" + server.getAddress().getPort() + "/v1",
+                "--model", "test-model", "--api-key-env", "SWITCHBOARD_TEST_NO_SUCH_VAR", "--report", dir.resolve("r.json").toString()));
+        args.addAll(List.of(extra));
+        return cl.execute(args.toArray(String[]::new));
+    }
+
+    @Test
+    void evaluatesTheLlmWithTheAppsPromptAndCountsFallbacks() throws Exception {
+        assertThat(run()).isEqualTo(0);
+        JsonNode r = new ObjectMapper().readTree(dir.resolve("r.json").toFile());
+        assertThat(r.path("n_test").asInt()).isEqualTo(2);
+        assertThat(r.path("team").path("accuracy").asDouble()).isEqualTo(0.5); // the server always says Network
+        assertThat(r.path("fallback").asInt()).isZero();
+        assertThat(bodies).isNotEmpty();
+        assertThat(bodies.get(0)).contains("Network").contains("Desktop").contains("VPN down");
+
+        // A server that invents a team is repaired once, then the local model answers: counted as fallback.
+        bodies.clear();
+        replyTeam = "Security";
+        assertThat(run()).isEqualTo(0);
+        JsonNode r2 = new ObjectMapper().readTree(dir.resolve("r.json").toFile());
+        assertThat(r2.path("fallback").asInt()).isEqualTo(2);
+        assertThat(r2.path("team").path("accuracy").asDouble()).isEqualTo(1.0);
+    }
+}
