@@ -69,7 +69,8 @@ public final class CompareDialog {
         Button next = new Button("Next candidate (N)");
         next.setOnAction(e -> show(index + 1));
         score.setId("dup-score");
-        HBox actions = new HBox(8, score, spacer(), link, dismiss, merge, next);
+        HBox buttons = new HBox(8, spacer(), link, dismiss, merge, next);
+        VBox actions = new VBox(6, score, buttons);
         actions.setPadding(new Insets(8));
         HBox sides = new HBox(12, scroll(left), scroll(right));
         sides.setPadding(new Insets(8));
@@ -95,11 +96,12 @@ public final class CompareDialog {
     /** Opens the compare view for a ticket; says so in the status bar when it has no candidates. */
     public static void show(Window owner, DuplicateService service, TicketStore store, Background background, String actor,
                             long ticketId) {
-        background.run("Looking for duplicates of #" + ticketId + "…", () -> service.candidates(ticketId, 5), cs -> {
+        background.run("Looking for duplicates of #" + ticketId + "…", () -> service.plausibleCandidates(ticketId, 5), cs -> {
             if (cs.isEmpty()) {
-                background.status("No probable duplicates for #" + ticketId);
+                background.status("No probable duplicates of #" + ticketId);
                 return;
             }
+            background.status("");
             CompareDialog d = new CompareDialog(owner, service, store, background, actor, ticketId, cs);
             d.show(0);
             d.stage.show();

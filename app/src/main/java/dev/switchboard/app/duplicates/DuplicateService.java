@@ -167,6 +167,13 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
         return finder.candidates(Long.toString(ticketId), Instant.now(), limit);
     }
 
+    /** Candidates worth a dispatcher's look: suggested ones, or at least borderline by the finder's own scale. */
+    public List<DuplicateCandidate> plausibleCandidates(long ticketId, int limit) {
+        double floor = finder.config().borderlineLow();
+        return new ArrayList<>(candidates(ticketId, limit).stream()
+                .filter(c -> c.suggested() || c.probability() >= floor).toList());
+    }
+
     public DuplicateCandidate pair(long a, long b) {
         return finder.pair(Long.toString(a), Long.toString(b));
     }
