@@ -45,6 +45,7 @@ public final class MainWindow {
     private final Map<Command, Runnable> handlers = new EnumMap<>(Command.class);
     private final AtomicLong shownTicket = new AtomicLong(-1);
     private boolean swallowTyped;
+    private javafx.animation.Timeline burstTimer;
     private final Scene scene;
     private Workspace workspace;
     private Services services;
@@ -301,10 +302,10 @@ public final class MainWindow {
             dev.switchboard.app.settings.IntakeControl.restoreFromSettings(svc);
             dev.switchboard.app.settings.EngineControl.restoreFromSettings(svc);
         });
-        javafx.animation.Timeline bursts = new javafx.animation.Timeline(new javafx.animation.KeyFrame(
+        burstTimer = new javafx.animation.Timeline(new javafx.animation.KeyFrame(
                 javafx.util.Duration.seconds(5), e -> refreshBursts(svc)));
-        bursts.setCycleCount(javafx.animation.Animation.INDEFINITE);
-        bursts.play();
+        burstTimer.setCycleCount(javafx.animation.Animation.INDEFINITE);
+        burstTimer.play();
     }
 
     /** Attaches an opened workspace: loads the queue in the background and starts live updates. */
@@ -326,7 +327,26 @@ public final class MainWindow {
     private record Loaded(List<QueueRow> rows, List<String> teams, List<String> priorities) {}
 
     private void applyLive(List<QueueRow> rows) {
+        var sm = queueView.table().getSelectionModel();
+        List<Long> selected = sm.getSelectedItems().size() > 1000 ? List.of()
+                : sm.getSelectedItems().stream().map(QueueRow::id).toList();
+        QueueRow focused = sm.getSelectedItem();
         queue.upsert(rows);
+        // A row that moved (re-sorted) is re-selected, so a live update never takes the dispatcher's selection away.
+        List<Long> now = sm.getSelectedItems().stream().map(QueueRow::id).toList();
+        if (!now.equals(selected) && !selected.isEmpty()) {
+            var items = queueView.table().getItems();
+            sm.clearSelection();
+            for (int i = 0; i < items.size(); i++) if (selected.contains(items.get(i).id())) sm.select(i);
+            if (focused != null) {
+                for (int i = 0; i < items.size(); i++) {
+                    if (items.get(i).id() == focused.id()) {
+                        sm.select(i);
+                        break;
+                    }
+                }
+            }
+        }
         QueueRow sel = queueView.table().getSelectionModel().getSelectedItem();
         if (sel != null && rows.stream().anyMatch(r -> r.id() == sel.id())) {
             // keep the detail pane current without stealing focus
@@ -362,7 +382,10 @@ public final class MainWindow {
         a.show();
     }
 
+    /** Stops everything this window started (timers, live updates); the services are closed by their owner. */
     public void close() {
+        if (burstTimer != null) burstTimer.stop();
+        queueView.dispose();
         if (live != null) live.close();
     }
 }

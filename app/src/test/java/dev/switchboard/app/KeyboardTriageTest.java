@@ -157,9 +157,16 @@ class KeyboardTriageTest {
         robot.interact(() -> table(robot).getSelectionModel().selectAll());
         robot.press(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.A).release(KeyCode.A, KeyCode.SHIFT, KeyCode.CONTROL);
         waitFor(10, () -> robot.lookup(".dialog-pane").tryQuery().isPresent());
-        robot.clickOn(".dialog-pane .header-panel");
-        robot.type(KeyCode.ENTER);
-        waitFor(10, () -> table(robot).getItems().stream().allMatch(r -> r.team() != null));
+        javafx.scene.control.DialogPane confirm = robot.lookup(".dialog-pane").queryAs(javafx.scene.control.DialogPane.class);
+        assertThat(confirm.getHeaderText()).isEqualTo("Accept 2 suggestion(s)");
+        robot.clickOn(confirm.lookupButton(javafx.scene.control.ButtonType.OK));
+        try {
+            waitFor(10, () -> table(robot).getItems().stream().allMatch(r -> r.team() != null));
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("bulk accept not applied; dialogs: " + robot.lookup(".dialog-pane").queryAllAs(
+                    javafx.scene.control.DialogPane.class).stream().map(d -> d.getHeaderText() + ": " + d.getContentText()).toList()
+                    + ", status: " + window.background().messageProperty().get(), e);
+        }
         long printer = row(robot, "Printer paper jam").id();
         assertThat(ledger(printer)).singleElement().satisfies(d -> {
             assertThat(d.kind()).isEqualTo("BULK_ACCEPTED");

@@ -81,6 +81,18 @@ class QueueWindowTest {
     }
 
     @Test
+    void aLiveUpdateOfTheSelectedTicketKeepsTheSelection(FxRobot robot) throws Exception {
+        waitFor(() -> table(robot).getItems().size() == 1);
+        robot.interact(() -> table(robot).getSelectionModel().select(0));
+        long id = table(robot).getSelectionModel().getSelectedItem().id();
+        ws.store().saveSuggestion(id, new dev.switchboard.persistence.store.SuggestionData("local", "m", "OK", "Network", "P2",
+                0.8, false, "Network=0.8", "P2=0.7", "", "", "", 1)).join();
+        waitFor(() -> "Network".equals(table(robot).getItems().get(0).suggestedTeam()));
+        assertThat(table(robot).getSelectionModel().getSelectedItem().id()).isEqualTo(id);
+        assertThat(table(robot).getSelectionModel().getSelectedItem().suggestedTeam()).isEqualTo("Network");
+    }
+
+    @Test
     void filtersNarrowTheQueue(FxRobot robot) throws Exception {
         // default filter shows open tickets only: the two history rows are resolved
         waitFor(() -> table(robot).getItems().size() == 1);

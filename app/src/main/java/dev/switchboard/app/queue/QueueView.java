@@ -29,6 +29,7 @@ public final class QueueView extends BorderPane {
     private final TableView<QueueRow> table = new TableView<>();
     private final java.util.Map<TableColumn<QueueRow, ?>, Comparator<QueueRow>> keys = new java.util.HashMap<>();
     private final TextField search;
+    private final Timeline ages = new Timeline(new KeyFrame(javafx.util.Duration.seconds(30), e -> table.refresh()));
     private final PauseTransition searchDebounce = new PauseTransition(javafx.util.Duration.millis(150));
 
     public QueueView(QueueViewModel model) {
@@ -74,7 +75,6 @@ public final class QueueView extends BorderPane {
         setCenter(table);
 
         // Ages tick over without a reload.
-        Timeline ages = new Timeline(new KeyFrame(javafx.util.Duration.seconds(30), e -> table.refresh()));
         ages.setCycleCount(Timeline.INDEFINITE);
         ages.play();
     }
@@ -97,6 +97,12 @@ public final class QueueView extends BorderPane {
         c.setPrefWidth(id.equals("teamFilter") ? 170 : 110);
         c.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         return c;
+    }
+
+    /** Stops the age ticker. */
+    public void dispose() {
+        ages.stop();
+        searchDebounce.stop();
     }
 
     public TableView<QueueRow> table() {

@@ -109,6 +109,10 @@ public final class QueueViewModel {
                 if (isOpen(old.status())) open--;
                 if (isOpen(r.status())) open++;
                 rows.set(i, r);
+                if (replaceInPlace(r)) {
+                    noteChoices(r);
+                    continue;
+                }
                 removeVisible(r.id());
             }
             if (predicate.test(r)) insertVisible(r);
@@ -116,6 +120,23 @@ public final class QueueViewModel {
         }
         openCount.set(open);
         total.set(rows.size());
+    }
+
+    /**
+     * Replaces a visible row where it stands when it still passes the filter and keeps its sort
+     * position: the table keeps its selection and scroll position through live updates.
+     */
+    private boolean replaceInPlace(QueueRow r) {
+        if (!predicate.test(r)) return false;
+        for (int i = 0; i < visible.size(); i++) {
+            if (visible.get(i).id() != r.id()) continue;
+            boolean afterPrev = i == 0 || comparator.compare(visible.get(i - 1), r) <= 0;
+            boolean beforeNext = i == visible.size() - 1 || comparator.compare(r, visible.get(i + 1)) <= 0;
+            if (!afterPrev || !beforeNext) return false;
+            visible.set(i, r);
+            return true;
+        }
+        return false;
     }
 
     private void removeVisible(long id) {

@@ -60,10 +60,19 @@ public final class Background implements AutoCloseable {
     }
 
     public <T> Future<T> run(String label, Callable<T> work, Consumer<T> onSuccess, Consumer<Throwable> onFailure) {
+        if (pool.isShutdown()) return java.util.concurrent.CompletableFuture.failedFuture(new java.util.concurrent.CancellationException("closed"));
         fx(() -> {
             running.set(running.get() + 1);
             if (label != null) message.set(label);
         });
+        try {
+            return submit(label, work, onSuccess, onFailure);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return java.util.concurrent.CompletableFuture.failedFuture(new java.util.concurrent.CancellationException("closed"));
+        }
+    }
+
+    private <T> Future<T> submit(String label, Callable<T> work, Consumer<T> onSuccess, Consumer<Throwable> onFailure) {
         return pool.submit(() -> {
             try {
                 T result = work.call();
@@ -81,8 +90,14 @@ public final class Background implements AutoCloseable {
         });
     }
 
+    /** Runs fire-and-forget work; ignored once the window is closing. */
     public void execute(Runnable r) {
-        pool.execute(r);
+        if (pool.isShutdown()) return;
+        try {
+            pool.execute(r);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing: nothing to do
+        }
     }
 
     public static void fx(Runnable r) {
