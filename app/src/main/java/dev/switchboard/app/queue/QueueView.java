@@ -201,6 +201,13 @@ public final class QueueView extends BorderPane {
         return c;
     }
 
+    /** A probability as a percentage; never "100%" for something short of certain. */
+    public static String percent(double p) {
+        long v = Math.round(p * 100);
+        if (v >= 100 && p < 1.0) return "≥99%";
+        return v + "%";
+    }
+
     static String statusLabel(String status) {
         if (status == null) return "";
         return status.charAt(0) + status.substring(1).toLowerCase();
@@ -253,7 +260,7 @@ public final class QueueView extends BorderPane {
             }
             setText("→ " + sug);
             if (showConfidence) {
-                Label pct = new Label(Math.round(r.confidence() * 100) + "%");
+                Label pct = new Label(percent(r.confidence()));
                 pct.getStyleClass().add(r.confident() ? "suggested-confident" : "suggested");
                 setGraphic(pct);
                 setContentDisplay(javafx.scene.control.ContentDisplay.RIGHT);
