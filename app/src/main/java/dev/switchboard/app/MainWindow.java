@@ -174,7 +174,8 @@ public final class MainWindow {
                 item(Command.NEXT), item(Command.PREVIOUS));
         Menu triage = new Menu("_Triage", null, item(Command.ACCEPT), item(Command.PICK_TEAM), item(Command.PRIORITY_1),
                 item(Command.PRIORITY_2), item(Command.PRIORITY_3), item(Command.PRIORITY_4), item(Command.REROUTE),
-                item(Command.SNOOZE), item(Command.MARK_DUPLICATE), item(Command.UNDO), item(Command.BULK_ACCEPT));
+                item(Command.SNOOZE), item(Command.MARK_DUPLICATE), item(Command.UNDO), item(Command.BULK_ACCEPT),
+                new javafx.scene.control.SeparatorMenuItem(), item(Command.RESOLVE), item(Command.CLOSE_TICKET), item(Command.REOPEN));
         CheckMenuItem dark = new CheckMenuItem(Command.TOGGLE_THEME.label());
         dark.setAccelerator(Command.TOGGLE_THEME.key());
         dark.selectedProperty().bindBidirectional(theme.darkProperty());

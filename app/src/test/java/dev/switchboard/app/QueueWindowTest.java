@@ -93,6 +93,27 @@ class QueueWindowTest {
     }
 
     @Test
+    void aTicketPostedToTheIntakeShowsUpWithinASecond(FxRobot robot) throws Exception {
+        var intake = new dev.switchboard.app.intake.IntakeServer(ws.store(), "test-token-0123456789").start(0);
+        try {
+            var http = java.net.http.HttpClient.newHttpClient();
+            var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + intake.port() + "/api/tickets"))
+                    .header("Authorization", "Bearer test-token-0123456789").header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "{\"subject\":\"Badge reader broken at gate B\",\"body\":\"Nobody can get in\",\"requester\":\"guard@example.com\"}"))
+                    .build();
+            var resp = http.send(req, java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(resp.statusCode()).isEqualTo(201);
+            long t0 = System.nanoTime();
+            WaitForAsyncUtils.waitFor(1, TimeUnit.SECONDS, () -> WaitForAsyncUtils.asyncFx(
+                    () -> table(robot).getItems().stream().anyMatch(r -> r.subject().equals("Badge reader broken at gate B"))).get());
+            assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(1000);
+        } finally {
+            intake.stop();
+        }
+    }
+
+    @Test
     void filtersNarrowTheQueue(FxRobot robot) throws Exception {
         // default filter shows open tickets only: the two history rows are resolved
         waitFor(() -> table(robot).getItems().size() == 1);

@@ -13,7 +13,16 @@ public final class DurabilityChild {
         TicketStore store = new TicketStore(db);
         var r = store.saveTickets(List.of(new NewTicket("test", "k-1", "Printer on fire", "Third floor", "ann",
                 Instant.now(), "Facilities", null)), "tester").join();
-        System.out.println("SAVED " + r.createdIds().get(0));
+        long id = r.createdIds().get(0);
+        if (args.length > 1 && args[1].equals("decision")) {
+            long other = store.saveTickets(List.of(new NewTicket("test", "k-2", "Mouse broken", "", "bob", Instant.now(), null, null)),
+                    "tester").join().createdIds().get(0);
+            long version = store.rows(List.of(other)).get(0).version();
+            var rec = new dev.switchboard.persistence.store.DecisionLedger(store).decide(dev.switchboard.persistence.store.DecisionRequest.of(
+                    other, version, dev.switchboard.persistence.entity.DecisionKind.OVERRIDDEN, "Facilities", null, null, "dana")).join();
+            System.out.println("DECIDED " + rec.id() + " " + other);
+        }
+        System.out.println("SAVED " + id);
         System.out.flush();
         System.in.read();
     }

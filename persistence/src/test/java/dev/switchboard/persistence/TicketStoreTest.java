@@ -130,6 +130,35 @@ class TicketStoreTest {
     }
 
     @Test
+    void anAcknowledgedDecisionSurvivesKillMinus9() throws Exception {
+        store.close();
+        db.close();
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                DurabilityChild.class.getName(), StoreTestSupport.url(dir), "decision")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String decided = null;
+        try (var in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null && !line.startsWith("SAVED ")) {
+                if (line.startsWith("DECIDED ")) decided = line;
+            }
+            child.destroyForcibly();
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(decided).as("child acknowledged the decision").isNotNull();
+        long ticket = Long.parseLong(decided.split(" ")[2]);
+        db = Database.open(StoreTestSupport.url(dir));
+        store = new TicketStore(db);
+        assertThat(store.rows(List.of(ticket))).singleElement().satisfies(r -> {
+            assertThat(r.team()).isEqualTo("Facilities");
+            assertThat(r.setBy()).isEqualTo(TicketStore.SET_BY_HUMAN);
+        });
+        assertThat(new dev.switchboard.persistence.store.DecisionLedger(store).decisions(ticket))
+                .singleElement().satisfies(d -> assertThat(d.dispatcher()).isEqualTo("dana"));
+    }
+
+    @Test
     void aSavedTicketSurvivesKillMinus9() throws Exception {
         store.close();
         db.close();

@@ -53,6 +53,9 @@ public final class TriageActions {
         window.on(Command.SNOOZE, this::snooze);
         window.on(Command.UNDO, this::undoLast);
         window.on(Command.BULK_ACCEPT, this::bulkAccept);
+        window.on(Command.RESOLVE, () -> lifecycle(DecisionKind.RESOLVED, "Resolved"));
+        window.on(Command.CLOSE_TICKET, () -> lifecycle(DecisionKind.CLOSED, "Closed"));
+        window.on(Command.REOPEN, () -> lifecycle(DecisionKind.REOPENED, "Reopened"));
     }
 
     private TableView<QueueRow> table() {
@@ -152,6 +155,12 @@ public final class TriageActions {
     public void snooze() {
         selected().ifPresent(r -> record(List.of(new DecisionRequest(r.id(), r.version(), DecisionKind.SNOOZED, null, null, null,
                 null, null, dispatcher(), msToDecide(), true, Instant.now().plus(Duration.ofHours(4)))), "Snoozed #" + r.id()));
+    }
+
+    /** Lifecycle steps: resolve, close, reopen (each a ledger entry, undoable). */
+    public void lifecycle(DecisionKind kind, String verb) {
+        selected().ifPresent(r -> record(List.of(new DecisionRequest(r.id(), r.version(), kind, null, null, null, null, null,
+                dispatcher(), msToDecide(), true, null)), verb + " #" + r.id()));
     }
 
     /** Accept every visible suggestion at or above the confidence the dispatcher confirms. */
