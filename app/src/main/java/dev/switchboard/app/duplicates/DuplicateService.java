@@ -128,6 +128,16 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
     }
 
     private void drain() {
+        try {
+            drainOnce();
+        } catch (RuntimeException e) {
+            if (!worker.isShutdown()) {
+                System.getLogger("switchboard.duplicates").log(System.Logger.Level.WARNING, "duplicate check failed: " + e.getMessage());
+            }
+        }
+    }
+
+    private void drainOnce() {
         drainScheduled.set(false);
         if (!ready) {
             // the initial pass indexes everything; look again once it is done
@@ -219,5 +229,14 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
     public void close() {
         store.removeListener(this);
         worker.shutdownNow();
+        awaitStop(worker);
+    }
+
+    static void awaitStop(ExecutorService e) {
+        try {
+            e.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

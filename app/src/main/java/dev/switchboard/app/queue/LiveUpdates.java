@@ -67,6 +67,7 @@ public final class LiveUpdates implements StoreListener, AutoCloseable {
                 Background.fx(() -> apply.accept(copy));
             }
         } catch (RuntimeException e) {
+            if (timer.isShutdown()) return;
             System.getLogger("switchboard.live").log(System.Logger.Level.WARNING, "live update failed: " + e.getMessage());
         }
     }
@@ -82,5 +83,10 @@ public final class LiveUpdates implements StoreListener, AutoCloseable {
     public void close() {
         store.removeListener(this);
         timer.shutdownNow();
+        try {
+            timer.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -186,6 +186,16 @@ public final class TriageService implements StoreListener, AutoCloseable {
     }
 
     private void drain() {
+        try {
+            drainOnce();
+        } catch (RuntimeException e) {
+            if (!worker.isShutdown()) {
+                System.getLogger("switchboard.triage").log(System.Logger.Level.WARNING, "suggesting failed: " + e.getMessage());
+            }
+        }
+    }
+
+    private void drainOnce() {
         drainScheduled.set(false);
         List<Long> ids = new ArrayList<>(new LinkedHashSet<>(pending));
         pending.removeAll(ids);
@@ -266,6 +276,11 @@ public final class TriageService implements StoreListener, AutoCloseable {
         cancelTraining.set(true);
         store.removeListener(this);
         worker.shutdownNow();
+        try {
+            worker.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** For tests and the CLI: waits until queued work is done. */

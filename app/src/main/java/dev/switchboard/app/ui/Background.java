@@ -108,5 +108,10 @@ public final class Background implements AutoCloseable {
     @Override
     public void close() {
         pool.shutdownNow();
+        try {
+            pool.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

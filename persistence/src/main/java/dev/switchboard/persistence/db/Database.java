@@ -35,6 +35,7 @@ public final class Database implements AutoCloseable {
     private final String user;
     private final String password;
     private final SessionFactory sessionFactory;
+    private volatile boolean closed;
 
     private Database(String url, String user, String password, SessionFactory sf) {
         this.url = url;
@@ -144,11 +145,14 @@ public final class Database implements AutoCloseable {
 
     /** A plain JDBC connection for fast bulk reads (the caller closes it). */
     public Connection jdbc() throws SQLException {
+        // After close, a new connection would silently reopen the file (and keep it open).
+        if (closed) throw new SQLException("the database is closed");
         return DriverManager.getConnection(url, user, password);
     }
 
     @Override
     public void close() {
+        closed = true;
         sessionFactory.close();
     }
 }
