@@ -62,6 +62,14 @@ public final class TriageService implements StoreListener, AutoCloseable {
         return t;
     });
     private final Set<Long> pending = ConcurrentHashMap.newKeySet();
+    /** Suggestions run here in parallel (an LLM engine limits its own concurrency); the worker coordinates. */
+    private final ExecutorService suggesters = Executors.newFixedThreadPool(4, r -> {
+        Thread t = new Thread(r, "switchboard-suggest");
+        t.setDaemon(true);
+        t.setPriority(Thread.NORM_PRIORITY - 1);
+        return t;
+    });
+    private final Map<Long, java.util.concurrent.Future<?>> inFlight = new ConcurrentHashMap<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final AtomicBoolean cancelTraining = new AtomicBoolean();
     private final AtomicReference<Listener> listener = new AtomicReference<>((m, d, t) -> { });
@@ -171,6 +179,11 @@ public final class TriageService implements StoreListener, AutoCloseable {
         if (ready) enqueue(ticketIds, false);
     }
 
+    /** True while a suggestion for the ticket is being computed (e.g. waiting for an LLM). */
+    public boolean isSuggesting(long ticketId) {
+        return inFlight.containsKey(ticketId);
+    }
+
     /** Re-suggests the given tickets even if they have a current suggestion (e.g. after settings change). */
     public void resuggest(Collection<Long> ids) {
         enqueue(ids, true);
@@ -201,16 +214,42 @@ public final class TriageService implements StoreListener, AutoCloseable {
         pending.removeAll(ids);
         ids.sort(null);
         Listener l = listener.get();
-        int done = 0;
         int total = ids.size();
+        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        List<java.util.concurrent.Future<?>> batch = new ArrayList<>();
         for (int i = 0; i < ids.size(); i += 200) {
             List<Long> chunk = ids.subList(i, Math.min(ids.size(), i + 200));
             for (QueueRow r : store.rows(chunk)) {
                 boolean force = forced.remove(r.id());
-                if (!(force ? r.setBy() == null && isOpen(r) : wantsSuggestion(r))) continue;
-                suggestAndSave(r.id());
-                done++;
-                if (total > 20 && done % 10 == 0) l.progress("Suggesting teams", done, total);
+                if (!(force ? r.setBy() == null && isOpen(r) : wantsSuggestion(r))) {
+                    // decided or closed meanwhile: a pending (LLM) call for it is no longer wanted
+                    var running = inFlight.remove(r.id());
+                    if (running != null && (r.setBy() != null || !isOpen(r))) running.cancel(true);
+                    continue;
+                }
+                if (inFlight.containsKey(r.id()) && !force) continue;
+                long id = r.id();
+                var f = suggesters.submit(() -> {
+                    try {
+                        if (!Thread.currentThread().isInterrupted()) suggestAndSave(id);
+                    } finally {
+                        inFlight.remove(id);
+                        int n = done.incrementAndGet();
+                        if (total > 20 && n % 10 == 0) l.progress("Suggesting teams", n, total);
+                    }
+                });
+                inFlight.put(id, f);
+                batch.add(f);
+            }
+        }
+        for (var f : batch) {
+            try {
+                f.get();
+            } catch (java.util.concurrent.CancellationException | java.util.concurrent.ExecutionException e) {
+                // cancelled because the ticket was decided or closed, or failed and logged by suggestAndSave
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
         if (total > 20) l.progress("Suggestions up to date", 0, 0);
@@ -276,7 +315,9 @@ public final class TriageService implements StoreListener, AutoCloseable {
         cancelTraining.set(true);
         store.removeListener(this);
         worker.shutdownNow();
+        suggesters.shutdownNow();
         try {
+            suggesters.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
             worker.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
