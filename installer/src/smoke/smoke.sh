@@ -4,8 +4,11 @@
 #   sh installer/src/smoke/smoke.sh /opt/switchboard/bin/Switchboard      (an installed .deb)
 # Checks: the launcher starts and answers --version; then the headless self-check: the
 # `self-check` command if this build has one, otherwise `status --json` on a fresh H2 file
-# database (opens + migrates) must print "tickets". Exits non-zero, loudly, on any failure.
-# Run by the build with -Psmoke (bound to the package phase after jpackage).
+# database (opens + migrates) must print "tickets", and - when SMOKE_MODEL_PROBE names a directory
+# with the compiled ModelProbe.class (the build passes it) - the packaged runtime loads the bundled
+# MiniLM model through the trimmed ONNX Runtime / tokenizer jars and embeds a few texts.
+# Exits non-zero, loudly, on any failure. Run by the build with -Psmoke (package phase, after jpackage).
+# Linux app-image layout (bin/, lib/app, lib/runtime).
 set -u
 
 launcher=${1:?usage: smoke.sh PATH/TO/bin/Switchboard}
@@ -60,6 +63,21 @@ else
     echo "smoke: (this build has no self-check command; checking status --json instead)"
     step status status --json --db "$db"
     grep -q '"tickets"' "$work/out" || fail "status --json did not print \"tickets\""
+    if [ -n "${SMOKE_MODEL_PROBE:-}" ]; then
+        image=$(CDPATH= cd -- "$(dirname -- "$launcher")/.." && pwd)
+        java=$image/lib/runtime/bin/java
+        [ -x "$java" ] || fail "no java in the packaged runtime ($java)"
+        echo "smoke: model: packaged runtime + class path, ModelProbe"
+        if command -v timeout >/dev/null 2>&1; then t="timeout $limit"; else t=""; fi
+        $t "$java" -Xmx2g --enable-native-access=ALL-UNNAMED -cp "$image/lib/app/*:$SMOKE_MODEL_PROBE" ModelProbe \
+            >"$work/out" 2>"$work/err"
+        rc=$?
+        sed 's/^/  | /' "$work/out"
+        if [ "$rc" -ne 0 ]; then
+            grep -v '^SLF4J' "$work/err" | sed 's/^/  ! /' >&2
+            fail "model: the bundled model did not load or embed (exit $rc)"
+        fi
+    fi
 fi
 ls "$work/db"/switchboard*.db >/dev/null 2>&1 || fail "no H2 database file was created under $work/db"
 
