@@ -44,7 +44,7 @@ public final class BenchWindowCommand implements Callable<Integer> {
             }
         }
         // Start the window in a fresh JVM, as a user would, so "ms after JVM start" is the real start-up.
-        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        String javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(javaBin, "-Xmx2g", "--enable-native-access=ALL-UNNAMED",
                 "-D" + WindowBenchmark.PROPERTY + "=true", "-cp", System.getProperty("java.class.path"),
                 dev.switchboard.app.Main.class.getName(), "--db", url)

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Root of the command line. Every subcommand is also reachable as {@code ./switchboard NAME --help}. */
 @Command(name = "switchboard", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Desktop triage workbench for support dispatchers. Without a command, opens the window.",
-        subcommands = {StatusCommand.class, ImportCommand.class, IntakeCommand.class, DemoDataCommand.class,
+        subcommands = {StatusCommand.class, SelfCheckCommand.class, ImportCommand.class, IntakeCommand.class, DemoDataCommand.class,
                 ExportCommand.class, EvaluateCommand.class, EvaluateDuplicatesCommand.class,
                 BenchImportCommand.class, BenchExportCommand.class, BenchDuplicatesCommand.class, BenchWindowCommand.class,
                 CommandLine.HelpCommand.class})
