@@ -28,10 +28,6 @@ public final class TicketFields {
     /** Subject derived from the body's first line is cut to this many characters. */
     public static final int DERIVED_SUBJECT = 200;
 
-    private static final List<DateTimeFormatter> LOCAL_FORMATS = List.of(
-            DateTimeFormatter.ISO_LOCAL_DATE_TIME,
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm[:ss][.SSS]", Locale.ROOT),
-            DateTimeFormatter.ofPattern("yyyy/MM/dd HH:mm[:ss]", Locale.ROOT));
 
     private TicketFields() {}
 
@@ -122,29 +118,9 @@ public final class TicketFields {
      */
     public static Instant parseCreated(String value, ZoneId zone) {
         if (value == null || value.isBlank()) return null;
-        String s = value.strip();
-        if (s.chars().allMatch(Character::isDigit) && s.length() <= 15) {
-            long v = Long.parseLong(s);
-            return s.length() <= 10 && s.length() >= 9 ? Instant.ofEpochSecond(v) : Instant.ofEpochMilli(v);
-        }
-        try {
-            return Instant.parse(s);
-        } catch (DateTimeParseException ignored) { }
-        try {
-            return OffsetDateTime.parse(s).toInstant();
-        } catch (DateTimeParseException ignored) { }
-        try {
-            return ZonedDateTime.parse(s).toInstant();
-        } catch (DateTimeParseException ignored) { }
-        for (DateTimeFormatter f : LOCAL_FORMATS) {
-            try {
-                return LocalDateTime.parse(s, f).atZone(zone).toInstant();
-            } catch (DateTimeParseException ignored) { }
-        }
-        try {
-            return LocalDate.parse(s).atStartOfDay(zone).toInstant();
-        } catch (DateTimeParseException ignored) { }
-        throw new IllegalArgumentException("cannot read created time '" + cut(s, 60)
-                + "' (expected ISO-8601 like 2024-03-01T09:30:00Z, 2024-03-01 09:30[:ss], 2024-03-01, or epoch milliseconds)");
+        Instant at = dev.switchboard.inference.data.TimeParser.parse(value, zone);
+        if (at != null) return at;
+        throw new IllegalArgumentException("cannot read created time '" + cut(value.strip(), 60)
+                + "' (expected ISO-8601 like 2024-03-01T09:30:00Z, 2024-03-01 09:30[:ss], 2024-03-01, or epoch seconds/milliseconds)");
     }
 }

@@ -40,36 +40,12 @@ public final class DupTerms {
     private static final Pattern CAMEL = Pattern.compile("\\b[A-Za-z][a-z0-9]*[A-Z][A-Za-z0-9]*\\b");
     private static final Pattern CAMEL_PART = Pattern.compile("[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\\d+");
 
-    private static final Set<String> STOP = Set.of(
-            "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "could", "do", "does",
-            "for", "from", "had", "has", "have", "he", "her", "his", "i", "if", "in", "into", "is", "it",
-            "its", "me", "my", "no", "not", "of", "on", "or", "our", "she", "so", "that", "the", "their",
-            "them", "then", "there", "these", "they", "this", "to", "us", "was", "we", "were", "what",
-            "when", "which", "while", "who", "will", "with", "would", "you", "your", "am", "im", "pls",
-            "please", "hi", "hello", "dear", "regards", "thanks", "thank",
-            "der", "die", "das", "und", "ist", "nicht", "ich", "sie", "mit", "den", "ein", "eine", "zu",
-            "von", "auf", "für", "es", "bitte", "dem", "des", "sich", "auch", "wir");
 
     private DupTerms() {}
 
     /** Word tokens of a text, stop words removed. */
     public static List<String> words(String text) {
-        List<String> out = new ArrayList<>();
-        if (text == null) return out;
-        String s = Normalizer.normalize(text, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
-        int n = s.length();
-        int i = 0;
-        while (i < n) {
-            while (i < n && !Character.isLetterOrDigit(s.charAt(i))) i++;
-            int start = i;
-            while (i < n && Character.isLetterOrDigit(s.charAt(i))) i++;
-            int len = i - start;
-            if (len >= 2 && len <= 40) {
-                String tok = s.substring(start, i);
-                if (!STOP.contains(tok)) out.add(tok);
-            }
-        }
-        return out;
+        return dev.switchboard.inference.text.TextAnalyzer.tokens(text);
     }
 
     /** Term frequencies (weighted) of a ticket: subject words count double, identifiers once each. */

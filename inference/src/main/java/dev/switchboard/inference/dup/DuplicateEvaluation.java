@@ -1,5 +1,6 @@
 package dev.switchboard.inference.dup;
 
+import dev.switchboard.inference.data.TimeParser;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;

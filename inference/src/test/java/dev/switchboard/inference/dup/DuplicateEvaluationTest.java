@@ -1,5 +1,6 @@
 package dev.switchboard.inference.dup;
 
+import dev.switchboard.inference.data.TimeParser;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

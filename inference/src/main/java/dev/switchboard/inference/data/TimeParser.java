@@ -1,4 +1,4 @@
-package dev.switchboard.inference.dup;
+package dev.switchboard.inference.data;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -12,7 +12,11 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 
-/** Lenient timestamp parsing for imported ticket files; times without a zone are taken as UTC. */
+/**
+ * Lenient timestamp parsing for ticket files and the intake: ISO-8601 instants and offsets, common
+ * local date-time layouts (taken in the given zone, UTC by default), dates, epoch seconds (9–10
+ * digits) and epoch milliseconds (11–15 digits).
+ */
 public final class TimeParser {
 
     private static final List<DateTimeFormatter> LOCAL = List.of(
@@ -30,14 +34,19 @@ public final class TimeParser {
 
     private TimeParser() {}
 
-    /** The instant, or null when the text is blank or in no known format. */
+    /** The instant, or null when the text is blank or in no known format; zone-less times are UTC. */
     public static Instant parse(String text) {
+        return parse(text, ZoneOffset.UTC);
+    }
+
+    /** The instant, or null when the text is blank or in no known format; zone-less times are in {@code zone}. */
+    public static Instant parse(String text, java.time.ZoneId zone) {
         if (text == null) return null;
         String s = text.strip();
         if (s.isEmpty()) return null;
-        if (s.matches("\\d{9,13}")) {
+        if (s.matches("\\d{9,15}")) {
             long v = Long.parseLong(s);
-            return s.length() >= 12 ? Instant.ofEpochMilli(v) : Instant.ofEpochSecond(v);
+            return s.length() >= 11 ? Instant.ofEpochMilli(v) : Instant.ofEpochSecond(v);
         }
         try {
             return Instant.parse(s);
@@ -50,11 +59,11 @@ public final class TimeParser {
         } catch (DateTimeParseException ignored) { }
         for (DateTimeFormatter f : LOCAL) {
             try {
-                return LocalDateTime.parse(s, f).toInstant(ZoneOffset.UTC);
+                return LocalDateTime.parse(s, f).atZone(zone).toInstant();
             } catch (DateTimeParseException ignored) { }
         }
         try {
-            return LocalDate.parse(s).atStartOfDay().toInstant(ZoneOffset.UTC);
+            return LocalDate.parse(s).atStartOfDay(zone).toInstant();
         } catch (DateTimeParseException ignored) { }
         return null;
     }
