@@ -92,18 +92,22 @@ public final class LabelledExampleReader {
      */
     public long forEach(ExportQuery q, boolean withText, RowHandler handler) {
         String ticketSql = ticketSql(q, withText);
-        String decisionSql = decisionSql(q);
+        String decisionSql = decisionSql();
         long n = 0;
         long after = Long.MIN_VALUE;
         try (Connection c = connections.open();
              PreparedStatement tp = c.prepareStatement(ticketSql);
-             PreparedStatement dp = c.prepareStatement(decisionSql)) {
+             PreparedStatement dp = c.prepareStatement(decisionSql);
+             PreparedStatement cp = c.prepareStatement(COMPENSATED_SQL);
+             PreparedStatement sp = c.prepareStatement(SUGGESTION_SQL)) {
             Map<Long, String> teamNames = names(c, "select id, name from team");
             Map<Long, String> priorityNames = names(c, "select id, name from priority_level");
             tp.setFetchSize(PAGE);
             dp.setFetchSize(PAGE);
             List<TicketRow> tickets = new ArrayList<>(PAGE);
             Map<Long, FinalDecision> finals = new HashMap<>();
+            List<FinalDecision> candidates = new ArrayList<>();
+            java.util.Set<Long> compensated = new java.util.HashSet<>();
             while (true) {
                 tickets.clear();
                 finals.clear();
@@ -120,17 +124,37 @@ public final class LabelledExampleReader {
                 if (tickets.isEmpty()) return n;
                 long lo = tickets.get(0).id();
                 long hi = tickets.get(tickets.size() - 1).id();
-                p = 1;
-                if (q.asOfDecision() != null) dp.setLong(p++, q.asOfDecision());
-                dp.setLong(p++, lo);
-                dp.setLong(p++, hi);
-                if (q.asOfDecision() != null) dp.setLong(p++, q.asOfDecision());
+                // 1. the labelling decisions of the page's tickets, oldest first per ticket (ticket_id index range)
+                dp.setLong(1, lo);
+                dp.setLong(2, hi);
+                long asOf = q.asOfDecision() == null ? Long.MAX_VALUE : q.asOfDecision();
+                candidates.clear();
+                long minId = Long.MAX_VALUE;
+                long maxId = Long.MIN_VALUE;
                 try (ResultSet rs = dp.executeQuery()) {
                     while (rs.next()) {
-                        if (rs.getBoolean(17)) continue; // compensated by an UNDONE row (as of the snapshot)
-                        // ordered by decision id within a ticket: the last one kept is the newest
-                        finals.put(rs.getLong(1), finalDecision(rs));
+                        // the snapshot bound is checked here: in SQL ("d.id <= ?") it made H2 range-scan the primary key
+                        FinalDecision d = finalDecision(rs);
+                        if (d.id() > asOf) continue;
+                        candidates.add(d);
+                        minId = Math.min(minId, d.id());
+                        maxId = Math.max(maxId, d.id());
                     }
+                }
+                // 2. which of them an UNDONE row (as of the snapshot) compensates (compensates_id index range)
+                compensated.clear();
+                if (!candidates.isEmpty()) {
+                    cp.setLong(1, minId);
+                    cp.setLong(2, maxId);
+                    try (ResultSet rs = cp.executeQuery()) {
+                        while (rs.next()) {
+                            if (rs.getLong(2) <= asOf) compensated.add(rs.getLong(1));
+                        }
+                    }
+                }
+                // 3. per ticket the newest one not compensated
+                for (FinalDecision d : candidates) {
+                    if (!compensated.contains(d.id())) finals.put(d.ticketId(), d);
                 }
                 for (TicketRow t : tickets) {
                     FinalDecision d = finals.get(t.id());
@@ -140,10 +164,25 @@ public final class LabelledExampleReader {
                     if (team == null) continue;
                     if (!q.teams().isEmpty() && !q.teams().contains(team)) continue;
                     String priority = d.priorityId() == null ? null : name(c, priorityNames, "priority_level", d.priorityId());
+                    String engine = null, model = null, sTeam = null, sPriority = null, rationale = null;
+                    Double confidence = null;
+                    if (d.suggestionId() != null) {
+                        sp.setLong(1, d.suggestionId());
+                        try (ResultSet rs = sp.executeQuery()) {
+                            if (rs.next()) {
+                                engine = rs.getString(1);
+                                model = rs.getString(2);
+                                sTeam = rs.getString(3);
+                                sPriority = rs.getString(4);
+                                double conf = rs.getDouble(5);
+                                confidence = rs.wasNull() ? null : conf;
+                                rationale = rs.getString(6);
+                            }
+                        }
+                    }
                     LabelledExample row = new LabelledExample(t.id(), t.externalId(), t.subject(), t.body(), t.requester(),
                             t.createdAt(), d.id(), d.kind(), team, priority, d.reasonCode(), d.note(), d.dispatcher(),
-                            d.decidedAt(), d.reviewed(), d.engine(), d.model(), d.suggestedTeam(), d.suggestedPriority(),
-                            d.confidence(), d.rationale());
+                            d.decidedAt(), d.reviewed(), engine, model, sTeam, sPriority, confidence, rationale);
                     n++;
                     if (!handler.accept(row)) return n;
                 }
@@ -161,21 +200,23 @@ public final class LabelledExampleReader {
 
     private record TicketRow(long id, String externalId, String subject, String body, String requester, Instant createdAt) {}
 
-    private record FinalDecision(long id, String kind, Long teamId, Long priorityId, String reasonCode, String note,
-                                 String dispatcher, Instant decidedAt, boolean reviewed, String engine, String model,
-                                 String suggestedTeam, String suggestedPriority, Double confidence, String rationale) {}
+    private record FinalDecision(long ticketId, long id, String kind, Long teamId, Long priorityId, String reasonCode,
+                                 String note, String dispatcher, Instant decidedAt, boolean reviewed, Long suggestionId) {}
 
     private static FinalDecision finalDecision(ResultSet rs) throws SQLException {
-        long teamId = rs.getLong(4);
-        Long team = rs.wasNull() ? null : teamId;
-        long prioId = rs.getLong(5);
-        Long prio = rs.wasNull() ? null : prioId;
-        double conf = rs.getDouble(15);
-        Double confidence = rs.wasNull() ? null : conf;
-        return new FinalDecision(rs.getLong(2), rs.getString(3), team, prio, rs.getString(6), rs.getString(7),
-                rs.getString(8), instant(rs, 9), rs.getBoolean(10), rs.getString(11), rs.getString(12), rs.getString(13),
-                rs.getString(14), confidence, rs.getString(16));
+        return new FinalDecision(rs.getLong(1), rs.getLong(2), rs.getString(3), longOrNull(rs, 4), longOrNull(rs, 5),
+                rs.getString(6), rs.getString(7), rs.getString(8), instant(rs, 9), rs.getBoolean(10), longOrNull(rs, 11));
     }
+
+    private static Long longOrNull(ResultSet rs, int col) throws SQLException {
+        long v = rs.getLong(col);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static final String COMPENSATED_SQL =
+            "select compensates_id, id from decision where compensates_id between ? and ?";
+    private static final String SUGGESTION_SQL =
+            "select engine, model, team_name, priority_name, confidence, rationale from suggestion where id = ?";
 
     private static Map<Long, String> names(Connection c, String sql) throws SQLException {
         Map<Long, String> out = new HashMap<>();
@@ -209,17 +250,13 @@ public final class LabelledExampleReader {
         return sb.toString();
     }
 
-    /** Labelling decisions of a ticket id range (as of the snapshot), oldest first per ticket, each with its undone flag. */
-    private static String decisionSql(ExportQuery q) {
+    /** Labelling decisions of a ticket id range, oldest first per ticket. */
+    private static String decisionSql() {
         String labelling = ExportQuery.LABELLING_KINDS.stream().map(k -> "'" + k.name() + "'").sorted()
                 .collect(Collectors.joining(","));
-        String undoneAsOf = q.asOfDecision() == null ? "" : " and u.id <= ?";
         return "select d.ticket_id, d.id, d.kind, d.team_id, d.priority_id, d.reason_code, d.note, d.dispatcher, d.decided_at,"
-                + " d.reviewed, s.engine, s.model, s.team_name, s.priority_name, s.confidence, s.rationale,"
-                + " exists (select 1 from decision u where u.compensates_id = d.id" + undoneAsOf + ")"
-                + " from decision d left join suggestion s on s.id = d.suggestion_id"
+                + " d.reviewed, d.suggestion_id from decision d"
                 + " where d.ticket_id between ? and ? and d.kind in (" + labelling + ")"
-                + (q.asOfDecision() == null ? "" : " and d.id <= ?")
                 + " order by d.ticket_id, d.id";
     }
 
