@@ -153,21 +153,28 @@ public final class PromptBuilder {
 
     /** The system message: instructions, teams with descriptions, priorities with criteria. */
     public String systemMessage(TriageContext ctx) {
+        Blocks b = blocks(ctx.taxonomy());
         return substitute(template.system(), Map.of(
-                "teams", teamsBlock(ctx.taxonomy()),
-                "priorities", prioritiesBlock(ctx.taxonomy())));
+                "teams", b.teams(),
+                "priorities", b.priorities()));
     }
 
     /** The user message: routing constraints, fenced examples and the fenced ticket. */
     public String userMessage(TicketText ticket, TriageContext ctx, List<ExampleRetriever.Example> examples) {
         String boundary = boundaries.get();
         String routing = routingLine(ctx);
-        String user = substitute(template.user(), Map.of(
-                "teams", teamsBlock(ctx.taxonomy()),
-                "priorities", prioritiesBlock(ctx.taxonomy()),
-                "examples", examplesBlock(examples == null ? List.of() : examples, boundary),
-                "ticket", ticketBlock(ticket, boundary),
-                "routing", routing));
+        String ut = template.user();
+        // the taxonomy blocks are only built when the user template asks for them (the default does not)
+        Blocks b = ut.contains("{{teams}}") || ut.contains("{{priorities}}") ? blocks(ctx.taxonomy()) : null;
+        Map<String, String> values = new java.util.HashMap<>(8);
+        if (b != null) {
+            values.put("teams", b.teams());
+            values.put("priorities", b.priorities());
+        }
+        values.put("examples", examplesBlock(examples == null ? List.of() : examples, boundary));
+        values.put("ticket", ticketBlock(ticket, boundary));
+        values.put("routing", routing);
+        String user = substitute(ut, values);
         if (!template.user().contains("{{routing}}") && !routing.isEmpty()) user = routing + user;
         return user;
     }
@@ -215,6 +222,20 @@ public final class PromptBuilder {
     }
 
     // ---- blocks ---------------------------------------------------------------------------
+
+    /** The taxonomy-derived blocks; they depend only on the (immutable) taxonomy. */
+    private record Blocks(Taxonomy taxonomy, String teams, String priorities) {}
+
+    /** The blocks of the taxonomy last used (by identity); shared by all builders, as exports make one per row. */
+    private static volatile Blocks lastBlocks;
+
+    private static Blocks blocks(Taxonomy tax) {
+        Blocks b = lastBlocks;
+        if (b != null && b.taxonomy() == tax) return b;
+        b = new Blocks(tax, teamsBlock(tax), prioritiesBlock(tax));
+        lastBlocks = b;
+        return b;
+    }
 
     private static String teamsBlock(Taxonomy tax) {
         StringBuilder sb = new StringBuilder();
@@ -313,13 +334,16 @@ public final class PromptBuilder {
         s = s.replace("\r\n", "\n").replace('\r', '\n');
         s = stripLoneSurrogates(s);
         if (looksBinary(s)) return "[binary content omitted]";
-        s = INVISIBLE.matcher(s).replaceAll("");
-        s = BLOB.matcher(s).replaceAll("[long encoded data omitted]");
+        // cheap scans skip the regular expressions that cannot match
+        if (hasInvisible(s)) s = INVISIBLE.matcher(s).replaceAll("");
+        if (hasBlobRun(s, 200)) s = BLOB.matcher(s).replaceAll("[long encoded data omitted]");
         // defuse anything that could pass for a fence marker
-        s = FENCE_RUN.matcher(s).replaceAll(m -> m.group().charAt(0) == '<' ? "\u2039".repeat(m.group().length()) : "\u203A".repeat(m.group().length()));
+        if (s.contains("<<<") || s.contains(">>>")) {
+            s = FENCE_RUN.matcher(s).replaceAll(m -> m.group().charAt(0) == '<' ? "\u2039".repeat(m.group().length()) : "\u203A".repeat(m.group().length()));
+        }
         if (boundary != null && !boundary.isEmpty()) s = replaceIgnoreCase(s, boundary, "[boundary]");
-        s = MANY_BLANK_LINES.matcher(s).replaceAll("\n\n");
-        s = WIDE_SPACE.matcher(s).replaceAll("    ");
+        if (hasThreeLineFeeds(s)) s = MANY_BLANK_LINES.matcher(s).replaceAll("\n\n");
+        if (hasWideSpace(s)) s = WIDE_SPACE.matcher(s).replaceAll("    ");
         s = s.strip();
         if (s.length() > max || raw.length() > precut) {
             int cut = Math.min(max, s.length());
@@ -377,9 +401,91 @@ public final class PromptBuilder {
         return sb == null ? s : sb.toString();
     }
 
-    private static String oneLine(String s) {
+    /**
+     * Drops invisible characters, collapses whitespace runs to one space and strips; the same result as
+     * {@code WHITESPACE.matcher(INVISIBLE.matcher(s).replaceAll("")).replaceAll(" ").strip()} in one pass.
+     */
+    static String oneLine(String s) {
         if (s == null) return "";
-        return WHITESPACE.matcher(INVISIBLE.matcher(s).replaceAll("")).replaceAll(" ").strip();
+        int n = s.length();
+        StringBuilder sb = null;
+        boolean inSpace = false;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (isInvisible(c)) {
+                if (sb == null) sb = new StringBuilder(n).append(s, 0, i);
+                continue;
+            }
+            boolean ws = c == ' ' || c == '\t' || c == '\n' || c == '\r'; // \x0B and \f are invisible (dropped)
+            if (ws) {
+                if (inSpace) {
+                    if (sb == null) sb = new StringBuilder(n).append(s, 0, i);
+                    continue;
+                }
+                inSpace = true;
+                if (c != ' ') {
+                    if (sb == null) sb = new StringBuilder(n).append(s, 0, i);
+                    sb.append(' ');
+                    continue;
+                }
+            } else {
+                inSpace = false;
+            }
+            if (sb != null) sb.append(c);
+        }
+        return (sb == null ? s : sb.toString()).strip();
+    }
+
+    /** True for the characters {@link #INVISIBLE} matches. */
+    static boolean isInvisible(char c) {
+        if (c < 0x20) return c != '\t' && c != '\n' && c != '\r';
+        if (c < 0x7F) return false;
+        if (c <= 0x9F) return true;
+        if (c < 0x200B) return false;
+        return c <= 0x200F || (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x2064)
+                || (c >= 0x2066 && c <= 0x2069) || c == 0xFEFF || (c >= 0xFFF9 && c <= 0xFFFD);
+    }
+
+    private static boolean hasInvisible(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) if (isInvisible(s.charAt(i))) return true;
+        return false;
+    }
+
+    /** True when {@code s} has a run of at least {@code min} characters of {@link #BLOB}'s class. */
+    private static boolean hasBlobRun(String s, int min) {
+        int run = 0;
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                    || c == '+' || c == '/' || c == '=' || c == '_' || c == '-') {
+                if (++run >= min) return true;
+            } else {
+                run = 0;
+            }
+        }
+        return false;
+    }
+
+    /** True when {@code s} has a run of at least 8 spaces/tabs ({@link #WIDE_SPACE}). */
+    private static boolean hasWideSpace(String s) {
+        int run = 0;
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (c == ' ' || c == '\t') {
+                if (++run >= 8) return true;
+            } else {
+                run = 0;
+            }
+        }
+        return false;
+    }
+
+    /** True when {@code s} has at least three line feeds (needed for {@link #MANY_BLANK_LINES}). */
+    private static boolean hasThreeLineFeeds(String s) {
+        int first = s.indexOf('\n');
+        if (first < 0) return false;
+        int second = s.indexOf('\n', first + 1);
+        return second >= 0 && s.indexOf('\n', second + 1) >= 0;
     }
 
     private static String quoteList(List<String> values) {

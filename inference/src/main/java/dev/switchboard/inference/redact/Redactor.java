@@ -221,15 +221,21 @@ public final class Redactor {
         for (Pattern p : customPatterns) s = replaceAll(s, p, Kind.CUSTOM, counts);
         // cheap pre-checks skip passes that cannot match
         if (s.contains("://")) s = redactUrlSecrets(s, counts);
-        if (s.indexOf('@') >= 0) s = replaceAll(s, EMAIL, Kind.EMAIL, counts);
+        // The built-in passes try the pattern only where a cheap test says a match can start (same
+        // matches as Matcher.find over the whole text, far fewer attempts), and are skipped when a
+        // necessary condition for any accepted match does not hold.
+        if (s.indexOf('@') >= 0) s = replaceAt(s, EMAIL, Kind.EMAIL, counts, ACCEPT_ALL, Redactor::emailCanStart);
         if (obfuscatedEmails && containsIgnoreCase(s, "dot")) s = replaceAll(s, OBFUSCATED_EMAIL, Kind.EMAIL, counts);
         boolean digits = hasDigit(s);
-        if (digits && s.indexOf('.') >= 0) s = replaceFiltered(s, IPV4, Kind.IP, counts, Redactor::isIpv4);
-        if (s.indexOf(':') >= 0) s = replaceFiltered(s, IPV6_CANDIDATE, Kind.IP, counts, Redactor::isIpv6);
+        if (digits && hasDigitDotDigit(s)) s = replaceAt(s, IPV4, Kind.IP, counts, Redactor::isIpv4, Redactor::ipv4CanStart);
+        if (hasColonPair(s)) s = replaceAt(s, IPV6_CANDIDATE, Kind.IP, counts, Redactor::isIpv6, Redactor::ipv6CanStart);
         if (digits) {
-            if (luhnCards) s = replaceFiltered(s, CARD, Kind.NUMBER, counts, m -> luhn(m.replaceAll("\\D", "")));
-            s = replaceFiltered(s, PHONE_CANDIDATE, Kind.PHONE, counts, Redactor::looksLikePhone);
-            s = replaceAll(s, LONG_DIGITS, Kind.NUMBER, counts);
+            // a card needs 13+ digits separated by single spaces/hyphens only; a phone 7+ digits; a long number 8 in a row
+            if (luhnCards && hasDigitGroupRun(s, 13)) {
+                s = replaceAt(s, CARD, Kind.NUMBER, counts, m -> luhn(m.replaceAll("\\D", "")), Redactor::cardCanStart);
+            }
+            if (hasPhoneRun(s, 7)) s = replaceAt(s, PHONE_CANDIDATE, Kind.PHONE, counts, Redactor::looksLikePhone, Redactor::phoneCanStart);
+            if (hasDigitRun(s, 8)) s = replaceAt(s, LONG_DIGITS, Kind.NUMBER, counts, ACCEPT_ALL, Redactor::longDigitsCanStart);
         }
         s = redactNames(s, extraNames, counts);
         return new Result(s, counts);
@@ -259,6 +265,187 @@ public final class Redactor {
         out.append(s, last, s.length());
         counts.merge(kind, n, Integer::sum);
         return out.toString();
+    }
+
+    private static final MatchFilter ACCEPT_ALL = m -> true;
+
+    /** A necessary condition for a match of a pattern to start at {@code i} (a cheap stand-in for trying it). */
+    private interface StartTest {
+        boolean canStart(String s, int i);
+    }
+
+    /**
+     * Same result as {@link #replaceFiltered}, but the pattern is only tried at positions passing
+     * {@code start}: a match attempt at position i (with the text before i visible to look-behind)
+     * is exactly what {@link Matcher#find()} does there, and positions failing the test cannot
+     * start a match, so the sequence of matches found is the same.
+     */
+    private static String replaceAt(String s, Pattern p, Kind kind, Map<Kind, Integer> counts, MatchFilter filter,
+                                    StartTest start) {
+        Matcher m = p.matcher(s).useTransparentBounds(true).useAnchoringBounds(false);
+        int len = s.length();
+        StringBuilder out = null;
+        int last = 0;
+        int n = 0;
+        int pos = 0;
+        while (pos < len) {
+            int c = pos;
+            while (c < len && !start.canStart(s, c)) c++;
+            if (c >= len) break;
+            m.region(c, len);
+            if (!m.lookingAt()) {
+                pos = c + 1;
+                continue;
+            }
+            int ms = m.start();
+            int me = m.end();
+            if (me == ms) { // cannot happen with the built-in patterns; keep find()'s rule anyway
+                pos = c + 1;
+                continue;
+            }
+            pos = me;
+            if (!filter.accept(m.group())) continue;
+            if (out == null) out = new StringBuilder(len);
+            out.append(s, last, ms).append(kind.token());
+            last = me;
+            n++;
+        }
+        if (out == null) return s;
+        out.append(s, last, len);
+        counts.merge(kind, n, Integer::sum);
+        return out.toString();
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    /** {@code \\w} without UNICODE_CHARACTER_CLASS. */
+    private static boolean isWord(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    }
+
+    private static boolean isHex(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    }
+
+    /** [A-Za-z0-9._%+-], which is also the set {@code [\\w.%+-]} of EMAIL's look-behind. */
+    private static boolean isEmailLocal(char c) {
+        return isWord(c) || c == '.' || c == '%' || c == '+' || c == '-';
+    }
+
+    /** EMAIL: an ASCII letter or digit not preceded by a local-part character, whose local-part run ends at '@'. */
+    private static boolean emailCanStart(String s, int i) {
+        char c = s.charAt(i);
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) return false;
+        if (i > 0 && isEmailLocal(s.charAt(i - 1))) return false;
+        int j = i + 1;
+        while (j < s.length() && isEmailLocal(s.charAt(j))) j++;
+        return j < s.length() && s.charAt(j) == '@';
+    }
+
+    /** IPV4: a digit not preceded by a word character or a dot. */
+    private static boolean ipv4CanStart(String s, int i) {
+        if (!isDigit(s.charAt(i))) return false;
+        if (i == 0) return true;
+        char b = s.charAt(i - 1);
+        return !isWord(b) && b != '.';
+    }
+
+    /** IPV6_CANDIDATE: a hex digit or ':' not preceded by a word character, ':' or '.'. */
+    private static boolean ipv6CanStart(String s, int i) {
+        char c = s.charAt(i);
+        if (!isHex(c) && c != ':') return false;
+        if (i == 0) return true;
+        char b = s.charAt(i - 1);
+        return !isWord(b) && b != ':' && b != '.';
+    }
+
+    /** CARD: a digit not preceded by a word character, '.', '+' or '-'. */
+    private static boolean cardCanStart(String s, int i) {
+        if (!isDigit(s.charAt(i))) return false;
+        if (i == 0) return true;
+        char b = s.charAt(i - 1);
+        return !isWord(b) && b != '.' && b != '+' && b != '-';
+    }
+
+    /** PHONE_CANDIDATE: '+', '(' or a digit, not preceded by a word character or any of {@code .+/:-}. */
+    private static boolean phoneCanStart(String s, int i) {
+        char c = s.charAt(i);
+        if (c != '+' && c != '(' && !isDigit(c)) return false;
+        if (i == 0) return true;
+        char b = s.charAt(i - 1);
+        return !isWord(b) && b != '.' && b != '+' && b != '/' && b != ':' && b != '-';
+    }
+
+    /** LONG_DIGITS: a digit not preceded by a word character or a dot. */
+    private static boolean longDigitsCanStart(String s, int i) {
+        return ipv4CanStart(s, i);
+    }
+
+    /** A digit, a dot and a digit in a row (every IPv4 candidate has one). */
+    private static boolean hasDigitDotDigit(String s) {
+        for (int i = s.indexOf('.'); i >= 0; i = s.indexOf('.', i + 1)) {
+            if (i > 0 && i + 1 < s.length() && isDigit(s.charAt(i - 1)) && isDigit(s.charAt(i + 1))) return true;
+        }
+        return false;
+    }
+
+    /** Two colons with at most four hex digits between them (every IPv6 candidate has one). */
+    private static boolean hasColonPair(String s) {
+        for (int i = s.indexOf(':'); i >= 0; i = s.indexOf(':', i + 1)) {
+            for (int j = i + 1; j < s.length() && j <= i + 5; j++) {
+                char c = s.charAt(j);
+                if (c == ':') return true;
+                if (!isHex(c)) break;
+            }
+        }
+        return false;
+    }
+
+    /** At least {@code min} digits in a row. */
+    private static boolean hasDigitRun(String s, int min) {
+        int run = 0;
+        for (int i = 0; i < s.length(); i++) {
+            if (isDigit(s.charAt(i))) {
+                if (++run >= min) return true;
+            } else {
+                run = 0;
+            }
+        }
+        return false;
+    }
+
+    /** At least {@code min} digits in a run of digits separated by single spaces or hyphens (a card candidate lies in one). */
+    private static boolean hasDigitGroupRun(String s, int min) {
+        int digits = 0;
+        int len = s.length();
+        for (int i = 0; i < len; i++) {
+            char c = s.charAt(i);
+            if (isDigit(c)) {
+                if (++digits >= min) return true;
+            } else if (!((c == ' ' || c == '-') && i > 0 && isDigit(s.charAt(i - 1)) && i + 1 < len && isDigit(s.charAt(i + 1)))) {
+                digits = 0;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * At least {@code min} digits in a run of the characters a phone candidate consists of
+     * ({@code +}, digits, space, tab, {@code ( ) . - /}); a phone needs 7.
+     */
+    private static boolean hasPhoneRun(String s, int min) {
+        int digits = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (isDigit(c)) {
+                if (++digits >= min) return true;
+            } else if (!(c == ' ' || c == '\t' || c == '(' || c == ')' || c == '.' || c == '-' || c == '/' || c == '+')) {
+                digits = 0;
+            }
+        }
+        return false;
     }
 
     private static String redactUrlSecrets(String s, Map<Kind, Integer> counts) {

@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -80,35 +82,112 @@ public final class LabelledExampleReader {
     /**
      * Calls {@code handler} for every decided ticket matching {@code q}, in ticket id order.
      *
+     * <p>Reads a page of tickets by id, then the labelling decisions of that id range in one indexed
+     * range scan, and picks each ticket's final decision in Java (the newest one no UNDONE row
+     * compensates). Same rows as a per-ticket "max(id) of the non-compensated labelling decisions"
+     * subquery, which the database evaluated (twice) for every ticket.
+     *
      * @param withText false reads no subject/body/requester (a cheap counting pass)
      * @return rows handed to the handler
      */
     public long forEach(ExportQuery q, boolean withText, RowHandler handler) {
-        String sql = sql(q, withText);
+        String ticketSql = ticketSql(q, withText);
+        String decisionSql = decisionSql();
         long n = 0;
         long after = Long.MIN_VALUE;
-        try (Connection c = connections.open(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setFetchSize(PAGE);
+        try (Connection c = connections.open();
+             PreparedStatement tp = c.prepareStatement(ticketSql);
+             PreparedStatement dp = c.prepareStatement(decisionSql);
+             PreparedStatement cp = c.prepareStatement(COMPENSATED_SQL);
+             PreparedStatement sp = c.prepareStatement(SUGGESTION_SQL)) {
+            Map<Long, String> teamNames = names(c, "select id, name from team");
+            Map<Long, String> priorityNames = names(c, "select id, name from priority_level");
+            tp.setFetchSize(PAGE);
+            dp.setFetchSize(PAGE);
+            List<TicketRow> tickets = new ArrayList<>(PAGE);
+            Map<Long, FinalDecision> finals = new HashMap<>();
+            List<FinalDecision> candidates = new ArrayList<>();
+            java.util.Set<Long> compensated = new java.util.HashSet<>();
             while (true) {
+                tickets.clear();
+                finals.clear();
                 int p = 1;
-                if (q.asOfDecision() != null) ps.setLong(p++, q.asOfDecision());
-                if (q.asOfDecision() != null) ps.setLong(p++, q.asOfDecision());
-                ps.setLong(p++, after);
-                if (q.createdFrom() != null) ps.setObject(p++, OffsetDateTime.ofInstant(q.createdFrom(), ZoneOffset.UTC));
-                if (q.createdTo() != null) ps.setObject(p++, OffsetDateTime.ofInstant(q.createdTo(), ZoneOffset.UTC));
-                for (String t : sortedTeams(q)) ps.setString(p++, t);
-                for (DecisionKind k : sortedKinds(q)) ps.setString(p++, k.name());
-                int inPage = 0;
-                try (ResultSet rs = ps.executeQuery()) {
+                tp.setLong(p++, after);
+                if (q.createdFrom() != null) tp.setObject(p++, OffsetDateTime.ofInstant(q.createdFrom(), ZoneOffset.UTC));
+                if (q.createdTo() != null) tp.setObject(p++, OffsetDateTime.ofInstant(q.createdTo(), ZoneOffset.UTC));
+                try (ResultSet rs = tp.executeQuery()) {
                     while (rs.next()) {
-                        inPage++;
-                        LabelledExample row = row(rs, withText);
-                        after = row.ticketId();
-                        n++;
-                        if (!handler.accept(row)) return n;
+                        tickets.add(new TicketRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                                rs.getString(5), instant(rs, 6)));
                     }
                 }
-                if (inPage < PAGE) return n;
+                if (tickets.isEmpty()) return n;
+                long lo = tickets.get(0).id();
+                long hi = tickets.get(tickets.size() - 1).id();
+                // 1. the labelling decisions of the page's tickets, oldest first per ticket (ticket_id index range)
+                dp.setLong(1, lo);
+                dp.setLong(2, hi);
+                long asOf = q.asOfDecision() == null ? Long.MAX_VALUE : q.asOfDecision();
+                candidates.clear();
+                long minId = Long.MAX_VALUE;
+                long maxId = Long.MIN_VALUE;
+                try (ResultSet rs = dp.executeQuery()) {
+                    while (rs.next()) {
+                        // the snapshot bound is checked here: in SQL ("d.id <= ?") it made H2 range-scan the primary key
+                        FinalDecision d = finalDecision(rs);
+                        if (d.id() > asOf) continue;
+                        candidates.add(d);
+                        minId = Math.min(minId, d.id());
+                        maxId = Math.max(maxId, d.id());
+                    }
+                }
+                // 2. which of them an UNDONE row (as of the snapshot) compensates (compensates_id index range)
+                compensated.clear();
+                if (!candidates.isEmpty()) {
+                    cp.setLong(1, minId);
+                    cp.setLong(2, maxId);
+                    try (ResultSet rs = cp.executeQuery()) {
+                        while (rs.next()) {
+                            if (rs.getLong(2) <= asOf) compensated.add(rs.getLong(1));
+                        }
+                    }
+                }
+                // 3. per ticket the newest one not compensated
+                for (FinalDecision d : candidates) {
+                    if (!compensated.contains(d.id())) finals.put(d.ticketId(), d);
+                }
+                for (TicketRow t : tickets) {
+                    FinalDecision d = finals.get(t.id());
+                    if (d == null || d.teamId() == null) continue;
+                    if (!q.kinds().contains(DecisionKind.valueOf(d.kind()))) continue;
+                    String team = name(c, teamNames, "team", d.teamId());
+                    if (team == null) continue;
+                    if (!q.teams().isEmpty() && !q.teams().contains(team)) continue;
+                    String priority = d.priorityId() == null ? null : name(c, priorityNames, "priority_level", d.priorityId());
+                    String engine = null, model = null, sTeam = null, sPriority = null, rationale = null;
+                    Double confidence = null;
+                    if (d.suggestionId() != null) {
+                        sp.setLong(1, d.suggestionId());
+                        try (ResultSet rs = sp.executeQuery()) {
+                            if (rs.next()) {
+                                engine = rs.getString(1);
+                                model = rs.getString(2);
+                                sTeam = rs.getString(3);
+                                sPriority = rs.getString(4);
+                                double conf = rs.getDouble(5);
+                                confidence = rs.wasNull() ? null : conf;
+                                rationale = rs.getString(6);
+                            }
+                        }
+                    }
+                    LabelledExample row = new LabelledExample(t.id(), t.externalId(), t.subject(), t.body(), t.requester(),
+                            t.createdAt(), d.id(), d.kind(), team, priority, d.reasonCode(), d.note(), d.dispatcher(),
+                            d.decidedAt(), d.reviewed(), engine, model, sTeam, sPriority, confidence, rationale);
+                    n++;
+                    if (!handler.accept(row)) return n;
+                }
+                after = hi;
+                if (tickets.size() < PAGE) return n;
             }
         } catch (SQLException e) {
             throw new IllegalStateException("reading decided tickets failed: " + e.getMessage(), e);
@@ -119,54 +198,66 @@ public final class LabelledExampleReader {
         }
     }
 
-    private static List<String> sortedTeams(ExportQuery q) {
-        return q.teams().stream().sorted().toList();
+    private record TicketRow(long id, String externalId, String subject, String body, String requester, Instant createdAt) {}
+
+    private record FinalDecision(long ticketId, long id, String kind, Long teamId, Long priorityId, String reasonCode,
+                                 String note, String dispatcher, Instant decidedAt, boolean reviewed, Long suggestionId) {}
+
+    private static FinalDecision finalDecision(ResultSet rs) throws SQLException {
+        return new FinalDecision(rs.getLong(1), rs.getLong(2), rs.getString(3), longOrNull(rs, 4), longOrNull(rs, 5),
+                rs.getString(6), rs.getString(7), rs.getString(8), instant(rs, 9), rs.getBoolean(10), longOrNull(rs, 11));
     }
 
-    private static List<DecisionKind> sortedKinds(ExportQuery q) {
-        return q.kinds().stream().sorted().toList();
+    private static Long longOrNull(ResultSet rs, int col) throws SQLException {
+        long v = rs.getLong(col);
+        return rs.wasNull() ? null : v;
     }
 
-    private static String sql(ExportQuery q, boolean withText) {
-        String labelling = ExportQuery.LABELLING_KINDS.stream().map(k -> "'" + k.name() + "'").sorted()
-                .collect(Collectors.joining(","));
-        String asOf = q.asOfDecision() == null ? "" : " and d2.id <= ?";
-        String undoneAsOf = q.asOfDecision() == null ? "" : " and u.id <= ?";
-        StringBuilder sb = new StringBuilder();
-        sb.append("select t.id, t.external_id, ")
+    private static final String COMPENSATED_SQL =
+            "select compensates_id, id from decision where compensates_id between ? and ?";
+    private static final String SUGGESTION_SQL =
+            "select engine, model, team_name, priority_name, confidence, rationale from suggestion where id = ?";
+
+    private static Map<Long, String> names(Connection c, String sql) throws SQLException {
+        Map<Long, String> out = new HashMap<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) out.put(rs.getLong(1), rs.getString(2));
+        }
+        return out;
+    }
+
+    /** The name for an id, from the map or (for a row created since the map was read) the database; null if none. */
+    private static String name(Connection c, Map<Long, String> names, String table, long id) throws SQLException {
+        String v = names.get(id);
+        if (v != null || names.containsKey(id)) return v;
+        try (PreparedStatement ps = c.prepareStatement("select name from " + table + " where id = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                v = rs.next() ? rs.getString(1) : null;
+            }
+        }
+        if (v != null) names.put(id, v);
+        return v;
+    }
+
+    private static String ticketSql(ExportQuery q, boolean withText) {
+        StringBuilder sb = new StringBuilder("select t.id, t.external_id, ")
                 .append(withText ? "t.subject, t.body, t.requester, " : "null, null, null, ")
-                .append("""
-                        t.created_at, d.id, d.kind, tm.name, p.name, d.reason_code, d.note, d.dispatcher, d.decided_at,
-                        d.reviewed, s.engine, s.model, s.team_name, s.priority_name, s.confidence, s.rationale
-                        from ticket t
-                        join decision d on d.id = (select max(d2.id) from decision d2 where d2.ticket_id = t.id
-                        """)
-                .append("  and d2.kind in (").append(labelling).append(")").append(asOf)
-                .append("  and not exists (select 1 from decision u where u.compensates_id = d2.id").append(undoneAsOf).append("))\n")
-                .append("""
-                        join team tm on tm.id = d.team_id
-                        left join priority_level p on p.id = d.priority_id
-                        left join suggestion s on s.id = d.suggestion_id
-                        where t.id > ?
-                        """);
-        // the placeholders must follow the order binding uses: subquery first, then the where clause
+                .append("t.created_at from ticket t where t.id > ?");
         if (q.createdFrom() != null) sb.append(" and t.created_at >= ?");
         if (q.createdTo() != null) sb.append(" and t.created_at < ?");
-        if (!q.teams().isEmpty()) {
-            sb.append(" and tm.name in (").append(q.teams().stream().map(x -> "?").collect(Collectors.joining(","))).append(")");
-        }
-        sb.append(" and d.kind in (").append(q.kinds().stream().map(x -> "?").collect(Collectors.joining(","))).append(")");
         sb.append(" order by t.id fetch first ").append(PAGE).append(" rows only");
         return sb.toString();
     }
 
-    private static LabelledExample row(ResultSet rs, boolean withText) throws SQLException {
-        double conf = rs.getDouble(20);
-        Double confidence = rs.wasNull() ? null : conf;
-        return new LabelledExample(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                instant(rs, 6), rs.getLong(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11),
-                rs.getString(12), rs.getString(13), instant(rs, 14), rs.getBoolean(15), rs.getString(16),
-                rs.getString(17), rs.getString(18), rs.getString(19), confidence, rs.getString(21));
+    /** Labelling decisions of a ticket id range, oldest first per ticket. */
+    private static String decisionSql() {
+        String labelling = ExportQuery.LABELLING_KINDS.stream().map(k -> "'" + k.name() + "'").sorted()
+                .collect(Collectors.joining(","));
+        return "select d.ticket_id, d.id, d.kind, d.team_id, d.priority_id, d.reason_code, d.note, d.dispatcher, d.decided_at,"
+                + " d.reviewed, d.suggestion_id from decision d"
+                + " where d.ticket_id between ? and ? and d.kind in (" + labelling + ")"
+                + " order by d.ticket_id, d.id";
     }
 
     private static Instant instant(ResultSet rs, int col) throws SQLException {

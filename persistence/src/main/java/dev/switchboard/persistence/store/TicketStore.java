@@ -179,45 +179,111 @@ public final class TicketStore implements AutoCloseable {
             });
             Map<String, Team> teams = teamsByName(s);
             Map<String, PriorityLevel> prios = prioritiesByName(s);
-            List<Long> created = new ArrayList<>();
+            List<NewTicket> toInsert = new ArrayList<>(batch.size());
             int skipped = 0;
-            Instant now = Instant.now();
             for (NewTicket t : batch) {
                 if (t.externalId() != null && !present.add(t.source() + '\u0000' + t.externalId())) {
                     skipped++;
                     continue;
                 }
-                Instant at = t.createdAt() == null ? now : t.createdAt();
-                Ticket ticket = new Ticket(t.source(), t.externalId(), contentHash(t.subject(), t.body(), t.requester()),
-                        t.subject(), t.body(), t.requester(), at);
-                Team team = null;
+                toInsert.add(t);
                 if (t.team() != null && !t.team().isBlank()) {
-                    team = teams.computeIfAbsent(t.team().strip(), n -> {
+                    teams.computeIfAbsent(t.team().strip(), n -> {
                         Team nt = new Team(n, "");
                         s.persist(nt);
                         return nt;
                     });
                 }
-                PriorityLevel prio = t.priority() == null || t.priority().isBlank() ? null : prios.get(t.priority().strip());
-                if (team != null) {
-                    ticket.setTeam(team);
-                    ticket.setPriority(prio);
-                    ticket.setSetBy(SET_BY_HISTORY);
-                    ticket.setStatus(TicketStatus.RESOLVED);
-                }
-                s.persist(ticket);
-                if (team != null) {
-                    s.persist(new Decision(ticket, null, DecisionKind.IMPORTED, team, prio, null, null,
-                            actor, at, null, true, null, TicketStatus.RESOLVED, null, null, TicketStatus.NEW));
-                }
-                created.add(ticket.getId());
             }
-            s.flush();
+            s.flush(); // new teams get their ids before the plain JDBC inserts refer to them
+            Instant now = Instant.now();
+            List<Long> created = s.doReturningWork(c -> insertTickets(c, toInsert, teams, prios, actor, now));
             return new ImportBatchResult(created, skipped);
         }).thenApply(r -> {
             fireChanged(r.createdIds());
             return r;
         });
+    }
+
+    private static final String INSERT_TICKET = "insert into ticket (source, external_id, content_hash, subject, body,"
+            + " requester, created_at, updated_at, status, team_id, priority_id, set_by, version)"
+            + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)";
+    private static final String INSERT_IMPORTED_DECISION = "insert into decision (ticket_id, kind, team_id, priority_id,"
+            + " dispatcher, decided_at, status, prev_status, reviewed) values (?, ?, ?, ?, ?, ?, ?, ?, true)";
+    /** Rows per JDBC batch (bounds driver memory for large bodies). */
+    private static final int JDBC_BATCH = 500;
+
+    /**
+     * Inserts tickets (and an IMPORTED decision for each labelled one) with JDBC batches on the
+     * session's connection, inside the session's transaction. Returns the new ids in input order.
+     * Same rows as persisting {@link Ticket} and {@link Decision} entities one by one, without the
+     * per-row identity round trips and entity bookkeeping.
+     */
+    private static List<Long> insertTickets(Connection c, List<NewTicket> rows, Map<String, Team> teams,
+                                            Map<String, PriorityLevel> prios, String actor, Instant now) throws SQLException {
+        List<Long> created = new ArrayList<>(rows.size());
+        try (PreparedStatement ti = c.prepareStatement(INSERT_TICKET, new String[] {"id"});
+             PreparedStatement di = c.prepareStatement(INSERT_IMPORTED_DECISION)) {
+            for (int from = 0; from < rows.size(); from += JDBC_BATCH) {
+                List<NewTicket> chunk = rows.subList(from, Math.min(rows.size(), from + JDBC_BATCH));
+                Team[] chunkTeams = new Team[chunk.size()];
+                PriorityLevel[] chunkPrios = new PriorityLevel[chunk.size()];
+                java.time.OffsetDateTime[] chunkAt = new java.time.OffsetDateTime[chunk.size()];
+                for (int i = 0; i < chunk.size(); i++) {
+                    NewTicket t = chunk.get(i);
+                    java.time.OffsetDateTime at = java.time.OffsetDateTime.ofInstant(
+                            t.createdAt() == null ? now : t.createdAt(), java.time.ZoneOffset.UTC);
+                    Team team = t.team() == null || t.team().isBlank() ? null : teams.get(t.team().strip());
+                    PriorityLevel prio = team == null || t.priority() == null || t.priority().isBlank()
+                            ? null : prios.get(t.priority().strip());
+                    chunkTeams[i] = team;
+                    chunkPrios[i] = prio;
+                    chunkAt[i] = at;
+                    ti.setString(1, t.source());
+                    ti.setString(2, t.externalId());
+                    ti.setString(3, contentHash(t.subject(), t.body(), t.requester()));
+                    ti.setString(4, t.subject());
+                    ti.setString(5, t.body());
+                    ti.setString(6, t.requester());
+                    ti.setObject(7, at);
+                    ti.setObject(8, at);
+                    ti.setString(9, (team != null ? TicketStatus.RESOLVED : TicketStatus.NEW).name());
+                    setLongOrNull(ti, 10, team == null ? null : team.getId());
+                    setLongOrNull(ti, 11, prio == null ? null : prio.getId());
+                    ti.setString(12, team != null ? SET_BY_HISTORY : null);
+                    ti.addBatch();
+                }
+                ti.executeBatch();
+                long[] ids = new long[chunk.size()];
+                int n = 0;
+                try (ResultSet keys = ti.getGeneratedKeys()) {
+                    while (keys.next() && n < ids.length) ids[n++] = keys.getLong(1);
+                }
+                if (n != ids.length) throw new SQLException("expected " + ids.length + " generated ticket ids, got " + n);
+                boolean decisions = false;
+                for (int i = 0; i < chunk.size(); i++) {
+                    created.add(ids[i]);
+                    if (chunkTeams[i] == null) continue;
+                    di.setLong(1, ids[i]);
+                    di.setString(2, DecisionKind.IMPORTED.name());
+                    di.setLong(3, chunkTeams[i].getId());
+                    setLongOrNull(di, 4, chunkPrios[i] == null ? null : chunkPrios[i].getId());
+                    di.setString(5, actor);
+                    di.setObject(6, chunkAt[i]);
+                    di.setString(7, TicketStatus.RESOLVED.name());
+                    di.setString(8, TicketStatus.NEW.name());
+                    di.addBatch();
+                    decisions = true;
+                }
+                if (decisions) di.executeBatch();
+            }
+        }
+        return created;
+    }
+
+    private static void setLongOrNull(PreparedStatement ps, int index, Long value) throws SQLException {
+        if (value == null) ps.setNull(index, java.sql.Types.BIGINT);
+        else ps.setLong(index, value);
     }
 
     public CompletableFuture<Void> addUpdate(long ticketId, String author, String body) {
