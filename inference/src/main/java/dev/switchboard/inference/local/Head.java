@@ -16,13 +16,18 @@ import java.util.Map;
  *   <li>cosine to the centroid of c's tickets (plus c's description from the taxonomy, if any)</li>
  *   <li>BM25 of the ticket against all text c solved, relative to the best label</li>
  *   <li>log(1 + number of tickets of c): the prior</li>
+ *   <li>log of the similarity-weighted vote of the k nearest decided tickets by word TF-IDF cosine</li>
+ *   <li>highest word TF-IDF cosine of a ticket of c among those lexical neighbours</li>
  * </ol>
  */
 final class Head {
 
-    static final int NF = 6;
-    static final double[] DEFAULT_BLEND = {0.6, 0.4, 4.0, 6.0, 1.0, 0.3};
-    static final String[] SIGNALS = {"linear", "knn-vote", "knn-max", "centroid", "bm25", "prior"};
+    static final int NF = 8;
+    static final double[] DEFAULT_BLEND = {0.6, 0.4, 4.0, 6.0, 1.0, 0.3, 0.2, 1.0};
+    static final String[] SIGNALS = {"linear", "knn-vote", "knn-max", "centroid", "bm25", "prior", "lex-vote",
+            "lex-max"};
+    /** Softness of the lexical neighbour vote (cosine units). */
+    static final double LEX_TEMPERATURE = 0.1;
 
     final SoftmaxRegression lr; // null when too little data; classes = first lr.classes labels
     final double[] blend;
@@ -96,7 +101,7 @@ final class Head {
      */
     static double[][] signals(Memory mem, Memory.LabelStats st, int[] labelOf, Neighbour[] nn, float[] q,
                               Map<String, Integer> qterms, double[] lrProb, int exclude, int[] cand,
-                              float[][] candDesc, double temperature) {
+                              float[][] candDesc, double temperature, Neighbour[] lexNn) {
         int nc = cand.length;
         double[][] f = new double[nc][NF];
         int exLabel = exclude >= 0 ? labelOf[exclude] : -1;
@@ -117,6 +122,21 @@ final class Head {
                 vote[l] += w;
                 total += w;
                 if (Float.isNaN(maxSim[l])) maxSim[l] = nb.sim();
+            }
+        }
+        // lexical neighbour vote (neighbours sharing no word are ignored)
+        double[] lexVote = new double[L];
+        float[] lexMax = new float[L];
+        double lexTotal = 0;
+        if (lexNn != null && lexNn.length > 0 && lexNn[0].sim() > 0) {
+            float top = lexNn[0].sim();
+            for (Neighbour nb : lexNn) {
+                if (nb.sim() <= 0) break;
+                int l = labelOf[nb.slot()];
+                double w = mem.entries.get(nb.slot()).weight() * Math.exp((nb.sim() - top) / LEX_TEMPERATURE);
+                lexVote[l] += w;
+                lexTotal += w;
+                if (lexMax[l] == 0) lexMax[l] = nb.sim();
             }
         }
         // BM25 over labels
@@ -184,6 +204,8 @@ final class Head {
             row[4] = bmMax > 0 ? bm25[c] / bmMax : 0;
             double cnt = l >= 0 ? st.count[l] - (self ? exW : 0) : 0;
             row[5] = Math.log(1 + Math.max(0, cnt));
+            row[6] = unknown || lexTotal <= 0 ? Math.log(1.0 / known + 1e-3) : Math.log(lexVote[l] / lexTotal + 1e-3);
+            row[7] = l >= 0 ? lexMax[l] : 0;
         }
         return f;
     }

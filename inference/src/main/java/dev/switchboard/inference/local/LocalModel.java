@@ -245,7 +245,7 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
         TfidfVectorizer vz = TfidfVectorizer.fit(texts, 2);
         List<SparseVec> x = new ArrayList<>(n);
         for (String s : texts) x.add(vz.transform(s));
-        Memory mem = new Memory(embedder.dimension(), n + 64);
+        Memory mem = new Memory(embedder.dimension(), n + 64, vz);
         for (int i = 0; i < n; i++) {
             LabelledTicket e = examples.get(i);
             String id = e.text().id() != null ? e.text().id() : "#" + i;
@@ -345,8 +345,10 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             float[] sims = new float[slots];
             mem.similarities(q, sims);
             Head.Neighbour[] nn = Head.topK(sims, slots, labelOf, mem.alive, s, config.neighbours());
+            mem.lexSimilarities(mem.lexVector(mem.entries.get(s).text().fullText()), sims);
+            Head.Neighbour[] lexNn = Head.topK(sims, slots, labelOf, mem.alive, s, config.neighbours());
             feats[r] = Head.signals(mem, st, labelOf, nn, q, mem.entries.get(s).terms(), oofLr[s], s, cand, null,
-                    config.temperature());
+                    config.temperature(), lexNn);
             yy[r] = labelOf[s];
             ww[r] = w[s];
         }, k -> {
@@ -490,10 +492,13 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
                 return new TriageSuggestion(TriageSuggestion.Status.ERROR, List.of(), List.of(), false, "", List.of(),
                         id(), embedder.modelId(), "every team is excluded", (System.nanoTime() - t0) / 1000);
             }
+            float[] lexSims = new float[slots];
+            mem.lexSimilarities(mem.lexVector(text), lexSims);
             Head th = model.team();
             Head.Neighbour[] nnT = Head.topK(sims, slots, mem.teamOf, mem.alive, -1, config.neighbours());
+            Head.Neighbour[] lexT = Head.topK(lexSims, slots, mem.teamOf, mem.alive, -1, config.neighbours());
             double[] lrT = th.lr != null && x != null ? th.lr.predict(x) : null;
-            Ranked teams = rank(th, mem, mem.teams, mem.teamOf, nnT, q, qterms, lrT, teamNames, descByTeam);
+            Ranked teams = rank(th, mem, mem.teams, mem.teamOf, nnT, lexT, q, qterms, lrT, teamNames, descByTeam);
             // priorities
             Ranked prios = null;
             if (mem.priorities.size() > 0) {
@@ -502,8 +507,9 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
                 if (!pn.isEmpty()) {
                     Head ph = model.priority();
                     Head.Neighbour[] nnP = Head.topK(sims, slots, mem.priorityOf, mem.alive, -1, config.neighbours());
+                    Head.Neighbour[] lexP = Head.topK(lexSims, slots, mem.priorityOf, mem.alive, -1, config.neighbours());
                     double[] lrP = ph.lr != null && x != null ? ph.lr.predict(x) : null;
-                    prios = rank(ph, mem, mem.priorities, mem.priorityOf, nnP, q, qterms, lrP, pn, Map.of());
+                    prios = rank(ph, mem, mem.priorities, mem.priorityOf, nnP, lexP, q, qterms, lrP, pn, Map.of());
                 }
             }
             String top = teams.predictions.get(0).label();
@@ -526,7 +532,8 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
 
     private record Ranked(List<Prediction> predictions) {}
 
-    private Ranked rank(Head h, Memory mem, Memory.LabelStats st, int[] labelOf, Head.Neighbour[] nn, float[] q,
+    private Ranked rank(Head h, Memory mem, Memory.LabelStats st, int[] labelOf, Head.Neighbour[] nn,
+                        Head.Neighbour[] lexNn, float[] q,
                         Map<String, Integer> qterms, double[] lr, List<String> names, Map<String, float[]> desc) {
         int[] cand = new int[names.size()];
         float[][] cd = new float[names.size()][];
@@ -536,7 +543,7 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             cand[c] = l >= 0 && st.count[l] > 1e-9 ? l : (l >= 0 && lr != null && l < lr.length ? l : -1);
             cd[c] = desc.get(names.get(c));
         }
-        double[][] f = Head.signals(mem, st, labelOf, nn, q, qterms, lr, -1, cand, cd, config.temperature());
+        double[][] f = Head.signals(mem, st, labelOf, nn, q, qterms, lr, -1, cand, cd, config.temperature(), lexNn);
         double[] p = h.probabilities(f);
         List<Prediction> out = new ArrayList<>(cand.length);
         for (int c = 0; c < cand.length; c++) out.add(new Prediction(names.get(c), p[c]));

@@ -114,6 +114,27 @@ final class TfidfVectorizer {
         return new SparseVec(java.util.Arrays.copyOf(idx, m), java.util.Arrays.copyOf(val, m));
     }
 
+    /** The word block alone (uni- and bigrams), unit length: for lexical nearest neighbours. */
+    SparseVec wordVector(String text) {
+        Terms t = terms(text);
+        int[] idx = new int[t.words.size()];
+        float[] val = new float[idx.length];
+        int m = 0;
+        double wn = 0;
+        for (var e : t.words.entrySet()) {
+            Integer f = wordVocab.get(e.getKey());
+            if (f == null) continue;
+            float v = (float) ((1 + Math.log(e.getValue()[0])) * idf[f]);
+            idx[m] = f;
+            val[m++] = v;
+            wn += v * v;
+        }
+        if (m == 0) return SparseVec.EMPTY;
+        double sc = 1.0 / Math.sqrt(wn);
+        for (int i = 0; i < m; i++) val[i] = (float) (val[i] * sc);
+        return new SparseVec(java.util.Arrays.copyOf(idx, m), java.util.Arrays.copyOf(val, m));
+    }
+
     record Terms(Map<String, int[]> words, Map<String, int[]> chars) {}
 
     static Terms terms(String text) {
