@@ -31,13 +31,20 @@ final class Head {
 
     final SoftmaxRegression lr; // null when too little data; classes = first lr.classes labels
     final double[] blend;
+    final double[] bias; // per label index at training time (log-odds correction); missing = 0
     final double[] thresholds; // per label index at training time; NaN = use global
     final double globalThreshold;
     final List<String> labels; // labels known at training time, in label-index order
 
     Head(SoftmaxRegression lr, double[] blend, double[] thresholds, double globalThreshold, List<String> labels) {
+        this(lr, blend, new double[0], thresholds, globalThreshold, labels);
+    }
+
+    Head(SoftmaxRegression lr, double[] blend, double[] bias, double[] thresholds, double globalThreshold,
+         List<String> labels) {
         this.lr = lr;
         this.blend = blend;
+        this.bias = bias;
         this.thresholds = thresholds;
         this.globalThreshold = globalThreshold;
         this.labels = List.copyOf(labels);
@@ -53,10 +60,11 @@ final class Head {
     }
 
     /** Blended probabilities over candidates, from their signal rows. */
-    double[] probabilities(double[][] f) {
+    double[] probabilities(double[][] f, int[] cand) {
         double[] z = new double[f.length];
         for (int c = 0; c < f.length; c++) {
-            double s = 0;
+            int l = cand[c];
+            double s = l >= 0 && l < bias.length ? bias[l] : 0;
             for (int j = 0; j < NF; j++) s += blend[j] * f[c][j];
             z[c] = s;
         }
@@ -176,6 +184,13 @@ final class Head {
         for (double v : bm25) bmMax = Math.max(bmMax, v);
         int dim = q.length;
         for (int c = 0; c < nc; c++) {
+                int l = cand[c];
+                if (l >= 0 && l < lrProb.length && (lrTop < 0 || lrProb[l] > lrProb[lrTop])) lrTop = l;
+            }
+        }
+        int knnTop = nn.length > 0 ? labelOf[nn[0].slot()] : -1;
+        int lexTop = lexNn != null && lexNn.length > 0 && lexNn[0].sim() > 0 ? labelOf[lexNn[0].slot()] : -1;
+        for (int c = 0; c < nc; c++) {
             int l = cand[c];
             double[] row = f[c];
             // a label nothing was learned about (only a description) gets neutral, uniform signals
@@ -272,6 +287,98 @@ final class Head {
             if (maxStep * t < 1e-6) break;
         }
         return w;
+    }
+
+    /**
+     * Like {@link #fitBlend} but also fits one bias per label (rows of {@code f} are candidates in label
+     * order), pulled towards 0 with strength {@code biasPrior}. Returns NF blend weights then the biases.
+     */
+    static double[] fitBlendWithBias(double[][][] f, int[] y, double[] weight, double prior, double biasPrior,
+                                     int labels) {
+        int P = NF + labels;
+        double[] w = new double[P];
+        System.arraycopy(DEFAULT_BLEND, 0, w, 0, NF);
+        int n = f.length;
+        for (int iter = 0; iter < 25; iter++) {
+            double[] g = new double[P];
+            double[][] h = new double[P][P];
+            for (int i = 0; i < n; i++) {
+                double[][] fi = f[i];
+                if (y[i] < 0 || weight[i] <= 0) continue;
+                int C = fi.length;
+                double[] p = scores(fi, w);
+                SoftmaxRegression.softmaxInPlace(p);
+                double[] mu = new double[NF];
+                for (int c = 0; c < C; c++) for (int j = 0; j < NF; j++) mu[j] += p[c] * fi[c][j];
+                double sw = weight[i];
+                for (int j = 0; j < NF; j++) g[j] += sw * (mu[j] - fi[y[i]][j]);
+                for (int c = 0; c < C; c++) g[NF + c] += sw * (p[c] - (c == y[i] ? 1 : 0));
+                for (int c = 0; c < C; c++) {
+                    if (p[c] < 1e-7) continue;
+                    double swp = sw * p[c];
+                    for (int j = 0; j < NF; j++) {
+                        double dj = fi[c][j] - mu[j];
+                        for (int k = j; k < NF; k++) h[j][k] += swp * dj * (fi[c][k] - mu[k]);
+                        h[j][NF + c] += swp * dj;
+                    }
+                    double[] hr = h[NF + c];
+                    hr[NF + c] += swp;
+                    for (int d = c; d < C; d++) hr[NF + d] -= swp * p[d];
+                }
+            }
+            for (int j = 0; j < P; j++) {
+                boolean isBias = j >= NF;
+                g[j] += isBias ? biasPrior * w[j] : prior * (w[j] - DEFAULT_BLEND[j]);
+                h[j][j] += (isBias ? biasPrior : prior) + 1e-6;
+                for (int k = 0; k < j; k++) h[j][k] = h[k][j];
+            }
+            double loss = nllBias(f, y, weight, w, prior, biasPrior);
+            double[] step = solve(h, g);
+            double maxStep = 0;
+            for (int j = 0; j < P; j++) maxStep = Math.max(maxStep, Math.abs(step[j]));
+            double t = maxStep > 5 ? 5 / maxStep : 1;
+            double[] cand = new double[P];
+            boolean moved = false;
+            while (t > 1e-6) {
+                for (int j = 0; j < P; j++) cand[j] = w[j] - t * step[j];
+                if (nllBias(f, y, weight, cand, prior, biasPrior) <= loss) {
+                    moved = true;
+                    break;
+                }
+                t /= 2;
+            }
+            if (!moved) break;
+            System.arraycopy(cand, 0, w, 0, P);
+            if (maxStep * t < 1e-6) break;
+        }
+        return w;
+    }
+
+    private static double[] scores(double[][] fi, double[] w) {
+        double[] z = new double[fi.length];
+        for (int c = 0; c < fi.length; c++) {
+            double s = NF + c < w.length ? w[NF + c] : 0;
+            for (int j = 0; j < NF; j++) s += w[j] * fi[c][j];
+            z[c] = s;
+        }
+        return z;
+    }
+
+    private static double nllBias(double[][][] f, int[] y, double[] weight, double[] w, double prior,
+                                  double biasPrior) {
+        double loss = 0;
+        for (int i = 0; i < f.length; i++) {
+            if (y[i] < 0 || weight[i] <= 0) continue;
+            double[] z = scores(f[i], w);
+            double max = Double.NEGATIVE_INFINITY;
+            for (double v : z) max = Math.max(max, v);
+            double lse = 0;
+            for (double v : z) lse += Math.exp(v - max);
+            loss += weight[i] * (max + Math.log(lse) - z[y[i]]);
+        }
+        for (int j = 0; j < NF; j++) loss += 0.5 * prior * (w[j] - DEFAULT_BLEND[j]) * (w[j] - DEFAULT_BLEND[j]);
+        for (int j = NF; j < w.length; j++) loss += 0.5 * biasPrior * w[j] * w[j];
+        return loss;
     }
 
     private static double nll(double[][][] f, int[] y, double[] weight, double[] w, double prior) {

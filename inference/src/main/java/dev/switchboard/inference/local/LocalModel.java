@@ -356,15 +356,28 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             p.update(base + doneCount[0], total, "held-out " + what + " signals");
         }, p);
         p.checkCancelled();
-        double[] blend = Head.fitBlend(feats, yy, ww, 5.0);
+        // Honest estimate of the blend itself: fit on half the held-out rows, score the other half.
+        if (what.equals("team")) {
+            lastBlendCvAccuracy = blendCv(feats, yy, ww, cand, L, st, BIAS_PRIOR);
+            String sweep = System.getProperty("switchboard.biasSweep");
+            if (sweep != null) {
+                for (String b : sweep.split(",")) {
+                    double bp = Double.parseDouble(b);
+                    System.err.printf("blend cv, bias prior %s: %.4f%n", b, blendCv(feats, yy, ww, cand, L, st, bp));
+                }
+            }
+        }
+        double[] fitted = fitBlendOn(feats, yy, ww, java.util.stream.IntStream.range(0, n).toArray(), L);
+        double[] blend = Arrays.copyOf(fitted, Head.NF);
+        double[] bias = Arrays.copyOfRange(fitted, Head.NF, fitted.length);
         // thresholds from held-out blended predictions
         double[] conf = new double[n];
         int[] pred = new int[n];
         boolean[] correct = new boolean[n];
         double ok = 0, all = 0;
-        Head tmp = new Head(null, blend, new double[0], 1, st.labels);
+        Head tmp = new Head(null, blend, bias, new double[0], 1, st.labels);
         for (int r = 0; r < n; r++) {
-            double[] pr = tmp.probabilities(feats[r]);
+            double[] pr = tmp.probabilities(feats[r], cand);
             int best = 0;
             for (int c = 1; c < pr.length; c++) if (pr[c] > pr[best]) best = c;
             conf[r] = pr[best];
@@ -390,7 +403,57 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             }
             thr[l] = Head.threshold(c, k, wt, config.targetPrecision(), config.minThresholdSupport());
         }
-        return new Head(full[0], blend, thr, global, st.labels);
+        return new Head(full[0], blend, bias, thr, global, st.labels);
+    }
+
+    private static double blendCv(double[][][] feats, int[] yy, double[] ww, int[] cand, int L, Memory.LabelStats st,
+                                  double biasPrior) {
+        int n = feats.length;
+        double okH = 0, allH = 0;
+        for (int half = 0; half < 2; half++) {
+            final int hh = half;
+            int[] fitRows = java.util.stream.IntStream.range(0, n).filter(r -> (r & 1) != hh).toArray();
+            double[] bw = fitBlendOn(feats, yy, ww, fitRows, L, biasPrior);
+            Head h = new Head(null, Arrays.copyOf(bw, Head.NF), Arrays.copyOfRange(bw, Head.NF, bw.length),
+                    new double[0], 1, st.labels);
+            for (int r = 0; r < n; r++) {
+                if ((r & 1) != hh) continue;
+                double[] pr = h.probabilities(feats[r], cand);
+                int best = 0;
+                for (int c = 1; c < pr.length; c++) if (pr[c] > pr[best]) best = c;
+                allH += ww[r];
+                if (best == yy[r]) okH += ww[r];
+            }
+        }
+        return allH > 0 ? okH / allH : Double.NaN;
+    }
+
+    private static double[] fitBlendOn(double[][][] feats, int[] yy, double[] ww, int[] rows, int labels) {
+        return fitBlendOn(feats, yy, ww, rows, labels, BIAS_PRIOR);
+    }
+
+    /** Blend weights and per-label biases fitted on the given held-out rows. */
+    private static double[] fitBlendOn(double[][][] feats, int[] yy, double[] ww, int[] rows, int labels,
+                                       double biasPrior) {
+        double[][][] f = new double[rows.length][][];
+        int[] y = new int[rows.length];
+        double[] w = new double[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            f[i] = feats[rows[i]];
+            y[i] = yy[rows[i]];
+            w[i] = ww[rows[i]];
+        }
+        if (biasPrior <= 0) return Head.fitBlend(f, y, w, 5.0);
+        return Head.fitBlendWithBias(f, y, w, 5.0, biasPrior, labels);
+    }
+
+    static final double BIAS_PRIOR = Double.parseDouble(System.getProperty("switchboard.biasPrior", "2.0"));
+
+    private volatile double lastBlendCvAccuracy = Double.NaN;
+
+    /** Accuracy of the blend fitted on one half of the held-out training predictions, on the other half. */
+    public double blendCvAccuracy() {
+        return lastBlendCvAccuracy;
     }
 
     /** Runs {@code task(0..n-1)} on up to config.threads threads, reporting every {@code chunk} items. */
@@ -544,7 +607,7 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             cd[c] = desc.get(names.get(c));
         }
         double[][] f = Head.signals(mem, st, labelOf, nn, q, qterms, lr, -1, cand, cd, config.temperature(), lexNn);
-        double[] p = h.probabilities(f);
+        double[] p = h.probabilities(f, cand);
         List<Prediction> out = new ArrayList<>(cand.length);
         for (int c = 0; c < cand.length; c++) out.add(new Prediction(names.get(c), p[c]));
         out.sort(Comparator.comparingDouble(Prediction::probability).reversed());
