@@ -184,13 +184,6 @@ final class Head {
         for (double v : bm25) bmMax = Math.max(bmMax, v);
         int dim = q.length;
         for (int c = 0; c < nc; c++) {
-                int l = cand[c];
-                if (l >= 0 && l < lrProb.length && (lrTop < 0 || lrProb[l] > lrProb[lrTop])) lrTop = l;
-            }
-        }
-        int knnTop = nn.length > 0 ? labelOf[nn[0].slot()] : -1;
-        int lexTop = lexNn != null && lexNn.length > 0 && lexNn[0].sim() > 0 ? labelOf[lexNn[0].slot()] : -1;
-        for (int c = 0; c < nc; c++) {
             int l = cand[c];
             double[] row = f[c];
             // a label nothing was learned about (only a description) gets neutral, uniform signals
