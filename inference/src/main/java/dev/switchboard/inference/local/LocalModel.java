@@ -302,9 +302,19 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             w[s] = mem.entries.get(s).weight();
             y[s] = labelOf[s];
         }
-        SoftmaxRegression.Params params = new SoftmaxRegression.Params(config.epochs(), config.lambda(), 0.5, config.seed());
+        // The linear model sees classes re-weighted by (n / (L * count))^0.5, which lifts small teams; the
+        // blend (fitted on unweighted held-out predictions) restores calibration. Learning rate and
+        // weighting were chosen on an inner split of a training set (LinearSweep); 0.5 left it underfitted.
+        double[] wLr = w.clone();
+        double[] cnt = new double[Math.max(1, L)];
+        int nLive = 0;
+        for (int s = 0; s < slots; s++) if (mem.alive[s] && labelOf[s] >= 0) { cnt[labelOf[s]] += 1; nLive++; }
+        for (int s = 0; s < slots; s++) {
+            if (mem.alive[s] && labelOf[s] >= 0) wLr[s] *= Math.pow(nLive / (Math.max(1, L) * cnt[labelOf[s]]), LR_BALANCE);
+        }
+        SoftmaxRegression.Params params = new SoftmaxRegression.Params(config.epochs(), config.lambda(), LR_ETA, config.seed());
         if (L < 2 || n < 4) {
-            SoftmaxRegression lr = L >= 2 ? SoftmaxRegression.train(xs, y, w, rows, vz.dimension(), L, params, p) : null;
+            SoftmaxRegression lr = L >= 2 ? SoftmaxRegression.train(xs, y, wLr, rows, vz.dimension(), L, params, p) : null;
             return new Head(lr, Head.DEFAULT_BLEND.clone(), new double[0], config.targetPrecision(), st.labels);
         }
         // stratified folds
@@ -325,11 +335,11 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
         p.update(base, total, "training " + what + " model (" + folds + " folds)");
         parallel(folds + 1, 1, f -> {
             if (f == folds) {
-                full[0] = SoftmaxRegression.train(xs, y, w, rows, vz.dimension(), L, params, p);
+                full[0] = SoftmaxRegression.train(xs, y, wLr, rows, vz.dimension(), L, params, p);
                 return;
             }
             int[] tr = Arrays.stream(rows).filter(s -> fold[s] != f).toArray();
-            SoftmaxRegression m = SoftmaxRegression.train(xs, y, w, tr, vz.dimension(), L, params, p);
+            SoftmaxRegression m = SoftmaxRegression.train(xs, y, wLr, tr, vz.dimension(), L, params, p);
             for (int s : rows) if (fold[s] == f) oofLr[s] = m.predict(xs.get(s));
         }, k -> { }, p);
         p.checkCancelled();
@@ -359,13 +369,6 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
         // Honest estimate of the blend itself: fit on half the held-out rows, score the other half.
         if (what.equals("team")) {
             lastBlendCvAccuracy = blendCv(feats, yy, ww, cand, L, st, BIAS_PRIOR);
-            String sweep = System.getProperty("switchboard.biasSweep");
-            if (sweep != null) {
-                for (String b : sweep.split(",")) {
-                    double bp = Double.parseDouble(b);
-                    System.err.printf("blend cv, bias prior %s: %.4f%n", b, blendCv(feats, yy, ww, cand, L, st, bp));
-                }
-            }
         }
         double[] fitted = fitBlendOn(feats, yy, ww, java.util.stream.IntStream.range(0, n).toArray(), L);
         double[] blend = Arrays.copyOf(fitted, Head.NF);
@@ -447,7 +450,11 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
         return Head.fitBlendWithBias(f, y, w, 5.0, biasPrior, labels);
     }
 
-    static final double BIAS_PRIOR = Double.parseDouble(System.getProperty("switchboard.biasPrior", "2.0"));
+    static final double LR_ETA = 2.0;
+    static final double LR_BALANCE = 0.5;
+
+    /** L2 strength pulling per-team blend biases to 0 (2..40 scored alike in half-split CV; the firmer one kept). */
+    static final double BIAS_PRIOR = 10.0;
 
     private volatile double lastBlendCvAccuracy = Double.NaN;
 
