@@ -98,7 +98,7 @@ final class Memory {
     /** @param lexVz vectorizer for the lexical neighbour index, or null for none */
     Memory(int dim, int capacity, TfidfVectorizer lexVz) {
         this.lexVz = lexVz;
-        int words = lexVz == null ? 0 : lexVz.wordFeatures();
+        int words = lexVz == null ? 0 : lexVz.wordVectorDimension();
         postSlot = new int[words][];
         postVal = new float[words][];
         postLen = new int[words];
