@@ -156,9 +156,21 @@ final class TfidfVectorizer {
 
     record Terms(Map<String, int[]> words, Map<String, int[]> chars) {}
 
+    private static final java.util.regex.Pattern EMAIL =
+            java.util.regex.Pattern.compile("[\\w.+-]+@[\\w-]+(\\.[\\w-]+)+");
+    private static final java.util.regex.Pattern URL = java.util.regex.Pattern.compile("(https?://|www\\.)\\S+");
+
+    /** Generic masking before tokenising: e-mail addresses and URLs become one token each. */
+    static String mask(String s) {
+        if (s.indexOf('@') >= 0) s = EMAIL.matcher(s).replaceAll(" emailaddress ");
+        if (s.contains("http") || s.contains("www.")) s = URL.matcher(s).replaceAll(" urladdress ");
+        return s;
+    }
+
     static Terms terms(String text) {
         String s = text == null ? "" : text;
         if (s.length() > MAX_CHARS) s = s.substring(0, MAX_CHARS);
+        s = mask(s);
         Map<String, int[]> words = new HashMap<>();
         List<String> toks = TextAnalyzer.tokens(s);
         String prev = null;
@@ -194,6 +206,7 @@ final class TfidfVectorizer {
     static List<String> unigrams(String text) {
         String s = text == null ? "" : text;
         if (s.length() > MAX_CHARS) s = s.substring(0, MAX_CHARS);
+        s = mask(s);
         return TextAnalyzer.tokens(s);
     }
 
