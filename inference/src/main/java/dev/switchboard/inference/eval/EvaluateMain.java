@@ -81,6 +81,7 @@ public final class EvaluateMain {
                     }
                     var summary = m.train(tr, pr);
                     err.println("training: " + summary);
+                    err.println("blend cv accuracy (train halves): " + m.blendCvAccuracy());
                     if (fileCache != null) fileCache.save();
                     return m;
                 });

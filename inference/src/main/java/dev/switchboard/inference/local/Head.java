@@ -16,23 +16,35 @@ import java.util.Map;
  *   <li>cosine to the centroid of c's tickets (plus c's description from the taxonomy, if any)</li>
  *   <li>BM25 of the ticket against all text c solved, relative to the best label</li>
  *   <li>log(1 + number of tickets of c): the prior</li>
+ *   <li>log of the similarity-weighted vote of the k nearest decided tickets by word TF-IDF cosine</li>
+ *   <li>highest word TF-IDF cosine of a ticket of c among those lexical neighbours</li>
  * </ol>
  */
 final class Head {
 
-    static final int NF = 6;
-    static final double[] DEFAULT_BLEND = {0.6, 0.4, 4.0, 6.0, 1.0, 0.3};
-    static final String[] SIGNALS = {"linear", "knn-vote", "knn-max", "centroid", "bm25", "prior"};
+    static final int NF = 8;
+    static final double[] DEFAULT_BLEND = {0.6, 0.4, 4.0, 6.0, 1.0, 0.3, 0.2, 1.0};
+    static final String[] SIGNALS = {"linear", "knn-vote", "knn-max", "centroid", "bm25", "prior", "lex-vote",
+            "lex-max"};
+    /** Softness of the lexical neighbour vote (cosine units). */
+    static final double LEX_TEMPERATURE = 0.1;
 
     final SoftmaxRegression lr; // null when too little data; classes = first lr.classes labels
     final double[] blend;
+    final double[] bias; // per label index at training time (log-odds correction); missing = 0
     final double[] thresholds; // per label index at training time; NaN = use global
     final double globalThreshold;
     final List<String> labels; // labels known at training time, in label-index order
 
     Head(SoftmaxRegression lr, double[] blend, double[] thresholds, double globalThreshold, List<String> labels) {
+        this(lr, blend, new double[0], thresholds, globalThreshold, labels);
+    }
+
+    Head(SoftmaxRegression lr, double[] blend, double[] bias, double[] thresholds, double globalThreshold,
+         List<String> labels) {
         this.lr = lr;
         this.blend = blend;
+        this.bias = bias;
         this.thresholds = thresholds;
         this.globalThreshold = globalThreshold;
         this.labels = List.copyOf(labels);
@@ -48,10 +60,11 @@ final class Head {
     }
 
     /** Blended probabilities over candidates, from their signal rows. */
-    double[] probabilities(double[][] f) {
+    double[] probabilities(double[][] f, int[] cand) {
         double[] z = new double[f.length];
         for (int c = 0; c < f.length; c++) {
-            double s = 0;
+            int l = cand[c];
+            double s = l >= 0 && l < bias.length ? bias[l] : 0;
             for (int j = 0; j < NF; j++) s += blend[j] * f[c][j];
             z[c] = s;
         }
@@ -96,7 +109,7 @@ final class Head {
      */
     static double[][] signals(Memory mem, Memory.LabelStats st, int[] labelOf, Neighbour[] nn, float[] q,
                               Map<String, Integer> qterms, double[] lrProb, int exclude, int[] cand,
-                              float[][] candDesc, double temperature) {
+                              float[][] candDesc, double temperature, Neighbour[] lexNn) {
         int nc = cand.length;
         double[][] f = new double[nc][NF];
         int exLabel = exclude >= 0 ? labelOf[exclude] : -1;
@@ -117,6 +130,21 @@ final class Head {
                 vote[l] += w;
                 total += w;
                 if (Float.isNaN(maxSim[l])) maxSim[l] = nb.sim();
+            }
+        }
+        // lexical neighbour vote (neighbours sharing no word are ignored)
+        double[] lexVote = new double[L];
+        float[] lexMax = new float[L];
+        double lexTotal = 0;
+        if (lexNn != null && lexNn.length > 0 && lexNn[0].sim() > 0) {
+            float top = lexNn[0].sim();
+            for (Neighbour nb : lexNn) {
+                if (nb.sim() <= 0) break;
+                int l = labelOf[nb.slot()];
+                double w = mem.entries.get(nb.slot()).weight() * Math.exp((nb.sim() - top) / LEX_TEMPERATURE);
+                lexVote[l] += w;
+                lexTotal += w;
+                if (lexMax[l] == 0) lexMax[l] = nb.sim();
             }
         }
         // BM25 over labels
@@ -184,6 +212,8 @@ final class Head {
             row[4] = bmMax > 0 ? bm25[c] / bmMax : 0;
             double cnt = l >= 0 ? st.count[l] - (self ? exW : 0) : 0;
             row[5] = Math.log(1 + Math.max(0, cnt));
+            row[6] = unknown || lexTotal <= 0 ? Math.log(1.0 / known + 1e-3) : Math.log(lexVote[l] / lexTotal + 1e-3);
+            row[7] = l >= 0 ? lexMax[l] : 0;
         }
         return f;
     }
@@ -250,6 +280,98 @@ final class Head {
             if (maxStep * t < 1e-6) break;
         }
         return w;
+    }
+
+    /**
+     * Like {@link #fitBlend} but also fits one bias per label (rows of {@code f} are candidates in label
+     * order), pulled towards 0 with strength {@code biasPrior}. Returns NF blend weights then the biases.
+     */
+    static double[] fitBlendWithBias(double[][][] f, int[] y, double[] weight, double prior, double biasPrior,
+                                     int labels) {
+        int P = NF + labels;
+        double[] w = new double[P];
+        System.arraycopy(DEFAULT_BLEND, 0, w, 0, NF);
+        int n = f.length;
+        for (int iter = 0; iter < 25; iter++) {
+            double[] g = new double[P];
+            double[][] h = new double[P][P];
+            for (int i = 0; i < n; i++) {
+                double[][] fi = f[i];
+                if (y[i] < 0 || weight[i] <= 0) continue;
+                int C = fi.length;
+                double[] p = scores(fi, w);
+                SoftmaxRegression.softmaxInPlace(p);
+                double[] mu = new double[NF];
+                for (int c = 0; c < C; c++) for (int j = 0; j < NF; j++) mu[j] += p[c] * fi[c][j];
+                double sw = weight[i];
+                for (int j = 0; j < NF; j++) g[j] += sw * (mu[j] - fi[y[i]][j]);
+                for (int c = 0; c < C; c++) g[NF + c] += sw * (p[c] - (c == y[i] ? 1 : 0));
+                for (int c = 0; c < C; c++) {
+                    if (p[c] < 1e-7) continue;
+                    double swp = sw * p[c];
+                    for (int j = 0; j < NF; j++) {
+                        double dj = fi[c][j] - mu[j];
+                        for (int k = j; k < NF; k++) h[j][k] += swp * dj * (fi[c][k] - mu[k]);
+                        h[j][NF + c] += swp * dj;
+                    }
+                    double[] hr = h[NF + c];
+                    hr[NF + c] += swp;
+                    for (int d = c; d < C; d++) hr[NF + d] -= swp * p[d];
+                }
+            }
+            for (int j = 0; j < P; j++) {
+                boolean isBias = j >= NF;
+                g[j] += isBias ? biasPrior * w[j] : prior * (w[j] - DEFAULT_BLEND[j]);
+                h[j][j] += (isBias ? biasPrior : prior) + 1e-6;
+                for (int k = 0; k < j; k++) h[j][k] = h[k][j];
+            }
+            double loss = nllBias(f, y, weight, w, prior, biasPrior);
+            double[] step = solve(h, g);
+            double maxStep = 0;
+            for (int j = 0; j < P; j++) maxStep = Math.max(maxStep, Math.abs(step[j]));
+            double t = maxStep > 5 ? 5 / maxStep : 1;
+            double[] cand = new double[P];
+            boolean moved = false;
+            while (t > 1e-6) {
+                for (int j = 0; j < P; j++) cand[j] = w[j] - t * step[j];
+                if (nllBias(f, y, weight, cand, prior, biasPrior) <= loss) {
+                    moved = true;
+                    break;
+                }
+                t /= 2;
+            }
+            if (!moved) break;
+            System.arraycopy(cand, 0, w, 0, P);
+            if (maxStep * t < 1e-6) break;
+        }
+        return w;
+    }
+
+    private static double[] scores(double[][] fi, double[] w) {
+        double[] z = new double[fi.length];
+        for (int c = 0; c < fi.length; c++) {
+            double s = NF + c < w.length ? w[NF + c] : 0;
+            for (int j = 0; j < NF; j++) s += w[j] * fi[c][j];
+            z[c] = s;
+        }
+        return z;
+    }
+
+    private static double nllBias(double[][][] f, int[] y, double[] weight, double[] w, double prior,
+                                  double biasPrior) {
+        double loss = 0;
+        for (int i = 0; i < f.length; i++) {
+            if (y[i] < 0 || weight[i] <= 0) continue;
+            double[] z = scores(f[i], w);
+            double max = Double.NEGATIVE_INFINITY;
+            for (double v : z) max = Math.max(max, v);
+            double lse = 0;
+            for (double v : z) lse += Math.exp(v - max);
+            loss += weight[i] * (max + Math.log(lse) - z[y[i]]);
+        }
+        for (int j = 0; j < NF; j++) loss += 0.5 * prior * (w[j] - DEFAULT_BLEND[j]) * (w[j] - DEFAULT_BLEND[j]);
+        for (int j = NF; j < w.length; j++) loss += 0.5 * biasPrior * w[j] * w[j];
+        return loss;
     }
 
     private static double nll(double[][][] f, int[] y, double[] weight, double[] w, double prior) {

@@ -85,8 +85,23 @@ final class Memory {
     final LabelStats teams;
     final LabelStats priorities;
     int aliveCount;
+    // lexical index: word TF-IDF vectors (unit length) of every slot, as postings per word feature
+    private final TfidfVectorizer lexVz;
+    private int[][] postSlot;
+    private float[][] postVal;
+    private int[] postLen;
 
     Memory(int dim, int capacity) {
+        this(dim, capacity, null);
+    }
+
+    /** @param lexVz vectorizer for the lexical neighbour index, or null for none */
+    Memory(int dim, int capacity, TfidfVectorizer lexVz) {
+        this.lexVz = lexVz;
+        int words = lexVz == null ? 0 : lexVz.wordVectorDimension();
+        postSlot = new int[words][];
+        postVal = new float[words][];
+        postLen = new int[words];
         this.dim = dim;
         int cap = Math.max(16, capacity);
         vectors = new float[cap * dim];
@@ -135,6 +150,23 @@ final class Memory {
             priorityOf[slot] = -1;
         }
         if (id != null) slotById.put(id, slot);
+        if (lexVz != null) {
+            SparseVec lv = lexVz.wordVector(text.fullText());
+            for (int a = 0; a < lv.idx().length; a++) {
+                int f = lv.idx()[a];
+                int len = postLen[f];
+                if (postSlot[f] == null) {
+                    postSlot[f] = new int[4];
+                    postVal[f] = new float[4];
+                } else if (len == postSlot[f].length) {
+                    postSlot[f] = Arrays.copyOf(postSlot[f], len * 2);
+                    postVal[f] = Arrays.copyOf(postVal[f], len * 2);
+                }
+                postSlot[f][len] = slot;
+                postVal[f][len] = lv.val()[a];
+                postLen[f] = len + 1;
+            }
+        }
         return slot;
     }
 
@@ -148,6 +180,32 @@ final class Memory {
         teams.add(teamOf[slot], vec, e.terms(), e.length(), e.weight(), -1);
         if (priorityOf[slot] >= 0) priorities.add(priorityOf[slot], vec, e.terms(), e.length(), e.weight(), -1);
         return true;
+    }
+
+    boolean hasLexical() {
+        return lexVz != null;
+    }
+
+    /** Word TF-IDF vector of a text for {@link #lexSimilarities}, or null without a lexical index. */
+    SparseVec lexVector(String text) {
+        return lexVz == null ? null : lexVz.wordVector(text);
+    }
+
+    /** Cosine of a word TF-IDF vector to every slot (0 when nothing shared; dead slots get -2). */
+    void lexSimilarities(SparseVec q, float[] out) {
+        int n = entries.size();
+        Arrays.fill(out, 0, n, 0f);
+        if (q != null) {
+            for (int a = 0; a < q.idx().length; a++) {
+                int f = q.idx()[a];
+                if (f >= postLen.length) continue;
+                float qv = q.val()[a];
+                int[] ps = postSlot[f];
+                float[] pv = postVal[f];
+                for (int k = 0, m = postLen[f]; k < m; k++) out[ps[k]] += qv * pv[k];
+            }
+        }
+        for (int s = 0; s < n; s++) if (!alive[s]) out[s] = -2f;
     }
 
     /** Cosine similarity of a unit vector to every slot (dead slots get -2). */

@@ -22,9 +22,11 @@ final class TfidfVectorizer {
     private final Map<String, Integer> charVocab;
     private final float[] idf;
     private final String[] wordNames;
+    private final int docs;
 
     private TfidfVectorizer(Map<String, Integer> wordVocab, Map<String, Integer> charVocab, float[] idf,
-                            String[] wordNames) {
+                            String[] wordNames, int docs) {
+        this.docs = docs;
         this.wordVocab = wordVocab;
         this.charVocab = charVocab;
         this.idf = idf;
@@ -73,7 +75,7 @@ final class TfidfVectorizer {
         }
         float[] idf = new float[idfs.size()];
         for (int i = 0; i < idf.length; i++) idf[i] = idfs.get(i);
-        return new TfidfVectorizer(wv, cv, idf, names.toArray(String[]::new));
+        return new TfidfVectorizer(wv, cv, idf, names.toArray(String[]::new), n);
     }
 
     private static float idf(int n, int df) {
@@ -114,11 +116,61 @@ final class TfidfVectorizer {
         return new SparseVec(java.util.Arrays.copyOf(idx, m), java.util.Arrays.copyOf(val, m));
     }
 
+    /** Buckets for words outside the fitted vocabulary in {@link #wordVector}. */
+    static final int RARE_BUCKETS = 1 << 18;
+
+    /** Size of the {@link #wordVector} index space. */
+    int wordVectorDimension() {
+        return wordVocab.size() + RARE_BUCKETS;
+    }
+
+    /**
+     * The word block alone (uni- and bigrams), unit length: for lexical nearest neighbours. Words the
+     * vocabulary lacks (rare at fit time, or new since) are hashed into buckets after the vocabulary
+     * with the idf of an unseen term, so tickets learned after training still match on them.
+     */
+    SparseVec wordVector(String text) {
+        Terms t = terms(text);
+        java.util.TreeMap<Integer, Float> out = new java.util.TreeMap<>();
+        float rareIdf = idf(docs, 0);
+        double wn = 0;
+        for (var e : t.words.entrySet()) {
+            Integer f = wordVocab.get(e.getKey());
+            float id = f == null ? rareIdf : idf[f];
+            int feature = f != null ? f : wordVocab.size() + Math.floorMod(e.getKey().hashCode(), RARE_BUCKETS);
+            float v = (float) ((1 + Math.log(e.getValue()[0])) * id);
+            out.merge(feature, v, Float::sum);
+            wn += v * v;
+        }
+        if (out.isEmpty()) return SparseVec.EMPTY;
+        int[] idx = new int[out.size()];
+        float[] val = new float[out.size()];
+        int m = 0;
+        double sc = 1.0 / Math.sqrt(wn);
+        for (var e : out.entrySet()) {
+            idx[m] = e.getKey();
+            val[m++] = (float) (e.getValue() * sc);
+        }
+        return new SparseVec(idx, val);
+    }
+
     record Terms(Map<String, int[]> words, Map<String, int[]> chars) {}
+
+    private static final java.util.regex.Pattern EMAIL =
+            java.util.regex.Pattern.compile("[\\w.+-]+@[\\w-]+(\\.[\\w-]+)+");
+    private static final java.util.regex.Pattern URL = java.util.regex.Pattern.compile("(https?://|www\\.)\\S+");
+
+    /** Generic masking before tokenising: e-mail addresses and URLs become one token each. */
+    static String mask(String s) {
+        if (s.indexOf('@') >= 0) s = EMAIL.matcher(s).replaceAll(" emailaddress ");
+        if (s.contains("http") || s.contains("www.")) s = URL.matcher(s).replaceAll(" urladdress ");
+        return s;
+    }
 
     static Terms terms(String text) {
         String s = text == null ? "" : text;
         if (s.length() > MAX_CHARS) s = s.substring(0, MAX_CHARS);
+        s = mask(s);
         Map<String, int[]> words = new HashMap<>();
         List<String> toks = TextAnalyzer.tokens(s);
         String prev = null;
@@ -154,6 +206,7 @@ final class TfidfVectorizer {
     static List<String> unigrams(String text) {
         String s = text == null ? "" : text;
         if (s.length() > MAX_CHARS) s = s.substring(0, MAX_CHARS);
+        s = mask(s);
         return TextAnalyzer.tokens(s);
     }
 
