@@ -45,6 +45,7 @@ public final class MainWindow {
     private final Map<Command, Runnable> handlers = new EnumMap<>(Command.class);
     private final AtomicLong shownTicket = new AtomicLong(-1);
     private boolean swallowTyped;
+    private final javafx.animation.PauseTransition detailDebounce = new javafx.animation.PauseTransition(javafx.util.Duration.millis(60));
     private javafx.animation.Timeline burstTimer;
     private final Scene scene;
     private Workspace workspace;
@@ -175,7 +176,7 @@ public final class MainWindow {
         Menu triage = new Menu("_Triage", null, item(Command.ACCEPT), item(Command.PICK_TEAM), item(Command.PRIORITY_1),
                 item(Command.PRIORITY_2), item(Command.PRIORITY_3), item(Command.PRIORITY_4), item(Command.REROUTE),
                 item(Command.SNOOZE), item(Command.MARK_DUPLICATE), item(Command.UNDO), item(Command.BULK_ACCEPT),
-                new javafx.scene.control.SeparatorMenuItem(), item(Command.RESOLVE), item(Command.CLOSE_TICKET), item(Command.REOPEN));
+                new javafx.scene.control.SeparatorMenuItem(), item(Command.ASSIGN), item(Command.RESOLVE), item(Command.CLOSE_TICKET), item(Command.REOPEN));
         CheckMenuItem dark = new CheckMenuItem(Command.TOGGLE_THEME.label());
         dark.setAccelerator(Command.TOGGLE_THEME.key());
         dark.selectedProperty().bindBidirectional(theme.darkProperty());
@@ -215,8 +216,8 @@ public final class MainWindow {
         int i = t.getSelectionModel().getSelectedIndex();
         int next = i < 0 ? 0 : Math.max(0, Math.min(n - 1, i + delta));
         t.getSelectionModel().clearAndSelect(next);
-        t.scrollTo(Math.max(0, next - 5));
-        t.requestFocus();
+        queueView.ensureVisible(next);
+        if (!t.isFocused()) t.requestFocus();
     }
 
     private void showDetail(QueueRow row) {
@@ -229,9 +230,11 @@ public final class MainWindow {
         shownTicket.set(id);
         detail.showLoading(id);
         if (workspace == null) return;
-        background.run(null, () -> workspace.store().detail(id), d -> {
+        // Holding J moves through many rows: load the ticket once the selection rests for a moment.
+        detailDebounce.setOnFinished(e -> background.quietly(() -> workspace.store().detail(id), d -> {
             if (shownTicket.get() == id) d.ifPresent(detail::show);
-        }, e -> showError("Could not load ticket #" + id, e));
+        }, err -> showError("Could not load ticket #" + id, err)));
+        detailDebounce.playFromStart();
     }
 
     private final javafx.scene.control.Label burstBanner = new javafx.scene.control.Label();
@@ -351,7 +354,7 @@ public final class MainWindow {
         QueueRow sel = queueView.table().getSelectionModel().getSelectedItem();
         if (sel != null && rows.stream().anyMatch(r -> r.id() == sel.id())) {
             // keep the detail pane current without stealing focus
-            background.run(null, () -> workspace.store().detail(sel.id()), d -> {
+            background.quietly(() -> workspace.store().detail(sel.id()), d -> {
                 if (shownTicket.get() == sel.id()) d.ifPresent(detail::show);
             }, e -> { });
         }

@@ -178,6 +178,35 @@ class KeyboardTriageTest {
     }
 
     @Test
+    void reRouteSuggestsOnlyTeamsThatHaveNotHadTheTicketAndRecordsTheTransfer(FxRobot robot) throws Exception {
+        waitFor(90, () -> table(robot).getItems().stream().allMatch(r -> r.suggestedTeam() != null));
+        select(robot, "VPN tunnel keeps dropping");
+        robot.type(KeyCode.ENTER);
+        long vpn = row(robot, "VPN tunnel keeps dropping").id();
+        waitFor(10, () -> "Network".equals(row(robot, "VPN tunnel keeps dropping").team()));
+
+        select(robot, "VPN tunnel keeps dropping");
+        robot.type(KeyCode.R);
+        waitFor(30, () -> robot.lookup("#team-list").tryQuery().isPresent());
+        @SuppressWarnings("unchecked")
+        javafx.scene.control.ListView<String> list = robot.lookup("#team-list").queryAs(javafx.scene.control.ListView.class);
+        assertThat(list.getItems()).doesNotContain("Network").contains("Desktop", "Identity");
+        robot.clickOn("#team-filter");
+        robot.write("desk");
+        robot.type(KeyCode.ENTER);
+        waitFor(10, () -> robot.lookup("#reason-note").tryQuery().isPresent());
+        robot.clickOn(".dialog-pane .header-panel");
+        robot.type(KeyCode.ESCAPE); // reason is optional
+        waitFor(10, () -> "Desktop".equals(row(robot, "VPN tunnel keeps dropping").team()));
+        assertThat(ledger(vpn)).extracting(DecisionRecord::kind).containsExactly("ACCEPTED", "TRANSFERRED");
+        assertThat(services.ledger().routingChain(vpn)).containsExactly("Network", "Desktop");
+        assertThat(row(robot, "VPN tunnel keeps dropping").status()).isEqualTo("TRANSFERRED");
+        // a later re-route suggestion leaves out both teams that already had it
+        var next = services.triage().suggestForTransfer(vpn);
+        assertThat(next.teams()).extracting(p -> p.label()).doesNotContain("Network", "Desktop");
+    }
+
+    @Test
     void aDecisionTeachesTheModelWithinASecond(FxRobot robot) throws Exception {
         waitFor(90, () -> services.triage().isReady());
         var text = dev.switchboard.inference.TicketText.of("probe", "Printer paper jam", "Printer on floor 3 jams");

@@ -99,6 +99,24 @@ public final class QueueView extends BorderPane {
         return c;
     }
 
+    /**
+     * Scrolls only when the row is outside the visible part of the table: moving to the next ticket
+     * then costs one row repaint instead of a relayout of every visible cell.
+     */
+    public void ensureVisible(int index) {
+        if (table.getSkin() instanceof javafx.scene.control.skin.TableViewSkin<?> skin) {
+            for (javafx.scene.Node n : skin.getChildren()) {
+                if (n instanceof javafx.scene.control.skin.VirtualFlow<?> flow) {
+                    var first = flow.getFirstVisibleCell();
+                    var last = flow.getLastVisibleCell();
+                    if (first != null && last != null && index > first.getIndex() && index < last.getIndex()) return;
+                    break;
+                }
+            }
+        }
+        table.scrollTo(Math.max(0, index - 5));
+    }
+
     /** Stops the age ticker. */
     public void dispose() {
         ages.stop();

@@ -53,6 +53,7 @@ public final class TriageActions {
         window.on(Command.SNOOZE, this::snooze);
         window.on(Command.UNDO, this::undoLast);
         window.on(Command.BULK_ACCEPT, this::bulkAccept);
+        window.on(Command.ASSIGN, () -> lifecycle(DecisionKind.ASSIGNED, "Assigned"));
         window.on(Command.RESOLVE, () -> lifecycle(DecisionKind.RESOLVED, "Resolved"));
         window.on(Command.CLOSE_TICKET, () -> lifecycle(DecisionKind.CLOSED, "Closed"));
         window.on(Command.REOPEN, () -> lifecycle(DecisionKind.REOPENED, "Reopened"));
@@ -229,7 +230,7 @@ public final class TriageActions {
         int i = sm.getSelectedIndex();
         if (i >= 0 && i + 1 < table().getItems().size()) {
             sm.clearAndSelect(i + 1);
-            table().scrollTo(Math.max(0, i - 4));
+            window.queueView().ensureVisible(i + 1);
         }
     }
 }

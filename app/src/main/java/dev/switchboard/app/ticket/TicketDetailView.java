@@ -58,11 +58,13 @@ public final class TicketDetailView extends ScrollPane {
         return suggestionSlot;
     }
 
+    /** Dims the previous ticket until the new one arrives (no text change, so no relayout per keypress). */
     public void showLoading(long id) {
-        title.setText("Loading #" + id + "…");
+        content.setOpacity(0.55);
     }
 
     public void clear() {
+        content.setOpacity(1.0);
         title.setText("Select a ticket");
         facts.setText("");
         body.clear();
@@ -72,6 +74,7 @@ public final class TicketDetailView extends ScrollPane {
     }
 
     public void show(TicketDetail d) {
+        content.setOpacity(1.0);
         var r = d.row();
         title.setText(r.subject().isBlank() ? "(no subject)" : r.subject());
         StringBuilder f = new StringBuilder("#").append(r.id());

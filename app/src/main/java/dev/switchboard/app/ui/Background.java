@@ -90,6 +90,21 @@ public final class Background implements AutoCloseable {
         });
     }
 
+    /**
+     * Runs a short read that the status bar need not show (e.g. loading the selected ticket), so
+     * moving through the queue does not flicker the progress indicator.
+     */
+    public <T> void quietly(Callable<T> work, Consumer<T> onSuccess, Consumer<Throwable> onFailure) {
+        execute(() -> {
+            try {
+                T result = work.call();
+                fx(() -> onSuccess.accept(result));
+            } catch (Throwable e) {
+                fx(() -> onFailure.accept(e));
+            }
+        });
+    }
+
     /** Runs fire-and-forget work; ignored once the window is closing. */
     public void execute(Runnable r) {
         if (pool.isShutdown()) return;

@@ -21,6 +21,7 @@ public enum Command {
     SNOOZE("triage.snooze", "Snooze 4 hours", "S"),
     MARK_DUPLICATE("triage.duplicate", "Mark duplicate…", "D"),
     UNDO("triage.undo", "Undo last decision", "Z"),
+    ASSIGN("triage.assign", "Mark assigned (team picked it up)", "Shortcut+Shift+G"),
     RESOLVE("triage.resolve", "Resolve", "Shortcut+Shift+R"),
     CLOSE_TICKET("triage.close", "Close", "Shortcut+Shift+C"),
     REOPEN("triage.reopen", "Reopen", "Shortcut+Shift+O"),

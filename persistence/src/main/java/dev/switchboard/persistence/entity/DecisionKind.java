@@ -4,7 +4,10 @@ package dev.switchboard.persistence.entity;
 public enum DecisionKind {
     /** Labelled history brought in by an import. */
     IMPORTED,
-    ACCEPTED, OVERRIDDEN, TRANSFERRED, BULK_ACCEPTED, SNOOZED, RESOLVED, CLOSED, REOPENED,
+    ACCEPTED, OVERRIDDEN, TRANSFERRED, BULK_ACCEPTED,
+    /** The owning team has picked the ticket up. */
+    ASSIGNED,
+    SNOOZED, RESOLVED, CLOSED, REOPENED,
     /** Compensates an earlier decision (undo appends, never deletes). */
     UNDONE
 }

@@ -74,6 +74,10 @@ public final class DecisionLedger {
                 }
                 status = TicketStatus.TRANSFERRED;
             }
+            case ASSIGNED -> {
+                if (team == null) throw new IllegalArgumentException("choose a team before assigning");
+                status = TicketStatus.ASSIGNED;
+            }
             case SNOOZED -> status = TicketStatus.SNOOZED;
             case RESOLVED -> status = TicketStatus.RESOLVED;
             case CLOSED -> status = TicketStatus.CLOSED;
