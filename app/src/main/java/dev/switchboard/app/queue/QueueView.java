@@ -190,6 +190,32 @@ public final class QueueView extends BorderPane {
         table.getColumns().setAll(java.util.List.of(dup, age, prio, team, subject, requester, status));
 
         table.setItems(model.visibleRows());
+        // Replacing every row of an attached table makes it remap selection and cells row by row; with
+        // the table detached it is one reset. Selection and position are restored afterwards.
+        model.onBulkChange(change -> {
+            var sm = table.getSelectionModel();
+            java.util.Set<Long> selected = new java.util.HashSet<>();
+            if (sm.getSelectedItems().size() <= 1000) for (QueueRow r : sm.getSelectedItems()) selected.add(r.id());
+            QueueRow focused = sm.getSelectedItem();
+            table.setItems(javafx.collections.FXCollections.emptyObservableList());
+            change.run();
+            table.setItems(model.visibleRows());
+            if (!selected.isEmpty()) {
+                var items = model.visibleRows();
+                int focusIndex = -1;
+                for (int i = 0; i < items.size(); i++) {
+                    long id = items.get(i).id();
+                    if (selected.contains(id)) {
+                        sm.select(i);
+                        if (focused != null && focused.id() == id) focusIndex = i;
+                    }
+                }
+                if (focusIndex >= 0) {
+                    sm.select(focusIndex);
+                    table.scrollTo(Math.max(0, focusIndex - 5));
+                }
+            }
+        });
         keys.put(dup, Comparator.comparingInt(QueueRow::duplicates).reversed());
         keys.put(age, Comparator.comparing(QueueRow::createdAt, Comparator.nullsLast(Comparator.<Instant>reverseOrder())));
         keys.put(prio, Comparator.comparing(QueueViewModel::effectivePriority, Comparator.nullsLast(Comparator.naturalOrder())));

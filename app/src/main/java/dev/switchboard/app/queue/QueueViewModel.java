@@ -36,6 +36,8 @@ public final class QueueViewModel {
     private final Map<Long, Integer> indexById = new HashMap<>();
     private final ReadOnlyIntegerWrapper total = new ReadOnlyIntegerWrapper(this, "total");
     private Comparator<QueueRow> comparator = DEFAULT_ORDER;
+    /** Wraps whole-list replacements (sort, filter); the view detaches the table around them. */
+    private java.util.function.Consumer<Runnable> bulk = Runnable::run;
     private Predicate<QueueRow> predicate = r -> isOpen(r.status());
 
     /** Arrival order when the dispatcher has not sorted: oldest first, so the head of the queue waits longest. */
@@ -71,12 +73,17 @@ public final class QueueViewModel {
         return visible;
     }
 
+    /** Lets the view prepare for a replacement of every visible row. */
+    public void onBulkChange(java.util.function.Consumer<Runnable> wrapper) {
+        bulk = wrapper == null ? Runnable::run : wrapper;
+    }
+
     /** Sorts the visible rows (the table's sort policy calls this); null restores arrival order. */
     public void sort(Comparator<QueueRow> c) {
         comparator = c == null ? DEFAULT_ORDER : c.thenComparing(DEFAULT_ORDER);
         java.util.ArrayList<QueueRow> copy = new java.util.ArrayList<>(visible);
         copy.sort(comparator);
-        visible.setAll(copy);
+        bulk.accept(() -> visible.setAll(copy));
     }
 
     public StringProperty searchProperty() { return search; }
@@ -212,7 +219,7 @@ public final class QueueViewModel {
         java.util.ArrayList<QueueRow> out = new java.util.ArrayList<>();
         for (QueueRow r : rows) if (predicate.test(r)) out.add(r);
         out.sort(comparator);
-        visible.setAll(out);
+        bulk.accept(() -> visible.setAll(out));
     }
 
     Predicate<QueueRow> predicate() {
