@@ -172,7 +172,7 @@ public final class MainWindow {
     private MenuBar menuBar() {
         Menu file = new Menu("_File", null, item(Command.IMPORT), item(Command.EXPORT), item(Command.SETTINGS), item(Command.QUIT));
         Menu queueMenu = new Menu("_Queue", null, item(Command.FOCUS_SEARCH), item(Command.CLEAR_FILTERS),
-                item(Command.NEXT), item(Command.PREVIOUS));
+                item(Command.NEXT), item(Command.PREVIOUS), item(Command.SHOW_GROUP));
         Menu triage = new Menu("_Triage", null, item(Command.ACCEPT), item(Command.PICK_TEAM), item(Command.PRIORITY_1),
                 item(Command.PRIORITY_2), item(Command.PRIORITY_3), item(Command.PRIORITY_4), item(Command.REROUTE),
                 item(Command.SNOOZE), item(Command.MARK_DUPLICATE), item(Command.UNDO), item(Command.BULK_ACCEPT),
@@ -262,6 +262,28 @@ public final class MainWindow {
         });
     }
 
+    /** Groups the queue to a ticket and the tickets it is probably a duplicate of (or that duplicate it). */
+    private void showDuplicateGroup(Services svc, long id) {
+        background.quietly(() -> {
+            java.util.Set<Long> ids = new java.util.LinkedHashSet<>();
+            ids.add(id);
+            for (var l : svc.duplicates().links().pending(id)) {
+                ids.add(l.ticketId());
+                ids.add(l.originalId());
+            }
+            return ids;
+        }, ids -> {
+            if (ids.size() < 2) {
+                background.status("#" + id + " has no probable duplicates");
+                return;
+            }
+            queue.showGroup(ids);
+            background.status("Showing #" + id + " with " + (ids.size() - 1) + " probable duplicate(s) — "
+                    + Command.CLEAR_FILTERS.key().getDisplayText() + " shows the whole queue again");
+            openTicket(id);
+        }, e -> showError("Could not read duplicates of #" + id, e));
+    }
+
     /** Re-reads the selected ticket (after it changed). */
     public void refreshDetail() {
         QueueRow row = queueView.table().getSelectionModel().getSelectedItem();
@@ -297,6 +319,11 @@ public final class MainWindow {
                     background, svc.settings().dispatcher(), r.id());
         });
         on(Command.EXPORT, () -> dev.switchboard.app.export.ExportDialog.show(scene.getWindow(), svc.workspace(), background));
+        on(Command.SHOW_GROUP, () -> {
+            QueueRow r = queueView.table().getSelectionModel().getSelectedItem();
+            if (r != null) showDuplicateGroup(svc, r.id());
+        });
+        queueView.setOnDuplicateBadge(id -> showDuplicateGroup(svc, id));
         on(Command.IMPORT, () -> dev.switchboard.app.importer.ImportDialog.show(scene.getWindow(), svc, background));
         on(Command.SETTINGS, () -> {
             QueueRow sel = queueView.table().getSelectionModel().getSelectedItem();

@@ -117,6 +117,13 @@ public final class QueueView extends BorderPane {
         table.scrollTo(Math.max(0, index - 5));
     }
 
+    private java.util.function.LongConsumer onDuplicateBadge;
+
+    /** Called with the ticket id when its duplicate badge is clicked. */
+    public void setOnDuplicateBadge(java.util.function.LongConsumer handler) {
+        onDuplicateBadge = handler;
+    }
+
     /** Stops the age ticker. */
     public void dispose() {
         ages.stop();
@@ -150,6 +157,10 @@ public final class QueueView extends BorderPane {
                     Label badge = new Label(n + "×");
                     badge.getStyleClass().add("dup-badge");
                     badge.setAccessibleText(n + " probable duplicates");
+                    badge.setOnMouseClicked(e -> {
+                        QueueRow row = getTableRow() == null ? null : getTableRow().getItem();
+                        if (row != null && onDuplicateBadge != null) onDuplicateBadge.accept(row.id());
+                    });
                     setGraphic(badge);
                 }
             }

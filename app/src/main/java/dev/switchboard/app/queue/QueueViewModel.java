@@ -46,6 +46,8 @@ public final class QueueViewModel {
     private final ObjectProperty<String> team = new SimpleObjectProperty<>(this, "team", ANY);
     private final ObjectProperty<String> priority = new SimpleObjectProperty<>(this, "priority", ANY);
     private final ObjectProperty<String> status = new SimpleObjectProperty<>(this, "status", STATUS_OPEN);
+    /** When set, only these tickets are shown (a duplicate group); other filters are ignored. */
+    private final ObjectProperty<java.util.Set<Long>> group = new SimpleObjectProperty<>(this, "group", null);
     private final ObservableList<String> teamChoices = FXCollections.observableArrayList(ANY);
     private final ObservableList<String> priorityChoices = FXCollections.observableArrayList(ANY);
     private final ReadOnlyIntegerWrapper openCount = new ReadOnlyIntegerWrapper(this, "openCount");
@@ -57,6 +59,7 @@ public final class QueueViewModel {
         team.addListener((o, a, b) -> refilter());
         priority.addListener((o, a, b) -> refilter());
         status.addListener((o, a, b) -> refilter());
+        group.addListener((o, a, b) -> refilter());
     }
 
     /** Number of tickets loaded (all statuses). */
@@ -90,6 +93,12 @@ public final class QueueViewModel {
     public ObjectProperty<String> teamProperty() { return team; }
     public ObjectProperty<String> priorityProperty() { return priority; }
     public ObjectProperty<String> statusProperty() { return status; }
+    public ObjectProperty<java.util.Set<Long>> groupProperty() { return group; }
+
+    /** Shows a ticket together with its probable duplicates; {@link #clearFilters()} ends it. */
+    public void showGroup(java.util.Collection<Long> ids) {
+        group.set(ids == null || ids.isEmpty() ? null : java.util.Set.copyOf(ids));
+    }
     public ObservableList<String> teamChoices() { return teamChoices; }
     public ObservableList<String> priorityChoices() { return priorityChoices; }
     public ReadOnlyIntegerProperty openCountProperty() { return openCount.getReadOnlyProperty(); }
@@ -183,6 +192,7 @@ public final class QueueViewModel {
     }
 
     public void clearFilters() {
+        group.set(null);
         search.set("");
         team.set(ANY);
         priority.set(ANY);
@@ -227,6 +237,8 @@ public final class QueueViewModel {
         String t = team.get();
         String p = priority.get();
         String s = status.get();
+        java.util.Set<Long> only = group.get();
+        if (only != null) return r -> only.contains(r.id());
         return r -> {
             if (s != null && !STATUS_ALL.equals(s)) {
                 if (STATUS_OPEN.equals(s) ? !isOpen(r.status()) : !s.equals(r.status())) return false;

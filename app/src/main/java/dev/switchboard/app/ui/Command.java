@@ -20,6 +20,7 @@ public enum Command {
     REROUTE("triage.reroute", "Re-route (transfer)…", "R"),
     SNOOZE("triage.snooze", "Snooze 4 hours", "S"),
     MARK_DUPLICATE("triage.duplicate", "Mark duplicate…", "D"),
+    SHOW_GROUP("queue.group", "Show with its probable duplicates", "G"),
     UNDO("triage.undo", "Undo last decision", "Z"),
     ASSIGN("triage.assign", "Mark assigned (team picked it up)", "Shortcut+Shift+G"),
     RESOLVE("triage.resolve", "Resolve", "Shortcut+Shift+R"),
