@@ -256,11 +256,10 @@ public final class QueueView extends BorderPane {
         return c;
     }
 
-    /** A probability as a percentage; never "100%" for something short of certain. */
+    /** A model's probability as a percentage; a model is never certain, so never "100%". */
     public static String percent(double p) {
         long v = Math.round(p * 100);
-        if (v >= 100 && p < 1.0) return "≥99%";
-        return v + "%";
+        return v >= 100 ? "≥99%" : v + "%";
     }
 
     static String statusLabel(String status) {
