@@ -120,6 +120,7 @@ public final class CompareDialog {
                 index + 1, candidates.size(), c.probability() * 100, c.cosine(), c.lexical(), c.suggested() ? " · suggested" : ""));
         Set<String> shared = c.sharedTerms().stream().map(t -> t.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
         background.run(null, () -> new TicketDetail[] {store.detail(ticketId).orElseThrow(), store.detail(other).orElseThrow()}, ds -> {
+            createdSelf = ds[0].row().createdAt();
             fill(left, ds[0], shared);
             fill(right, ds[1], shared);
         }, e -> background.status("Could not load tickets: " + e.getMessage()));
@@ -148,11 +149,11 @@ public final class CompareDialog {
         else show(index);
     }
 
+    /** Creation time of the ticket the view was opened for, read with the tickets (never on the FX thread). */
     private java.time.Instant createdSelf;
 
     private java.time.Instant createdOfSelf() {
-        if (createdSelf == null) createdSelf = store.rows(List.of(ticketId)).get(0).createdAt();
-        return createdSelf;
+        return createdSelf == null ? java.time.Instant.MAX : createdSelf;
     }
 
     private static void fill(VBox box, TicketDetail d, Set<String> shared) {
