@@ -17,12 +17,8 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -41,14 +37,7 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
     private final DuplicateLinks links;
     private final DuplicateFinder finder;
     private final Map<Long, Instant> indexedAt = new ConcurrentHashMap<>();
-    private final Set<Long> pending = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean drainScheduled = new AtomicBoolean();
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "switchboard-duplicates");
-        t.setDaemon(true);
-        t.setPriority(Thread.NORM_PRIORITY - 1);
-        return t;
-    });
+    private final dev.switchboard.app.SerialWorker worker = new dev.switchboard.app.SerialWorker("switchboard-duplicates", this::check);
     private volatile boolean ready;
     private volatile Consumer<String> progress = m -> { };
 
@@ -78,7 +67,7 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
     /** Indexes every ticket (reusing stored vectors), restores past verdicts, then follows the store. */
     public CompletableFuture<Void> start() {
         store.addListener(this);
-        return CompletableFuture.runAsync(this::indexAll, worker);
+        return worker.run(this::indexAll);
     }
 
     private void indexAll() {
@@ -112,7 +101,7 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
         }
         ready = true;
         progress.accept("Duplicate index ready (" + finder.size() + " tickets)");
-        if (!pending.isEmpty()) drain();
+        worker.drain(); // changes that arrived while indexing
     }
 
     private void restore(String a, String b, boolean dup) {
@@ -122,29 +111,16 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
 
     @Override
     public void ticketsChanged(Collection<Long> ids) {
-        if (worker.isShutdown()) return;
-        pending.addAll(ids);
-        if (drainScheduled.compareAndSet(false, true)) worker.execute(this::drain);
+        worker.enqueue(ids);
     }
 
-    private void drain() {
-        try {
-            drainOnce();
-        } catch (RuntimeException e) {
-            if (!worker.isShutdown()) {
-                System.getLogger("switchboard.duplicates").log(System.Logger.Level.WARNING, "duplicate check failed: " + e.getMessage());
-            }
-        }
-    }
-
-    private void drainOnce() {
-        drainScheduled.set(false);
+    /** Indexes changed tickets and records suggested pairs for new or changed open ones. */
+    private void check(List<Long> ids) {
+        // the initial pass indexes everything and then drains what arrived meanwhile
         if (!ready) {
-            // the initial pass indexes everything; look again once it is done
+            worker.enqueue(ids);
             return;
         }
-        List<Long> ids = new ArrayList<>(pending);
-        pending.removeAll(ids);
         for (QueueRow r : store.rows(ids)) {
             Instant seen = indexedAt.get(r.id());
             boolean open = !"RESOLVED".equals(r.status()) && !"CLOSED".equals(r.status());
@@ -221,22 +197,12 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
 
     /** Waits for queued work (tests and CLI). */
     public void awaitIdle() {
-        CompletableFuture.runAsync(() -> { }, worker).join();
-        while (!pending.isEmpty() || drainScheduled.get()) CompletableFuture.runAsync(() -> { }, worker).join();
+        worker.awaitIdle();
     }
 
     @Override
     public void close() {
         store.removeListener(this);
-        worker.shutdownNow();
-        awaitStop(worker);
-    }
-
-    static void awaitStop(ExecutorService e) {
-        try {
-            e.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-        }
+        worker.close();
     }
 }

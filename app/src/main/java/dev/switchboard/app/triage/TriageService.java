@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,13 +54,7 @@ public final class TriageService implements StoreListener, AutoCloseable {
     private final TicketStore store;
     private final LocalModel local;
     private final Supplier<TriageEngine> engine;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "switchboard-triage");
-        t.setDaemon(true);
-        t.setPriority(Thread.NORM_PRIORITY - 1);
-        return t;
-    });
-    private final Set<Long> pending = ConcurrentHashMap.newKeySet();
+    private final dev.switchboard.app.SerialWorker worker = new dev.switchboard.app.SerialWorker("switchboard-triage", this::suggestBatch);
     /** Suggestions run here in parallel (an LLM engine limits its own concurrency); the worker coordinates. */
     private final ExecutorService suggesters = Executors.newFixedThreadPool(4, r -> {
         Thread t = new Thread(r, "switchboard-suggest");
@@ -70,7 +63,6 @@ public final class TriageService implements StoreListener, AutoCloseable {
         return t;
     });
     private final Map<Long, java.util.concurrent.Future<?>> inFlight = new ConcurrentHashMap<>();
-    private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final AtomicBoolean cancelTraining = new AtomicBoolean();
     private final AtomicReference<Listener> listener = new AtomicReference<>((m, d, t) -> { });
     private volatile Taxonomy taxonomy = new Taxonomy(List.of(), List.of());
@@ -107,7 +99,7 @@ public final class TriageService implements StoreListener, AutoCloseable {
     /** Full retrain in the background; {@link #cancelTraining()} stops it and keeps the old model. */
     public CompletableFuture<LocalModel.TrainingSummary> retrain() {
         cancelTraining.set(false);
-        return CompletableFuture.supplyAsync(this::train, worker).thenApply(summary -> {
+        return worker.submit(this::train).thenApply(summary -> {
             listener.get().trained(summary);
             enqueueBacklog();
             return summary;
@@ -194,25 +186,11 @@ public final class TriageService implements StoreListener, AutoCloseable {
     private void enqueue(Collection<Long> ids, boolean force) {
         if (worker.isShutdown()) return;
         if (force) forced.addAll(ids);
-        pending.addAll(ids);
-        if (drainScheduled.compareAndSet(false, true)) worker.execute(this::drain);
+        worker.enqueue(ids);
     }
 
-    private void drain() {
-        try {
-            drainOnce();
-        } catch (RuntimeException e) {
-            if (!worker.isShutdown()) {
-                System.getLogger("switchboard.triage").log(System.Logger.Level.WARNING, "suggesting failed: " + e.getMessage());
-            }
-        }
-    }
-
-    private void drainOnce() {
-        drainScheduled.set(false);
-        List<Long> ids = new ArrayList<>(new LinkedHashSet<>(pending));
-        pending.removeAll(ids);
-        ids.sort(null);
+    /** Suggests, in parallel, for the tickets of a batch that still want one; cancels unwanted pending ones. */
+    private void suggestBatch(List<Long> ids) {
         Listener l = listener.get();
         int total = ids.size();
         java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
@@ -286,8 +264,7 @@ public final class TriageService implements StoreListener, AutoCloseable {
 
     /** Teaches the model a recorded decision (within a second, without retraining). */
     public CompletableFuture<Void> learn(DecisionRecord rec) {
-        if (worker.isShutdown()) return CompletableFuture.completedFuture(null);
-        return CompletableFuture.runAsync(() -> {
+        return worker.run(() -> {
             DecisionKind kind = DecisionKind.valueOf(rec.kind());
             String id = Long.toString(rec.ticketId());
             switch (kind) {
@@ -307,18 +284,17 @@ public final class TriageService implements StoreListener, AutoCloseable {
                 }
                 default -> { }
             }
-        }, worker);
+        });
     }
 
     @Override
     public void close() {
         cancelTraining.set(true);
         store.removeListener(this);
-        worker.shutdownNow();
         suggesters.shutdownNow();
+        worker.close();
         try {
             suggesters.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
-            worker.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -326,8 +302,7 @@ public final class TriageService implements StoreListener, AutoCloseable {
 
     /** For tests and the CLI: waits until queued work is done. */
     public void awaitIdle() {
-        CompletableFuture.runAsync(() -> { }, worker).join();
-        while (!pending.isEmpty() || drainScheduled.get()) CompletableFuture.runAsync(() -> { }, worker).join();
+        worker.awaitIdle();
     }
 
     static boolean isCancellation(Throwable e) {
