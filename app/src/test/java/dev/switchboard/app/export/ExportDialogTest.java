@@ -1,0 +1,90 @@
+package dev.switchboard.app.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.app.Workspace;
+import dev.switchboard.app.ui.Background;
+import dev.switchboard.persistence.store.NewTicket;
+import dev.switchboard.persistence.store.TaxonomyRow;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.Scene;
+import javafx.scene.control.Label;
+import javafx.scene.layout.StackPane;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The team lead's export dialog on a real database: preview shows redactions, Export writes the files. */
+@ExtendWith(ApplicationExtension.class)
+class ExportDialogTest {
+
+    @TempDir static Path dir;
+    Workspace ws;
+    Background bg;
+    Stage owner;
+    ExportDialog dialog;
+
+    @Start
+    void start(Stage stage) {
+        owner = stage;
+        ws = Workspace.open("jdbc:h2:file:" + dir.resolve("x" + System.nanoTime()));
+        ws.store().saveTaxonomy(List.of(new TaxonomyRow("Network", "VPN", 0), new TaxonomyRow("Desktop", "Laptops", 0)),
+                List.of(new TaxonomyRow("P2", "", 2))).join();
+        ws.store().saveTickets(List.of(
+                new NewTicket("t", "1", "VPN down", "received from: jane.doe@gmail.com\nVPN is down", "Jane Doe", Instant.now(), "Network", "P2"),
+                new NewTicket("t", "2", "Laptop slow", "call me at +49 151 2345 6789", "Max", Instant.now(), "Desktop", "P2")),
+                "test").join();
+        bg = new Background();
+        stage.setScene(new Scene(new StackPane(new Label("main")), 300, 200));
+        stage.show();
+    }
+
+    @AfterEach
+    void close() {
+        bg.close();
+        ws.close();
+    }
+
+    @Test
+    void previewShowsRedactionsAndExportWritesCompleteFiles(FxRobot robot) throws Exception {
+        Path out = dir.resolve("out" + System.nanoTime());
+        robot.interact(() -> {
+            dialog = ExportDialog.show(owner, ws, bg);
+            dialog.outDir.setText(out.toString());
+        });
+        robot.clickOn(dialog.previewButton);
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> WaitForAsyncUtils.asyncFx(() -> dialog.preview.getItems().size() == 2).get());
+        assertThat(dialog.preview.getItems()).anySatisfy(r -> {
+            assertThat(r.before()).contains("jane.doe@gmail.com");
+            assertThat(r.after()).doesNotContain("jane.doe@gmail.com").contains("[EMAIL]");
+        });
+        robot.clickOn(dialog.exportButton);
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> Files.exists(out.resolve("manifest.json")));
+        Path data = out.resolve("dataset.jsonl");
+        List<String> lines = Files.readAllLines(data);
+        assertThat(lines).hasSize(2);
+        ObjectMapper om = new ObjectMapper();
+        for (String line : lines) {
+            JsonNode msgs = om.readTree(line).path("messages");
+            assertThat(msgs).hasSize(3);
+            assertThat(msgs.get(2).path("role").asText()).isEqualTo("assistant");
+            assertThat(om.readTree(msgs.get(2).path("content").asText()).path("team").asText()).isIn("Network", "Desktop");
+        }
+        assertThat(Files.readString(data)).doesNotContain("jane.doe@gmail.com").doesNotContain("2345 6789");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> WaitForAsyncUtils.asyncFx(
+                () -> !dialog.status.getText().isBlank() && !dialog.status.getText().startsWith("Counting")).get());
+        robot.interact(() -> dialog.stage().close());
+    }
+}
