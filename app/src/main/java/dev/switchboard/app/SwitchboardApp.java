@@ -79,11 +79,13 @@ public final class SwitchboardApp extends Application {
         background.run(null, () -> svc.workspace().store().stats().tickets(), n -> {
             if (n > 0 || svc.settings().get("sample.offered", "false").equals("true")) return;
             svc.settings().set("sample.offered", "true");
-            try {
-                svc.settings().save();
-            } catch (java.io.IOException ignored) {
-                // asking again next time is harmless
-            }
+            background.execute(() -> {
+                try {
+                    svc.settings().save();
+                } catch (java.io.IOException ignored) {
+                    // asking again next time is harmless
+                }
+            });
             var load = new javafx.scene.control.ButtonType("Load sample tickets", javafx.scene.control.ButtonBar.ButtonData.YES);
             var empty = new javafx.scene.control.ButtonType("Start empty", javafx.scene.control.ButtonBar.ButtonData.NO);
             var a = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.CONFIRMATION,

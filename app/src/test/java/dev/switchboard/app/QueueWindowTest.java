@@ -81,6 +81,18 @@ class QueueWindowTest {
     }
 
     @Test
+    void aTicketWrittenByAnotherStoreOnTheSameDatabaseIsPickedUpByThePoll(FxRobot robot) throws Exception {
+        robot.interact(() -> window.queue().statusProperty().set("All"));
+        waitFor(() -> table(robot).getItems().size() == 3);
+        // A second store on the same file stands in for another process (a CLI import): no notification reaches the window.
+        try (Workspace other = Workspace.open(ws.database().displayUrl())) {
+            other.store().saveTickets(List.of(ticket("e", "Projector in room 4 flickers", null)), "cli").join();
+        }
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> WaitForAsyncUtils.asyncFx(
+                () -> table(robot).getItems().stream().anyMatch(r -> r.subject().equals("Projector in room 4 flickers"))).get());
+    }
+
+    @Test
     void aLiveUpdateOfTheSelectedTicketKeepsTheSelection(FxRobot robot) throws Exception {
         waitFor(() -> table(robot).getItems().size() == 1);
         robot.interact(() -> table(robot).getSelectionModel().select(0));

@@ -60,7 +60,7 @@ public final class LiveUpdates implements StoreListener, AutoCloseable {
                 pending.removeAll(ids);
                 rows.addAll(store.rows(ids));
             }
-            if (++tick % 5 == 0) rows.addAll(store.rowsSince(maxId, maxUpdated));
+            if (++tick % 5 == 0 && changedElsewhere()) rows.addAll(store.rowsSince(maxId, maxUpdated));
             if (!rows.isEmpty()) {
                 note(rows);
                 List<QueueRow> copy = List.copyOf(rows);
@@ -70,6 +70,12 @@ public final class LiveUpdates implements StoreListener, AutoCloseable {
             if (timer.isShutdown()) return;
             System.getLogger("switchboard.live").log(System.Logger.Level.WARNING, "live update failed: " + e.getMessage());
         }
+    }
+
+    /** Only when the newest id or update time moved is the (full-scan) changed-rows query worth running. */
+    private boolean changedElsewhere() {
+        TicketStore.ChangeMarker m = store.changeMarker();
+        return m.maxId() > maxId || (m.maxUpdated() != null && m.maxUpdated().isAfter(maxUpdated));
     }
 
     private void note(Collection<QueueRow> rows) {

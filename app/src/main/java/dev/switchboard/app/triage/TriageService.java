@@ -52,6 +52,7 @@ public final class TriageService implements StoreListener, AutoCloseable {
     }
 
     private final TicketStore store;
+    private final DecisionLedger ledger;
     private final LocalModel local;
     private final Supplier<TriageEngine> engine;
     private final dev.switchboard.app.SerialWorker worker = new dev.switchboard.app.SerialWorker("switchboard-triage", this::suggestBatch);
@@ -70,6 +71,7 @@ public final class TriageService implements StoreListener, AutoCloseable {
 
     public TriageService(TicketStore store, LocalModel local, Supplier<TriageEngine> engine) {
         this.store = store;
+        this.ledger = new DecisionLedger(store);
         this.local = local;
         this.engine = engine;
     }
@@ -238,7 +240,7 @@ public final class TriageService implements StoreListener, AutoCloseable {
         TicketDetail d = store.detail(ticketId).orElse(null);
         if (d == null) return null;
         TicketText text = text(d);
-        List<String> chain = new DecisionLedger(store).routingChain(ticketId);
+        List<String> chain = ledger.routingChain(ticketId);
         Set<String> excluded = new HashSet<>();
         if ("TRANSFERRED".equals(d.row().status())) excluded.addAll(chain);
         TriageSuggestion s = engine.get().suggest(text, new TriageContext(taxonomy, chain, excluded));
@@ -253,7 +255,7 @@ public final class TriageService implements StoreListener, AutoCloseable {
     /** A suggestion for a re-route: teams that already had the ticket are excluded. */
     public TriageSuggestion suggestForTransfer(long ticketId) {
         TicketDetail d = store.detail(ticketId).orElseThrow();
-        List<String> chain = new DecisionLedger(store).routingChain(ticketId);
+        List<String> chain = ledger.routingChain(ticketId);
         return engine.get().suggest(text(d), new TriageContext(taxonomy, chain, new HashSet<>(chain)));
     }
 

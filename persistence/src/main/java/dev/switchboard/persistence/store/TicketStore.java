@@ -377,6 +377,23 @@ public final class TicketStore implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The newest ticket id and update time: a cheap check (two index lookups) whether another
+     * process changed anything since the last look.
+     */
+    public ChangeMarker changeMarker() {
+        try (Connection c = db.jdbc(); var st = c.createStatement();
+             ResultSet rs = st.executeQuery("select coalesce(max(id), 0), max(updated_at) from ticket")) {
+            rs.next();
+            return new ChangeMarker(rs.getLong(1), instant(rs, 2));
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading the change marker failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Newest ticket id and newest update time in the store. */
+    public record ChangeMarker(long maxId, Instant maxUpdated) {}
+
     /** Rows created or changed after the given marker (id / updated time), for cross-process refresh. */
     public List<QueueRow> rowsSince(long afterId, Instant updatedAfter) {
         return queryRows(QUEUE_SQL + " where t.id > ? or t.updated_at > ? order by t.id", ps -> {
