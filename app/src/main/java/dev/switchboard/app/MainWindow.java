@@ -358,26 +358,10 @@ public final class MainWindow {
     private record Loaded(List<QueueRow> rows, List<String> teams, List<String> priorities) {}
 
     private void applyLive(List<QueueRow> rows) {
-        var sm = queueView.table().getSelectionModel();
-        List<Long> selected = sm.getSelectedItems().size() > 1000 ? List.of()
-                : sm.getSelectedItems().stream().map(QueueRow::id).toList();
-        QueueRow focused = sm.getSelectedItem();
+        var before = queueView.snapshotSelection();
         queue.upsert(rows);
         // A row that moved (re-sorted) is re-selected, so a live update never takes the dispatcher's selection away.
-        List<Long> now = sm.getSelectedItems().stream().map(QueueRow::id).toList();
-        if (!now.equals(selected) && !selected.isEmpty()) {
-            var items = queueView.table().getItems();
-            sm.clearSelection();
-            for (int i = 0; i < items.size(); i++) if (selected.contains(items.get(i).id())) sm.select(i);
-            if (focused != null) {
-                for (int i = 0; i < items.size(); i++) {
-                    if (items.get(i).id() == focused.id()) {
-                        sm.select(i);
-                        break;
-                    }
-                }
-            }
-        }
+        if (!queueView.snapshotSelection().equals(before)) queueView.restoreSelection(before, false);
         QueueRow sel = queueView.table().getSelectionModel().getSelectedItem();
         if (sel != null && rows.stream().anyMatch(r -> r.id() == sel.id())) {
             // keep the detail pane current without stealing focus

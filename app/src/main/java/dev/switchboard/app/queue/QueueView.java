@@ -117,6 +117,43 @@ public final class QueueView extends BorderPane {
         table.scrollTo(Math.max(0, index - 5));
     }
 
+    /** The selected tickets (by id; empty above 1,000 rows) and the focused one. */
+    public record SelectionSnapshot(java.util.Set<Long> ids, Long focused) {
+        public boolean isEmpty() {
+            return ids.isEmpty();
+        }
+    }
+
+    public SelectionSnapshot snapshotSelection() {
+        var sm = table.getSelectionModel();
+        java.util.Set<Long> ids = new java.util.LinkedHashSet<>();
+        if (sm.getSelectedItems().size() <= 1000) for (QueueRow r : sm.getSelectedItems()) ids.add(r.id());
+        QueueRow focused = sm.getSelectedItem();
+        return new SelectionSnapshot(ids, focused == null ? null : focused.id());
+    }
+
+    /**
+     * Re-selects the snapshot's tickets wherever they stand now, the focused one last (so it stays the
+     * selected item); with {@code scroll}, brings it into view.
+     */
+    public void restoreSelection(SelectionSnapshot s, boolean scroll) {
+        if (s.isEmpty()) return;
+        var sm = table.getSelectionModel();
+        var items = table.getItems();
+        sm.clearSelection();
+        int focusIndex = -1;
+        for (int i = 0; i < items.size(); i++) {
+            long id = items.get(i).id();
+            if (!s.ids().contains(id)) continue;
+            sm.select(i);
+            if (s.focused() != null && s.focused() == id) focusIndex = i;
+        }
+        if (focusIndex >= 0) {
+            sm.select(focusIndex);
+            if (scroll) table.scrollTo(Math.max(0, focusIndex - 5));
+        }
+    }
+
     private java.util.function.LongConsumer onDuplicateBadge;
 
     /** Called with the ticket id when its duplicate badge is clicked. */
@@ -204,28 +241,11 @@ public final class QueueView extends BorderPane {
         // Replacing every row of an attached table makes it remap selection and cells row by row; with
         // the table detached it is one reset. Selection and position are restored afterwards.
         model.onBulkChange(change -> {
-            var sm = table.getSelectionModel();
-            java.util.Set<Long> selected = new java.util.HashSet<>();
-            if (sm.getSelectedItems().size() <= 1000) for (QueueRow r : sm.getSelectedItems()) selected.add(r.id());
-            QueueRow focused = sm.getSelectedItem();
+            SelectionSnapshot selection = snapshotSelection();
             table.setItems(javafx.collections.FXCollections.emptyObservableList());
             change.run();
             table.setItems(model.visibleRows());
-            if (!selected.isEmpty()) {
-                var items = model.visibleRows();
-                int focusIndex = -1;
-                for (int i = 0; i < items.size(); i++) {
-                    long id = items.get(i).id();
-                    if (selected.contains(id)) {
-                        sm.select(i);
-                        if (focused != null && focused.id() == id) focusIndex = i;
-                    }
-                }
-                if (focusIndex >= 0) {
-                    sm.select(focusIndex);
-                    table.scrollTo(Math.max(0, focusIndex - 5));
-                }
-            }
+            restoreSelection(selection, true);
         });
         keys.put(dup, Comparator.comparingInt(QueueRow::duplicates).reversed());
         keys.put(age, Comparator.comparing(QueueRow::createdAt, Comparator.nullsLast(Comparator.<Instant>reverseOrder())));
