@@ -282,6 +282,56 @@ public final class LlmEngine implements TriageEngine, AutoCloseable {
         return fallback(ticket, ctx, local, failure, t0);
     }
 
+    // ---- other tasks on the same endpoint ------------------------------------------------------
+
+    /** A failed or cancelled {@link #exchange}; the message is safe to show (no key). */
+    public static final class ExchangeException extends RuntimeException {
+        private final boolean cancelled;
+
+        ExchangeException(String message, boolean cancelled) {
+            super(message, null, false, false);
+            this.cancelled = cancelled;
+        }
+
+        public boolean cancelled() {
+            return cancelled;
+        }
+    }
+
+    /**
+     * One JSON request/reply on this engine's endpoint for a task other than triage (the duplicate
+     * check): same key handling, concurrency limit, retries, cancellation and egress ledger. The reply
+     * is constrained by {@code schema} where the server supports JSON schema, else by JSON mode.
+     * Callers put only text they are allowed to send into the messages (see {@link #outgoing}).
+     *
+     * @throws ExchangeException when the call fails after retries or the thread is interrupted
+     */
+    public String exchange(String system, String user, JsonSchema schema) {
+        try {
+            permits.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ExchangeException("cancelled", true);
+        }
+        try {
+            return call(List.of(SystemMessage.from(system), UserMessage.from(user)),
+                    () -> effectiveMode() == LlmSettings.ResponseMode.JSON_OBJECT ? ResponseFormat.JSON
+                            : ResponseFormat.builder().type(ResponseFormatType.JSON).jsonSchema(schema).build());
+        } catch (Cancelled c) {
+            Thread.currentThread().interrupt();
+            throw new ExchangeException("cancelled", true);
+        } catch (CallFailed f) {
+            throw new ExchangeException(f.getMessage(), false);
+        } finally {
+            permits.release();
+        }
+    }
+
+    /** The ticket as it may leave the machine: PII-redacted when the settings say so, else unchanged. */
+    public TicketText outgoing(TicketText ticket) {
+        return settings.redact() ? redact(ticket, redactor, requesterNames.apply(ticket)) : ticket;
+    }
+
     // ---- preparing the prompt ----------------------------------------------------------------
 
     private record Prepared(String system, String user, List<Evidence> evidence, List<String> exampleIds) {}
@@ -354,13 +404,17 @@ public final class LlmEngine implements TriageEngine, AutoCloseable {
 
     /** One logical call with bounded retries; returns the reply text. */
     private String call(List<ChatMessage> messages, TriageContext ctx) throws Cancelled, CallFailed {
+        return call(messages, () -> responseFormat(ctx));
+    }
+
+    private String call(List<ChatMessage> messages, java.util.function.Supplier<ResponseFormat> format) throws Cancelled, CallFailed {
         int attempts = 0;
         int maxAttempts = 1 + settings.maxRetries();
         int promptChars = messages.stream().mapToInt(LlmEngine::chars).sum();
         while (true) {
             if (Thread.currentThread().isInterrupted()) throw new Cancelled();
             attempts++;
-            ChatRequest request = ChatRequest.builder().messages(messages).responseFormat(responseFormat(ctx)).build();
+            ChatRequest request = ChatRequest.builder().messages(messages).responseFormat(format.get()).build();
             Instant at = clock.instant();
             try {
                 ChatResponse response = model.chat(request);
