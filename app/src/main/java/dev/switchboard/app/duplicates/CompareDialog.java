@@ -29,7 +29,8 @@ import javafx.stage.Window;
 /**
  * Two tickets side by side with the terms they share highlighted and the duplicate score.
  * L links (duplicate of the earlier one), X dismisses ("not a duplicate": never suggested again),
- * M merges into the original, N shows the next candidate, Esc closes.
+ * M merges into the original, Z undoes the last verdict given here (appends, never deletes), N shows
+ * the next candidate, Esc closes. With the LLM check on, its verdict on a borderline pair is shown.
  */
 public final class CompareDialog {
 
@@ -43,7 +44,13 @@ public final class CompareDialog {
     private final VBox left = new VBox(6);
     private final VBox right = new VBox(6);
     private final Label score = new Label();
+    private final Label history = new Label();
+    private final Button undo = new Button("Undo (Z)");
+    private final java.util.Deque<Done> done = new java.util.ArrayDeque<>();
     private int index;
+
+    /** A verdict given in this view: the candidate, where it stood, and the pair as recorded. */
+    private record Done(DuplicateCandidate candidate, int index, Verdict verdict, long ticket, long original) {}
 
     private CompareDialog(Window owner, DuplicateService service, TicketStore store, Background background, String actor,
                           long ticketId, List<DuplicateCandidate> candidates) {
@@ -68,9 +75,14 @@ public final class CompareDialog {
         merge.setOnAction(e -> act(Verdict.MERGE));
         Button next = new Button("Next candidate (N)");
         next.setOnAction(e -> show(index + 1));
+        undo.setId("dup-undo");
+        undo.setDisable(true);
+        undo.setOnAction(e -> undoLast());
         score.setId("dup-score");
-        HBox buttons = new HBox(8, spacer(), link, dismiss, merge, next);
-        VBox actions = new VBox(6, score, buttons);
+        history.setId("dup-history");
+        history.getStyleClass().add("text-muted");
+        HBox buttons = new HBox(8, undo, spacer(), link, dismiss, merge, next);
+        VBox actions = new VBox(6, score, history, buttons);
         actions.setPadding(new Insets(8));
         HBox sides = new HBox(12, scroll(left), scroll(right));
         sides.setPadding(new Insets(8));
@@ -84,6 +96,7 @@ public final class CompareDialog {
             else if (k == KeyCode.X) act(Verdict.DISMISS);
             else if (k == KeyCode.M) act(Verdict.MERGE);
             else if (k == KeyCode.N) show(index + 1);
+            else if (k == KeyCode.Z) undoLast();
             else if (k == KeyCode.ESCAPE) stage.close();
             else return;
             e.consume();
@@ -109,21 +122,53 @@ public final class CompareDialog {
     }
 
     private void show(int i) {
+        undo.setDisable(done.isEmpty());
         if (candidates.isEmpty()) {
-            stage.close();
+            score.setText("Every candidate has a verdict. Z undoes the last one, Esc closes.");
+            history.setText("");
+            left.getChildren().clear();
+            right.getChildren().clear();
             return;
         }
         index = Math.floorMod(i, candidates.size());
         DuplicateCandidate c = candidates.get(index);
         long other = Long.parseLong(c.id());
-        score.setText(String.format(Locale.ROOT, "%d / %d · duplicate probability %.0f%% (text %.2f, words %.2f)%s",
-                index + 1, candidates.size(), c.probability() * 100, c.cosine(), c.lexical(), c.suggested() ? " · suggested" : ""));
+        score.setText(String.format(Locale.ROOT, "%d / %d · duplicate probability %.0f%% (text %.2f, words %.2f)%s%s",
+                index + 1, candidates.size(), c.probability() * 100, c.cosine(), c.lexical(), c.suggested() ? " · suggested" : "",
+                llmNote(c.verdict())));
+        history.setText("");
         Set<String> shared = c.sharedTerms().stream().map(t -> t.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
-        background.run(null, () -> new TicketDetail[] {store.detail(ticketId).orElseThrow(), store.detail(other).orElseThrow()}, ds -> {
-            createdSelf = ds[0].row().createdAt();
-            fill(left, ds[0], shared);
-            fill(right, ds[1], shared);
+        background.run(null, () -> new Loaded(store.detail(ticketId).orElseThrow(), store.detail(other).orElseThrow(),
+                service.links().history(ticketId, other)), l -> {
+            if (candidates.isEmpty() || candidates.get(index) != c) return; // moved on meanwhile
+            createdSelf = l.self().row().createdAt();
+            fill(left, l.self(), shared);
+            fill(right, l.other(), shared);
+            history.setText(describe(l.history()));
         }, e -> background.status("Could not load tickets: " + e.getMessage()));
+    }
+
+    private record Loaded(TicketDetail self, TicketDetail other, List<dev.switchboard.persistence.store.DuplicateLinks.Link> history) {}
+
+    private static final java.time.format.DateTimeFormatter WHEN =
+            java.time.format.DateTimeFormatter.ofPattern("d MMM HH:mm", Locale.ROOT).withZone(java.time.ZoneId.systemDefault());
+
+    /** "Earlier verdicts: dismissed by dana 3 Mar 12:03, undone by dana 3 Mar 12:04" (suggestions left out). */
+    static String describe(List<dev.switchboard.persistence.store.DuplicateLinks.Link> rows) {
+        List<String> parts = rows.stream().filter(r -> !"SUGGESTED".equals(r.state()))
+                .map(r -> r.state().toLowerCase(Locale.ROOT).replace("confirmed", "linked") + " by "
+                        + (r.actor() == null ? "?" : r.actor()) + " " + WHEN.format(r.at()))
+                .toList();
+        return parts.isEmpty() ? "" : "Earlier verdicts on this pair: " + String.join(", ", parts);
+    }
+
+    private static String llmNote(dev.switchboard.inference.dup.IssueRewriter.Verdict v) {
+        return switch (v) {
+            case SAME -> " · LLM check: same issue";
+            case DIFFERENT -> " · LLM check: different issues";
+            case UNSURE -> " · LLM check: unsure";
+            default -> "";
+        };
     }
 
     private void act(Verdict v) {
@@ -143,10 +188,26 @@ public final class CompareDialog {
             case DISMISS -> "#" + ticketId + " and #" + other + " are not duplicates";
             case MERGE -> "Merged #" + dup + " into #" + orig;
         };
-        f.whenComplete((x, err) -> Background.fx(() -> background.status(err == null ? what + " · saved" : "Not saved: " + err.getMessage())));
+        f.whenComplete((x, err) -> Background.fx(() -> background.status(err == null ? what + " · saved · Z in the compare view undoes it"
+                : "Not saved: " + err.getMessage())));
+        done.push(v == Verdict.DISMISS ? new Done(c, index, v, ticketId, other) : new Done(c, index, v, dup, orig));
         candidates.remove(index);
-        if (candidates.isEmpty() || v == Verdict.MERGE) stage.close();
-        else show(index);
+        show(index);
+    }
+
+    /** Z: takes back the last verdict given in this view and shows that pair again. */
+    private void undoLast() {
+        Done d = done.poll();
+        if (d == null) {
+            background.status("Nothing to undo in this view");
+            return;
+        }
+        String what = "Undid " + d.verdict().name().toLowerCase(Locale.ROOT) + " of #" + d.ticket() + " and #" + d.original();
+        service.undo(d.ticket(), d.original(), actor).whenComplete((x, err) -> Background.fx(() ->
+                background.status(err == null ? what + " · saved" : "Undo not saved: " + err.getMessage())));
+        int at = Math.min(d.index(), candidates.size());
+        candidates.add(at, d.candidate());
+        show(at);
     }
 
     /** Creation time of the ticket the view was opened for, read with the tickets (never on the FX thread). */

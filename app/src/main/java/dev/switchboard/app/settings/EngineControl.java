@@ -7,6 +7,7 @@ import dev.switchboard.inference.TriageContext;
 import dev.switchboard.inference.TriageEngine;
 import dev.switchboard.inference.TriageSuggestion;
 import dev.switchboard.inference.llm.LlmEngine;
+import dev.switchboard.inference.llm.LlmIssueRewriter;
 import dev.switchboard.inference.llm.PromptBuilder;
 import java.io.IOException;
 import java.util.List;
@@ -127,13 +128,24 @@ public final class EngineControl {
                 .build();
     }
 
-    /** Switches engines (LLM or local) without saving. */
+    /** Settings key: check borderline duplicate pairs with the LLM engine (off unless the dispatcher turns it on). */
+    public static final String DUPLICATE_CHECK = "duplicates.llmCheck";
+
+    /** Whether borderline duplicate pairs go to the LLM (only ever while the LLM engine is on). */
+    public boolean duplicateCheck() {
+        return services.settings().getBoolean(DUPLICATE_CHECK, false);
+    }
+
+    /** Switches engines (LLM or local) without saving; the duplicate check follows the LLM engine. */
     public synchronized void use(EngineConfig cfg) {
         if (cfg.llm()) {
             List<String> problems = cfg.problems();
             if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("; ", problems));
-            services.useEngine(build(cfg));
+            LlmEngine engine = build(cfg);
+            services.useEngine(engine);
+            services.duplicates().setIssueRewriter(duplicateCheck() ? new LlmIssueRewriter(engine) : null);
         } else {
+            services.duplicates().setIssueRewriter(null);
             services.useEngine(null);
         }
         active = cfg;

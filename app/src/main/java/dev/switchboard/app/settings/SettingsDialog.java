@@ -39,6 +39,8 @@ public final class SettingsDialog {
     private final EngineControl engine;
     private final Stage stage = new Stage();
     private final TextField dispatcher = new TextField();
+    private final javafx.scene.control.CheckBox duplicateCheck = new javafx.scene.control.CheckBox(
+            "Check borderline duplicate pairs with the LLM engine");
     private final EnginePane enginePane;
     private final PromptPane promptPane;
     private final Label status = new Label();
@@ -129,6 +131,13 @@ public final class SettingsDialog {
         f.add("Your name:", dispatcher);
         f.note("Recorded with every decision you make (accept, override, re-route). Empty = your login name ("
                 + System.getProperty("user.name", "dispatcher") + ").");
+        f.section("Duplicates");
+        duplicateCheck.setId("settings-duplicate-check");
+        duplicateCheck.setSelected(engine.duplicateCheck());
+        f.full(duplicateCheck);
+        f.note("Only while the LLM engine is on. Each ticket of a pair whose score is borderline is rewritten by the LLM as "
+                + "a one-sentence issue statement (redacted like triage requests), then the LLM judges same or different. "
+                + "\"Same\" flags the pair, \"different\" drops it. Every request appears in the egress ledger.");
         f.note("Settings file: " + services.settings().dataDir().resolve("settings.properties"));
         return f;
     }
@@ -183,13 +192,15 @@ public final class SettingsDialog {
         enginePane.commitKey();
         String name = dispatcher.getText().strip();
         services.settings().set("dispatcher", name.isEmpty() ? null : name);
+        services.settings().set(EngineControl.DUPLICATE_CHECK, Boolean.toString(duplicateCheck.isSelected()));
         EngineConfig cfg = enginePane.config();
         status.setText("Saving…");
         background.run(null, () -> {
             engine.apply(cfg); // saves the settings file too
             return cfg;
         }, c -> {
-            status.setText(c.llm() ? "Saved. New suggestions come from " + c.model() + " (local model as fallback)."
+            status.setText(c.llm() ? "Saved. New suggestions come from " + c.model() + " (local model as fallback)"
+                    + (services.duplicates().checksWithLlm() ? "; borderline duplicates are checked by it too." : ".")
                     : "Saved. New suggestions come from the local model.");
             if (closeAfter) stage.close();
         }, e -> status.setText("Could not apply: " + engine.scrub(String.valueOf(e.getMessage()))));

@@ -79,4 +79,32 @@ class CompareDialogTest {
         assertThat(confirmed.originalId()).isEqualTo(original);
         assertThat(confirmed.actor()).isEqualTo("dana");
     }
+
+    @Test
+    void zUndoesADismissInTheViewAndThePairAwaitsAVerdictAgain(FxRobot robot) throws Exception {
+        robot.interact(() -> CompareDialog.show(stage, dups, ws.store(), bg, "dana", duplicate));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> robot.lookup(".shared-term").tryQuery().isPresent());
+        robot.clickOn("#dup-score");
+        robot.type(KeyCode.X);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> dups.links().history(duplicate, original).stream()
+                .anyMatch(l -> l.state().equals("DISMISSED")));
+        dups.awaitIdle();
+        assertThat(ws.store().rows(List.of(duplicate)).get(0).duplicates()).isZero();
+        assertThat(dups.candidates(duplicate, 5)).noneMatch(c -> c.id().equals(Long.toString(original)));
+        assertThat(robot.lookup("#dup-score").queryAs(Label.class).getText()).startsWith("Every candidate has a verdict");
+
+        robot.type(KeyCode.Z);
+
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> dups.links().history(duplicate, original).stream()
+                .anyMatch(l -> l.state().equals("UNDONE")));
+        assertThat(dups.links().history(duplicate, original)).extracting(DuplicateLinks.Link::state)
+                .containsExactly("SUGGESTED", "DISMISSED", "UNDONE");
+        assertThat(ws.store().rows(List.of(duplicate)).get(0).duplicates()).as("badge back").isEqualTo(1);
+        assertThat(dups.links().pending(duplicate)).extracting(DuplicateLinks.Link::originalId).containsExactly(original);
+        assertThat(dups.candidates(duplicate, 5).get(0).id()).isEqualTo(Long.toString(original));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#dup-history").queryAs(Label.class).getText()
+                .contains("dismissed by dana"));
+        assertThat(robot.lookup("#dup-score").queryAs(Label.class).getText()).startsWith("1 / 1");
+        assertThat(robot.lookup("#dup-history").queryAs(Label.class).getText()).contains("undone by dana");
+    }
 }

@@ -104,4 +104,39 @@ class DuplicateServiceTest {
         assertThat(dups.bursts()).isNotEmpty();
         assertThat(dups.bursts().get(0).size()).isGreaterThanOrEqualTo(4);
     }
+
+    @Test
+    void theLlmCheckDropsAPairItJudgesDifferentAndIsAskedOncePerPair() {
+        dups.close();
+        var band = new dev.switchboard.inference.dup.DuplicateFinder.Config(Duration.ofDays(30), true, 0.5, 10, 0.0, 1.0);
+        dups = new DuplicateService(ws.store(), new LocalModel(), band);
+        dups.start().join();
+        java.util.concurrent.atomic.AtomicInteger judged = new java.util.concurrent.atomic.AtomicInteger();
+        dups.setIssueRewriter(new dev.switchboard.inference.dup.IssueRewriter() {
+            @Override public String rewrite(dev.switchboard.inference.TicketText t) {
+                return t.subject().toLowerCase(java.util.Locale.ROOT);
+            }
+
+            @Override public Verdict judge(String a, String b) {
+                judged.incrementAndGet();
+                return a.contains("outlook") && b.contains("outlook") ? Verdict.DIFFERENT : Verdict.UNSURE;
+            }
+        });
+        assertThat(dups.checksWithLlm()).isTrue();
+
+        long dup = arrive("4", "Outlook disconnected from Exchange", "My Outlook says it cannot connect to the Exchange server");
+
+        assertThat(row(dup).duplicates()).as("the LLM said different").isZero();
+        int calls = judged.get();
+        assertThat(calls).isPositive();
+        var outlook = dups.plausibleCandidates(dup, 5).stream().filter(c -> c.id().equals("1")).findFirst();
+        outlook.ifPresent(c -> assertThat(c.verdict()).isEqualTo(dev.switchboard.inference.dup.IssueRewriter.Verdict.DIFFERENT));
+        assertThat(outlook.map(c -> c.suggested()).orElse(false)).isFalse();
+        assertThat(judged.get()).as("decided pairs are not asked again").isEqualTo(calls + (int) dups.candidates(dup, 5).stream()
+                .filter(c -> !c.id().equals("1")).count());
+
+        dups.setIssueRewriter(null);
+        long again = arrive("5", "Outlook offline, Exchange unreachable", "Outlook cannot connect to the Exchange server since this morning");
+        assertThat(row(again).duplicates()).as("without the check the pair is flagged").isPositive();
+    }
 }

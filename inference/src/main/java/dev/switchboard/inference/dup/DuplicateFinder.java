@@ -484,6 +484,20 @@ public final class DuplicateFinder {
         feedback(a, b, false);
     }
 
+    /**
+     * Takes back a verdict on {@code a} and {@code b} (the dispatcher undid it): the pair is scored as if
+     * never judged, so it can be suggested again, and its example leaves the calibration.
+     */
+    public void forget(String a, String b) {
+        String key = pairKey(a, b);
+        confirmed.remove(key);
+        if (dismissed.remove(key)) {
+            partners(a).remove(b);
+            partners(b).remove(a);
+        }
+        if (feedback.remove(key) != null) refit();
+    }
+
     private void feedback(String a, String b, boolean dup) {
         String key = pairKey(a, b);
         if (dup) {
@@ -685,6 +699,10 @@ public final class DuplicateFinder {
     public void setIssueRewriter(IssueRewriter rewriter) {
         this.rewriter = rewriter;
         rewriteCache.clear();
+    }
+
+    public boolean hasIssueRewriter() {
+        return rewriter != null;
     }
 
     /**

@@ -107,9 +107,13 @@ public final class DuplicateLinks {
                 order by l.id""", null);
     }
 
-    /** Pairs involving the ticket whose latest state is SUGGESTED, best first. */
+    /**
+     * Pairs involving the ticket that await a verdict (latest state SUGGESTED, or UNDONE: a verdict taken
+     * back), best first.
+     */
     public List<Link> pending(long ticketId) {
-        return current().stream().filter(l -> l.state().equals("SUGGESTED") && (l.ticketId() == ticketId || l.originalId() == ticketId))
+        return current().stream().filter(l -> (l.state().equals("SUGGESTED") || l.state().equals("UNDONE"))
+                        && (l.ticketId() == ticketId || l.originalId() == ticketId))
                 .sorted((a, b) -> Double.compare(b.score(), a.score())).toList();
     }
 

@@ -347,13 +347,13 @@ public final class TicketStore implements AutoCloseable {
             left join team tm on tm.id = t.team_id
             left join priority_level p on p.id = t.priority_id
             left join suggestion s on s.id = t.suggestion_id
-            left join (select x.tid ticket_id, count(*) c from (
-                           select l.ticket_id tid, l.original_id oid from duplicate_link l where l.state = 'SUGGESTED'
-                           union all
-                           select l.original_id tid, l.ticket_id oid from duplicate_link l where l.state = 'SUGGESTED') x
-                       where not exists (select 1 from duplicate_link r where r.state <> 'SUGGESTED'
-                           and ((r.ticket_id = x.tid and r.original_id = x.oid) or (r.ticket_id = x.oid and r.original_id = x.tid)))
-                       group by x.tid) d
+            left join (select case when v.k = 0 then l.ticket_id else l.original_id end ticket_id, count(*) c
+                       from duplicate_link l
+                       join (select max(id) mid from duplicate_link
+                             group by least(ticket_id, original_id), greatest(ticket_id, original_id)) m on m.mid = l.id
+                       cross join (values (0), (1)) v(k)
+                       where l.state in ('SUGGESTED', 'UNDONE')
+                       group by case when v.k = 0 then l.ticket_id else l.original_id end) d
                    on d.ticket_id = t.id
             """;
 
