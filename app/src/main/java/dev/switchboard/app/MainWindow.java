@@ -262,23 +262,18 @@ public final class MainWindow {
         });
     }
 
-    /** Groups the queue to a ticket and the tickets it is probably a duplicate of (or that duplicate it). */
+    /**
+     * Groups the queue to a ticket's duplicate group: every ticket connected to it through suggested,
+     * linked or merged pairs (so twenty reports of one outage show together).
+     */
     private void showDuplicateGroup(Services svc, long id) {
-        background.quietly(() -> {
-            java.util.Set<Long> ids = new java.util.LinkedHashSet<>();
-            ids.add(id);
-            for (var l : svc.duplicates().links().pending(id)) {
-                ids.add(l.ticketId());
-                ids.add(l.originalId());
-            }
-            return ids;
-        }, ids -> {
+        background.quietly(() -> svc.duplicates().links().group(id), ids -> {
             if (ids.size() < 2) {
-                background.status("#" + id + " has no probable duplicates");
+                background.status("#" + id + " has no probable or linked duplicates");
                 return;
             }
             queue.showGroup(ids);
-            background.status("Showing #" + id + " with " + (ids.size() - 1) + " probable duplicate(s) — "
+            background.status("Duplicate group of #" + id + ": " + ids.size() + " tickets — "
                     + Command.CLEAR_FILTERS.key().getDisplayText() + " shows the whole queue again");
             openTicket(id);
         }, e -> showError("Could not read duplicates of #" + id, e));

@@ -139,4 +139,18 @@ class DuplicateServiceTest {
         long again = arrive("5", "Outlook offline, Exchange unreachable", "Outlook cannot connect to the Exchange server since this morning");
         assertThat(row(again).duplicates()).as("without the check the pair is flagged").isPositive();
     }
+
+    @Test
+    void aGroupHoldsEveryTicketConnectedThroughSuggestedOrLinkedPairsButNotDismissedOnes() {
+        long a = arrive("4", "Outlook disconnected from Exchange", "My Outlook says it cannot connect to the Exchange server");
+        long b = arrive("5", "Outlook offline, Exchange unreachable", "Outlook cannot connect to the Exchange server since this morning");
+        assertThat(dups.links().group(b)).contains(1L, a, b).doesNotContain(2L, 3L);
+        dups.confirm(a, 1L, 0.9, "dana").join();
+        assertThat(dups.links().group(1L)).contains(1L, a, b);
+
+        for (var l : dups.links().pending(b)) dups.dismiss(l.ticketId(), l.originalId(), l.score(), "dana").join();
+
+        assertThat(dups.links().group(b)).containsExactly(b);
+        assertThat(dups.links().group(1L)).containsExactlyInAnyOrder(1L, a);
+    }
 }

@@ -10,7 +10,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -115,6 +117,26 @@ public final class DuplicateLinks {
         return current().stream().filter(l -> (l.state().equals("SUGGESTED") || l.state().equals("UNDONE"))
                         && (l.ticketId() == ticketId || l.originalId() == ticketId))
                 .sorted((a, b) -> Double.compare(b.score(), a.score())).toList();
+    }
+
+    /**
+     * The ticket's duplicate group: every ticket reachable from it through pairs that are suggested,
+     * linked or merged (latest state; dismissed pairs do not connect). The ticket itself is included.
+     */
+    public java.util.Set<Long> group(long ticketId) {
+        Map<Long, List<Long>> edges = new HashMap<>();
+        for (Link l : current()) {
+            if (l.state().equals("DISMISSED")) continue;
+            edges.computeIfAbsent(l.ticketId(), k -> new ArrayList<>()).add(l.originalId());
+            edges.computeIfAbsent(l.originalId(), k -> new ArrayList<>()).add(l.ticketId());
+        }
+        java.util.Set<Long> seen = new java.util.LinkedHashSet<>();
+        java.util.ArrayDeque<Long> todo = new java.util.ArrayDeque<>(List.of(ticketId));
+        while (!todo.isEmpty()) {
+            long t = todo.poll();
+            if (seen.add(t)) todo.addAll(edges.getOrDefault(t, List.of()));
+        }
+        return seen;
     }
 
     /** Every row of the pair, oldest first (the audit trail: who and when). */
