@@ -205,9 +205,14 @@ class SettingsDialogTest {
         assertThat(Files.readString(ledger.logFile())).contains("test-model").doesNotContain("VPN").doesNotContain(SECRET);
 
         // Apply switches new suggestions to the LLM and saves everything but the key.
+        assertThat(services.duplicates().checksWithLlm()).isFalse();
+        robot.interact(() -> ((javafx.scene.control.CheckBox) node(d, "#settings-duplicate-check")).setSelected(true));
         robot.clickOn("#settings-apply");
         waitFor(20, () -> ((Labeled) node(d, "#settings-status")).getText().startsWith("Saved"));
         assertThat(services.engine()).isInstanceOf(LlmEngine.class);
+        assertThat(services.duplicates().checksWithLlm()).as("borderline duplicates go to the LLM too").isTrue();
+        assertThat(fx(() -> ((Labeled) node(d, "#settings-status")).getText())).contains("borderline duplicates");
+        assertThat(Files.readString(settingsFile)).contains("duplicates.llmCheck=true");
         String saved = Files.readString(settingsFile);
         assertThat(saved).contains("engine.mode=llm").contains("SWITCHBOARD_TEST_NO_SUCH_VARIABLE").doesNotContain(SECRET);
         assertThat(fx(() -> allText(d.stage().getScene().getRoot()))).doesNotContain(SECRET);
@@ -217,6 +222,7 @@ class SettingsDialogTest {
         robot.clickOn("#settings-apply");
         waitFor(20, () -> ((Labeled) node(d, "#settings-status")).getText().contains("local model"));
         assertThat(services.engine()).isSameAs(services.localModel());
+        assertThat(services.duplicates().checksWithLlm()).as("no LLM, no LLM check").isFalse();
         robot.interact(() -> d.stage().close());
     }
 
