@@ -107,4 +107,47 @@ class CompareDialogTest {
         assertThat(robot.lookup("#dup-score").queryAs(Label.class).getText()).startsWith("1 / 1");
         assertThat(robot.lookup("#dup-history").queryAs(Label.class).getText()).contains("undone by dana");
     }
+
+    @Test
+    void aSlowDuplicateCheckNeverBlocksTheWindow(FxRobot robot) throws Exception {
+        // every candidate goes through a "LLM" check that hangs until released
+        dups.close();
+        dups = new DuplicateService(ws.store(), new LocalModel(),
+                new dev.switchboard.inference.dup.DuplicateFinder.Config(Duration.ofDays(30), true, 0.5, 10, 0.0, 1.0));
+        dups.start().join();
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<Boolean> onFx = new java.util.concurrent.CopyOnWriteArrayList<>();
+        dups.setIssueRewriter(new dev.switchboard.inference.dup.IssueRewriter() {
+            @Override public String rewrite(dev.switchboard.inference.TicketText t) {
+                return t.subject();
+            }
+
+            @Override public Verdict judge(String a, String b) {
+                onFx.add(javafx.application.Platform.isFxApplicationThread());
+                entered.countDown();
+                try {
+                    release.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return Verdict.SAME;
+            }
+        });
+        try {
+            robot.interact(() -> CompareDialog.show(stage, dups, ws.store(), bg, "dana", duplicate));
+            assertThat(entered.await(20, TimeUnit.SECONDS)).isTrue();
+
+            long t0 = System.nanoTime();
+            robot.interact(() -> stage.setTitle("still responsive"));
+            assertThat((System.nanoTime() - t0) / 1_000_000).as("FX thread free while the check hangs").isLessThan(1_000);
+            assertThat(robot.lookup("#dup-score").tryQuery()).as("no dialog until the check answers").isEmpty();
+            assertThat(bg.messageProperty().get()).startsWith("Looking for duplicates of #" + duplicate);
+        } finally {
+            release.countDown();
+        }
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> robot.lookup("#dup-score").tryQuery().isPresent()
+                && robot.lookup("#dup-score").queryAs(Label.class).getText().contains("LLM check: same issue"));
+        assertThat(onFx).isNotEmpty().containsOnly(false);
+    }
 }
