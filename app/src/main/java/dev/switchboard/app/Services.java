@@ -29,6 +29,9 @@ public final class Services implements AutoCloseable {
         this.engine.set(localModel);
         this.triage = new TriageService(workspace.store(), localModel, engine::get);
         this.duplicates = new dev.switchboard.app.duplicates.DuplicateService(workspace.store(), localModel);
+        int days = settings.getInt(dev.switchboard.app.duplicates.DuplicateService.WINDOW_DAYS,
+                dev.switchboard.app.duplicates.DuplicateService.DEFAULT_WINDOW_DAYS);
+        if (days >= 1 && days <= 3650) duplicates.setWindowDays(days);
     }
 
     public dev.switchboard.app.duplicates.DuplicateService duplicates() {

@@ -169,6 +169,19 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
         return finder.threshold();
     }
 
+    /** Settings key: days back in which closed tickets still count as duplicate candidates. */
+    public static final String WINDOW_DAYS = "duplicates.windowDays";
+    public static final int DEFAULT_WINDOW_DAYS = 30;
+
+    /** Candidates are open tickets and those created in the last {@code days} days; applies to the next check. */
+    public void setWindowDays(int days) {
+        finder.setWindow(Duration.ofDays(days));
+    }
+
+    public int windowDays() {
+        return (int) finder.config().window().toDays();
+    }
+
     public List<Burst> bursts() {
         return ready ? finder.bursts(Instant.now(), BURST_WINDOW, BURST_MIN) : List.of();
     }

@@ -39,6 +39,7 @@ public final class SettingsDialog {
     private final EngineControl engine;
     private final Stage stage = new Stage();
     private final TextField dispatcher = new TextField();
+    private final javafx.scene.control.Spinner<Integer> windowDays = new javafx.scene.control.Spinner<>(1, 3650, 30);
     private final javafx.scene.control.CheckBox duplicateCheck = new javafx.scene.control.CheckBox(
             "Check borderline duplicate pairs with the LLM engine");
     private final EnginePane enginePane;
@@ -132,6 +133,12 @@ public final class SettingsDialog {
         f.note("Recorded with every decision you make (accept, override, re-route). Empty = your login name ("
                 + System.getProperty("user.name", "dispatcher") + ").");
         f.section("Duplicates");
+        windowDays.setId("settings-duplicate-window");
+        windowDays.setEditable(true);
+        windowDays.getValueFactory().setValue(services.duplicates().windowDays());
+        windowDays.setPrefWidth(110);
+        f.add("Look back (days):", windowDays);
+        f.note("New tickets are compared with every open ticket and with closed ones created in this many days.");
         duplicateCheck.setId("settings-duplicate-check");
         duplicateCheck.setSelected(engine.duplicateCheck());
         f.full(duplicateCheck);
@@ -193,6 +200,9 @@ public final class SettingsDialog {
         String name = dispatcher.getText().strip();
         services.settings().set("dispatcher", name.isEmpty() ? null : name);
         services.settings().set(EngineControl.DUPLICATE_CHECK, Boolean.toString(duplicateCheck.isSelected()));
+        windowDays.increment(0); // commits a typed value (an invalid one reverts to the last valid)
+        services.settings().set(dev.switchboard.app.duplicates.DuplicateService.WINDOW_DAYS, Integer.toString(windowDays.getValue()));
+        services.duplicates().setWindowDays(windowDays.getValue());
         EngineConfig cfg = enginePane.config();
         status.setText("Saving…");
         background.run(null, () -> {

@@ -112,9 +112,14 @@ class SettingsDialogTest {
         robot.interact(name::clear);
         robot.clickOn(name);
         robot.write("Dana Dispatcher");
+        assertThat(services.duplicates().windowDays()).isEqualTo(30);
+        javafx.scene.control.Spinner<Integer> window = node(d, "#settings-duplicate-window");
+        robot.interact(() -> window.getEditor().setText("7"));
         robot.clickOn("#settings-ok");
         waitFor(20, () -> !d.stage().isShowing());
         assertThat(services.settings().dispatcher()).isEqualTo("Dana Dispatcher");
+        assertThat(services.duplicates().windowDays()).as("applies at once").isEqualTo(7);
+        assertThat(new Settings(settingsFile).get("duplicates.windowDays", null)).isEqualTo("7");
         assertThat(new Settings(settingsFile).dispatcher()).isEqualTo("Dana Dispatcher");
         assertThat(new Settings(settingsFile).get("engine.mode", null)).isEqualTo("local");
     }

@@ -78,7 +78,7 @@ public final class DuplicateFinder {
     private final float[] hyperplanes;
 
     private final int dim;
-    private final Config config;
+    private volatile Config config;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
     // slot storage (guarded by lock)
@@ -133,6 +133,12 @@ public final class DuplicateFinder {
             if (dot(v, hyperplanes, b * dim, dim) >= 0) out[b >>> 6] |= 1L << (b & 63);
         }
         return out;
+    }
+
+    /** Changes how far back closed tickets count as candidates (open ones count however old if so configured). */
+    public void setWindow(Duration window) {
+        if (window == null || window.isNegative() || window.isZero()) throw new IllegalArgumentException("window must be positive");
+        config = config.withWindow(window);
     }
 
     public Config config() {
