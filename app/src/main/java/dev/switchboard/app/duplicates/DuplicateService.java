@@ -140,7 +140,7 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
             if (!open || r.setBy() != null && "HISTORY".equals(r.setBy())) continue;
             List<long[]> originals = new ArrayList<>();
             List<Double> scores = new ArrayList<>();
-            for (DuplicateCandidate c : verified(r.id(), finder.candidates(t.id(), Instant.now(), 5))) {
+            for (DuplicateCandidate c : verified(TicketText.of(t.id(), t.subject(), t.body()), finder.candidates(t.id(), Instant.now(), 5))) {
                 if (!c.suggested()) continue;
                 originals.add(new long[] {Long.parseLong(c.id())});
                 scores.add(c.probability());
@@ -157,7 +157,9 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
     /** Candidates worth a dispatcher's look: suggested ones, or at least borderline by the finder's own scale. */
     public List<DuplicateCandidate> plausibleCandidates(long ticketId, int limit) {
         double floor = finder.config().borderlineLow();
-        return new ArrayList<>(verified(ticketId, candidates(ticketId, limit)).stream()
+        List<DuplicateCandidate> cs = candidates(ticketId, limit);
+        if (finder.hasIssueRewriter()) cs = verified(text(ticketId), cs);
+        return new ArrayList<>(cs.stream()
                 .filter(c -> c.suggested() || c.probability() >= floor).toList());
     }
 
@@ -216,12 +218,11 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
     // ------------------------------------------------------------------ optional LLM check
 
     /**
-     * Turns the TickIt-style LLM check of borderline pairs on ({@code rewriter} non-null) or off. Verdicts
-     * are remembered per pair of issue statements for the life of this service, so the compare view
-     * reuses what the arrival check already asked.
+     * Turns the TickIt-style LLM check of borderline pairs on ({@code rewriter} non-null) or off. The
+     * finder remembers statements and verdicts, so the compare view reuses what the arrival check asked.
      */
     public void setIssueRewriter(IssueRewriter rewriter) {
-        finder.setIssueRewriter(rewriter == null ? null : new RememberingRewriter(rewriter));
+        finder.setIssueRewriter(rewriter);
     }
 
     public boolean checksWithLlm() {
@@ -229,45 +230,13 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
     }
 
     /** Runs the LLM check (if on) on borderline candidates; slow, background threads only. */
-    private List<DuplicateCandidate> verified(long ticketId, List<DuplicateCandidate> cs) {
-        if (!finder.hasIssueRewriter() || cs.isEmpty()) return cs;
-        TicketText query = text(ticketId);
-        if (query == null) return cs;
+    private List<DuplicateCandidate> verified(TicketText query, List<DuplicateCandidate> cs) {
+        if (!finder.hasIssueRewriter() || cs.isEmpty() || query == null) return cs;
         return finder.verify(query, cs, id -> text(Long.parseLong(id)));
     }
 
     private TicketText text(long id) {
         return store.detail(id).map(d -> TicketText.of(Long.toString(id), d.row().subject(), d.body())).orElse(null);
-    }
-
-    /** Asks the wrapped rewriter once per pair of statements. */
-    private static final class RememberingRewriter implements IssueRewriter {
-        private final IssueRewriter inner;
-        private final Map<String, Verdict> verdicts = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(256, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Verdict> e) {
-                return size() > 10_000;
-            }
-        });
-
-        RememberingRewriter(IssueRewriter inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public String rewrite(TicketText ticket) {
-            return inner.rewrite(ticket);
-        }
-
-        @Override
-        public Verdict judge(String a, String b) {
-            String key = a.compareTo(b) <= 0 ? a + '\u0000' + b : b + '\u0000' + a;
-            Verdict known = verdicts.get(key);
-            if (known != null) return known;
-            Verdict v = inner.judge(a, b);
-            if (v == Verdict.SAME || v == Verdict.DIFFERENT) verdicts.put(key, v); // UNSURE may be a failed call: ask again later
-            return v;
-        }
     }
 
     /** Waits for queued work (tests and CLI). */

@@ -103,6 +103,7 @@ public final class DuplicateFinder {
 
     private volatile IssueRewriter rewriter;
     private final Map<String, String> rewriteCache = new ConcurrentHashMap<>();
+    private final Map<String, IssueRewriter.Verdict> verdictCache = new ConcurrentHashMap<>();
 
     public DuplicateFinder(int dimension) {
         this(dimension, Config.defaults());
@@ -705,6 +706,7 @@ public final class DuplicateFinder {
     public void setIssueRewriter(IssueRewriter rewriter) {
         this.rewriter = rewriter;
         rewriteCache.clear();
+        verdictCache.clear();
     }
 
     public boolean hasIssueRewriter() {
@@ -736,7 +738,7 @@ public final class DuplicateFinder {
             IssueRewriter.Verdict v;
             try {
                 if (qIssue == null) qIssue = rewrite(r, query);
-                v = r.judge(qIssue, rewrite(r, other));
+                v = judge(r, qIssue, rewrite(r, other));
             } catch (RuntimeException e) {
                 v = IssueRewriter.Verdict.UNSURE;
             }
@@ -750,6 +752,16 @@ public final class DuplicateFinder {
         }
         out.sort(Comparator.comparingDouble(DuplicateCandidate::probability).reversed());
         return out;
+    }
+
+    /** SAME and DIFFERENT are remembered per pair of statements; UNSURE may be a failed call, so it is asked again. */
+    private IssueRewriter.Verdict judge(IssueRewriter r, String a, String b) {
+        String key = a.compareTo(b) <= 0 ? a + '\u0000' + b : b + '\u0000' + a;
+        IssueRewriter.Verdict known = verdictCache.get(key);
+        if (known != null) return known;
+        IssueRewriter.Verdict v = r.judge(a, b);
+        if (v == IssueRewriter.Verdict.SAME || v == IssueRewriter.Verdict.DIFFERENT) verdictCache.put(key, v);
+        return v;
     }
 
     private String rewrite(IssueRewriter r, TicketText t) {
