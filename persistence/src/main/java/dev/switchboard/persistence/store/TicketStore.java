@@ -339,14 +339,22 @@ public final class TicketStore implements AutoCloseable {
 
     // ---------------------------------------------------------------- reads
 
-    private static final String QUEUE_SQL = """
+    /**
+     * Queue rows; {@code {dups}} becomes the number of duplicate pairs awaiting a verdict (latest state
+     * SUGGESTED or UNDONE) and {@code {dupJoin}} whatever that needs.
+     */
+    private static final String QUEUE_TEMPLATE = """
             select t.id, t.external_id, t.source, t.subject, t.requester, t.created_at, t.updated_at, t.status,
                    tm.name, p.name, t.set_by, s.team_name, s.priority_name, s.confidence, s.confident,
-                   coalesce(d.c, 0), t.version, s.created_at, s.id
+                   {dups}, t.version, s.created_at, s.id
             from ticket t
             left join team tm on tm.id = t.team_id
             left join priority_level p on p.id = t.priority_id
             left join suggestion s on s.id = t.suggestion_id
+            {dupJoin}""";
+
+    /** Whole queue: one pass over duplicate_link, grouped per ticket. */
+    private static final String QUEUE_SQL = QUEUE_TEMPLATE.replace("{dups}", "coalesce(d.c, 0)").replace("{dupJoin}", """
             left join (select case when v.k = 0 then l.ticket_id else l.original_id end ticket_id, count(*) c
                        from duplicate_link l
                        join (select max(id) mid from duplicate_link
@@ -355,7 +363,19 @@ public final class TicketStore implements AutoCloseable {
                        where l.state in ('SUGGESTED', 'UNDONE')
                        group by case when v.k = 0 then l.ticket_id else l.original_id end) d
                    on d.ticket_id = t.id
-            """;
+            """);
+
+    /** A pair row that is the pair's latest and awaits a verdict (alias l). */
+    private static final String PENDING_LATEST = """
+            l.state in ('SUGGESTED', 'UNDONE')
+            and not exists (select 1 from duplicate_link n where n.ticket_id = l.ticket_id and n.original_id = l.original_id and n.id > l.id)
+            and not exists (select 1 from duplicate_link n where n.ticket_id = l.original_id and n.original_id = l.ticket_id and n.id > l.id)""";
+
+    /** A few rows (live refresh): per-row index lookups instead of a pass over every link. */
+    private static final String FEW_ROWS_SQL = QUEUE_TEMPLATE.replace("{dups}",
+            "(select count(*) from duplicate_link l where l.ticket_id = t.id and " + PENDING_LATEST + ")"
+                    + " + (select count(*) from duplicate_link l where l.original_id = t.id and " + PENDING_LATEST + ")")
+            .replace("{dupJoin}", "");
 
     /** Every ticket as a queue row (plain JDBC: fast enough for 50,000 rows at start-up). */
     public List<QueueRow> queue() {
@@ -370,7 +390,7 @@ public final class TicketStore implements AutoCloseable {
         for (int i = 0; i < list.size(); i += 500) {
             List<Long> chunk = list.subList(i, Math.min(list.size(), i + 500));
             String in = chunk.stream().map(x -> "?").collect(Collectors.joining(","));
-            out.addAll(queryRows(QUEUE_SQL + " where t.id in (" + in + ") order by t.id", ps -> {
+            out.addAll(queryRows(FEW_ROWS_SQL + " where t.id in (" + in + ") order by t.id", ps -> {
                 for (int j = 0; j < chunk.size(); j++) ps.setLong(j + 1, chunk.get(j));
             }));
         }
@@ -396,7 +416,7 @@ public final class TicketStore implements AutoCloseable {
 
     /** Rows created or changed after the given marker (id / updated time), for cross-process refresh. */
     public List<QueueRow> rowsSince(long afterId, Instant updatedAfter) {
-        return queryRows(QUEUE_SQL + " where t.id > ? or t.updated_at > ? order by t.id", ps -> {
+        return queryRows(FEW_ROWS_SQL + " where t.id > ? or t.updated_at > ? order by t.id", ps -> {
             ps.setLong(1, afterId);
             ps.setTimestamp(2, Timestamp.from(updatedAfter));
         });

@@ -1,0 +1,79 @@
+package dev.switchboard.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.persistence.db.Database;
+import dev.switchboard.persistence.entity.DuplicateLink;
+import dev.switchboard.persistence.store.DuplicateLinks;
+import dev.switchboard.persistence.store.NewTicket;
+import dev.switchboard.persistence.store.QueueRow;
+import dev.switchboard.persistence.store.TicketStore;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The queue's duplicate badge counts pairs awaiting a verdict, the same on a full read and a live refresh. */
+class DuplicateLinksTest {
+
+    @TempDir Path dir;
+    Database db;
+    TicketStore store;
+    DuplicateLinks links;
+    List<Long> ids;
+
+    @BeforeEach
+    void open() {
+        db = Database.open(StoreTestSupport.url(dir));
+        store = new TicketStore(db);
+        links = new DuplicateLinks(store);
+        Instant t0 = Instant.parse("2026-01-01T10:00:00Z");
+        ids = store.saveTickets(List.of(
+                new NewTicket("t", "a", "VPN down", "x", "r", t0, null, null),
+                new NewTicket("t", "b", "VPN broken", "x", "r", t0.plusSeconds(1), null, null),
+                new NewTicket("t", "c", "VPN dead", "x", "r", t0.plusSeconds(2), null, null),
+                new NewTicket("t", "d", "VPN off", "x", "r", t0.plusSeconds(3), null, null),
+                new NewTicket("t", "e", "Printer", "x", "r", t0.plusSeconds(4), null, null)), "t").join().createdIds();
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+        db.close();
+    }
+
+    private Map<Long, Integer> badgesFullRead() {
+        return store.queue().stream().collect(Collectors.toMap(QueueRow::id, QueueRow::duplicates));
+    }
+
+    private Map<Long, Integer> badgesLiveRefresh() {
+        return store.rows(ids).stream().collect(Collectors.toMap(QueueRow::id, QueueRow::duplicates));
+    }
+
+    @Test
+    void badgesCountPendingAndUndonePairsButNotDecidedOnesOnEveryReadPath() {
+        long a = ids.get(0), b = ids.get(1), c = ids.get(2), d = ids.get(3);
+        links.suggest(b, List.of(new long[] {a}), List.of(0.9)).join();
+        links.suggest(c, List.of(new long[] {a}, new long[] {b}), List.of(0.8, 0.7)).join();
+        links.suggest(d, List.of(new long[] {a}), List.of(0.6)).join();
+        assertThat(badgesFullRead()).containsEntry(a, 3).containsEntry(b, 2).containsEntry(c, 2).containsEntry(d, 1);
+
+        links.resolve(c, b, DuplicateLink.State.DISMISSED, 0.7, "dana").join();   // decided
+        links.merge(d, a, 0.6, "dana").join();                                     // decided
+        links.resolve(b, a, DuplicateLink.State.CONFIRMED, 0.9, "dana").join();
+        links.resolve(a, b, DuplicateLink.State.UNDONE, 0, "dana").join();         // undone the other way round: pending again
+
+        Map<Long, Integer> expected = Map.of(a, 2, b, 1, c, 1, d, 0, ids.get(4), 0);
+        assertThat(badgesFullRead()).isEqualTo(expected);
+        assertThat(badgesLiveRefresh()).isEqualTo(expected);
+        assertThat(store.rowsSince(0, Instant.EPOCH).stream().collect(Collectors.toMap(QueueRow::id, QueueRow::duplicates)))
+                .isEqualTo(expected);
+        assertThat(links.pending(a)).extracting(DuplicateLinks.Link::state).containsExactlyInAnyOrder("UNDONE", "SUGGESTED");
+        assertThat(links.group(c)).containsExactlyInAnyOrder(a, b, c, d);
+    }
+}
