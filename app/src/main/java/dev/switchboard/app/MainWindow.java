@@ -249,13 +249,15 @@ public final class MainWindow {
                     return;
                 }
                 var b = bursts.get(0);
-                String term = b.sharedTerms().isEmpty() ? "" : b.sharedTerms().get(0);
+                var terms = b.sharedTerms().subList(0, Math.min(3, b.sharedTerms().size()));
                 burstBanner.setText("⚠ " + b.size() + " similar tickets in the last 30 minutes"
-                        + (term.isEmpty() ? "" : " (\"" + String.join(", ", b.sharedTerms().subList(0, Math.min(3, b.sharedTerms().size()))) + "\")")
+                        + (terms.isEmpty() ? "" : " (\"" + String.join(", ", terms) + "\")")
                         + " — possible major incident. Click to show them.");
+                java.util.List<Long> members = b.ids().stream().map(Long::valueOf).toList();
                 burstBanner.setOnMouseClicked(e -> {
-                    queue.statusProperty().set(QueueViewModel.STATUS_OPEN);
-                    queue.searchProperty().set(term);
+                    queue.showGroup(members);
+                    background.status(members.size() + " similar tickets — " + Command.CLEAR_FILTERS.key().getDisplayText()
+                            + " shows the whole queue again");
                 });
                 burstBanner.setVisible(true);
             });

@@ -39,6 +39,8 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
     private final DuplicateFinder finder;
     private final Map<Long, Instant> indexedAt = new ConcurrentHashMap<>();
     private final dev.switchboard.app.SerialWorker worker = new dev.switchboard.app.SerialWorker("switchboard-duplicates", this::check);
+    /** The optional LLM check runs on its own thread, so slow calls never hold up indexing and clear flags. */
+    private final dev.switchboard.app.SerialWorker llmWorker = new dev.switchboard.app.SerialWorker("switchboard-duplicate-check", this::llmCheck);
     private volatile boolean ready;
     private volatile Consumer<String> progress = m -> { };
 
@@ -138,14 +140,33 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
             indexedAt.put(r.id(), Instant.now());
             if (seen == null) store.saveEmbeddings(model.embeddingModelId(), Map.of(r.id(), v));
             if (!open || r.setBy() != null && "HISTORY".equals(r.setBy())) continue;
-            List<long[]> originals = new ArrayList<>();
-            List<Double> scores = new ArrayList<>();
-            for (DuplicateCandidate c : verified(TicketText.of(t.id(), t.subject(), t.body()), finder.candidates(t.id(), Instant.now(), 5))) {
-                if (!c.suggested()) continue;
-                originals.add(new long[] {Long.parseLong(c.id())});
-                scores.add(c.probability());
-            }
-            if (!originals.isEmpty()) links.suggest(r.id(), originals, scores).join();
+            // with the LLM check on, borderline pairs wait for its verdict (on its own thread)
+            boolean llm = finder.hasIssueRewriter();
+            List<DuplicateCandidate> cs = finder.candidates(t.id(), Instant.now(), 5);
+            flag(r.id(), cs.stream().filter(c -> !(llm && finder.isBorderline(c))).toList());
+            if (llm && cs.stream().anyMatch(finder::isBorderline)) llmWorker.enqueue(List.of(r.id()));
+        }
+    }
+
+    /** Records the suggested ones among {@code cs} as pairs awaiting a verdict. */
+    private void flag(long ticketId, List<DuplicateCandidate> cs) {
+        List<long[]> originals = new ArrayList<>();
+        List<Double> scores = new ArrayList<>();
+        for (DuplicateCandidate c : cs) {
+            if (!c.suggested()) continue;
+            originals.add(new long[] {Long.parseLong(c.id())});
+            scores.add(c.probability());
+        }
+        if (!originals.isEmpty()) links.suggest(ticketId, originals, scores).join();
+    }
+
+    /** The LLM pass over a ticket's borderline candidates: "same" flags the pair, "different" never does. */
+    private void llmCheck(List<Long> ids) {
+        for (long id : ids) {
+            if (!finder.hasIssueRewriter()) return;
+            List<DuplicateCandidate> borderline = finder.candidates(Long.toString(id), Instant.now(), 5).stream()
+                    .filter(finder::isBorderline).toList();
+            if (!borderline.isEmpty()) flag(id, verified(text(id), borderline));
         }
     }
 
@@ -242,11 +263,13 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
     /** Waits for queued work (tests and CLI). */
     public void awaitIdle() {
         worker.awaitIdle();
+        llmWorker.awaitIdle();
     }
 
     @Override
     public void close() {
         store.removeListener(this);
         worker.close();
+        llmWorker.close();
     }
 }

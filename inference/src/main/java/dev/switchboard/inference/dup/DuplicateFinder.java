@@ -713,6 +713,11 @@ public final class DuplicateFinder {
         return rewriter != null;
     }
 
+    /** Whether {@link #verify} would send this candidate to the LLM (borderline and not confirmed). */
+    public boolean isBorderline(DuplicateCandidate c) {
+        return !c.confirmed() && c.probability() >= config.borderlineLow() && c.probability() <= config.borderlineHigh();
+    }
+
     /**
      * Runs the optional {@link IssueRewriter} on borderline candidates (probability within the configured
      * band): SAME raises the probability to at least the band's top, DIFFERENT lowers it to at most the
@@ -726,7 +731,7 @@ public final class DuplicateFinder {
         List<DuplicateCandidate> out = new ArrayList<>(candidates.size());
         String qIssue = null;
         for (DuplicateCandidate c : candidates) {
-            if (c.probability() < config.borderlineLow() || c.probability() > config.borderlineHigh() || c.confirmed()) {
+            if (!isBorderline(c)) {
                 out.add(c);
                 continue;
             }
