@@ -226,4 +226,39 @@ class KeyboardTriageTest {
                 .isGreaterThan(before);
         assertThat(after.evidence()).anySatisfy(e -> assertThat(e.ticketId()).isEqualTo(Long.toString(r.id())));
     }
+
+    @Test
+    void aBurstOfSimilarArrivalsRaisesTheBannerItsClickAndGShowTheGroup(FxRobot robot) throws Exception {
+        waitFor(90, () -> services.duplicates().isReady());
+        String[][] phishing = {
+                {"Phishing mail received", "Got a suspicious phishing email asking for my password"},
+                {"Phishing email with password link", "Suspicious mail wants my password, phishing?"},
+                {"Received phishing mail", "Phishing email asking me to enter my password"},
+                {"Suspicious phishing message", "A phishing mail asks for the password again"}};
+        List<NewTicket> burst = new ArrayList<>();
+        for (int i = 0; i < phishing.length; i++) {
+            burst.add(new NewTicket("new", "p" + i, phishing[i][0], phishing[i][1], "p" + i, Instant.now(), null, null));
+        }
+        services.workspace().store().saveTickets(burst, "test").join();
+        services.duplicates().awaitIdle();
+
+        javafx.scene.control.Label banner = robot.lookup("#burst-banner").queryAs(javafx.scene.control.Label.class);
+        waitFor(20, banner::isVisible);
+        assertThat(banner.getText()).containsPattern("[4-7] similar tickets in the last 30 minutes").contains("possible major incident");
+        assertThat(table(robot).getItems()).hasSize(7);
+        robot.clickOn(banner);
+        waitFor(10, () -> table(robot).getItems().stream().allMatch(r -> r.subject().toLowerCase().contains("phishing")));
+        assertThat(table(robot).getItems()).hasSize(4);
+
+        select(robot, "Received phishing mail");
+        robot.press(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.X).release(KeyCode.X, KeyCode.SHIFT, KeyCode.CONTROL);
+        waitFor(10, () -> table(robot).getItems().size() == 7);
+
+        select(robot, "Received phishing mail");
+        robot.type(KeyCode.G);
+        waitFor(10, () -> table(robot).getItems().size() < 7);
+        assertThat(table(robot).getItems()).extracting(QueueRow::subject).contains("Received phishing mail")
+                .allMatch(subject -> subject.toLowerCase().contains("phishing")).hasSizeGreaterThan(1);
+        assertThat(window.background().messageProperty().get()).startsWith("Duplicate group of #");
+    }
 }
