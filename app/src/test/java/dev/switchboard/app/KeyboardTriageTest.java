@@ -261,4 +261,18 @@ class KeyboardTriageTest {
                 .allMatch(subject -> subject.toLowerCase().contains("phishing")).hasSizeGreaterThan(1);
         assertThat(window.background().messageProperty().get()).startsWith("Duplicate group of #");
     }
+
+    @Test
+    void clearFiltersWorksWhileTypingInTheSearchField(FxRobot robot) throws Exception {
+        waitFor(30, () -> table(robot).getItems().size() == 3);
+        robot.clickOn("#search");
+        robot.write("vpn");
+        waitFor(10, () -> table(robot).getItems().size() == 1);
+        robot.press(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.X).release(KeyCode.X, KeyCode.SHIFT, KeyCode.CONTROL);
+        waitFor(10, () -> table(robot).getItems().size() == 3);
+        assertThat(robot.lookup("#search").queryAs(javafx.scene.control.TextField.class).getText()).isEmpty();
+        // plain keys still type into the field instead of running commands
+        robot.write("jg");
+        assertThat(robot.lookup("#search").queryAs(javafx.scene.control.TextField.class).getText()).isEqualTo("jg");
+    }
 }

@@ -64,7 +64,9 @@ public enum Command {
 
     /** True for single-key shortcuts that must not fire while typing in a text field. */
     public boolean isPlainKey() {
-        String s = key.getName();
-        return !s.contains("+") || s.equals("Shift+/") || s.startsWith("Shift+");
+        // Shift alone still types a character ("?"); Ctrl, Alt, Meta or Shortcut do not.
+        // (getName() lists Shift first, so "Shortcut+Shift+X" reads "Shift+Shortcut+X": test the modifiers.)
+        return key.getControl() != KeyCombination.ModifierValue.DOWN && key.getAlt() != KeyCombination.ModifierValue.DOWN
+                && key.getMeta() != KeyCombination.ModifierValue.DOWN && key.getShortcut() != KeyCombination.ModifierValue.DOWN;
     }
 }
