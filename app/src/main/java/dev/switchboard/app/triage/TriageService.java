@@ -191,12 +191,20 @@ public final class TriageService implements StoreListener, AutoCloseable {
         worker.enqueue(ids);
     }
 
-    /** Suggests, in parallel, for the tickets of a batch that still want one; cancels unwanted pending ones. */
+    /**
+     * Suggests, in parallel, for the tickets of a batch that still want one; cancels unwanted pending
+     * ones. Does not wait for the suggestions: a slow LLM must not hold up the worker, which also
+     * cancels calls for tickets decided meanwhile and teaches the model each decision.
+     */
     private void suggestBatch(List<Long> ids) {
         Listener l = listener.get();
         int total = ids.size();
         java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
-        List<java.util.concurrent.Future<?>> batch = new ArrayList<>();
+        // one token for this loop plus one per task; whoever drops it to zero reports the batch finished
+        java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger(1);
+        Runnable finished = () -> {
+            if (open.decrementAndGet() == 0 && total > 20) l.progress("Suggestions up to date", 0, 0);
+        };
         for (int i = 0; i < ids.size(); i += 200) {
             List<Long> chunk = ids.subList(i, Math.min(ids.size(), i + 200));
             for (QueueRow r : store.rows(chunk)) {
@@ -209,30 +217,27 @@ public final class TriageService implements StoreListener, AutoCloseable {
                 }
                 if (inFlight.containsKey(r.id()) && !force) continue;
                 long id = r.id();
-                var f = suggesters.submit(() -> {
-                    try {
-                        if (!Thread.currentThread().isInterrupted()) suggestAndSave(id);
-                    } finally {
-                        inFlight.remove(id);
+                open.incrementAndGet();
+                java.util.concurrent.FutureTask<Void> task = new java.util.concurrent.FutureTask<>(() -> {
+                    if (!Thread.currentThread().isInterrupted()) suggestAndSave(id);
+                }, null) {
+                    @Override
+                    protected void done() { // ran, failed or was cancelled
+                        inFlight.remove(id, this);
                         int n = done.incrementAndGet();
                         if (total > 20 && n % 10 == 0) l.progress("Suggesting teams", n, total);
+                        finished.run();
                     }
-                });
-                inFlight.put(id, f);
-                batch.add(f);
+                };
+                inFlight.put(id, task);
+                try {
+                    suggesters.execute(task);
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    task.cancel(false); // shutting down
+                }
             }
         }
-        for (var f : batch) {
-            try {
-                f.get();
-            } catch (java.util.concurrent.CancellationException | java.util.concurrent.ExecutionException e) {
-                // cancelled because the ticket was decided or closed, or failed and logged by suggestAndSave
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        if (total > 20) l.progress("Suggestions up to date", 0, 0);
+        finished.run();
     }
 
     /** Suggests for one ticket now (on the caller's thread) and records it. */
@@ -244,6 +249,7 @@ public final class TriageService implements StoreListener, AutoCloseable {
         Set<String> excluded = new HashSet<>();
         if ("TRANSFERRED".equals(d.row().status())) excluded.addAll(chain);
         TriageSuggestion s = engine.get().suggest(text, new TriageContext(taxonomy, chain, excluded));
+        if (Thread.currentThread().isInterrupted()) return s; // cancelled: the ticket was decided or closed meanwhile
         try {
             store.saveSuggestion(ticketId, SuggestionCodec.encode(s)).join();
         } catch (RuntimeException e) {
@@ -304,7 +310,19 @@ public final class TriageService implements StoreListener, AutoCloseable {
 
     /** For tests and the CLI: waits until queued work is done. */
     public void awaitIdle() {
-        worker.awaitIdle();
+        do {
+            worker.awaitIdle();
+            for (var f : List.copyOf(inFlight.values())) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.CancellationException | java.util.concurrent.ExecutionException e) {
+                    // cancelled or failed (logged): either way no longer pending
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        } while (!inFlight.isEmpty());
     }
 
     static boolean isCancellation(Throwable e) {
