@@ -203,11 +203,20 @@ public final class CompareDialog {
             return;
         }
         String what = "Undid " + d.verdict().name().toLowerCase(Locale.ROOT) + " of #" + d.ticket() + " and #" + d.original();
-        service.undo(d.ticket(), d.original(), actor).whenComplete((x, err) -> Background.fx(() ->
-                background.status(err == null ? what + " · saved" : "Undo not saved: " + err.getMessage())));
-        int at = Math.min(d.index(), candidates.size());
-        candidates.add(at, d.candidate());
-        show(at);
+        undo.setDisable(true);
+        // the pair comes back once the UNDONE row is stored, so its history line shows the undo
+        service.undo(d.ticket(), d.original(), actor).whenComplete((x, err) -> Background.fx(() -> {
+            if (err != null) {
+                done.push(d);
+                background.status("Undo not saved: " + err.getMessage());
+                show(index);
+                return;
+            }
+            background.status(what + " · saved");
+            int at = Math.min(d.index(), candidates.size());
+            candidates.add(at, d.candidate());
+            show(at);
+        }));
     }
 
     /** Creation time of the ticket the view was opened for, read with the tickets (never on the FX thread). */
