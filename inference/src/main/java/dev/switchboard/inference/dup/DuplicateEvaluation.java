@@ -237,14 +237,9 @@ public final class DuplicateEvaluation {
         return evaluate(dataset, in, vectors, subjectVectors, baseline);
     }
 
-    /**
-     * The text to embed as a ticket's subject, or null when it has no subject of its own (blank, or the
-     * whole text): then its full-text vector stands in. The app must use the same rule.
-     */
-    public static String subjectText(TicketText t) {
-        String s = t.subject().strip();
-        if (s.isEmpty() || s.equals(t.fullText().strip())) return null;
-        return s;
+    /** {@link DuplicateFinder#subjectText}: the same rule as the app. */
+    static String subjectText(TicketText t) {
+        return DuplicateFinder.subjectText(t);
     }
 
     /** Evaluates without subject vectors (each ticket's full-text vector stands in for its subject). */

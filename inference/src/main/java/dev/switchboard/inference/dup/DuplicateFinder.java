@@ -212,6 +212,17 @@ public final class DuplicateFinder {
     private static final float HALF_SQRT = (float) Math.sqrt(0.5);
 
     /**
+     * The text whose embedding is a ticket's subject vector, or null when the ticket has no subject of its
+     * own (blank, or the whole text): then pass null and the full-text vector stands in. Embedding a blank
+     * subject would give every such ticket the same vector.
+     */
+    public static String subjectText(TicketText t) {
+        String s = t.subject().strip();
+        if (s.isEmpty() || s.equals(t.fullText().strip())) return null;
+        return s;
+    }
+
+    /**
      * The stored form of a ticket's vectors: {@code [full, subject] / sqrt(2)}, so that one dot product of
      * two stored vectors is the mean of their full-text cosine and their subject cosine. Both inputs are
      * unit vectors; a missing subject vector is replaced by the full-text one.
