@@ -75,7 +75,9 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
 
     private void indexAll() {
         Map<Long, float[]> stored = store.embeddings(model.embeddingModelId());
+        Map<Long, float[]> storedSubjects = store.embeddings(subjectModelId());
         Map<Long, float[]> fresh = new HashMap<>();
+        Map<Long, float[]> freshSubjects = new HashMap<>();
         int[] n = {0};
         store.forEachTicketText((id, subject, body, created, open) -> {
             TicketText t = TicketText.of(Long.toString(id), subject, body);
@@ -88,11 +90,21 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
                     fresh.clear();
                 }
             }
-            finder.add(t, v, created, open);
+            float[] sv = storedSubjects.get(id);
+            if (sv == null) {
+                sv = subjectVector(t);
+                if (sv != null) freshSubjects.put(id, sv);
+                if (freshSubjects.size() >= 200) {
+                    store.saveEmbeddings(subjectModelId(), new HashMap<>(freshSubjects));
+                    freshSubjects.clear();
+                }
+            }
+            finder.add(t, v, sv, created, open);
             indexedAt.put(id, Instant.now());
             if (++n[0] % 500 == 0) progress.accept("Indexing tickets for duplicates… " + n[0]);
         });
         if (!fresh.isEmpty()) store.saveEmbeddings(model.embeddingModelId(), fresh).join();
+        if (!freshSubjects.isEmpty()) store.saveEmbeddings(subjectModelId(), freshSubjects).join();
         for (DuplicateLinks.Link l : links.current()) {
             String a = Long.toString(l.ticketId());
             String b = Long.toString(l.originalId());
@@ -105,6 +117,17 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
         ready = true;
         progress.accept("Duplicate index ready (" + finder.size() + " tickets)");
         worker.drain(); // changes that arrived while indexing
+    }
+
+    /** The finder's subject vector of a ticket (null when the subject is not a separate part of its text). */
+    private float[] subjectVector(TicketText t) {
+        String s = DuplicateFinder.subjectText(t);
+        return s == null ? null : model.vector(TicketText.of(t.id(), s, ""));
+    }
+
+    /** Stored subject vectors live beside the full-text ones under their own model id. */
+    private String subjectModelId() {
+        return model.embeddingModelId() + "/subject";
     }
 
     private void restore(String a, String b, boolean dup) {
@@ -136,9 +159,11 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
             TicketText t = new TicketText(Long.toString(r.id()), r.subject(), detail.body(),
                     detail.updates().stream().map(u -> u.body()).toList());
             float[] v = model.vector(TicketText.of(t.id(), t.subject(), t.body()));
-            finder.update(t, v, r.createdAt(), open);
+            float[] sv = subjectVector(t);
+            finder.update(t, v, sv, r.createdAt(), open);
             indexedAt.put(r.id(), Instant.now());
             if (seen == null) store.saveEmbeddings(model.embeddingModelId(), Map.of(r.id(), v));
+            if (seen == null && sv != null) store.saveEmbeddings(subjectModelId(), Map.of(r.id(), sv));
             if (!open || r.setBy() != null && "HISTORY".equals(r.setBy())) continue;
             // with the LLM check on, borderline pairs wait for its verdict (on its own thread)
             boolean llm = finder.hasIssueRewriter();

@@ -22,6 +22,7 @@ class DuplicateServiceTest {
     @TempDir Path dir;
     Workspace ws;
     DuplicateService dups;
+    LocalModel model;
 
     @BeforeEach
     void open() {
@@ -32,7 +33,8 @@ class DuplicateServiceTest {
                 new NewTicket("t", "2", "Printer on floor 2 is out of toner", "Please replace the toner cartridge", "bob", t0.plusSeconds(60), null, null),
                 new NewTicket("t", "3", "Payroll report totals wrong", "The monthly payroll report sums do not match", "cy", t0.plusSeconds(120), null, null)),
                 "test").join();
-        dups = new DuplicateService(ws.store(), new LocalModel());
+        model = new LocalModel();
+        dups = new DuplicateService(ws.store(), model);
         dups.start().join();
     }
 
@@ -152,5 +154,32 @@ class DuplicateServiceTest {
 
         assertThat(dups.links().group(b)).containsExactly(b);
         assertThat(dups.links().group(1L)).containsExactlyInAnyOrder(1L, a);
+    }
+
+    @Test
+    void subjectVectorsAreEmbeddedStoredAndPartOfTheSemanticEvidence() {
+        long dup = arrive("4", "Outlook disconnected from Exchange", "My Outlook says it cannot connect to the Exchange server");
+        // vectors of an arriving ticket are saved asynchronously: wait for them
+        java.util.Map<Long, float[]> text = java.util.Map.of();
+        java.util.Map<Long, float[]> subjects = java.util.Map.of();
+        for (long until = System.nanoTime() + 10_000_000_000L; System.nanoTime() < until; ) {
+            text = ws.store().embeddings(model.embeddingModelId());
+            subjects = ws.store().embeddings(model.embeddingModelId() + "/subject");
+            if (text.containsKey(dup) && subjects.containsKey(dup)) break;
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+        assertThat(subjects.keySet()).isEqualTo(text.keySet()).contains(dup);
+        long orig = row(1L).id();
+        float[] ts = model.vector(dev.switchboard.inference.TicketText.of("x", "Outlook disconnected from Exchange", ""));
+        float[] os = model.vector(dev.switchboard.inference.TicketText.of("y", "Outlook cannot connect to Exchange server", ""));
+        assertThat(subjects.get(dup)).containsExactly(ts);
+        double subjectCos = dev.switchboard.inference.embed.Embedder.cosine(ts, os);
+        double textCos = dev.switchboard.inference.embed.Embedder.cosine(text.get(dup), text.get(orig));
+        assertThat(dups.candidates(dup, 3)).filteredOn(c -> c.id().equals(Long.toString(orig))).singleElement()
+                .satisfies(c -> assertThat(c.cosine()).isCloseTo((subjectCos + textCos) / 2, org.assertj.core.api.Assertions.within(1e-4)));
     }
 }

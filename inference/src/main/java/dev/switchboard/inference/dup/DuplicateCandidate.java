@@ -8,7 +8,7 @@ import java.util.List;
  *
  * @param id           the candidate ticket's id
  * @param probability  duplicate likelihood in [0, 1] from the finder's calibration (feedback-adapted)
- * @param cosine       embedding cosine similarity
+ * @param cosine       semantic similarity: mean of the full-text and the subject embedding cosines
  * @param lexical      TF-IDF cosine over words and identifiers, in [0, 1]
  * @param sharedTerms  salient shared terms, most telling first (identifiers, rare words), for highlighting
  * @param created      when the candidate was created

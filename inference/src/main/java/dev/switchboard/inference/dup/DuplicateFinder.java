@@ -19,9 +19,13 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 /**
  * In-memory index of tickets for probable-duplicate detection.
  *
- * <p><b>Evidence.</b> Each pair is scored by embedding cosine (caller-supplied unit vectors, e.g.
- * MiniLM) and TF-IDF cosine over words plus identifiers ({@link DupTerms}); a {@link Calibration}
- * turns both into a duplicate probability. Dispatcher feedback ({@link #confirm}, {@link #dismiss})
+ * <p><b>Evidence.</b> Each pair is scored by semantic similarity and by TF-IDF cosine over words plus
+ * identifiers ({@link DupTerms}); a {@link Calibration} turns both into a duplicate probability. The
+ * semantic similarity is the mean of two embedding cosines (caller-supplied unit vectors, e.g. MiniLM):
+ * of the full texts and of the subjects alone. A sentence encoder reads only the start of a long text
+ * (MiniLM: 256 word pieces) and averages everything it reads, so a report whose body is mostly logs or a
+ * stack trace loses its one-line statement of the problem; the subject vector keeps it. Callers without
+ * a subject vector pass null and the full-text vector stands in for it. Dispatcher feedback ({@link #confirm}, {@link #dismiss})
  * refits the calibration around its prior; dismissed pairs are never suggested again.
  *
  * <p><b>Eligibility.</b> A ticket can be a candidate when it was created within {@code window} before
@@ -31,9 +35,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p><b>Cost.</b> A query is an inverted-index pass for the query's terms plus a scan of the vectors:
  * exact dot products over a contiguous {@code float[]} up to {@value #EXACT_SCAN_LIMIT} tickets; above
  * that, a 512-bit SimHash sketch per ticket estimates every cosine by popcount and the best 1,000 (by
- * estimated fused score) are rescored exactly. Memory per ticket: {@code 4 x dimension} bytes of vector
- * (1,536 for 384-d) + 64 bytes of sketch + ~16 bytes per distinct term for postings and term lists +
- * id string and ~40 bytes of bookkeeping; about 3.5 KB per typical ticket (measured by bench-duplicates).
+ * estimated fused score) are rescored exactly. Both vectors of a slot are stored side by side, each
+ * scaled by 1/sqrt(2), so one dot product of length {@code 2 x dimension} is the semantic similarity and
+ * one sketch covers both. Memory per ticket: {@code 8 x dimension} bytes of vectors (3,072 for 384-d) +
+ * 64 bytes of sketch + ~16 bytes per distinct term for postings and term lists + id string and ~40 bytes
+ * of bookkeeping; about 5.2 KB per typical ticket (measured by bench-duplicates).
  *
  * <p><b>Threads.</b> Reads (queries, bursts, groups) run concurrently; writes take an exclusive lock.
  * Feedback is lock-free. The optional {@link IssueRewriter} runs only in {@link #verify}, outside locks.
@@ -65,8 +71,11 @@ public final class DuplicateFinder {
 
     private static final int MAX_SHARED_TERMS = 8;
 
-    /** Above this many slots a query prefilters by 512-bit SimHash sketches, then rescores exactly. */
-    static final int EXACT_SCAN_LIMIT = 20_000;
+    /**
+     * Above this many slots a query prefilters by 512-bit SimHash sketches, then rescores exactly. A work
+     * budget of ~7.7 M multiply-adds per exact scan (10,000 slots of two 384-d halves).
+     */
+    static final int EXACT_SCAN_LIMIT = 10_000;
     static final int SKETCH_WORDS = 8;
     private static final int SKETCH_BITS = SKETCH_WORDS * 64;
     private static final float[] COS_OF_HAMMING = new float[SKETCH_BITS + 1];
@@ -78,6 +87,8 @@ public final class DuplicateFinder {
     private final float[] hyperplanes;
 
     private final int dim;
+    /** Floats per slot: the full-text vector and the subject vector, each scaled by 1/sqrt(2). */
+    private final int stride;
     private volatile Config config;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
@@ -116,10 +127,11 @@ public final class DuplicateFinder {
     public DuplicateFinder(int dimension, Config config, Calibration prior) {
         if (dimension <= 0) throw new IllegalArgumentException("dimension must be positive");
         this.dim = dimension;
+        this.stride = 2 * dimension;
         this.config = Objects.requireNonNull(config);
         this.prior = Objects.requireNonNull(prior);
         this.calibration = prior;
-        this.hyperplanes = new float[SKETCH_BITS * dimension];
+        this.hyperplanes = new float[SKETCH_BITS * stride];
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(0x5EEDL);
         for (int i = 0; i < hyperplanes.length; i++) {
             double u = rnd.nextDouble(), w = rnd.nextDouble();
@@ -131,7 +143,7 @@ public final class DuplicateFinder {
     private long[] sketch(float[] v) {
         long[] out = new long[SKETCH_WORDS];
         for (int b = 0; b < SKETCH_BITS; b++) {
-            if (dot(v, hyperplanes, b * dim, dim) >= 0) out[b >>> 6] |= 1L << (b & 63);
+            if (dot(v, hyperplanes, b * stride, stride) >= 0) out[b >>> 6] |= 1L << (b & 63);
         }
         return out;
     }
@@ -152,12 +164,26 @@ public final class DuplicateFinder {
 
     // ------------------------------------------------------------------ writes
 
-    /** Adds a ticket, or replaces it when the id is already indexed. {@code vector} must be unit length. */
+    /**
+     * Adds a ticket without a separate subject vector (its full-text vector stands in for it), or replaces
+     * it when the id is already indexed. {@code vector} must be unit length.
+     */
     public void add(TicketText ticket, float[] vector, Instant createdAt, boolean isOpen) {
+        add(ticket, vector, null, createdAt, isOpen);
+    }
+
+    /**
+     * Adds a ticket, or replaces it when the id is already indexed.
+     *
+     * @param vector        unit embedding of the ticket's full text (subject, body, updates)
+     * @param subjectVector unit embedding of the subject alone, or null (e.g. no subject): the full-text
+     *                      vector stands in for it
+     */
+    public void add(TicketText ticket, float[] vector, float[] subjectVector, Instant createdAt, boolean isOpen) {
         Objects.requireNonNull(ticket.id(), "ticket id");
-        if (vector.length != dim) throw new IllegalArgumentException("vector has " + vector.length + " dimensions, expected " + dim);
+        float[] joint = joint(vector, subjectVector);
         Map<String, Float> tf = DupTerms.of(ticket);
-        long[] sk = sketch(vector);
+        long[] sk = sketch(joint);
         lock.writeLock().lock();
         try {
             Integer old = slotOf.get(ticket.id());
@@ -167,7 +193,7 @@ public final class DuplicateFinder {
             ids[slot] = ticket.id();
             created[slot] = createdAt.toEpochMilli();
             open[slot] = isOpen;
-            System.arraycopy(vector, 0, vectors, slot * dim, dim);
+            System.arraycopy(joint, 0, vectors, slot * stride, stride);
             System.arraycopy(sk, 0, sketches, slot * SKETCH_WORDS, SKETCH_WORDS);
             lexical.add(slot, tf);
             slotOf.put(ticket.id(), slot);
@@ -178,7 +204,42 @@ public final class DuplicateFinder {
 
     /** Same as {@link #add}: re-indexes text and vector of a changed ticket. */
     public void update(TicketText ticket, float[] vector, Instant createdAt, boolean isOpen) {
-        add(ticket, vector, createdAt, isOpen);
+        add(ticket, vector, null, createdAt, isOpen);
+    }
+
+    /** Same as {@link #add}: re-indexes text and vectors of a changed ticket. */
+    public void update(TicketText ticket, float[] vector, float[] subjectVector, Instant createdAt, boolean isOpen) {
+        add(ticket, vector, subjectVector, createdAt, isOpen);
+    }
+
+    private static final float HALF_SQRT = (float) Math.sqrt(0.5);
+
+    /**
+     * The text whose embedding is a ticket's subject vector, or null when the ticket has no subject of its
+     * own (blank, or the whole text): then pass null and the full-text vector stands in. Embedding a blank
+     * subject would give every such ticket the same vector.
+     */
+    public static String subjectText(TicketText t) {
+        String s = t.subject().strip();
+        if (s.isEmpty() || s.equals(t.fullText().strip())) return null;
+        return s;
+    }
+
+    /**
+     * The stored form of a ticket's vectors: {@code [full, subject] / sqrt(2)}, so that one dot product of
+     * two stored vectors is the mean of their full-text cosine and their subject cosine. Both inputs are
+     * unit vectors; a missing subject vector is replaced by the full-text one.
+     */
+    private float[] joint(float[] vector, float[] subjectVector) {
+        if (vector.length != dim) throw new IllegalArgumentException("vector has " + vector.length + " dimensions, expected " + dim);
+        float[] s = subjectVector == null ? vector : subjectVector;
+        if (s.length != dim) throw new IllegalArgumentException("subject vector has " + s.length + " dimensions, expected " + dim);
+        float[] out = new float[stride];
+        for (int i = 0; i < dim; i++) {
+            out[i] = vector[i] * HALF_SQRT;
+            out[dim + i] = s[i] * HALF_SQRT;
+        }
+        return out;
     }
 
     /** Marks a ticket open or closed; returns false when it is not indexed. */
@@ -210,7 +271,7 @@ public final class DuplicateFinder {
         slotOf.remove(ids[slot]);
         lexical.remove(slot);
         ids[slot] = null;
-        Arrays.fill(vectors, slot * dim, slot * dim + dim, 0f);
+        Arrays.fill(vectors, slot * stride, slot * stride + stride, 0f);
         if (freeCount == freeSlots.length) freeSlots = Arrays.copyOf(freeSlots, Math.max(16, freeCount * 2));
         freeSlots[freeCount++] = slot;
     }
@@ -221,7 +282,7 @@ public final class DuplicateFinder {
         ids = Arrays.copyOf(ids, cap);
         created = Arrays.copyOf(created, cap);
         open = Arrays.copyOf(open, cap);
-        vectors = Arrays.copyOf(vectors, cap * dim);
+        vectors = Arrays.copyOf(vectors, cap * stride);
         sketches = Arrays.copyOf(sketches, cap * SKETCH_WORDS);
     }
 
@@ -255,7 +316,7 @@ public final class DuplicateFinder {
         try {
             Integer s = slotOf.get(ticketId);
             if (s == null) return List.of();
-            float[] v = Arrays.copyOfRange(vectors, s * dim, s * dim + dim);
+            float[] v = Arrays.copyOfRange(vectors, s * stride, s * stride + stride);
             return search(ticketId, v, lexical.queryOf(s), now, limit);
         } finally {
             lock.readLock().unlock();
@@ -267,7 +328,7 @@ public final class DuplicateFinder {
         lock.readLock().lock();
         try {
             int s = slotOf.get(ticketId);
-            float[] v = Arrays.copyOfRange(vectors, s * dim, s * dim + dim);
+            float[] v = Arrays.copyOfRange(vectors, s * stride, s * stride + stride);
             long nowMs = now.toEpochMilli();
             int[] top = topK(v, lexical.queryOf(s), s, excludedSlots(ticketId), nowMs, nowMs - config.window().toMillis(),
                     config.openAlwaysEligible(), calibration, k, null);
@@ -285,10 +346,17 @@ public final class DuplicateFinder {
     }
 
     public List<DuplicateCandidate> candidates(TicketText ticket, float[] vector, Instant now, int limit) {
+        return candidates(ticket, vector, null, now, limit);
+    }
+
+    /** As {@link #candidates(TicketText, float[], Instant, int)} with the subject's own vector (may be null). */
+    public List<DuplicateCandidate> candidates(TicketText ticket, float[] vector, float[] subjectVector, Instant now,
+                                               int limit) {
+        float[] joint = joint(vector, subjectVector);
         Map<String, Float> tf = DupTerms.of(ticket);
         lock.readLock().lock();
         try {
-            return search(ticket.id(), vector, lexical.query(tf), now, limit);
+            return search(ticket.id(), joint, lexical.query(tf), now, limit);
         } finally {
             lock.readLock().unlock();
         }
@@ -325,7 +393,7 @@ public final class DuplicateFinder {
     }
 
     private DuplicateCandidate candidate(String queryId, int s, float[] v, LexicalIndex.Query q, Calibration cal) {
-        double cos = dot(v, vectors, s * dim, dim);
+        double cos = dot(v, vectors, s * stride, stride);
         double lex = lexical.cosine(q, s);
         double p = cal.probability(cos, lex);
         boolean conf = queryId != null && confirmed.contains(pairKey(queryId, ids[s]));
@@ -356,7 +424,7 @@ public final class DuplicateFinder {
             if (s == selfSlot || ids[s] == null || c > nowMs || (c < from && !(openOk && open[s]))) continue;
             if (excluded.length > 0 && Arrays.binarySearch(excluded, s) >= 0) continue;
             float cos;
-            if (qSketch == null) cos = dot(v, vectors, s * dim, dim);
+            if (qSketch == null) cos = dot(v, vectors, s * stride, stride);
             else {
                 int o = s * SKETCH_WORDS;
                 int h = 0;
@@ -378,7 +446,7 @@ public final class DuplicateFinder {
             // exact rescoring of the survivors
             for (int i = 0; i < size; i++) {
                 int s = heap[i];
-                heapScore[i] = wc * dot(v, vectors, s * dim, dim) + wl * lexical.finish(acc[s], s);
+                heapScore[i] = wc * dot(v, vectors, s * stride, stride) + wl * lexical.finish(acc[s], s);
             }
         }
         Integer[] order = new Integer[size];
@@ -447,7 +515,7 @@ public final class DuplicateFinder {
         lock.readLock().lock();
         try {
             int s = slotOf.get(id);
-            float[] v = Arrays.copyOfRange(vectors, s * dim, s * dim + dim);
+            float[] v = Arrays.copyOfRange(vectors, s * stride, s * stride + stride);
             LexicalIndex.Query q = lexical.queryOf(s);
             float[] acc = new float[highWater];
             lexical.accumulate(q, acc);
@@ -456,7 +524,7 @@ public final class DuplicateFinder {
             double[] l = new double[highWater];
             for (int t = 0; t < highWater; t++) {
                 if (ids[t] == null) continue;
-                c[t] = dot(v, vectors, t * dim, dim);
+                c[t] = dot(v, vectors, t * stride, stride);
                 l[t] = lexical.finish(acc[t], t);
             }
             return new Evidence(outIds, c, l);
@@ -474,7 +542,7 @@ public final class DuplicateFinder {
             Integer sa = slotOf.get(a);
             Integer sb = slotOf.get(b);
             if (sa == null || sb == null) return null;
-            float[] v = Arrays.copyOfRange(vectors, sa * dim, sa * dim + dim);
+            float[] v = Arrays.copyOfRange(vectors, sa * stride, sa * stride + stride);
             return candidate(a, sb, v, lexical.queryOf(sa), calibration);
         } finally {
             lock.readLock().unlock();
@@ -638,7 +706,7 @@ public final class DuplicateFinder {
                     int sj = slots.get(j);
                     String key = pairKey(ids[si], ids[sj]);
                     if (dismissed.contains(key)) continue;
-                    double cos = dot(vectors, vectors, sj * dim, dim, si * dim);
+                    double cos = dot(vectors, vectors, sj * stride, stride, si * stride);
                     double p;
                     if (confirmed.contains(key)) p = 1;
                     else {

@@ -117,4 +117,49 @@ class DuplicateEvaluationTest {
                 "2.9.10.3", "13.2");
         assertThat(tf.get("npe")).isEqualTo(DupTerms.SUBJECT_WEIGHT);
     }
+
+    @Test
+    void baselineUsesSublinearTermFrequencySoARepeatedLogTokenDoesNotDecide() throws Exception {
+        // 3 is a duplicate of 1 (same problem in other words) but shares a log token repeated 8 times with 2;
+        // with raw counts that token outweighs everything else and 2 ranks first
+        String retries = "retry ".repeat(8);
+        Path tickets = dir.resolve("t.csv");
+        Files.writeString(tickets, "id,summary,description\n"
+                + "1,Upload quota exceeded,Saving a report fails with quota exceeded\n"
+                + "2,Nightly export slow," + retries + "timeout\n"
+                + "3,Report upload fails,quota exceeded when saving report; log: " + retries + "\n"
+                + "4,Mailbox full,inbox storage warning\n"
+                + "5,VPN drops,GlobalProtect disconnects hourly\n");
+        Path pairs = dir.resolve("p.csv");
+        Files.writeString(pairs, "duplicate,original\n3,1\n");
+        DuplicateEvaluation.Input in = DuplicateEvaluation.load(tickets, "id", List.of("summary", "description"), pairs, null);
+        assertThat(DuplicateEvaluation.tfidfBaseline(in).recallAt1()).isEqualTo(1.0);
+    }
+
+    @Test
+    void subjectTextIsEmbeddedOnlyWhenItIsASeparatePartOfTheText() {
+        assertThat(DuplicateEvaluation.subjectText(TicketText.of("1", " VPN drops ", "GlobalProtect disconnects"))).isEqualTo("VPN drops");
+        assertThat(DuplicateEvaluation.subjectText(TicketText.of("1", "VPN drops", ""))).isNull();
+        assertThat(DuplicateEvaluation.subjectText(TicketText.of("1", "  ", "GlobalProtect disconnects"))).isNull();
+    }
+
+    @Test
+    void subjectVectorsChangeTheMainRankingAndTheTextOnlyAblationDoesNotUseThem() throws Exception {
+        Path tickets = dir.resolve("t.csv");
+        Files.writeString(tickets, "id,summary,description\n1,Upload fails,details\n2,Nightly job slow,details\n3,Uploads failing,details\n");
+        Path pairs = dir.resolve("p.csv");
+        Files.writeString(pairs, "duplicate,original\n3,1\n");
+        DuplicateEvaluation.Input in = DuplicateEvaluation.load(tickets, "id", List.of("summary", "description"), pairs, null);
+        // text vectors put 3 next to 2; subject vectors put 3 next to 1
+        List<float[]> text = List.of(DuplicateFinderTest.v(0, 1, 0.6), DuplicateFinderTest.v(0, 1, 0.1), DuplicateFinderTest.v(0, 1, 0.15));
+        List<float[]> subj = List.of(DuplicateFinderTest.v(4, 5, 0.1), DuplicateFinderTest.v(6, 7, 0.1), DuplicateFinderTest.v(4, 5, 0.2));
+        DuplicateEvaluation.Report without = DuplicateEvaluation.evaluate("toy", in, text, false);
+        DuplicateEvaluation.Report with = DuplicateEvaluation.evaluate("toy", in, text, subj, false);
+        assertThat(without.recallAt1()).isZero();
+        assertThat(with.recallAt1()).isEqualTo(1.0);
+        assertThat(with.ablation()).extracting(DuplicateEvaluation.Metrics::method)
+                .containsExactly("embedding(text+subject) only", "embedding(text) only", "tfidf(words,identifiers) only");
+        assertThat(with.ablation().get(0).recallAt1()).isEqualTo(1.0);
+        assertThat(with.ablation().get(1).recallAt1()).isZero();
+    }
 }

@@ -247,4 +247,77 @@ class DuplicateFinderTest {
         }
         assertThat(f.size()).isEqualTo(4 + 2 * 200);
     }
+
+    // ------------------------------------------------------------------ subject vectors
+
+    /**
+     * q's body is mostly a pasted log, so its full-text vector sits next to another ticket with the same log
+     * (x) rather than next to its original (o); their subjects state the same problem. With subject vectors
+     * the original comes first; without them (full-text vectors only) the log twin wins.
+     */
+    private static DuplicateFinder logHeavyPool(boolean withSubjects) {
+        DuplicateFinder f = new DuplicateFinder(8);
+        Instant c = NOW.minus(Duration.ofDays(1));
+        f.add(t("o", "Upload fails", "details"), v(0, 1, 0.6), withSubjects ? v(4, 5, 0.1) : null, c, true);
+        f.add(t("x", "Nightly job slow", "details"), v(0, 1, 0.1), withSubjects ? v(6, 7, 0.1) : null, c, true);
+        f.add(t("q", "Uploads failing", "details"), v(0, 1, 0.15), withSubjects ? v(4, 5, 0.2) : null, c, true);
+        return f;
+    }
+
+    @Test
+    void subjectVectorsRecoverTheOriginalWhenTheBodyDominatesTheTextVector() {
+        assertThat(ids(logHeavyPool(false).candidates("q", NOW)).get(0)).isEqualTo("x");
+        assertThat(ids(logHeavyPool(true).candidates("q", NOW)).get(0)).isEqualTo("o");
+    }
+
+    @Test
+    void semanticEvidenceIsTheMeanOfTextAndSubjectCosines() {
+        DuplicateFinder f = logHeavyPool(true);
+        double text = DuplicateFinder.dot(v(0, 1, 0.15), v(0, 1, 0.6), 0, 8);
+        double subject = DuplicateFinder.dot(v(4, 5, 0.2), v(4, 5, 0.1), 0, 8);
+        assertThat(f.pair("q", "o").cosine()).isCloseTo((text + subject) / 2, org.assertj.core.api.Assertions.within(1e-5));
+        // without a subject vector the full-text vector stands in: the evidence is the text cosine
+        assertThat(logHeavyPool(false).pair("q", "o").cosine()).isCloseTo(text, org.assertj.core.api.Assertions.within(1e-5));
+        // a query for an unindexed ticket uses its subject vector the same way
+        List<DuplicateCandidate> cs = f.candidates(t("new", "Upload failing", "details"), v(0, 1, 0.15), v(4, 5, 0.2), NOW, 3);
+        assertThat(ids(cs)).containsSubsequence("o", "x");
+        DuplicateCandidate o = cs.stream().filter(x -> x.id().equals("o")).findFirst().orElseThrow();
+        assertThat(o.cosine()).isCloseTo((text + subject) / 2, org.assertj.core.api.Assertions.within(1e-5));
+    }
+
+    @Test
+    void subjectVectorOfTheWrongDimensionIsRejected() {
+        DuplicateFinder f = new DuplicateFinder(8);
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> f.add(t("a", "s", "b"), v(0, 1, 0.1), new float[4], NOW, true))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("subject vector");
+        assertThat(f.size()).isZero();
+    }
+
+    @Test
+    void subjectVectorsSurviveThePrefilteredPathAboveTheExactScanLimit() {
+        // above EXACT_SCAN_LIMIT a sketch picks the tickets to rescore; it must cover the subject half too:
+        // the original shares only its subject vector with the query (its text vector is random)
+        int dim = 64;
+        int n = DuplicateFinder.EXACT_SCAN_LIMIT + 500;
+        DuplicateFinder f = new DuplicateFinder(dim);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+        Instant c = NOW.minus(Duration.ofDays(1));
+        for (int i = 0; i < n; i++) f.add(t("n" + i, "noise", "filler"), rnd(r, dim), rnd(r, dim), c, true);
+        float[] subject = rnd(r, dim);
+        f.add(t("orig", "alpha", "beta"), rnd(r, dim), subject, c, true);
+        List<DuplicateCandidate> cs = f.candidates(t("query", "gamma", "delta"), rnd(r, dim), subject, NOW, 3);
+        assertThat(cs.get(0).id()).isEqualTo("orig");
+    }
+
+    private static float[] rnd(java.util.SplittableRandom r, int dim) {
+        float[] x = new float[dim];
+        double n = 0;
+        for (int i = 0; i < dim; i++) {
+            x[i] = (float) (r.nextDouble() * 2 - 1);
+            n += x[i] * x[i];
+        }
+        for (int i = 0; i < dim; i++) x[i] = (float) (x[i] / Math.sqrt(n));
+        return x;
+    }
 }

@@ -31,6 +31,8 @@ class DuplicateRetrievalTest {
     static final Map<String, String> ORIGINAL = Map.of("A2", "A1", "B2", "B1", "C2", "C1", "D2", "D1");
 
     static DuplicateFinder finder;
+    /** The same tickets with subject vectors, as the app indexes them. */
+    static DuplicateFinder withSubjects;
 
     @BeforeAll
     static void index() {
@@ -39,6 +41,26 @@ class DuplicateRetrievalTest {
         finder = new DuplicateFinder(embedder.dimension());
         for (int i = 0; i < TICKETS.size(); i++) {
             finder.add(TICKETS.get(i), vs.get(i), NOW.minus(Duration.ofHours(TICKETS.size() - i)), true);
+        }
+        List<float[]> ss = embedder.embedAll(TICKETS.stream().map(DuplicateFinder::subjectText).toList());
+        withSubjects = new DuplicateFinder(embedder.dimension());
+        for (int i = 0; i < TICKETS.size(); i++) {
+            withSubjects.add(TICKETS.get(i), vs.get(i), ss.get(i), NOW.minus(Duration.ofHours(TICKETS.size() - i)), true);
+        }
+    }
+
+    @Test
+    void withSubjectVectorsDuplicatesStillComeFirstAndTheDefaultThresholdStillSeparates() {
+        for (Map.Entry<String, String> e : ORIGINAL.entrySet()) {
+            List<DuplicateCandidate> cs = withSubjects.candidates(e.getKey(), NOW);
+            assertThat(cs.get(0).id()).as("top candidate for " + e.getKey()).isEqualTo(e.getValue());
+            assertThat(cs.get(0).cosine()).as(e.getKey()).isNotEqualTo(finder.pair(e.getKey(), e.getValue()).cosine());
+        }
+        long suggested = ORIGINAL.entrySet().stream()
+                .filter(e -> withSubjects.pair(e.getKey(), e.getValue()).suggested()).count();
+        assertThat(suggested).isGreaterThanOrEqualTo(3);
+        for (String a : List.of("E1", "F1", "G1", "H1")) {
+            for (DuplicateCandidate c : withSubjects.candidates(a, NOW)) assertThat(c.suggested()).as(a + "~" + c.id()).isFalse();
         }
     }
 
