@@ -4,6 +4,7 @@ import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,8 +18,30 @@ import java.util.List;
  */
 public final class MiniLmEmbedder implements Embedder {
 
+    /** Which weights: full precision or the 8-bit quantized export of the same model. */
+    public enum Variant {
+        FP32("all-minilm-l6-v2"),
+        QUANTIZED("all-minilm-l6-v2-q");
+
+        final String id;
+
+        Variant(String id) {
+            this.id = id;
+        }
+
+        /** "fp32" or "q" (also accepts the model ids). */
+        public static Variant parse(String s) {
+            return switch (s.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "fp32", "all-minilm-l6-v2" -> FP32;
+                case "q", "quantized", "int8", "all-minilm-l6-v2-q" -> QUANTIZED;
+                default -> throw new IllegalArgumentException("unknown MiniLM variant " + s + " (fp32 or q)");
+            };
+        }
+    }
+
     public static final int DEFAULT_MAX_CHARS = 1000;
 
+    private final Variant variant;
     private final int maxChars;
     private volatile EmbeddingModel model;
 
@@ -27,12 +50,22 @@ public final class MiniLmEmbedder implements Embedder {
     }
 
     public MiniLmEmbedder(int maxChars) {
+        this(Variant.FP32, maxChars);
+    }
+
+    public MiniLmEmbedder(Variant variant, int maxChars) {
+        this.variant = variant;
         this.maxChars = maxChars;
     }
 
+    public Variant variant() {
+        return variant;
+    }
+
+    /** Differs between variants and cut-offs, so vectors of different models are never mixed. */
     @Override
     public String modelId() {
-        return "all-minilm-l6-v2/c" + maxChars;
+        return variant.id + "/c" + maxChars;
     }
 
     @Override
@@ -44,7 +77,10 @@ public final class MiniLmEmbedder implements Embedder {
         EmbeddingModel m = model;
         if (m == null) {
             synchronized (this) {
-                if (model == null) model = new AllMiniLmL6V2EmbeddingModel();
+                if (model == null) {
+                    model = variant == Variant.QUANTIZED ? new AllMiniLmL6V2QuantizedEmbeddingModel()
+                            : new AllMiniLmL6V2EmbeddingModel();
+                }
                 m = model;
             }
         }

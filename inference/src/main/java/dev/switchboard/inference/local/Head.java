@@ -35,6 +35,7 @@ final class Head {
     final double[] thresholds; // per label index at training time; NaN = use global
     final double globalThreshold;
     final List<String> labels; // labels known at training time, in label-index order
+    final Ranker ranker; // second stage over the blend, or null
 
     Head(SoftmaxRegression lr, double[] blend, double[] thresholds, double globalThreshold, List<String> labels) {
         this(lr, blend, new double[0], thresholds, globalThreshold, labels);
@@ -42,6 +43,12 @@ final class Head {
 
     Head(SoftmaxRegression lr, double[] blend, double[] bias, double[] thresholds, double globalThreshold,
          List<String> labels) {
+        this(lr, blend, bias, thresholds, globalThreshold, labels, null);
+    }
+
+    Head(SoftmaxRegression lr, double[] blend, double[] bias, double[] thresholds, double globalThreshold,
+         List<String> labels, Ranker ranker) {
+        this.ranker = ranker;
         this.lr = lr;
         this.blend = blend;
         this.bias = bias;
@@ -59,8 +66,16 @@ final class Head {
         return globalThreshold;
     }
 
-    /** Blended probabilities over candidates, from their signal rows. */
+    /** Probabilities over candidates, from their signal rows (blend, then the ranker if any). */
     double[] probabilities(double[][] f, int[] cand) {
+        double[] z = blendLogits(f, cand);
+        if (ranker != null) z = ranker.logits(f, z);
+        SoftmaxRegression.softmaxInPlace(z);
+        return z;
+    }
+
+    /** The linear blend's scores (log-odds up to a constant) over candidates. */
+    double[] blendLogits(double[][] f, int[] cand) {
         double[] z = new double[f.length];
         for (int c = 0; c < f.length; c++) {
             int l = cand[c];
@@ -68,7 +83,6 @@ final class Head {
             for (int j = 0; j < NF; j++) s += blend[j] * f[c][j];
             z[c] = s;
         }
-        SoftmaxRegression.softmaxInPlace(z);
         return z;
     }
 

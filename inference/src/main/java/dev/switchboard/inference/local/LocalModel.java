@@ -66,7 +66,7 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
     }
 
     public LocalModel(LocalModelConfig config) {
-        this(new MiniLmEmbedder(config.embedChars()), VectorCache.inMemory(), config);
+        this(config.newEmbedder(), VectorCache.inMemory(), config);
     }
 
     public LocalModel(Embedder embedder, VectorCache cache, LocalModelConfig config) {
@@ -344,7 +344,20 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             for (int s : rows) if (fold[s] == f) oofLr[s] = m.predict(xs.get(s));
         }, k -> { }, p);
         p.checkCancelled();
-        // held-out signals (neighbours, centroid, BM25 and prior leave the ticket itself out)
+        // held-out signals: label statistics (centroid, BM25, prior) come from the other folds only, so a
+        // ticket's own label is never marked by its own absence (leave-one-out statistics would give the
+        // ranker a tell); neighbours leave the ticket itself out
+        Memory.LabelStats[] foldStats = new Memory.LabelStats[folds];
+        for (int f = 0; f < folds; f++) {
+            Memory.LabelStats fs = new Memory.LabelStats(mem.dim);
+            for (String label : st.labels) fs.labelOf(label, true);
+            for (int s : rows) {
+                if (fold[s] == f) continue;
+                Memory.Entry e = mem.entries.get(s);
+                fs.add(labelOf[s], mem.vector(s), e.terms(), e.length(), e.weight(), 1);
+            }
+            foldStats[f] = fs;
+        }
         int[] cand = java.util.stream.IntStream.range(0, L).toArray();
         double[][][] feats = new double[n][][];
         int[] yy = new int[n];
@@ -358,8 +371,8 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             Head.Neighbour[] nn = Head.topK(sims, slots, labelOf, mem.alive, s, config.neighbours());
             mem.lexSimilarities(mem.lexVector(mem.entries.get(s).text().fullText()), sims);
             Head.Neighbour[] lexNn = Head.topK(sims, slots, labelOf, mem.alive, s, config.neighbours());
-            feats[r] = Head.signals(mem, st, labelOf, nn, q, mem.entries.get(s).terms(), oofLr[s], s, cand, null,
-                    config.temperature(), lexNn);
+            feats[r] = Head.signals(mem, foldStats[fold[s]], labelOf, nn, q, mem.entries.get(s).terms(), oofLr[s], -1,
+                    cand, null, config.temperature(), lexNn);
             yy[r] = labelOf[s];
             ww[r] = w[s];
         }, k -> {
@@ -374,14 +387,33 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
         double[] fitted = fitBlendOn(feats, yy, ww, java.util.stream.IntStream.range(0, n).toArray(), L);
         double[] blend = Arrays.copyOf(fitted, Head.NF);
         double[] bias = Arrays.copyOfRange(fitted, Head.NF, fitted.length);
-        // thresholds from held-out blended predictions
+        Head tmp = new Head(null, blend, bias, new double[0], 1, st.labels);
+        // second stage: boosted trees over the blend, fitted and sized on the same held-out rows
+        Ranker.Fitted rf = null;
+        if (config.rankerTrees() > 0) {
+            p.update(base + n, total, "fitting " + what + " ranker");
+            double[][] zz = new double[n][];
+            for (int r = 0; r < n; r++) zz[r] = tmp.blendLogits(feats[r], cand);
+            Ranker.Params rp = Ranker.Params.defaults();
+            rp = new Ranker.Params(config.rankerTrees(), rp.depth(), rp.shrinkage(), rp.l2(), rp.minChildHessian(),
+                    rp.minChildRows(), rp.bins(), config.seed());
+            rf = Ranker.fit(feats, zz, yy, ww, rp, RANKER_MIN_TICKETS);
+            if (what.equals("team")) lastRanker = rf;
+        }
+        Ranker ranker = rf == null ? null : rf.ranker();
+        // thresholds from held-out predictions (the ranker's come from its cross-validation)
         double[] conf = new double[n];
         int[] pred = new int[n];
         boolean[] correct = new boolean[n];
         double ok = 0, all = 0;
-        Head tmp = new Head(null, blend, bias, new double[0], 1, st.labels);
         for (int r = 0; r < n; r++) {
-            double[] pr = tmp.probabilities(feats[r], cand);
+            double[] pr;
+            if (ranker != null) {
+                pr = rf.heldOutLogits()[r].clone();
+                SoftmaxRegression.softmaxInPlace(pr);
+            } else {
+                pr = tmp.probabilities(feats[r], cand);
+            }
             int best = 0;
             for (int c = 1; c < pr.length; c++) if (pr[c] > pr[best]) best = c;
             conf[r] = pr[best];
@@ -407,7 +439,20 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             }
             thr[l] = Head.threshold(c, k, wt, config.targetPrecision(), config.minThresholdSupport());
         }
-        return new Head(full[0], blend, bias, thr, global, st.labels);
+        return new Head(full[0], blend, bias, thr, global, st.labels, ranker);
+    }
+
+    /** Tickets (with a label) below which no ranker is fitted: too few to size and check it. */
+    static final int RANKER_MIN_TICKETS = 300;
+
+    private volatile Ranker.Fitted lastRanker;
+
+    /** The team ranker's fit: trees chosen, CV log-loss of the blend and of blend+ranker; null when none. */
+    public String rankerSummary() {
+        Ranker.Fitted f = lastRanker;
+        if (f == null) return "no ranker";
+        return String.format(java.util.Locale.ROOT, "%d trees, temperature %.3f, 2-fold CV log-loss blend %.4f -> ranker %.4f",
+                f.trees(), f.ranker() == null ? 1.0 : f.ranker().temperature, f.cvLossBlend(), f.cvLossRanker());
     }
 
     private static double blendCv(double[][][] feats, int[] yy, double[] ww, int[] cand, int L, Memory.LabelStats st,

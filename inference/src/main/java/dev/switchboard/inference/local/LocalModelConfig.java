@@ -1,5 +1,7 @@
 package dev.switchboard.inference.local;
 
+import dev.switchboard.inference.embed.MiniLmEmbedder;
+
 /**
  * Settings of the local model. Defaults suit a few hundred to tens of thousands of tickets.
  *
@@ -14,33 +16,51 @@ package dev.switchboard.inference.local;
  * @param embedChars        characters of a ticket the sentence embedder reads
  * @param threads           worker threads used while training (1 = the caller's thread only)
  * @param seed              seed for folds and SGD order
+ * @param embedding         which MiniLM weights the default embedder uses
+ * @param rankerTrees       most boosted trees of the second-stage ranker (0 = blend only)
  */
 public record LocalModelConfig(double targetPrecision, int minThresholdSupport, int folds, int epochs,
                                double lambda, int neighbours, double temperature, int embedChars,
-                               int threads, long seed) {
+                               int threads, long seed, MiniLmEmbedder.Variant embedding, int rankerTrees) {
 
     public static LocalModelConfig defaults() {
         return new LocalModelConfig(0.90, 25, 5, 12, 2e-6, 25, 0.05, 500,
-                Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())), 42);
+                Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())), 42,
+                MiniLmEmbedder.Variant.QUANTIZED, 300);
+    }
+
+    /** The sentence embedder these settings describe. */
+    public MiniLmEmbedder newEmbedder() {
+        return new MiniLmEmbedder(embedding, embedChars);
     }
 
     public LocalModelConfig withTargetPrecision(double p) {
         return new LocalModelConfig(p, minThresholdSupport, folds, epochs, lambda, neighbours, temperature,
-                embedChars, threads, seed);
+                embedChars, threads, seed, embedding, rankerTrees);
     }
 
     public LocalModelConfig withThreads(int t) {
         return new LocalModelConfig(targetPrecision, minThresholdSupport, folds, epochs, lambda, neighbours,
-                temperature, embedChars, t, seed);
+                temperature, embedChars, t, seed, embedding, rankerTrees);
     }
 
     public LocalModelConfig withLinear(int epochs, double lambda) {
         return new LocalModelConfig(targetPrecision, minThresholdSupport, folds, epochs, lambda, neighbours,
-                temperature, embedChars, threads, seed);
+                temperature, embedChars, threads, seed, embedding, rankerTrees);
     }
 
     public LocalModelConfig withEmbedChars(int chars) {
         return new LocalModelConfig(targetPrecision, minThresholdSupport, folds, epochs, lambda, neighbours,
-                temperature, chars, threads, seed);
+                temperature, chars, threads, seed, embedding, rankerTrees);
+    }
+
+    public LocalModelConfig withRankerTrees(int trees) {
+        return new LocalModelConfig(targetPrecision, minThresholdSupport, folds, epochs, lambda, neighbours,
+                temperature, embedChars, threads, seed, embedding, trees);
+    }
+
+    public LocalModelConfig withEmbedding(MiniLmEmbedder.Variant v) {
+        return new LocalModelConfig(targetPrecision, minThresholdSupport, folds, epochs, lambda, neighbours,
+                temperature, embedChars, threads, seed, v, rankerTrees);
     }
 }
