@@ -23,6 +23,15 @@ import java.util.Map;
 final class Head {
 
     static final int NF = 8;
+    /**
+     * Extra columns after the blend signals, used by the {@link Ranker} only: share of the k neighbours
+     * with the label, position of the label's nearest neighbour, the label's best neighbour similarity
+     * minus the overall best, the overall best embedding and lexical similarities, the linear model's
+     * top probability, and log(1 + words in the ticket).
+     */
+    static final int NE = 7;
+    static final String[] EXTRA = {"knn-share", "knn-first-pos", "knn-max-gap", "top-sim", "top-lex-sim",
+            "linear-top", "log-words"};
     static final double[] DEFAULT_BLEND = {0.6, 0.4, 4.0, 6.0, 1.0, 0.3, 0.2, 1.0};
     static final String[] SIGNALS = {"linear", "knn-vote", "knn-max", "centroid", "bm25", "prior", "lex-vote",
             "lex-max"};
@@ -125,7 +134,7 @@ final class Head {
                               Map<String, Integer> qterms, double[] lrProb, int exclude, int[] cand,
                               float[][] candDesc, double temperature, Neighbour[] lexNn) {
         int nc = cand.length;
-        double[][] f = new double[nc][NF];
+        double[][] f = new double[nc][NF + NE];
         int exLabel = exclude >= 0 ? labelOf[exclude] : -1;
         Memory.Entry exEntry = exclude >= 0 ? mem.entries.get(exclude) : null;
         double exW = exEntry == null ? 0 : exEntry.weight();
@@ -134,18 +143,30 @@ final class Head {
         double[] vote = new double[L];
         float[] maxSim = new float[L];
         Arrays.fill(maxSim, Float.NaN);
+        int[] nnCount = new int[L];
+        int[] firstPos = new int[L];
+        Arrays.fill(firstPos, nn.length);
         double total = 0;
         float floor = nn.length == 0 ? 0f : nn[nn.length - 1].sim() - 0.05f;
         if (nn.length > 0) {
             float top = nn[0].sim();
-            for (Neighbour nb : nn) {
+            for (int i = 0; i < nn.length; i++) {
+                Neighbour nb = nn[i];
                 int l = labelOf[nb.slot()];
                 double w = mem.entries.get(nb.slot()).weight() * Math.exp((nb.sim() - top) / temperature);
                 vote[l] += w;
                 total += w;
-                if (Float.isNaN(maxSim[l])) maxSim[l] = nb.sim();
+                nnCount[l]++;
+                if (Float.isNaN(maxSim[l])) {
+                    maxSim[l] = nb.sim();
+                    firstPos[l] = i;
+                }
             }
         }
+        double lrTop = 0;
+        if (lrProb != null) for (double v : lrProb) lrTop = Math.max(lrTop, v);
+        int words = 0;
+        for (int v : qterms.values()) words += v;
         // lexical neighbour vote (neighbours sharing no word are ignored)
         double[] lexVote = new double[L];
         float[] lexMax = new float[L];
@@ -228,6 +249,13 @@ final class Head {
             row[5] = Math.log(1 + Math.max(0, cnt));
             row[6] = unknown || lexTotal <= 0 ? Math.log(1.0 / known + 1e-3) : Math.log(lexVote[l] / lexTotal + 1e-3);
             row[7] = l >= 0 ? lexMax[l] : 0;
+            row[NF] = l >= 0 && nn.length > 0 ? nnCount[l] / (double) nn.length : 0;
+            row[NF + 1] = l >= 0 ? firstPos[l] : nn.length;
+            row[NF + 2] = row[2] - (nn.length > 0 ? nn[0].sim() : 0);
+            row[NF + 3] = nn.length > 0 ? nn[0].sim() : 0;
+            row[NF + 4] = lexNn != null && lexNn.length > 0 ? Math.max(0, lexNn[0].sim()) : 0;
+            row[NF + 5] = lrTop;
+            row[NF + 6] = Math.log(1 + words);
         }
         return f;
     }

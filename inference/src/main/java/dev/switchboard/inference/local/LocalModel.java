@@ -397,7 +397,7 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             Ranker.Params rp = Ranker.Params.defaults();
             rp = new Ranker.Params(config.rankerTrees(), rp.depth(), rp.shrinkage(), rp.l2(), rp.minChildHessian(),
                     rp.minChildRows(), rp.bins(), config.seed());
-            rf = Ranker.fit(feats, zz, yy, ww, rp, RANKER_MIN_TICKETS);
+            rf = Ranker.fit(feats, zz, yy, ww, rp, RANKER_MIN_TICKETS, config.threads(), p);
             if (what.equals("team")) lastRanker = rf;
         }
         Ranker ranker = rf == null ? null : rf.ranker();

@@ -20,9 +20,13 @@ import java.util.Random;
 final class Ranker {
 
     static final int TOP = 15;
-    static final int NX = Head.NF + 7;
+    /** Boosting of a CV half stops after this many trees without a held-out gain. */
+    static final int PATIENCE = 40;
+    static final int NX = Head.NF + Head.NE + 7;
+    private static final int B = Head.NF + Head.NE;
     static final String[] FEATURES = {"linear", "knn-vote", "knn-max", "centroid", "bm25", "prior", "lex-vote",
-            "lex-max", "blend-margin", "blend-prob", "blend-rank", "linear-rank", "knn-rank", "lex-rank",
+            "lex-max", "knn-share", "knn-first-pos", "knn-max-gap", "top-sim", "top-lex-sim", "linear-top",
+            "log-words", "blend-margin", "blend-prob", "blend-rank", "linear-rank", "knn-rank", "lex-rank",
             "linear-margin"};
 
     record Params(int maxTrees, int depth, double shrinkage, double l2, double minChildHessian, int minChildRows,
@@ -93,14 +97,14 @@ final class Ranker {
         for (int i = 0; i < top.length; i++) {
             int c = top[i];
             double[] r = x[i];
-            System.arraycopy(f[c], 0, r, 0, Head.NF);
-            r[Head.NF] = z[c] - zMax;
-            r[Head.NF + 1] = Math.exp(z[c] - zMax) / lse;
-            r[Head.NF + 2] = i;
-            r[Head.NF + 3] = rank(f, c, 0);
-            r[Head.NF + 4] = rank(f, c, 1);
-            r[Head.NF + 5] = rank(f, c, 6);
-            r[Head.NF + 6] = f[c][0] - lrMax;
+            System.arraycopy(f[c], 0, r, 0, B);
+            r[B] = z[c] - zMax;
+            r[B + 1] = Math.exp(z[c] - zMax) / lse;
+            r[B + 2] = i;
+            r[B + 3] = rank(f, c, 0);
+            r[B + 4] = rank(f, c, 1);
+            r[B + 5] = rank(f, c, 6);
+            r[B + 6] = f[c][0] - lrMax;
         }
         return x;
     }
@@ -186,7 +190,8 @@ final class Ranker {
      * Fits the ranker on held-out signal rows {@code f[i][c]} with blend logits {@code z[i][c]} and labels
      * {@code y[i]} (index into the candidates). Returns null ranker when fewer than {@code minTickets}.
      */
-    static Fitted fit(double[][][] f, double[][] z, int[] y, double[] w, Params p, int minTickets) {
+    static Fitted fit(double[][][] f, double[][] z, int[] y, double[] w, Params p, int minTickets, int threads,
+                      dev.switchboard.inference.Progress progress) {
         int n = f.length;
         if (n < minTickets || f[0].length < 2) return new Fitted(null, null, 0, Double.NaN, Double.NaN);
         Data d = new Data(f, z, y, w);
@@ -196,18 +201,39 @@ final class Ranker {
         int[] half = new int[n];
         Random rnd = new Random(p.seed());
         for (int i = 0; i < n; i++) half[i] = rnd.nextInt(2);
-        double[] curve = new double[p.maxTrees() + 1];
+        double[][] curves = new double[2][];
         double[] cvScore = new double[d.base.length];
-        List<List<Tree>> halves = new ArrayList<>();
-        for (int h = 0; h < 2; h++) {
-            final int hh = h;
+        List<List<Tree>> halves = new ArrayList<>(List.of(List.of(), List.of()));
+        java.util.function.IntConsumer fitHalf = hh -> {
             boolean[] train = new boolean[n];
             for (int i = 0; i < n; i++) train[i] = half[i] != hh;
-            halves.add(boost(d, bins, edges, train, p, p.maxTrees(), curve));
+            double[] curve = new double[p.maxTrees() + 1];
+            List<Tree> ts = boost(d, bins, edges, train, p, p.maxTrees(), curve, progress);
+            curves[hh] = Arrays.copyOf(curve, ts.size() + 1);
+            halves.set(hh, ts);
+        };
+        if (threads > 1) {
+            java.util.concurrent.CompletableFuture<Void> other = java.util.concurrent.CompletableFuture.runAsync(
+                    () -> fitHalf.accept(1), r -> {
+                        Thread t = new Thread(r, "local-model-ranker");
+                        t.setDaemon(true);
+                        t.start();
+                    });
+            fitHalf.accept(0);
+            try {
+                other.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                if (e.getCause() instanceof RuntimeException re) throw re;
+                throw e;
+            }
+        } else {
+            fitHalf.accept(0);
+            fitHalf.accept(1);
         }
+        int len = Math.min(curves[0].length, curves[1].length);
         int best = 0;
-        for (int t = 1; t <= p.maxTrees(); t++) if (curve[t] < curve[best]) best = t;
-        double blendLoss = curve[0];
+        for (int t = 1; t < len; t++) if (curves[0][t] + curves[1][t] < curves[0][best] + curves[1][best]) best = t;
+        double blendLoss = curves[0][0] + curves[1][0];
         // held-out scores at the chosen size
         for (int i = 0; i < n; i++) {
             List<Tree> ts = halves.get(half[i]);
@@ -221,7 +247,7 @@ final class Ranker {
         double temp = fitTemperature(d, cvScore);
         double cvLoss = 0;
         for (int i = 0; i < n; i++) cvLoss += d.loss(i, cvScore, null, temp);
-        List<Tree> all = boost(d, bins, edges, null, p, best, null);
+        List<Tree> all = boost(d, bins, edges, null, p, best, null, progress);
         Ranker r = new Ranker(all, temp);
         double[][] held = new double[n][];
         for (int i = 0; i < n; i++) {
@@ -239,7 +265,7 @@ final class Ranker {
      * held-out log-loss of the other tickets after 0..maxTrees trees to it.
      */
     private static List<Tree> boost(Data d, byte[][] bins, double[][] edges, boolean[] train, Params p, int trees,
-                                    double[] curve) {
+                                    double[] curve, dev.switchboard.inference.Progress progress) {
         int rows = d.base.length;
         double[] s = d.base.clone();
         double[] prob = new double[rows];
@@ -247,6 +273,8 @@ final class Ranker {
         double[] h = new double[rows];
         List<Tree> out = new ArrayList<>();
         int[] trainRows = rowsOf(d, train, true);
+        double bestHeld = Double.POSITIVE_INFINITY;
+        int bestAt = 0;
         for (int t = 0; t <= trees; t++) {
             double held = 0;
             for (int i = 0; i < d.tickets; i++) {
@@ -260,8 +288,17 @@ final class Ranker {
                     h[r] = d.w[i] * Math.max(pr * (1 - pr), 1e-6);
                 }
             }
-            if (curve != null) curve[t] += held;
+            if (curve != null) {
+                curve[t] = held;
+                if (held < bestHeld) {
+                    bestHeld = held;
+                    bestAt = t;
+                } else if (t - bestAt >= PATIENCE) {
+                    break; // no held-out gain for a while: the rest would not be chosen
+                }
+            }
             if (t == trees) break;
+            if (progress != null) progress.checkCancelled();
             Tree tree = grow(bins, edges, g, h, trainRows, p);
             out.add(tree);
             for (int i = 0; i < d.tickets; i++) {
