@@ -42,6 +42,22 @@ public final class EmbedderBench {
             }
             k++;
         }
+        // single-ticket latency (one thread) by cut-off, quantized and full precision
+        for (MiniLmEmbedder.Variant v : MiniLmEmbedder.Variant.values()) {
+            for (int c : new int[] {500, 300, 200}) {
+                MiniLmEmbedder e = new MiniLmEmbedder(v, c);
+                for (int i = 0; i < 20; i++) e.embed(texts.get(i));
+                double[] lat = new double[texts.size()];
+                for (int i = 0; i < texts.size(); i++) {
+                    long a = System.nanoTime();
+                    e.embed(texts.get(i));
+                    lat[i] = (System.nanoTime() - a) / 1e6;
+                }
+                Arrays.sort(lat);
+                System.out.printf("%-22s single-ticket latency p50 %.1f ms, p95 %.1f ms%n", e.modelId(),
+                        lat[lat.length / 2], lat[(int) Math.ceil(0.95 * lat.length) - 1]);
+            }
+        }
         double sum = 0, min = 1;
         for (int i = 0; i < texts.size(); i++) {
             double c = Embedder.cosine(out[0][i], out[1][i]);

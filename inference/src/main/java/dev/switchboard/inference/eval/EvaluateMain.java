@@ -83,11 +83,6 @@ public final class EvaluateMain {
                     var m = new dev.switchboard.inference.local.LocalModel(
                             c.newEmbedder(),
                             fileCache == null ? dev.switchboard.inference.local.VectorCache.inMemory() : fileCache, c);
-                    if (fileCache != null) {
-                        pr.update(0, tr.size(), "embedding into the vector cache");
-                        for (var t : tr) m.vector(t.text());
-                        fileCache.save();
-                    }
                     var summary = m.train(tr, pr);
                     err.println("training: " + summary);
                     err.println("blend cv accuracy (train halves): " + m.blendCvAccuracy());

@@ -496,7 +496,7 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
         return Head.fitBlendWithBias(f, y, w, 5.0, biasPrior, labels);
     }
 
-    static final double LR_ETA = 0.5;
+    static final double LR_ETA = Double.parseDouble(System.getProperty("sb.eta", "0.5"));
     static final double LR_BALANCE = 0.0;
 
     /** L2 strength pulling per-team blend biases to 0 (2..40 scored alike in half-split CV; the firmer one kept). */
