@@ -86,7 +86,7 @@ public final class EvaluateMain {
                     var summary = m.train(tr, pr);
                     err.println("training: " + summary);
                     err.println("blend cv accuracy (train halves): " + m.blendCvAccuracy());
-                    err.println("ranker: " + m.rankerSummary());
+                    err.println("ranker: " + m.rankerSummary() + "; linear step size " + m.linearStepSize());
                     if (fileCache != null) fileCache.save();
                     return m;
                 });

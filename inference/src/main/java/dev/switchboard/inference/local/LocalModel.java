@@ -302,10 +302,7 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             w[s] = mem.entries.get(s).weight();
             y[s] = labelOf[s];
         }
-        // Optional class re-weighting of the linear model by (n / (L * count))^LR_BALANCE. A larger learning
-        // rate (2.0) and sqrt balancing lift the linear model alone by ~4-5 points on an inner split of the
-        // ITSM training part (LinearSweep), but left the blended accuracy unchanged and overfit noisy labels
-        // (under-confident blend), so the defaults stay at 0.5 / none.
+        // Optional class re-weighting of the linear model by (n / (L * count))^LR_BALANCE (none by default).
         double[] wLr = w.clone();
         double[] cnt = new double[Math.max(1, L)];
         int nLive = 0;
@@ -313,8 +310,8 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
         for (int s = 0; s < slots; s++) {
             if (mem.alive[s] && labelOf[s] >= 0) wLr[s] *= Math.pow(nLive / (Math.max(1, L) * cnt[labelOf[s]]), LR_BALANCE);
         }
-        SoftmaxRegression.Params params = new SoftmaxRegression.Params(config.epochs(), config.lambda(), LR_ETA, config.seed());
         if (L < 2 || n < 4) {
+            SoftmaxRegression.Params params = new SoftmaxRegression.Params(config.epochs(), config.lambda(), LR_ETA, config.seed());
             SoftmaxRegression lr = L >= 2 ? SoftmaxRegression.train(xs, y, wLr, rows, vz.dimension(), L, params, p) : null;
             return new Head(lr, Head.DEFAULT_BLEND.clone(), new double[0], config.targetPrecision(), st.labels);
         }
@@ -334,13 +331,38 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
         double[][] oofLr = new double[slots][];
         SoftmaxRegression[] full = new SoftmaxRegression[1];
         p.update(base, total, "training " + what + " model (" + folds + " folds)");
-        parallel(folds + 1, 1, f -> {
-            if (f == folds) {
-                full[0] = SoftmaxRegression.train(xs, y, wLr, rows, vz.dimension(), L, params, p);
+        // The SGD step size acts as the linear model's regularisation (fixed epochs): choose it by the
+        // held-out log-loss on the first fold, whose predictions under the winner are kept.
+        double[] etas = n >= LR_ETA_SELECT_MIN ? LR_ETAS : new double[] {LR_ETA};
+        double[][][] firstFold = new double[etas.length][][];
+        double[] foldLoss = new double[etas.length];
+        int[] notFirst = Arrays.stream(rows).filter(s -> fold[s] != 0).toArray();
+        parallel(etas.length, 1, k -> {
+            SoftmaxRegression m = SoftmaxRegression.train(xs, y, wLr, notFirst, vz.dimension(), L,
+                    new SoftmaxRegression.Params(config.epochs(), config.lambda(), etas[k], config.seed()), p);
+            double[][] pr = new double[slots][];
+            double loss = 0;
+            for (int s : rows) {
+                if (fold[s] != 0) continue;
+                pr[s] = m.predict(xs.get(s));
+                loss -= w[s] * Math.log(Math.max(1e-6, pr[s][y[s]]));
+            }
+            firstFold[k] = pr;
+            foldLoss[k] = loss;
+        }, k -> { }, p);
+        int bestEta = 0;
+        for (int k = 1; k < etas.length; k++) if (foldLoss[k] < foldLoss[bestEta]) bestEta = k;
+        for (int s : rows) if (fold[s] == 0) oofLr[s] = firstFold[bestEta][s];
+        double eta = etas[bestEta];
+        if (what.equals("team")) lastLrEta = eta;
+        SoftmaxRegression.Params chosen = new SoftmaxRegression.Params(config.epochs(), config.lambda(), eta, config.seed());
+        parallel(folds, 1, f -> {
+            if (f == 0) {
+                full[0] = SoftmaxRegression.train(xs, y, wLr, rows, vz.dimension(), L, chosen, p);
                 return;
             }
             int[] tr = Arrays.stream(rows).filter(s -> fold[s] != f).toArray();
-            SoftmaxRegression m = SoftmaxRegression.train(xs, y, wLr, tr, vz.dimension(), L, params, p);
+            SoftmaxRegression m = SoftmaxRegression.train(xs, y, wLr, tr, vz.dimension(), L, chosen, p);
             for (int s : rows) if (fold[s] == f) oofLr[s] = m.predict(xs.get(s));
         }, k -> { }, p);
         p.checkCancelled();
@@ -496,7 +518,21 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
         return Head.fitBlendWithBias(f, y, w, 5.0, biasPrior, labels);
     }
 
-    static final double LR_ETA = Double.parseDouble(System.getProperty("sb.eta", "0.5"));
+    static final double LR_ETA = 0.5;
+    /** Step sizes compared on the first fold (more data: more than one is tried). */
+    static final double[] LR_ETAS = parseEtas(System.getProperty("sb.etas", "0.5,2.0"));
+    static final int LR_ETA_SELECT_MIN = 200;
+
+    private static double[] parseEtas(String s) {
+        return Arrays.stream(s.split(",")).mapToDouble(Double::parseDouble).toArray();
+    }
+
+    private volatile double lastLrEta = Double.NaN;
+
+    /** Step size of the team linear model chosen in the last training run. */
+    public double linearStepSize() {
+        return lastLrEta;
+    }
     static final double LR_BALANCE = 0.0;
 
     /** L2 strength pulling per-team blend biases to 0 (2..40 scored alike in half-split CV; the firmer one kept). */
