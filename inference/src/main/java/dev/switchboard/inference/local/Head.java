@@ -133,11 +133,37 @@ final class Head {
     static double[][] signals(Memory mem, Memory.LabelStats st, int[] labelOf, Neighbour[] nn, float[] q,
                               Map<String, Integer> qterms, double[] lrProb, int exclude, int[] cand,
                               float[][] candDesc, double temperature, Neighbour[] lexNn) {
+        int[] removed = null;
+        if (exclude >= 0) {
+            removed = new int[st.size()];
+            Arrays.fill(removed, -1);
+            removed[labelOf[exclude]] = exclude;
+        }
+        return signals(mem, st, labelOf, nn, q, qterms, lrProb, removed, cand, candDesc, temperature, lexNn, null);
+    }
+
+    /**
+     * Signal rows with decided tickets left out of their label's statistics ({@code removed[label]} =
+     * slot, or -1 for none; null = nothing left out). {@code prior}, when given, supplies the label counts
+     * of the prior signal instead of {@code st} (used when {@code st} holds other folds only).
+     */
+    static double[][] signals(Memory mem, Memory.LabelStats st, int[] labelOf, Neighbour[] nn, float[] q,
+                              Map<String, Integer> qterms, double[] lrProb, int[] removed, int[] cand,
+                              float[][] candDesc, double temperature, Neighbour[] lexNn, Memory.LabelStats prior) {
         int nc = cand.length;
         double[][] f = new double[nc][NF + NE];
-        int exLabel = exclude >= 0 ? labelOf[exclude] : -1;
-        Memory.Entry exEntry = exclude >= 0 ? mem.entries.get(exclude) : null;
-        double exW = exEntry == null ? 0 : exEntry.weight();
+        int Ls = st.size();
+        double[] remW = new double[Ls];
+        double[] remLen = new double[Ls];
+        Memory.Entry[] remEntry = new Memory.Entry[Ls];
+        if (removed != null) {
+            for (int l = 0; l < Math.min(Ls, removed.length); l++) {
+                if (removed[l] < 0) continue;
+                remEntry[l] = mem.entries.get(removed[l]);
+                remW[l] = remEntry[l].weight();
+                remLen[l] = remW[l] * remEntry[l].length();
+            }
+        }
         // neighbour vote
         int L = st.size();
         double[] vote = new double[L];
@@ -187,8 +213,8 @@ final class Head {
         double avgLen = 0;
         int withData = 0;
         for (int l = 0; l < L; l++) {
-            double len = st.length[l] - (l == exLabel ? exW * exEntry.length() : 0);
-            if (st.count[l] - (l == exLabel ? exW : 0) > 1e-9) {
+            double len = st.length[l] - remLen[l];
+            if (st.count[l] - remW[l] > 1e-9) {
                 avgLen += len;
                 withData++;
             }
@@ -198,10 +224,10 @@ final class Head {
         for (var qe : qterms.entrySet()) {
             double[] tf = st.tf.get(qe.getKey());
             if (tf == null) continue;
-            int selfCount = exEntry == null ? 0 : exEntry.terms().getOrDefault(qe.getKey(), 0);
+            String term = qe.getKey();
             int df = 0;
             for (int l = 0; l < Math.min(L, tf.length); l++) {
-                double t = tf[l] - (l == exLabel ? exW * selfCount : 0);
+                double t = tf[l] - (remEntry[l] == null ? 0 : remW[l] * remEntry[l].terms().getOrDefault(term, 0));
                 if (t > 1e-9) df++;
             }
             if (df == 0) continue;
@@ -209,9 +235,9 @@ final class Head {
             for (int c = 0; c < nc; c++) {
                 int l = cand[c];
                 if (l < 0 || l >= tf.length) continue;
-                double t = tf[l] - (l == exLabel ? exW * selfCount : 0);
+                double t = tf[l] - (remEntry[l] == null ? 0 : remW[l] * remEntry[l].terms().getOrDefault(term, 0));
                 if (t <= 1e-9) continue;
-                double len = st.length[l] - (l == exLabel ? exW * exEntry.length() : 0);
+                double len = st.length[l] - remLen[l];
                 bm25[c] += idf * t * (k1 + 1) / (t + k1 * (1 - b + b * len / avgLen));
             }
         }
@@ -232,8 +258,9 @@ final class Head {
             double dot = 0, norm2 = 0;
             double[] sum = l >= 0 ? st.centroidSum[l] : null;
             float[] desc = candDesc == null ? null : candDesc[c];
-            boolean self = l >= 0 && l == exLabel;
-            float[] exVec = self ? mem.vector(exclude) : null;
+            boolean self = l >= 0 && l < Ls && remEntry[l] != null;
+            float[] exVec = self ? mem.vector(removed[l]) : null;
+            double exW = self ? remW[l] : 0;
             double descW = 2.0;
             for (int d = 0; d < dim; d++) {
                 double s = 0;
@@ -245,7 +272,7 @@ final class Head {
             }
             row[3] = norm2 > 1e-12 ? dot / Math.sqrt(norm2) : 0;
             row[4] = bmMax > 0 ? bm25[c] / bmMax : 0;
-            double cnt = l >= 0 ? st.count[l] - (self ? exW : 0) : 0;
+            double cnt = l >= 0 ? (prior != null ? prior.count[l] : st.count[l] - (self ? exW : 0)) : 0;
             row[5] = Math.log(1 + Math.max(0, cnt));
             row[6] = unknown || lexTotal <= 0 ? Math.log(1.0 / known + 1e-3) : Math.log(lexVote[l] / lexTotal + 1e-3);
             row[7] = l >= 0 ? lexMax[l] : 0;

@@ -366,9 +366,12 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             for (int s : rows) if (fold[s] == f) oofLr[s] = m.predict(xs.get(s));
         }, k -> { }, p);
         p.checkCancelled();
-        // held-out signals: label statistics (centroid, BM25, prior) come from the other folds only, so a
-        // ticket's own label is never marked by its own absence (leave-one-out statistics would give the
-        // ranker a tell); neighbours leave the ticket itself out
+        // Held-out signals, computed for each fold exactly as for a new ticket against a memory of the other
+        // folds: neighbours and label statistics (centroid, BM25) from the other folds only, the linear
+        // model's fold predictions; the prior counts every ticket (the same value for a label in every
+        // row). Leave-one-out statistics instead marked a ticket's own label as one ticket smaller, and
+        // neighbours from the ticket's own fold carried the fold's labels: the ranker's trees learned both
+        // tells (held-out accuracy far above chance on random labels, RankerTest).
         Memory.LabelStats[] foldStats = new Memory.LabelStats[folds];
         for (int f = 0; f < folds; f++) {
             Memory.LabelStats fs = new Memory.LabelStats(mem.dim);
@@ -390,11 +393,14 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             float[] q = mem.vector(s);
             float[] sims = new float[slots];
             mem.similarities(q, sims);
+            int myFold = fold[s];
+            for (int o = 0; o < slots; o++) if (fold[o] == myFold) sims[o] = -2f;
             Head.Neighbour[] nn = Head.topK(sims, slots, labelOf, mem.alive, s, config.neighbours());
             mem.lexSimilarities(mem.lexVector(mem.entries.get(s).text().fullText()), sims);
+            for (int o = 0; o < slots; o++) if (fold[o] == myFold) sims[o] = -2f;
             Head.Neighbour[] lexNn = Head.topK(sims, slots, labelOf, mem.alive, s, config.neighbours());
-            feats[r] = Head.signals(mem, foldStats[fold[s]], labelOf, nn, q, mem.entries.get(s).terms(), oofLr[s], -1,
-                    cand, null, config.temperature(), lexNn);
+            feats[r] = Head.signals(mem, foldStats[myFold], labelOf, nn, q, mem.entries.get(s).terms(), oofLr[s],
+                    null, cand, null, config.temperature(), lexNn, st);
             yy[r] = labelOf[s];
             ww[r] = w[s];
         }, k -> {
@@ -520,12 +526,8 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
 
     static final double LR_ETA = 0.5;
     /** Step sizes compared on the first fold (more data: more than one is tried). */
-    static final double[] LR_ETAS = parseEtas(System.getProperty("sb.etas", "0.5,2.0"));
+    static final double[] LR_ETAS = {0.5, 2.0};
     static final int LR_ETA_SELECT_MIN = 200;
-
-    private static double[] parseEtas(String s) {
-        return Arrays.stream(s.split(",")).mapToDouble(Double::parseDouble).toArray();
-    }
 
     private volatile double lastLrEta = Double.NaN;
 

@@ -24,7 +24,7 @@ public record LocalModelConfig(double targetPrecision, int minThresholdSupport, 
                                int threads, long seed, MiniLmEmbedder.Variant embedding, int rankerTrees) {
 
     public static LocalModelConfig defaults() {
-        return new LocalModelConfig(0.90, 25, 5, 12, 2e-6, 25, 0.05, 500,
+        return new LocalModelConfig(0.90, 25, 5, 12, 2e-6, 25, 0.05, 300,
                 Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())), 42,
                 MiniLmEmbedder.Variant.QUANTIZED, 300);
     }

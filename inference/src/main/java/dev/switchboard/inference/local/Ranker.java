@@ -19,7 +19,7 @@ import java.util.Random;
  */
 final class Ranker {
 
-    static final int TOP = Integer.getInteger("sb.top", 15);
+    static final int TOP = 15;
     /** Boosting of a CV half stops after this many trees without a held-out gain. */
     static final int PATIENCE = 40;
     static final int NX = Head.NF + Head.NE + 7;
@@ -32,8 +32,7 @@ final class Ranker {
     record Params(int maxTrees, int depth, double shrinkage, double l2, double minChildHessian, int minChildRows,
                   int bins, long seed) {
         static Params defaults() {
-            return new Params(300, Integer.getInteger("sb.depth", 3), Double.parseDouble(System.getProperty("sb.shrink", "0.1")),
-                    Double.parseDouble(System.getProperty("sb.l2", "1.0")), 0.5, Integer.getInteger("sb.minrows", 20), 32, 42);
+            return new Params(300, 3, 0.1, 1.0, 0.5, 20, 32, 42);
         }
     }
 
