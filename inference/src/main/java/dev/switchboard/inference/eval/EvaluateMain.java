@@ -10,7 +10,7 @@ import java.util.List;
  * options: --data FILE | --train FILE --test FILE, --text COL[,COL...], --team COL, --priority COL,
  * --test-fraction F, --seed N, --engine local, --report FILE.json, --baseline, --target-precision P; development only: --vector-cache FILE (vectors keyed by embedding model id and text), --lambda L,
  * --epochs N, --embedder fp32|q, --embed-chars N,
- * --ranker-trees N.
+ * --ranker-trees N, --min-threshold-support N.
  */
 public final class EvaluateMain {
 
@@ -28,7 +28,7 @@ public final class EvaluateMain {
         long seed = 42;
         boolean baseline = false;
         Path vectorCache = null;
-        String lambda = null, epochs = null, embedderName = null, embedChars = null, rankerTrees = null;
+        String lambda = null, epochs = null, embedderName = null, embedChars = null, rankerTrees = null, minSupport = null;
         try {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -51,6 +51,7 @@ public final class EvaluateMain {
                     case "--embedder" -> embedderName = args[++i];
                     case "--embed-chars" -> embedChars = args[++i];
                     case "--ranker-trees" -> rankerTrees = args[++i];
+                    case "--min-threshold-support" -> minSupport = args[++i];
                     default -> throw new EvaluateJob.UsageException("unknown option " + a);
                 }
             }
@@ -76,8 +77,9 @@ public final class EvaluateMain {
             if (embedderName != null) cfg = cfg.withEmbedding(dev.switchboard.inference.embed.MiniLmEmbedder.Variant.parse(embedderName));
             if (embedChars != null) cfg = cfg.withEmbedChars(Integer.parseInt(embedChars));
             if (rankerTrees != null) cfg = cfg.withRankerTrees(Integer.parseInt(rankerTrees));
+            if (minSupport != null) cfg = cfg.withMinThresholdSupport(Integer.parseInt(minSupport));
             if (fileCache != null || lambda != null || epochs != null || embedderName != null || embedChars != null
-                    || rankerTrees != null) {
+                    || rankerTrees != null || minSupport != null) {
                 final dev.switchboard.inference.local.LocalModelConfig c = cfg;
                 engines.put("local", (tr, tax, pr) -> {
                     var m = new dev.switchboard.inference.local.LocalModel(

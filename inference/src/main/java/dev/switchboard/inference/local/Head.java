@@ -27,11 +27,12 @@ final class Head {
      * Extra columns after the blend signals, used by the {@link Ranker} only: share of the k neighbours
      * with the label, position of the label's nearest neighbour, the label's best neighbour similarity
      * minus the overall best, the overall best embedding and lexical similarities, the linear model's
-     * top probability, and log(1 + words in the ticket).
+     * top probability, log(1 + words in the ticket), and log P(label) from a linear model on the subject
+     * alone (set by {@link #setSubjectSignal}).
      */
-    static final int NE = 7;
+    static final int NE = 8;
     static final String[] EXTRA = {"knn-share", "knn-first-pos", "knn-max-gap", "top-sim", "top-lex-sim",
-            "linear-top", "log-words"};
+            "linear-top", "log-words", "subject-linear"};
     static final double[] DEFAULT_BLEND = {0.6, 0.4, 4.0, 6.0, 1.0, 0.3, 0.2, 1.0};
     static final String[] SIGNALS = {"linear", "knn-vote", "knn-max", "centroid", "bm25", "prior", "lex-vote",
             "lex-max"};
@@ -45,6 +46,7 @@ final class Head {
     final double globalThreshold;
     final List<String> labels; // labels known at training time, in label-index order
     final Ranker ranker; // second stage over the blend, or null
+    final SoftmaxRegression lrSubject; // linear model on the subject alone (ranker feature), or null
 
     Head(SoftmaxRegression lr, double[] blend, double[] thresholds, double globalThreshold, List<String> labels) {
         this(lr, blend, new double[0], thresholds, globalThreshold, labels);
@@ -52,12 +54,13 @@ final class Head {
 
     Head(SoftmaxRegression lr, double[] blend, double[] bias, double[] thresholds, double globalThreshold,
          List<String> labels) {
-        this(lr, blend, bias, thresholds, globalThreshold, labels, null);
+        this(lr, blend, bias, thresholds, globalThreshold, labels, null, null);
     }
 
     Head(SoftmaxRegression lr, double[] blend, double[] bias, double[] thresholds, double globalThreshold,
-         List<String> labels, Ranker ranker) {
+         List<String> labels, Ranker ranker, SoftmaxRegression lrSubject) {
         this.ranker = ranker;
+        this.lrSubject = lrSubject;
         this.lr = lr;
         this.blend = blend;
         this.bias = bias;
@@ -285,6 +288,16 @@ final class Head {
             row[NF + 6] = Math.log(1 + words);
         }
         return f;
+    }
+
+    /** Fills the subject-model column: log P(label), uniform for labels it does not know or without a model. */
+    static void setSubjectSignal(double[][] f, int[] cand, double[] p) {
+        int col = NF + NE - 1;
+        int known = p == null ? Math.max(1, cand.length) : p.length;
+        for (int c = 0; c < f.length; c++) {
+            int l = cand[c];
+            f[c][col] = p != null && l >= 0 && l < p.length ? Math.log(p[l] + 1e-4) : Math.log(1.0 / known + 1e-4);
+        }
     }
 
     // ---------------------------------------------------------------- fitting

@@ -48,7 +48,7 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
                                   double seconds, double heldOutTeamAccuracy, double globalTeamThreshold,
                                   Map<String, Double> blend) {}
 
-    private record Model(TfidfVectorizer vectorizer, Head team, Head priority) {}
+    private record Model(TfidfVectorizer vectorizer, TfidfVectorizer subjectVectorizer, Head team, Head priority) {}
 
     private record State(Model model, Memory memory) {}
 
@@ -73,7 +73,7 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
         this.embedder = embedder;
         this.cache = cache == null ? VectorCache.NONE : cache;
         this.config = config;
-        this.state = new State(new Model(null, Head.untrained(config.targetPrecision()),
+        this.state = new State(new Model(null, null, Head.untrained(config.targetPrecision()),
                 Head.untrained(config.targetPrecision())), new Memory(embedder.dimension(), 16));
     }
 
@@ -245,6 +245,11 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
         TfidfVectorizer vz = TfidfVectorizer.fit(texts, 2);
         List<SparseVec> x = new ArrayList<>(n);
         for (String s : texts) x.add(vz.transform(s));
+        // a second linear model reads the subject alone (short, dense with routing terms)
+        List<String> subjects = examples.stream().map(e -> e.text().subject()).toList();
+        TfidfVectorizer vzSubject = TfidfVectorizer.fit(subjects, 2);
+        List<SparseVec> x2 = new ArrayList<>(n);
+        for (String s : subjects) x2.add(vzSubject.transform(s));
         Memory mem = new Memory(embedder.dimension(), n + 64, vz);
         for (int i = 0; i < n; i++) {
             LabelledTicket e = examples.get(i);
@@ -255,20 +260,22 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
         // Duplicated ids keep only the last decision: train on live slots only.
         int slots = mem.slots();
         List<SparseVec> xs = new ArrayList<>(slots);
+        List<SparseVec> xs2 = new ArrayList<>(slots);
         Map<String, Integer> idxOfId = new HashMap<>();
         for (int i = 0; i < n; i++) idxOfId.put(examples.get(i).text().id() != null ? examples.get(i).text().id() : "#" + i, i);
         for (int s = 0; s < slots; s++) {
             Memory.Entry e = mem.entries.get(s);
             xs.add(x.get(idxOfId.get(e.id())));
+            xs2.add(x2.get(idxOfId.get(e.id())));
         }
         // 3. heads
         long base = missing.size() + n;
-        Head team = fitHead(mem, mem.teams, mem.teamOf, xs, vz, p, base, total, "team");
+        Head team = fitHead(mem, mem.teams, mem.teamOf, xs, vz, xs2, vzSubject, p, base, total, "team");
         Head prio = mem.priorities.size() > 0
-                ? fitHead(mem, mem.priorities, mem.priorityOf, xs, vz, p, base + n, total, "priority")
+                ? fitHead(mem, mem.priorities, mem.priorityOf, xs, vz, xs2, vzSubject, p, base + n, total, "priority")
                 : Head.untrained(config.targetPrecision());
         p.checkCancelled();
-        Model model = new Model(vz, team, prio);
+        Model model = new Model(vz, vzSubject, team, prio);
         // 4. swap, replaying decisions that arrived meanwhile
         lock.writeLock().lock();
         try {
@@ -291,7 +298,7 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
     private volatile double lastHeldOutAccuracy = Double.NaN;
 
     private Head fitHead(Memory mem, Memory.LabelStats st, int[] labelOf, List<SparseVec> xs, TfidfVectorizer vz,
-                         Progress p, long base, long total, String what) {
+                         List<SparseVec> xs2, TfidfVectorizer vz2, Progress p, long base, long total, String what) {
         int slots = mem.slots();
         int L = st.size();
         int[] rows = java.util.stream.IntStream.range(0, slots).filter(s -> mem.alive[s] && labelOf[s] >= 0).toArray();
@@ -356,14 +363,25 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
         double eta = etas[bestEta];
         if (what.equals("team")) lastLrEta = eta;
         SoftmaxRegression.Params chosen = new SoftmaxRegression.Params(config.epochs(), config.lambda(), eta, config.seed());
-        parallel(folds, 1, f -> {
-            if (f == 0) {
+        double[][] oofLr2 = new double[slots][];
+        SoftmaxRegression[] full2 = new SoftmaxRegression[1];
+        // tasks: 0 = full model, 1..folds-1 = fold models; then the subject model: full, and every fold
+        parallel(2 * folds + 1, 1, task -> {
+            if (task == 0) {
                 full[0] = SoftmaxRegression.train(xs, y, wLr, rows, vz.dimension(), L, chosen, p);
-                return;
+            } else if (task < folds) {
+                int f = task;
+                int[] tr = Arrays.stream(rows).filter(s -> fold[s] != f).toArray();
+                SoftmaxRegression m = SoftmaxRegression.train(xs, y, wLr, tr, vz.dimension(), L, chosen, p);
+                for (int s : rows) if (fold[s] == f) oofLr[s] = m.predict(xs.get(s));
+            } else if (task == folds) {
+                full2[0] = SoftmaxRegression.train(xs2, y, wLr, rows, vz2.dimension(), L, chosen, p);
+            } else {
+                int f = task - folds - 1;
+                int[] tr = Arrays.stream(rows).filter(s -> fold[s] != f).toArray();
+                SoftmaxRegression m = SoftmaxRegression.train(xs2, y, wLr, tr, vz2.dimension(), L, chosen, p);
+                for (int s : rows) if (fold[s] == f) oofLr2[s] = m.predict(xs2.get(s));
             }
-            int[] tr = Arrays.stream(rows).filter(s -> fold[s] != f).toArray();
-            SoftmaxRegression m = SoftmaxRegression.train(xs, y, wLr, tr, vz.dimension(), L, chosen, p);
-            for (int s : rows) if (fold[s] == f) oofLr[s] = m.predict(xs.get(s));
         }, k -> { }, p);
         p.checkCancelled();
         // Held-out signals, computed for each fold exactly as for a new ticket against a memory of the other
@@ -401,6 +419,7 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             Head.Neighbour[] lexNn = Head.topK(sims, slots, labelOf, mem.alive, s, config.neighbours());
             feats[r] = Head.signals(mem, foldStats[myFold], labelOf, nn, q, mem.entries.get(s).terms(), oofLr[s],
                     null, cand, null, config.temperature(), lexNn, st);
+            Head.setSubjectSignal(feats[r], cand, oofLr2[s]);
             yy[r] = labelOf[s];
             ww[r] = w[s];
         }, k -> {
@@ -467,7 +486,7 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             }
             thr[l] = Head.threshold(c, k, wt, config.targetPrecision(), config.minThresholdSupport());
         }
-        return new Head(full[0], blend, bias, thr, global, st.labels, ranker);
+        return new Head(full[0], blend, bias, thr, global, st.labels, ranker, full2[0]);
     }
 
     /** Tickets (with a label) below which no ranker is fitted: too few to size and check it. */
@@ -636,6 +655,7 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             Model model = state.model();
             Memory mem = state.memory();
             SparseVec x = model.vectorizer() == null ? null : model.vectorizer().transform(text);
+            SparseVec x2 = model.subjectVectorizer() == null ? null : model.subjectVectorizer().transform(ticket.subject());
             int slots = mem.slots();
             float[] sims = new float[slots];
             mem.similarities(q, sims);
@@ -652,7 +672,8 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             Head.Neighbour[] nnT = Head.topK(sims, slots, mem.teamOf, mem.alive, -1, config.neighbours());
             Head.Neighbour[] lexT = Head.topK(lexSims, slots, mem.teamOf, mem.alive, -1, config.neighbours());
             double[] lrT = th.lr != null && x != null ? th.lr.predict(x) : null;
-            Ranked teams = rank(th, mem, mem.teams, mem.teamOf, nnT, lexT, q, qterms, lrT, teamNames, descByTeam);
+            double[] lrT2 = th.lrSubject != null && x2 != null ? th.lrSubject.predict(x2) : null;
+            Ranked teams = rank(th, mem, mem.teams, mem.teamOf, nnT, lexT, q, qterms, lrT, lrT2, teamNames, descByTeam);
             // priorities
             Ranked prios = null;
             if (mem.priorities.size() > 0) {
@@ -663,7 +684,8 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
                     Head.Neighbour[] nnP = Head.topK(sims, slots, mem.priorityOf, mem.alive, -1, config.neighbours());
                     Head.Neighbour[] lexP = Head.topK(lexSims, slots, mem.priorityOf, mem.alive, -1, config.neighbours());
                     double[] lrP = ph.lr != null && x != null ? ph.lr.predict(x) : null;
-                    prios = rank(ph, mem, mem.priorities, mem.priorityOf, nnP, lexP, q, qterms, lrP, pn, Map.of());
+                    double[] lrP2 = ph.lrSubject != null && x2 != null ? ph.lrSubject.predict(x2) : null;
+                    prios = rank(ph, mem, mem.priorities, mem.priorityOf, nnP, lexP, q, qterms, lrP, lrP2, pn, Map.of());
                 }
             }
             String top = teams.predictions.get(0).label();
@@ -688,7 +710,7 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
 
     private Ranked rank(Head h, Memory mem, Memory.LabelStats st, int[] labelOf, Head.Neighbour[] nn,
                         Head.Neighbour[] lexNn, float[] q,
-                        Map<String, Integer> qterms, double[] lr, List<String> names, Map<String, float[]> desc) {
+                        Map<String, Integer> qterms, double[] lr, double[] lr2, List<String> names, Map<String, float[]> desc) {
         int[] cand = new int[names.size()];
         float[][] cd = new float[names.size()][];
         for (int c = 0; c < cand.length; c++) {
@@ -698,6 +720,7 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             cd[c] = desc.get(names.get(c));
         }
         double[][] f = Head.signals(mem, st, labelOf, nn, q, qterms, lr, -1, cand, cd, config.temperature(), lexNn);
+        Head.setSubjectSignal(f, cand, lr2);
         double[] p = h.probabilities(f, cand);
         List<Prediction> out = new ArrayList<>(cand.length);
         for (int c = 0; c < cand.length; c++) out.add(new Prediction(names.get(c), p[c]));

@@ -54,6 +54,11 @@ public record LocalModelConfig(double targetPrecision, int minThresholdSupport, 
                 temperature, chars, threads, seed, embedding, rankerTrees);
     }
 
+    public LocalModelConfig withMinThresholdSupport(int n) {
+        return new LocalModelConfig(targetPrecision, n, folds, epochs, lambda, neighbours, temperature, embedChars,
+                threads, seed, embedding, rankerTrees);
+    }
+
     public LocalModelConfig withRankerTrees(int trees) {
         return new LocalModelConfig(targetPrecision, minThresholdSupport, folds, epochs, lambda, neighbours,
                 temperature, embedChars, threads, seed, embedding, trees);

@@ -26,7 +26,7 @@ final class Ranker {
     private static final int B = Head.NF + Head.NE;
     static final String[] FEATURES = {"linear", "knn-vote", "knn-max", "centroid", "bm25", "prior", "lex-vote",
             "lex-max", "knn-share", "knn-first-pos", "knn-max-gap", "top-sim", "top-lex-sim", "linear-top",
-            "log-words", "blend-margin", "blend-prob", "blend-rank", "linear-rank", "knn-rank", "lex-rank",
+            "log-words", "subject-linear", "blend-margin", "blend-prob", "blend-rank", "linear-rank", "knn-rank", "lex-rank",
             "linear-margin"};
 
     record Params(int maxTrees, int depth, double shrinkage, double l2, double minChildHessian, int minChildRows,
