@@ -243,13 +243,17 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
         p.update(missing.size(), total, "building features");
         List<String> texts = examples.stream().map(e -> e.text().fullText()).toList();
         TfidfVectorizer vz = TfidfVectorizer.fit(texts, 2);
-        List<SparseVec> x = new ArrayList<>(n);
-        for (String s : texts) x.add(vz.transform(s));
         // a second linear model reads the subject alone (short, dense with routing terms)
         List<String> subjects = examples.stream().map(e -> e.text().subject()).toList();
         TfidfVectorizer vzSubject = TfidfVectorizer.fit(subjects, 2);
-        List<SparseVec> x2 = new ArrayList<>(n);
-        for (String s : subjects) x2.add(vzSubject.transform(s));
+        SparseVec[] xa = new SparseVec[n];
+        SparseVec[] x2a = new SparseVec[n];
+        parallel(n, 256, i -> {
+            xa[i] = vz.transform(texts.get(i));
+            x2a[i] = vzSubject.transform(subjects.get(i));
+        }, k -> { }, p);
+        List<SparseVec> x = Arrays.asList(xa);
+        List<SparseVec> x2 = Arrays.asList(x2a);
         Memory mem = new Memory(embedder.dimension(), n + 64, vz);
         for (int i = 0; i < n; i++) {
             LabelledTicket e = examples.get(i);

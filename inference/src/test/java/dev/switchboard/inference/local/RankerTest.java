@@ -84,18 +84,32 @@ class RankerTest {
     }
 
     @Test
-    void noTreesWhenTheSignalsAlreadySayEverything() {
+    void fewOrNoTreesWhenTheBlendIsAlreadyTheTruth() {
         Random r = new Random(9);
-        Set s = generate(1000, r);
-        // logits that are already the exact log-odds leave nothing to learn from noise-only extra columns
+        Set s = generate(1500, r);
+        // labels drawn from softmax(z): the blend logits are the exact log-odds and the other columns noise
         for (int i = 0; i < s.y().length; i++) {
+            double[] p = new double[LABELS];
             for (int c = 0; c < LABELS; c++) {
                 for (int j = 0; j < Head.NF + Head.NE; j++) s.f()[i][c][j] = r.nextGaussian();
-                s.z()[i][c] = c == s.y()[i] ? 1.0 : 0.0;
+                s.z()[i][c] = 1.5 * r.nextGaussian();
+                p[c] = s.z()[i][c];
             }
+            SoftmaxRegression.softmaxInPlace(p);
+            double u = r.nextDouble(), acc = 0;
+            int y = LABELS - 1;
+            for (int c = 0; c < LABELS; c++) {
+                acc += p[c];
+                if (u < acc) {
+                    y = c;
+                    break;
+                }
+            }
+            s.y()[i] = y;
         }
         Ranker.Fitted fit = Ranker.fit(s.f(), s.z(), s.y(), s.w(), Ranker.Params.defaults(), 300, 1, null);
-        assertThat(fit.trees()).isLessThan(15);
+        assertThat(fit.trees()).isLessThan(20);
+        if (fit.ranker() != null) assertThat(fit.cvLossRanker()).isGreaterThan(0.99 * fit.cvLossBlend());
     }
 
     @Test
