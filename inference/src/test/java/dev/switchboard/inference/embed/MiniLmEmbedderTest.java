@@ -36,6 +36,18 @@ class MiniLmEmbedderTest {
     }
 
     @Test
+    void sessionWithOneOnnxThreadGivesTheLibraryDefaultsVectors() {
+        MiniLmEmbedder one = new MiniLmEmbedder(MiniLmEmbedder.Variant.QUANTIZED, 300, 1);
+        MiniLmEmbedder lib = new MiniLmEmbedder(MiniLmEmbedder.Variant.QUANTIZED, 300, 0);
+        assertThat(one.modelId()).isEqualTo(lib.modelId());
+        for (String[] p : PARAPHRASES) {
+            assertThat(Embedder.cosine(one.embed(p[0]), lib.embed(p[0]))).isGreaterThan(0.9999);
+        }
+        List<float[]> all = one.embedAll(List.of(PARAPHRASES.get(0)[0], PARAPHRASES.get(1)[0]));
+        assertThat(Embedder.cosine(all.get(1), lib.embed(PARAPHRASES.get(1)[0]))).isGreaterThan(0.9999);
+    }
+
+    @Test
     void variantsParseAndIdsNameModelAndCutOff() {
         assertThat(MiniLmEmbedder.Variant.parse("q")).isEqualTo(MiniLmEmbedder.Variant.QUANTIZED);
         assertThat(MiniLmEmbedder.Variant.parse("fp32")).isEqualTo(MiniLmEmbedder.Variant.FP32);
