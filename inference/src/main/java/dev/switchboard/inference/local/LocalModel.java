@@ -35,7 +35,11 @@ import java.util.function.IntConsumer;
  * decided tickets by sentence embedding (all-MiniLM-L6-v2), similarity to each team's centroid and
  * description, BM25 relevance of the ticket to all text the team solved, and the team prior. The
  * blend weights are fitted on held-out folds of the training data, which also calibrates the
- * probabilities; per-team confidence thresholds are chosen on the same held-out predictions.
+ * probabilities. A {@link Ranker} of small boosted trees then re-ranks each ticket's likeliest labels
+ * from the same signals plus neighbour statistics and a subject-only linear model (sized by
+ * cross-validation, temperature-calibrated; none when it does not help). Per-team confidence
+ * thresholds are chosen on the held-out predictions. Held-out signals for a fold are computed as for
+ * a new ticket against the other folds, so that no feature tells a ticket's own label.
  *
  * <p>{@link #learn} and {@link #forget} take effect on the next suggestion (neighbour index and
  * statistics are updated in place); the linear model only changes on the next {@link #train}.
