@@ -506,7 +506,7 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
     public String rankerSummary() {
         Ranker.Fitted f = lastRanker;
         if (f == null) return "no ranker";
-        return String.format(java.util.Locale.ROOT, "%d trees, temperature %.3f, 2-fold CV log-loss blend %.4f -> ranker %.4f",
+        return String.format(java.util.Locale.ROOT, "%d trees, temperature %.3f, " + Ranker.CV_FOLDS + "-fold CV log-loss blend %.4f -> ranker %.4f",
                 f.trees(), f.ranker() == null ? 1.0 : f.ranker().temperature, f.cvLossBlend(), f.cvLossRanker());
     }
 

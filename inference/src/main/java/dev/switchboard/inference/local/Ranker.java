@@ -9,7 +9,7 @@ import java.util.Random;
  * Second stage of a head: small gradient-boosted regression trees over per-(ticket, label) features
  * that correct the linear blend's logits, trained with the softmax (listwise) log-loss across each
  * ticket's candidate labels. Only each ticket's {@link #TOP} best labels by blend score are scored by
- * the trees; the others keep their blend logit. The number of trees is chosen by two-fold
+ * the trees; the others keep their blend logit. The number of trees is chosen by five-fold
  * cross-validation on the held-out training predictions, and a temperature fitted on the
  * cross-validated outputs keeps the probabilities calibrated. Immutable once fitted.
  *
@@ -20,7 +20,9 @@ import java.util.Random;
 final class Ranker {
 
     static final int TOP = 15;
-    /** Boosting of a CV half stops after this many trees without a held-out gain. */
+    /** Cross-validation folds of the ranker (trees on 4/5 of the tickets score the fifth). */
+    static final int CV_FOLDS = 5;
+    /** Boosting of a CV fold stops after this many trees without a held-out gain. */
     static final int PATIENCE = 40;
     static final int NX = Head.NF + Head.NE + 7;
     private static final int B = Head.NF + Head.NE;
@@ -197,29 +199,37 @@ final class Ranker {
         Data d = new Data(f, z, y, w);
         double[][] edges = binEdges(d.x, p.bins());
         byte[][] bins = binAll(d.x, edges);
-        // two-fold CV by ticket to choose the number of trees
+        // K-fold CV by ticket to choose the number of trees (and to give honest held-out scores)
+        int K = CV_FOLDS;
         int[] half = new int[n];
         Random rnd = new Random(p.seed());
-        for (int i = 0; i < n; i++) half[i] = rnd.nextInt(2);
-        double[][] curves = new double[2][];
+        for (int i = 0; i < n; i++) half[i] = rnd.nextInt(K);
+        double[][] curves = new double[K][];
         double[] cvScore = new double[d.base.length];
-        List<List<Tree>> halves = new ArrayList<>(List.of(List.of(), List.of()));
+        List<List<Tree>> halves = new ArrayList<>();
+        for (int k = 0; k < K; k++) halves.add(List.of());
         java.util.function.IntConsumer fitHalf = hh -> {
             boolean[] train = new boolean[n];
             for (int i = 0; i < n; i++) train[i] = half[i] != hh;
             double[] curve = new double[p.maxTrees() + 1];
             List<Tree> ts = boost(d, bins, edges, train, p, p.maxTrees(), curve, progress);
             curves[hh] = Arrays.copyOf(curve, ts.size() + 1);
-            halves.set(hh, ts);
+            synchronized (halves) {
+                halves.set(hh, ts);
+            }
+        };
+        java.util.concurrent.atomic.AtomicInteger nextFold = new java.util.concurrent.atomic.AtomicInteger();
+        Runnable worker = () -> {
+            for (int k; (k = nextFold.getAndIncrement()) < K; ) fitHalf.accept(k);
         };
         if (threads > 1) {
             java.util.concurrent.CompletableFuture<Void> other = java.util.concurrent.CompletableFuture.runAsync(
-                    () -> fitHalf.accept(1), r -> {
+                    worker, r -> {
                         Thread t = new Thread(r, "local-model-ranker");
                         t.setDaemon(true);
                         t.start();
                     });
-            fitHalf.accept(0);
+            worker.run();
             try {
                 other.join();
             } catch (java.util.concurrent.CompletionException e) {
@@ -227,13 +237,21 @@ final class Ranker {
                 throw e;
             }
         } else {
-            fitHalf.accept(0);
-            fitHalf.accept(1);
+            worker.run();
         }
-        int len = Math.min(curves[0].length, curves[1].length);
+        int len = Integer.MAX_VALUE;
+        for (double[] c : curves) len = Math.min(len, c.length);
         int best = 0;
-        for (int t = 1; t < len; t++) if (curves[0][t] + curves[1][t] < curves[0][best] + curves[1][best]) best = t;
-        double blendLoss = curves[0][0] + curves[1][0];
+        double bestSum = Double.POSITIVE_INFINITY, blendLoss = 0;
+        for (double[] c : curves) blendLoss += c[0];
+        for (int t = 0; t < len; t++) {
+            double sum = 0;
+            for (double[] c : curves) sum += c[t];
+            if (sum < bestSum) {
+                bestSum = sum;
+                best = t;
+            }
+        }
         // held-out scores at the chosen size
         for (int i = 0; i < n; i++) {
             List<Tree> ts = halves.get(half[i]);
