@@ -1,15 +1,15 @@
 import dev.langchain4j.data.embedding.Embedding;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 
 /**
  * Smoke-test probe, run by smoke.sh with the packaged runtime and the packaged class path (until the
- * app has a `self-check` command that does this itself): loads the bundled MiniLM model through the
+ * app has a `self-check` command that does this itself): loads the bundled (quantized) MiniLM model through the
  * trimmed ONNX Runtime and DJL tokenizer jars and checks one embedding. Exit code 0 = fine.
  */
 public final class ModelProbe {
     public static void main(String[] args) {
         long t0 = System.nanoTime();
-        var model = new AllMiniLmL6V2EmbeddingModel();
+        var model = new AllMiniLmL6V2QuantizedEmbeddingModel();
         long t1 = System.nanoTime();
         Embedding a = model.embed("Printer on the third floor is jammed again").content();
         Embedding b = model.embed("The 3rd floor printer keeps jamming").content();

@@ -85,6 +85,11 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--concurrency", paramLabel = "N", defaultValue = "4", description = "Parallel LLM calls (default ${DEFAULT-VALUE}).")
     int concurrency;
 
+    @Option(names = "--vector-cache", paramLabel = "FILE", hidden = true,
+            description = "Development: keep sentence vectors in FILE between runs (keyed by embedding model and text); "
+                    + "training time and latency then leave out embedding.")
+    Path vectorCache;
+
     private final Map<String, EngineFactory> extraEngines = new LinkedHashMap<>();
 
     /**
@@ -121,13 +126,16 @@ public final class EvaluateCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Map<String, EngineFactory> engines = new LinkedHashMap<>(EvaluateJob.builtInEngines(targetPrecision));
+        dev.switchboard.inference.local.FileVectorCache cache = vectorCache == null ? null
+                : new dev.switchboard.inference.local.FileVectorCache(vectorCache);
+        Map<String, EngineFactory> engines = new LinkedHashMap<>(EvaluateJob.builtInEngines(targetPrecision, cache));
         engines.put("llm", llmFactory(engines));
         engines.putAll(extraEngines);
         EvaluateJob job = new EvaluateJob(data, train, test, text, team, priority, testFraction, seed, engine, report,
                 baseline, targetPrecision);
         try {
             EvaluationReport r = job.run(engines, null);
+            if (cache != null) cache.save();
             ReportWriter.printText(r, out);
             if (report != null) out.println("report written to " + report);
             out.flush();

@@ -8,7 +8,9 @@ import java.util.List;
 /**
  * Development launcher for the evaluation (the product uses the app's `evaluate` command). Same
  * options: --data FILE | --train FILE --test FILE, --text COL[,COL...], --team COL, --priority COL,
- * --test-fraction F, --seed N, --engine local, --report FILE.json, --baseline, --target-precision P; development only: --vector-cache FILE, --lambda L, --epochs N.
+ * --test-fraction F, --seed N, --engine local, --report FILE.json, --baseline, --target-precision P; development only: --vector-cache FILE (vectors keyed by embedding model id and text), --lambda L,
+ * --epochs N, --embedder fp32|q, --embed-chars N,
+ * --ranker-trees N, --min-threshold-support N.
  */
 public final class EvaluateMain {
 
@@ -26,7 +28,7 @@ public final class EvaluateMain {
         long seed = 42;
         boolean baseline = false;
         Path vectorCache = null;
-        String lambda = null, epochs = null;
+        String lambda = null, epochs = null, embedderName = null, embedChars = null, rankerTrees = null, minSupport = null;
         try {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -46,6 +48,10 @@ public final class EvaluateMain {
                     case "--vector-cache" -> vectorCache = Path.of(args[++i]);
                     case "--lambda" -> lambda = args[++i];
                     case "--epochs" -> epochs = args[++i];
+                    case "--embedder" -> embedderName = args[++i];
+                    case "--embed-chars" -> embedChars = args[++i];
+                    case "--ranker-trees" -> rankerTrees = args[++i];
+                    case "--min-threshold-support" -> minSupport = args[++i];
                     default -> throw new EvaluateJob.UsageException("unknown option " + a);
                 }
             }
@@ -68,20 +74,21 @@ public final class EvaluateMain {
                 cfg = cfg.withLinear(epochs == null ? cfg.epochs() : Integer.parseInt(epochs),
                         lambda == null ? cfg.lambda() : Double.parseDouble(lambda));
             }
-            if (fileCache != null || lambda != null || epochs != null) {
+            if (embedderName != null) cfg = cfg.withEmbedding(dev.switchboard.inference.embed.MiniLmEmbedder.Variant.parse(embedderName));
+            if (embedChars != null) cfg = cfg.withEmbedChars(Integer.parseInt(embedChars));
+            if (rankerTrees != null) cfg = cfg.withRankerTrees(Integer.parseInt(rankerTrees));
+            if (minSupport != null) cfg = cfg.withMinThresholdSupport(Integer.parseInt(minSupport));
+            if (fileCache != null || lambda != null || epochs != null || embedderName != null || embedChars != null
+                    || rankerTrees != null || minSupport != null) {
                 final dev.switchboard.inference.local.LocalModelConfig c = cfg;
                 engines.put("local", (tr, tax, pr) -> {
                     var m = new dev.switchboard.inference.local.LocalModel(
-                            new dev.switchboard.inference.embed.MiniLmEmbedder(c.embedChars()),
+                            c.newEmbedder(),
                             fileCache == null ? dev.switchboard.inference.local.VectorCache.inMemory() : fileCache, c);
-                    if (fileCache != null) {
-                        pr.update(0, tr.size(), "embedding into the vector cache");
-                        for (var t : tr) m.vector(t.text());
-                        fileCache.save();
-                    }
                     var summary = m.train(tr, pr);
                     err.println("training: " + summary);
                     err.println("blend cv accuracy (train halves): " + m.blendCvAccuracy());
+                    err.println("ranker: " + m.rankerSummary() + "; linear step size " + m.linearStepSize());
                     if (fileCache != null) fileCache.save();
                     return m;
                 });

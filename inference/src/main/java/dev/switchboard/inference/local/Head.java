@@ -23,6 +23,16 @@ import java.util.Map;
 final class Head {
 
     static final int NF = 8;
+    /**
+     * Extra columns after the blend signals, used by the {@link Ranker} only: share of the k neighbours
+     * with the label, position of the label's nearest neighbour, the label's best neighbour similarity
+     * minus the overall best, the overall best embedding and lexical similarities, the linear model's
+     * top probability, log(1 + words in the ticket), and log P(label) from a linear model on the subject
+     * alone (set by {@link #setSubjectSignal}).
+     */
+    static final int NE = 8;
+    static final String[] EXTRA = {"knn-share", "knn-first-pos", "knn-max-gap", "top-sim", "top-lex-sim",
+            "linear-top", "log-words", "subject-linear"};
     static final double[] DEFAULT_BLEND = {0.6, 0.4, 4.0, 6.0, 1.0, 0.3, 0.2, 1.0};
     static final String[] SIGNALS = {"linear", "knn-vote", "knn-max", "centroid", "bm25", "prior", "lex-vote",
             "lex-max"};
@@ -35,6 +45,8 @@ final class Head {
     final double[] thresholds; // per label index at training time; NaN = use global
     final double globalThreshold;
     final List<String> labels; // labels known at training time, in label-index order
+    final Ranker ranker; // second stage over the blend, or null
+    final SoftmaxRegression lrSubject; // linear model on the subject alone (ranker feature), or null
 
     Head(SoftmaxRegression lr, double[] blend, double[] thresholds, double globalThreshold, List<String> labels) {
         this(lr, blend, new double[0], thresholds, globalThreshold, labels);
@@ -42,6 +54,13 @@ final class Head {
 
     Head(SoftmaxRegression lr, double[] blend, double[] bias, double[] thresholds, double globalThreshold,
          List<String> labels) {
+        this(lr, blend, bias, thresholds, globalThreshold, labels, null, null);
+    }
+
+    Head(SoftmaxRegression lr, double[] blend, double[] bias, double[] thresholds, double globalThreshold,
+         List<String> labels, Ranker ranker, SoftmaxRegression lrSubject) {
+        this.ranker = ranker;
+        this.lrSubject = lrSubject;
         this.lr = lr;
         this.blend = blend;
         this.bias = bias;
@@ -59,8 +78,16 @@ final class Head {
         return globalThreshold;
     }
 
-    /** Blended probabilities over candidates, from their signal rows. */
+    /** Probabilities over candidates, from their signal rows (blend, then the ranker if any). */
     double[] probabilities(double[][] f, int[] cand) {
+        double[] z = blendLogits(f, cand);
+        if (ranker != null) z = ranker.logits(f, z);
+        SoftmaxRegression.softmaxInPlace(z);
+        return z;
+    }
+
+    /** The linear blend's scores (log-odds up to a constant) over candidates. */
+    double[] blendLogits(double[][] f, int[] cand) {
         double[] z = new double[f.length];
         for (int c = 0; c < f.length; c++) {
             int l = cand[c];
@@ -68,7 +95,6 @@ final class Head {
             for (int j = 0; j < NF; j++) s += blend[j] * f[c][j];
             z[c] = s;
         }
-        SoftmaxRegression.softmaxInPlace(z);
         return z;
     }
 
@@ -110,28 +136,66 @@ final class Head {
     static double[][] signals(Memory mem, Memory.LabelStats st, int[] labelOf, Neighbour[] nn, float[] q,
                               Map<String, Integer> qterms, double[] lrProb, int exclude, int[] cand,
                               float[][] candDesc, double temperature, Neighbour[] lexNn) {
+        int[] removed = null;
+        if (exclude >= 0) {
+            removed = new int[st.size()];
+            Arrays.fill(removed, -1);
+            removed[labelOf[exclude]] = exclude;
+        }
+        return signals(mem, st, labelOf, nn, q, qterms, lrProb, removed, cand, candDesc, temperature, lexNn, null);
+    }
+
+    /**
+     * Signal rows with decided tickets left out of their label's statistics ({@code removed[label]} =
+     * slot, or -1 for none; null = nothing left out). {@code prior}, when given, supplies the label counts
+     * of the prior signal instead of {@code st} (used when {@code st} holds other folds only).
+     */
+    static double[][] signals(Memory mem, Memory.LabelStats st, int[] labelOf, Neighbour[] nn, float[] q,
+                              Map<String, Integer> qterms, double[] lrProb, int[] removed, int[] cand,
+                              float[][] candDesc, double temperature, Neighbour[] lexNn, Memory.LabelStats prior) {
         int nc = cand.length;
-        double[][] f = new double[nc][NF];
-        int exLabel = exclude >= 0 ? labelOf[exclude] : -1;
-        Memory.Entry exEntry = exclude >= 0 ? mem.entries.get(exclude) : null;
-        double exW = exEntry == null ? 0 : exEntry.weight();
+        double[][] f = new double[nc][NF + NE];
+        int Ls = st.size();
+        double[] remW = new double[Ls];
+        double[] remLen = new double[Ls];
+        Memory.Entry[] remEntry = new Memory.Entry[Ls];
+        if (removed != null) {
+            for (int l = 0; l < Math.min(Ls, removed.length); l++) {
+                if (removed[l] < 0) continue;
+                remEntry[l] = mem.entries.get(removed[l]);
+                remW[l] = remEntry[l].weight();
+                remLen[l] = remW[l] * remEntry[l].length();
+            }
+        }
         // neighbour vote
         int L = st.size();
         double[] vote = new double[L];
         float[] maxSim = new float[L];
         Arrays.fill(maxSim, Float.NaN);
+        int[] nnCount = new int[L];
+        int[] firstPos = new int[L];
+        Arrays.fill(firstPos, nn.length);
         double total = 0;
         float floor = nn.length == 0 ? 0f : nn[nn.length - 1].sim() - 0.05f;
         if (nn.length > 0) {
             float top = nn[0].sim();
-            for (Neighbour nb : nn) {
+            for (int i = 0; i < nn.length; i++) {
+                Neighbour nb = nn[i];
                 int l = labelOf[nb.slot()];
                 double w = mem.entries.get(nb.slot()).weight() * Math.exp((nb.sim() - top) / temperature);
                 vote[l] += w;
                 total += w;
-                if (Float.isNaN(maxSim[l])) maxSim[l] = nb.sim();
+                nnCount[l]++;
+                if (Float.isNaN(maxSim[l])) {
+                    maxSim[l] = nb.sim();
+                    firstPos[l] = i;
+                }
             }
         }
+        double lrTop = 0;
+        if (lrProb != null) for (double v : lrProb) lrTop = Math.max(lrTop, v);
+        int words = 0;
+        for (int v : qterms.values()) words += v;
         // lexical neighbour vote (neighbours sharing no word are ignored)
         double[] lexVote = new double[L];
         float[] lexMax = new float[L];
@@ -152,8 +216,8 @@ final class Head {
         double avgLen = 0;
         int withData = 0;
         for (int l = 0; l < L; l++) {
-            double len = st.length[l] - (l == exLabel ? exW * exEntry.length() : 0);
-            if (st.count[l] - (l == exLabel ? exW : 0) > 1e-9) {
+            double len = st.length[l] - remLen[l];
+            if (st.count[l] - remW[l] > 1e-9) {
                 avgLen += len;
                 withData++;
             }
@@ -163,10 +227,10 @@ final class Head {
         for (var qe : qterms.entrySet()) {
             double[] tf = st.tf.get(qe.getKey());
             if (tf == null) continue;
-            int selfCount = exEntry == null ? 0 : exEntry.terms().getOrDefault(qe.getKey(), 0);
+            String term = qe.getKey();
             int df = 0;
             for (int l = 0; l < Math.min(L, tf.length); l++) {
-                double t = tf[l] - (l == exLabel ? exW * selfCount : 0);
+                double t = tf[l] - (remEntry[l] == null ? 0 : remW[l] * remEntry[l].terms().getOrDefault(term, 0));
                 if (t > 1e-9) df++;
             }
             if (df == 0) continue;
@@ -174,9 +238,9 @@ final class Head {
             for (int c = 0; c < nc; c++) {
                 int l = cand[c];
                 if (l < 0 || l >= tf.length) continue;
-                double t = tf[l] - (l == exLabel ? exW * selfCount : 0);
+                double t = tf[l] - (remEntry[l] == null ? 0 : remW[l] * remEntry[l].terms().getOrDefault(term, 0));
                 if (t <= 1e-9) continue;
-                double len = st.length[l] - (l == exLabel ? exW * exEntry.length() : 0);
+                double len = st.length[l] - remLen[l];
                 bm25[c] += idf * t * (k1 + 1) / (t + k1 * (1 - b + b * len / avgLen));
             }
         }
@@ -197,8 +261,9 @@ final class Head {
             double dot = 0, norm2 = 0;
             double[] sum = l >= 0 ? st.centroidSum[l] : null;
             float[] desc = candDesc == null ? null : candDesc[c];
-            boolean self = l >= 0 && l == exLabel;
-            float[] exVec = self ? mem.vector(exclude) : null;
+            boolean self = l >= 0 && l < Ls && remEntry[l] != null;
+            float[] exVec = self ? mem.vector(removed[l]) : null;
+            double exW = self ? remW[l] : 0;
             double descW = 2.0;
             for (int d = 0; d < dim; d++) {
                 double s = 0;
@@ -210,12 +275,29 @@ final class Head {
             }
             row[3] = norm2 > 1e-12 ? dot / Math.sqrt(norm2) : 0;
             row[4] = bmMax > 0 ? bm25[c] / bmMax : 0;
-            double cnt = l >= 0 ? st.count[l] - (self ? exW : 0) : 0;
+            double cnt = l >= 0 ? (prior != null ? prior.count[l] : st.count[l] - (self ? exW : 0)) : 0;
             row[5] = Math.log(1 + Math.max(0, cnt));
             row[6] = unknown || lexTotal <= 0 ? Math.log(1.0 / known + 1e-3) : Math.log(lexVote[l] / lexTotal + 1e-3);
             row[7] = l >= 0 ? lexMax[l] : 0;
+            row[NF] = l >= 0 && nn.length > 0 ? nnCount[l] / (double) nn.length : 0;
+            row[NF + 1] = l >= 0 ? firstPos[l] : nn.length;
+            row[NF + 2] = row[2] - (nn.length > 0 ? nn[0].sim() : 0);
+            row[NF + 3] = nn.length > 0 ? nn[0].sim() : 0;
+            row[NF + 4] = lexNn != null && lexNn.length > 0 ? Math.max(0, lexNn[0].sim()) : 0;
+            row[NF + 5] = lrTop;
+            row[NF + 6] = Math.log(1 + words);
         }
         return f;
+    }
+
+    /** Fills the subject-model column: log P(label), uniform for labels it does not know or without a model. */
+    static void setSubjectSignal(double[][] f, int[] cand, double[] p) {
+        int col = NF + NE - 1;
+        int known = p == null ? Math.max(1, cand.length) : p.length;
+        for (int c = 0; c < f.length; c++) {
+            int l = cand[c];
+            f[c][col] = p != null && l >= 0 && l < p.length ? Math.log(p[l] + 1e-4) : Math.log(1.0 / known + 1e-4);
+        }
     }
 
     // ---------------------------------------------------------------- fitting

@@ -35,7 +35,11 @@ import java.util.function.IntConsumer;
  * decided tickets by sentence embedding (all-MiniLM-L6-v2), similarity to each team's centroid and
  * description, BM25 relevance of the ticket to all text the team solved, and the team prior. The
  * blend weights are fitted on held-out folds of the training data, which also calibrates the
- * probabilities; per-team confidence thresholds are chosen on the same held-out predictions.
+ * probabilities. A {@link Ranker} of small boosted trees then re-ranks each ticket's likeliest labels
+ * from the same signals plus neighbour statistics and a subject-only linear model (sized by
+ * cross-validation, temperature-calibrated; none when it does not help). Per-team confidence
+ * thresholds are chosen on the held-out predictions. Held-out signals for a fold are computed as for
+ * a new ticket against the other folds, so that no feature tells a ticket's own label.
  *
  * <p>{@link #learn} and {@link #forget} take effect on the next suggestion (neighbour index and
  * statistics are updated in place); the linear model only changes on the next {@link #train}.
@@ -48,7 +52,7 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
                                   double seconds, double heldOutTeamAccuracy, double globalTeamThreshold,
                                   Map<String, Double> blend) {}
 
-    private record Model(TfidfVectorizer vectorizer, Head team, Head priority) {}
+    private record Model(TfidfVectorizer vectorizer, TfidfVectorizer subjectVectorizer, Head team, Head priority) {}
 
     private record State(Model model, Memory memory) {}
 
@@ -66,14 +70,14 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
     }
 
     public LocalModel(LocalModelConfig config) {
-        this(new MiniLmEmbedder(config.embedChars()), VectorCache.inMemory(), config);
+        this(config.newEmbedder(), VectorCache.inMemory(), config);
     }
 
     public LocalModel(Embedder embedder, VectorCache cache, LocalModelConfig config) {
         this.embedder = embedder;
         this.cache = cache == null ? VectorCache.NONE : cache;
         this.config = config;
-        this.state = new State(new Model(null, Head.untrained(config.targetPrecision()),
+        this.state = new State(new Model(null, null, Head.untrained(config.targetPrecision()),
                 Head.untrained(config.targetPrecision())), new Memory(embedder.dimension(), 16));
     }
 
@@ -243,8 +247,17 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
         p.update(missing.size(), total, "building features");
         List<String> texts = examples.stream().map(e -> e.text().fullText()).toList();
         TfidfVectorizer vz = TfidfVectorizer.fit(texts, 2);
-        List<SparseVec> x = new ArrayList<>(n);
-        for (String s : texts) x.add(vz.transform(s));
+        // a second linear model reads the subject alone (short, dense with routing terms)
+        List<String> subjects = examples.stream().map(e -> e.text().subject()).toList();
+        TfidfVectorizer vzSubject = TfidfVectorizer.fit(subjects, 2);
+        SparseVec[] xa = new SparseVec[n];
+        SparseVec[] x2a = new SparseVec[n];
+        parallel(n, 256, i -> {
+            xa[i] = vz.transform(texts.get(i));
+            x2a[i] = vzSubject.transform(subjects.get(i));
+        }, k -> { }, p);
+        List<SparseVec> x = Arrays.asList(xa);
+        List<SparseVec> x2 = Arrays.asList(x2a);
         Memory mem = new Memory(embedder.dimension(), n + 64, vz);
         for (int i = 0; i < n; i++) {
             LabelledTicket e = examples.get(i);
@@ -255,20 +268,22 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
         // Duplicated ids keep only the last decision: train on live slots only.
         int slots = mem.slots();
         List<SparseVec> xs = new ArrayList<>(slots);
+        List<SparseVec> xs2 = new ArrayList<>(slots);
         Map<String, Integer> idxOfId = new HashMap<>();
         for (int i = 0; i < n; i++) idxOfId.put(examples.get(i).text().id() != null ? examples.get(i).text().id() : "#" + i, i);
         for (int s = 0; s < slots; s++) {
             Memory.Entry e = mem.entries.get(s);
             xs.add(x.get(idxOfId.get(e.id())));
+            xs2.add(x2.get(idxOfId.get(e.id())));
         }
         // 3. heads
         long base = missing.size() + n;
-        Head team = fitHead(mem, mem.teams, mem.teamOf, xs, vz, p, base, total, "team");
+        Head team = fitHead(mem, mem.teams, mem.teamOf, xs, vz, xs2, vzSubject, p, base, total, "team");
         Head prio = mem.priorities.size() > 0
-                ? fitHead(mem, mem.priorities, mem.priorityOf, xs, vz, p, base + n, total, "priority")
+                ? fitHead(mem, mem.priorities, mem.priorityOf, xs, vz, xs2, vzSubject, p, base + n, total, "priority")
                 : Head.untrained(config.targetPrecision());
         p.checkCancelled();
-        Model model = new Model(vz, team, prio);
+        Model model = new Model(vz, vzSubject, team, prio);
         // 4. swap, replaying decisions that arrived meanwhile
         lock.writeLock().lock();
         try {
@@ -291,7 +306,7 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
     private volatile double lastHeldOutAccuracy = Double.NaN;
 
     private Head fitHead(Memory mem, Memory.LabelStats st, int[] labelOf, List<SparseVec> xs, TfidfVectorizer vz,
-                         Progress p, long base, long total, String what) {
+                         List<SparseVec> xs2, TfidfVectorizer vz2, Progress p, long base, long total, String what) {
         int slots = mem.slots();
         int L = st.size();
         int[] rows = java.util.stream.IntStream.range(0, slots).filter(s -> mem.alive[s] && labelOf[s] >= 0).toArray();
@@ -302,10 +317,7 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             w[s] = mem.entries.get(s).weight();
             y[s] = labelOf[s];
         }
-        // Optional class re-weighting of the linear model by (n / (L * count))^LR_BALANCE. A larger learning
-        // rate (2.0) and sqrt balancing lift the linear model alone by ~4-5 points on an inner split of the
-        // ITSM training part (LinearSweep), but left the blended accuracy unchanged and overfit noisy labels
-        // (under-confident blend), so the defaults stay at 0.5 / none.
+        // Optional class re-weighting of the linear model by (n / (L * count))^LR_BALANCE (none by default).
         double[] wLr = w.clone();
         double[] cnt = new double[Math.max(1, L)];
         int nLive = 0;
@@ -313,8 +325,8 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
         for (int s = 0; s < slots; s++) {
             if (mem.alive[s] && labelOf[s] >= 0) wLr[s] *= Math.pow(nLive / (Math.max(1, L) * cnt[labelOf[s]]), LR_BALANCE);
         }
-        SoftmaxRegression.Params params = new SoftmaxRegression.Params(config.epochs(), config.lambda(), LR_ETA, config.seed());
         if (L < 2 || n < 4) {
+            SoftmaxRegression.Params params = new SoftmaxRegression.Params(config.epochs(), config.lambda(), LR_ETA, config.seed());
             SoftmaxRegression lr = L >= 2 ? SoftmaxRegression.train(xs, y, wLr, rows, vz.dimension(), L, params, p) : null;
             return new Head(lr, Head.DEFAULT_BLEND.clone(), new double[0], config.targetPrecision(), st.labels);
         }
@@ -334,17 +346,69 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
         double[][] oofLr = new double[slots][];
         SoftmaxRegression[] full = new SoftmaxRegression[1];
         p.update(base, total, "training " + what + " model (" + folds + " folds)");
-        parallel(folds + 1, 1, f -> {
-            if (f == folds) {
-                full[0] = SoftmaxRegression.train(xs, y, wLr, rows, vz.dimension(), L, params, p);
-                return;
+        // The SGD step size acts as the linear model's regularisation (fixed epochs): choose it by the
+        // held-out log-loss on the first fold, whose predictions under the winner are kept.
+        double[] etas = n >= LR_ETA_SELECT_MIN ? LR_ETAS : new double[] {LR_ETA};
+        double[][][] firstFold = new double[etas.length][][];
+        double[] foldLoss = new double[etas.length];
+        int[] notFirst = Arrays.stream(rows).filter(s -> fold[s] != 0).toArray();
+        parallel(etas.length, 1, k -> {
+            SoftmaxRegression m = SoftmaxRegression.train(xs, y, wLr, notFirst, vz.dimension(), L,
+                    new SoftmaxRegression.Params(config.epochs(), config.lambda(), etas[k], config.seed()), p);
+            double[][] pr = new double[slots][];
+            double loss = 0;
+            for (int s : rows) {
+                if (fold[s] != 0) continue;
+                pr[s] = m.predict(xs.get(s));
+                loss -= w[s] * Math.log(Math.max(1e-6, pr[s][y[s]]));
             }
-            int[] tr = Arrays.stream(rows).filter(s -> fold[s] != f).toArray();
-            SoftmaxRegression m = SoftmaxRegression.train(xs, y, wLr, tr, vz.dimension(), L, params, p);
-            for (int s : rows) if (fold[s] == f) oofLr[s] = m.predict(xs.get(s));
+            firstFold[k] = pr;
+            foldLoss[k] = loss;
+        }, k -> { }, p);
+        int bestEta = 0;
+        for (int k = 1; k < etas.length; k++) if (foldLoss[k] < foldLoss[bestEta]) bestEta = k;
+        for (int s : rows) if (fold[s] == 0) oofLr[s] = firstFold[bestEta][s];
+        double eta = etas[bestEta];
+        if (what.equals("team")) lastLrEta = eta;
+        SoftmaxRegression.Params chosen = new SoftmaxRegression.Params(config.epochs(), config.lambda(), eta, config.seed());
+        double[][] oofLr2 = new double[slots][];
+        SoftmaxRegression[] full2 = new SoftmaxRegression[1];
+        // tasks: 0 = full model, 1..folds-1 = fold models; then the subject model: full, and every fold
+        parallel(2 * folds + 1, 1, task -> {
+            if (task == 0) {
+                full[0] = SoftmaxRegression.train(xs, y, wLr, rows, vz.dimension(), L, chosen, p);
+            } else if (task < folds) {
+                int f = task;
+                int[] tr = Arrays.stream(rows).filter(s -> fold[s] != f).toArray();
+                SoftmaxRegression m = SoftmaxRegression.train(xs, y, wLr, tr, vz.dimension(), L, chosen, p);
+                for (int s : rows) if (fold[s] == f) oofLr[s] = m.predict(xs.get(s));
+            } else if (task == folds) {
+                full2[0] = SoftmaxRegression.train(xs2, y, wLr, rows, vz2.dimension(), L, chosen, p);
+            } else {
+                int f = task - folds - 1;
+                int[] tr = Arrays.stream(rows).filter(s -> fold[s] != f).toArray();
+                SoftmaxRegression m = SoftmaxRegression.train(xs2, y, wLr, tr, vz2.dimension(), L, chosen, p);
+                for (int s : rows) if (fold[s] == f) oofLr2[s] = m.predict(xs2.get(s));
+            }
         }, k -> { }, p);
         p.checkCancelled();
-        // held-out signals (neighbours, centroid, BM25 and prior leave the ticket itself out)
+        // Held-out signals, computed for each fold exactly as for a new ticket against a memory of the other
+        // folds: neighbours and label statistics (centroid, BM25) from the other folds only, the linear
+        // model's fold predictions; the prior counts every ticket (the same value for a label in every
+        // row). Leave-one-out statistics instead marked a ticket's own label as one ticket smaller, and
+        // neighbours from the ticket's own fold carried the fold's labels: the ranker's trees learned both
+        // tells (held-out accuracy far above chance on random labels, RankerTest).
+        Memory.LabelStats[] foldStats = new Memory.LabelStats[folds];
+        for (int f = 0; f < folds; f++) {
+            Memory.LabelStats fs = new Memory.LabelStats(mem.dim);
+            for (String label : st.labels) fs.labelOf(label, true);
+            for (int s : rows) {
+                if (fold[s] == f) continue;
+                Memory.Entry e = mem.entries.get(s);
+                fs.add(labelOf[s], mem.vector(s), e.terms(), e.length(), e.weight(), 1);
+            }
+            foldStats[f] = fs;
+        }
         int[] cand = java.util.stream.IntStream.range(0, L).toArray();
         double[][][] feats = new double[n][][];
         int[] yy = new int[n];
@@ -355,11 +419,15 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             float[] q = mem.vector(s);
             float[] sims = new float[slots];
             mem.similarities(q, sims);
+            int myFold = fold[s];
+            for (int o = 0; o < slots; o++) if (fold[o] == myFold) sims[o] = -2f;
             Head.Neighbour[] nn = Head.topK(sims, slots, labelOf, mem.alive, s, config.neighbours());
             mem.lexSimilarities(mem.lexVector(mem.entries.get(s).text().fullText()), sims);
+            for (int o = 0; o < slots; o++) if (fold[o] == myFold) sims[o] = -2f;
             Head.Neighbour[] lexNn = Head.topK(sims, slots, labelOf, mem.alive, s, config.neighbours());
-            feats[r] = Head.signals(mem, st, labelOf, nn, q, mem.entries.get(s).terms(), oofLr[s], s, cand, null,
-                    config.temperature(), lexNn);
+            feats[r] = Head.signals(mem, foldStats[myFold], labelOf, nn, q, mem.entries.get(s).terms(), oofLr[s],
+                    null, cand, null, config.temperature(), lexNn, st);
+            Head.setSubjectSignal(feats[r], cand, oofLr2[s]);
             yy[r] = labelOf[s];
             ww[r] = w[s];
         }, k -> {
@@ -374,14 +442,33 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
         double[] fitted = fitBlendOn(feats, yy, ww, java.util.stream.IntStream.range(0, n).toArray(), L);
         double[] blend = Arrays.copyOf(fitted, Head.NF);
         double[] bias = Arrays.copyOfRange(fitted, Head.NF, fitted.length);
-        // thresholds from held-out blended predictions
+        Head tmp = new Head(null, blend, bias, new double[0], 1, st.labels);
+        // second stage: boosted trees over the blend, fitted and sized on the same held-out rows
+        Ranker.Fitted rf = null;
+        if (config.rankerTrees() > 0) {
+            p.update(base + n, total, "fitting " + what + " ranker");
+            double[][] zz = new double[n][];
+            for (int r = 0; r < n; r++) zz[r] = tmp.blendLogits(feats[r], cand);
+            Ranker.Params rp = Ranker.Params.defaults();
+            rp = new Ranker.Params(config.rankerTrees(), rp.depth(), rp.shrinkage(), rp.l2(), rp.minChildHessian(),
+                    rp.minChildRows(), rp.bins(), config.seed());
+            rf = Ranker.fit(feats, zz, yy, ww, rp, RANKER_MIN_TICKETS, config.threads(), p);
+            if (what.equals("team")) lastRanker = rf;
+        }
+        Ranker ranker = rf == null ? null : rf.ranker();
+        // thresholds from held-out predictions (the ranker's come from its cross-validation)
         double[] conf = new double[n];
         int[] pred = new int[n];
         boolean[] correct = new boolean[n];
         double ok = 0, all = 0;
-        Head tmp = new Head(null, blend, bias, new double[0], 1, st.labels);
         for (int r = 0; r < n; r++) {
-            double[] pr = tmp.probabilities(feats[r], cand);
+            double[] pr;
+            if (ranker != null) {
+                pr = rf.heldOutLogits()[r].clone();
+                SoftmaxRegression.softmaxInPlace(pr);
+            } else {
+                pr = tmp.probabilities(feats[r], cand);
+            }
             int best = 0;
             for (int c = 1; c < pr.length; c++) if (pr[c] > pr[best]) best = c;
             conf[r] = pr[best];
@@ -407,7 +494,20 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             }
             thr[l] = Head.threshold(c, k, wt, config.targetPrecision(), config.minThresholdSupport());
         }
-        return new Head(full[0], blend, bias, thr, global, st.labels);
+        return new Head(full[0], blend, bias, thr, global, st.labels, ranker, full2[0]);
+    }
+
+    /** Tickets (with a label) below which no ranker is fitted: too few to size and check it. */
+    static final int RANKER_MIN_TICKETS = 300;
+
+    private volatile Ranker.Fitted lastRanker;
+
+    /** The team ranker's fit: trees chosen, CV log-loss of the blend and of blend+ranker; null when none. */
+    public String rankerSummary() {
+        Ranker.Fitted f = lastRanker;
+        if (f == null) return "no ranker";
+        return String.format(java.util.Locale.ROOT, "%d trees, temperature %.3f, " + Ranker.CV_FOLDS + "-fold CV log-loss blend %.4f -> ranker %.4f",
+                f.trees(), f.ranker() == null ? 1.0 : f.ranker().temperature, f.cvLossBlend(), f.cvLossRanker());
     }
 
     private static double blendCv(double[][][] feats, int[] yy, double[] ww, int[] cand, int L, Memory.LabelStats st,
@@ -452,6 +552,16 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
     }
 
     static final double LR_ETA = 0.5;
+    /** Step sizes compared on the first fold (more data: more than one is tried). */
+    static final double[] LR_ETAS = {0.5, 2.0};
+    static final int LR_ETA_SELECT_MIN = 200;
+
+    private volatile double lastLrEta = Double.NaN;
+
+    /** Step size of the team linear model chosen in the last training run. */
+    public double linearStepSize() {
+        return lastLrEta;
+    }
     static final double LR_BALANCE = 0.0;
 
     /** L2 strength pulling per-team blend biases to 0 (2..40 scored alike in half-split CV; the firmer one kept). */
@@ -553,6 +663,7 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             Model model = state.model();
             Memory mem = state.memory();
             SparseVec x = model.vectorizer() == null ? null : model.vectorizer().transform(text);
+            SparseVec x2 = model.subjectVectorizer() == null ? null : model.subjectVectorizer().transform(ticket.subject());
             int slots = mem.slots();
             float[] sims = new float[slots];
             mem.similarities(q, sims);
@@ -569,7 +680,8 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             Head.Neighbour[] nnT = Head.topK(sims, slots, mem.teamOf, mem.alive, -1, config.neighbours());
             Head.Neighbour[] lexT = Head.topK(lexSims, slots, mem.teamOf, mem.alive, -1, config.neighbours());
             double[] lrT = th.lr != null && x != null ? th.lr.predict(x) : null;
-            Ranked teams = rank(th, mem, mem.teams, mem.teamOf, nnT, lexT, q, qterms, lrT, teamNames, descByTeam);
+            double[] lrT2 = th.lrSubject != null && x2 != null ? th.lrSubject.predict(x2) : null;
+            Ranked teams = rank(th, mem, mem.teams, mem.teamOf, nnT, lexT, q, qterms, lrT, lrT2, teamNames, descByTeam);
             // priorities
             Ranked prios = null;
             if (mem.priorities.size() > 0) {
@@ -580,7 +692,8 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
                     Head.Neighbour[] nnP = Head.topK(sims, slots, mem.priorityOf, mem.alive, -1, config.neighbours());
                     Head.Neighbour[] lexP = Head.topK(lexSims, slots, mem.priorityOf, mem.alive, -1, config.neighbours());
                     double[] lrP = ph.lr != null && x != null ? ph.lr.predict(x) : null;
-                    prios = rank(ph, mem, mem.priorities, mem.priorityOf, nnP, lexP, q, qterms, lrP, pn, Map.of());
+                    double[] lrP2 = ph.lrSubject != null && x2 != null ? ph.lrSubject.predict(x2) : null;
+                    prios = rank(ph, mem, mem.priorities, mem.priorityOf, nnP, lexP, q, qterms, lrP, lrP2, pn, Map.of());
                 }
             }
             String top = teams.predictions.get(0).label();
@@ -605,7 +718,7 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
 
     private Ranked rank(Head h, Memory mem, Memory.LabelStats st, int[] labelOf, Head.Neighbour[] nn,
                         Head.Neighbour[] lexNn, float[] q,
-                        Map<String, Integer> qterms, double[] lr, List<String> names, Map<String, float[]> desc) {
+                        Map<String, Integer> qterms, double[] lr, double[] lr2, List<String> names, Map<String, float[]> desc) {
         int[] cand = new int[names.size()];
         float[][] cd = new float[names.size()][];
         for (int c = 0; c < cand.length; c++) {
@@ -615,6 +728,7 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             cd[c] = desc.get(names.get(c));
         }
         double[][] f = Head.signals(mem, st, labelOf, nn, q, qterms, lr, -1, cand, cd, config.temperature(), lexNn);
+        Head.setSubjectSignal(f, cand, lr2);
         double[] p = h.probabilities(f, cand);
         List<Prediction> out = new ArrayList<>(cand.length);
         for (int c = 0; c < cand.length; c++) out.add(new Prediction(names.get(c), p[c]));

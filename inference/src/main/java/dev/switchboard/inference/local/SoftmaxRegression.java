@@ -37,6 +37,8 @@ final class SoftmaxRegression {
         int[] order = rows.clone();
         Random rnd = new Random(p.seed());
         double[] prob = new double[classes];
+        float[] acc = new float[classes];
+        float[] gk = new float[classes];
         long t = 0;
         double lambda = p.lambda();
         for (int epoch = 0; epoch < p.epochs(); epoch++) {
@@ -54,7 +56,7 @@ final class SoftmaxRegression {
                 double eta = p.eta0() / (1.0 + (double) t / n);
                 t++;
                 SparseVec v = x.get(ex);
-                scores(w, bias, scale, v, classes, prob);
+                scores(w, bias, scale, v, classes, prob, acc);
                 softmaxInPlace(prob);
                 // L2 shrink of all weights through the scale
                 scale *= (1.0 - eta * lambda);
@@ -66,12 +68,20 @@ final class SoftmaxRegression {
                 double step = eta * sw / scale;
                 int[] idx = v.idx();
                 float[] val = v.val();
+                // feature-major update (contiguous per feature); classes with a negligible gradient get 0
                 for (int k = 0; k < classes; k++) {
                     double g = prob[k] - (k == yi ? 1.0 : 0.0);
-                    if (Math.abs(g) < 1e-5) continue;
-                    double gs = g * step;
-                    for (int a = 0; a < idx.length; a++) w[idx[a] * classes + k] -= (float) (gs * val[a]);
+                    if (Math.abs(g) < 1e-5) {
+                        gk[k] = 0f;
+                        continue;
+                    }
+                    gk[k] = (float) (g * step);
                     bias[k] -= (float) (eta * sw * g * 0.1);
+                }
+                for (int a = 0; a < idx.length; a++) {
+                    int base = idx[a] * classes;
+                    float xv = val[a];
+                    for (int k = 0; k < classes; k++) w[base + k] -= gk[k] * xv;
                 }
             }
         }
@@ -79,16 +89,17 @@ final class SoftmaxRegression {
         return new SoftmaxRegression(features, classes, w, bias);
     }
 
-    private static void scores(float[] w, float[] bias, double scale, SparseVec v, int classes, double[] out) {
+    private static void scores(float[] w, float[] bias, double scale, SparseVec v, int classes, double[] out,
+                               float[] acc) {
         int[] idx = v.idx();
         float[] val = v.val();
-        java.util.Arrays.fill(out, 0);
+        java.util.Arrays.fill(acc, 0f);
         for (int a = 0; a < idx.length; a++) {
             int base = idx[a] * classes;
-            double x = val[a];
-            for (int k = 0; k < classes; k++) out[k] += x * w[base + k];
+            float x = val[a];
+            for (int k = 0; k < classes; k++) acc[k] += x * w[base + k];
         }
-        for (int k = 0; k < classes; k++) out[k] = out[k] * scale + bias[k];
+        for (int k = 0; k < classes; k++) out[k] = acc[k] * scale + bias[k];
     }
 
     static void softmaxInPlace(double[] z) {
@@ -104,7 +115,7 @@ final class SoftmaxRegression {
 
     double[] predict(SparseVec v) {
         double[] p = new double[classes];
-        scores(w, bias, 1.0, v, classes, p);
+        scores(w, bias, 1.0, v, classes, p, new float[classes]);
         softmaxInPlace(p);
         return p;
     }

@@ -17,7 +17,7 @@ class ColdStartTest {
 
     @Test
     void fivePerTeamGivesSensibleSuggestionsHelpedByDescriptions() {
-        LocalModel m = new LocalModel(new MiniLmEmbedder(500), VectorCache.inMemory(), LocalModelConfig.defaults());
+        LocalModel m = new LocalModel(new MiniLmEmbedder(MiniLmEmbedder.Variant.QUANTIZED, 500), VectorCache.inMemory(), LocalModelConfig.defaults());
         List<LabelledTicket> five = ContractData.history(5, 99);
         assertThat(five).hasSize(20);
         m.train(five, null);
@@ -39,7 +39,7 @@ class ColdStartTest {
 
     @Test
     void aTeamWithOnlyADescriptionCanStillBeSuggested() {
-        LocalModel m = new LocalModel(new MiniLmEmbedder(500), VectorCache.inMemory(), LocalModelConfig.defaults());
+        LocalModel m = new LocalModel(new MiniLmEmbedder(MiniLmEmbedder.Variant.QUANTIZED, 500), VectorCache.inMemory(), LocalModelConfig.defaults());
         m.train(ContractData.history(5, 98), null);
         Taxonomy withNew = new Taxonomy(
                 new java.util.ArrayList<>(ContractData.TAXONOMY.teams()) {{

@@ -14,7 +14,7 @@ class LocalModelContractTest implements TriageEngineContract {
 
     @Override
     public TriageEngine engine(List<LabelledTicket> history, Taxonomy taxonomy) {
-        LocalModel m = new LocalModel(new MiniLmEmbedder(500), VectorCache.inMemory(), LocalModelConfig.defaults());
+        LocalModel m = new LocalModel(new MiniLmEmbedder(MiniLmEmbedder.Variant.QUANTIZED, 500), VectorCache.inMemory(), LocalModelConfig.defaults());
         m.train(history, null);
         return m;
     }
