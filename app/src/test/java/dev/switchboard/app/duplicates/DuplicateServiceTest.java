@@ -160,18 +160,16 @@ class DuplicateServiceTest {
     void subjectVectorsAreEmbeddedStoredAndPartOfTheSemanticEvidence() {
         long dup = arrive("4", "Outlook disconnected from Exchange", "My Outlook says it cannot connect to the Exchange server");
         // vectors of an arriving ticket are saved asynchronously: wait for them
-        java.util.Map<Long, float[]> text = java.util.Map.of();
-        java.util.Map<Long, float[]> subjects = java.util.Map.of();
-        for (long until = System.nanoTime() + 10_000_000_000L; System.nanoTime() < until; ) {
-            text = ws.store().embeddings(model.embeddingModelId());
-            subjects = ws.store().embeddings(model.embeddingModelId() + "/subject");
-            if (text.containsKey(dup) && subjects.containsKey(dup)) break;
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
+        String textId = model.embeddingModelId();
+        String subjectId = textId + "/subject";
+        try {
+            org.testfx.util.WaitForAsyncUtils.waitFor(10, java.util.concurrent.TimeUnit.SECONDS, () ->
+                    ws.store().embeddings(textId).containsKey(dup) && ws.store().embeddings(subjectId).containsKey(dup));
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("vectors of #" + dup + " were not stored within 10 s", e);
         }
+        java.util.Map<Long, float[]> text = ws.store().embeddings(textId);
+        java.util.Map<Long, float[]> subjects = ws.store().embeddings(subjectId);
         assertThat(subjects.keySet()).isEqualTo(text.keySet()).contains(dup);
         long orig = row(1L).id();
         float[] ts = model.vector(dev.switchboard.inference.TicketText.of("x", "Outlook disconnected from Exchange", ""));
