@@ -185,13 +185,22 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
         if (!originals.isEmpty()) links.suggest(ticketId, originals, scores).join();
     }
 
-    /** The LLM pass over a ticket's borderline candidates: "same" flags the pair, "different" never does. */
+    /** At most this many borderline pairs per ticket go to the LLM (each costs up to two calls). */
+    static final int LLM_PAIRS_PER_TICKET = 3;
+
+    /**
+     * The LLM pass over a ticket's best borderline candidates: "same" flags the pair, "different" never
+     * does; borderline pairs beyond {@link #LLM_PAIRS_PER_TICKET} keep the finder's own verdict.
+     */
     private void llmCheck(List<Long> ids) {
         for (long id : ids) {
             if (!finder.hasIssueRewriter()) return;
             List<DuplicateCandidate> borderline = finder.candidates(Long.toString(id), Instant.now(), 5).stream()
                     .filter(finder::isBorderline).toList();
-            if (!borderline.isEmpty()) flag(id, verified(text(id), borderline));
+            if (borderline.isEmpty()) continue;
+            int n = Math.min(LLM_PAIRS_PER_TICKET, borderline.size());
+            flag(id, verified(text(id), borderline.subList(0, n)));
+            flag(id, borderline.subList(n, borderline.size()));
         }
     }
 

@@ -180,4 +180,35 @@ class DuplicateServiceTest {
         assertThat(dups.candidates(dup, 3)).filteredOn(c -> c.id().equals(Long.toString(orig))).singleElement()
                 .satisfies(c -> assertThat(c.cosine()).isCloseTo((subjectCos + textCos) / 2, org.assertj.core.api.Assertions.within(1e-4)));
     }
+
+    @Test
+    void atMostThreeBorderlinePairsPerArrivingTicketGoToTheLlm() {
+        dups.close();
+        ws.store().saveTickets(List.of(
+                new NewTicket("t", "x1", "Outlook offline", "Outlook cannot reach Exchange", "eve", Instant.now(), null, null),
+                new NewTicket("t", "x2", "Exchange connection lost", "Outlook lost its Exchange connection", "fay", Instant.now(), null, null),
+                new NewTicket("t", "x3", "Mail client disconnected", "Outlook says disconnected", "gus", Instant.now(), null, null)),
+                "test").join();
+        var band = new dev.switchboard.inference.dup.DuplicateFinder.Config(Duration.ofDays(30), true, 0.5, 10, 0.0, 1.0);
+        dups = new DuplicateService(ws.store(), new LocalModel(), band);
+        dups.start().join();
+        java.util.concurrent.atomic.AtomicInteger judged = new java.util.concurrent.atomic.AtomicInteger();
+        dups.setIssueRewriter(new dev.switchboard.inference.dup.IssueRewriter() {
+            @Override public String rewrite(dev.switchboard.inference.TicketText t) {
+                return t.subject();
+            }
+
+            @Override public Verdict judge(String a, String b) {
+                judged.incrementAndGet();
+                return Verdict.UNSURE;
+            }
+        });
+
+        long id = arrive("4", "Outlook disconnected from Exchange", "My Outlook says it cannot connect to the Exchange server");
+
+        assertThat(dups.candidates(id, 5)).hasSize(5);
+        assertThat(judged.get()).isEqualTo(DuplicateService.LLM_PAIRS_PER_TICKET);
+        assertThat(row(id).duplicates()).as("unsure keeps the finder's verdict, checked or not")
+                .isEqualTo((int) dups.candidates(id, 5).stream().filter(c -> c.suggested()).count());
+    }
 }
