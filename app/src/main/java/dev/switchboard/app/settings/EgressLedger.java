@@ -19,7 +19,7 @@ import javafx.collections.ObservableList;
 
 /**
  * What left the machine: one entry per LLM request attempt (endpoint, model, prompt size, time,
- * outcome), never text or keys. Keeps the latest {@link #CAP} in memory for the Settings table, counts
+ * outcome, purpose: triage or duplicate check), never text or keys. Keeps the latest {@link #CAP} in memory for the Settings table, counts
  * all of them, and appends each to {@code egress.csv} in the data directory when a log file is given.
  * {@link #sent} may be called from any thread; the list changes on the FX thread.
  */
@@ -29,7 +29,9 @@ public final class EgressLedger implements EgressListener {
     public static final String LOG_FILE = "egress.csv";
 
     /** One request attempt. */
-    public record Entry(Instant at, String endpoint, String model, int promptChars, String outcome) {}
+    public record Entry(Instant at, String endpoint, String model, int promptChars, String outcome, String purpose) {}
+
+    static final String HEADER = "time,endpoint,model,prompt_chars,outcome,purpose";
 
     private final ObservableList<Entry> entries = FXCollections.observableArrayList();
     private final ObservableList<Entry> readOnly = FXCollections.unmodifiableObservableList(entries);
@@ -63,7 +65,12 @@ public final class EgressLedger implements EgressListener {
 
     @Override
     public void sent(String endpoint, String model, int promptChars, Instant at, String outcome) {
-        Entry e = new Entry(at, endpoint, model, promptChars, outcome);
+        sent(endpoint, model, promptChars, at, outcome, EgressListener.TRIAGE);
+    }
+
+    @Override
+    public void sent(String endpoint, String model, int promptChars, Instant at, String outcome, String purpose) {
+        Entry e = new Entry(at, endpoint, model, promptChars, outcome, purpose);
         long n = total.incrementAndGet();
         append(e);
         Runnable r = () -> {
@@ -83,17 +90,36 @@ public final class EgressLedger implements EgressListener {
         if (log == null) return;
         synchronized (logLock) {
             try {
+                if (!headerChecked) {
+                    keepOlderFormat();
+                    headerChecked = true;
+                }
                 boolean fresh = !Files.exists(log);
                 if (fresh && log.getParent() != null) Files.createDirectories(log.getParent());
                 try (Writer w = Files.newBufferedWriter(log, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
-                    if (fresh) w.write("time,endpoint,model,prompt_chars,outcome\n");
+                    if (fresh) w.write(HEADER + "\n");
                     w.write(String.join(",", csv(e.at().toString()), csv(e.endpoint()), csv(e.model()),
-                            Integer.toString(e.promptChars()), csv(e.outcome())) + "\n");
+                            Integer.toString(e.promptChars()), csv(e.outcome()), csv(e.purpose())) + "\n");
                 }
             } catch (IOException ex) {
                 System.getLogger("switchboard.egress").log(System.Logger.Level.WARNING, "cannot append to " + log + ": " + ex.getMessage());
             }
         }
+    }
+
+    private boolean headerChecked;
+
+    /** A log written by an older version (other columns) is kept beside the new one, never appended to. */
+    private void keepOlderFormat() throws IOException {
+        if (!Files.exists(log)) return;
+        String first;
+        try (var r = Files.newBufferedReader(log, StandardCharsets.UTF_8)) {
+            first = r.readLine();
+        }
+        if (first == null || first.equals(HEADER)) return;
+        String name = log.getFileName().toString().replaceFirst("\\.csv$", "");
+        Path old = log.resolveSibling(name + "-before-" + Instant.now().toString().replace(':', '-') + ".csv");
+        Files.move(log, old);
     }
 
     private static String csv(String s) {

@@ -160,6 +160,7 @@ public final class SettingsDialog {
         table.getColumns().add(col("Model", 120, EgressLedger.Entry::model));
         table.getColumns().add(col("Prompt chars", 100, e -> String.format("%,d", e.promptChars())));
         table.getColumns().add(col("Outcome", 120, EgressLedger.Entry::outcome));
+        table.getColumns().add(col("Purpose", 120, EgressLedger.Entry::purpose));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         Label count = new Label();
         count.setId("egress-count");
@@ -167,7 +168,7 @@ public final class SettingsDialog {
                 ledger.countProperty().get(), ledger.countProperty().get() > EgressLedger.CAP ? " (latest " + EgressLedger.CAP + " shown)" : ""),
                 ledger.countProperty()));
         Label note = new Label("Every request the LLM engine sends off this computer: where, which model, how many characters, "
-                + "when and how it ended. Never the ticket text or the key. Also appended to " + ledger.logFile() + ".");
+                + "when, how it ended and what for (triage or duplicate check). Never the ticket text or the key. Also appended to " + ledger.logFile() + ".");
         note.getStyleClass().add("sb-note");
         note.setWrapText(true);
         VBox box = new VBox(8, note, count, table);

@@ -18,5 +18,13 @@ public interface EgressListener {
 
     void sent(String endpoint, String model, int promptChars, Instant at, String outcome);
 
+    /** What the request was for: {@value #TRIAGE} or {@value #DUPLICATE_CHECK}. Listeners that do not care get the call above. */
+    default void sent(String endpoint, String model, int promptChars, Instant at, String outcome, String purpose) {
+        sent(endpoint, model, promptChars, at, outcome);
+    }
+
+    String TRIAGE = "triage";
+    String DUPLICATE_CHECK = "duplicate check";
+
     EgressListener NONE = (endpoint, model, promptChars, at, outcome) -> { };
 }

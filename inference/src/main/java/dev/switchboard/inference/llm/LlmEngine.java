@@ -302,11 +302,12 @@ public final class LlmEngine implements TriageEngine, AutoCloseable {
      * One JSON request/reply on this engine's endpoint for a task other than triage (the duplicate
      * check): same key handling, concurrency limit, retries, cancellation and egress ledger. The reply
      * is constrained by {@code schema} where the server supports JSON schema, else by JSON mode.
-     * Callers put only text they are allowed to send into the messages (see {@link #outgoing}).
+     * Callers put only text they are allowed to send into the messages (see {@link #outgoing}); the
+     * egress ledger records {@code purpose} with each attempt.
      *
      * @throws ExchangeException when the call fails after retries or the thread is interrupted
      */
-    public String exchange(String system, String user, JsonSchema schema) {
+    public String exchange(String purpose, String system, String user, JsonSchema schema) {
         try {
             permits.acquire();
         } catch (InterruptedException e) {
@@ -316,7 +317,7 @@ public final class LlmEngine implements TriageEngine, AutoCloseable {
         try {
             return call(List.of(SystemMessage.from(system), UserMessage.from(user)),
                     () -> effectiveMode() == LlmSettings.ResponseMode.JSON_OBJECT ? ResponseFormat.JSON
-                            : ResponseFormat.builder().type(ResponseFormatType.JSON).jsonSchema(schema).build());
+                            : ResponseFormat.builder().type(ResponseFormatType.JSON).jsonSchema(schema).build(), purpose);
         } catch (Cancelled c) {
             Thread.currentThread().interrupt();
             throw new ExchangeException("cancelled", true);
@@ -404,10 +405,11 @@ public final class LlmEngine implements TriageEngine, AutoCloseable {
 
     /** One logical call with bounded retries; returns the reply text. */
     private String call(List<ChatMessage> messages, TriageContext ctx) throws Cancelled, CallFailed {
-        return call(messages, () -> responseFormat(ctx));
+        return call(messages, () -> responseFormat(ctx), EgressListener.TRIAGE);
     }
 
-    private String call(List<ChatMessage> messages, java.util.function.Supplier<ResponseFormat> format) throws Cancelled, CallFailed {
+    private String call(List<ChatMessage> messages, java.util.function.Supplier<ResponseFormat> format, String purpose)
+            throws Cancelled, CallFailed {
         int attempts = 0;
         int maxAttempts = 1 + settings.maxRetries();
         int promptChars = messages.stream().mapToInt(LlmEngine::chars).sum();
@@ -418,12 +420,12 @@ public final class LlmEngine implements TriageEngine, AutoCloseable {
             Instant at = clock.instant();
             try {
                 ChatResponse response = model.chat(request);
-                report(at, promptChars, "ok");
+                report(at, promptChars, "ok", purpose);
                 String text = response.aiMessage() == null ? null : response.aiMessage().text();
                 return text == null ? "" : text;
             } catch (RuntimeException e) {
                 Failure f = classify(e);
-                report(at, promptChars, f.outcome());
+                report(at, promptChars, f.outcome(), purpose);
                 if (f.kind() == Kind.CANCELLED || Thread.currentThread().isInterrupted()) throw new Cancelled();
                 if (f.kind() == Kind.CLIENT && f.status() == 400 && mentionsFormat(f.message())
                         && effectiveMode() == LlmSettings.ResponseMode.JSON_SCHEMA && schemaUnsupported.compareAndSet(false, true)) {
@@ -503,9 +505,9 @@ public final class LlmEngine implements TriageEngine, AutoCloseable {
         }
     }
 
-    private void report(Instant at, int promptChars, String outcome) {
+    private void report(Instant at, int promptChars, String outcome, String purpose) {
         try {
-            egress.sent(settings.endpoint(), settings.model(), promptChars, at, outcome);
+            egress.sent(settings.endpoint(), settings.model(), promptChars, at, outcome, purpose);
         } catch (RuntimeException ignored) {
             // a broken ledger must not break triage
         }

@@ -73,7 +73,7 @@ public final class LlmIssueRewriter implements IssueRewriter {
         String tag = "TICKET " + boundary;
         String user = "<<<BEGIN UNTRUSTED " + tag + ">>>\nSubject: " + PromptBuilder.oneLine(PromptBuilder.clean(t.subject(), 300, boundary))
                 + "\nDescription:\n" + PromptBuilder.clean(t.body(), MAX_TICKET_CHARS, boundary) + "\n<<<END UNTRUSTED " + tag + ">>>";
-        JsonNode reply = parse(engine.exchange(REWRITE_SYSTEM, user, REWRITE_SCHEMA));
+        JsonNode reply = parse(engine.exchange(EgressListener.DUPLICATE_CHECK, REWRITE_SYSTEM, user, REWRITE_SCHEMA));
         String issue = reply == null ? "" : oneLine(reply.path("issue").asText(""));
         if (issue.isEmpty()) throw new IllegalStateException("the LLM returned no issue statement");
         return issue;
@@ -84,7 +84,7 @@ public final class LlmIssueRewriter implements IssueRewriter {
         String user = "Issue A: " + oneLine(issueA) + "\nIssue B: " + oneLine(issueB);
         String reply;
         try {
-            reply = engine.exchange(JUDGE_SYSTEM, user, JUDGE_SCHEMA);
+            reply = engine.exchange(EgressListener.DUPLICATE_CHECK, JUDGE_SYSTEM, user, JUDGE_SCHEMA);
         } catch (LlmEngine.ExchangeException e) {
             return Verdict.UNSURE;
         }

@@ -128,6 +128,7 @@ class LlmEngineTest {
                 .containsPattern("Still happening today\\.\\n<<<END UNTRUSTED TICKET [0-9a-f]{16}>>>");
 
         assertThat(ledger.events).singleElement().satisfies(e -> {
+            assertThat(e.purpose()).isEqualTo("triage");
             assertThat(e.endpoint()).isEqualTo(server.openAiBaseUrl() + "/chat/completions");
             assertThat(e.model()).isEqualTo("gpt-test");
             assertThat(e.promptChars()).isEqualTo(system.length() + user.length());

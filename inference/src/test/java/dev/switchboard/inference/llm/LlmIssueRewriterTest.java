@@ -72,6 +72,7 @@ class LlmIssueRewriterTest {
         JsonNode rf = req.json().path("response_format");
         assertThat(rf.path("json_schema").path("name").asText()).isEqualTo("issue_statement");
         assertThat(ledger.outcomes()).containsExactly("ok");
+        assertThat(ledger.events).extracting(TestFixtures.Ledger.Event::purpose).containsExactly("duplicate check");
     }
 
     @Test

@@ -65,13 +65,18 @@ final class TestFixtures {
 
     /** Records every egress event. */
     static final class Ledger implements EgressListener {
-        record Event(String endpoint, String model, int promptChars, Instant at, String outcome) {}
+        record Event(String endpoint, String model, int promptChars, Instant at, String outcome, String purpose) {}
 
         final List<Event> events = new CopyOnWriteArrayList<>();
 
         @Override
         public void sent(String endpoint, String model, int promptChars, Instant at, String outcome) {
-            events.add(new Event(endpoint, model, promptChars, at, outcome));
+            sent(endpoint, model, promptChars, at, outcome, null);
+        }
+
+        @Override
+        public void sent(String endpoint, String model, int promptChars, Instant at, String outcome, String purpose) {
+            events.add(new Event(endpoint, model, promptChars, at, outcome, purpose));
         }
 
         List<String> outcomes() {
