@@ -275,4 +275,19 @@ class KeyboardTriageTest {
         robot.write("jg");
         assertThat(robot.lookup("#search").queryAs(javafx.scene.control.TextField.class).getText()).isEqualTo("jg");
     }
+
+    @Test
+    void aShortcutWithModifiersRunsItsCommandOnceFromTheQueueAndFromTheSearchField(FxRobot robot) throws Exception {
+        waitFor(30, () -> table(robot).getItems().size() == 3);
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        robot.interact(() -> window.on(dev.switchboard.app.ui.Command.RESOLVE, runs::incrementAndGet));
+        select(robot, "Printer paper jam");
+        robot.press(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.R).release(KeyCode.R, KeyCode.SHIFT, KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(runs).as("menu accelerator and key filter must not both fire").hasValue(1);
+        robot.clickOn("#search");
+        robot.press(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.R).release(KeyCode.R, KeyCode.SHIFT, KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(runs).hasValue(2);
+    }
 }
