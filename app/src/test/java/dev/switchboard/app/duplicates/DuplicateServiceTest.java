@@ -55,6 +55,14 @@ class DuplicateServiceTest {
         return ws.store().rows(List.of(id)).get(0);
     }
 
+    /** A fresh service whose borderline band is everything, so every candidate goes to the (fake) LLM check. */
+    private void restartWithEveryPairBorderline() {
+        dups.close();
+        var band = new dev.switchboard.inference.dup.DuplicateFinder.Config(Duration.ofDays(30), true, 0.5, 10, 0.0, 1.0);
+        dups = new DuplicateService(ws.store(), new LocalModel(), band);
+        dups.start().join();
+    }
+
     @Test
     void aReworded_reportOfTheSameProblemIsFlaggedOnArrivalAndAnUnrelatedOneIsNot() {
         long dup = arrive("4", "Outlook disconnected from Exchange", "My Outlook says it cannot connect to the Exchange server");
@@ -109,10 +117,7 @@ class DuplicateServiceTest {
 
     @Test
     void theLlmCheckDropsAPairItJudgesDifferentAndIsAskedOncePerPair() {
-        dups.close();
-        var band = new dev.switchboard.inference.dup.DuplicateFinder.Config(Duration.ofDays(30), true, 0.5, 10, 0.0, 1.0);
-        dups = new DuplicateService(ws.store(), new LocalModel(), band);
-        dups.start().join();
+        restartWithEveryPairBorderline();
         java.util.concurrent.atomic.AtomicInteger judged = new java.util.concurrent.atomic.AtomicInteger();
         dups.setIssueRewriter(new dev.switchboard.inference.dup.IssueRewriter() {
             @Override public String rewrite(dev.switchboard.inference.TicketText t) {
@@ -183,15 +188,13 @@ class DuplicateServiceTest {
 
     @Test
     void atMostThreeBorderlinePairsPerArrivingTicketGoToTheLlm() {
-        dups.close();
+        dups.close(); // these three are history for the check below, not arrivals
         ws.store().saveTickets(List.of(
                 new NewTicket("t", "x1", "Outlook offline", "Outlook cannot reach Exchange", "eve", Instant.now(), null, null),
                 new NewTicket("t", "x2", "Exchange connection lost", "Outlook lost its Exchange connection", "fay", Instant.now(), null, null),
                 new NewTicket("t", "x3", "Mail client disconnected", "Outlook says disconnected", "gus", Instant.now(), null, null)),
                 "test").join();
-        var band = new dev.switchboard.inference.dup.DuplicateFinder.Config(Duration.ofDays(30), true, 0.5, 10, 0.0, 1.0);
-        dups = new DuplicateService(ws.store(), new LocalModel(), band);
-        dups.start().join();
+        restartWithEveryPairBorderline();
         java.util.concurrent.atomic.AtomicInteger judged = new java.util.concurrent.atomic.AtomicInteger();
         dups.setIssueRewriter(new dev.switchboard.inference.dup.IssueRewriter() {
             @Override public String rewrite(dev.switchboard.inference.TicketText t) {
