@@ -76,7 +76,10 @@ public final class Database implements AutoCloseable {
     public static int migrate(String url, String user, String password) {
         String eff = effectiveUrl(url);
         ensureParentDir(eff);
-        return Flyway.configure().dataSource(eff, user, password).locations("classpath:db/migration")
+        // SQL schema per database (H2 and PostgreSQL differ in one column type); Java migrations shared
+        String schema = eff.startsWith("jdbc:postgresql:") ? "postgresql" : "h2";
+        return Flyway.configure().dataSource(eff, user, password)
+                .locations("classpath:db/migration", "classpath:db/schema/" + schema)
                 .load().migrate().migrationsExecuted;
     }
 
