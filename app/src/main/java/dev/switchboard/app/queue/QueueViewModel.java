@@ -34,6 +34,12 @@ public final class QueueViewModel {
     private final java.util.ArrayList<QueueRow> rows = new java.util.ArrayList<>();
     private final ObservableList<QueueRow> visible = FXCollections.observableArrayList();
     private final Map<Long, Integer> indexById = new HashMap<>();
+    /**
+     * Every row in the current sort order, or null until a filter change needs it: a filter change then
+     * only filters (milliseconds for 50,000 rows) instead of sorting again (a string sort of 50,000 rows
+     * takes over 100 ms). Kept in step with live updates by binary search; the order is total (ties by id).
+     */
+    private java.util.ArrayList<QueueRow> sortedAll;
     private final ReadOnlyIntegerWrapper total = new ReadOnlyIntegerWrapper(this, "total");
     private Comparator<QueueRow> comparator = DEFAULT_ORDER;
     /** Wraps whole-list replacements (sort, filter); the view detaches the table around them. */
@@ -86,6 +92,8 @@ public final class QueueViewModel {
         comparator = c == null ? DEFAULT_ORDER : c.thenComparing(DEFAULT_ORDER);
         java.util.ArrayList<QueueRow> copy = new java.util.ArrayList<>(visible);
         copy.sort(comparator);
+        // every row is shown: this sort is the full order too; otherwise the next filter change builds it
+        sortedAll = copy.size() == rows.size() ? new java.util.ArrayList<>(copy) : null;
         bulk.accept(() -> visible.setAll(copy));
     }
 
@@ -119,12 +127,15 @@ public final class QueueViewModel {
                 indexById.put(r.id(), rows.size());
                 rows.add(r);
                 if (isOpen(r.status())) open++;
+                sortedInsert(r);
             } else {
                 QueueRow old = rows.get(i);
                 if (old.equals(r)) continue;
                 if (isOpen(old.status())) open--;
                 if (isOpen(r.status())) open++;
                 rows.set(i, r);
+                sortedRemove(old);
+                sortedInsert(r);
                 if (replaceInPlace(r)) {
                     noteChoices(r);
                     continue;
@@ -169,8 +180,22 @@ public final class QueueViewModel {
         visible.add(pos < 0 ? -pos - 1 : pos, r);
     }
 
+    private void sortedInsert(QueueRow r) {
+        if (sortedAll == null) return;
+        int pos = java.util.Collections.binarySearch(sortedAll, r, comparator);
+        sortedAll.add(pos < 0 ? -pos - 1 : pos, r);
+    }
+
+    private void sortedRemove(QueueRow old) {
+        if (sortedAll == null) return;
+        int pos = java.util.Collections.binarySearch(sortedAll, old, comparator);
+        if (pos >= 0 && sortedAll.get(pos).id() == old.id()) sortedAll.remove(pos);
+        else sortedAll = null; // not where the order says: rebuild on the next filter change
+    }
+
     /** Replaces everything (initial load). */
     public void setAll(Collection<QueueRow> all) {
+        sortedAll = null;
         indexById.clear();
         rows.clear();
         int i = 0;
@@ -226,9 +251,12 @@ public final class QueueViewModel {
 
     private void refilter() {
         predicate = predicate();
+        if (sortedAll == null) {
+            sortedAll = new java.util.ArrayList<>(rows);
+            sortedAll.sort(comparator);
+        }
         java.util.ArrayList<QueueRow> out = new java.util.ArrayList<>();
-        for (QueueRow r : rows) if (predicate.test(r)) out.add(r);
-        out.sort(comparator);
+        for (QueueRow r : sortedAll) if (predicate.test(r)) out.add(r);
         bulk.accept(() -> visible.setAll(out));
     }
 

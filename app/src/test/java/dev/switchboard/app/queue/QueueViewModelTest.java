@@ -37,4 +37,55 @@ class QueueViewModelTest {
         assertThat(m.openCountProperty().get()).isEqualTo(2);
         assertThat(m.totalProperty().get()).isEqualTo(3);
     }
+
+    @Test
+    void filtersSortsAndLiveUpdatesInAnyOrderShowWhatAFullRecomputationShows() {
+        java.util.Random rnd = new java.util.Random(7);
+        String[] subjects = {"VPN down", "printer jam", "Outlook", "vpn slow", "Access request", "laptop", "Printer offline"};
+        String[] statuses = {"NEW", "TRIAGED", "RESOLVED", "CLOSED", "SNOOZED"};
+        String[] teams = {null, "Network", "Desktop", "Identity"};
+        java.util.Map<Long, QueueRow> truth = new java.util.TreeMap<>();
+        List<QueueRow> initial = new java.util.ArrayList<>();
+        for (long id = 1; id <= 300; id++) {
+            QueueRow r = row(id, subjects[rnd.nextInt(subjects.length)], statuses[rnd.nextInt(statuses.length)],
+                    teams[rnd.nextInt(teams.length)], teams[rnd.nextInt(teams.length)]);
+            truth.put(id, r);
+            initial.add(r);
+        }
+        QueueViewModel m = new QueueViewModel();
+        m.setAll(initial);
+        List<java.util.Comparator<QueueRow>> orders = List.of(
+                java.util.Comparator.comparing(QueueRow::subject, String.CASE_INSENSITIVE_ORDER),
+                java.util.Comparator.comparing(QueueViewModel::effectiveTeam, java.util.Comparator.nullsLast(java.util.Comparator.naturalOrder())),
+                java.util.Comparator.comparing(QueueRow::status).reversed());
+        java.util.Comparator<QueueRow> order = QueueViewModel.DEFAULT_ORDER;
+        long next = 301;
+        for (int step = 0; step < 400; step++) {
+            switch (rnd.nextInt(6)) {
+                case 0 -> {
+                    java.util.Comparator<QueueRow> c = rnd.nextInt(4) == 0 ? null : orders.get(rnd.nextInt(orders.size()));
+                    m.sort(c);
+                    order = c == null ? QueueViewModel.DEFAULT_ORDER : c.thenComparing(QueueViewModel.DEFAULT_ORDER);
+                }
+                case 1 -> m.searchProperty().set(rnd.nextBoolean() ? "" : subjects[rnd.nextInt(subjects.length)].substring(0, 3));
+                case 2 -> m.statusProperty().set(rnd.nextBoolean() ? QueueViewModel.STATUS_OPEN
+                        : rnd.nextBoolean() ? QueueViewModel.STATUS_ALL : statuses[rnd.nextInt(statuses.length)]);
+                case 3 -> m.teamProperty().set(rnd.nextBoolean() ? QueueViewModel.ANY : teams[1 + rnd.nextInt(teams.length - 1)]);
+                default -> { // live updates: changed rows and new ones
+                    List<QueueRow> changed = new java.util.ArrayList<>();
+                    for (int k = 0; k < 1 + rnd.nextInt(5); k++) {
+                        long id = rnd.nextInt(10) == 0 ? next++ : 1 + rnd.nextInt((int) (next - 1));
+                        QueueRow r = row(id, subjects[rnd.nextInt(subjects.length)], statuses[rnd.nextInt(statuses.length)],
+                                teams[rnd.nextInt(teams.length)], teams[rnd.nextInt(teams.length)]);
+                        truth.put(id, r);
+                        changed.add(r);
+                    }
+                    m.upsert(changed);
+                }
+            }
+            var keep = m.predicate();
+            List<Long> expected = truth.values().stream().filter(keep).sorted(order).map(QueueRow::id).toList();
+            assertThat(m.visibleRows()).as("step %d", step).extracting(QueueRow::id).containsExactlyElementsOf(expected);
+        }
+    }
 }
