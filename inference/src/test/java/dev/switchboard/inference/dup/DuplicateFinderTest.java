@@ -37,7 +37,7 @@ class DuplicateFinderTest {
         return cs.stream().map(DuplicateCandidate::id).toList();
     }
 
-    private DuplicateFinder finderWithPrinterPair() {
+    static DuplicateFinder finderWithPrinterPair() {
         DuplicateFinder f = new DuplicateFinder(8);
         f.add(t("p1", "Printer jams on floor 3", "HP LaserJet shows error 13.2 paper jam"), v(0, 1, 0.05), NOW.minus(Duration.ofDays(2)), true);
         f.add(t("p2", "Floor 3 printer paper jam", "error 13.2 again on the HP LaserJet"), v(0, 1, 0.1), NOW.minus(Duration.ofDays(1)), true);
