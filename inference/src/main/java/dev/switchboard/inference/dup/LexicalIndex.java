@@ -1,5 +1,7 @@
 package dev.switchboard.inference.dup;
 
+import dev.switchboard.inference.text.TextAnalyzer;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -201,7 +203,11 @@ final class LexicalIndex {
         List<double[]> contrib = new ArrayList<>();
         for (int i = 0; i < q.ids.length; i++) {
             float tf = tfOf(slot, q.ids[i]);
-            if (tf > 0) contrib.add(new double[] {q.ids[i], q.weights[i] * tfWeight(tf) * idf(q.ids[i])});
+            // function words ("habe", "leider", "zur") count in the cosine but are not evidence a
+            // dispatcher can use, so they are not offered for highlighting
+            if (tf > 0 && !TextAnalyzer.isFunctionWord(terms.get(q.ids[i]))) {
+                contrib.add(new double[] {q.ids[i], q.weights[i] * tfWeight(tf) * idf(q.ids[i])});
+            }
         }
         contrib.sort((a, b) -> Double.compare(b[1], a[1]));
         // identifiers first (they are what a dispatcher scans for), then words; a word inside a chosen

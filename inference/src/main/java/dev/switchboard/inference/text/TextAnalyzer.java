@@ -21,7 +21,39 @@ public final class TextAnalyzer {
             "der", "die", "das", "und", "ist", "nicht", "ich", "sie", "mit", "den", "ein", "eine", "zu",
             "von", "auf", "für", "es", "bitte", "dem", "des", "sich", "auch", "wir");
 
+    /**
+     * Function words and courtesy phrases of English and German beyond {@link #STOP}: they carry no
+     * topic, so they are never shown as evidence (shared-term highlights, burst labels). Deliberately
+     * display-only: the scoring vocabulary stays as it is, so no model figure moves with this list.
+     */
+    private static final Set<String> FUNCTION_WORDS = Set.of(
+            // English
+            "about", "after", "again", "all", "also", "any", "because", "before", "being", "both", "cannot", "cant",
+            "did", "doing", "dont", "doesnt", "didnt", "each", "few", "got", "get", "here", "how", "just", "more",
+            "most", "now", "only", "other", "out", "over", "same", "should", "since", "some", "still", "such",
+            "than", "too", "under", "until", "up", "very", "why", "yet", "isnt", "wont", "ive", "anyone", "someone",
+            "kind", "best", "cheers", "advance", "team", "hey",
+            // German
+            "aber", "alle", "als", "am", "an", "auch", "aus", "bei", "bin", "bis", "da", "damit", "dann",
+            "dass", "daß", "dein", "den", "denn", "dich", "dir", "doch", "dort", "du", "durch", "einem", "einen",
+            "einer", "eines", "er", "etwas", "euch", "gegen", "gibt", "hab", "habe", "haben", "hat", "hatte",
+            "hier", "ihm", "ihn", "ihr", "im", "ins", "jetzt", "kann", "kein", "keine", "können", "leider", "man",
+            "mehr", "mein", "meine", "meinem", "meinen", "meiner", "mich", "mir", "muss", "nach", "nichts",
+            "noch", "nun", "nur", "ob", "oder", "ohne", "schon", "sehr", "sein", "seit", "sind", "soll", "über",
+            "um", "uns", "unter", "vom", "vor", "war", "waren", "was", "weil", "wenn", "wer", "wie", "wieder",
+            "wird", "wo", "zum", "zur", "danke", "hallo", "gruß", "grüße", "viele", "freundlichen", "liebe",
+            "lieber", "vielen", "dank");
+
     private TextAnalyzer() {}
+
+    /**
+     * Whether a token is too common to show as evidence: a stop word or a function word of English or
+     * German (see {@link #FUNCTION_WORDS}). Scoring does not use this.
+     */
+    public static boolean isFunctionWord(String token) {
+        String t = normalise(token);
+        return STOP.contains(t) || FUNCTION_WORDS.contains(t);
+    }
 
     public static String normalise(String text) {
         if (text == null) return "";
