@@ -144,7 +144,10 @@ public final class SampleWorkspace {
                     for (String[] b : SampleTemplates.SAP_OUTAGE) out.add(make("demo-" + String.format("%04d", out.size() + 1), b, 0, false));
                     continue;
                 }
-                String[] tpl = SampleTemplates.ALL.get(rnd.nextInt(SampleTemplates.ALL.size()));
+                // every ninth arrival is a ticket between two teams, unlike anything in the history
+                String[] tpl = i % 9 == 4
+                        ? SampleTemplates.BORDERLINE.get((i / 9) % SampleTemplates.BORDERLINE.size())
+                        : SampleTemplates.ALL.get(rnd.nextInt(SampleTemplates.ALL.size()));
                 out.add(make("demo-" + String.format("%04d", out.size() + 1), tpl, 0, false));
                 if (i == dupAt) {
                     // The same person reports the same problem again a little later, in other words.
