@@ -27,6 +27,28 @@ class QueueViewModelTest {
     }
 
     @Test
+    void searchMatchesEachFieldFollowsLiveChangesAndNeverSpansTwoFields() {
+        QueueViewModel m = new QueueViewModel();
+        m.setAll(List.of(row(1, "Printer jam", "NEW", null, "Desktop"), row(2, "VPN down", "NEW", null, "Network")));
+        m.searchProperty().set("JAM");
+        assertThat(m.visibleRows()).extracting(QueueRow::id).containsExactly(1L);
+        m.searchProperty().set("x2");                     // external id
+        assertThat(m.visibleRows()).extracting(QueueRow::id).containsExactly(2L);
+        m.searchProperty().set("netw");                   // suggested team
+        assertThat(m.visibleRows()).extracting(QueueRow::id).containsExactly(2L);
+        m.searchProperty().set("jamreq");                 // end of subject + start of requester
+        assertThat(m.visibleRows()).isEmpty();
+        m.searchProperty().set("toner");
+        assertThat(m.visibleRows()).isEmpty();
+        m.upsert(List.of(row(1, "Toner empty", "NEW", "Facilities", null)));
+        assertThat(m.visibleRows()).extracting(QueueRow::id).containsExactly(1L);
+        m.searchProperty().set("jam");
+        assertThat(m.visibleRows()).isEmpty();
+        m.searchProperty().set("facil");                  // the team set by the update
+        assertThat(m.visibleRows()).extracting(QueueRow::id).containsExactly(1L);
+    }
+
+    @Test
     void liveUpdatesKeepSortOrderAndFilters() {
         QueueViewModel m = new QueueViewModel();
         m.setAll(List.of(row(1, "b", "NEW", null, null), row(2, "a", "NEW", null, null)));
