@@ -99,6 +99,7 @@ public final class EvaluateMain {
                     err.println("training: " + summary);
                     err.println("blend cv accuracy (train halves): " + m.blendCvAccuracy());
                     err.println("ranker: " + m.rankerSummary() + "; linear step size " + m.linearStepSize());
+                    err.println(m.linearHeldOut());
                     if (fileCache != null) fileCache.save();
                     return m;
                 });

@@ -352,29 +352,54 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
         double[][][] firstFold = new double[etas.length][][];
         double[] foldLoss = new double[etas.length];
         int[] notFirst = Arrays.stream(rows).filter(s -> fold[s] != 0).toArray();
-        parallel(etas.length, 1, k -> {
-            SoftmaxRegression m = SoftmaxRegression.train(xs, y, wLr, notFirst, vz.dimension(), L,
-                    new SoftmaxRegression.Params(config.epochs(), config.lambda(), etas[k], config.seed()), p);
+        // a linear model on the standardised sentence embeddings (standardiser from all training vectors:
+        // unsupervised, label-free); its step size is chosen the same way from its own candidates
+        boolean embLinear = EMB_LINEAR;
+        List<float[]> liveVecs = new ArrayList<>();
+        for (int s : rows) liveVecs.add(mem.vector(s));
+        float[][] stdz = Head.standardiser(liveVecs, mem.dim);
+        List<SparseVec> xsE = new ArrayList<>(slots);
+        for (int s = 0; s < slots; s++) xsE.add(Head.embeddingFeatures(mem.vector(s), stdz[0], stdz[1]));
+        double[] etasE = !embLinear ? new double[0] : n >= LR_ETA_SELECT_MIN ? EMB_ETAS : new double[] {LR_ETA};
+        double[][][] firstFoldE = new double[etasE.length][][];
+        double[] foldLossE = new double[etasE.length];
+        parallel(etas.length + etasE.length, 1, task -> {
+            boolean emb = task >= etas.length;
+            int k = emb ? task - etas.length : task;
+            SoftmaxRegression m = emb
+                    ? SoftmaxRegression.train(xsE, y, wLr, notFirst, mem.dim, L,
+                            new SoftmaxRegression.Params(config.epochs(), config.lambda(), etasE[k], config.seed()), p)
+                    : SoftmaxRegression.train(xs, y, wLr, notFirst, vz.dimension(), L,
+                            new SoftmaxRegression.Params(config.epochs(), config.lambda(), etas[k], config.seed()), p);
             double[][] pr = new double[slots][];
             double loss = 0;
             for (int s : rows) {
                 if (fold[s] != 0) continue;
-                pr[s] = m.predict(xs.get(s));
+                pr[s] = m.predict((emb ? xsE : xs).get(s));
                 loss -= w[s] * Math.log(Math.max(1e-6, pr[s][y[s]]));
             }
-            firstFold[k] = pr;
-            foldLoss[k] = loss;
+            (emb ? firstFoldE : firstFold)[k] = pr;
+            (emb ? foldLossE : foldLoss)[k] = loss;
         }, k -> { }, p);
         int bestEta = 0;
         for (int k = 1; k < etas.length; k++) if (foldLoss[k] < foldLoss[bestEta]) bestEta = k;
         for (int s : rows) if (fold[s] == 0) oofLr[s] = firstFold[bestEta][s];
+        double[][] oofLrE = new double[slots][];
+        int bestEtaE = 0;
+        for (int k = 1; k < etasE.length; k++) if (foldLossE[k] < foldLossE[bestEtaE]) bestEtaE = k;
+        if (embLinear) for (int s : rows) if (fold[s] == 0) oofLrE[s] = firstFoldE[bestEtaE][s];
+        SoftmaxRegression.Params chosenE = new SoftmaxRegression.Params(config.epochs(), config.lambda(),
+                embLinear ? etasE[bestEtaE] : LR_ETA, config.seed());
+        if (what.equals("team")) lastEmbEta = embLinear ? etasE[bestEtaE] : Double.NaN;
         double eta = etas[bestEta];
         if (what.equals("team")) lastLrEta = eta;
         SoftmaxRegression.Params chosen = new SoftmaxRegression.Params(config.epochs(), config.lambda(), eta, config.seed());
         double[][] oofLr2 = new double[slots][];
         SoftmaxRegression[] full2 = new SoftmaxRegression[1];
-        // tasks: 0 = full model, 1..folds-1 = fold models; then the subject model: full, and every fold
-        parallel(2 * folds + 1, 1, task -> {
+        SoftmaxRegression[] fullE = new SoftmaxRegression[1];
+        // tasks: 0 = full model, 1..folds-1 = fold models; then the subject model: full, and every fold;
+        // then the embedding model: full, and every fold
+        parallel(embLinear ? 3 * folds + 1 : 2 * folds + 1, 1, task -> {
             if (task == 0) {
                 full[0] = SoftmaxRegression.train(xs, y, wLr, rows, vz.dimension(), L, chosen, p);
             } else if (task < folds) {
@@ -384,11 +409,18 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
                 for (int s : rows) if (fold[s] == f) oofLr[s] = m.predict(xs.get(s));
             } else if (task == folds) {
                 full2[0] = SoftmaxRegression.train(xs2, y, wLr, rows, vz2.dimension(), L, chosen, p);
-            } else {
+            } else if (task <= 2 * folds) {
                 int f = task - folds - 1;
                 int[] tr = Arrays.stream(rows).filter(s -> fold[s] != f).toArray();
                 SoftmaxRegression m = SoftmaxRegression.train(xs2, y, wLr, tr, vz2.dimension(), L, chosen, p);
                 for (int s : rows) if (fold[s] == f) oofLr2[s] = m.predict(xs2.get(s));
+            } else if (task == 2 * folds + 1) {
+                fullE[0] = SoftmaxRegression.train(xsE, y, wLr, rows, mem.dim, L, chosenE, p);
+            } else {
+                int f = task - 2 * folds - 1; // folds 1..folds-1 (fold 0 comes from the step-size check)
+                int[] tr = Arrays.stream(rows).filter(s -> fold[s] != f).toArray();
+                SoftmaxRegression m = SoftmaxRegression.train(xsE, y, wLr, tr, mem.dim, L, chosenE, p);
+                for (int s : rows) if (fold[s] == f) oofLrE[s] = m.predict(xsE.get(s));
             }
         }, k -> { }, p);
         p.checkCancelled();
@@ -428,6 +460,7 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             feats[r] = Head.signals(mem, foldStats[myFold], labelOf, nn, q, mem.entries.get(s).terms(), oofLr[s],
                     null, cand, null, config.temperature(), lexNn, st);
             Head.setSubjectSignal(feats[r], cand, oofLr2[s]);
+            Head.setLinearColumn(feats[r], cand, oofLrE[s], Head.EMB_LINEAR);
             yy[r] = labelOf[s];
             ww[r] = w[s];
         }, k -> {
@@ -494,7 +527,33 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             }
             thr[l] = Head.threshold(c, k, wt, config.targetPrecision(), config.minThresholdSupport());
         }
-        return new Head(full[0], blend, bias, thr, global, st.labels, ranker, full2[0]);
+        if (what.equals("team")) {
+            lastLinearHeldOut = String.format(java.util.Locale.ROOT, "linear alone (held-out folds): words+chars %.4f, subject %.4f, embedding %.4f (step %.1f)",
+                    oofAccuracy(oofLr, rows, y, w), oofAccuracy(oofLr2, rows, y, w), oofAccuracy(oofLrE, rows, y, w), lastEmbEta);
+        }
+        return new Head(full[0], blend, bias, thr, global, st.labels, ranker, full2[0], fullE[0], stdz[0], stdz[1]);
+    }
+
+    /** Whether the embedding linear model is trained (development switch). */
+    static final boolean EMB_LINEAR = !Boolean.getBoolean("sb.noEmbLinear");
+
+    private volatile String lastLinearHeldOut = "";
+
+    /** Held-out accuracy of each linear model of the team head in the last training run. */
+    public String linearHeldOut() {
+        return lastLinearHeldOut;
+    }
+
+    private static double oofAccuracy(double[][] pr, int[] rows, int[] y, double[] w) {
+        double ok = 0, all = 0;
+        for (int s : rows) {
+            if (pr[s] == null) continue;
+            int best = 0;
+            for (int c = 1; c < pr[s].length; c++) if (pr[s][c] > pr[s][best]) best = c;
+            all += w[s];
+            if (best == y[s]) ok += w[s];
+        }
+        return all > 0 ? ok / all : Double.NaN;
     }
 
     /** Tickets (with a label) below which no ranker is fitted: too few to size and check it. */
@@ -555,6 +614,10 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
     /** Step sizes compared on the first fold (more data: more than one is tried). */
     static final double[] LR_ETAS = {0.5, 2.0};
     static final int LR_ETA_SELECT_MIN = 200;
+    /** Step sizes compared for the embedding linear model (dense inputs of about unit length). */
+    static final double[] EMB_ETAS = {0.5, 2.0, 8.0};
+
+    private volatile double lastEmbEta = Double.NaN;
 
     private volatile double lastLrEta = Double.NaN;
 
@@ -681,7 +744,8 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             Head.Neighbour[] lexT = Head.topK(lexSims, slots, mem.teamOf, mem.alive, -1, config.neighbours());
             double[] lrT = th.lr != null && x != null ? th.lr.predict(x) : null;
             double[] lrT2 = th.lrSubject != null && x2 != null ? th.lrSubject.predict(x2) : null;
-            Ranked teams = rank(th, mem, mem.teams, mem.teamOf, nnT, lexT, q, qterms, lrT, lrT2, teamNames, descByTeam);
+            double[] lrT3 = th.embeddingProbabilities(q);
+            Ranked teams = rank(th, mem, mem.teams, mem.teamOf, nnT, lexT, q, qterms, lrT, lrT2, lrT3, teamNames, descByTeam);
             // priorities
             Ranked prios = null;
             if (mem.priorities.size() > 0) {
@@ -693,7 +757,8 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
                     Head.Neighbour[] lexP = Head.topK(lexSims, slots, mem.priorityOf, mem.alive, -1, config.neighbours());
                     double[] lrP = ph.lr != null && x != null ? ph.lr.predict(x) : null;
                     double[] lrP2 = ph.lrSubject != null && x2 != null ? ph.lrSubject.predict(x2) : null;
-                    prios = rank(ph, mem, mem.priorities, mem.priorityOf, nnP, lexP, q, qterms, lrP, lrP2, pn, Map.of());
+                    double[] lrP3 = ph.embeddingProbabilities(q);
+                    prios = rank(ph, mem, mem.priorities, mem.priorityOf, nnP, lexP, q, qterms, lrP, lrP2, lrP3, pn, Map.of());
                 }
             }
             String top = teams.predictions.get(0).label();
@@ -718,7 +783,8 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
 
     private Ranked rank(Head h, Memory mem, Memory.LabelStats st, int[] labelOf, Head.Neighbour[] nn,
                         Head.Neighbour[] lexNn, float[] q,
-                        Map<String, Integer> qterms, double[] lr, double[] lr2, List<String> names, Map<String, float[]> desc) {
+                        Map<String, Integer> qterms, double[] lr, double[] lr2, double[] lr3, List<String> names,
+                        Map<String, float[]> desc) {
         int[] cand = new int[names.size()];
         float[][] cd = new float[names.size()][];
         for (int c = 0; c < cand.length; c++) {
@@ -729,6 +795,7 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
         }
         double[][] f = Head.signals(mem, st, labelOf, nn, q, qterms, lr, -1, cand, cd, config.temperature(), lexNn);
         Head.setSubjectSignal(f, cand, lr2);
+        Head.setLinearColumn(f, cand, lr3, Head.EMB_LINEAR);
         double[] p = h.probabilities(f, cand);
         List<Prediction> out = new ArrayList<>(cand.length);
         for (int c = 0; c < cand.length; c++) out.add(new Prediction(names.get(c), p[c]));

@@ -24,12 +24,15 @@ final class Ranker {
     static final int CV_FOLDS = 5;
     /** Boosting of a CV fold stops after this many trees without a held-out gain. */
     static final int PATIENCE = 40;
-    static final int NX = Head.NF + Head.NE + 7;
+    static final int NX = Head.NF + Head.NE + 12;
     private static final int B = Head.NF + Head.NE;
     static final String[] FEATURES = {"linear", "knn-vote", "knn-max", "centroid", "bm25", "prior", "lex-vote",
             "lex-max", "knn-share", "knn-first-pos", "knn-max-gap", "top-sim", "top-lex-sim", "linear-top",
-            "log-words", "subject-linear", "blend-margin", "blend-prob", "blend-rank", "linear-rank", "knn-rank", "lex-rank",
-            "linear-margin"};
+            "log-words", "subject-linear", "cnb", "lex-share", "embedding-linear", "blend-margin", "blend-prob", "blend-rank", "linear-rank",
+            "knn-rank", "lex-rank", "linear-margin", "cnb-rank", "centroid-rank", "bm25-rank", "subject-rank", "embedding-linear-rank"};
+    /** Development ablation: feature columns held constant (trees cannot split on them). */
+    private static final int[] DROP = java.util.Arrays.stream(System.getProperty("sb.rankerDrop", "").split(","))
+            .filter(v -> !v.isBlank()).mapToInt(Integer::parseInt).toArray();
 
     record Params(int maxTrees, int depth, double shrinkage, double l2, double minChildHessian, int minChildRows,
                   int bins, long seed) {
@@ -107,6 +110,12 @@ final class Ranker {
             r[B + 4] = rank(f, c, 1);
             r[B + 5] = rank(f, c, 6);
             r[B + 6] = f[c][0] - lrMax;
+            r[B + 7] = rank(f, c, Head.CNB);
+            r[B + 8] = rank(f, c, 3);
+            r[B + 9] = rank(f, c, 4);
+            r[B + 10] = rank(f, c, Head.SUBJECT);
+            r[B + 11] = rank(f, c, Head.EMB_LINEAR);
+            for (int d : DROP) r[d] = 0;
         }
         return x;
     }
