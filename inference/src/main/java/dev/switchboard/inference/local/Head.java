@@ -30,9 +30,16 @@ final class Head {
      * top probability, log(1 + words in the ticket), and log P(label) from a linear model on the subject
      * alone (set by {@link #setSubjectSignal}).
      */
-    static final int NE = 11;
+    static final int NE = 14;
     static final String[] EXTRA = {"knn-share", "knn-first-pos", "knn-max-gap", "top-sim", "top-lex-sim",
-            "linear-top", "log-words", "subject-linear", "cnb", "lex-share", "embedding-linear"};
+            "linear-top", "log-words", "subject-linear", "cnb", "lex-share", "embedding-linear", "label-max-sim",
+            "label-top3-sim", "label-max-lex"};
+    /**
+     * Columns of the similarity of the ticket to the label's own decided tickets, over all of them (not
+     * only among the k nearest overall, so labels ranked second to fifth get a measured value too): the
+     * highest embedding cosine, the mean of the three highest, and the highest word TF-IDF cosine.
+     */
+    static final int LABEL_MAX_SIM = NF + 11, LABEL_TOP3_SIM = NF + 12, LABEL_MAX_LEX = NF + 13;
     /**
      * Column of log P(label) from a linear model over the ticket's sentence embedding (standardised per
      * dimension): a discriminative reading of the embedding, where the neighbour vote and centroid are
@@ -414,6 +421,56 @@ final class Head {
     /** The embedding model's probabilities for a ticket vector, or null without one. */
     double[] embeddingProbabilities(float[] q) {
         return lrEmb == null || q == null ? null : lrEmb.predict(embeddingFeatures(q, embMean, embScale));
+    }
+
+    /**
+     * Per label: the highest similarity of one of its tickets and the mean of its three highest (fewer
+     * when it has fewer); NaN for labels without a ticket. Slots with a similarity below -1 (dead or
+     * masked) are skipped.
+     */
+    static double[][] labelSimilarities(float[] sims, int n, int[] labelOf, boolean[] alive, int labels) {
+        float[][] top = new float[labels][3];
+        int[] cnt = new int[labels];
+        for (int s = 0; s < n; s++) {
+            int l = labelOf[s];
+            float v = sims[s];
+            if (l < 0 || l >= labels || !alive[s] || v < -1f) continue;
+            float[] t = top[l];
+            int m = cnt[l];
+            if (m == 3 && v <= t[2]) continue;
+            int pos = m < 3 ? m : 2;
+            if (m < 3) cnt[l]++;
+            while (pos > 0 && t[pos - 1] < v) {
+                t[pos] = t[pos - 1];
+                pos--;
+            }
+            t[pos] = v;
+        }
+        double[][] out = new double[2][labels];
+        for (int l = 0; l < labels; l++) {
+            if (cnt[l] == 0) {
+                out[0][l] = Double.NaN;
+                out[1][l] = Double.NaN;
+                continue;
+            }
+            out[0][l] = top[l][0];
+            double sum = 0;
+            for (int k = 0; k < cnt[l]; k++) sum += top[l][k];
+            out[1][l] = sum / cnt[l];
+        }
+        return out;
+    }
+
+    /** Fills the label-similarity columns from {@link #labelSimilarities} of the embedding and lexical cosines. */
+    static void setLabelSimilarities(double[][] f, int[] cand, double[][] emb, double[][] lex) {
+        for (int c = 0; c < f.length; c++) {
+            int l = cand[c];
+            boolean e = emb != null && l >= 0 && l < emb[0].length && !Double.isNaN(emb[0][l]);
+            boolean x = lex != null && l >= 0 && l < lex[0].length && !Double.isNaN(lex[0][l]);
+            f[c][LABEL_MAX_SIM] = e ? emb[0][l] : 0;
+            f[c][LABEL_TOP3_SIM] = e ? emb[1][l] : 0;
+            f[c][LABEL_MAX_LEX] = x ? Math.max(0, lex[0][l]) : 0;
+        }
     }
 
     /** Fills a linear-model column with log P(label), uniform for labels it does not know or without a model. */

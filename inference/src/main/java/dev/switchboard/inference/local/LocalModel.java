@@ -454,13 +454,16 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             int myFold = fold[s];
             for (int o = 0; o < slots; o++) if (fold[o] == myFold) sims[o] = -2f;
             Head.Neighbour[] nn = Head.topK(sims, slots, labelOf, mem.alive, s, config.neighbours());
+            double[][] simL = LABEL_SIMS ? Head.labelSimilarities(sims, slots, labelOf, mem.alive, L) : null;
             mem.lexSimilarities(mem.lexVector(mem.entries.get(s).text().fullText()), sims);
             for (int o = 0; o < slots; o++) if (fold[o] == myFold) sims[o] = -2f;
             Head.Neighbour[] lexNn = Head.topK(sims, slots, labelOf, mem.alive, s, config.neighbours());
+            double[][] lexL = LABEL_SIMS ? Head.labelSimilarities(sims, slots, labelOf, mem.alive, L) : null;
             feats[r] = Head.signals(mem, foldStats[myFold], labelOf, nn, q, mem.entries.get(s).terms(), oofLr[s],
                     null, cand, null, config.temperature(), lexNn, st);
             Head.setSubjectSignal(feats[r], cand, oofLr2[s]);
             Head.setLinearColumn(feats[r], cand, oofLrE[s], Head.EMB_LINEAR);
+            Head.setLabelSimilarities(feats[r], cand, simL, lexL);
             yy[r] = labelOf[s];
             ww[r] = w[s];
         }, k -> {
@@ -486,7 +489,12 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             rp = new Ranker.Params(config.rankerTrees(), rp.depth(), rp.shrinkage(), rp.l2(), rp.minChildHessian(),
                     rp.minChildRows(), rp.bins(), config.seed());
             rf = Ranker.fit(feats, zz, yy, ww, rp, RANKER_MIN_TICKETS, config.threads(), p);
-            if (what.equals("team")) lastRanker = rf;
+            if (what.equals("team")) {
+                lastRanker = rf;
+                lastRankerHits = String.format(java.util.Locale.ROOT, "held-out top-1/hit@3: blend %.4f/%.4f, ranker %.4f/%.4f",
+                        hitAt(zz, yy, 1), hitAt(zz, yy, 3), rf.heldOutLogits() == null ? Double.NaN : hitAt(rf.heldOutLogits(), yy, 1),
+                        rf.heldOutLogits() == null ? Double.NaN : hitAt(rf.heldOutLogits(), yy, 3));
+            }
         }
         Ranker ranker = rf == null ? null : rf.ranker();
         // thresholds from held-out predictions (the ranker's come from its cross-validation)
@@ -536,6 +544,7 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
 
     /** Whether the embedding linear model is trained (development switch). */
     static final boolean EMB_LINEAR = !Boolean.getBoolean("sb.noEmbLinear");
+    static final boolean LABEL_SIMS = !Boolean.getBoolean("sb.noLabelSims");
 
     private volatile String lastLinearHeldOut = "";
 
@@ -556,6 +565,18 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
         return all > 0 ? ok / all : Double.NaN;
     }
 
+    private volatile String lastRankerHits = "";
+
+    private static double hitAt(double[][] z, int[] y, int k) {
+        int ok = 0;
+        for (int i = 0; i < y.length; i++) {
+            int above = 0;
+            for (double v : z[i]) if (v > z[i][y[i]]) above++;
+            if (above < k) ok++;
+        }
+        return y.length == 0 ? Double.NaN : ok / (double) y.length;
+    }
+
     /** Tickets (with a label) below which no ranker is fitted: too few to size and check it. */
     static final int RANKER_MIN_TICKETS = 300;
 
@@ -566,7 +587,8 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
         Ranker.Fitted f = lastRanker;
         if (f == null) return "no ranker";
         return String.format(java.util.Locale.ROOT, "%d trees, temperature %.3f, " + Ranker.CV_FOLDS + "-fold CV log-loss blend %.4f -> ranker %.4f",
-                f.trees(), f.ranker() == null ? 1.0 : f.ranker().temperature, f.cvLossBlend(), f.cvLossRanker());
+                f.trees(), f.ranker() == null ? 1.0 : f.ranker().temperature, f.cvLossBlend(), f.cvLossRanker())
+                + "; " + lastRankerHits;
     }
 
     private static double blendCv(double[][][] feats, int[] yy, double[] ww, int[] cand, int L, Memory.LabelStats st,
@@ -745,7 +767,10 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             double[] lrT = th.lr != null && x != null ? th.lr.predict(x) : null;
             double[] lrT2 = th.lrSubject != null && x2 != null ? th.lrSubject.predict(x2) : null;
             double[] lrT3 = th.embeddingProbabilities(q);
-            Ranked teams = rank(th, mem, mem.teams, mem.teamOf, nnT, lexT, q, qterms, lrT, lrT2, lrT3, teamNames, descByTeam);
+            double[][] simT = LABEL_SIMS ? Head.labelSimilarities(sims, slots, mem.teamOf, mem.alive, mem.teams.size()) : null;
+            double[][] lexSimT = LABEL_SIMS ? Head.labelSimilarities(lexSims, slots, mem.teamOf, mem.alive, mem.teams.size()) : null;
+            Ranked teams = rank(th, mem, mem.teams, mem.teamOf, nnT, lexT, q, qterms, lrT, lrT2, lrT3, simT, lexSimT,
+                    teamNames, descByTeam);
             // priorities
             Ranked prios = null;
             if (mem.priorities.size() > 0) {
@@ -758,7 +783,10 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
                     double[] lrP = ph.lr != null && x != null ? ph.lr.predict(x) : null;
                     double[] lrP2 = ph.lrSubject != null && x2 != null ? ph.lrSubject.predict(x2) : null;
                     double[] lrP3 = ph.embeddingProbabilities(q);
-                    prios = rank(ph, mem, mem.priorities, mem.priorityOf, nnP, lexP, q, qterms, lrP, lrP2, lrP3, pn, Map.of());
+                    double[][] simP = LABEL_SIMS ? Head.labelSimilarities(sims, slots, mem.priorityOf, mem.alive, mem.priorities.size()) : null;
+                    double[][] lexSimP = LABEL_SIMS ? Head.labelSimilarities(lexSims, slots, mem.priorityOf, mem.alive, mem.priorities.size()) : null;
+                    prios = rank(ph, mem, mem.priorities, mem.priorityOf, nnP, lexP, q, qterms, lrP, lrP2, lrP3, simP,
+                            lexSimP, pn, Map.of());
                 }
             }
             String top = teams.predictions.get(0).label();
@@ -783,8 +811,8 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
 
     private Ranked rank(Head h, Memory mem, Memory.LabelStats st, int[] labelOf, Head.Neighbour[] nn,
                         Head.Neighbour[] lexNn, float[] q,
-                        Map<String, Integer> qterms, double[] lr, double[] lr2, double[] lr3, List<String> names,
-                        Map<String, float[]> desc) {
+                        Map<String, Integer> qterms, double[] lr, double[] lr2, double[] lr3, double[][] simL,
+                        double[][] lexL, List<String> names, Map<String, float[]> desc) {
         int[] cand = new int[names.size()];
         float[][] cd = new float[names.size()][];
         for (int c = 0; c < cand.length; c++) {
@@ -796,6 +824,7 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
         double[][] f = Head.signals(mem, st, labelOf, nn, q, qterms, lr, -1, cand, cd, config.temperature(), lexNn);
         Head.setSubjectSignal(f, cand, lr2);
         Head.setLinearColumn(f, cand, lr3, Head.EMB_LINEAR);
+        Head.setLabelSimilarities(f, cand, simL, lexL);
         double[] p = h.probabilities(f, cand);
         List<Prediction> out = new ArrayList<>(cand.length);
         for (int c = 0; c < cand.length; c++) out.add(new Prediction(names.get(c), p[c]));

@@ -24,12 +24,12 @@ final class Ranker {
     static final int CV_FOLDS = 5;
     /** Boosting of a CV fold stops after this many trees without a held-out gain. */
     static final int PATIENCE = 40;
-    static final int NX = Head.NF + Head.NE + 12;
+    static final int NX = Head.NF + Head.NE + 13;
     private static final int B = Head.NF + Head.NE;
     static final String[] FEATURES = {"linear", "knn-vote", "knn-max", "centroid", "bm25", "prior", "lex-vote",
             "lex-max", "knn-share", "knn-first-pos", "knn-max-gap", "top-sim", "top-lex-sim", "linear-top",
-            "log-words", "subject-linear", "cnb", "lex-share", "embedding-linear", "blend-margin", "blend-prob", "blend-rank", "linear-rank",
-            "knn-rank", "lex-rank", "linear-margin", "cnb-rank", "centroid-rank", "bm25-rank", "subject-rank", "embedding-linear-rank"};
+            "log-words", "subject-linear", "cnb", "lex-share", "embedding-linear", "label-max-sim", "label-top3-sim", "label-max-lex", "blend-margin", "blend-prob", "blend-rank", "linear-rank",
+            "knn-rank", "lex-rank", "linear-margin", "cnb-rank", "centroid-rank", "bm25-rank", "subject-rank", "embedding-linear-rank", "label-top3-sim-rank"};
     /** Development ablation: feature columns held constant (trees cannot split on them). */
     private static final int[] DROP = java.util.Arrays.stream(System.getProperty("sb.rankerDrop", "").split(","))
             .filter(v -> !v.isBlank()).mapToInt(Integer::parseInt).toArray();
@@ -115,6 +115,7 @@ final class Ranker {
             r[B + 9] = rank(f, c, 4);
             r[B + 10] = rank(f, c, Head.SUBJECT);
             r[B + 11] = rank(f, c, Head.EMB_LINEAR);
+            r[B + 12] = rank(f, c, Head.LABEL_TOP3_SIM);
             for (int d : DROP) r[d] = 0;
         }
         return x;
