@@ -36,7 +36,8 @@ import java.util.function.IntConsumer;
  * description, BM25 relevance of the ticket to all text the team solved, and the team prior. The
  * blend weights are fitted on held-out folds of the training data, which also calibrates the
  * probabilities. A {@link Ranker} of small boosted trees then re-ranks each ticket's likeliest labels
- * from the same signals plus neighbour statistics and a subject-only linear model (sized by
+ * from the same signals plus neighbour statistics, a subject-only linear model, a linear model on the
+ * sentence embedding, Complement Naive Bayes scores and each label's best-matching tickets (sized by
  * cross-validation, temperature-calibrated; none when it does not help). Per-team confidence
  * thresholds are chosen on the held-out predictions. Held-out signals for a fold are computed as for
  * a new ticket against the other folds, so that no feature tells a ticket's own label.
@@ -542,9 +543,8 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
         return new Head(full[0], blend, bias, thr, global, st.labels, ranker, full2[0], fullE[0], stdz[0], stdz[1]);
     }
 
-    /** Whether the embedding linear model is trained (development switch). */
-    static final boolean EMB_LINEAR = !Boolean.getBoolean("sb.noEmbLinear");
-    static final boolean LABEL_SIMS = !Boolean.getBoolean("sb.noLabelSims");
+    /** Whether the embedding linear model is trained and the label-similarity columns computed. */
+    static final boolean EMB_LINEAR = true, LABEL_SIMS = true;
 
     private volatile String lastLinearHeldOut = "";
 

@@ -13,9 +13,11 @@ import java.util.Random;
  * cross-validation on the held-out training predictions, and a temperature fitted on the
  * cross-validated outputs keeps the probabilities calibrated. Immutable once fitted.
  *
- * <p>Features of a candidate: the blend signals (see {@link Head}), its blend logit minus the best
- * one, its blend probability, and its rank by blend score, by the linear model, by the embedding
- * neighbour vote and by the lexical neighbour vote, and its linear-model margin to the best label.
+ * <p>Features of a candidate: the blend signals and extra columns (see {@link Head}), its blend logit
+ * minus the best one, its blend probability, its rank by blend score, by the linear model, by the
+ * embedding neighbour vote, by the lexical neighbour vote, by Complement Naive Bayes, by centroid, by
+ * BM25, by the subject and embedding linear models and by top-3 similarity to the label's tickets, and
+ * its linear-model margin to the best label.
  */
 final class Ranker {
 
@@ -30,9 +32,6 @@ final class Ranker {
             "lex-max", "knn-share", "knn-first-pos", "knn-max-gap", "top-sim", "top-lex-sim", "linear-top",
             "log-words", "subject-linear", "cnb", "lex-share", "embedding-linear", "label-max-sim", "label-top3-sim", "label-max-lex", "blend-margin", "blend-prob", "blend-rank", "linear-rank",
             "knn-rank", "lex-rank", "linear-margin", "cnb-rank", "centroid-rank", "bm25-rank", "subject-rank", "embedding-linear-rank", "label-top3-sim-rank"};
-    /** Development ablation: feature columns held constant (trees cannot split on them). */
-    private static final int[] DROP = java.util.Arrays.stream(System.getProperty("sb.rankerDrop", "").split(","))
-            .filter(v -> !v.isBlank()).mapToInt(Integer::parseInt).toArray();
 
     record Params(int maxTrees, int depth, double shrinkage, double l2, double minChildHessian, int minChildRows,
                   int bins, long seed) {
@@ -116,7 +115,6 @@ final class Ranker {
             r[B + 10] = rank(f, c, Head.SUBJECT);
             r[B + 11] = rank(f, c, Head.EMB_LINEAR);
             r[B + 12] = rank(f, c, Head.LABEL_TOP3_SIM);
-            for (int d : DROP) r[d] = 0;
         }
         return x;
     }

@@ -136,4 +136,25 @@ class RankerSignalsTest {
         double acc = Double.parseDouble(s.replaceAll(".*embedding ([0-9.]+).*", "$1"));
         assertThat(acc).as(s).isGreaterThan(0.9);
     }
+
+    @Test
+    void labelSimilaritiesTakeTheBestTicketsOfEveryLabelAndSkipMaskedOnes() {
+        float[] sims = {0.9f, 0.2f, 0.5f, 0.7f, -2f, 0.1f, 0.3f};
+        int[] labelOf = {0, 0, 0, 0, 1, 1, 2};
+        boolean[] alive = {true, true, true, true, true, true, false};
+        double[][] s = Head.labelSimilarities(sims, 7, labelOf, alive, 4);
+        assertThat(s[0][0]).isCloseTo(0.9, within(1e-6));
+        assertThat(s[1][0]).isCloseTo((0.9 + 0.7 + 0.5) / 3, within(1e-6));
+        assertThat(s[0][1]).isCloseTo(0.1, within(1e-6)); // the masked ticket (-2) is not counted
+        assertThat(s[1][1]).isCloseTo(0.1, within(1e-6));
+        assertThat(s[0][2]).isNaN(); // its only ticket is forgotten
+        assertThat(s[0][3]).isNaN();
+        double[][] f = new double[3][Head.NF + Head.NE];
+        Head.setLabelSimilarities(f, new int[] {0, 2, -1}, s, s);
+        assertThat(f[0][Head.LABEL_MAX_SIM]).isCloseTo(0.9, within(1e-6));
+        assertThat(f[0][Head.LABEL_TOP3_SIM]).isCloseTo(0.7, within(1e-6));
+        assertThat(f[0][Head.LABEL_MAX_LEX]).isCloseTo(0.9, within(1e-6));
+        assertThat(f[1][Head.LABEL_MAX_SIM]).isZero();
+        assertThat(f[2][Head.LABEL_TOP3_SIM]).isZero();
+    }
 }
