@@ -366,9 +366,66 @@ final class Ranker {
         return new Tree(f, t, l, r, v);
     }
 
+    /** Gradient, hessian and row count per bin of every feature, for one node's rows. */
+    private record Hist(double[][] g, double[][] h, int[][] c) {
+        static Hist of(byte[][] bins, double[][] edges, double[] g, double[] h, int[] rows) {
+            double[][] hg = new double[NX][], hh = new double[NX][];
+            int[][] hc = new int[NX][];
+            for (int f = 0; f < NX; f++) {
+                int nb = edges[f].length + 1;
+                double[] fg = new double[nb], fh = new double[nb];
+                int[] fc = new int[nb];
+                byte[] col = bins[f];
+                for (int r : rows) {
+                    int b = col[r] & 0xff;
+                    fg[b] += g[r];
+                    fh[b] += h[r];
+                    fc[b]++;
+                }
+                hg[f] = fg;
+                hh[f] = fh;
+                hc[f] = fc;
+            }
+            return new Hist(hg, hh, hc);
+        }
+
+        /** This histogram minus a child's: the sibling's (histogram subtraction). */
+        Hist minus(Hist o) {
+            double[][] hg = new double[NX][], hh = new double[NX][];
+            int[][] hc = new int[NX][];
+            for (int f = 0; f < NX; f++) {
+                int nb = g[f].length;
+                hg[f] = new double[nb];
+                hh[f] = new double[nb];
+                hc[f] = new int[nb];
+                for (int b = 0; b < nb; b++) {
+                    hg[f][b] = g[f][b] - o.g[f][b];
+                    hh[f][b] = h[f][b] - o.h[f][b];
+                    hc[f][b] = c[f][b] - o.c[f][b];
+                }
+            }
+            return new Hist(hg, hh, hc);
+        }
+    }
+
+    private static boolean splittable(int rows, int depth, Params p) {
+        return depth < p.depth() && rows >= 2 * p.minChildRows();
+    }
+
     private static int growNode(byte[][] bins, double[][] edges, double[] g, double[] h, int[] rows, int depth,
                                 Params p, List<Integer> feat, List<Double> thr, List<Integer> left,
                                 List<Integer> right, List<Double> val) {
+        return growNode(bins, edges, g, h, rows, depth, p, feat, thr, left, right, val, null);
+    }
+
+    /**
+     * Grows a node; {@code hist} is its rows' histogram when the caller has it (null: built here). Of two
+     * children that both need a histogram, only the smaller one is built from rows, the other one is the
+     * parent's minus it.
+     */
+    private static int growNode(byte[][] bins, double[][] edges, double[] g, double[] h, int[] rows, int depth,
+                                Params p, List<Integer> feat, List<Double> thr, List<Integer> left,
+                                List<Integer> right, List<Double> val, Hist hist) {
         int id = feat.size();
         feat.add(-1);
         thr.add(0.0);
@@ -380,21 +437,15 @@ final class Ranker {
             H += h[r];
         }
         val.add(-G / (H + p.l2()) * p.shrinkage());
-        if (depth >= p.depth() || rows.length < 2 * p.minChildRows()) return id;
+        if (!splittable(rows.length, depth, p)) return id;
+        if (hist == null) hist = Hist.of(bins, edges, g, h, rows);
         double parent = G * G / (H + p.l2());
         double bestGain = 1e-9;
         int bestF = -1, bestB = -1;
         for (int f = 0; f < NX; f++) {
             int nb = edges[f].length + 1;
-            double[] hg = new double[nb], hh = new double[nb];
-            int[] hc = new int[nb];
-            byte[] col = bins[f];
-            for (int r : rows) {
-                int b = col[r] & 0xff;
-                hg[b] += g[r];
-                hh[b] += h[r];
-                hc[b]++;
-            }
+            double[] hg = hist.g()[f], hh = hist.h()[f];
+            int[] hc = hist.c()[f];
             double gl = 0, hl = 0;
             int cl = 0;
             for (int b = 0; b < nb - 1; b++) {
@@ -425,8 +476,19 @@ final class Ranker {
         }
         feat.set(id, bestF);
         thr.set(id, edges[bestF][bestB]);
-        int li = growNode(bins, edges, g, h, lr, depth + 1, p, feat, thr, left, right, val);
-        int ri = growNode(bins, edges, g, h, rr, depth + 1, p, feat, thr, left, right, val);
+        Hist hl = null, hr = null;
+        boolean needL = splittable(lr.length, depth + 1, p), needR = splittable(rr.length, depth + 1, p);
+        if (needL && needR) {
+            if (lr.length <= rr.length) {
+                hl = Hist.of(bins, edges, g, h, lr);
+                hr = hist.minus(hl);
+            } else {
+                hr = Hist.of(bins, edges, g, h, rr);
+                hl = hist.minus(hr);
+            }
+        }
+        int li = growNode(bins, edges, g, h, lr, depth + 1, p, feat, thr, left, right, val, hl);
+        int ri = growNode(bins, edges, g, h, rr, depth + 1, p, feat, thr, left, right, val, hr);
         left.set(id, li);
         right.set(id, ri);
         return id;
