@@ -10,8 +10,9 @@ import java.util.Random;
  * that correct the linear blend's logits, trained with the softmax (listwise) log-loss across each
  * ticket's candidate labels. Only each ticket's {@link #TOP} best labels by blend score are scored by
  * the trees; the others keep their blend logit. The number of trees is chosen by five-fold
- * cross-validation on the held-out training predictions, and a temperature fitted on the
- * cross-validated outputs keeps the probabilities calibrated. Immutable once fitted.
+ * cross-validation on the held-out training predictions; the five fold models, cut at that size, are
+ * averaged into the ranker, and a temperature fitted on their cross-validated outputs keeps the
+ * probabilities calibrated. Immutable once fitted.
  *
  * <p>Features of a candidate: the blend signals and extra columns (see {@link Head}), its blend logit
  * minus the best one, its blend probability, its rank by blend score, by the linear model, by the
@@ -52,7 +53,10 @@ final class Ranker {
     private final List<Tree> trees;
     final double temperature;
 
-    private Ranker(List<Tree> trees, double temperature) {
+    private final double treeWeight; // 1 / number of averaged models
+
+    private Ranker(List<Tree> trees, double temperature, double treeWeight) {
+        this.treeWeight = treeWeight;
         this.trees = trees;
         this.temperature = temperature;
     }
@@ -69,7 +73,7 @@ final class Ranker {
         for (int i = 0; i < top.length; i++) {
             double s = 0;
             for (Tree t : trees) s += t.eval(x[i]);
-            out[top[i]] += s;
+            out[top[i]] += s * treeWeight;
         }
         for (int c = 0; c < out.length; c++) out[c] /= temperature;
         return out;
@@ -273,8 +277,12 @@ final class Ranker {
         double temp = fitTemperature(d, cvScore);
         double cvLoss = 0;
         for (int i = 0; i < n; i++) cvLoss += d.loss(i, cvScore, null, temp);
-        List<Tree> all = boost(d, bins, edges, null, p, best, null, progress);
-        Ranker r = new Ranker(all, temp);
+        // The deployed ranker is the mean of the K cross-validation models at the chosen size (bagging):
+        // the held-out scores that set the temperature and the confidence thresholds come from exactly
+        // these models, and no further fit on all tickets is needed.
+        List<Tree> all = new ArrayList<>();
+        for (List<Tree> ts : halves) all.addAll(ts.subList(0, best));
+        Ranker r = new Ranker(all, temp, 1.0 / K);
         double[][] held = new double[n][];
         for (int i = 0; i < n; i++) {
             double[] out = z[i].clone();
