@@ -55,6 +55,20 @@ public record EvaluateJob(Path data, Path train, Path test, List<String> textCol
     }
 
     public EvaluationReport run(Map<String, EngineFactory> engines, Progress progress) throws UsageException, Exception {
+        return run(engines, progress, null);
+    }
+
+    /**
+     * Development split for choosing model changes without reading the test tickets: the training
+     * portion of the usual split (same duplicate removal, same seed) is split again with
+     * {@code fraction} and {@code seed}; the engine trains on the inner training part and is scored on
+     * the inner test part. The outer test tickets are never used.
+     */
+    public record DevSplit(double fraction, long seed) {}
+
+    /** As {@link #run(Map, Progress)}, on the inner development split when {@code dev} is given (--data only). */
+    public EvaluationReport run(Map<String, EngineFactory> engines, Progress progress, DevSplit dev)
+            throws UsageException, Exception {
         if (textColumns == null || textColumns.isEmpty()) throw new UsageException("--text needs at least one column");
         if (teamColumn == null || teamColumn.isBlank()) throw new UsageException("--team is required");
         EngineFactory factory = engines.get(engine);
@@ -72,7 +86,13 @@ public record EvaluateJob(Path data, Path train, Path test, List<String> textCol
             Dataset.Split s = Dataset.split(unique, testFraction, seed);
             trainSet = s.train();
             testSet = s.test();
+            if (dev != null) {
+                Dataset.Split inner = Dataset.split(trainSet, dev.fraction(), dev.seed());
+                trainSet = inner.train();
+                testSet = inner.test();
+            }
         } else {
+            if (dev != null) throw new UsageException("--dev needs --data (a file to split)");
             if (train == null || test == null) throw new UsageException("give --data FILE, or both --train FILE and --test FILE");
             List<LabelledTicket> tr = load(train);
             List<LabelledTicket> te = load(test);

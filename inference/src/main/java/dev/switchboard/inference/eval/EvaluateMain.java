@@ -10,7 +10,8 @@ import java.util.List;
  * options: --data FILE | --train FILE --test FILE, --text COL[,COL...], --team COL, --priority COL,
  * --test-fraction F, --seed N, --engine local, --report FILE.json, --baseline, --target-precision P; development only: --vector-cache FILE (vectors keyed by embedding model id and text), --lambda L,
  * --epochs N, --embedder fp32|q, --embed-chars N,
- * --ranker-trees N, --min-threshold-support N.
+ * --ranker-trees N, --min-threshold-support N, --dev [F[:SEED]] (train and score on an inner split of the
+ * training portion only, default 0.25:7, to choose model changes without reading the test tickets).
  */
 public final class EvaluateMain {
 
@@ -28,6 +29,7 @@ public final class EvaluateMain {
         long seed = 42;
         boolean baseline = false;
         Path vectorCache = null;
+        EvaluateJob.DevSplit devSplit = null;
         String lambda = null, epochs = null, embedderName = null, embedChars = null, rankerTrees = null, minSupport = null;
         try {
             for (int i = 0; i < args.length; i++) {
@@ -45,6 +47,14 @@ public final class EvaluateMain {
                     case "--target-precision" -> target = Double.parseDouble(args[++i]);
                     case "--seed" -> seed = Long.parseLong(args[++i]);
                     case "--baseline" -> baseline = true;
+                    case "--dev" -> {
+                        devSplit = new EvaluateJob.DevSplit(0.25, 7);
+                        if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                            String[] fs = args[++i].split(":");
+                            devSplit = new EvaluateJob.DevSplit(Double.parseDouble(fs[0]),
+                                    fs.length > 1 ? Long.parseLong(fs[1]) : 7);
+                        }
+                    }
                     case "--vector-cache" -> vectorCache = Path.of(args[++i]);
                     case "--lambda" -> lambda = args[++i];
                     case "--epochs" -> epochs = args[++i];
@@ -89,11 +99,14 @@ public final class EvaluateMain {
                     err.println("training: " + summary);
                     err.println("blend cv accuracy (train halves): " + m.blendCvAccuracy());
                     err.println("ranker: " + m.rankerSummary() + "; linear step size " + m.linearStepSize());
+                    err.println(m.linearHeldOut());
                     if (fileCache != null) fileCache.save();
                     return m;
                 });
             }
-            EvaluationReport r = job.run(engines, progress);
+            if (devSplit != null) err.printf("development split: %.2f of the training portion (seed %d) scored; test tickets unused%n",
+                    devSplit.fraction(), devSplit.seed());
+            EvaluationReport r = job.run(engines, progress, devSplit);
             if (fileCache != null) fileCache.save();
             ReportWriter.printText(r, out);
             return 0;

@@ -30,9 +30,33 @@ final class Head {
      * top probability, log(1 + words in the ticket), and log P(label) from a linear model on the subject
      * alone (set by {@link #setSubjectSignal}).
      */
-    static final int NE = 8;
+    static final int NE = 14;
     static final String[] EXTRA = {"knn-share", "knn-first-pos", "knn-max-gap", "top-sim", "top-lex-sim",
-            "linear-top", "log-words", "subject-linear"};
+            "linear-top", "log-words", "subject-linear", "cnb", "lex-share", "embedding-linear", "label-max-sim",
+            "label-top3-sim", "label-max-lex"};
+    /**
+     * Columns of the similarity of the ticket to the label's own decided tickets, over all of them (not
+     * only among the k nearest overall, so labels ranked second to fifth get a measured value too): the
+     * highest embedding cosine, the mean of the three highest, and the highest word TF-IDF cosine.
+     */
+    static final int LABEL_MAX_SIM = NF + 11, LABEL_TOP3_SIM = NF + 12, LABEL_MAX_LEX = NF + 13;
+    /**
+     * Column of log P(label) from a linear model over the ticket's sentence embedding (standardised per
+     * dimension): a discriminative reading of the embedding, where the neighbour vote and centroid are
+     * similarity-based.
+     */
+    static final int EMB_LINEAR = NF + 10;
+    /** Column of the subject-only linear model. */
+    static final int SUBJECT = NF + 7;
+    /**
+     * Column of the Complement Naive Bayes score (Rennie et al. 2003) over the label statistics' word
+     * counts: per query word (log(1 + count) weighted), log of the smoothed share of the word outside the
+     * label, negated, relative to the best label; a different inductive bias from the discriminative
+     * linear model, robust on skewed classes.
+     */
+    static final int CNB = NF + 8;
+    /** Column of the share of the k lexical neighbours that carry the label. */
+    static final int LEX_SHARE = NF + 9;
     static final double[] DEFAULT_BLEND = {0.6, 0.4, 4.0, 6.0, 1.0, 0.3, 0.2, 1.0};
     static final String[] SIGNALS = {"linear", "knn-vote", "knn-max", "centroid", "bm25", "prior", "lex-vote",
             "lex-max"};
@@ -47,6 +71,9 @@ final class Head {
     final List<String> labels; // labels known at training time, in label-index order
     final Ranker ranker; // second stage over the blend, or null
     final SoftmaxRegression lrSubject; // linear model on the subject alone (ranker feature), or null
+    final SoftmaxRegression lrEmb; // linear model on the standardised embedding (ranker feature), or null
+    final float[] embMean; // per-dimension mean of the training embeddings (with lrEmb)
+    final float[] embScale; // 1 / (std * sqrt(dim)) per dimension (with lrEmb)
 
     Head(SoftmaxRegression lr, double[] blend, double[] thresholds, double globalThreshold, List<String> labels) {
         this(lr, blend, new double[0], thresholds, globalThreshold, labels);
@@ -59,6 +86,15 @@ final class Head {
 
     Head(SoftmaxRegression lr, double[] blend, double[] bias, double[] thresholds, double globalThreshold,
          List<String> labels, Ranker ranker, SoftmaxRegression lrSubject) {
+        this(lr, blend, bias, thresholds, globalThreshold, labels, ranker, lrSubject, null, null, null);
+    }
+
+    Head(SoftmaxRegression lr, double[] blend, double[] bias, double[] thresholds, double globalThreshold,
+         List<String> labels, Ranker ranker, SoftmaxRegression lrSubject, SoftmaxRegression lrEmb, float[] embMean,
+         float[] embScale) {
+        this.lrEmb = lrEmb;
+        this.embMean = embMean;
+        this.embScale = embScale;
         this.ranker = ranker;
         this.lrSubject = lrSubject;
         this.lr = lr;
@@ -173,6 +209,7 @@ final class Head {
         float[] maxSim = new float[L];
         Arrays.fill(maxSim, Float.NaN);
         int[] nnCount = new int[L];
+        int[] lexCount = new int[L];
         int[] firstPos = new int[L];
         Arrays.fill(firstPos, nn.length);
         double total = 0;
@@ -208,6 +245,7 @@ final class Head {
                 double w = mem.entries.get(nb.slot()).weight() * Math.exp((nb.sim() - top) / LEX_TEMPERATURE);
                 lexVote[l] += w;
                 lexTotal += w;
+                lexCount[l]++;
                 if (lexMax[l] == 0) lexMax[l] = nb.sim();
             }
         }
@@ -246,6 +284,7 @@ final class Head {
         }
         double bmMax = 0;
         for (double v : bm25) bmMax = Math.max(bmMax, v);
+        double[] cnb = complementNb(st, qterms, cand, remEntry, remW, remLen);
         int dim = q.length;
         for (int c = 0; c < nc; c++) {
             int l = cand[c];
@@ -286,13 +325,156 @@ final class Head {
             row[NF + 4] = lexNn != null && lexNn.length > 0 ? Math.max(0, lexNn[0].sim()) : 0;
             row[NF + 5] = lrTop;
             row[NF + 6] = Math.log(1 + words);
+            row[CNB] = cnb[c];
+            row[LEX_SHARE] = l >= 0 && lexNn != null && lexNn.length > 0 ? lexCount[l] / (double) lexNn.length : 0;
         }
         return f;
     }
 
+    /** Smoothing of the Complement Naive Bayes word counts. */
+    static final double CNB_ALPHA = 1.0;
+
+    /**
+     * Complement Naive Bayes score per candidate, per unit of query-word weight, minus the best
+     * candidate's (so 0 for the best, negative for the others; the lowest score for unknown labels).
+     */
+    static double[] complementNb(Memory.LabelStats st, Map<String, Integer> qterms, int[] cand,
+                                 Memory.Entry[] remEntry, double[] remW, double[] remLen) {
+        int L = st.size();
+        int nc = cand.length;
+        double[] out = new double[nc];
+        double total = 0;
+        double[] len = new double[L];
+        for (int l = 0; l < L; l++) {
+            len[l] = Math.max(0, st.length[l] - remLen[l]);
+            total += len[l];
+        }
+        double vocab = Math.max(1, st.tf.size());
+        double[] score = new double[L];
+        double qsum = 0;
+        double[] t = new double[L];
+        for (var qe : qterms.entrySet()) {
+            double[] tf = st.tf.get(qe.getKey());
+            if (tf == null) continue;
+            double nt = 0;
+            for (int l = 0; l < L; l++) {
+                t[l] = l < tf.length ? tf[l] - (remEntry[l] == null ? 0 : remW[l] * remEntry[l].terms().getOrDefault(qe.getKey(), 0)) : 0;
+                if (t[l] < 0) t[l] = 0;
+                nt += t[l];
+            }
+            if (nt <= 1e-9) continue;
+            double q = Math.log(1 + qe.getValue());
+            qsum += q;
+            for (int l = 0; l < L; l++) score[l] -= q * Math.log(nt - t[l] + CNB_ALPHA);
+        }
+        if (qsum <= 0) return out;
+        for (int l = 0; l < L; l++) score[l] = (score[l] + qsum * Math.log(total - len[l] + CNB_ALPHA * vocab)) / qsum;
+        double best = Double.NEGATIVE_INFINITY, worst = Double.POSITIVE_INFINITY;
+        for (int c = 0; c < nc; c++) {
+            int l = cand[c];
+            if (l < 0 || l >= L) continue;
+            best = Math.max(best, score[l]);
+            worst = Math.min(worst, score[l]);
+        }
+        if (best == Double.NEGATIVE_INFINITY) return out;
+        for (int c = 0; c < nc; c++) {
+            int l = cand[c];
+            out[c] = (l >= 0 && l < L ? score[l] : worst) - best;
+        }
+        return out;
+    }
+
     /** Fills the subject-model column: log P(label), uniform for labels it does not know or without a model. */
     static void setSubjectSignal(double[][] f, int[] cand, double[] p) {
-        int col = NF + NE - 1;
+        setLinearColumn(f, cand, p, SUBJECT);
+    }
+
+    /** Per-dimension mean and 1 / (std * sqrt(dim)) of the given vectors (the scaled inputs have about unit length). */
+    static float[][] standardiser(List<float[]> vecs, int dim) {
+        double[] mean = new double[dim], sq = new double[dim];
+        for (float[] v : vecs) for (int d = 0; d < dim; d++) {
+            mean[d] += v[d];
+            sq[d] += (double) v[d] * v[d];
+        }
+        int n = Math.max(1, vecs.size());
+        float[] m = new float[dim], sc = new float[dim];
+        for (int d = 0; d < dim; d++) {
+            mean[d] /= n;
+            double var = Math.max(sq[d] / n - mean[d] * mean[d], 1e-8);
+            m[d] = (float) mean[d];
+            sc[d] = (float) (1 / (Math.sqrt(var) * Math.sqrt(dim)));
+        }
+        return new float[][] {m, sc};
+    }
+
+    /** The standardised embedding as a (dense) feature vector for a linear model. */
+    static SparseVec embeddingFeatures(float[] v, float[] mean, float[] scale) {
+        int[] idx = new int[v.length];
+        float[] val = new float[v.length];
+        for (int d = 0; d < v.length; d++) {
+            idx[d] = d;
+            val[d] = (v[d] - mean[d]) * scale[d];
+        }
+        return new SparseVec(idx, val);
+    }
+
+    /** The embedding model's probabilities for a ticket vector, or null without one. */
+    double[] embeddingProbabilities(float[] q) {
+        return lrEmb == null || q == null ? null : lrEmb.predict(embeddingFeatures(q, embMean, embScale));
+    }
+
+    /**
+     * Per label: the highest similarity of one of its tickets and the mean of its three highest (fewer
+     * when it has fewer); NaN for labels without a ticket. Slots with a similarity below -1 (dead or
+     * masked) are skipped.
+     */
+    static double[][] labelSimilarities(float[] sims, int n, int[] labelOf, boolean[] alive, int labels) {
+        float[][] top = new float[labels][3];
+        int[] cnt = new int[labels];
+        for (int s = 0; s < n; s++) {
+            int l = labelOf[s];
+            float v = sims[s];
+            if (l < 0 || l >= labels || !alive[s] || v < -1f) continue;
+            float[] t = top[l];
+            int m = cnt[l];
+            if (m == 3 && v <= t[2]) continue;
+            int pos = m < 3 ? m : 2;
+            if (m < 3) cnt[l]++;
+            while (pos > 0 && t[pos - 1] < v) {
+                t[pos] = t[pos - 1];
+                pos--;
+            }
+            t[pos] = v;
+        }
+        double[][] out = new double[2][labels];
+        for (int l = 0; l < labels; l++) {
+            if (cnt[l] == 0) {
+                out[0][l] = Double.NaN;
+                out[1][l] = Double.NaN;
+                continue;
+            }
+            out[0][l] = top[l][0];
+            double sum = 0;
+            for (int k = 0; k < cnt[l]; k++) sum += top[l][k];
+            out[1][l] = sum / cnt[l];
+        }
+        return out;
+    }
+
+    /** Fills the label-similarity columns from {@link #labelSimilarities} of the embedding and lexical cosines. */
+    static void setLabelSimilarities(double[][] f, int[] cand, double[][] emb, double[][] lex) {
+        for (int c = 0; c < f.length; c++) {
+            int l = cand[c];
+            boolean e = emb != null && l >= 0 && l < emb[0].length && !Double.isNaN(emb[0][l]);
+            boolean x = lex != null && l >= 0 && l < lex[0].length && !Double.isNaN(lex[0][l]);
+            f[c][LABEL_MAX_SIM] = e ? emb[0][l] : 0;
+            f[c][LABEL_TOP3_SIM] = e ? emb[1][l] : 0;
+            f[c][LABEL_MAX_LEX] = x ? Math.max(0, lex[0][l]) : 0;
+        }
+    }
+
+    /** Fills a linear-model column with log P(label), uniform for labels it does not know or without a model. */
+    static void setLinearColumn(double[][] f, int[] cand, double[] p, int col) {
         int known = p == null ? Math.max(1, cand.length) : p.length;
         for (int c = 0; c < f.length; c++) {
             int l = cand[c];

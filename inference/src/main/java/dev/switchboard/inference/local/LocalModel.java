@@ -36,7 +36,8 @@ import java.util.function.IntConsumer;
  * description, BM25 relevance of the ticket to all text the team solved, and the team prior. The
  * blend weights are fitted on held-out folds of the training data, which also calibrates the
  * probabilities. A {@link Ranker} of small boosted trees then re-ranks each ticket's likeliest labels
- * from the same signals plus neighbour statistics and a subject-only linear model (sized by
+ * from the same signals plus neighbour statistics, a subject-only linear model, a linear model on the
+ * sentence embedding, Complement Naive Bayes scores and each label's best-matching tickets (sized by
  * cross-validation, temperature-calibrated; none when it does not help). Per-team confidence
  * thresholds are chosen on the held-out predictions. Held-out signals for a fold are computed as for
  * a new ticket against the other folds, so that no feature tells a ticket's own label.
@@ -352,29 +353,54 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
         double[][][] firstFold = new double[etas.length][][];
         double[] foldLoss = new double[etas.length];
         int[] notFirst = Arrays.stream(rows).filter(s -> fold[s] != 0).toArray();
-        parallel(etas.length, 1, k -> {
-            SoftmaxRegression m = SoftmaxRegression.train(xs, y, wLr, notFirst, vz.dimension(), L,
-                    new SoftmaxRegression.Params(config.epochs(), config.lambda(), etas[k], config.seed()), p);
+        // a linear model on the standardised sentence embeddings (standardiser from all training vectors:
+        // unsupervised, label-free); its step size is chosen the same way from its own candidates
+        boolean embLinear = EMB_LINEAR;
+        List<float[]> liveVecs = new ArrayList<>();
+        for (int s : rows) liveVecs.add(mem.vector(s));
+        float[][] stdz = Head.standardiser(liveVecs, mem.dim);
+        List<SparseVec> xsE = new ArrayList<>(slots);
+        for (int s = 0; s < slots; s++) xsE.add(Head.embeddingFeatures(mem.vector(s), stdz[0], stdz[1]));
+        double[] etasE = !embLinear ? new double[0] : n >= LR_ETA_SELECT_MIN ? EMB_ETAS : new double[] {LR_ETA};
+        double[][][] firstFoldE = new double[etasE.length][][];
+        double[] foldLossE = new double[etasE.length];
+        parallel(etas.length + etasE.length, 1, task -> {
+            boolean emb = task >= etas.length;
+            int k = emb ? task - etas.length : task;
+            SoftmaxRegression m = emb
+                    ? SoftmaxRegression.train(xsE, y, wLr, notFirst, mem.dim, L,
+                            new SoftmaxRegression.Params(config.epochs(), config.lambda(), etasE[k], config.seed()), p)
+                    : SoftmaxRegression.train(xs, y, wLr, notFirst, vz.dimension(), L,
+                            new SoftmaxRegression.Params(config.epochs(), config.lambda(), etas[k], config.seed()), p);
             double[][] pr = new double[slots][];
             double loss = 0;
             for (int s : rows) {
                 if (fold[s] != 0) continue;
-                pr[s] = m.predict(xs.get(s));
+                pr[s] = m.predict((emb ? xsE : xs).get(s));
                 loss -= w[s] * Math.log(Math.max(1e-6, pr[s][y[s]]));
             }
-            firstFold[k] = pr;
-            foldLoss[k] = loss;
+            (emb ? firstFoldE : firstFold)[k] = pr;
+            (emb ? foldLossE : foldLoss)[k] = loss;
         }, k -> { }, p);
         int bestEta = 0;
         for (int k = 1; k < etas.length; k++) if (foldLoss[k] < foldLoss[bestEta]) bestEta = k;
         for (int s : rows) if (fold[s] == 0) oofLr[s] = firstFold[bestEta][s];
+        double[][] oofLrE = new double[slots][];
+        int bestEtaE = 0;
+        for (int k = 1; k < etasE.length; k++) if (foldLossE[k] < foldLossE[bestEtaE]) bestEtaE = k;
+        if (embLinear) for (int s : rows) if (fold[s] == 0) oofLrE[s] = firstFoldE[bestEtaE][s];
+        SoftmaxRegression.Params chosenE = new SoftmaxRegression.Params(config.epochs(), config.lambda(),
+                embLinear ? etasE[bestEtaE] : LR_ETA, config.seed());
+        if (what.equals("team")) lastEmbEta = embLinear ? etasE[bestEtaE] : Double.NaN;
         double eta = etas[bestEta];
         if (what.equals("team")) lastLrEta = eta;
         SoftmaxRegression.Params chosen = new SoftmaxRegression.Params(config.epochs(), config.lambda(), eta, config.seed());
         double[][] oofLr2 = new double[slots][];
         SoftmaxRegression[] full2 = new SoftmaxRegression[1];
-        // tasks: 0 = full model, 1..folds-1 = fold models; then the subject model: full, and every fold
-        parallel(2 * folds + 1, 1, task -> {
+        SoftmaxRegression[] fullE = new SoftmaxRegression[1];
+        // tasks: 0 = full model, 1..folds-1 = fold models; then the subject model: full, and every fold;
+        // then the embedding model: full, and every fold
+        parallel(embLinear ? 3 * folds + 1 : 2 * folds + 1, 1, task -> {
             if (task == 0) {
                 full[0] = SoftmaxRegression.train(xs, y, wLr, rows, vz.dimension(), L, chosen, p);
             } else if (task < folds) {
@@ -384,11 +410,18 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
                 for (int s : rows) if (fold[s] == f) oofLr[s] = m.predict(xs.get(s));
             } else if (task == folds) {
                 full2[0] = SoftmaxRegression.train(xs2, y, wLr, rows, vz2.dimension(), L, chosen, p);
-            } else {
+            } else if (task <= 2 * folds) {
                 int f = task - folds - 1;
                 int[] tr = Arrays.stream(rows).filter(s -> fold[s] != f).toArray();
                 SoftmaxRegression m = SoftmaxRegression.train(xs2, y, wLr, tr, vz2.dimension(), L, chosen, p);
                 for (int s : rows) if (fold[s] == f) oofLr2[s] = m.predict(xs2.get(s));
+            } else if (task == 2 * folds + 1) {
+                fullE[0] = SoftmaxRegression.train(xsE, y, wLr, rows, mem.dim, L, chosenE, p);
+            } else {
+                int f = task - 2 * folds - 1; // folds 1..folds-1 (fold 0 comes from the step-size check)
+                int[] tr = Arrays.stream(rows).filter(s -> fold[s] != f).toArray();
+                SoftmaxRegression m = SoftmaxRegression.train(xsE, y, wLr, tr, mem.dim, L, chosenE, p);
+                for (int s : rows) if (fold[s] == f) oofLrE[s] = m.predict(xsE.get(s));
             }
         }, k -> { }, p);
         p.checkCancelled();
@@ -422,12 +455,16 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             int myFold = fold[s];
             for (int o = 0; o < slots; o++) if (fold[o] == myFold) sims[o] = -2f;
             Head.Neighbour[] nn = Head.topK(sims, slots, labelOf, mem.alive, s, config.neighbours());
+            double[][] simL = LABEL_SIMS ? Head.labelSimilarities(sims, slots, labelOf, mem.alive, L) : null;
             mem.lexSimilarities(mem.lexVector(mem.entries.get(s).text().fullText()), sims);
             for (int o = 0; o < slots; o++) if (fold[o] == myFold) sims[o] = -2f;
             Head.Neighbour[] lexNn = Head.topK(sims, slots, labelOf, mem.alive, s, config.neighbours());
+            double[][] lexL = LABEL_SIMS ? Head.labelSimilarities(sims, slots, labelOf, mem.alive, L) : null;
             feats[r] = Head.signals(mem, foldStats[myFold], labelOf, nn, q, mem.entries.get(s).terms(), oofLr[s],
                     null, cand, null, config.temperature(), lexNn, st);
             Head.setSubjectSignal(feats[r], cand, oofLr2[s]);
+            Head.setLinearColumn(feats[r], cand, oofLrE[s], Head.EMB_LINEAR);
+            Head.setLabelSimilarities(feats[r], cand, simL, lexL);
             yy[r] = labelOf[s];
             ww[r] = w[s];
         }, k -> {
@@ -453,7 +490,12 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             rp = new Ranker.Params(config.rankerTrees(), rp.depth(), rp.shrinkage(), rp.l2(), rp.minChildHessian(),
                     rp.minChildRows(), rp.bins(), config.seed());
             rf = Ranker.fit(feats, zz, yy, ww, rp, RANKER_MIN_TICKETS, config.threads(), p);
-            if (what.equals("team")) lastRanker = rf;
+            if (what.equals("team")) {
+                lastRanker = rf;
+                lastRankerHits = String.format(java.util.Locale.ROOT, "held-out top-1/hit@3: blend %.4f/%.4f, ranker %.4f/%.4f",
+                        hitAt(zz, yy, 1), hitAt(zz, yy, 3), rf.heldOutLogits() == null ? Double.NaN : hitAt(rf.heldOutLogits(), yy, 1),
+                        rf.heldOutLogits() == null ? Double.NaN : hitAt(rf.heldOutLogits(), yy, 3));
+            }
         }
         Ranker ranker = rf == null ? null : rf.ranker();
         // thresholds from held-out predictions (the ranker's come from its cross-validation)
@@ -494,7 +536,45 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             }
             thr[l] = Head.threshold(c, k, wt, config.targetPrecision(), config.minThresholdSupport());
         }
-        return new Head(full[0], blend, bias, thr, global, st.labels, ranker, full2[0]);
+        if (what.equals("team")) {
+            lastLinearHeldOut = String.format(java.util.Locale.ROOT, "linear alone (held-out folds): words+chars %.4f, subject %.4f, embedding %.4f (step %.1f)",
+                    oofAccuracy(oofLr, rows, y, w), oofAccuracy(oofLr2, rows, y, w), oofAccuracy(oofLrE, rows, y, w), lastEmbEta);
+        }
+        return new Head(full[0], blend, bias, thr, global, st.labels, ranker, full2[0], fullE[0], stdz[0], stdz[1]);
+    }
+
+    /** Whether the embedding linear model is trained and the label-similarity columns computed. */
+    static final boolean EMB_LINEAR = true, LABEL_SIMS = true;
+
+    private volatile String lastLinearHeldOut = "";
+
+    /** Held-out accuracy of each linear model of the team head in the last training run. */
+    public String linearHeldOut() {
+        return lastLinearHeldOut;
+    }
+
+    private static double oofAccuracy(double[][] pr, int[] rows, int[] y, double[] w) {
+        double ok = 0, all = 0;
+        for (int s : rows) {
+            if (pr[s] == null) continue;
+            int best = 0;
+            for (int c = 1; c < pr[s].length; c++) if (pr[s][c] > pr[s][best]) best = c;
+            all += w[s];
+            if (best == y[s]) ok += w[s];
+        }
+        return all > 0 ? ok / all : Double.NaN;
+    }
+
+    private volatile String lastRankerHits = "";
+
+    private static double hitAt(double[][] z, int[] y, int k) {
+        int ok = 0;
+        for (int i = 0; i < y.length; i++) {
+            int above = 0;
+            for (double v : z[i]) if (v > z[i][y[i]]) above++;
+            if (above < k) ok++;
+        }
+        return y.length == 0 ? Double.NaN : ok / (double) y.length;
     }
 
     /** Tickets (with a label) below which no ranker is fitted: too few to size and check it. */
@@ -507,7 +587,8 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
         Ranker.Fitted f = lastRanker;
         if (f == null) return "no ranker";
         return String.format(java.util.Locale.ROOT, "%d trees, temperature %.3f, " + Ranker.CV_FOLDS + "-fold CV log-loss blend %.4f -> ranker %.4f",
-                f.trees(), f.ranker() == null ? 1.0 : f.ranker().temperature, f.cvLossBlend(), f.cvLossRanker());
+                f.trees(), f.ranker() == null ? 1.0 : f.ranker().temperature, f.cvLossBlend(), f.cvLossRanker())
+                + "; " + lastRankerHits;
     }
 
     private static double blendCv(double[][][] feats, int[] yy, double[] ww, int[] cand, int L, Memory.LabelStats st,
@@ -555,6 +636,10 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
     /** Step sizes compared on the first fold (more data: more than one is tried). */
     static final double[] LR_ETAS = {0.5, 2.0};
     static final int LR_ETA_SELECT_MIN = 200;
+    /** Step sizes compared for the embedding linear model (dense inputs of about unit length). */
+    static final double[] EMB_ETAS = {0.5, 2.0, 8.0};
+
+    private volatile double lastEmbEta = Double.NaN;
 
     private volatile double lastLrEta = Double.NaN;
 
@@ -681,7 +766,11 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             Head.Neighbour[] lexT = Head.topK(lexSims, slots, mem.teamOf, mem.alive, -1, config.neighbours());
             double[] lrT = th.lr != null && x != null ? th.lr.predict(x) : null;
             double[] lrT2 = th.lrSubject != null && x2 != null ? th.lrSubject.predict(x2) : null;
-            Ranked teams = rank(th, mem, mem.teams, mem.teamOf, nnT, lexT, q, qterms, lrT, lrT2, teamNames, descByTeam);
+            double[] lrT3 = th.embeddingProbabilities(q);
+            double[][] simT = LABEL_SIMS ? Head.labelSimilarities(sims, slots, mem.teamOf, mem.alive, mem.teams.size()) : null;
+            double[][] lexSimT = LABEL_SIMS ? Head.labelSimilarities(lexSims, slots, mem.teamOf, mem.alive, mem.teams.size()) : null;
+            Ranked teams = rank(th, mem, mem.teams, mem.teamOf, nnT, lexT, q, qterms, lrT, lrT2, lrT3, simT, lexSimT,
+                    teamNames, descByTeam);
             // priorities
             Ranked prios = null;
             if (mem.priorities.size() > 0) {
@@ -693,7 +782,11 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
                     Head.Neighbour[] lexP = Head.topK(lexSims, slots, mem.priorityOf, mem.alive, -1, config.neighbours());
                     double[] lrP = ph.lr != null && x != null ? ph.lr.predict(x) : null;
                     double[] lrP2 = ph.lrSubject != null && x2 != null ? ph.lrSubject.predict(x2) : null;
-                    prios = rank(ph, mem, mem.priorities, mem.priorityOf, nnP, lexP, q, qterms, lrP, lrP2, pn, Map.of());
+                    double[] lrP3 = ph.embeddingProbabilities(q);
+                    double[][] simP = LABEL_SIMS ? Head.labelSimilarities(sims, slots, mem.priorityOf, mem.alive, mem.priorities.size()) : null;
+                    double[][] lexSimP = LABEL_SIMS ? Head.labelSimilarities(lexSims, slots, mem.priorityOf, mem.alive, mem.priorities.size()) : null;
+                    prios = rank(ph, mem, mem.priorities, mem.priorityOf, nnP, lexP, q, qterms, lrP, lrP2, lrP3, simP,
+                            lexSimP, pn, Map.of());
                 }
             }
             String top = teams.predictions.get(0).label();
@@ -718,7 +811,8 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
 
     private Ranked rank(Head h, Memory mem, Memory.LabelStats st, int[] labelOf, Head.Neighbour[] nn,
                         Head.Neighbour[] lexNn, float[] q,
-                        Map<String, Integer> qterms, double[] lr, double[] lr2, List<String> names, Map<String, float[]> desc) {
+                        Map<String, Integer> qterms, double[] lr, double[] lr2, double[] lr3, double[][] simL,
+                        double[][] lexL, List<String> names, Map<String, float[]> desc) {
         int[] cand = new int[names.size()];
         float[][] cd = new float[names.size()][];
         for (int c = 0; c < cand.length; c++) {
@@ -729,6 +823,8 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
         }
         double[][] f = Head.signals(mem, st, labelOf, nn, q, qterms, lr, -1, cand, cd, config.temperature(), lexNn);
         Head.setSubjectSignal(f, cand, lr2);
+        Head.setLinearColumn(f, cand, lr3, Head.EMB_LINEAR);
+        Head.setLabelSimilarities(f, cand, simL, lexL);
         double[] p = h.probabilities(f, cand);
         List<Prediction> out = new ArrayList<>(cand.length);
         for (int c = 0; c < cand.length; c++) out.add(new Prediction(names.get(c), p[c]));

@@ -10,12 +10,15 @@ import java.util.Random;
  * that correct the linear blend's logits, trained with the softmax (listwise) log-loss across each
  * ticket's candidate labels. Only each ticket's {@link #TOP} best labels by blend score are scored by
  * the trees; the others keep their blend logit. The number of trees is chosen by five-fold
- * cross-validation on the held-out training predictions, and a temperature fitted on the
- * cross-validated outputs keeps the probabilities calibrated. Immutable once fitted.
+ * cross-validation on the held-out training predictions; the five fold models, cut at that size, are
+ * averaged into the ranker, and a temperature fitted on their cross-validated outputs keeps the
+ * probabilities calibrated. Immutable once fitted.
  *
- * <p>Features of a candidate: the blend signals (see {@link Head}), its blend logit minus the best
- * one, its blend probability, and its rank by blend score, by the linear model, by the embedding
- * neighbour vote and by the lexical neighbour vote, and its linear-model margin to the best label.
+ * <p>Features of a candidate: the blend signals and extra columns (see {@link Head}), its blend logit
+ * minus the best one, its blend probability, its rank by blend score, by the linear model, by the
+ * embedding neighbour vote, by the lexical neighbour vote, by Complement Naive Bayes, by centroid, by
+ * BM25, by the subject and embedding linear models and by top-3 similarity to the label's tickets, and
+ * its linear-model margin to the best label.
  */
 final class Ranker {
 
@@ -24,12 +27,12 @@ final class Ranker {
     static final int CV_FOLDS = 5;
     /** Boosting of a CV fold stops after this many trees without a held-out gain. */
     static final int PATIENCE = 40;
-    static final int NX = Head.NF + Head.NE + 7;
+    static final int NX = Head.NF + Head.NE + 13;
     private static final int B = Head.NF + Head.NE;
     static final String[] FEATURES = {"linear", "knn-vote", "knn-max", "centroid", "bm25", "prior", "lex-vote",
             "lex-max", "knn-share", "knn-first-pos", "knn-max-gap", "top-sim", "top-lex-sim", "linear-top",
-            "log-words", "subject-linear", "blend-margin", "blend-prob", "blend-rank", "linear-rank", "knn-rank", "lex-rank",
-            "linear-margin"};
+            "log-words", "subject-linear", "cnb", "lex-share", "embedding-linear", "label-max-sim", "label-top3-sim", "label-max-lex", "blend-margin", "blend-prob", "blend-rank", "linear-rank",
+            "knn-rank", "lex-rank", "linear-margin", "cnb-rank", "centroid-rank", "bm25-rank", "subject-rank", "embedding-linear-rank", "label-top3-sim-rank"};
 
     record Params(int maxTrees, int depth, double shrinkage, double l2, double minChildHessian, int minChildRows,
                   int bins, long seed) {
@@ -50,7 +53,10 @@ final class Ranker {
     private final List<Tree> trees;
     final double temperature;
 
-    private Ranker(List<Tree> trees, double temperature) {
+    private final double treeWeight; // 1 / number of averaged models
+
+    private Ranker(List<Tree> trees, double temperature, double treeWeight) {
+        this.treeWeight = treeWeight;
         this.trees = trees;
         this.temperature = temperature;
     }
@@ -67,7 +73,7 @@ final class Ranker {
         for (int i = 0; i < top.length; i++) {
             double s = 0;
             for (Tree t : trees) s += t.eval(x[i]);
-            out[top[i]] += s;
+            out[top[i]] += s * treeWeight;
         }
         for (int c = 0; c < out.length; c++) out[c] /= temperature;
         return out;
@@ -107,6 +113,12 @@ final class Ranker {
             r[B + 4] = rank(f, c, 1);
             r[B + 5] = rank(f, c, 6);
             r[B + 6] = f[c][0] - lrMax;
+            r[B + 7] = rank(f, c, Head.CNB);
+            r[B + 8] = rank(f, c, 3);
+            r[B + 9] = rank(f, c, 4);
+            r[B + 10] = rank(f, c, Head.SUBJECT);
+            r[B + 11] = rank(f, c, Head.EMB_LINEAR);
+            r[B + 12] = rank(f, c, Head.LABEL_TOP3_SIM);
         }
         return x;
     }
@@ -265,8 +277,12 @@ final class Ranker {
         double temp = fitTemperature(d, cvScore);
         double cvLoss = 0;
         for (int i = 0; i < n; i++) cvLoss += d.loss(i, cvScore, null, temp);
-        List<Tree> all = boost(d, bins, edges, null, p, best, null, progress);
-        Ranker r = new Ranker(all, temp);
+        // The deployed ranker is the mean of the K cross-validation models at the chosen size (bagging):
+        // the held-out scores that set the temperature and the confidence thresholds come from exactly
+        // these models, and no further fit on all tickets is needed.
+        List<Tree> all = new ArrayList<>();
+        for (List<Tree> ts : halves) all.addAll(ts.subList(0, best));
+        Ranker r = new Ranker(all, temp, 1.0 / K);
         double[][] held = new double[n][];
         for (int i = 0; i < n; i++) {
             double[] out = z[i].clone();
@@ -358,9 +374,66 @@ final class Ranker {
         return new Tree(f, t, l, r, v);
     }
 
+    /** Gradient, hessian and row count per bin of every feature, for one node's rows. */
+    private record Hist(double[][] g, double[][] h, int[][] c) {
+        static Hist of(byte[][] bins, double[][] edges, double[] g, double[] h, int[] rows) {
+            double[][] hg = new double[NX][], hh = new double[NX][];
+            int[][] hc = new int[NX][];
+            for (int f = 0; f < NX; f++) {
+                int nb = edges[f].length + 1;
+                double[] fg = new double[nb], fh = new double[nb];
+                int[] fc = new int[nb];
+                byte[] col = bins[f];
+                for (int r : rows) {
+                    int b = col[r] & 0xff;
+                    fg[b] += g[r];
+                    fh[b] += h[r];
+                    fc[b]++;
+                }
+                hg[f] = fg;
+                hh[f] = fh;
+                hc[f] = fc;
+            }
+            return new Hist(hg, hh, hc);
+        }
+
+        /** This histogram minus a child's: the sibling's (histogram subtraction). */
+        Hist minus(Hist o) {
+            double[][] hg = new double[NX][], hh = new double[NX][];
+            int[][] hc = new int[NX][];
+            for (int f = 0; f < NX; f++) {
+                int nb = g[f].length;
+                hg[f] = new double[nb];
+                hh[f] = new double[nb];
+                hc[f] = new int[nb];
+                for (int b = 0; b < nb; b++) {
+                    hg[f][b] = g[f][b] - o.g[f][b];
+                    hh[f][b] = h[f][b] - o.h[f][b];
+                    hc[f][b] = c[f][b] - o.c[f][b];
+                }
+            }
+            return new Hist(hg, hh, hc);
+        }
+    }
+
+    private static boolean splittable(int rows, int depth, Params p) {
+        return depth < p.depth() && rows >= 2 * p.minChildRows();
+    }
+
     private static int growNode(byte[][] bins, double[][] edges, double[] g, double[] h, int[] rows, int depth,
                                 Params p, List<Integer> feat, List<Double> thr, List<Integer> left,
                                 List<Integer> right, List<Double> val) {
+        return growNode(bins, edges, g, h, rows, depth, p, feat, thr, left, right, val, null);
+    }
+
+    /**
+     * Grows a node; {@code hist} is its rows' histogram when the caller has it (null: built here). Of two
+     * children that both need a histogram, only the smaller one is built from rows, the other one is the
+     * parent's minus it.
+     */
+    private static int growNode(byte[][] bins, double[][] edges, double[] g, double[] h, int[] rows, int depth,
+                                Params p, List<Integer> feat, List<Double> thr, List<Integer> left,
+                                List<Integer> right, List<Double> val, Hist hist) {
         int id = feat.size();
         feat.add(-1);
         thr.add(0.0);
@@ -372,21 +445,15 @@ final class Ranker {
             H += h[r];
         }
         val.add(-G / (H + p.l2()) * p.shrinkage());
-        if (depth >= p.depth() || rows.length < 2 * p.minChildRows()) return id;
+        if (!splittable(rows.length, depth, p)) return id;
+        if (hist == null) hist = Hist.of(bins, edges, g, h, rows);
         double parent = G * G / (H + p.l2());
         double bestGain = 1e-9;
         int bestF = -1, bestB = -1;
         for (int f = 0; f < NX; f++) {
             int nb = edges[f].length + 1;
-            double[] hg = new double[nb], hh = new double[nb];
-            int[] hc = new int[nb];
-            byte[] col = bins[f];
-            for (int r : rows) {
-                int b = col[r] & 0xff;
-                hg[b] += g[r];
-                hh[b] += h[r];
-                hc[b]++;
-            }
+            double[] hg = hist.g()[f], hh = hist.h()[f];
+            int[] hc = hist.c()[f];
             double gl = 0, hl = 0;
             int cl = 0;
             for (int b = 0; b < nb - 1; b++) {
@@ -417,8 +484,19 @@ final class Ranker {
         }
         feat.set(id, bestF);
         thr.set(id, edges[bestF][bestB]);
-        int li = growNode(bins, edges, g, h, lr, depth + 1, p, feat, thr, left, right, val);
-        int ri = growNode(bins, edges, g, h, rr, depth + 1, p, feat, thr, left, right, val);
+        Hist hl = null, hr = null;
+        boolean needL = splittable(lr.length, depth + 1, p), needR = splittable(rr.length, depth + 1, p);
+        if (needL && needR) {
+            if (lr.length <= rr.length) {
+                hl = Hist.of(bins, edges, g, h, lr);
+                hr = hist.minus(hl);
+            } else {
+                hr = Hist.of(bins, edges, g, h, rr);
+                hl = hist.minus(hr);
+            }
+        }
+        int li = growNode(bins, edges, g, h, lr, depth + 1, p, feat, thr, left, right, val, hl);
+        int ri = growNode(bins, edges, g, h, rr, depth + 1, p, feat, thr, left, right, val, hr);
         left.set(id, li);
         right.set(id, ri);
         return id;

@@ -39,6 +39,7 @@ final class SoftmaxRegression {
         double[] prob = new double[classes];
         float[] acc = new float[classes];
         float[] gk = new float[classes];
+        int[] active = new int[classes];
         long t = 0;
         double lambda = p.lambda();
         for (int epoch = 0; epoch < p.epochs(); epoch++) {
@@ -69,6 +70,7 @@ final class SoftmaxRegression {
                 int[] idx = v.idx();
                 float[] val = v.val();
                 // feature-major update (contiguous per feature); classes with a negligible gradient get 0
+                int nActive = 0;
                 for (int k = 0; k < classes; k++) {
                     double g = prob[k] - (k == yi ? 1.0 : 0.0);
                     if (Math.abs(g) < 1e-5) {
@@ -76,12 +78,26 @@ final class SoftmaxRegression {
                         continue;
                     }
                     gk[k] = (float) (g * step);
+                    active[nActive++] = k;
                     bias[k] -= (float) (eta * sw * g * 0.1);
                 }
-                for (int a = 0; a < idx.length; a++) {
-                    int base = idx[a] * classes;
-                    float xv = val[a];
-                    for (int k = 0; k < classes; k++) w[base + k] -= gk[k] * xv;
+                if (nActive * 4 < classes) {
+                    // few classes with a gradient (the usual case once trained a little): touch only those
+                    // (the others would subtract exactly 0)
+                    for (int a = 0; a < idx.length; a++) {
+                        int base = idx[a] * classes;
+                        float xv = val[a];
+                        for (int j = 0; j < nActive; j++) {
+                            int k = active[j];
+                            w[base + k] -= gk[k] * xv;
+                        }
+                    }
+                } else {
+                    for (int a = 0; a < idx.length; a++) {
+                        int base = idx[a] * classes;
+                        float xv = val[a];
+                        for (int k = 0; k < classes; k++) w[base + k] -= gk[k] * xv;
+                    }
                 }
             }
         }

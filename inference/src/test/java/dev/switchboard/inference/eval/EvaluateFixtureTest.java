@@ -121,4 +121,51 @@ class EvaluateFixtureTest {
         assertThat(m.thresholdPrecision()).isEqualTo(1.0);
         assertThat(m.thresholdCoverage()).isEqualTo(0.5);
     }
+
+    @Test
+    void devSplitTrainsAndScoresOnTheTrainingPortionOnlyAndNeverReadsTestTickets(@TempDir Path dir) throws Exception {
+        StringBuilder csv = new StringBuilder("subject,body,team\n");
+        for (int i = 0; i < 40; i++) csv.append("ticket number ").append(i).append(",body ").append(i).append(',')
+                .append(i % 3 == 0 ? "B" : "A").append('\n');
+        Path file = dir.resolve("t.csv");
+        Files.writeString(file, csv.toString());
+        EvaluateJob job = new EvaluateJob(file, null, null, List.of("subject", "body"), "team", null, 0.2, 42,
+                "spy", null, false, 0.9);
+        List<LabelledTicket> all = Dataset.dedupe(Dataset.load(file, List.of("subject", "body"), "team", null).tickets());
+        Dataset.Split outer = Dataset.split(all, 0.2, 42);
+        java.util.Set<String> outerTest = new java.util.HashSet<>();
+        for (LabelledTicket t : outer.test()) outerTest.add(t.text().id());
+        java.util.Set<String> trained = new java.util.HashSet<>();
+        java.util.Set<String> scored = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Map<String, EngineFactory> spy = Map.of("spy", (train, tax, p) -> {
+            for (LabelledTicket t : train) trained.add(t.text().id());
+            TriageEngineStub e = new TriageEngineStub(Baselines.majority(train, 0.9), scored);
+            return e;
+        });
+        EvaluationReport r = job.run(spy, null, new EvaluateJob.DevSplit(0.25, 7));
+        assertThat(r.nTrain()).isEqualTo(24);
+        assertThat(r.nTest()).isEqualTo(8);
+        assertThat(trained).doesNotContainAnyElementsOf(outerTest).doesNotContainAnyElementsOf(scored);
+        assertThat(scored).hasSize(8).doesNotContainAnyElementsOf(outerTest);
+        java.util.Set<String> union = new java.util.HashSet<>(trained);
+        union.addAll(scored);
+        assertThat(union).containsExactlyInAnyOrderElementsOf(outer.train().stream().map(t -> t.text().id()).toList());
+        // the usual run still scores the outer test tickets
+        scored.clear();
+        job.run(spy, null);
+        assertThat(scored).containsExactlyInAnyOrderElementsOf(outerTest);
+    }
+
+    private record TriageEngineStub(dev.switchboard.inference.TriageEngine inner, java.util.Set<String> seen)
+            implements dev.switchboard.inference.TriageEngine {
+        @Override public dev.switchboard.inference.TriageSuggestion suggest(TicketText t,
+                                                                            dev.switchboard.inference.TriageContext c) {
+            seen.add(t.id());
+            return inner.suggest(t, c);
+        }
+
+        @Override public String id() {
+            return "spy";
+        }
+    }
 }

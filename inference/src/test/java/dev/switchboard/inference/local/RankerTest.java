@@ -60,6 +60,8 @@ class RankerTest {
         Ranker.Fitted fit = Ranker.fit(train.f(), train.z(), train.y(), train.w(), Ranker.Params.defaults(), 300, 2, null);
         assertThat(fit.ranker()).isNotNull();
         assertThat(fit.cvLossRanker()).isLessThan(fit.cvLossBlend());
+        // the deployed ranker averages the cross-validation models at the chosen size
+        assertThat(fit.ranker().size()).isEqualTo(Ranker.CV_FOLDS * fit.trees());
         double[][] rankerLogits = new double[test.y().length][];
         for (int i = 0; i < rankerLogits.length; i++) rankerLogits[i] = fit.ranker().logits(test.f()[i], test.z()[i]);
         double blendAcc = accuracy(test.z(), test.y());
