@@ -85,6 +85,15 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--concurrency", paramLabel = "N", defaultValue = "4", description = "Parallel LLM calls (default ${DEFAULT-VALUE}).")
     int concurrency;
 
+    @Option(names = "--unrelated", paramLabel = "FILE",
+            description = "Tickets from outside the training data (another queue or product, CSV or JSONL): reports how "
+                    + "many still get a confident suggestion, each a wrong blind accept.")
+    Path unrelated;
+
+    @Option(names = "--unrelated-text", paramLabel = "COL", split = ",",
+            description = "Text columns of --unrelated (default: the --text columns).")
+    List<String> unrelatedText;
+
     @Option(names = "--vector-cache", paramLabel = "FILE", hidden = true,
             description = "Development: keep sentence vectors in FILE between runs (keyed by embedding model and text); "
                     + "training time and latency then leave out embedding.")
@@ -132,7 +141,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         engines.put("llm", llmFactory(engines));
         engines.putAll(extraEngines);
         EvaluateJob job = new EvaluateJob(data, train, test, text, team, priority, testFraction, seed, engine, report,
-                baseline, targetPrecision);
+                baseline, targetPrecision, unrelated, unrelatedText);
         try {
             EvaluationReport r = job.run(engines, null);
             if (cache != null) cache.save();

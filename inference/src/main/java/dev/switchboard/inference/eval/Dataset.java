@@ -74,6 +74,41 @@ public final class Dataset {
         return new Loaded(out, skipped[0], problems[0], cols);
     }
 
+    /**
+     * Ticket texts of a file without labels (first text column the subject, the others the body), for
+     * checking what a model says about tickets unlike its training data. Blank rows are skipped.
+     */
+    public static List<TicketText> loadTexts(Path file, List<String> textColumns) throws IOException {
+        List<String> cols = TableReader.columns(file);
+        if (cols.isEmpty()) throw new ColumnException(file + ": no header row or no data");
+        for (String c : textColumns) {
+            if (!cols.contains(c)) {
+                throw new ColumnException(file.getFileName() + ": no column '" + c + "' (columns: " + String.join(", ", cols) + ")");
+            }
+        }
+        List<TicketText> out = new ArrayList<>();
+        String base = file.getFileName().toString();
+        TableReader.read(file, new TableReader.Handler() {
+            @Override public boolean row(TableReader.Row row) {
+                String subject = row.get(textColumns.get(0));
+                StringBuilder body = new StringBuilder();
+                for (int i = 1; i < textColumns.size(); i++) {
+                    String v = row.get(textColumns.get(i));
+                    if (v.isBlank()) continue;
+                    if (!body.isEmpty()) body.append('\n');
+                    body.append(v);
+                }
+                if (!subject.isBlank() || !body.isEmpty()) {
+                    out.add(TicketText.of(base + ":" + row.line(), subject, body.toString()));
+                }
+                return true;
+            }
+
+            @Override public void problem(TableReader.Problem p) { }
+        });
+        return out;
+    }
+
     /** Normalised full text used to recognise exact duplicates (case, Unicode form and spacing ignored). */
     public static String key(TicketText t) {
         return dev.switchboard.inference.text.TextAnalyzer.normalise(t.fullText()).replaceAll("\\s+", " ").strip();

@@ -19,10 +19,20 @@ import java.util.Map;
  * @param priorityColumn null when there is none
  * @param engine        key into the engine map ("local" built in)
  * @param report        JSON output path or null
+ * @param unrelated     optional file of tickets from outside the training data (another queue or product):
+ *                      the report counts how many get a confident suggestion
+ * @param unrelatedText its text columns, or null for {@code textColumns}
  */
 public record EvaluateJob(Path data, Path train, Path test, List<String> textColumns, String teamColumn,
                           String priorityColumn, double testFraction, long seed, String engine, Path report,
-                          boolean baselines, double targetPrecision) {
+                          boolean baselines, double targetPrecision, Path unrelated, List<String> unrelatedText) {
+
+    public EvaluateJob(Path data, Path train, Path test, List<String> textColumns, String teamColumn,
+                       String priorityColumn, double testFraction, long seed, String engine, Path report,
+                       boolean baselines, double targetPrecision) {
+        this(data, train, test, textColumns, teamColumn, priorityColumn, testFraction, seed, engine, report, baselines,
+                targetPrecision, null, null);
+    }
 
     /** A problem with the user's input, reported as one line (exit code 2). */
     public static final class UsageException extends Exception {
@@ -103,8 +113,21 @@ public record EvaluateJob(Path data, Path train, Path test, List<String> textCol
         }
         if (trainSet.isEmpty()) throw new UsageException("no labelled training tickets (is --team the right column?)");
         if (testSet.isEmpty()) throw new UsageException("no test tickets left after removing duplicates");
+        List<dev.switchboard.inference.TicketText> unrelatedTickets = List.of();
+        if (unrelated != null) {
+            List<String> cols = unrelatedText == null || unrelatedText.isEmpty() ? textColumns : unrelatedText;
+            try {
+                unrelatedTickets = Dataset.loadTexts(unrelated, cols);
+            } catch (Dataset.ColumnException e) {
+                throw new UsageException(e.getMessage() + (unrelatedText == null ? " (set --unrelated-text)" : ""));
+            } catch (IOException | RuntimeException e) {
+                throw new UsageException("cannot read " + unrelated + ": " + e.getMessage());
+            }
+            if (unrelatedTickets.isEmpty()) throw new UsageException(unrelated + ": no tickets with text");
+        }
         EvaluationReport r = EvaluateRunner.run(trainSet, testSet, removed, engine, factory,
-                new EvaluateRunner.Options(targetPrecision, baselines), progress);
+                new EvaluateRunner.Options(targetPrecision, baselines, unrelatedTickets,
+                        unrelated == null ? null : unrelated.toString()), progress);
         if (report != null) {
             try {
                 ReportWriter.writeJson(r, report);

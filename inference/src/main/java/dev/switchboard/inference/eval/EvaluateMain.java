@@ -28,7 +28,8 @@ public final class EvaluateMain {
         double fraction = 0.2, target = 0.9;
         long seed = 42;
         boolean baseline = false;
-        Path vectorCache = null;
+        Path vectorCache = null, unrelated = null;
+        List<String> unrelatedText = null;
         EvaluateJob.DevSplit devSplit = null;
         String lambda = null, epochs = null, embedderName = null, embedChars = null, rankerTrees = null, minSupport = null;
         try {
@@ -56,6 +57,8 @@ public final class EvaluateMain {
                         }
                     }
                     case "--vector-cache" -> vectorCache = Path.of(args[++i]);
+                    case "--unrelated" -> unrelated = Path.of(args[++i]);
+                    case "--unrelated-text" -> unrelatedText = Arrays.stream(args[++i].split(",")).map(String::strip).toList();
                     case "--lambda" -> lambda = args[++i];
                     case "--epochs" -> epochs = args[++i];
                     case "--embedder" -> embedderName = args[++i];
@@ -66,7 +69,7 @@ public final class EvaluateMain {
                 }
             }
             EvaluateJob job = new EvaluateJob(data, train, test, text, team, priority, fraction, seed, engine, report,
-                    baseline, target);
+                    baseline, target, unrelated, unrelatedText);
             long start = System.nanoTime();
             String[] last = {""};
             dev.switchboard.inference.Progress progress = (done, total, message) -> {

@@ -3,6 +3,7 @@ package dev.switchboard.inference.eval;
 import dev.switchboard.inference.LabelledTicket;
 import dev.switchboard.inference.Progress;
 import dev.switchboard.inference.Taxonomy;
+import dev.switchboard.inference.TicketText;
 import dev.switchboard.inference.TriageContext;
 import dev.switchboard.inference.TriageEngine;
 import dev.switchboard.inference.TriageSuggestion;
@@ -20,7 +21,21 @@ import java.util.Set;
  */
 public final class EvaluateRunner {
 
-    public record Options(double targetPrecision, boolean baselines) {
+    /**
+     * @param unrelated       tickets from outside the training data to count confident suggestions on, or
+     *                        empty
+     * @param unrelatedSource where they came from (for the report)
+     */
+    public record Options(double targetPrecision, boolean baselines, List<TicketText> unrelated,
+                          String unrelatedSource) {
+        public Options {
+            unrelated = unrelated == null ? List.of() : List.copyOf(unrelated);
+        }
+
+        public Options(double targetPrecision, boolean baselines) {
+            this(targetPrecision, baselines, List.of(), null);
+        }
+
         public static Options defaults() {
             return new Options(0.90, false);
         }
@@ -62,9 +77,29 @@ public final class EvaluateRunner {
             Scoring nb = score(Baselines.naiveBayes(train, options.targetPrecision()), test, taxonomy, p, false);
             baselines.put("naive_bayes", new EvaluationReport.Baseline(nb.team, nb.priority));
         }
+        EvaluationReport.Unrelated unrelated = options.unrelated().isEmpty() ? null
+                : unrelated(engine, options.unrelated(), options.unrelatedSource(), taxonomy, p);
         return new EvaluationReport(engineName, train.size(), test.size(), duplicatesRemoved, trainSeconds,
                 percentile(lat, 0.50), percentile(lat, 0.95), totalSec > 0 ? test.size() / totalSec : 0,
-                s.fallback, s.errors, s.coldStart, options.targetPrecision(), s.team, s.priority, baselines);
+                s.fallback, s.errors, s.coldStart, options.targetPrecision(), s.team, s.priority, baselines,
+                unrelated);
+    }
+
+    private static EvaluationReport.Unrelated unrelated(TriageEngine engine, List<TicketText> tickets, String source,
+                                                        Taxonomy taxonomy, Progress p) {
+        TriageContext ctx = TriageContext.of(taxonomy);
+        int confident = 0;
+        double sum = 0;
+        for (int i = 0; i < tickets.size(); i++) {
+            if (i % 50 == 0) {
+                p.checkCancelled();
+                p.update(i, tickets.size(), "scoring unrelated tickets");
+            }
+            TriageSuggestion s = engine.suggest(tickets.get(i), ctx);
+            if (s.confident()) confident++;
+            sum += s.confidence();
+        }
+        return new EvaluationReport.Unrelated(source, tickets.size(), confident, sum / tickets.size());
     }
 
     private record Scoring(LabelMetrics team, LabelMetrics priority, double[] latencies, int fallback, int errors,

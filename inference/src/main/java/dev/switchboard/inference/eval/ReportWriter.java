@@ -45,6 +45,15 @@ public final class ReportWriter {
             });
             m.put("baselines", b);
         }
+        if (r.unrelated() != null) {
+            Map<String, Object> u = new LinkedHashMap<>();
+            u.put("source", r.unrelated().source());
+            u.put("tickets", r.unrelated().tickets());
+            u.put("confident", r.unrelated().confident());
+            u.put("confident_share", round(r.unrelated().confidentShare()));
+            u.put("mean_top_probability", round(r.unrelated().meanConfidence()));
+            m.put("unrelated", u);
+        }
         return m;
     }
 
@@ -111,6 +120,12 @@ public final class ReportWriter {
             if (b.priority() != null) row(out, name + " priority", b.priority());
         });
         out.printf(Locale.ROOT, "(thresholds for %.2f precision chosen on training data only)%n", r.targetPrecision());
+        if (r.unrelated() != null) {
+            EvaluationReport.Unrelated u = r.unrelated();
+            out.printf(Locale.ROOT, "unrelated tickets (%s): %d scored, %d confident (%.1f %%, each a wrong blind "
+                    + "accept), mean top probability %.3f%n", u.source(), u.tickets(), u.confident(),
+                    100 * u.confidentShare(), u.meanConfidence());
+        }
         out.println();
         out.printf(Locale.ROOT, "%-20s %9s %9s %8s%n", "team", "precision", "recall", "support");
         r.team().perClass().entrySet().stream()

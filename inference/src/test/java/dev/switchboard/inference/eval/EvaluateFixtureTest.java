@@ -1,6 +1,7 @@
 package dev.switchboard.inference.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -154,6 +155,49 @@ class EvaluateFixtureTest {
         scored.clear();
         job.run(spy, null);
         assertThat(scored).containsExactlyInAnyOrderElementsOf(outerTest);
+    }
+
+    @Test
+    void unrelatedTicketsAreCountedWhenTheEngineIsConfidentOnThem(@TempDir Path dir) throws Exception {
+        Path other = dir.resolve("other.csv");
+        Files.writeString(other, "title,details\nNameNode OOM,heap exhausted\nprinter on fire,smoke from tray 2\n"
+                + ",\nJAR conflict,timestamp check fails\n");
+        // confident only on printers, 0.9 then, 0.3 otherwise
+        EngineFactory printers = (train, tax, p) -> new dev.switchboard.inference.TriageEngine() {
+            @Override public dev.switchboard.inference.TriageSuggestion suggest(TicketText t,
+                                                                                dev.switchboard.inference.TriageContext c) {
+                boolean printer = t.fullText().contains("printer");
+                return new dev.switchboard.inference.TriageSuggestion(dev.switchboard.inference.TriageSuggestion.Status.OK,
+                        List.of(new dev.switchboard.inference.Prediction("A", printer ? 0.9 : 0.3)), List.of(), printer, "",
+                        List.of(), "p", "p", "", 0);
+            }
+
+            @Override public String id() {
+                return "p";
+            }
+        };
+        Path json = dir.resolve("r.json");
+        EvaluateJob job = new EvaluateJob(null, fixture("train.csv"), fixture("test.csv"), List.of("subject", "body"), "team",
+                null, 0.2, 42, "p", json, false, 0.9, other, List.of("title", "details"));
+        EvaluationReport r = job.run(Map.of("p", printers), null);
+        assertThat(r.unrelated().tickets()).isEqualTo(3);            // the blank row is skipped
+        assertThat(r.unrelated().confident()).isEqualTo(1);
+        assertThat(r.unrelated().meanConfidence()).isCloseTo((0.3 + 0.9 + 0.3) / 3, within(1e-9));
+        JsonNode u = new ObjectMapper().readTree(Files.readString(json)).get("unrelated");
+        assertThat(u.get("source").asText()).isEqualTo(other.toString());
+        assertThat(u.get("confident_share").asDouble()).isCloseTo(1 / 3.0, within(1e-4));
+        StringWriter text = new StringWriter();
+        ReportWriter.printText(r, new PrintWriter(text));
+        assertThat(text.toString()).contains("unrelated tickets (" + other + "): 3 scored, 1 confident (33.3 %");
+
+        // without --unrelated-text the --text columns are looked for, and their absence is a one-line usage error
+        EvaluateJob wrongColumns = new EvaluateJob(null, fixture("train.csv"), fixture("test.csv"), List.of("subject", "body"),
+                "team", null, 0.2, 42, "p", null, false, 0.9, other, null);
+        assertThatThrownBy(() -> wrongColumns.run(Map.of("p", printers), null))
+                .isInstanceOf(EvaluateJob.UsageException.class)
+                .hasMessageContaining("no column 'subject'").hasMessageContaining("--unrelated-text");
+        // a report without the option has no such section
+        assertThat(job(null).run(majority(), null).unrelated()).isNull();
     }
 
     private record TriageEngineStub(dev.switchboard.inference.TriageEngine inner, java.util.Set<String> seen)
