@@ -32,7 +32,7 @@ public final class TextAnalyzer {
             "did", "doing", "dont", "doesnt", "didnt", "each", "few", "got", "get", "here", "how", "just", "more",
             "most", "now", "only", "other", "out", "over", "same", "should", "since", "some", "still", "such",
             "than", "too", "under", "until", "up", "very", "why", "yet", "isnt", "wont", "ive", "anyone", "someone",
-            "kind", "best", "cheers", "advance", "team", "hey",
+            "kind", "best", "cheers", "advance", "team", "hey", "today", "already", "always", "currently", "make",
             // German
             "aber", "alle", "als", "am", "an", "auch", "aus", "bei", "bin", "bis", "da", "damit", "dann",
             "dass", "daß", "dein", "den", "denn", "dich", "dir", "doch", "dort", "du", "durch", "einem", "einen",
@@ -42,7 +42,8 @@ public final class TextAnalyzer {
             "noch", "nun", "nur", "ob", "oder", "ohne", "schon", "sehr", "sein", "seit", "sind", "soll", "über",
             "um", "uns", "unter", "vom", "vor", "war", "waren", "was", "weil", "wenn", "wer", "wie", "wieder",
             "wird", "wo", "zum", "zur", "danke", "hallo", "gruß", "grüße", "viele", "freundlichen", "liebe",
-            "lieber", "vielen", "dank");
+            "lieber", "vielen", "dank", "darauf", "daran", "dabei", "dafür", "dazu", "davon", "tun", "machen",
+            "geht", "gerade", "heute", "bereits", "immer");
 
     private TextAnalyzer() {}
 
