@@ -35,12 +35,6 @@ public final class QueueViewModel {
     private final ObservableList<QueueRow> visible = FXCollections.observableArrayList();
     private final Map<Long, Integer> indexById = new HashMap<>();
     /**
-     * Lower-cased searchable text of each row (subject, requester, external id, team), built when the row
-     * arrives: a text filter over 50,000 rows then scans prepared strings instead of lower-casing four
-     * fields of every row on every keystroke.
-     */
-    private final Map<Long, String> searchKey = new HashMap<>();
-    /**
      * Every row in the current sort order, or null until a filter change needs it: a filter change then
      * only filters (milliseconds for 50,000 rows) instead of sorting again (a string sort of 50,000 rows
      * takes over 100 ms). Kept in step with live updates by binary search; the order is total (ties by id).
@@ -130,7 +124,6 @@ public final class QueueViewModel {
         for (QueueRow r : changed) {
             Integer i = indexById.get(r.id());
             if (i == null) {
-                searchKey.put(r.id(), searchKeyOf(r));
                 indexById.put(r.id(), rows.size());
                 rows.add(r);
                 if (isOpen(r.status())) open++;
@@ -138,7 +131,6 @@ public final class QueueViewModel {
             } else {
                 QueueRow old = rows.get(i);
                 if (old.equals(r)) continue;
-                searchKey.put(r.id(), searchKeyOf(r));
                 if (isOpen(old.status())) open--;
                 if (isOpen(r.status())) open++;
                 rows.set(i, r);
@@ -205,13 +197,11 @@ public final class QueueViewModel {
     public void setAll(Collection<QueueRow> all) {
         sortedAll = null;
         indexById.clear();
-        searchKey.clear();
         rows.clear();
         int i = 0;
         int open = 0;
         for (QueueRow r : all) {
             indexById.put(r.id(), i++);
-            searchKey.put(r.id(), searchKeyOf(r));
             if (isOpen(r.status())) open++;
             noteChoices(r);
         }
@@ -284,9 +274,8 @@ public final class QueueViewModel {
             if (t != null && !ANY.equals(t) && !t.equals(effectiveTeam(r))) return false;
             if (p != null && !ANY.equals(p) && !p.equals(effectivePriority(r))) return false;
             if (!q.isEmpty()) {
-                String key = searchKey.get(r.id());
-                if (key == null) key = searchKeyOf(r);
-                return key.contains(q) || Objects.toString(r.id()).equals(q.replace("#", ""));
+                return contains(r.subject(), q) || contains(r.requester(), q) || contains(r.externalId(), q)
+                        || contains(effectiveTeam(r), q) || Objects.toString(r.id()).equals(q.replace("#", ""));
             }
             return true;
         };
@@ -301,16 +290,7 @@ public final class QueueViewModel {
         return r.priority() != null ? r.priority() : r.suggestedPriority();
     }
 
-    /**
-     * The fields a search matches, lower-cased and joined by a character no typed query contains, so a
-     * match never spans two fields.
-     */
-    static String searchKeyOf(QueueRow r) {
-        StringBuilder b = new StringBuilder(96);
-        for (String f : new String[] {r.subject(), r.requester(), r.externalId(), effectiveTeam(r)}) {
-            if (f != null) b.append(f.toLowerCase(Locale.ROOT));
-            b.append('\u0000');
-        }
-        return b.toString();
+    private static boolean contains(String field, String q) {
+        return field != null && field.toLowerCase(Locale.ROOT).contains(q);
     }
 }
