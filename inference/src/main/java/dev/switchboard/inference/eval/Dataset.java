@@ -32,16 +32,10 @@ public final class Dataset {
      */
     public static Loaded load(Path file, List<String> textColumns, String teamColumn, String priorityColumn)
             throws IOException {
-        List<String> cols = TableReader.columns(file);
-        if (cols.isEmpty()) throw new ColumnException(file + ": no header row or no data");
         List<String> wanted = new ArrayList<>(textColumns);
         wanted.add(teamColumn);
         if (priorityColumn != null) wanted.add(priorityColumn);
-        for (String c : wanted) {
-            if (!cols.contains(c)) {
-                throw new ColumnException(file.getFileName() + ": no column '" + c + "' (columns: " + String.join(", ", cols) + ")");
-            }
-        }
+        List<String> cols = requireColumns(file, wanted);
         List<LabelledTicket> out = new ArrayList<>();
         int[] skipped = {0};
         long[] problems = {0};
@@ -53,17 +47,9 @@ public final class Dataset {
                     skipped[0]++;
                     return true;
                 }
-                String subject = row.get(textColumns.get(0));
-                StringBuilder body = new StringBuilder();
-                for (int i = 1; i < textColumns.size(); i++) {
-                    String v = row.get(textColumns.get(i));
-                    if (v.isBlank()) continue;
-                    if (!body.isEmpty()) body.append('\n');
-                    body.append(v);
-                }
                 String prio = priorityColumn == null ? null : row.get(priorityColumn).strip();
                 if (prio != null && prio.isEmpty()) prio = null;
-                out.add(LabelledTicket.of(TicketText.of(base + ":" + row.line(), subject, body.toString()), team, prio));
+                out.add(LabelledTicket.of(textOf(row, textColumns, base), team, prio));
                 return true;
             }
 
@@ -79,34 +65,44 @@ public final class Dataset {
      * checking what a model says about tickets unlike its training data. Blank rows are skipped.
      */
     public static List<TicketText> loadTexts(Path file, List<String> textColumns) throws IOException {
-        List<String> cols = TableReader.columns(file);
-        if (cols.isEmpty()) throw new ColumnException(file + ": no header row or no data");
-        for (String c : textColumns) {
-            if (!cols.contains(c)) {
-                throw new ColumnException(file.getFileName() + ": no column '" + c + "' (columns: " + String.join(", ", cols) + ")");
-            }
-        }
+        requireColumns(file, textColumns);
         List<TicketText> out = new ArrayList<>();
         String base = file.getFileName().toString();
         TableReader.read(file, new TableReader.Handler() {
             @Override public boolean row(TableReader.Row row) {
-                String subject = row.get(textColumns.get(0));
-                StringBuilder body = new StringBuilder();
-                for (int i = 1; i < textColumns.size(); i++) {
-                    String v = row.get(textColumns.get(i));
-                    if (v.isBlank()) continue;
-                    if (!body.isEmpty()) body.append('\n');
-                    body.append(v);
-                }
-                if (!subject.isBlank() || !body.isEmpty()) {
-                    out.add(TicketText.of(base + ":" + row.line(), subject, body.toString()));
-                }
+                TicketText t = textOf(row, textColumns, base);
+                if (!t.fullText().isBlank()) out.add(t);
                 return true;
             }
 
             @Override public void problem(TableReader.Problem p) { }
         });
         return out;
+    }
+
+    /** The file's columns; a one-line error naming the first wanted column that is missing. */
+    private static List<String> requireColumns(Path file, List<String> wanted) throws IOException {
+        List<String> cols = TableReader.columns(file);
+        if (cols.isEmpty()) throw new ColumnException(file + ": no header row or no data");
+        for (String c : wanted) {
+            if (!cols.contains(c)) {
+                throw new ColumnException(file.getFileName() + ": no column '" + c + "' (columns: " + String.join(", ", cols) + ")");
+            }
+        }
+        return cols;
+    }
+
+    /** First text column as the subject, the non-blank others joined by newlines as the body. */
+    private static TicketText textOf(TableReader.Row row, List<String> textColumns, String base) {
+        String subject = row.get(textColumns.get(0));
+        StringBuilder body = new StringBuilder();
+        for (int i = 1; i < textColumns.size(); i++) {
+            String v = row.get(textColumns.get(i));
+            if (v.isBlank()) continue;
+            if (!body.isEmpty()) body.append('\n');
+            body.append(v);
+        }
+        return TicketText.of(base + ":" + row.line(), subject, body.toString());
     }
 
     /** Normalised full text used to recognise exact duplicates (case, Unicode form and spacing ignored). */
