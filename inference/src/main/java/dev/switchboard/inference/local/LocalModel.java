@@ -312,6 +312,7 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
         int L = st.size();
         int[] rows = java.util.stream.IntStream.range(0, slots).filter(s -> mem.alive[s] && labelOf[s] >= 0).toArray();
         int n = rows.length;
+        int epochs = epochsFor(config.epochs(), n);
         double[] w = new double[slots];
         int[] y = new int[slots];
         for (int s = 0; s < slots; s++) {
@@ -327,7 +328,7 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             if (mem.alive[s] && labelOf[s] >= 0) wLr[s] *= Math.pow(nLive / (Math.max(1, L) * cnt[labelOf[s]]), LR_BALANCE);
         }
         if (L < 2 || n < 4) {
-            SoftmaxRegression.Params params = new SoftmaxRegression.Params(config.epochs(), config.lambda(), LR_ETA, config.seed());
+            SoftmaxRegression.Params params = new SoftmaxRegression.Params(epochs, config.lambda(), LR_ETA, config.seed());
             SoftmaxRegression lr = L >= 2 ? SoftmaxRegression.train(xs, y, wLr, rows, vz.dimension(), L, params, p) : null;
             return new Head(lr, Head.DEFAULT_BLEND.clone(), new double[0], config.targetPrecision(), st.labels);
         }
@@ -369,9 +370,9 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             int k = emb ? task - etas.length : task;
             SoftmaxRegression m = emb
                     ? SoftmaxRegression.train(xsE, y, wLr, notFirst, mem.dim, L,
-                            new SoftmaxRegression.Params(config.epochs(), config.lambda(), etasE[k], config.seed()), p)
+                            new SoftmaxRegression.Params(epochs, config.lambda(), etasE[k], config.seed()), p)
                     : SoftmaxRegression.train(xs, y, wLr, notFirst, vz.dimension(), L,
-                            new SoftmaxRegression.Params(config.epochs(), config.lambda(), etas[k], config.seed()), p);
+                            new SoftmaxRegression.Params(epochs, config.lambda(), etas[k], config.seed()), p);
             double[][] pr = new double[slots][];
             double loss = 0;
             for (int s : rows) {
@@ -389,12 +390,12 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
         int bestEtaE = 0;
         for (int k = 1; k < etasE.length; k++) if (foldLossE[k] < foldLossE[bestEtaE]) bestEtaE = k;
         if (embLinear) for (int s : rows) if (fold[s] == 0) oofLrE[s] = firstFoldE[bestEtaE][s];
-        SoftmaxRegression.Params chosenE = new SoftmaxRegression.Params(config.epochs(), config.lambda(),
+        SoftmaxRegression.Params chosenE = new SoftmaxRegression.Params(epochs, config.lambda(),
                 embLinear ? etasE[bestEtaE] : LR_ETA, config.seed());
         if (what.equals("team")) lastEmbEta = embLinear ? etasE[bestEtaE] : Double.NaN;
         double eta = etas[bestEta];
         if (what.equals("team")) lastLrEta = eta;
-        SoftmaxRegression.Params chosen = new SoftmaxRegression.Params(config.epochs(), config.lambda(), eta, config.seed());
+        SoftmaxRegression.Params chosen = new SoftmaxRegression.Params(epochs, config.lambda(), eta, config.seed());
         double[][] oofLr2 = new double[slots][];
         SoftmaxRegression[] full2 = new SoftmaxRegression[1];
         SoftmaxRegression[] fullE = new SoftmaxRegression[1];
@@ -443,12 +444,16 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             foldStats[f] = fs;
         }
         int[] cand = java.util.stream.IntStream.range(0, L).toArray();
-        double[][][] feats = new double[n][][];
-        int[] yy = new int[n];
-        double[] ww = new double[n];
+        // Held-out rows that fit the blend, the ranker and the thresholds: all of them up to
+        // HELD_OUT_ROWS, beyond that a stratified sample (each row costs a pass over the whole memory).
+        int[] heldOut = heldOutSample(rows, labelOf, L, HELD_OUT_ROWS, config.seed());
+        final int m = heldOut.length;
+        double[][][] feats = new double[m][][];
+        int[] yy = new int[m];
+        double[] ww = new double[m];
         int[] doneCount = {0};
-        parallel(n, 64, r -> {
-            int s = rows[r];
+        parallel(m, 64, r -> {
+            int s = heldOut[r];
             float[] q = mem.vector(s);
             float[] sims = new float[slots];
             mem.similarities(q, sims);
@@ -476,16 +481,16 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
         if (what.equals("team")) {
             lastBlendCvAccuracy = blendCv(feats, yy, ww, cand, L, st, BIAS_PRIOR);
         }
-        double[] fitted = fitBlendOn(feats, yy, ww, java.util.stream.IntStream.range(0, n).toArray(), L);
+        double[] fitted = fitBlendOn(feats, yy, ww, java.util.stream.IntStream.range(0, m).toArray(), L);
         double[] blend = Arrays.copyOf(fitted, Head.NF);
         double[] bias = Arrays.copyOfRange(fitted, Head.NF, fitted.length);
         Head tmp = new Head(null, blend, bias, new double[0], 1, st.labels);
         // second stage: boosted trees over the blend, fitted and sized on the same held-out rows
         Ranker.Fitted rf = null;
         if (config.rankerTrees() > 0) {
-            p.update(base + n, total, "fitting " + what + " ranker");
-            double[][] zz = new double[n][];
-            for (int r = 0; r < n; r++) zz[r] = tmp.blendLogits(feats[r], cand);
+            p.update(base + m, total, "fitting " + what + " ranker");
+            double[][] zz = new double[m][];
+            for (int r = 0; r < m; r++) zz[r] = tmp.blendLogits(feats[r], cand);
             Ranker.Params rp = Ranker.Params.defaults();
             rp = new Ranker.Params(config.rankerTrees(), rp.depth(), rp.shrinkage(), rp.l2(), rp.minChildHessian(),
                     rp.minChildRows(), rp.bins(), config.seed());
@@ -499,11 +504,11 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
         }
         Ranker ranker = rf == null ? null : rf.ranker();
         // thresholds from held-out predictions (the ranker's come from its cross-validation)
-        double[] conf = new double[n];
-        int[] pred = new int[n];
-        boolean[] correct = new boolean[n];
+        double[] conf = new double[m];
+        int[] pred = new int[m];
+        boolean[] correct = new boolean[m];
         double ok = 0, all = 0;
-        for (int r = 0; r < n; r++) {
+        for (int r = 0; r < m; r++) {
             double[] pr;
             if (ranker != null) {
                 pr = rf.heldOutLogits()[r].clone();
@@ -525,7 +530,7 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
         double[] thr = new double[L];
         for (int l = 0; l < L; l++) {
             final int label = l;
-            int[] mine = java.util.stream.IntStream.range(0, n).filter(r -> pred[r] == label).toArray();
+            int[] mine = java.util.stream.IntStream.range(0, m).filter(r -> pred[r] == label).toArray();
             double[] c = new double[mine.length];
             boolean[] k = new boolean[mine.length];
             double[] wt = new double[mine.length];
@@ -541,6 +546,45 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
                     oofAccuracy(oofLr, rows, y, w), oofAccuracy(oofLr2, rows, y, w), oofAccuracy(oofLrE, rows, y, w), lastEmbEta);
         }
         return new Head(full[0], blend, bias, thr, global, st.labels, ranker, full2[0], fullE[0], stdz[0], stdz[1]);
+    }
+
+    /**
+     * Training-set size up to which the linear models get the configured number of SGD epochs; beyond it
+     * the epochs shrink so the number of updates stays about the same (more data needs fewer passes), which
+     * keeps training time near linear in the history. Below it nothing changes.
+     */
+    static final int FULL_EPOCHS_UP_TO = 12_000;
+
+    static int epochsFor(int configured, int n) {
+        if (n <= FULL_EPOCHS_UP_TO) return configured;
+        return Math.max(2, (int) Math.ceil(configured * (double) FULL_EPOCHS_UP_TO / n));
+    }
+
+    /**
+     * Held-out rows computed per training run: enough to fit the blend's few weights, the ranker's small
+     * trees and per-team thresholds (a team needs 100 of its own), while each row costs a pass over the
+     * whole memory, so the cost would otherwise grow with the square of the history.
+     */
+    static final int HELD_OUT_ROWS = 10_000;
+
+    /** All rows if there are at most {@code cap}; else a sample of {@code cap} stratified by label, in row order. */
+    static int[] heldOutSample(int[] rows, int[] labelOf, int labels, int cap, long seed) {
+        if (rows.length <= cap) return rows;
+        List<List<Integer>> byLabel = new ArrayList<>();
+        for (int l = 0; l < labels; l++) byLabel.add(new ArrayList<>());
+        for (int s : rows) byLabel.get(labelOf[s]).add(s);
+        Random rnd = new Random(seed ^ 0x5DEECE66DL);
+        List<Integer> out = new ArrayList<>(cap);
+        double share = cap / (double) rows.length;
+        double carry = 0;
+        for (List<Integer> g : byLabel) {
+            java.util.Collections.shuffle(g, rnd);
+            double want = g.size() * share + carry;
+            int take = Math.min(g.size(), (int) Math.floor(want));
+            carry = want - take;
+            out.addAll(g.subList(0, take));
+        }
+        return out.stream().mapToInt(Integer::intValue).sorted().toArray();
     }
 
     /** Whether the embedding linear model is trained and the label-similarity columns computed. */
