@@ -4,7 +4,7 @@ import dev.switchboard.inference.LabelledTicket;
 import dev.switchboard.inference.Progress;
 import dev.switchboard.inference.TicketText;
 import dev.switchboard.inference.TriageContext;
-import dev.switchboard.inference.embed.Embedder;
+import dev.switchboard.inference.embed.HashingEmbedder;
 import dev.switchboard.inference.local.LocalModel;
 import dev.switchboard.inference.local.LocalModelConfig;
 import dev.switchboard.inference.local.VectorCache;
@@ -18,7 +18,7 @@ import java.util.Random;
 /**
  * Development benchmark: how the local model's training time and suggestion latency grow with the size of
  * the history. Builds N labelled tickets by drawing from a labelled file and replacing a fifth of each
- * one's words at random, and replaces the sentence embedder with a cheap hashed bag of words (sentence
+ * one's words at random, and replaces the sentence embedder with {@link HashingEmbedder} (sentence
  * embedding costs the same per ticket at any size and is measured by {@code evaluate}), so the figures are
  * the model's own work. Prints the time of each training phase. Usage: FILE TEXTCOLS TEAMCOL N [N ...].
  */
@@ -43,7 +43,7 @@ public final class TrainingScaleBench {
             history.add(new LabelledTicket(TicketText.of("h" + i, s.substring(0, Math.min(60, s.length())), s), t.team(),
                     null, Instant.EPOCH, 1.0));
         }
-        LocalModel model = new LocalModel(new HashedWords(), VectorCache.inMemory(), LocalModelConfig.defaults());
+        LocalModel model = new LocalModel(new HashingEmbedder(384), VectorCache.inMemory(), LocalModelConfig.defaults());
         long t0 = System.nanoTime();
         String[] last = {""};
         System.out.printf("history of %,d tickets%n", n);
@@ -70,28 +70,5 @@ public final class TrainingScaleBench {
         Arrays.sort(ms);
         System.out.printf("  trained in %.1f s; suggestion without sentence embedding p50 %.1f ms, p95 %.1f ms%n",
                 trainSeconds, ms[250], ms[474]);
-    }
-
-    /** 384 hashed word counts, unit length: a stand-in with the real embedder's shape and none of its cost. */
-    private static final class HashedWords implements Embedder {
-        @Override public String modelId() {
-            return "hashed-words-384";
-        }
-
-        @Override public int dimension() {
-            return 384;
-        }
-
-        @Override public float[] embed(String text) {
-            float[] v = new float[384];
-            for (String tok : text.toLowerCase(java.util.Locale.ROOT).split("\\W+")) {
-                if (!tok.isEmpty()) v[Math.floorMod(tok.hashCode(), 384)] += 1;
-            }
-            double norm = 0;
-            for (float x : v) norm += x * x;
-            norm = Math.sqrt(Math.max(norm, 1e-9));
-            for (int i = 0; i < v.length; i++) v[i] /= (float) norm;
-            return v;
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.inference.local;
 
+import dev.switchboard.inference.embed.HashingEmbedder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.inference.LabelledTicket;
