@@ -74,6 +74,12 @@ final class Head {
     final SoftmaxRegression lrEmb; // linear model on the standardised embedding (ranker feature), or null
     final float[] embMean; // per-dimension mean of the training embeddings (with lrEmb)
     final float[] embScale; // 1 / (std * sqrt(dim)) per dimension (with lrEmb)
+    /**
+     * Novelty floor: a ticket whose closest decided ticket is less similar than this, by sentence embedding
+     * and by words alike, is unlike what the thresholds were learned on (a low quantile of the held-out
+     * tickets' closest similarities); NaN = no floor.
+     */
+    double noveltySim = Double.NaN, noveltyLex = Double.NaN;
 
     Head(SoftmaxRegression lr, double[] blend, double[] thresholds, double globalThreshold, List<String> labels) {
         this(lr, blend, new double[0], thresholds, globalThreshold, labels);
@@ -107,6 +113,11 @@ final class Head {
 
     static Head untrained(double target) {
         return new Head(null, DEFAULT_BLEND.clone(), new double[0], target, List.of());
+    }
+
+    /** Whether a ticket with these closest similarities lies below the novelty floor of both kinds. */
+    boolean isNovel(double topSim, double topLex) {
+        return !Double.isNaN(noveltySim) && topSim < noveltySim && topLex < noveltyLex;
     }
 
     double threshold(int label) {

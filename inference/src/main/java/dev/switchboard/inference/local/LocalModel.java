@@ -545,7 +545,35 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             lastLinearHeldOut = String.format(java.util.Locale.ROOT, "linear alone (held-out folds): words+chars %.4f, subject %.4f, embedding %.4f (step %.1f)",
                     oofAccuracy(oofLr, rows, y, w), oofAccuracy(oofLr2, rows, y, w), oofAccuracy(oofLrE, rows, y, w), lastEmbEta);
         }
-        return new Head(full[0], blend, bias, thr, global, st.labels, ranker, full2[0], fullE[0], stdz[0], stdz[1]);
+        Head head = new Head(full[0], blend, bias, thr, global, st.labels, ranker, full2[0], fullE[0], stdz[0], stdz[1]);
+        // novelty floor: the held-out tickets' closest similarities (embedding, words), a low quantile of each
+        if (m >= NOVELTY_MIN_ROWS) {
+            double[] topSim = new double[m];
+            double[] topLex = new double[m];
+            for (int r = 0; r < m; r++) {
+                topSim[r] = feats[r][0][Head.NF + 3];
+                topLex[r] = feats[r][0][Head.NF + 4];
+            }
+            head.noveltySim = quantile(topSim, NOVELTY_QUANTILE);
+            head.noveltyLex = quantile(topLex, NOVELTY_QUANTILE);
+        }
+        return head;
+    }
+
+    /**
+     * Share of the held-out tickets allowed below the novelty floor (of both similarities at once, so
+     * fewer in practice): a suggestion for a ticket less like the decided ones than nearly all tickets the
+     * thresholds were learned on is never called confident, however sure the model is. Thresholds are
+     * estimated on tickets that resemble the history; a new product or a new kind of request does not.
+     */
+    static final double NOVELTY_QUANTILE = 0.02;
+    /** Held-out rows needed before a novelty floor is set. */
+    static final int NOVELTY_MIN_ROWS = 100;
+
+    static double quantile(double[] v, double q) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s[(int) Math.floor(q * (s.length - 1))];
     }
 
     /**
@@ -835,14 +863,19 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             }
             String top = teams.predictions.get(0).label();
             int topLabel = mem.teams.labelOf(top, false);
-            boolean confident = teams.predictions.get(0).probability() >= th.threshold(topLabel);
+            double topSim = nnT.length > 0 ? nnT[0].sim() : 0;
+            double topLex = lexT.length > 0 ? Math.max(0, lexT[0].sim()) : 0;
+            boolean novel = th.isNovel(topSim, topLex);
+            boolean confident = !novel && teams.predictions.get(0).probability() >= th.threshold(topLabel);
             List<Evidence> evidence = new ArrayList<>();
             for (int i = 0; i < Math.min(5, nnT.length); i++) {
                 Memory.Entry e = mem.entries.get(nnT[i].slot());
                 String subj = e.text().subject().isBlank() ? abbreviate(e.text().body()) : abbreviate(e.text().subject());
                 evidence.add(new Evidence(e.id(), e.team(), e.priority(), nnT[i].sim(), subj));
             }
-            String rationale = rationale(top, teams.predictions.get(0).probability(), nnT, mem, model, th, x, topLabel);
+            String rationale = (novel ? String.format(java.util.Locale.ROOT,
+                    "Unlike the decided tickets (closest %.0f%% similar): ", 100 * Math.max(0, topSim)) : "")
+                    + rationale(top, teams.predictions.get(0).probability(), nnT, mem, model, th, x, topLabel);
             return new TriageSuggestion(TriageSuggestion.Status.OK, teams.predictions,
                     prios == null ? List.of() : prios.predictions, confident, rationale, evidence, id(),
                     embedder.modelId(), "", (System.nanoTime() - t0) / 1000);
