@@ -32,12 +32,8 @@ public final class EvaluateRunner {
             unrelated = unrelated == null ? List.of() : List.copyOf(unrelated);
         }
 
-        public Options(double targetPrecision, boolean baselines) {
-            this(targetPrecision, baselines, List.of(), null);
-        }
-
         public static Options defaults() {
-            return new Options(0.90, false);
+            return new Options(0.90, false, List.of(), null);
         }
     }
 

@@ -15,14 +15,6 @@ public record EvaluationReport(String engine, int nTrain, int nTest, int duplica
                                LabelMetrics team, LabelMetrics priority, Map<String, Baseline> baselines,
                                Unrelated unrelated) {
 
-    public EvaluationReport(String engine, int nTrain, int nTest, int duplicatesRemoved, double trainSeconds,
-                            double latencyP50Ms, double latencyP95Ms, double throughputPerSecond,
-                            int fallback, int errors, int coldStart, double targetPrecision,
-                            LabelMetrics team, LabelMetrics priority, Map<String, Baseline> baselines) {
-        this(engine, nTrain, nTest, duplicatesRemoved, trainSeconds, latencyP50Ms, latencyP95Ms, throughputPerSecond,
-                fallback, errors, coldStart, targetPrecision, team, priority, baselines, null);
-    }
-
     public record Baseline(LabelMetrics team, LabelMetrics priority) {}
 
     /**

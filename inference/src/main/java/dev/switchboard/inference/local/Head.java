@@ -79,7 +79,7 @@ final class Head {
      * and by words alike, is unlike what the thresholds were learned on (a low quantile of the held-out
      * tickets' closest similarities); NaN = no floor.
      */
-    double noveltySim = Double.NaN, noveltyLex = Double.NaN;
+    final double noveltySim, noveltyLex;
 
     Head(SoftmaxRegression lr, double[] blend, double[] thresholds, double globalThreshold, List<String> labels) {
         this(lr, blend, new double[0], thresholds, globalThreshold, labels);
@@ -98,6 +98,15 @@ final class Head {
     Head(SoftmaxRegression lr, double[] blend, double[] bias, double[] thresholds, double globalThreshold,
          List<String> labels, Ranker ranker, SoftmaxRegression lrSubject, SoftmaxRegression lrEmb, float[] embMean,
          float[] embScale) {
+        this(lr, blend, bias, thresholds, globalThreshold, labels, ranker, lrSubject, lrEmb, embMean, embScale,
+                Double.NaN, Double.NaN);
+    }
+
+    Head(SoftmaxRegression lr, double[] blend, double[] bias, double[] thresholds, double globalThreshold,
+         List<String> labels, Ranker ranker, SoftmaxRegression lrSubject, SoftmaxRegression lrEmb, float[] embMean,
+         float[] embScale, double noveltySim, double noveltyLex) {
+        this.noveltySim = noveltySim;
+        this.noveltyLex = noveltyLex;
         this.lrEmb = lrEmb;
         this.embMean = embMean;
         this.embScale = embScale;

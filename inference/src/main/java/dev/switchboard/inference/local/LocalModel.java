@@ -356,13 +356,12 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
         int[] notFirst = Arrays.stream(rows).filter(s -> fold[s] != 0).toArray();
         // a linear model on the standardised sentence embeddings (standardiser from all training vectors:
         // unsupervised, label-free); its step size is chosen the same way from its own candidates
-        boolean embLinear = EMB_LINEAR;
         List<float[]> liveVecs = new ArrayList<>();
         for (int s : rows) liveVecs.add(mem.vector(s));
         float[][] stdz = Head.standardiser(liveVecs, mem.dim);
         List<SparseVec> xsE = new ArrayList<>(slots);
         for (int s = 0; s < slots; s++) xsE.add(Head.embeddingFeatures(mem.vector(s), stdz[0], stdz[1]));
-        double[] etasE = !embLinear ? new double[0] : n >= LR_ETA_SELECT_MIN ? EMB_ETAS : new double[] {LR_ETA};
+        double[] etasE = n >= LR_ETA_SELECT_MIN ? EMB_ETAS : new double[] {LR_ETA};
         double[][][] firstFoldE = new double[etasE.length][][];
         double[] foldLossE = new double[etasE.length];
         parallel(etas.length + etasE.length, 1, task -> {
@@ -389,10 +388,10 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
         double[][] oofLrE = new double[slots][];
         int bestEtaE = 0;
         for (int k = 1; k < etasE.length; k++) if (foldLossE[k] < foldLossE[bestEtaE]) bestEtaE = k;
-        if (embLinear) for (int s : rows) if (fold[s] == 0) oofLrE[s] = firstFoldE[bestEtaE][s];
+        for (int s : rows) if (fold[s] == 0) oofLrE[s] = firstFoldE[bestEtaE][s];
         SoftmaxRegression.Params chosenE = new SoftmaxRegression.Params(epochs, config.lambda(),
-                embLinear ? etasE[bestEtaE] : LR_ETA, config.seed());
-        if (what.equals("team")) lastEmbEta = embLinear ? etasE[bestEtaE] : Double.NaN;
+                etasE[bestEtaE], config.seed());
+        if (what.equals("team")) lastEmbEta = etasE[bestEtaE];
         double eta = etas[bestEta];
         if (what.equals("team")) lastLrEta = eta;
         SoftmaxRegression.Params chosen = new SoftmaxRegression.Params(epochs, config.lambda(), eta, config.seed());
@@ -401,7 +400,7 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
         SoftmaxRegression[] fullE = new SoftmaxRegression[1];
         // tasks: 0 = full model, 1..folds-1 = fold models; then the subject model: full, and every fold;
         // then the embedding model: full, and every fold
-        parallel(embLinear ? 3 * folds + 1 : 2 * folds + 1, 1, task -> {
+        parallel(3 * folds + 1, 1, task -> {
             if (task == 0) {
                 full[0] = SoftmaxRegression.train(xs, y, wLr, rows, vz.dimension(), L, chosen, p);
             } else if (task < folds) {
@@ -460,11 +459,11 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             int myFold = fold[s];
             for (int o = 0; o < slots; o++) if (fold[o] == myFold) sims[o] = -2f;
             Head.Neighbour[] nn = Head.topK(sims, slots, labelOf, mem.alive, s, config.neighbours());
-            double[][] simL = LABEL_SIMS ? Head.labelSimilarities(sims, slots, labelOf, mem.alive, L) : null;
+            double[][] simL = Head.labelSimilarities(sims, slots, labelOf, mem.alive, L);
             mem.lexSimilarities(mem.lexVector(mem.entries.get(s).text().fullText()), sims);
             for (int o = 0; o < slots; o++) if (fold[o] == myFold) sims[o] = -2f;
             Head.Neighbour[] lexNn = Head.topK(sims, slots, labelOf, mem.alive, s, config.neighbours());
-            double[][] lexL = LABEL_SIMS ? Head.labelSimilarities(sims, slots, labelOf, mem.alive, L) : null;
+            double[][] lexL = Head.labelSimilarities(sims, slots, labelOf, mem.alive, L);
             feats[r] = Head.signals(mem, foldStats[myFold], labelOf, nn, q, mem.entries.get(s).terms(), oofLr[s],
                     null, cand, null, config.temperature(), lexNn, st);
             Head.setSubjectSignal(feats[r], cand, oofLr2[s]);
@@ -545,8 +544,8 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             lastLinearHeldOut = String.format(java.util.Locale.ROOT, "linear alone (held-out folds): words+chars %.4f, subject %.4f, embedding %.4f (step %.1f)",
                     oofAccuracy(oofLr, rows, y, w), oofAccuracy(oofLr2, rows, y, w), oofAccuracy(oofLrE, rows, y, w), lastEmbEta);
         }
-        Head head = new Head(full[0], blend, bias, thr, global, st.labels, ranker, full2[0], fullE[0], stdz[0], stdz[1]);
         // novelty floor: the held-out tickets' closest similarities (embedding, words), a low quantile of each
+        double noveltySim = Double.NaN, noveltyLex = Double.NaN;
         if (m >= NOVELTY_MIN_ROWS) {
             double[] topSim = new double[m];
             double[] topLex = new double[m];
@@ -554,10 +553,11 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
                 topSim[r] = feats[r][0][Head.NF + 3];
                 topLex[r] = feats[r][0][Head.NF + 4];
             }
-            head.noveltySim = quantile(topSim, NOVELTY_QUANTILE);
-            head.noveltyLex = quantile(topLex, NOVELTY_QUANTILE);
+            noveltySim = quantile(topSim, NOVELTY_QUANTILE);
+            noveltyLex = quantile(topLex, NOVELTY_QUANTILE);
         }
-        return head;
+        return new Head(full[0], blend, bias, thr, global, st.labels, ranker, full2[0], fullE[0], stdz[0], stdz[1],
+                noveltySim, noveltyLex);
     }
 
     /**
@@ -615,8 +615,6 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
         return out.stream().mapToInt(Integer::intValue).sorted().toArray();
     }
 
-    /** Whether the embedding linear model is trained and the label-similarity columns computed. */
-    static final boolean EMB_LINEAR = true, LABEL_SIMS = true;
 
     private volatile String lastLinearHeldOut = "";
 
@@ -839,8 +837,8 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             double[] lrT = th.lr != null && x != null ? th.lr.predict(x) : null;
             double[] lrT2 = th.lrSubject != null && x2 != null ? th.lrSubject.predict(x2) : null;
             double[] lrT3 = th.embeddingProbabilities(q);
-            double[][] simT = LABEL_SIMS ? Head.labelSimilarities(sims, slots, mem.teamOf, mem.alive, mem.teams.size()) : null;
-            double[][] lexSimT = LABEL_SIMS ? Head.labelSimilarities(lexSims, slots, mem.teamOf, mem.alive, mem.teams.size()) : null;
+            double[][] simT = Head.labelSimilarities(sims, slots, mem.teamOf, mem.alive, mem.teams.size());
+            double[][] lexSimT = Head.labelSimilarities(lexSims, slots, mem.teamOf, mem.alive, mem.teams.size());
             Ranked teams = rank(th, mem, mem.teams, mem.teamOf, nnT, lexT, q, qterms, lrT, lrT2, lrT3, simT, lexSimT,
                     teamNames, descByTeam);
             // priorities
@@ -855,8 +853,8 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
                     double[] lrP = ph.lr != null && x != null ? ph.lr.predict(x) : null;
                     double[] lrP2 = ph.lrSubject != null && x2 != null ? ph.lrSubject.predict(x2) : null;
                     double[] lrP3 = ph.embeddingProbabilities(q);
-                    double[][] simP = LABEL_SIMS ? Head.labelSimilarities(sims, slots, mem.priorityOf, mem.alive, mem.priorities.size()) : null;
-                    double[][] lexSimP = LABEL_SIMS ? Head.labelSimilarities(lexSims, slots, mem.priorityOf, mem.alive, mem.priorities.size()) : null;
+                    double[][] simP = Head.labelSimilarities(sims, slots, mem.priorityOf, mem.alive, mem.priorities.size());
+                    double[][] lexSimP = Head.labelSimilarities(lexSims, slots, mem.priorityOf, mem.alive, mem.priorities.size());
                     prios = rank(ph, mem, mem.priorities, mem.priorityOf, nnP, lexP, q, qterms, lrP, lrP2, lrP3, simP,
                             lexSimP, pn, Map.of());
                 }
