@@ -105,6 +105,25 @@ class QueueWindowTest {
     }
 
     @Test
+    void aSuggestedTeamWithItsConfidenceIsReadableInFullAtTheDefaultWindowSize(FxRobot robot) throws Exception {
+        waitFor(() -> table(robot).getItems().size() == 1);
+        long id = table(robot).getItems().get(0).id();
+        ws.store().saveSuggestion(id, new dev.switchboard.persistence.store.SuggestionData("local", "m", "OK",
+                "Email & Collaboration", "P2", 0.999, true, "Email & Collaboration=0.999", "P2=0.7", "", "", "", 1)).join();
+        waitFor(() -> "Email & Collaboration".equals(table(robot).getItems().get(0).suggestedTeam()));
+        WaitForAsyncUtils.waitForFxEvents();
+        javafx.scene.control.TableCell<?, ?> cell = robot.lookup(".table-cell").match(n -> n instanceof javafx.scene.control.TableCell<?, ?> c
+                && c.getTableColumn() != null && "col-team".equals(c.getTableColumn().getId())
+                && c.getText() != null && c.getText().contains("Email")).query();
+        // what is drawn, after any ellipsis the cell applies for lack of room
+        String drawn = robot.from(cell).lookup((java.util.function.Predicate<javafx.scene.Node>) n -> n instanceof javafx.scene.text.Text
+                        && n.getParent() == cell)
+                .queryAs(javafx.scene.text.Text.class).getText();
+        assertThat(drawn).isEqualTo("→ Email & Collaboration");
+        assertThat(robot.from(cell).lookup(".suggested-confident").match(n -> n instanceof Label).queryAs(Label.class).getText()).isEqualTo("≥99%");
+    }
+
+    @Test
     void aTicketPostedToTheIntakeShowsUpWithinASecond(FxRobot robot) throws Exception {
         var intake = new dev.switchboard.app.intake.IntakeServer(ws.store(), "test-token-0123456789").start(0);
         try {

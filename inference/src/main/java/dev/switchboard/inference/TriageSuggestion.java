@@ -54,4 +54,13 @@ public record TriageSuggestion(
     public static TriageSuggestion none(Status status, String engine, String model, String note) {
         return new TriageSuggestion(status, List.of(), List.of(), false, "", List.of(), engine, model, note, 0);
     }
+
+    /**
+     * A probability as a whole percentage for people to read. A model is never certain, so anything that
+     * rounds to 100 reads "≥99%": the queue, the card and the rationale all say the same.
+     */
+    public static String percent(double p) {
+        long v = Math.round(p * 100);
+        return v >= 100 ? "≥99%" : v + "%";
+    }
 }

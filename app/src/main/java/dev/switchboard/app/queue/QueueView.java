@@ -205,7 +205,7 @@ public final class QueueView extends BorderPane {
         dup.setId("col-dup");
         dup.setMinWidth(44);
 
-        TableColumn<QueueRow, Instant> age = column("Age", QueueRow::createdAt, 72);
+        TableColumn<QueueRow, Instant> age = column("Age", QueueRow::createdAt, 56);
         age.setId("col-age");
         age.setCellFactory(c -> new TableCell<>() {
             @Override protected void updateItem(Instant at, boolean empty) {
@@ -215,7 +215,7 @@ public final class QueueView extends BorderPane {
         });
         age.setComparator(Comparator.nullsLast(Comparator.<Instant>naturalOrder().reversed()));
 
-        TableColumn<QueueRow, QueueRow> prio = column("Priority", r -> r, 104);
+        TableColumn<QueueRow, QueueRow> prio = column("Priority", r -> r, 76);
         prio.setId("col-priority");
         prio.setComparator(Comparator.comparing(QueueViewModel::effectivePriority, Comparator.nullsLast(Comparator.naturalOrder())));
         prio.setCellFactory(c -> new CurrentOrSuggestedCell(QueueRow::priority, QueueRow::suggestedPriority, false));
@@ -229,11 +229,11 @@ public final class QueueView extends BorderPane {
         subject.setId("col-subject");
         TableColumn<QueueRow, String> requester = column("Requester", QueueRow::requester, 150);
         requester.setId("col-requester");
-        TableColumn<QueueRow, String> status = column("Status", r -> statusLabel(r.status()), 100);
+        TableColumn<QueueRow, String> status = column("Status", r -> statusLabel(r.status()), 88);
         status.setId("col-status");
 
         for (var c : java.util.List.of(dup, age, prio, status)) c.setMinWidth(c.getPrefWidth());
-        team.setMinWidth(170);
+        team.setMinWidth(245);
         subject.setMinWidth(160);
         table.getColumns().setAll(java.util.List.of(dup, age, prio, team, subject, requester, status));
 
@@ -278,8 +278,7 @@ public final class QueueView extends BorderPane {
 
     /** A model's probability as a percentage; a model is never certain, so never "100%". */
     public static String percent(double p) {
-        long v = Math.round(p * 100);
-        return v >= 100 ? "≥99%" : v + "%";
+        return dev.switchboard.inference.TriageSuggestion.percent(p);
     }
 
     static String statusLabel(String status) {

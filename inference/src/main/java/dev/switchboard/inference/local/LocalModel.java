@@ -910,7 +910,7 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
     private String rationale(String top, double prob, Head.Neighbour[] nn, Memory mem, Model model, Head th,
                              SparseVec x, int topLabel) {
         StringBuilder sb = new StringBuilder();
-        sb.append(top).append(" (").append(Math.round(prob * 100)).append("%)");
+        sb.append(top).append(" (").append(dev.switchboard.inference.TriageSuggestion.percent(prob)).append(")");
         int k = Math.min(5, nn.length);
         int same = 0;
         for (int i = 0; i < k; i++) if (mem.entries.get(nn[i].slot()).team().equals(top)) same++;
