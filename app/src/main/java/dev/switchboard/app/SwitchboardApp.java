@@ -28,9 +28,10 @@ public final class SwitchboardApp extends Application {
         List<String> args = getParameters().getRaw();
         boolean demo = args.contains("--demo");
         String url = dbUrl(args);
-        if (url == null && demo) {
-            url = dev.switchboard.persistence.db.Database.h2FileUrl(
-                    dev.switchboard.persistence.db.Database.defaultDataDir().resolve("demo").resolve("switchboard"));
+        java.nio.file.Path demoDir = url == null && demo
+                ? dev.switchboard.persistence.db.Database.defaultDataDir().resolve("demo") : null;
+        if (demoDir != null) {
+            url = dev.switchboard.persistence.db.Database.h2FileUrl(demoDir.resolve(dev.switchboard.app.sample.DemoWorkspace.NAME));
         }
         String dbUrl = url;
 
@@ -48,7 +49,12 @@ public final class SwitchboardApp extends Application {
         background.execute(() -> {
             if (Theme.osPrefersDark()) Platform.runLater(() -> theme.darkProperty().set(true));
         });
+        boolean[] joined = {false};
         background.run("Opening database…", () -> {
+            if (demoDir != null) {
+                joined[0] = dev.switchboard.app.sample.DemoWorkspace.prepare(demoDir)
+                        == dev.switchboard.app.sample.DemoWorkspace.Outcome.JOINED;
+            }
             Workspace ws = Workspace.open(dbUrl);
             StartupProbe.mark("database open");
             if (demo) sample.install(ws.store()).join();
@@ -57,9 +63,11 @@ public final class SwitchboardApp extends Application {
         }, svc -> {
             stage.setTitle(stage.getTitle() + " — " + svc.workspace().database().displayUrl());
             window.attach(svc);
-            if (demo) {
+            if (demo && joined[0]) {
+                background.status("Demo: joined the demo workspace open in another window (its replay brings the arrivals)");
+            } else if (demo) {
                 replay = sample.replay(svc.workspace().store(), java.time.Duration.ofMillis(2500)).start();
-                background.status("Demo: a new ticket arrives every 2.5 s (" + replay.total() + " in all)");
+                background.status("Demo, started from the sample: a new ticket arrives every 2.5 s (" + replay.total() + " in all)");
             } else {
                 offerSampleOnFirstRun(svc);
             }
