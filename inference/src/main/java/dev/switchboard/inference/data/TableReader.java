@@ -122,6 +122,7 @@ public final class TableReader {
         if (!Files.isRegularFile(file)) throw new IOException(file + ": no such file");
         Detected det = detectCharset(file);
         Charset cs = det.charset();
+        if (!cs.equals(StandardCharsets.UTF_16BE) && !cs.equals(StandardCharsets.UTF_16LE)) checkText(file);
         Format fmt = detect(file);
         if (!cs.equals(StandardCharsets.UTF_8) && !cs.equals(StandardCharsets.UTF_16BE) && !cs.equals(StandardCharsets.UTF_16LE)) {
             handler.problem(new Problem(0, file.getFileName() + " is not valid UTF-8; read as " + cs.name()));
@@ -162,6 +163,32 @@ public final class TableReader {
     }
 
     private static final int MAX_RESUMES = 1000;
+
+    /**
+     * Refuses binary files (an archive, a spreadsheet, an image picked by mistake) before they are parsed:
+     * reading one as a table would offer its bytes as column names and import noise. Looks at the first
+     * 64 KiB: a NUL byte, or more than 1 % (and more than 8) control characters other than tab, line breaks
+     * and form feed.
+     * Text with a stray control character here and there still reads.
+     */
+    static void checkText(Path file) throws IOException {
+        byte[] head;
+        try (InputStream in = Files.newInputStream(file)) {
+            head = in.readNBytes(1 << 16);
+        }
+        long control = 0;
+        for (int i = 0; i < head.length; i++) {
+            int b = head[i] & 0xff;
+            if (b == 0) {
+                throw new IOException(file.getFileName() + " is not a text table (CSV or JSON Lines): binary data (a NUL byte at offset " + i + ")");
+            }
+            if ((b < 0x20 && b != '\t' && b != '\n' && b != '\r' && b != '\f') || b == 0x7f) control++;
+        }
+        if (control > 8 && control * 100 > head.length) {
+            throw new IOException(file.getFileName() + " is not a text table (CSV or JSON Lines): " + control
+                    + " control characters in its first " + head.length + " bytes");
+        }
+    }
 
     /** Result of one CSV parsing pass; {@code resumeAfterLine} > 0 asks for another pass after that line. */
     private record CsvPass(Summary summary, long resumeAfterLine, char delimiter) {}

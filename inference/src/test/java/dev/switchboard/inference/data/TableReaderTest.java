@@ -34,6 +34,33 @@ class TableReaderTest {
     }
 
     @Test
+    void aBinaryFileIsRefusedWithAReasonInsteadOfReadAsColumns() throws Exception {
+        byte[] noise = new byte[4000];
+        new java.util.Random(1).nextBytes(noise);
+        Path zip = dir.resolve("export.csv");
+        Files.write(zip, noise);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TableReader.columns(zip))
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessageStartingWith("export.csv is not a text table (CSV or JSON Lines): binary data");
+        // control characters without NUL (a mis-saved spreadsheet, say)
+        byte[] ctl = new byte[2000];
+        for (int i = 0; i < ctl.length; i++) ctl[i] = (byte) (i % 3 == 0 ? 0x01 : 'a');
+        Path odd = dir.resolve("odd.csv");
+        Files.write(odd, ctl);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> read(odd, null))
+                .hasMessageContaining("control characters in its first 2000 bytes");
+    }
+
+    @Test
+    void aStrayControlCharacterInTextStillReads() throws Exception {
+        Path f = dir.resolve("t.csv");
+        Files.writeString(f, "subject,body\nPrinter\u0007 jammed,paper stuck in tray 2 since the morning shift began\n");
+        Collected c = read(f, null);
+        assertThat(c.rows()).hasSize(1);
+        assertThat(c.rows().get(0).get("subject")).isEqualTo("Printer\u0007 jammed");
+    }
+
+    @Test
     void resumesAfterBrokenQuotingWithCorrectLineNumbers() throws Exception {
         Path f = dir.resolve("t.csv");
         Files.writeString(f, "a,b\r\n1,\"x\r\ny\"\r\n2,\"bad\"quote\r\n3,z\r\n4,\"unclosed\r\n5,w\r\n");
