@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.switchboard.app.importer.TicketFields;
+import dev.switchboard.inference.text.Mojibake;
 import dev.switchboard.persistence.entity.Ticket;
 import dev.switchboard.persistence.store.ImportBatchResult;
 import dev.switchboard.persistence.store.NewTicket;
@@ -43,7 +44,8 @@ import java.util.concurrent.TimeoutException;
  * Bound to the loopback address only. The reply is sent after the store committed the tickets. Errors:
  * 400 (invalid JSON, wrong types, unknown fields, missing subject and body), 401 (missing or wrong
  * token), 405 (other methods), 413 (request over {@link #MAX_REQUEST_BYTES}), 503 (store failed).
- * Tickets with an {@code id} are de-duplicated on it; without one every POST creates a ticket.
+ * Tickets with an {@code id} are de-duplicated on it; without one every POST creates a ticket. Text
+ * that an upstream system mis-decoded ("fÃ¼r") is repaired ({@link Mojibake}).
  */
 public final class IntakeServer implements AutoCloseable {
 
@@ -279,8 +281,8 @@ public final class IntakeServer implements AutoCloseable {
                 throw new BadRequest(where + ": unknown field '" + f + "' (known: subject, body, requester, id, created, team, priority)");
             }
         }
-        String subject = TicketFields.clean(text(n, "subject", where, false)).value().strip();
-        String body = TicketFields.clean(text(n, "body", where, false)).value().strip();
+        String subject = TicketFields.clean(Mojibake.repair(text(n, "subject", where, false))).value().strip();
+        String body = TicketFields.clean(Mojibake.repair(text(n, "body", where, false))).value().strip();
         if (subject.isEmpty() && body.isEmpty()) throw new BadRequest(where + ": subject or body is required");
         String tooLong = TicketFields.bodyTooLong(body);
         if (tooLong != null) throw new BadRequest(where + ": " + tooLong);
@@ -288,7 +290,7 @@ public final class IntakeServer implements AutoCloseable {
         if (subject.length() > Ticket.MAX_SUBJECT) {
             throw new BadRequest(where + ": subject is " + subject.length() + " characters; the limit is " + Ticket.MAX_SUBJECT);
         }
-        String requester = TicketFields.clean(text(n, "requester", where, false)).value().strip();
+        String requester = TicketFields.clean(Mojibake.repair(text(n, "requester", where, false))).value().strip();
         if (requester.length() > TicketFields.MAX_REQUESTER) {
             throw new BadRequest(where + ": requester is over " + TicketFields.MAX_REQUESTER + " characters");
         }

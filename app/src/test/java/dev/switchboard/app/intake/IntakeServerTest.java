@@ -52,6 +52,15 @@ class IntakeServerTest {
     }
 
     @Test
+    void textAnUpstreamSystemMisDecodedArrivesReadable() throws Exception {
+        HttpResponse<String> r = post("{\"subject\":\"Berechtigung fÃ¼r Ordner\",\"body\":\"ich benÃ¶tige Zugriff\"}");
+        assertThat(r.statusCode()).isEqualTo(201);
+        QueueRow row = ws.store().queue().stream().filter(q -> q.subject().startsWith("Berechtigung")).findFirst().orElseThrow();
+        assertThat(row.subject()).isEqualTo("Berechtigung für Ordner");
+        assertThat(ws.store().detail(row.id()).orElseThrow().body()).isEqualTo("ich benötige Zugriff");
+    }
+
+    @Test
     void postedTicketsAreStoredBeforeTheReply() throws Exception {
         HttpResponse<String> r = post("[{\"subject\":\"it VPN down\",\"body\":\"since 9:00\",\"requester\":\"ann@example.com\",\"id\":\"EXT-1\","
                 + "\"created\":\"2024-05-01T08:00:00Z\"},{\"body\":\"it printer\\njams\"}]");

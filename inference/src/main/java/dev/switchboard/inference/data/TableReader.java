@@ -3,6 +3,7 @@ package dev.switchboard.inference.data;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.inference.text.Mojibake;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,6 +33,8 @@ import org.apache.commons.csv.CSVRecord;
  *
  * <p>Encoding: UTF-8 with or without byte-order mark (UTF-16 with BOM too). A file that is not valid
  * UTF-8 is read as Windows-1252 and a warning says so, rather than importing replacement characters.
+ * Values holding UTF-8 that an earlier system decoded as Windows-1252 ("fÃ¼r") are repaired
+ * ({@link Mojibake}), and a warning counts them.
  */
 public final class TableReader {
 
@@ -118,6 +121,47 @@ public final class TableReader {
      * (read ahead by up to 64 KiB), for progress bars over {@code Files.size(file)}.
      */
     public static Summary read(Path file, Handler handler, java.util.concurrent.atomic.AtomicLong bytesRead)
+            throws IOException {
+        Repairing repairing = new Repairing(handler);
+        Summary summary = readRaw(file, repairing, bytesRead);
+        if (repairing.repaired > 0) {
+            handler.problem(new Problem(0, repairing.repaired + " value(s) in " + file.getFileName()
+                    + " held UTF-8 text an earlier system had read as Windows-1252 (like \"fÃ¼r\" for \"für\"); repaired"));
+        }
+        return summary;
+    }
+
+    /** Passes rows on with {@link Mojibake#repair mis-decoded text} repaired, counting the values it changed. */
+    private static final class Repairing implements Handler {
+        private final Handler next;
+        long repaired;
+
+        Repairing(Handler next) {
+            this.next = next;
+        }
+
+        @Override
+        public boolean row(Row row) {
+            Map<String, String> values = row.values();
+            Map<String, String> fixed = null;
+            for (var e : values.entrySet()) {
+                String v = e.getValue();
+                String r = Mojibake.repair(v);
+                if (r == v) continue;
+                if (fixed == null) fixed = new LinkedHashMap<>(values);
+                fixed.put(e.getKey(), r);
+                repaired++;
+            }
+            return next.row(fixed == null ? row : new Row(row.line(), fixed));
+        }
+
+        @Override
+        public void problem(Problem p) {
+            next.problem(p);
+        }
+    }
+
+    private static Summary readRaw(Path file, Handler handler, java.util.concurrent.atomic.AtomicLong bytesRead)
             throws IOException {
         if (!Files.isRegularFile(file)) throw new IOException(file + ": no such file");
         Detected det = detectCharset(file);

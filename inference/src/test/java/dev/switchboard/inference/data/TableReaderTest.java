@@ -52,6 +52,17 @@ class TableReaderTest {
     }
 
     @Test
+    void utf8ThatAnEarlierSystemReadAsWindows1252IsRepairedAndCounted() throws Exception {
+        Path f = dir.resolve("export.csv");
+        Files.writeString(f, "subject,body\nBerechtigung fÃ¼r Ordner,ich benÃ¶tige Zugriff\nDrucker,geht nicht\n");
+        Collected c = read(f, null);
+        assertThat(c.rows()).extracting(r -> r.get("subject") + " / " + r.get("body"))
+                .containsExactly("Berechtigung für Ordner / ich benötige Zugriff", "Drucker / geht nicht");
+        assertThat(c.problems()).extracting(TableReader.Problem::line).containsExactly(0L);
+        assertThat(c.problems().get(0).message()).startsWith("2 value(s) in export.csv held UTF-8 text").endsWith("repaired");
+    }
+
+    @Test
     void aStrayControlCharacterInTextStillReads() throws Exception {
         Path f = dir.resolve("t.csv");
         Files.writeString(f, "subject,body\nPrinter\u0007 jammed,paper stuck in tray 2 since the morning shift began\n");
