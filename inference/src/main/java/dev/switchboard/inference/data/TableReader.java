@@ -125,8 +125,7 @@ public final class TableReader {
         Repairing repairing = new Repairing(handler);
         Summary summary = readRaw(file, repairing, bytesRead);
         if (repairing.repaired > 0) {
-            handler.problem(new Problem(0, repairing.repaired + " value(s) in " + file.getFileName()
-                    + " held UTF-8 text an earlier system had read as Windows-1252 (like \"fÃ¼r\" for \"für\"); repaired"));
+            handler.problem(new Problem(0, repairing.repaired + " value(s) held UTF-8 text an earlier system had read as Windows-1252 (like \"fÃ¼r\" for \"für\"); repaired"));
         }
         return summary;
     }

@@ -59,7 +59,7 @@ class TableReaderTest {
         assertThat(c.rows()).extracting(r -> r.get("subject") + " / " + r.get("body"))
                 .containsExactly("Berechtigung für Ordner / ich benötige Zugriff", "Drucker / geht nicht");
         assertThat(c.problems()).extracting(TableReader.Problem::line).containsExactly(0L);
-        assertThat(c.problems().get(0).message()).startsWith("2 value(s) in export.csv held UTF-8 text").endsWith("repaired");
+        assertThat(c.problems().get(0).message()).startsWith("2 value(s) held UTF-8 text").endsWith("repaired");
     }
 
     @Test
