@@ -75,8 +75,6 @@ public final class ModelSnapshot {
     private static final byte[] MAGIC = "SWBLOCAL".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     /** Refuse to read anything larger (no snapshot comes near it). */
     private static final long MAX_BYTES = 1L << 30;
-    /** Longest mostly-zero array accepted (a linear model of 4M features by 64 labels). */
-    private static final int MAX_FLOATS = 1 << 28;
 
     private ModelSnapshot() {}
 
@@ -215,7 +213,23 @@ public final class ModelSnapshot {
         } finally {
             Files.deleteIfExists(tmp);
         }
+        deleteStaleTemporaries(dir, file.getFileName().toString());
         return Files.size(file);
+    }
+
+    /** Temporary files left by a writer that died (older than ten minutes: not another process's write). */
+    private static void deleteStaleTemporaries(Path dir, String name) {
+        long cutoff = System.currentTimeMillis() - 10 * 60_000L;
+        try (var s = Files.newDirectoryStream(dir, p -> {
+            String n = p.getFileName().toString();
+            return n.startsWith(name + ".") && n.endsWith(".tmp");
+        })) {
+            for (Path p : s) {
+                if (Files.getLastModifiedTime(p).toMillis() < cutoff) Files.deleteIfExists(p);
+            }
+        } catch (IOException | RuntimeException e) {
+            // best effort
+        }
     }
 
     private static void writeHeader(Out out, LocalModel model, LocalModel.TrainingSummary s, String writer) throws IOException {
@@ -619,36 +633,14 @@ public final class ModelSnapshot {
             }
         }
 
-        /** Dense, or as positions and values when mostly zero (linear models are); bit-exact either way. */
+        /** Bit-exact (the linear models' weights are dense after training: every one is stored). */
         void floats(float[] v) throws IOException {
-            if (v == null) {
-                d.writeByte(0);
-                return;
-            }
-            int nz = 0;
-            for (float x : v) if (Float.floatToRawIntBits(x) != 0) nz++;
-            boolean sparse = nz < v.length / 3;
-            d.writeByte(sparse ? 2 : 1);
-            d.writeInt(v.length);
-            if (sparse) {
-                d.writeInt(nz);
-                for (int i = 0; i < v.length; ) {
-                    buf.clear();
-                    while (i < v.length && buf.remaining() >= 8) {
-                        if (Float.floatToRawIntBits(v[i]) != 0) {
-                            buf.putInt(i);
-                            buf.putFloat(v[i]);
-                        }
-                        i++;
-                    }
-                    d.write(buf.array(), 0, buf.position());
-                }
-            } else {
-                for (int i = 0; i < v.length; ) {
-                    buf.clear();
-                    while (i < v.length && buf.remaining() >= 4) buf.putFloat(v[i++]);
-                    d.write(buf.array(), 0, buf.position());
-                }
+            d.writeInt(v == null ? -1 : v.length);
+            if (v == null) return;
+            for (int i = 0; i < v.length; ) {
+                buf.clear();
+                while (i < v.length && buf.remaining() >= 4) buf.putFloat(v[i++]);
+                d.write(buf.array(), 0, buf.position());
             }
         }
     }
@@ -724,29 +716,11 @@ public final class ModelSnapshot {
         }
 
         float[] floats() {
-            int mode = b.get();
-            if (mode == 0) return null;
-            if (mode != 1 && mode != 2) throw new IllegalArgumentException("bad array mode " + mode);
-            int n = b.getInt();
-            if (n < 0 || n > MAX_FLOATS || mode == 1 && 4L * n > b.remaining()) {
-                throw new IllegalArgumentException("bad length " + n);
-            }
-            if (mode == 1) {
-                float[] v = new float[n];
-                b.asFloatBuffer().get(v);
-                b.position(b.position() + 4 * n);
-                return v;
-            }
-            int nz = count(8);
-            if (nz > n) throw new IllegalArgumentException("bad length " + nz);
+            int n = lengthOrNull(4);
+            if (n < 0) return null;
             float[] v = new float[n];
-            int prev = -1;
-            for (int k = 0; k < nz; k++) {
-                int i = b.getInt();
-                if (i <= prev || i >= n) throw new IllegalArgumentException("bad position " + i);
-                v[i] = b.getFloat();
-                prev = i;
-            }
+            b.asFloatBuffer().get(v);
+            b.position(b.position() + 4 * n);
             return v;
         }
     }

@@ -76,6 +76,10 @@ class ModelSnapshotTest {
                 Map.of("linear", 0.5));
         long bytes = ModelSnapshot.write(trained, file, summary, "test 1");
         assertThat(bytes).isEqualTo(Files.size(file)).isPositive();
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("m.local-model"); // no temporary left
+        }
+        ModelSnapshot.write(trained, file, summary, "test 1"); // replaces it
         ModelSnapshot.Fitted saved = trained.fitted();
         assertThat(saved.team().ranker).as("the fixture exercises the ranker's trees").isNotNull();
         assertThat(saved.team().lrEmb).isNotNull();
