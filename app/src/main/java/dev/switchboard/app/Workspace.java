@@ -46,7 +46,9 @@ public final class Workspace implements AutoCloseable {
     static Path localModelFile(String url) {
         if (url.startsWith("jdbc:h2:mem:")) return null;
         if (url.startsWith("jdbc:h2:file:")) {
-            Path db = Path.of(url.substring("jdbc:h2:file:".length())).toAbsolutePath();
+            String path = url.substring("jdbc:h2:file:".length());
+            if (path.startsWith("~")) path = System.getProperty("user.home") + path.substring(1); // as H2 reads it
+            Path db = Path.of(path).toAbsolutePath();
             return db.resolveSibling(db.getFileName() + LOCAL_MODEL_SUFFIX);
         }
         try {
