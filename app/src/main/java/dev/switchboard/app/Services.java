@@ -27,7 +27,7 @@ public final class Services implements AutoCloseable {
         this.ledger = new DecisionLedger(workspace.store());
         this.localModel = new LocalModel();
         this.engine.set(localModel);
-        this.triage = new TriageService(workspace.store(), localModel, engine::get);
+        this.triage = new TriageService(workspace.store(), localModel, engine::get, workspace.localModelFile());
         this.duplicates = new dev.switchboard.app.duplicates.DuplicateService(workspace.store(), localModel);
         int days = settings.getInt(dev.switchboard.app.duplicates.DuplicateService.WINDOW_DAYS,
                 dev.switchboard.app.duplicates.DuplicateService.DEFAULT_WINDOW_DAYS);

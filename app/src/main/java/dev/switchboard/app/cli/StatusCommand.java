@@ -11,7 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Counts of tickets, teams, decisions, suggestions and duplicates, and where the database is.")
+        description = "Counts of tickets, teams, decisions, suggestions and duplicates, and where the database and the saved local model are.")
 public final class StatusCommand implements Callable<Integer> {
 
     @Mixin DbOption db;
@@ -21,9 +21,12 @@ public final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StoreStats s;
+        java.nio.file.Path model;
         try (Workspace ws = db.open()) {
             s = ws.store().stats();
+            model = ws.localModelFile();
         }
+        boolean saved = model != null && java.nio.file.Files.isRegularFile(model);
         var out = spec.commandLine().getOut();
         if (json) {
             ObjectMapper om = new ObjectMapper();
@@ -36,6 +39,8 @@ public final class StatusCommand implements Callable<Integer> {
             n.put("suggestions", s.suggestions());
             n.put("duplicates", s.duplicates());
             n.put("database", s.database());
+            n.put("savedModel", saved ? model.toString() : null);
+            if (saved) n.put("savedModelBytes", java.nio.file.Files.size(model));
             out.println(om.writerWithDefaultPrettyPrinter().writeValueAsString(n));
         } else {
             out.printf("Database     %s%n", s.database());
@@ -44,6 +49,10 @@ public final class StatusCommand implements Callable<Integer> {
             out.printf("Decisions    %,d%n", s.decisions());
             out.printf("Suggestions  %,d%n", s.suggestions());
             out.printf("Duplicates   %,d%n", s.duplicates());
+            out.printf("Saved model  %s%n", saved
+                    ? String.format("%s (%,d bytes, %s)", model, java.nio.file.Files.size(model),
+                            java.nio.file.Files.getLastModifiedTime(model).toInstant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+                    : "none yet" + (model == null ? "" : " (a start trains and saves it to " + model + ")"));
         }
         out.flush();
         return 0;

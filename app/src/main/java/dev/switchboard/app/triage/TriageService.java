@@ -8,6 +8,7 @@ import dev.switchboard.inference.TriageContext;
 import dev.switchboard.inference.TriageEngine;
 import dev.switchboard.inference.TriageSuggestion;
 import dev.switchboard.inference.local.LocalModel;
+import dev.switchboard.inference.local.ModelSnapshot;
 import dev.switchboard.persistence.entity.DecisionKind;
 import dev.switchboard.persistence.store.DecisionLedger;
 import dev.switchboard.persistence.store.DecisionRecord;
@@ -16,6 +17,10 @@ import dev.switchboard.persistence.store.QueueRow;
 import dev.switchboard.persistence.store.StoreListener;
 import dev.switchboard.persistence.store.TicketDetail;
 import dev.switchboard.persistence.store.TicketStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -36,8 +41,19 @@ import java.util.function.Supplier;
 /**
  * Keeps suggestions current: trains the local model from the decided history (reusing stored
  * embeddings), suggests for every new or changed ticket that no person has decided, and teaches the
- * model each decision as it is recorded. All work runs on one background thread; progress and
- * state go to a {@link Listener}.
+ * model each decision as it is recorded. Progress and state go to a {@link Listener}.
+ *
+ * <p>With a model file, every successful full train saves the model's fitted state there
+ * ({@link ModelSnapshot}), and {@link #start()} loads it instead of training: the memory of decided
+ * tickets is rebuilt from the history in the database, so decisions recorded since are included as
+ * learning them would have. A missing, damaged or incompatible file is logged and the model trains as
+ * before. When the history has moved on too far for the loaded state (a team or priority it was not
+ * trained on, or more than {@link ModelSnapshot#RETRAIN_SHARE} of the decided tickets new or changed),
+ * a full retrain follows in the background while the loaded model serves.
+ *
+ * <p>Suggestions and learning run on one background thread, full trains and loading on another, so a
+ * retrain never holds up suggestions; decisions learned while a train or load reads the history are
+ * learned again on its result.
  */
 public final class TriageService implements StoreListener, AutoCloseable {
 
@@ -49,7 +65,12 @@ public final class TriageService implements StoreListener, AutoCloseable {
         void progress(String message, long done, long total);
 
         default void trained(LocalModel.TrainingSummary summary) { }
+
+        /** The model was loaded from its saved state instead of trained. */
+        default void loaded(ModelSnapshot.Loaded report) { }
     }
+
+    private static final System.Logger LOG = System.getLogger("switchboard.triage");
 
     private final TicketStore store;
     private final DecisionLedger ledger;
@@ -63,17 +84,41 @@ public final class TriageService implements StoreListener, AutoCloseable {
         t.setPriority(Thread.NORM_PRIORITY - 1);
         return t;
     });
+    /** Full trains and loading the saved model, one at a time, beside the worker. */
+    private final ExecutorService trainer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "switchboard-train");
+        t.setDaemon(true);
+        t.setPriority(Thread.NORM_PRIORITY - 1);
+        return t;
+    });
+    private final Path modelFile;
+    private final String version;
+    private final java.util.concurrent.atomic.AtomicInteger fullTrains = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile ModelSnapshot.Loaded loadedFrom;
+    /** Decisions learned while a train or load is under way, one list per run (learned again on its result). */
+    private final Set<List<DecisionRecord>> recordings = ConcurrentHashMap.newKeySet();
+    /** Tickets asked for before the model was first ready. */
+    private final Set<Long> deferred = ConcurrentHashMap.newKeySet();
     private final Map<Long, java.util.concurrent.Future<?>> inFlight = new ConcurrentHashMap<>();
     private final AtomicBoolean cancelTraining = new AtomicBoolean();
     private final AtomicReference<Listener> listener = new AtomicReference<>((m, d, t) -> { });
     private volatile Taxonomy taxonomy = new Taxonomy(List.of(), List.of());
     private volatile boolean ready;
 
+    /** Without a model file: trains at every start and saves nothing. */
     public TriageService(TicketStore store, LocalModel local, Supplier<TriageEngine> engine) {
+        this(store, local, engine, null);
+    }
+
+    /** @param modelFile where the local model's fitted state is saved and loaded from, or null for nowhere */
+    public TriageService(TicketStore store, LocalModel local, Supplier<TriageEngine> engine, Path modelFile) {
         this.store = store;
         this.ledger = new DecisionLedger(store);
         this.local = local;
         this.engine = engine;
+        this.modelFile = modelFile;
+        String v = TriageService.class.getPackage().getImplementationVersion();
+        this.version = "switchboard " + (v == null ? "dev" : v);
     }
 
     public void setListener(Listener l) {
@@ -92,16 +137,71 @@ public final class TriageService implements StoreListener, AutoCloseable {
         return ready;
     }
 
-    /** Starts listening to the store and trains in the background. */
+    /** Where the model is saved, or null. */
+    public Path modelFile() {
+        return modelFile;
+    }
+
+    /** Full training runs completed by this service (not counting loads of the saved model). */
+    public int fullTrainings() {
+        return fullTrains.get();
+    }
+
+    /** What the last load of the saved model did, or null when the model was not loaded. */
+    public ModelSnapshot.Loaded loadedFrom() {
+        return loadedFrom;
+    }
+
+    /**
+     * Starts listening to the store and, in the background, loads the saved model (retraining in the
+     * background too when the history has moved on, see the class comment) or, without a usable one, trains.
+     * Completes when suggestions can be made: with the summary of the training run that produced the model.
+     */
     public CompletableFuture<LocalModel.TrainingSummary> start() {
         store.addListener(this);
-        return retrain();
+        if (modelFile == null) return retrain();
+        if (!Files.exists(modelFile)) {
+            LOG.log(System.Logger.Level.INFO, "no saved local model at {0}: training", modelFile);
+            return retrain();
+        }
+        cancelTraining.set(false);
+        CompletableFuture<ModelSnapshot.Loaded> load;
+        try {
+            load = CompletableFuture.supplyAsync(this::load, trainer);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return load.thenCompose(r -> {
+            if (r == null) return retrain();
+            listener.get().loaded(r);
+            enqueueBacklog();
+            String why = r.retrainReason(ModelSnapshot.RETRAIN_SHARE);
+            if (why != null) {
+                LOG.log(System.Logger.Level.INFO, "retraining the loaded local model in the background: {0}", why);
+                retrain(why).exceptionally(e -> {
+                    if (!isCancellation(e)) LOG.log(System.Logger.Level.WARNING, "background retrain failed: " + e.getMessage(), e);
+                    return null;
+                });
+            }
+            return CompletableFuture.completedFuture(r.info().summary());
+        });
     }
 
     /** Full retrain in the background; {@link #cancelTraining()} stops it and keeps the old model. */
     public CompletableFuture<LocalModel.TrainingSummary> retrain() {
+        return retrain(null);
+    }
+
+    /** @param why shown with the progress when the retrain runs while a loaded model serves, or null */
+    private CompletableFuture<LocalModel.TrainingSummary> retrain(String why) {
         cancelTraining.set(false);
-        return worker.submit(this::train).thenApply(summary -> {
+        CompletableFuture<LocalModel.TrainingSummary> run;
+        try {
+            run = CompletableFuture.supplyAsync(() -> train(why), trainer);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return run.thenApply(summary -> {
             listener.get().trained(summary);
             enqueueBacklog();
             return summary;
@@ -112,9 +212,10 @@ public final class TriageService implements StoreListener, AutoCloseable {
         cancelTraining.set(true);
     }
 
-    private LocalModel.TrainingSummary train() {
-        Listener l = listener.get();
-        l.progress("Reading decided tickets…", 0, 0);
+    /** The decided history as the model learns from it, and the stored vectors by ticket id. */
+    private record History(List<LabelledTicket> examples, Map<String, float[]> stored) {}
+
+    private History readHistory() {
         taxonomy = new Taxonomy(
                 store.teams().stream().map(t -> new Taxonomy.Team(t.name(), t.description())).toList(),
                 store.priorities().stream().map(p -> new Taxonomy.Priority(p.name(), p.description())).toList());
@@ -128,27 +229,122 @@ public final class TriageService implements StoreListener, AutoCloseable {
         }
         Map<String, float[]> stored = new HashMap<>();
         store.embeddings(local.embeddingModelId()).forEach((id, v) -> stored.put(Long.toString(id), v));
-        LocalModel.TrainingSummary summary = local.train(examples, stored, new Progress() {
-            @Override public void update(long done, long total, String message) {
-                l.progress(message, done, total);
-            }
+        return new History(examples, stored);
+    }
 
-            @Override public boolean isCancelled() {
-                return cancelTraining.get();
-            }
-        });
-        // Persist vectors computed in this run so a restart does not embed them again.
+    /** Persists vectors the model computed for the history so a restart does not embed them again. */
+    private void saveComputedVectors(History h) {
         Map<Long, float[]> fresh = new HashMap<>();
-        for (LabelledTicket e : examples) {
-            if (!stored.containsKey(e.text().id())) {
+        for (LabelledTicket e : h.examples()) {
+            if (!h.stored().containsKey(e.text().id())) {
                 float[] v = local.vector(e.text());
                 if (v != null) fresh.put(Long.parseLong(e.text().id()), v);
             }
         }
         if (!fresh.isEmpty()) store.saveEmbeddings(local.embeddingModelId(), fresh).join();
+    }
+
+    private LocalModel.TrainingSummary train(String why) {
+        Listener l = listener.get();
+        String prefix = why == null ? "" : "Saved model loaded; retraining in the background (" + why + "): ";
+        List<DecisionRecord> learnedMeanwhile = startRecording();
+        try {
+            l.progress(prefix + "Reading decided tickets…", 0, 0);
+            History h = readHistory();
+            LocalModel.TrainingSummary summary = local.train(h.examples(), h.stored(), new Progress() {
+                @Override public void update(long done, long total, String message) {
+                    l.progress(prefix + message, done, total);
+                }
+
+                @Override public boolean isCancelled() {
+                    return cancelTraining.get();
+                }
+            });
+            fullTrains.incrementAndGet();
+            becomeReady();
+            saveComputedVectors(h);
+            save(summary);
+            l.progress("Model trained on " + h.examples().size() + " decided tickets", 0, 0);
+            return summary;
+        } finally {
+            relearn(learnedMeanwhile);
+        }
+    }
+
+    /** Saves the model's fitted state; a failure is logged (the next start trains instead). */
+    private void save(LocalModel.TrainingSummary summary) {
+        if (modelFile == null) return;
+        long t0 = System.nanoTime();
+        try {
+            long bytes = ModelSnapshot.write(local, modelFile, summary, version);
+            LOG.log(System.Logger.Level.INFO, String.format(java.util.Locale.ROOT,
+                    "saved the local model to %s (%,d bytes, %.2f s)", modelFile, bytes, (System.nanoTime() - t0) / 1e9));
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not save the local model to " + modelFile + ": " + e);
+        }
+    }
+
+    /** Loads the saved model with the current history; null (logged) when there is none usable. */
+    private ModelSnapshot.Loaded load() {
+        Listener l = listener.get();
+        List<DecisionRecord> learnedMeanwhile = startRecording();
+        try {
+            l.progress("Loading the saved model…", 0, 0);
+            History h = readHistory();
+            if (h.examples().isEmpty()) {
+                LOG.log(System.Logger.Level.INFO, "no decided tickets: the saved local model at {0} is not used", modelFile);
+                return null;
+            }
+            ModelSnapshot.Loaded r = ModelSnapshot.load(local, modelFile, version, h.examples(), h.stored());
+            if (r.vectorsComputed() > 0) saveComputedVectors(h);
+            loadedFrom = r;
+            LOG.log(System.Logger.Level.INFO, String.format(java.util.Locale.ROOT,
+                    "loaded the local model from %s (saved %s; %,d decided tickets: %,d as saved, %,d new, %,d re-decided, %,d gone) in %.2f s",
+                    modelFile, r.info().savedAt(), r.decided(), r.kept(), r.added(), r.changed(), r.removed(), r.seconds()));
+            becomeReady();
+            String why = r.retrainReason(ModelSnapshot.RETRAIN_SHARE);
+            l.progress(String.format(java.util.Locale.ROOT, "Saved model loaded: %,d decided tickets (%.1f s)%s", r.decided(),
+                    r.seconds(), why == null ? "" : "; retraining in the background (" + why + ")"), 0, 0);
+            return r;
+        } catch (NoSuchFileException e) {
+            LOG.log(System.Logger.Level.INFO, "no saved local model at {0}: training", modelFile);
+            return null;
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "saved local model at " + modelFile + " not used (" + e.getMessage()
+                    + "): training");
+            return null;
+        } finally {
+            relearn(learnedMeanwhile);
+        }
+    }
+
+    private void becomeReady() {
         ready = true;
-        l.progress("Model trained on " + examples.size() + " decided tickets", 0, 0);
-        return summary;
+        List<Long> ids = new ArrayList<>(deferred);
+        deferred.removeAll(ids);
+        if (!ids.isEmpty()) enqueue(ids, false);
+    }
+
+    /** Starts recording decisions learned from now on (before the history is read). */
+    private List<DecisionRecord> startRecording() {
+        List<DecisionRecord> list = java.util.Collections.synchronizedList(new ArrayList<>());
+        recordings.add(list);
+        return list;
+    }
+
+    /**
+     * Stops a recording and teaches the model its decisions again, on the worker where decisions are
+     * learned in order: one learned while the history was being read may be missing from the new state.
+     */
+    private void relearn(List<DecisionRecord> list) {
+        worker.run(() -> {
+            recordings.remove(list);
+            List<DecisionRecord> recs;
+            synchronized (list) {
+                recs = List.copyOf(list);
+            }
+            for (DecisionRecord r : recs) apply(r);
+        });
     }
 
     private void enqueueBacklog() {
@@ -197,6 +393,11 @@ public final class TriageService implements StoreListener, AutoCloseable {
      * cancels calls for tickets decided meanwhile and teaches the model each decision.
      */
     private void suggestBatch(List<Long> ids) {
+        if (!ready) {
+            deferred.addAll(ids); // asked for before the first model: handled when it is ready
+            if (ready) becomeReady();
+            return;
+        }
         Listener l = listener.get();
         int total = ids.size();
         java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
@@ -273,26 +474,31 @@ public final class TriageService implements StoreListener, AutoCloseable {
     /** Teaches the model a recorded decision (within a second, without retraining). */
     public CompletableFuture<Void> learn(DecisionRecord rec) {
         return worker.run(() -> {
-            DecisionKind kind = DecisionKind.valueOf(rec.kind());
-            String id = Long.toString(rec.ticketId());
-            switch (kind) {
-                case ACCEPTED, OVERRIDDEN, TRANSFERRED, BULK_ACCEPTED, UNDONE -> {
-                    if (rec.team() == null) {
-                        local.forget(id);
-                        return;
-                    }
-                    double w = rec.reviewed() ? 1.0 : UNREVIEWED_WEIGHT;
-                    if (w <= 0) {
-                        local.forget(id);
-                        return;
-                    }
-                    TicketDetail d = store.detail(rec.ticketId()).orElse(null);
-                    if (d == null) return;
-                    local.learn(new LabelledTicket(text(d), rec.team(), rec.priority(), Instant.now(), w));
-                }
-                default -> { }
-            }
+            for (List<DecisionRecord> r : recordings) r.add(rec);
+            apply(rec);
         });
+    }
+
+    private void apply(DecisionRecord rec) {
+        DecisionKind kind = DecisionKind.valueOf(rec.kind());
+        String id = Long.toString(rec.ticketId());
+        switch (kind) {
+            case ACCEPTED, OVERRIDDEN, TRANSFERRED, BULK_ACCEPTED, UNDONE -> {
+                if (rec.team() == null) {
+                    local.forget(id);
+                    return;
+                }
+                double w = rec.reviewed() ? 1.0 : UNREVIEWED_WEIGHT;
+                if (w <= 0) {
+                    local.forget(id);
+                    return;
+                }
+                TicketDetail d = store.detail(rec.ticketId()).orElse(null);
+                if (d == null) return;
+                local.learn(new LabelledTicket(text(d), rec.team(), rec.priority(), Instant.now(), w));
+            }
+            default -> { }
+        }
     }
 
     @Override
@@ -300,8 +506,10 @@ public final class TriageService implements StoreListener, AutoCloseable {
         cancelTraining.set(true);
         store.removeListener(this);
         suggesters.shutdownNow();
+        trainer.shutdownNow();
         worker.close();
         try {
+            trainer.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
             suggesters.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -311,6 +519,13 @@ public final class TriageService implements StoreListener, AutoCloseable {
     /** For tests and the CLI: waits until queued work is done. */
     public void awaitIdle() {
         do {
+            if (!trainer.isShutdown()) {
+                try {
+                    CompletableFuture.runAsync(() -> { }, trainer).join(); // trains and loads queued so far
+                } catch (java.util.concurrent.RejectedExecutionException | java.util.concurrent.CompletionException e) {
+                    // closing
+                }
+            }
             worker.awaitIdle();
             for (var f : List.copyOf(inFlight.values())) {
                 try {

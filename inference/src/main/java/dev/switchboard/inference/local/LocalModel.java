@@ -937,4 +937,36 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
         String t = s.strip().replaceAll("\\s+", " ");
         return t.length() > 120 ? t.substring(0, 117) + "..." : t;
     }
+
+    // ------------------------------------------------------------------ saved model (see ModelSnapshot)
+
+    /** The fitted parts and the memory's layout, taken at one instant (for {@link ModelSnapshot#write}). */
+    ModelSnapshot.Fitted fitted() {
+        lock.readLock().lock();
+        try {
+            Model m = state.model();
+            return ModelSnapshot.Fitted.of(m.vectorizer(), m.subjectVectorizer(), m.team(), m.priority(), state.memory());
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    int embeddingDimension() {
+        return embedder.dimension();
+    }
+
+    /**
+     * Serves fitted parts read back by {@link ModelSnapshot} with a memory rebuilt for them, in one swap;
+     * waits for a training run in progress (whose result this then replaces).
+     */
+    void install(ModelSnapshot.Fitted f, Memory memory) {
+        synchronized (trainLock) {
+            lock.writeLock().lock();
+            try {
+                state = new State(new Model(f.vectorizer(), f.subjectVectorizer(), f.team(), f.priority()), memory);
+            } finally {
+                lock.writeLock().unlock();
+            }
+        }
+    }
 }

@@ -42,7 +42,7 @@ final class Ranker {
     }
 
     /** One tree: internal nodes split on feature <= threshold; leaves hold values. */
-    private record Tree(int[] feature, double[] threshold, int[] left, int[] right, double[] value) {
+    record Tree(int[] feature, double[] threshold, int[] left, int[] right, double[] value) {
         double eval(double[] x) {
             int n = 0;
             while (feature[n] >= 0) n = x[feature[n]] <= threshold[n] ? left[n] : right[n];
@@ -50,12 +50,12 @@ final class Ranker {
         }
     }
 
-    private final List<Tree> trees;
+    final List<Tree> trees;
     final double temperature;
 
-    private final double treeWeight; // 1 / number of averaged models
+    final double treeWeight; // 1 / number of averaged models
 
-    private Ranker(List<Tree> trees, double temperature, double treeWeight) {
+    Ranker(List<Tree> trees, double temperature, double treeWeight) {
         this.treeWeight = treeWeight;
         this.trees = trees;
         this.temperature = temperature;

@@ -12,10 +12,10 @@ final class SoftmaxRegression {
 
     final int features;
     final int classes;
-    private final float[] w; // [feature * classes + class]
-    private final float[] bias;
+    final float[] w; // [feature * classes + class]
+    final float[] bias;
 
-    private SoftmaxRegression(int features, int classes, float[] w, float[] bias) {
+    SoftmaxRegression(int features, int classes, float[] w, float[] bias) {
         this.features = features;
         this.classes = classes;
         this.w = w;

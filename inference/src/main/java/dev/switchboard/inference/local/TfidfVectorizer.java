@@ -18,13 +18,13 @@ final class TfidfVectorizer {
     /** Features are computed from at most this many characters (5 MB tickets stay cheap). */
     static final int MAX_CHARS = 8000;
 
-    private final Map<String, Integer> wordVocab;
-    private final Map<String, Integer> charVocab;
-    private final float[] idf;
-    private final String[] wordNames;
-    private final int docs;
+    final Map<String, Integer> wordVocab;
+    final Map<String, Integer> charVocab;
+    final float[] idf;
+    final String[] wordNames;
+    final int docs;
 
-    private TfidfVectorizer(Map<String, Integer> wordVocab, Map<String, Integer> charVocab, float[] idf,
+    TfidfVectorizer(Map<String, Integer> wordVocab, Map<String, Integer> charVocab, float[] idf,
                             String[] wordNames, int docs) {
         this.docs = docs;
         this.wordVocab = wordVocab;

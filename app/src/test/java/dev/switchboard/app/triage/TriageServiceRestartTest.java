@@ -1,0 +1,285 @@
+package dev.switchboard.app.triage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.switchboard.app.Workspace;
+import dev.switchboard.inference.Prediction;
+import dev.switchboard.inference.TriageSuggestion;
+import dev.switchboard.inference.local.LocalModel;
+import dev.switchboard.inference.local.ModelSnapshot;
+import dev.switchboard.persistence.entity.DecisionKind;
+import dev.switchboard.persistence.store.DecisionLedger;
+import dev.switchboard.persistence.store.DecisionRecord;
+import dev.switchboard.persistence.store.DecisionRequest;
+import dev.switchboard.persistence.store.NewTicket;
+import dev.switchboard.persistence.store.QueueRow;
+import dev.switchboard.persistence.store.TaxonomyRow;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A restart on a real H2 file workspace loads the model saved after the last full train instead of
+ * training again, suggests as before, includes decisions recorded since, and trains as usual when the
+ * saved model is damaged; a new team since the save retrains in the background while the loaded model serves.
+ */
+@Timeout(180)
+class TriageServiceRestartTest {
+
+    static final String[][] TOPICS = {
+        {"vpn", "wifi", "router", "firewall", "dns", "network", "proxy", "ethernet"},
+        {"password", "login", "account", "locked", "permission", "mfa", "credentials", "sign in"},
+        {"laptop", "printer", "monitor", "keyboard", "docking station", "battery", "toner", "headset"},
+        {"database", "sql", "query", "table", "backup", "deadlock", "schema", "replication"}};
+    static final String[] TEAMS = {"Network", "Access", "Hardware", "Database"};
+    static final String[] FILLER = {"not working", "since this morning", "urgent", "error again", "help please",
+        "cannot use", "keeps failing", "user reports"};
+
+    @TempDir Path dir;
+    Workspace ws;
+    final List<TriageService> services = new ArrayList<>();
+    final List<String> messages = new CopyOnWriteArrayList<>();
+    final List<Object> events = new CopyOnWriteArrayList<>();
+    long openVpn, openPrinter;
+
+    @BeforeEach
+    void seed() {
+        ws = open();
+        ws.store().saveTaxonomy(
+                List.of(new TaxonomyRow("Network", "VPN, Wi-Fi", 0), new TaxonomyRow("Access", "Logins", 0),
+                        new TaxonomyRow("Hardware", "Devices", 0), new TaxonomyRow("Database", "SQL", 0)),
+                List.of(new TaxonomyRow("P1", "", 1), new TaxonomyRow("P2", "", 2), new TaxonomyRow("P3", "", 3))).join();
+        Random r = new Random(5);
+        List<NewTicket> t = new ArrayList<>();
+        Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+        for (int i = 0; i < 12; i++) {
+            for (int k = 0; k < TEAMS.length; k++) {
+                String a = TOPICS[k][r.nextInt(8)], b = TOPICS[k][r.nextInt(8)], f = FILLER[r.nextInt(8)];
+                t.add(new NewTicket("h", "h" + k + "-" + i, a + " " + f, "The " + a + " and the " + b + " " + f + ".",
+                        "u" + i, t0.plusSeconds(60L * t.size()), TEAMS[k], "P" + (1 + (k + i) % 3)));
+            }
+        }
+        t.add(new NewTicket("n", "n1", "vpn drops again", "The vpn and the router keep failing", "ann", Instant.now(), null, null));
+        t.add(new NewTicket("n", "n2", "printer toner", "The printer and the toner not working", "bob", Instant.now(), null, null));
+        ws.store().saveTickets(t, "test").join();
+        for (QueueRow q : ws.store().queue()) {
+            if (q.subject().startsWith("vpn drops")) openVpn = q.id();
+            if (q.subject().startsWith("printer toner")) openPrinter = q.id();
+        }
+        assertThat(openVpn).isPositive();
+        assertThat(openPrinter).isPositive();
+    }
+
+    private Workspace open() {
+        return Workspace.open("jdbc:h2:file:" + dir.resolve("switchboard"));
+    }
+
+    /** A new service with a new model on the workspace, started; what a launch of the app does. */
+    private TriageService start() throws Exception {
+        LocalModel local = new LocalModel();
+        TriageService s = new TriageService(ws.store(), local, () -> local, ws.localModelFile());
+        services.add(s);
+        s.setListener(new TriageService.Listener() {
+            @Override public void progress(String message, long done, long total) {
+                messages.add(message);
+            }
+
+            @Override public void trained(LocalModel.TrainingSummary summary) {
+                events.add(summary);
+            }
+
+            @Override public void loaded(ModelSnapshot.Loaded report) {
+                events.add(report);
+            }
+        });
+        s.start().get(120, TimeUnit.SECONDS);
+        assertThat(s.isReady()).isTrue();
+        return s;
+    }
+
+    /** Closes the service and the database, and opens the database again: a restart. */
+    private void restart(TriageService s) {
+        s.close();
+        ws.close();
+        ws = open();
+        events.clear();
+        messages.clear();
+    }
+
+    @AfterEach
+    void close() {
+        services.forEach(TriageService::close);
+        ws.close();
+    }
+
+    @Test
+    void theFirstStartTrainsAndSavesTheSecondLoadsAndSuggestsTheSame() throws Exception {
+        Path file = ws.localModelFile();
+        assertThat(file).isEqualTo(dir.resolve("switchboard.local-model").toAbsolutePath());
+        assertThat(file).doesNotExist();
+
+        TriageService first = start();
+        assertThat(first.fullTrainings()).isEqualTo(1);
+        assertThat(first.loadedFrom()).isNull();
+        assertThat(events).singleElement().isInstanceOf(LocalModel.TrainingSummary.class);
+        assertThat(file).exists();
+        assertThat(ModelSnapshot.info(file).summary().examples()).isEqualTo(48);
+        TriageSuggestion before = first.suggestAndSave(openVpn);
+        TriageSuggestion beforePrinter = first.suggestAndSave(openPrinter);
+        assertThat(before.topTeam()).isEqualTo("Network");
+
+        restart(first);
+        TriageService second = start();
+        assertThat(second.fullTrainings()).as("no full train at the second start").isZero();
+        assertThat(second.loadedFrom()).isNotNull();
+        assertThat(second.loadedFrom().kept()).isEqualTo(48);
+        assertThat(second.loadedFrom().added() + second.loadedFrom().changed() + second.loadedFrom().removed()).isZero();
+        assertThat(events).singleElement().isInstanceOf(ModelSnapshot.Loaded.class);
+        assertThat(messages).anyMatch(m -> m.startsWith("Saved model loaded: 48 decided tickets"));
+        assertSame(before, second.suggestAndSave(openVpn));
+        assertSame(beforePrinter, second.suggestAndSave(openPrinter));
+        second.awaitIdle();
+        assertThat(second.fullTrainings()).as("nor one later").isZero();
+
+        // the retrain action still trains in full and saves again
+        Instant saved = ModelSnapshot.info(file).savedAt();
+        Thread.sleep(5);
+        second.retrain().get(120, TimeUnit.SECONDS);
+        assertThat(second.fullTrainings()).isEqualTo(1);
+        assertThat(ModelSnapshot.info(file).savedAt()).isAfter(saved);
+        assertSame(before, second.suggestAndSave(openVpn));
+    }
+
+    @Test
+    void aDecisionRecordedBetweenTheStartsIsIncludedAfterTheRestart() throws Exception {
+        TriageService first = start();
+        long printer = openPrinter;
+        QueueRow row = ws.store().rows(List.of(printer)).get(0);
+        // the dispatcher sends the printer ticket to Database: learned online, then the app is closed
+        DecisionRecord rec = new DecisionLedger(ws.store()).decide(DecisionRequest.of(printer, row.version(),
+                DecisionKind.OVERRIDDEN, "Database", "P2", null, "dana")).get(10, TimeUnit.SECONDS);
+        first.learn(rec).get(10, TimeUnit.SECONDS);
+        TriageSuggestion online = first.suggestAndSave(openVpn);
+        TriageSuggestion probeOnline = first.localModel().suggest(
+                dev.switchboard.inference.TicketText.of("p", "printer toner", "The printer and the toner not working"),
+                dev.switchboard.inference.TriageContext.of(first.taxonomy()));
+        assertThat(probeOnline.evidence().get(0).ticketId()).isEqualTo(Long.toString(printer));
+        assertThat(probeOnline.evidence().get(0).team()).isEqualTo("Database");
+
+        restart(first);
+        TriageService second = start();
+        assertThat(second.fullTrainings()).isZero();
+        assertThat(second.loadedFrom().added()).isEqualTo(1);
+        assertThat(second.loadedFrom().kept()).isEqualTo(48);
+        assertThat(second.loadedFrom().retrainReason(ModelSnapshot.RETRAIN_SHARE)).isNull();
+        TriageSuggestion probeLoaded = second.localModel().suggest(
+                dev.switchboard.inference.TicketText.of("p", "printer toner", "The printer and the toner not working"),
+                dev.switchboard.inference.TriageContext.of(second.taxonomy()));
+        assertThat(probeLoaded.evidence().get(0).ticketId()).isEqualTo(Long.toString(printer));
+        assertThat(probeLoaded.evidence().get(0).team()).isEqualTo("Database");
+        assertSame(probeOnline, probeLoaded);
+        assertSame(online, second.suggestAndSave(openVpn));
+        second.awaitIdle();
+        assertThat(second.fullTrainings()).isZero();
+    }
+
+    @Test
+    void aCorruptSavedModelIsIgnoredAndTheModelTrainsAsUsual() throws Exception {
+        TriageService first = start();
+        TriageSuggestion before = first.suggestAndSave(openVpn);
+        Path file = ws.localModelFile();
+        restart(first);
+        byte[] b = Files.readAllBytes(file);
+        b[b.length / 2] ^= 0x01;
+        Files.write(file, b);
+
+        TriageService second = start();
+        assertThat(second.loadedFrom()).isNull();
+        assertThat(second.fullTrainings()).isEqualTo(1);
+        assertThat(events).singleElement().isInstanceOf(LocalModel.TrainingSummary.class);
+        assertSame(before, second.suggestAndSave(openVpn));
+        assertThat(ModelSnapshot.info(file).summary().examples()).as("saved again, readable").isEqualTo(48);
+
+        // a truncated one as well
+        restart(second);
+        Files.write(file, java.util.Arrays.copyOf(b, 100));
+        TriageService third = start();
+        assertThat(third.loadedFrom()).isNull();
+        assertThat(third.fullTrainings()).isEqualTo(1);
+        assertSame(before, third.suggestAndSave(openVpn));
+    }
+
+    @Test
+    void aNewTeamSinceTheSaveIsRetrainedInTheBackgroundWhileTheLoadedModelServes() throws Exception {
+        TriageService first = start();
+        restart(first);
+        List<NewTicket> t = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            t.add(new NewTicket("h", "f" + i, "office chair broken " + i, "The desk and the chair in room " + i,
+                    "u", Instant.parse("2026-02-01T00:00:00Z").plusSeconds(i), "Facilities", "P3"));
+        }
+        ws.store().saveTickets(t, "test").join();
+
+        TriageService second = start();
+        ModelSnapshot.Loaded r = second.loadedFrom();
+        assertThat(r).isNotNull();
+        assertThat(r.newTeams()).containsExactly("Facilities");
+        assertThat(messages).anyMatch(m -> m.contains("retraining in the background (new team Facilities)"));
+        // serving meanwhile: the loaded model knows the new tickets as neighbours
+        TriageSuggestion s = second.localModel().suggest(
+                dev.switchboard.inference.TicketText.of("p", "office chair broken", "The desk and the chair in room 2"),
+                dev.switchboard.inference.TriageContext.of(second.taxonomy()));
+        assertThat(s.status()).isEqualTo(TriageSuggestion.Status.OK);
+        assertThat(s.evidence().get(0).team()).isEqualTo("Facilities");
+
+        second.awaitIdle();
+        assertThat(second.fullTrainings()).isEqualTo(1);
+        assertThat(events).anyMatch(e -> e instanceof LocalModel.TrainingSummary ts && ts.teams() == 5);
+        assertThat(ModelSnapshot.info(ws.localModelFile()).summary().teams()).isEqualTo(5);
+
+        // and the next start loads that one without retraining
+        restart(second);
+        TriageService third = start();
+        assertThat(third.loadedFrom().retrainReason(ModelSnapshot.RETRAIN_SHARE)).isNull();
+        third.awaitIdle();
+        assertThat(third.fullTrainings()).isZero();
+    }
+
+    @Test
+    void withoutAModelFileEveryStartTrains() throws Exception {
+        LocalModel local = new LocalModel();
+        TriageService s = new TriageService(ws.store(), local, () -> local);
+        services.add(s);
+        s.start().get(120, TimeUnit.SECONDS);
+        assertThat(s.fullTrainings()).isEqualTo(1);
+        assertThat(ws.localModelFile()).doesNotExist();
+    }
+
+    private static void assertSame(TriageSuggestion a, TriageSuggestion b) {
+        assertThat(b.status()).isEqualTo(a.status());
+        assertSamePredictions(a.teams(), b.teams());
+        assertSamePredictions(a.priorities(), b.priorities());
+        assertThat(b.confident()).isEqualTo(a.confident());
+        assertThat(b.rationale()).isEqualTo(a.rationale());
+        assertThat(b.evidence().stream().map(e -> e.ticketId()).toList())
+                .isEqualTo(a.evidence().stream().map(e -> e.ticketId()).toList());
+    }
+
+    private static void assertSamePredictions(List<Prediction> a, List<Prediction> b) {
+        assertThat(b.stream().map(Prediction::label).toList()).isEqualTo(a.stream().map(Prediction::label).toList());
+        for (int i = 0; i < a.size(); i++) {
+            assertThat(b.get(i).probability()).isCloseTo(a.get(i).probability(), within(1e-9));
+        }
+    }
+}
