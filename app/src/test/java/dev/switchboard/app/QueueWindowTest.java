@@ -93,6 +93,24 @@ class QueueWindowTest {
     }
 
     @Test
+    void aTicketFromAnotherProcessIsAnnouncedSoTheServicesSuggestForIt(FxRobot robot) throws Exception {
+        // the triage and duplicate services listen to the store; without the announcement they would only
+        // ever hear of this process's own writes, and a CLI import's tickets would wait for a restart
+        java.util.Set<Long> heard = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        ws.store().addListener(heard::addAll);
+        waitFor(() -> table(robot).getItems().size() == 1);
+        long id;
+        try (Workspace other = Workspace.open(ws.database().displayUrl())) {
+            id = other.store().saveTickets(List.of(ticket("f", "Scanner on floor 2 offline", null)), "cli").join()
+                    .createdIds().get(0);
+        }
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> heard.contains(id));
+        // once: the poll's own announcement does not come back to the queue as a second change
+        Thread.sleep(1500);
+        assertThat(heard).containsExactly(id);
+    }
+
+    @Test
     void aLiveUpdateOfTheSelectedTicketKeepsTheSelection(FxRobot robot) throws Exception {
         waitFor(() -> table(robot).getItems().size() == 1);
         robot.interact(() -> table(robot).getSelectionModel().select(0));

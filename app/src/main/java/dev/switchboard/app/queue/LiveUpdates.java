@@ -18,7 +18,9 @@ import java.util.function.Consumer;
 /**
  * Keeps the queue live. Changes made in this process arrive as store notifications and are shown
  * within ~200 ms; changes from another process (a CLI import, another dispatcher on PostgreSQL) are
- * picked up by a cheap poll every second. Rows are read off the FX thread and applied on it.
+ * picked up by a cheap poll every second and announced to the store's other listeners, so the services
+ * suggest for them and check them for duplicates as for this process's own tickets. Rows are read off the
+ * FX thread and applied on it.
  */
 public final class LiveUpdates implements StoreListener, AutoCloseable {
 
@@ -29,6 +31,8 @@ public final class LiveUpdates implements StoreListener, AutoCloseable {
     private volatile long maxId;
     private volatile Instant maxUpdated = Instant.EPOCH;
     private int tick;
+    private volatile Thread timerThread;
+    private volatile boolean announcing;
 
     public LiveUpdates(TicketStore store, Consumer<List<QueueRow>> applyOnFx) {
         this.store = store;
@@ -36,6 +40,7 @@ public final class LiveUpdates implements StoreListener, AutoCloseable {
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "switchboard-live");
             t.setDaemon(true);
+            timerThread = t;
             return t;
         });
     }
@@ -49,18 +54,34 @@ public final class LiveUpdates implements StoreListener, AutoCloseable {
 
     @Override
     public void ticketsChanged(Collection<Long> ticketIds) {
+        if (announcing && Thread.currentThread() == timerThread) return; // our own announcement: rows already read
         pending.addAll(ticketIds);
     }
 
     private void drain() {
         try {
             List<QueueRow> rows = new ArrayList<>();
+            Set<Long> notified = Set.of();
             if (!pending.isEmpty()) {
                 List<Long> ids = new ArrayList<>(pending);
                 pending.removeAll(ids);
+                notified = new java.util.HashSet<>(ids);
                 rows.addAll(store.rows(ids));
             }
-            if (++tick % 5 == 0 && changedElsewhere()) rows.addAll(store.rowsSince(maxId, maxUpdated));
+            if (++tick % 5 == 0 && changedElsewhere()) {
+                List<QueueRow> since = store.rowsSince(maxId, maxUpdated);
+                rows.addAll(since);
+                List<Long> elsewhere = new ArrayList<>();
+                for (QueueRow r : since) if (!notified.contains(r.id())) elsewhere.add(r.id());
+                if (!elsewhere.isEmpty()) {
+                    announcing = true;
+                    try {
+                        store.announceChanged(elsewhere);
+                    } finally {
+                        announcing = false;
+                    }
+                }
+            }
             if (!rows.isEmpty()) {
                 note(rows);
                 List<QueueRow> copy = List.copyOf(rows);

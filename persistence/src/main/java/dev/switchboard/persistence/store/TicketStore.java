@@ -77,6 +77,15 @@ public final class TicketStore implements AutoCloseable {
         return CompletableFuture.supplyAsync(() -> db.inTransaction(work), writer);
     }
 
+    /**
+     * Tells the listeners about tickets another process created or changed (a CLI import into the same
+     * file, a separate intake, another dispatcher on a shared database), found by a poll: suggestions and
+     * duplicate checks follow them as they follow this process's own writes. Called on the caller's thread.
+     */
+    public void announceChanged(Collection<Long> ids) {
+        fireChanged(ids);
+    }
+
     void fireChanged(Collection<Long> ids) {
         if (ids.isEmpty()) return;
         for (StoreListener l : listeners) {
