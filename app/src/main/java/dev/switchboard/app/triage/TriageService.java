@@ -369,6 +369,45 @@ public final class TriageService implements StoreListener, AutoCloseable {
         if (ready) enqueue(ticketIds, false);
     }
 
+    /** Beyond this many tickets decided elsewhere at once (a history import), a full retrain learns them. */
+    static final int LEARN_ELSEWHERE_MAX = 200;
+
+    /**
+     * Tickets another process changed: suggested for like this process's own, and the decisions among them
+     * (another dispatcher's on a shared database, history a CLI import brought in) are learned as if they
+     * had been recorded here, so they change later suggestions within a second of the poll finding them.
+     */
+    @Override
+    public void ticketsChangedElsewhere(Collection<Long> ticketIds) {
+        if (!ready) return;
+        List<Long> ids = List.copyOf(ticketIds);
+        worker.run(() -> learnDecidedElsewhere(ids));
+        enqueue(ids, false);
+    }
+
+    private void learnDecidedElsewhere(List<Long> ids) {
+        List<QueueRow> decided = store.rows(ids).stream().filter(r -> r.setBy() != null).toList();
+        if (decided.isEmpty()) return;
+        if (decided.size() > LEARN_ELSEWHERE_MAX) {
+            retrain(decided.size() + " tickets decided elsewhere").exceptionally(e -> {
+                if (!isCancellation(e)) LOG.log(System.Logger.Level.WARNING, "retrain failed: " + e.getMessage(), e);
+                return null;
+            });
+            return;
+        }
+        for (QueueRow r : decided) {
+            List<DecisionRecord> ds = ledger.decisions(r.id());
+            if (!ds.isEmpty()) {
+                DecisionRecord last = ds.get(ds.size() - 1);
+                for (List<DecisionRecord> rec : recordings) rec.add(last);
+                apply(last);
+            } else if (r.team() != null) { // history: decided before it reached the ledger
+                TicketDetail d = store.detail(r.id()).orElse(null);
+                if (d != null) local.learn(new LabelledTicket(text(d), r.team(), r.priority(), Instant.now(), 1.0));
+            }
+        }
+    }
+
     /** True while a suggestion for the ticket is being computed (e.g. waiting for an LLM). */
     public boolean isSuggesting(long ticketId) {
         return inFlight.containsKey(ticketId);

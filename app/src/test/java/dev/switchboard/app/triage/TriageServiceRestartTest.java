@@ -33,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A restart on a real H2 file workspace loads the model saved after the last full train instead of
  * training again, suggests as before, includes decisions recorded since, and trains as usual when the
  * saved model is damaged; a new team since the save retrains in the background while the loaded model serves.
+ * Decisions another process records are learned online once the poll announces them.
  */
 @Timeout(180)
 class TriageServiceRestartTest {
@@ -192,6 +193,27 @@ class TriageServiceRestartTest {
         assertSame(online, second.suggestAndSave(openVpn));
         second.awaitIdle();
         assertThat(second.fullTrainings()).isZero();
+    }
+
+    @Test
+    void aDecisionAnotherProcessRecordsIsLearnedWhenThePollAnnouncesIt() throws Exception {
+        TriageService s = start();
+        dev.switchboard.inference.TicketText probe = dev.switchboard.inference.TicketText.of("p", "printer toner",
+                "The printer and the toner not working");
+        assertThat(s.localModel().suggest(probe, dev.switchboard.inference.TriageContext.of(s.taxonomy())).evidence())
+                .noneMatch(e -> e.ticketId().equals(Long.toString(openPrinter)));
+        // another dispatcher, another process on the same database, sends the printer ticket to Database
+        try (Workspace other = open()) {
+            QueueRow row = other.store().rows(List.of(openPrinter)).get(0);
+            new DecisionLedger(other.store()).decide(DecisionRequest.of(openPrinter, row.version(),
+                    DecisionKind.OVERRIDDEN, "Database", "P2", null, "erin")).get(10, TimeUnit.SECONDS);
+        }
+        ws.store().announceChanged(List.of(openPrinter)); // what the window's poll does when it finds the change
+        s.awaitIdle();
+        TriageSuggestion after = s.localModel().suggest(probe, dev.switchboard.inference.TriageContext.of(s.taxonomy()));
+        assertThat(after.evidence().get(0).ticketId()).isEqualTo(Long.toString(openPrinter));
+        assertThat(after.evidence().get(0).team()).isEqualTo("Database");
+        assertThat(s.fullTrainings()).as("learned online, no retrain").isEqualTo(1);
     }
 
     @Test

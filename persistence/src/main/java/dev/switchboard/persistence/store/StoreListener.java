@@ -6,4 +6,13 @@ import java.util.Collection;
 @FunctionalInterface
 public interface StoreListener {
     void ticketsChanged(Collection<Long> ticketIds);
+
+    /**
+     * Told about tickets another process created or changed (see {@link TicketStore#announceChanged}).
+     * By default the same as a change made here; a listener that learns from decisions as this process
+     * records them (it is told of those directly) overrides it to learn from other processes' too.
+     */
+    default void ticketsChangedElsewhere(Collection<Long> ticketIds) {
+        ticketsChanged(ticketIds);
+    }
 }

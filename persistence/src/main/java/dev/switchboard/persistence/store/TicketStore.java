@@ -83,7 +83,14 @@ public final class TicketStore implements AutoCloseable {
      * duplicate checks follow them as they follow this process's own writes. Called on the caller's thread.
      */
     public void announceChanged(Collection<Long> ids) {
-        fireChanged(ids);
+        if (ids.isEmpty()) return;
+        for (StoreListener l : listeners) {
+            try {
+                l.ticketsChangedElsewhere(ids);
+            } catch (RuntimeException e) {
+                System.getLogger("switchboard.store").log(System.Logger.Level.WARNING, "listener failed", e);
+            }
+        }
     }
 
     void fireChanged(Collection<Long> ids) {
