@@ -31,8 +31,6 @@ public final class LiveUpdates implements StoreListener, AutoCloseable {
     private volatile long maxId;
     private volatile Instant maxUpdated = Instant.EPOCH;
     private int tick;
-    private volatile Thread timerThread;
-    private volatile boolean announcing;
 
     public LiveUpdates(TicketStore store, Consumer<List<QueueRow>> applyOnFx) {
         this.store = store;
@@ -40,7 +38,6 @@ public final class LiveUpdates implements StoreListener, AutoCloseable {
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "switchboard-live");
             t.setDaemon(true);
-            timerThread = t;
             return t;
         });
     }
@@ -54,8 +51,12 @@ public final class LiveUpdates implements StoreListener, AutoCloseable {
 
     @Override
     public void ticketsChanged(Collection<Long> ticketIds) {
-        if (announcing && Thread.currentThread() == timerThread) return; // our own announcement: rows already read
         pending.addAll(ticketIds);
+    }
+
+    /** Changes elsewhere are what this poll announces: their rows are already read. */
+    @Override
+    public void ticketsChangedElsewhere(Collection<Long> ticketIds) {
     }
 
     private void drain() {
@@ -73,14 +74,7 @@ public final class LiveUpdates implements StoreListener, AutoCloseable {
                 rows.addAll(since);
                 List<Long> elsewhere = new ArrayList<>();
                 for (QueueRow r : since) if (!notified.contains(r.id())) elsewhere.add(r.id());
-                if (!elsewhere.isEmpty()) {
-                    announcing = true;
-                    try {
-                        store.announceChanged(elsewhere);
-                    } finally {
-                        announcing = false;
-                    }
-                }
+                store.announceChanged(elsewhere);
             }
             if (!rows.isEmpty()) {
                 note(rows);

@@ -83,21 +83,19 @@ public final class TicketStore implements AutoCloseable {
      * duplicate checks follow them as they follow this process's own writes. Called on the caller's thread.
      */
     public void announceChanged(Collection<Long> ids) {
-        if (ids.isEmpty()) return;
-        for (StoreListener l : listeners) {
-            try {
-                l.ticketsChangedElsewhere(ids);
-            } catch (RuntimeException e) {
-                System.getLogger("switchboard.store").log(System.Logger.Level.WARNING, "listener failed", e);
-            }
-        }
+        tell(ids, true);
     }
 
     void fireChanged(Collection<Long> ids) {
+        tell(ids, false);
+    }
+
+    private void tell(Collection<Long> ids, boolean elsewhere) {
         if (ids.isEmpty()) return;
         for (StoreListener l : listeners) {
             try {
-                l.ticketsChanged(ids);
+                if (elsewhere) l.ticketsChangedElsewhere(ids);
+                else l.ticketsChanged(ids);
             } catch (RuntimeException e) {
                 System.getLogger("switchboard.store").log(System.Logger.Level.WARNING, "listener failed", e);
             }
