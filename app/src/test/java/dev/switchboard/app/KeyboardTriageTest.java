@@ -148,10 +148,12 @@ class KeyboardTriageTest {
         assertThat(override.reasonCode()).isEqualTo("wrong-team");
         assertThat(override.dispatcher()).isEqualTo(System.getProperty("user.name"));
 
-        // Z undoes it by appending a compensating decision.
+        // Z undoes it by appending a compensating decision, and goes back to the ticket.
+        assertThat(table(robot).getSelectionModel().getSelectedItem().id()).isNotEqualTo(pw);
         robot.type(KeyCode.Z);
         waitFor(10, () -> row(robot, "Forgot password, locked out").team() == null);
         assertThat(ledger(pw)).extracting(DecisionRecord::kind).containsExactly("OVERRIDDEN", "UNDONE");
+        waitFor(10, () -> table(robot).getSelectionModel().getSelectedItem().id() == pw);
 
         // Bulk accept everything visible above 90 % — or, with several rows selected, those rows.
         robot.interact(() -> table(robot).getSelectionModel().selectAll());

@@ -189,7 +189,10 @@ public final class TriageActions {
         record(reqs, "Accepted " + reqs.size() + " suggestions");
     }
 
-    /** Z: undo the last action of this session (a bulk accept is undone as a whole). */
+    /**
+     * Z: undo the last action of this session (a bulk accept is undone as a whole); after undoing one
+     * ticket's decision that ticket is selected again.
+     */
     public void undoLast() {
         List<DecisionRecord> last = undo.pollFirst();
         if (last == null) {
@@ -204,7 +207,22 @@ public final class TriageActions {
                 done.add(u);
             }
             return done;
-        }, done -> background.status("Undone (" + done.size() + ")"), e -> window.showError("Undo failed", e));
+        }, done -> {
+            background.status("Undone (" + done.size() + ")");
+            if (done.size() == 1) reselect(done.get(0).ticketId()); // back to the ticket, to decide it again
+        }, e -> window.showError("Undo failed", e));
+    }
+
+    /** Selects the ticket's row if it is shown. */
+    private void reselect(long ticketId) {
+        var items = table().getItems();
+        for (int i = 0; i < items.size(); i++) {
+            if (items.get(i).id() == ticketId) {
+                table().getSelectionModel().clearAndSelect(i);
+                window.queueView().ensureVisible(i);
+                return;
+            }
+        }
     }
 
     /** Appends the decisions, then moves on; the status bar says when they are saved. */
