@@ -143,6 +143,24 @@ public final class MainWindow {
         }
     }
 
+    /** A full retrain in the background (progress in the status bar); the current model serves meanwhile. */
+    private void retrain(Services svc) {
+        if (svc.triage().isTraining()) {
+            background.status("The local model is already training (" + Command.CANCEL_TRAINING.key().getDisplayText()
+                    + " cancels)");
+            return;
+        }
+        svc.triage().retrain().whenComplete((summary, err) -> Background.fx(() -> {
+            if (err == null) {
+                background.status("Local model retrained on " + summary.examples() + " decided tickets");
+            } else if (dev.switchboard.app.triage.TriageService.isCancellation(err)) {
+                background.status("Training cancelled; the previous model keeps suggesting");
+            } else {
+                showError("Retraining the local model failed", err);
+            }
+        }));
+    }
+
     /** Binds a command to an action; menus and keys both use it. */
     public void on(Command c, Runnable action) {
         handlers.put(c, action);
@@ -180,9 +198,10 @@ public final class MainWindow {
         CheckMenuItem dark = new CheckMenuItem(Command.TOGGLE_THEME.label());
         dark.setAccelerator(Command.TOGGLE_THEME.key());
         dark.selectedProperty().bindBidirectional(theme.darkProperty());
+        Menu model = new Menu("_Model", null, item(Command.RETRAIN), item(Command.CANCEL_TRAINING));
         Menu view = new Menu("_View", null, dark);
         Menu help = new Menu("_Help", null, item(Command.SHORTCUTS));
-        MenuBar bar = new MenuBar(file, queueMenu, triage, view, help);
+        MenuBar bar = new MenuBar(file, queueMenu, triage, model, view, help);
         bar.setId("menu-bar");
         return bar;
     }
@@ -316,6 +335,15 @@ public final class MainWindow {
                     background, svc.settings().dispatcher(), r.id());
         });
         on(Command.EXPORT, () -> dev.switchboard.app.export.ExportDialog.show(scene.getWindow(), svc.workspace(), background));
+        on(Command.RETRAIN, () -> retrain(svc));
+        on(Command.CANCEL_TRAINING, () -> {
+            if (!svc.triage().isTraining()) {
+                background.status("No training is running");
+                return;
+            }
+            svc.triage().cancelTraining();
+            background.status("Cancelling the training…");
+        });
         on(Command.SHOW_GROUP, () -> {
             QueueRow r = queueView.table().getSelectionModel().getSelectedItem();
             if (r != null) showDuplicateGroup(svc, r.id());

@@ -180,6 +180,20 @@ class KeyboardTriageTest {
     }
 
     @Test
+    void theLocalModelRetrainsFromTheKeyboardAndAFinishedTrainingCannotBeCancelled(FxRobot robot) throws Exception {
+        waitFor(90, () -> services.triage().isReady() && !services.triage().isTraining());
+        int before = services.triage().fullTrainings();
+        robot.clickOn("#search");
+        robot.type(KeyCode.ESCAPE);
+        robot.press(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.L).release(KeyCode.L, KeyCode.SHIFT, KeyCode.CONTROL);
+        waitFor(90, () -> window.background().messageProperty().get().startsWith("Local model retrained on "));
+        assertThat(services.triage().fullTrainings()).isEqualTo(before + 1);
+        assertThat(window.background().messageProperty().get()).isEqualTo("Local model retrained on " + HISTORY.length + " decided tickets");
+        robot.press(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.K).release(KeyCode.K, KeyCode.SHIFT, KeyCode.CONTROL);
+        waitFor(10, () -> "No training is running".equals(window.background().messageProperty().get()));
+    }
+
+    @Test
     void reRouteSuggestsOnlyTeamsThatHaveNotHadTheTicketAndRecordsTheTransfer(FxRobot robot) throws Exception {
         waitFor(90, () -> table(robot).getItems().stream().allMatch(r -> r.suggestedTeam() != null));
         select(robot, "VPN tunnel keeps dropping");

@@ -196,11 +196,14 @@ public final class TriageService implements StoreListener, AutoCloseable {
     private CompletableFuture<LocalModel.TrainingSummary> retrain(String why) {
         cancelTraining.set(false);
         CompletableFuture<LocalModel.TrainingSummary> run;
+        trainings.incrementAndGet();
         try {
             run = CompletableFuture.supplyAsync(() -> train(why), trainer);
         } catch (java.util.concurrent.RejectedExecutionException e) {
+            trainings.decrementAndGet();
             return CompletableFuture.failedFuture(e);
         }
+        run.whenComplete((r, e) -> trainings.decrementAndGet());
         return run.thenApply(summary -> {
             listener.get().trained(summary);
             enqueueBacklog();
@@ -208,8 +211,16 @@ public final class TriageService implements StoreListener, AutoCloseable {
         });
     }
 
+    /** Stops the full train under way (if any); the model that was serving keeps serving. */
     public void cancelTraining() {
         cancelTraining.set(true);
+    }
+
+    private final java.util.concurrent.atomic.AtomicInteger trainings = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** True while a full train is queued or running. */
+    public boolean isTraining() {
+        return trainings.get() > 0;
     }
 
     /** The decided history as the model learns from it, and the stored vectors by ticket id. */
@@ -579,7 +590,7 @@ public final class TriageService implements StoreListener, AutoCloseable {
         } while (!inFlight.isEmpty());
     }
 
-    static boolean isCancellation(Throwable e) {
+    public static boolean isCancellation(Throwable e) {
         Throwable t = e;
         while (t != null) {
             if (t instanceof CancellationException) return true;

@@ -31,6 +31,8 @@ public enum Command {
     CLEAR_FILTERS("queue.clear", "Clear filters", "Shortcut+Shift+X"),
     NEXT("queue.next", "Next ticket", "J"),
     PREVIOUS("queue.previous", "Previous ticket", "K"),
+    RETRAIN("model.retrain", "Retrain the local model", "Shortcut+Shift+L"),
+    CANCEL_TRAINING("model.cancel", "Cancel training", "Shortcut+Shift+K"),
     TOGGLE_THEME("view.theme", "Dark theme", "Shortcut+Shift+D"),
     SHORTCUTS("help.shortcuts", "Keyboard shortcuts", "Shift+Slash");
 

@@ -217,6 +217,21 @@ class TriageServiceRestartTest {
     }
 
     @Test
+    void aCancelledRetrainKeepsTheServingModel() throws Exception {
+        TriageService s = start();
+        TriageSuggestion before = s.suggestAndSave(openVpn);
+        var run = s.retrain();
+        assertThat(s.isTraining()).isTrue();
+        s.cancelTraining(); // before the history is even read: the train stops at its first check
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> run.get(60, TimeUnit.SECONDS))
+                .satisfies(e -> assertThat(TriageService.isCancellation(e)).isTrue());
+        s.awaitIdle();
+        assertThat(s.isTraining()).isFalse();
+        assertThat(s.fullTrainings()).isEqualTo(1);
+        assertSame(before, s.suggestAndSave(openVpn));
+    }
+
+    @Test
     void aCorruptSavedModelIsIgnoredAndTheModelTrainsAsUsual() throws Exception {
         TriageService first = start();
         TriageSuggestion before = first.suggestAndSave(openVpn);
