@@ -151,11 +151,13 @@ public final class MainWindow {
             return;
         }
         svc.triage().retrain().whenComplete((summary, err) -> Background.fx(() -> {
+            // progress with total 0: the message, and the progress bar cleared
             if (err == null) {
-                background.status("Local model retrained on " + summary.examples() + " decided tickets");
+                background.progress("Local model retrained on " + summary.examples() + " decided tickets", 0, 0);
             } else if (dev.switchboard.app.triage.TriageService.isCancellation(err)) {
-                background.status("Training cancelled; the previous model keeps suggesting");
+                background.progress("Training cancelled; the previous model keeps suggesting", 0, 0);
             } else {
+                background.progress("Retraining failed", 0, 0);
                 showError("Retraining the local model failed", err);
             }
         }));

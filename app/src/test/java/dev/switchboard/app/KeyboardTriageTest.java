@@ -189,6 +189,7 @@ class KeyboardTriageTest {
         waitFor(90, () -> window.background().messageProperty().get().startsWith("Local model retrained on "));
         assertThat(services.triage().fullTrainings()).isEqualTo(before + 1);
         assertThat(window.background().messageProperty().get()).isEqualTo("Local model retrained on " + HISTORY.length + " decided tickets");
+        assertThat(window.background().progressProperty().get()).as("progress bar cleared").isZero();
         robot.press(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.K).release(KeyCode.K, KeyCode.SHIFT, KeyCode.CONTROL);
         waitFor(10, () -> "No training is running".equals(window.background().messageProperty().get()));
     }
