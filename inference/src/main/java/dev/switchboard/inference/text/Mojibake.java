@@ -15,9 +15,10 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Only a run of characters that encodes, byte for byte in Windows-1252, to a well-formed UTF-8
  * multi-byte sequence is replaced: a lead character U+00C2–U+00F4 followed by exactly the continuation
- * characters that UTF-8 needs. Ordinary accented text is left alone ("café", "São Paulo", "Ãrvore"),
- * since in real writing such a lead letter is not followed by characters from the C1 / Latin-1
- * punctuation block. Text mangled twice is repaired twice (at most three rounds).
+ * characters that UTF-8 needs, and, for two-byte sequences, only when the result is a Latin-1 character
+ * or a letter. Ordinary accented text is left alone ("café", "São Paulo", "Ãrvore", "»Gruß«"), since
+ * in real writing such a lead letter is rarely followed by characters from the C1 / Latin-1
+ * punctuation block, and when it is ("ß«") the result would not be a letter. Text mangled twice is repaired twice (at most three rounds).
  */
 public final class Mojibake {
 
@@ -59,6 +60,10 @@ public final class Mojibake {
             if (!ok) continue;
             String decoded = decodeStrict(bytes);
             if (decoded == null) continue;
+            // A two-byte sequence is taken when it stands for a Latin-1 character (lead Â or Ã: "Ã¼" is ü)
+            // or for a letter of another script (Cyrillic "Ð¿" is п). Otherwise it is correct text that
+            // happens to look like one, e.g. German "Gruß«": ß followed by a guillemet.
+            if (need == 1 && c != '\u00C2' && c != '\u00C3' && !Character.isLetter(decoded.codePointAt(0))) continue;
             if (out == null) out = new StringBuilder(n);
             out.append(s, copied, i).append(decoded);
             copied = i + need + 1;

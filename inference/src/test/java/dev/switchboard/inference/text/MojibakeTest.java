@@ -29,7 +29,8 @@ class MojibakeTest {
         assertThat(Mojibake.repair("der pc hat sich aufgehÃ¤ngt, prÃ¤sentiert")).isEqualTo("der pc hat sich aufgehängt, präsentiert");
         assertThat(Mojibake.repair("la sincronizaciÃ³n")).isEqualTo("la sincronización");
         assertThat(Mojibake.repair("this donÂ´t work")).isEqualTo("this don´t work");
-        for (String s : new String[] {"don’t “quoted” – €5 …", "Größe, Übergabe, naïve", "日本語のチケット", "emoji 🙂 ok"}) {
+        for (String s : new String[] {"don’t “quoted” – €5 …", "Größe, Übergabe, naïve", "日本語のチケット", "emoji 🙂 ok",
+                "привет, как дела", "καλημέρα", "»Gruß« vom Fuß°"}) {
             assertThat(Mojibake.repair(mangle(s))).isEqualTo(s);
         }
         assertThat(Mojibake.repair(mangle(mangle("Störung")))).isEqualTo("Störung"); // mangled twice
@@ -38,7 +39,8 @@ class MojibakeTest {
     @Test
     void leavesCorrectTextAloneEvenWithTheSameLetters() {
         for (String s : new String[] {"café crème brûlée", "São Paulo, AÇÃO", "Ãrvore", "ÉTÉ «été»", "Größe", "a ± b",
-                "Ã", "Ã ", "price: 5€", "plain ascii"}) {
+                "Ã", "Ã ", "price: 5€", "plain ascii",
+                "»Gruß« und «Spaß»", "MÜ° Ö»"}) {
             assertThat(Mojibake.repair(s)).isEqualTo(s);
         }
         String same = "nothing to do here";
