@@ -165,7 +165,9 @@ public final class TableReader {
         if (!Files.isRegularFile(file)) throw new IOException(file + ": no such file");
         Detected det = detectCharset(file);
         Charset cs = det.charset();
-        if (!cs.equals(StandardCharsets.UTF_16BE) && !cs.equals(StandardCharsets.UTF_16LE)) checkText(file);
+        if (det.binary() != null) {
+            throw new IOException(file.getFileName() + " is not a text table (CSV or JSON Lines): " + det.binary());
+        }
         Format fmt = detect(file);
         if (!cs.equals(StandardCharsets.UTF_8) && !cs.equals(StandardCharsets.UTF_16BE) && !cs.equals(StandardCharsets.UTF_16LE)) {
             handler.problem(new Problem(0, file.getFileName() + " is not valid UTF-8; read as " + cs.name()));
@@ -207,30 +209,6 @@ public final class TableReader {
 
     private static final int MAX_RESUMES = 1000;
 
-    /**
-     * Refuses binary files (an archive, a spreadsheet, an image picked by mistake) before they are parsed:
-     * reading one as a table would offer its bytes as column names and import noise. Looks at the first
-     * 64 KiB: a NUL byte, or more than 1 % (and more than 8) control characters other than tab, line breaks
-     * and form feed.
-     * Text with a stray control character here and there still reads.
-     */
-    static void checkText(Path file) throws IOException {
-        byte[] head;
-        try (InputStream in = Files.newInputStream(file)) {
-            head = in.readNBytes(1 << 16);
-        }
-        long control = 0;
-        for (int i = 0; i < head.length; i++) {
-            int b = head[i] & 0xff;
-            if (b == 0) {
-                throw new IOException(file.getFileName() + " is not a text table (CSV or JSON Lines): binary data (a NUL byte at offset " + i + ")");
-            }
-            if ((b < 0x20 && b != '\t' && b != '\n' && b != '\r' && b != '\f') || b == 0x7f) control++;
-        }
-        if (control > 8 && control * 100 > head.length) {
-            throw new IOException(file.getFileName() + " is not a text table (CSV or JSON Lines): " + control
-                    + " control characters in its first " + head.length + " bytes");
-        }
     }
 
     /** Result of one CSV parsing pass; {@code resumeAfterLine} > 0 asks for another pass after that line. */
@@ -285,11 +263,24 @@ public final class TableReader {
         return detectCharset(file).charset();
     }
 
-    /** The charset chosen for a file and how many invalid UTF-8 sequences were tolerated in it. */
-    record Detected(Charset charset, long invalidUtf8, long validMultibyte) {}
+    /**
+     * The charset chosen for a file and how many invalid UTF-8 sequences were tolerated in it;
+     * {@code binary} says why the file is not text at all, or is null.
+     */
+    record Detected(Charset charset, long invalidUtf8, long validMultibyte, String binary) {
+        Detected(Charset charset, long invalidUtf8, long validMultibyte) {
+            this(charset, invalidUtf8, validMultibyte, null);
+        }
+    }
+
+    /** Bytes at the start of a file checked for binary content. */
+    private static final int TEXT_CHECK_BYTES = 1 << 16;
 
     /**
-     * Scans the whole file once. A file that is UTF-8 except for a few broken sequences (a typical
+     * Scans the whole file once. Its first 64 KiB also tell a binary file (an archive, an image, a
+     * spreadsheet picked by mistake) from text: a NUL byte, or more than 1 % (and more than 8) control
+     * characters other than tab, line breaks and form feed; reading one as a table would offer its bytes
+     * as column names. A stray control character in text is fine. A file that is UTF-8 except for a few broken sequences (a typical
      * export with some garbled rows) stays UTF-8, the broken bytes becoming U+FFFD; reading it as
      * Windows-1252 instead would garble every correct non-ASCII character. A file with no valid
      * multi-byte sequences, or more broken than valid ones, is read as Windows-1252.
@@ -306,7 +297,13 @@ public final class TableReader {
             int pending = 0;   // continuation bytes still expected
             int seqLen = 0;
             int b;
+            long pos = 0, control = 0;
             while ((b = in.read()) >= 0) {
+                if (pos < TEXT_CHECK_BYTES) {
+                    if (b == 0) return binary("binary data (a NUL byte at offset " + pos + ")");
+                    if ((b < 0x20 && b != '\t' && b != '\n' && b != '\r' && b != '\f') || b == 0x7f) control++;
+                    if (++pos == TEXT_CHECK_BYTES && tooManyControls(control, pos)) return binaryControls(control, pos);
+                }
                 if (pending > 0) {
                     if ((b & 0xC0) == 0x80) {
                         if (--pending == 0) valid++;
@@ -322,10 +319,23 @@ public final class TableReader {
                 else invalid++;
             }
             if (pending > 0 && seqLen > 0) invalid++;
+            if (pos < TEXT_CHECK_BYTES && tooManyControls(control, pos)) return binaryControls(control, pos);
         }
         if (invalid == 0) return new Detected(StandardCharsets.UTF_8, 0, valid);
         if (valid >= 4 * invalid) return new Detected(StandardCharsets.UTF_8, invalid, valid);
         return new Detected(Charset.forName("windows-1252"), invalid, valid);
+    }
+
+    private static boolean tooManyControls(long control, long bytes) {
+        return control > 8 && control * 100 > bytes;
+    }
+
+    private static Detected binaryControls(long control, long bytes) {
+        return binary(control + " control characters in its first " + bytes + " bytes");
+    }
+
+    private static Detected binary(String why) {
+        return new Detected(StandardCharsets.UTF_8, 0, 0, why);
     }
 
     private static CsvPass readCsv(Reader r, Charset cs, Handler handler, List<String> knownHeader, char knownDelimiter,
