@@ -209,8 +209,6 @@ public final class TableReader {
 
     private static final int MAX_RESUMES = 1000;
 
-    }
-
     /** Result of one CSV parsing pass; {@code resumeAfterLine} > 0 asks for another pass after that line. */
     private record CsvPass(Summary summary, long resumeAfterLine, char delimiter) {}
 
