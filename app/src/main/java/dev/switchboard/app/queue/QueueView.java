@@ -1,5 +1,6 @@
 package dev.switchboard.app.queue;
 
+import dev.switchboard.inference.TriageSuggestion;
 import dev.switchboard.persistence.store.QueueRow;
 import java.time.Duration;
 import java.time.Instant;
@@ -276,11 +277,6 @@ public final class QueueView extends BorderPane {
         return c;
     }
 
-    /** A model's probability as a percentage; a model is never certain, so never "100%". */
-    public static String percent(double p) {
-        return dev.switchboard.inference.TriageSuggestion.percent(p);
-    }
-
     static String statusLabel(String status) {
         if (status == null) return "";
         return status.charAt(0) + status.substring(1).toLowerCase();
@@ -333,7 +329,7 @@ public final class QueueView extends BorderPane {
             }
             setText("→ " + sug);
             if (showConfidence) {
-                Label pct = new Label(percent(r.confidence()));
+                Label pct = new Label(TriageSuggestion.percent(r.confidence()));
                 pct.getStyleClass().add(r.confident() ? "suggested-confident" : "suggested");
                 setGraphic(pct);
                 setContentDisplay(javafx.scene.control.ContentDisplay.RIGHT);

@@ -140,7 +140,7 @@ public final class TriageActions {
                 List<String> options = new ArrayList<>(teams());
                 options.remove(r.team());
                 String hint = s == null || s.topTeam() == null ? "No suggestion for a transfer."
-                        : "Suggested: " + s.topTeam() + " (" + QueueView.percent(s.confidence()) + "), excluding teams that already had it.";
+                        : "Suggested: " + s.topTeam() + " (" + dev.switchboard.inference.TriageSuggestion.percent(s.confidence()) + "), excluding teams that already had it.";
                 TeamPicker.choose(window.scene().getWindow(), "Re-route #" + r.id() + " from " + r.team(), options,
                         s == null ? null : s.topTeam(), hint).ifPresent(t -> {
                     ReasonDialog.Reason reason = ReasonDialog.ask(window.scene().getWindow()).orElse(null);

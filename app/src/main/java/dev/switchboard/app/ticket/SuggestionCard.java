@@ -64,7 +64,7 @@ public final class SuggestionCard extends VBox {
             bar.setMaxWidth(Double.MAX_VALUE);
             bar.setAccessibleText(p.label() + " " + Math.round(p.probability() * 100) + " percent");
             HBox.setHgrow(bar, Priority.ALWAYS);
-            Label pct = new Label(dev.switchboard.app.queue.QueueView.percent(p.probability()));
+            Label pct = new Label(dev.switchboard.inference.TriageSuggestion.percent(p.probability()));
             pct.setMinWidth(42);
             pct.setAlignment(Pos.CENTER_RIGHT);
             HBox row = new HBox(8, name, bar, pct);
@@ -74,7 +74,7 @@ public final class SuggestionCard extends VBox {
         }
         List<Prediction> prios = SuggestionCodec.decodePredictions(s.topPriorities());
         if (!prios.isEmpty()) {
-            getChildren().add(new Label("Priority " + prios.get(0).label() + "  (" + dev.switchboard.app.queue.QueueView.percent(prios.get(0).probability()) + ")"));
+            getChildren().add(new Label("Priority " + prios.get(0).label() + "  (" + dev.switchboard.inference.TriageSuggestion.percent(prios.get(0).probability()) + ")"));
         }
         Label verdict = new Label(s.confident() ? "✔ Confident — Enter accepts" : "⚠ Needs a human — check before accepting");
         verdict.getStyleClass().add(s.confident() ? "confident" : "needs-human");

@@ -94,6 +94,8 @@ public final class TriageService implements StoreListener, AutoCloseable {
     private final Path modelFile;
     private final String version;
     private final java.util.concurrent.atomic.AtomicInteger fullTrains = new java.util.concurrent.atomic.AtomicInteger();
+    /** Full trains queued or running. */
+    private final java.util.concurrent.atomic.AtomicInteger trainings = new java.util.concurrent.atomic.AtomicInteger();
     private volatile ModelSnapshot.Loaded loadedFrom;
     /** Decisions learned while a train or load is under way, one list per run (learned again on its result). */
     private final Set<List<DecisionRecord>> recordings = ConcurrentHashMap.newKeySet();
@@ -215,8 +217,6 @@ public final class TriageService implements StoreListener, AutoCloseable {
     public void cancelTraining() {
         cancelTraining.set(true);
     }
-
-    private final java.util.concurrent.atomic.AtomicInteger trainings = new java.util.concurrent.atomic.AtomicInteger();
 
     /** True while a full train is queued or running. */
     public boolean isTraining() {

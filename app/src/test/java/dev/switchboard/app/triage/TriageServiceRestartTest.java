@@ -109,6 +109,15 @@ class TriageServiceRestartTest {
         return s;
     }
 
+    /** A start that does not use the saved model: it trains in full and suggests as {@code before}. */
+    private TriageService startTrainingAfresh(TriageSuggestion before) throws Exception {
+        TriageService s = start();
+        assertThat(s.loadedFrom()).isNull();
+        assertThat(s.fullTrainings()).isEqualTo(1);
+        assertSame(before, s.suggestAndSave(openVpn));
+        return s;
+    }
+
     /** Closes the service and the database, and opens the database again: a restart. */
     private void restart(TriageService s) {
         s.close();
@@ -241,20 +250,14 @@ class TriageServiceRestartTest {
         b[b.length / 2] ^= 0x01;
         Files.write(file, b);
 
-        TriageService second = start();
-        assertThat(second.loadedFrom()).isNull();
-        assertThat(second.fullTrainings()).isEqualTo(1);
+        TriageService second = startTrainingAfresh(before);
         assertThat(events).singleElement().isInstanceOf(LocalModel.TrainingSummary.class);
-        assertSame(before, second.suggestAndSave(openVpn));
         assertThat(ModelSnapshot.info(file).summary().examples()).as("saved again, readable").isEqualTo(48);
 
         // a truncated one as well
         restart(second);
         Files.write(file, java.util.Arrays.copyOf(b, 100));
-        TriageService third = start();
-        assertThat(third.loadedFrom()).isNull();
-        assertThat(third.fullTrainings()).isEqualTo(1);
-        assertSame(before, third.suggestAndSave(openVpn));
+        startTrainingAfresh(before);
     }
 
     @Test
