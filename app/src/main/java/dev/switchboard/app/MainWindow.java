@@ -200,7 +200,8 @@ public final class MainWindow {
         CheckMenuItem dark = new CheckMenuItem(Command.TOGGLE_THEME.label());
         dark.setAccelerator(Command.TOGGLE_THEME.key());
         dark.selectedProperty().bindBidirectional(theme.darkProperty());
-        Menu model = new Menu("_Model", null, item(Command.RETRAIN), item(Command.CANCEL_TRAINING));
+        Menu model = new Menu("_Model", null, item(Command.QUALITY), new javafx.scene.control.SeparatorMenuItem(),
+                item(Command.RETRAIN), item(Command.CANCEL_TRAINING));
         Menu view = new Menu("_View", null, dark);
         Menu help = new Menu("_Help", null, item(Command.SHORTCUTS));
         MenuBar bar = new MenuBar(file, queueMenu, triage, model, view, help);
@@ -337,6 +338,7 @@ public final class MainWindow {
                     background, svc.settings().dispatcher(), r.id());
         });
         on(Command.EXPORT, () -> dev.switchboard.app.export.ExportDialog.show(scene.getWindow(), svc.workspace(), background));
+        on(Command.QUALITY, () -> dev.switchboard.app.quality.QualityView.show(scene.getWindow(), svc.workspace(), background));
         on(Command.RETRAIN, () -> retrain(svc));
         on(Command.CANCEL_TRAINING, () -> {
             if (!svc.triage().isTraining()) {

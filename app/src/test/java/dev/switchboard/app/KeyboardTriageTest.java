@@ -177,6 +177,14 @@ class KeyboardTriageTest {
         robot.type(KeyCode.Z);
         waitFor(10, () -> row(robot, "Printer paper jam").team() == null && row(robot, "Forgot password, locked out").team() == null);
         assertThat(row(robot, "VPN tunnel keeps dropping").team()).isEqualTo("Network");
+
+        // Ctrl+Shift+S: the team lead's figures count what stands — the one accept; undone answers are gone.
+        robot.press(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.S).release(KeyCode.S, KeyCode.SHIFT, KeyCode.CONTROL);
+        waitFor(20, () -> robot.lookup("#tile-answered").tryQuery().isPresent());
+        assertThat(robot.lookup("#tile-answered").queryAs(javafx.scene.control.Label.class).getText()).isEqualTo("1");
+        assertThat(robot.lookup("#tile-accepted").queryAs(javafx.scene.control.Label.class).getText()).isEqualTo("100.0%");
+        robot.type(KeyCode.ESCAPE);
+        waitFor(5, () -> robot.lookup("#tile-answered").tryQuery().isEmpty());
     }
 
     @Test

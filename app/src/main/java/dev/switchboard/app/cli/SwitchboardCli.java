@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "switchboard", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Desktop triage workbench for support dispatchers. Without a command, opens the window.",
         subcommands = {StatusCommand.class, SelfCheckCommand.class, ImportCommand.class, IntakeCommand.class, DemoDataCommand.class,
-                ExportCommand.class, ExportDuplicatesCommand.class, EvaluateCommand.class, EvaluateDuplicatesCommand.class,
+                ExportCommand.class, ExportDuplicatesCommand.class, QualityCommand.class, EvaluateCommand.class, EvaluateDuplicatesCommand.class,
                 BenchImportCommand.class, BenchExportCommand.class, BenchDuplicatesCommand.class, BenchWindowCommand.class,
                 BenchStartCommand.class,
                 CommandLine.HelpCommand.class})

@@ -33,6 +33,7 @@ public enum Command {
     PREVIOUS("queue.previous", "Previous ticket", "K"),
     RETRAIN("model.retrain", "Retrain the local model", "Shortcut+Shift+L"),
     CANCEL_TRAINING("model.cancel", "Cancel training", "Shortcut+Shift+K"),
+    QUALITY("model.quality", "Suggestion quality…", "Shortcut+Shift+S"),
     TOGGLE_THEME("view.theme", "Dark theme", "Shortcut+Shift+D"),
     SHORTCUTS("help.shortcuts", "Keyboard shortcuts", "Shift+Slash");
 
@@ -61,7 +62,7 @@ public enum Command {
     /** True for commands that open a dialog. */
     public boolean opensDialog() {
         return this == PICK_TEAM || this == REROUTE || this == BULK_ACCEPT || this == SHORTCUTS || this == MARK_DUPLICATE
-                || this == IMPORT || this == SETTINGS || this == EXPORT;
+                || this == IMPORT || this == SETTINGS || this == EXPORT || this == QUALITY;
     }
 
     /** True for single-key shortcuts that must not fire while typing in a text field. */

@@ -38,9 +38,6 @@ public record LabelMetrics(int n, double accuracy, double hitAt3, double macroF1
         int top1 = 0, hit3 = 0;
         Map<String, Map<String, Integer>> confusion = new TreeMap<>();
         TreeSet<String> labels = new TreeSet<>();
-        double[] binConf = new double[ECE_BINS];
-        double[] binAcc = new double[ECE_BINS];
-        int[] binN = new int[ECE_BINS];
         int flagged = 0, flaggedOk = 0, flagKnown = 0;
         for (Scored s : items) {
             String top = s.top();
@@ -56,11 +53,6 @@ public record LabelMetrics(int n, double accuracy, double hitAt3, double macroF1
             labels.add(s.gold());
             if (top != null) labels.add(top);
             confusion.computeIfAbsent(s.gold(), k -> new TreeMap<>()).merge(predLabel, 1, Integer::sum);
-            double c = s.confidence();
-            int b = Math.min(ECE_BINS - 1, (int) Math.floor(c * ECE_BINS));
-            binConf[b] += c;
-            binAcc[b] += ok ? 1 : 0;
-            binN[b]++;
             if (s.confident() != null) {
                 flagKnown++;
                 if (s.confident()) {
@@ -70,9 +62,7 @@ public record LabelMetrics(int n, double accuracy, double hitAt3, double macroF1
             }
         }
         double ece = 0;
-        for (int b = 0; b < ECE_BINS; b++) {
-            if (binN[b] > 0) ece += (double) binN[b] / n * Math.abs(binAcc[b] / binN[b] - binConf[b] / binN[b]);
-        }
+        for (Bin b : reliability(items, ECE_BINS)) ece += (double) b.n() / n * Math.abs(b.accuracy() - b.meanConfidence());
         Map<String, PerClass> per = new TreeMap<>();
         double f1sum = 0;
         for (String l : labels) {
@@ -91,6 +81,34 @@ public record LabelMetrics(int n, double accuracy, double hitAt3, double macroF1
         double cov = flagKnown == 0 ? Double.NaN : (double) flagged / flagKnown;
         return new LabelMetrics(n, n == 0 ? 0 : (double) top1 / n, n == 0 ? 0 : (double) hit3 / n, macroF1, ece, per,
                 confusion, tp, cov);
+    }
+
+    /**
+     * One confidence bin of a reliability diagram: the tickets whose top probability lies in
+     * [{@code lo}, {@code hi}), their mean top probability and how often the top label was right.
+     */
+    public record Bin(double lo, double hi, int n, double meanConfidence, double accuracy) {}
+
+    /** The non-empty bins of {@code bins} equal-width confidence bins, lowest first (the last one includes 1.0). */
+    public static List<Bin> reliability(List<Scored> items, int bins) {
+        double[] conf = new double[bins];
+        int[] right = new int[bins];
+        int[] count = new int[bins];
+        for (Scored s : items) {
+            double c = s.confidence();
+            int b = Math.max(0, Math.min(bins - 1, (int) Math.floor(c * bins)));
+            conf[b] += c;
+            if (Objects.equals(s.top(), s.gold())) right[b]++;
+            count[b]++;
+        }
+        List<Bin> out = new ArrayList<>();
+        for (int b = 0; b < bins; b++) {
+            if (count[b] > 0) {
+                out.add(new Bin((double) b / bins, (double) (b + 1) / bins, count[b], conf[b] / count[b],
+                        (double) right[b] / count[b]));
+            }
+        }
+        return out;
     }
 
     /** Labels in the order of the confusion matrix rows and columns. */

@@ -57,7 +57,8 @@ public final class ReportWriter {
         return m;
     }
 
-    private static Map<String, Object> metrics(LabelMetrics lm) {
+    /** A label set's metrics as the JSON reports write them (the keys of {@code evaluate}'s report). */
+    public static Map<String, Object> metrics(LabelMetrics lm) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("n", lm.n());
         m.put("accuracy", round(lm.accuracy()));
@@ -79,11 +80,11 @@ public final class ReportWriter {
         return m;
     }
 
-    private static Object nan(double v) {
+    public static Object nan(double v) {
         return Double.isNaN(v) ? null : round(v);
     }
 
-    private static double round(double v) {
+    public static double round(double v) {
         return Math.round(v * 10000.0) / 10000.0;
     }
 

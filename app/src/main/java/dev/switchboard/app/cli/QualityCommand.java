@@ -1,0 +1,56 @@
+package dev.switchboard.app.cli;
+
+import dev.switchboard.app.Workspace;
+import dev.switchboard.app.export.ExportArgs;
+import dev.switchboard.app.quality.QualityReport;
+import dev.switchboard.app.quality.QualityService;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "quality", mixinStandardHelpOptions = true,
+        description = {"How good the suggestions dispatchers answered were: acceptance, top-1 and hit@3 against the team "
+                + "that finally kept the ticket, calibration, confident precision, wrong calls, override reasons.",
+                "Each ticket counts once, with the first suggestion a dispatcher answered. Dates are when it was answered (UTC); --to is inclusive."})
+public final class QualityCommand implements Callable<Integer> {
+
+    @Mixin DbOption db;
+    @Option(names = "--days", paramLabel = "N", description = "The last N days (instead of --from / --to).") Integer days;
+    @Option(names = "--from", paramLabel = "DATE", description = "Answered on or after this date (YYYY-MM-DD or ISO instant).") String from;
+    @Option(names = "--to", paramLabel = "DATE", description = "Answered on or before this date.") String to;
+    @Option(names = "--engine", paramLabel = "ID", description = "Only suggestions of this engine: local or llm.") String engine;
+    @Option(names = "--report", paramLabel = "FILE.json", description = "Also write the report as JSON.") Path report;
+    @Option(names = "--json", description = "Print JSON instead of the summary.") boolean json;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (days != null && (from != null || to != null)) throw new IllegalArgumentException("use --days or --from / --to, not both");
+        if (days != null && days <= 0) throw new IllegalArgumentException("--days must be at least 1");
+        Instant f = days != null ? Instant.now().minus(Duration.ofDays(days)) : from == null ? null : ExportArgs.start(from);
+        Instant t = to == null ? null : ExportArgs.endExclusive(to);
+        if (f != null && t != null && !f.isBefore(t)) throw new IllegalArgumentException("the period is empty: --from is after --to");
+        QualityReport r;
+        try (Workspace ws = db.open()) {
+            r = QualityService.of(ws).compute(f, t, engine == null || engine.isBlank() ? null : engine.strip(), null);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) out.println(QualityReport.json(r));
+        else r.printText(out);
+        if (report != null) {
+            Path parent = report.toAbsolutePath().getParent();
+            if (parent != null) Files.createDirectories(parent);
+            Files.writeString(report, QualityReport.json(r));
+            if (!json) out.println("report written to " + report);
+        }
+        out.flush();
+        return 0;
+    }
+}

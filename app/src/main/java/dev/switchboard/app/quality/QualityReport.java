@@ -1,0 +1,174 @@
+package dev.switchboard.app.quality;
+
+import dev.switchboard.inference.eval.LabelMetrics;
+import dev.switchboard.inference.eval.ReportWriter;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * How good the suggestions were that dispatchers answered in a period: the first answer on each ticket
+ * against what the ticket finally became (after transfers, the team that kept it).
+ *
+ * @param answered         tickets whose first answer to a suggestion falls in the period (and engine)
+ * @param accepted         answers that took the suggestion as it was (Enter, bulk accept)
+ * @param bulkAccepted     of those, bulk accepts nobody looked at
+ * @param teamKept         answers that kept the suggested team (a priority change alone counts here)
+ * @param transferredLater tickets transferred after the first answer
+ * @param keptThenTransferred answers that kept the suggested team and were transferred later: wrong calls a
+ *                         dispatcher trusted
+ * @param team             suggested teams against the final team (top-1, hit@3, calibration, confident precision
+ *                         and coverage, per team, confusion: rows are final teams, columns suggested ones)
+ * @param priority         suggested priorities against the final priority (tickets with one)
+ * @param reliability      ten confidence bins of the suggested team
+ * @param engines          answered suggestions by engine id
+ * @param reasons          override reasons given, by code ("none" when the dispatcher gave none)
+ * @param confusions       the most frequent wrong calls: suggested team, final team, count
+ * @param medianMsAccepted median time from selecting the ticket to deciding, for accepts (null: none timed)
+ * @param medianMsOverridden the same for overrides
+ * @param weeks            per week (Monday, UTC) of the answer: count, team kept, top-1 right
+ */
+public record QualityReport(Instant from, Instant to, String engine, long answered, long accepted, long bulkAccepted,
+                            long teamKept, long transferredLater, long keptThenTransferred, LabelMetrics team,
+                            LabelMetrics priority, List<LabelMetrics.Bin> reliability, Map<String, Long> engines,
+                            Map<String, Long> reasons, List<Confusion> confusions, Long medianMsAccepted,
+                            Long medianMsOverridden, List<Week> weeks) {
+
+    public record Confusion(String suggested, String actual, int count) {}
+
+    public record Week(LocalDate monday, long answered, long teamKept, long right) {}
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+
+    /** The report as indented JSON ({@link #toMap()}). */
+    public static String json(QualityReport r) {
+        try {
+            return JSON.writeValueAsString(r.toMap());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static double share(long part, long whole) {
+        return whole == 0 ? Double.NaN : (double) part / whole;
+    }
+
+    public double acceptanceRate() {
+        return share(accepted, answered);
+    }
+
+    public double teamKeptRate() {
+        return share(teamKept, answered);
+    }
+
+    public double transferredLaterRate() {
+        return share(transferredLater, answered);
+    }
+
+    /** The report as JSON-ready maps, with {@code evaluate}'s metric keys for {@code team} and {@code priority}. */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("from", from == null ? null : from.toString());
+        m.put("to", to == null ? null : to.toString());
+        m.put("engine", engine);
+        m.put("answered", answered);
+        m.put("accepted", accepted);
+        m.put("bulk_accepted", bulkAccepted);
+        m.put("acceptance_rate", ReportWriter.nan(acceptanceRate()));
+        m.put("team_kept", teamKept);
+        m.put("team_kept_rate", ReportWriter.nan(teamKeptRate()));
+        m.put("transferred_later", transferredLater);
+        m.put("transferred_later_rate", ReportWriter.nan(transferredLaterRate()));
+        m.put("kept_then_transferred", keptThenTransferred);
+        m.put("team", ReportWriter.metrics(team));
+        m.put("priority", ReportWriter.metrics(priority));
+        m.put("reliability", reliability.stream().map(b -> {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("from", b.lo());
+            r.put("to", b.hi());
+            r.put("n", b.n());
+            r.put("mean_confidence", ReportWriter.round(b.meanConfidence()));
+            r.put("accuracy", ReportWriter.round(b.accuracy()));
+            return r;
+        }).toList());
+        m.put("engines", engines);
+        m.put("override_reasons", reasons);
+        m.put("top_confusions", confusions.stream().map(c -> {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("suggested", c.suggested());
+            r.put("final", c.actual());
+            r.put("count", c.count());
+            return r;
+        }).toList());
+        m.put("median_ms_to_accept", medianMsAccepted);
+        m.put("median_ms_to_override", medianMsOverridden);
+        m.put("weeks", weeks.stream().map(w -> {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("week", w.monday().toString());
+            r.put("answered", w.answered());
+            r.put("team_kept", w.teamKept());
+            r.put("right", w.right());
+            return r;
+        }).toList());
+        return m;
+    }
+
+    /** A readable summary for the terminal. */
+    public void printText(PrintWriter out) {
+        out.printf(Locale.ROOT, "Suggestion quality %s%s: %,d answered suggestions%n", period(),
+                engine == null ? "" : " (engine " + engine + ")", answered);
+        if (answered == 0) {
+            out.println("No dispatcher has answered a suggestion in this period yet.");
+            out.flush();
+            return;
+        }
+        out.printf(Locale.ROOT, "  accepted as suggested   %s (%,d; %,d of them bulk accepts)%n", pct(acceptanceRate()), accepted,
+                bulkAccepted);
+        out.printf(Locale.ROOT, "  suggested team kept     %s (%,d)%n", pct(teamKeptRate()), teamKept);
+        out.printf(Locale.ROOT, "  transferred later       %s (%,d; %,d after keeping the suggested team)%n",
+                pct(transferredLaterRate()), transferredLater, keptThenTransferred);
+        out.printf(Locale.ROOT, "                          top-1    hit@3  macroF1      ECE  confident  conf.precision%n");
+        row(out, "team vs final team", team);
+        if (priority.n() > 0) row(out, "priority vs final", priority);
+        if (!confusions.isEmpty()) {
+            out.println("  most frequent wrong suggestions (suggested → final team):");
+            for (Confusion c : confusions) out.printf(Locale.ROOT, "    %,5d  %s → %s%n", c.count(), c.suggested(), c.actual());
+        }
+        if (!reasons.isEmpty()) {
+            out.print("  override reasons:");
+            reasons.forEach((k, v) -> out.printf(Locale.ROOT, " %s %,d;", k, v));
+            out.println();
+        }
+        if (medianMsAccepted != null || medianMsOverridden != null) {
+            out.printf(Locale.ROOT, "  median time to decide: accept %s, override %s%n", seconds(medianMsAccepted),
+                    seconds(medianMsOverridden));
+        }
+        out.flush();
+    }
+
+    private static void row(PrintWriter out, String name, LabelMetrics m) {
+        out.printf(Locale.ROOT, "  %-22s %7.3f  %7.3f  %7.3f  %7.3f  %9s  %14s%n", name, m.accuracy(), m.hitAt3(), m.macroF1(),
+                m.ece(), pct(m.thresholdCoverage()), pct(m.thresholdPrecision()));
+    }
+
+    /** "since 2026-11-01", "2026-11-01 – 2026-11-22" or "all time". */
+    public String period() {
+        if (from == null && to == null) return "all time";
+        if (to == null) return "since " + from.toString().substring(0, 10);
+        if (from == null) return "before " + to.toString().substring(0, 10);
+        return from.toString().substring(0, 10) + " – " + to.toString().substring(0, 10);
+    }
+
+    public static String pct(double v) {
+        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.1f%%", 100 * v);
+    }
+
+    static String seconds(Long ms) {
+        return ms == null ? "–" : String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
+    }
+}

@@ -1,0 +1,361 @@
+package dev.switchboard.app.quality;
+
+import dev.switchboard.app.Workspace;
+import dev.switchboard.app.ui.Background;
+import dev.switchboard.inference.eval.LabelMetrics;
+import java.io.File;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.collections.FXCollections;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.Scene;
+import javafx.scene.chart.LineChart;
+import javafx.scene.chart.NumberAxis;
+import javafx.scene.chart.XYChart;
+import javafx.scene.control.Button;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressIndicator;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.FlowPane;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import javafx.stage.FileChooser;
+import javafx.stage.Stage;
+import javafx.stage.Window;
+
+/**
+ * The team lead's view of how good the suggestions are: figure tiles, a reliability chart (does 80 %
+ * mean right four times in five?), the teams, the most frequent wrong calls and the weeks. Computed on
+ * {@link Background}; changing the period or engine cancels a computation under way.
+ */
+public final class QualityView {
+
+    /** A period choice: its label and how many days back (0: all time). */
+    record Period(String label, int days) {
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    static final List<Period> PERIODS = List.of(new Period("Last 7 days", 7), new Period("Last 30 days", 30),
+            new Period("Last 90 days", 90), new Period("All time", 0));
+    static final String ALL_ENGINES = "All engines";
+
+    private final Stage stage = new Stage();
+    private final QualityService service;
+    private final Background bg;
+
+    final ComboBox<Period> period = new ComboBox<>(FXCollections.observableArrayList(PERIODS));
+    final ComboBox<String> engine = new ComboBox<>(FXCollections.observableArrayList(ALL_ENGINES, "local", "llm"));
+    final Button refresh = new Button("Refresh");
+    final Button save = new Button("Save report…");
+    final ProgressIndicator busy = new ProgressIndicator();
+    final Label status = new Label();
+    final FlowPane tiles = new FlowPane(10, 10);
+    final LineChart<Number, Number> chart = new LineChart<>(axis("Suggested with this confidence"), axis("Right (final team)"));
+    final TableView<TeamRow> teams = new TableView<>();
+    final TableView<QualityReport.Confusion> confusions = new TableView<>();
+    final TableView<QualityReport.Week> weeks = new TableView<>();
+    final Label reasons = new Label();
+
+    /** One team's line: tickets that ended with it, times it was suggested, precision and recall. */
+    public record TeamRow(String team, int finalCount, int suggested, double precision, double recall) {}
+
+    private QualityReport report;
+    private Future<?> running;
+    private AtomicBoolean cancel = new AtomicBoolean();
+
+    private QualityView(Window owner, QualityService service, Background bg) {
+        this.service = service;
+        this.bg = bg;
+        if (owner != null) stage.initOwner(owner);
+        stage.setTitle("Suggestion quality");
+        var screen = javafx.stage.Screen.getPrimary().getVisualBounds();
+        Scene scene = new Scene(layout(), Math.min(1100, screen.getWidth() - 40), Math.min(800, screen.getHeight() - 60));
+        if (owner != null && owner.getScene() != null) scene.getStylesheets().addAll(owner.getScene().getStylesheets());
+        var css = QualityView.class.getResource("/dev/switchboard/ui/dialogs.css");
+        if (css != null && !scene.getStylesheets().contains(css.toExternalForm())) scene.getStylesheets().add(css.toExternalForm());
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.ESCAPE), stage::close);
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F5), this::recompute);
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.S, KeyCombination.SHORTCUT_DOWN), this::saveReport);
+        stage.setScene(scene);
+        stage.setOnHidden(e -> cancel.set(true));
+    }
+
+    /** Opens the view (non-blocking) and starts computing the last 30 days. */
+    public static QualityView show(Window owner, Workspace ws, Background bg) {
+        QualityView v = new QualityView(owner, QualityService.of(ws), bg);
+        v.stage.show();
+        v.period.requestFocus();
+        v.recompute();
+        return v;
+    }
+
+    public Stage stage() {
+        return stage;
+    }
+
+    /** The report on screen, or null while none has been computed. */
+    public QualityReport report() {
+        return report;
+    }
+
+    private BorderPane layout() {
+        period.setId("quality-period");
+        period.getSelectionModel().select(1);
+        engine.setId("quality-engine");
+        engine.getSelectionModel().select(0);
+        period.setOnAction(e -> recompute());
+        engine.setOnAction(e -> recompute());
+        refresh.setId("quality-refresh");
+        refresh.setOnAction(e -> recompute());
+        save.setId("quality-save");
+        save.setOnAction(e -> saveReport());
+        save.setDisable(true);
+        busy.setPrefSize(22, 22);
+        busy.setVisible(false);
+        status.setId("quality-status");
+        status.getStyleClass().add("sb-note");
+        status.setWrapText(true);
+        Label pl = new Label("_Period");
+        pl.setMnemonicParsing(true);
+        pl.setLabelFor(period);
+        Label el = new Label("_Engine");
+        el.setMnemonicParsing(true);
+        el.setLabelFor(engine);
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        HBox top = new HBox(8, pl, period, el, engine, refresh, busy, spacer, save);
+        top.setAlignment(Pos.CENTER_LEFT);
+
+        tiles.setId("quality-tiles");
+        chart.setId("quality-chart");
+        chart.setCreateSymbols(true);
+        chart.setAnimated(false);
+        chart.setLegendVisible(false);
+        chart.setPrefSize(420, 320);
+        chart.setMinHeight(280);
+
+        teams.setId("quality-teams");
+        teams.getColumns().add(col("Team", TeamRow::team, 190));
+        teams.getColumns().add(col("Kept", r -> String.format(Locale.ROOT, "%,d", r.finalCount()), 60));
+        teams.getColumns().add(col("Suggested", r -> String.format(Locale.ROOT, "%,d", r.suggested()), 90));
+        teams.getColumns().add(col("Precision", r -> r.suggested() == 0 ? "–" : QualityReport.pct(r.precision()), 90));
+        teams.getColumns().add(col("Recall", r -> r.finalCount() == 0 ? "–" : QualityReport.pct(r.recall()), 80));
+        teams.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        teams.setPlaceholder(new Label("No answered suggestions"));
+        confusions.setId("quality-confusions");
+        confusions.getColumns().add(col("Suggested", QualityReport.Confusion::suggested, 190));
+        confusions.getColumns().add(col("Kept by", QualityReport.Confusion::actual, 190));
+        confusions.getColumns().add(col("Count", c -> String.format(Locale.ROOT, "%,d", c.count()), 70));
+        confusions.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        confusions.setPlaceholder(new Label("No wrong calls"));
+        weeks.setId("quality-weeks");
+        weeks.getColumns().add(col("Week of", w -> w.monday().toString(), 110));
+        weeks.getColumns().add(col("Answered", w -> String.format(Locale.ROOT, "%,d", w.answered()), 90));
+        weeks.getColumns().add(col("Team kept", w -> QualityReport.pct(QualityReport.share(w.teamKept(), w.answered())), 100));
+        weeks.getColumns().add(col("Right", w -> QualityReport.pct(QualityReport.share(w.right(), w.answered())), 80));
+        weeks.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        weeks.setPlaceholder(new Label("No weeks"));
+        reasons.setId("quality-reasons");
+        reasons.setWrapText(true);
+        reasons.setMinHeight(Region.USE_PREF_SIZE);
+
+        GridPane grid = new GridPane();
+        grid.setHgap(14);
+        grid.setVgap(6);
+        grid.add(section("How sure, how right (points: suggestions by confidence; dashed: perfect calibration)"), 0, 0);
+        grid.add(chart, 0, 1);
+        grid.add(section("Most frequent wrong calls"), 1, 0);
+        grid.add(confusions, 1, 1);
+        grid.add(section("Teams (suggested team against the team that kept the ticket)"), 0, 2);
+        grid.add(teams, 0, 3);
+        grid.add(section("Weeks"), 1, 2);
+        grid.add(weeks, 1, 3);
+        javafx.scene.layout.ColumnConstraints c0 = new javafx.scene.layout.ColumnConstraints();
+        c0.setPercentWidth(52);
+        javafx.scene.layout.ColumnConstraints c1 = new javafx.scene.layout.ColumnConstraints();
+        c1.setPercentWidth(48);
+        grid.getColumnConstraints().addAll(c0, c1);
+        GridPane.setVgrow(teams, Priority.ALWAYS);
+        GridPane.setHgrow(chart, Priority.ALWAYS);
+        confusions.setPrefHeight(300);
+        teams.setPrefHeight(240);
+        weeks.setPrefHeight(200);
+
+        VBox center = new VBox(10, tiles, grid, reasons);
+        VBox.setVgrow(grid, Priority.ALWAYS);
+        Label note = new Label("Each ticket counts once: the first suggestion a dispatcher answered, against the team and "
+                + "priority it finally kept (after any transfers). Esc closes, F5 refreshes.");
+        note.getStyleClass().add("sb-note");
+        note.setWrapText(true);
+        BorderPane root = new BorderPane(center, top, null, new VBox(4, status, note), null);
+        BorderPane.setMargin(center, new Insets(10, 0, 10, 0));
+        root.setPadding(new Insets(12));
+        root.getStyleClass().add("sb-dialog");
+        return root;
+    }
+
+    private static NumberAxis axis(String label) {
+        NumberAxis a = new NumberAxis(label, 0, 1, 0.1);
+        a.setTickLabelFormatter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(Number n) {
+                return Math.round(n.doubleValue() * 100) + "%";
+            }
+
+            @Override
+            public Number fromString(String s) {
+                return Double.parseDouble(s.replace("%", "")) / 100;
+            }
+        });
+        return a;
+    }
+
+    private static Label section(String text) {
+        Label l = new Label(text);
+        l.getStyleClass().add("sb-section");
+        return l;
+    }
+
+    private static <T> TableColumn<T, String> col(String name, java.util.function.Function<T, String> value, double width) {
+        TableColumn<T, String> c = new TableColumn<>(name);
+        c.setCellValueFactory(d -> new ReadOnlyObjectWrapper<>(value.apply(d.getValue())));
+        c.setPrefWidth(width);
+        return c;
+    }
+
+    /** Computes the report for the chosen period and engine in the background (cancelling one under way). */
+    void recompute() {
+        cancel.set(true);
+        if (running != null) running.cancel(false);
+        AtomicBoolean mine = new AtomicBoolean();
+        cancel = mine;
+        Period p = period.getValue();
+        String eng = ALL_ENGINES.equals(engine.getValue()) ? null : engine.getValue();
+        Instant from = p == null || p.days() == 0 ? null : Instant.now().minus(Duration.ofDays(p.days()));
+        busy.setVisible(true);
+        status.setText("Reading the decisions…");
+        running = bg.run(null, () -> service.compute(from, null, eng, mine::get), r -> {
+            if (mine.get()) return;
+            busy.setVisible(false);
+            show(r);
+        }, err -> {
+            if (mine.get()) return;
+            busy.setVisible(false);
+            status.setText("Could not compute the figures: " + err.getMessage());
+        });
+    }
+
+    private void show(QualityReport r) {
+        report = r;
+        save.setDisable(false);
+        tiles.getChildren().clear();
+        chart.getData().clear();
+        if (r.answered() == 0) {
+            status.setText("No dispatcher has answered a suggestion " + (r.from() == null ? "yet" : "in this period")
+                    + ". Figures appear once suggestions are accepted or overridden.");
+            teams.getItems().clear();
+            confusions.getItems().clear();
+            weeks.getItems().clear();
+            reasons.setText("");
+            return;
+        }
+        LabelMetrics t = r.team();
+        tiles.getChildren().addAll(
+                tile("answered", String.format(Locale.ROOT, "%,d", r.answered()), "suggestions answered"),
+                tile("accepted", QualityReport.pct(r.acceptanceRate()), "accepted as suggested"),
+                tile("kept", QualityReport.pct(r.teamKeptRate()), "suggested team kept"),
+                tile("top1", QualityReport.pct(t.accuracy()), "right team (final)"),
+                tile("hit3", QualityReport.pct(t.hitAt3()), "right team in the top 3"),
+                tile("confident", QualityReport.pct(t.thresholdPrecision()),
+                        "right when confident (" + QualityReport.pct(t.thresholdCoverage()) + " of answers were)"),
+                tile("ece", String.format(Locale.ROOT, "%.3f", t.ece()), "calibration error (0 = perfect)"),
+                tile("transferred", QualityReport.pct(r.transferredLaterRate()),
+                        String.format(Locale.ROOT, "transferred later (%,d after keeping it)", r.keptThenTransferred())));
+        XYChart.Series<Number, Number> ideal = new XYChart.Series<>();
+        ideal.setName("perfectly calibrated");
+        ideal.getData().add(new XYChart.Data<>(0, 0));
+        ideal.getData().add(new XYChart.Data<>(1, 1));
+        XYChart.Series<Number, Number> actual = new XYChart.Series<>();
+        actual.setName("suggestions (points: confidence bins)");
+        for (LabelMetrics.Bin b : r.reliability()) actual.getData().add(new XYChart.Data<>(b.meanConfidence(), b.accuracy()));
+        chart.getData().add(ideal);
+        chart.getData().add(actual);
+        // the diagonal is a reference: a dashed muted line without point symbols
+        if (ideal.getNode() != null) ideal.getNode().setStyle("-fx-stroke: -color-fg-muted; -fx-stroke-width: 1; -fx-stroke-dash-array: 6 4;");
+        for (XYChart.Data<Number, Number> d : ideal.getData()) {
+            if (d.getNode() != null) d.getNode().setVisible(false);
+        }
+        teams.getItems().setAll(teamRows(t));
+        confusions.getItems().setAll(r.confusions());
+        weeks.getItems().setAll(new ArrayList<>(r.weeks()).reversed());
+        StringBuilder sb = new StringBuilder("Override reasons: ");
+        if (r.reasons().isEmpty()) sb.append("no overrides");
+        r.reasons().forEach((k, v) -> sb.append(k).append(' ').append(String.format(Locale.ROOT, "%,d", v)).append(" · "));
+        if (!r.reasons().isEmpty()) sb.setLength(sb.length() - 3);
+        sb.append(String.format(Locale.ROOT, ".  Median time to decide: accept %s, override %s.", QualityReport.seconds(r.medianMsAccepted()),
+                QualityReport.seconds(r.medianMsOverridden())));
+        reasons.setText(sb.toString());
+        status.setText(String.format(Locale.ROOT, "%s · %,d answered suggestions%s · engines: %s", r.period(), r.answered(),
+                r.engine() == null ? "" : " of engine " + r.engine(), r.engines().toString().replaceAll("[{}]", "")));
+    }
+
+    /** Teams by how many tickets ended with them. */
+    static List<TeamRow> teamRows(LabelMetrics t) {
+        List<TeamRow> out = new ArrayList<>();
+        for (Map.Entry<String, LabelMetrics.PerClass> e : t.perClass().entrySet()) {
+            int suggested = 0;
+            for (Map<String, Integer> row : t.confusion().values()) suggested += row.getOrDefault(e.getKey(), 0);
+            out.add(new TeamRow(e.getKey(), e.getValue().support(), suggested, e.getValue().precision(), e.getValue().recall()));
+        }
+        out.sort(java.util.Comparator.comparingInt(TeamRow::finalCount).reversed().thenComparing(TeamRow::team));
+        return out;
+    }
+
+    private static VBox tile(String id, String value, String label) {
+        Label v = new Label(value);
+        v.getStyleClass().add("sb-tile-value");
+        v.setId("tile-" + id);
+        Label l = new Label(label);
+        l.getStyleClass().add("sb-tile-label");
+        VBox box = new VBox(2, v, l);
+        box.getStyleClass().add("sb-tile");
+        return box;
+    }
+
+    /** Ctrl+S: writes the report on screen as JSON (the same as {@code switchboard quality --report}). */
+    private void saveReport() {
+        QualityReport r = report;
+        if (r == null) return;
+        FileChooser fc = new FileChooser();
+        fc.setTitle("Save the suggestion-quality report");
+        fc.setInitialFileName("suggestion-quality.json");
+        fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("JSON", "*.json"));
+        File f = fc.showSaveDialog(stage);
+        if (f == null) return;
+        bg.run(null, () -> {
+            Files.writeString(f.toPath(), QualityReport.json(r));
+            return f;
+        }, done -> status.setText("Report saved to " + done), err -> status.setText("Could not save the report: " + err.getMessage()));
+    }
+}

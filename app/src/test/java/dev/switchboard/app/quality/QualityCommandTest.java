@@ -1,0 +1,71 @@
+package dev.switchboard.app.quality;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.app.Workspace;
+import dev.switchboard.app.cli.SwitchboardCli;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code switchboard quality}: the summary, the JSON report with {@code evaluate}'s keys, and clear errors. */
+class QualityCommandTest {
+
+    @TempDir Path dir;
+
+    record Result(int code, String out, String err) {}
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = SwitchboardCli.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void summaryAndReport() throws Exception {
+        String url;
+        try (Workspace ws = QualityFixture.create(dir)) {
+            url = ws.database().displayUrl();
+        }
+        Path report = dir.resolve("out/quality.json");
+        Result r = run("quality", "--db", url, "--report", report.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("6 answered suggestions").contains("accepted as suggested   66.7% (4; 1 of them bulk accepts)")
+                .contains("Network → Desktop").contains("wrong-team 1");
+        JsonNode j = new ObjectMapper().readTree(report.toFile());
+        assertThat(j.path("answered").asInt()).isEqualTo(6);
+        assertThat(j.path("acceptance_rate").asDouble()).isEqualTo(0.6667);
+        assertThat(j.path("team").path("accuracy").asDouble()).isEqualTo(0.6667);
+        assertThat(j.path("team").path("hit_at_3").asDouble()).isEqualTo(1.0);
+        assertThat(j.path("team").path("threshold_precision").asDouble()).isEqualTo(0.6667);
+        assertThat(j.path("team").path("confusion").path("Desktop").path("Network").asInt()).isEqualTo(1);
+        assertThat(j.path("kept_then_transferred").asInt()).isEqualTo(1);
+
+        Result llm = run("quality", "--db", url, "--engine", "llm", "--json");
+        assertThat(new ObjectMapper().readTree(llm.out()).path("answered").asInt()).isEqualTo(1);
+        Result none = run("quality", "--db", url, "--from", "2099-01-01");
+        assertThat(none.code()).isZero();
+        assertThat(none.out()).contains("No dispatcher has answered a suggestion in this period yet.");
+    }
+
+    @Test
+    void badArgumentsAreRefusedWithTheReason() {
+        String url = "jdbc:h2:file:" + dir.resolve("empty");
+        Result both = run("quality", "--db", url, "--days", "7", "--from", "2026-01-01");
+        assertThat(both.code()).isNotZero();
+        assertThat(both.err()).contains("--days or --from");
+        Result date = run("quality", "--db", url, "--from", "last tuesday");
+        assertThat(date.code()).isNotZero();
+        assertThat(date.err()).contains("is not a date");
+        Result empty = run("quality", "--db", url, "--from", "2026-02-01", "--to", "2026-01-01");
+        assertThat(empty.code()).isNotZero();
+        assertThat(empty.err()).contains("period is empty");
+        assertThat(Files.exists(dir.resolve("empty.mv.db"))).isFalse();
+    }
+}

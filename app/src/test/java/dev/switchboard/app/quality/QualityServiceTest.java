@@ -1,0 +1,71 @@
+package dev.switchboard.app.quality;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.switchboard.app.Workspace;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The suggestion-quality figures on a real ledger whose answer is worked out by hand in {@link QualityFixture}. */
+class QualityServiceTest {
+
+    @TempDir Path dir;
+
+    @Test
+    void figuresMatchTheLedger() {
+        try (Workspace ws = QualityFixture.create(dir)) {
+            QualityReport r = QualityService.of(ws).compute(null, null, null, null);
+            assertThat(r.answered()).isEqualTo(6);
+            assertThat(r.accepted()).isEqualTo(4);
+            assertThat(r.bulkAccepted()).isEqualTo(1);
+            assertThat(r.teamKept()).isEqualTo(5);
+            assertThat(r.transferredLater()).isEqualTo(1);
+            assertThat(r.keptThenTransferred()).isEqualTo(1);
+            assertThat(r.team().accuracy()).isCloseTo(4 / 6.0, within(1e-9));
+            assertThat(r.team().hitAt3()).isEqualTo(1.0);
+            assertThat(r.team().thresholdCoverage()).isCloseTo(0.5, within(1e-9));
+            assertThat(r.team().thresholdPrecision()).isCloseTo(2 / 3.0, within(1e-9));
+            assertThat(r.priority().accuracy()).isCloseTo(5 / 6.0, within(1e-9));
+            assertThat(r.engines()).isEqualTo(Map.of("local", 5L, "llm", 1L));
+            assertThat(r.reasons()).isEqualTo(Map.of("wrong-team", 1L, "wrong-priority", 1L));
+            assertThat(r.confusions()).containsExactly(new QualityReport.Confusion("Desktop", "Identity", 1),
+                    new QualityReport.Confusion("Network", "Desktop", 1));
+            // confidence bins: .5 (right), .6 (wrong), .7 (right), .8 (right), .9 (one right, one wrong)
+            assertThat(r.reliability()).extracting(b -> b.n()).containsExactly(1, 1, 1, 1, 2);
+            assertThat(r.reliability().get(4).accuracy()).isEqualTo(0.5);
+            assertThat(r.medianMsAccepted()).isEqualTo(2000L); // bulk accepts nobody reviewed are not timed
+            assertThat(r.weeks()).singleElement().satisfies(w -> {
+                assertThat(w.answered()).isEqualTo(6);
+                assertThat(w.right()).isEqualTo(4);
+            });
+            assertThat(QualityView.teamRows(r.team())).extracting(QualityView.TeamRow::team, QualityView.TeamRow::finalCount,
+                    QualityView.TeamRow::suggested).containsExactly(
+                    org.assertj.core.groups.Tuple.tuple("Desktop", 2, 2), org.assertj.core.groups.Tuple.tuple("Identity", 2, 1),
+                    org.assertj.core.groups.Tuple.tuple("Network", 2, 3));
+        }
+    }
+
+    @Test
+    void engineAndPeriodFilterTheAnswers() {
+        try (Workspace ws = QualityFixture.create(dir)) {
+            QualityService svc = QualityService.of(ws);
+            QualityReport llm = svc.compute(null, null, "llm", null);
+            assertThat(llm.answered()).isEqualTo(1);
+            assertThat(llm.team().accuracy()).isEqualTo(1.0);
+            QualityReport future = svc.compute(Instant.now().plus(1, ChronoUnit.DAYS), null, null, null);
+            assertThat(future.answered()).isZero();
+            assertThat(future.acceptanceRate()).isNaN();
+            assertThat(svc.compute(Instant.now().minus(1, ChronoUnit.DAYS), null, null, null).answered()).isEqualTo(6);
+            assertThatThrownBy(() -> svc.compute(Instant.now(), Instant.now().minus(1, ChronoUnit.DAYS), null, null))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("period is empty");
+            assertThatThrownBy(() -> svc.compute(null, null, null, () -> true)).isInstanceOf(CancellationException.class);
+        }
+    }
+}

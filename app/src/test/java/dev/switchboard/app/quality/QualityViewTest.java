@@ -1,0 +1,99 @@
+package dev.switchboard.app.quality;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.app.Workspace;
+import dev.switchboard.app.ui.Background;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.Scene;
+import javafx.scene.control.Label;
+import javafx.scene.input.KeyCode;
+import javafx.scene.layout.StackPane;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The team lead's quality view on a real ledger: the figures, the wrong calls, the engine filter, keyboard only. */
+@ExtendWith(ApplicationExtension.class)
+class QualityViewTest {
+
+    @TempDir static Path dir;
+    Workspace ws;
+    Background bg;
+    Stage owner;
+    QualityView view;
+
+    @Start
+    void start(Stage stage) {
+        owner = stage;
+        ws = QualityFixture.create(dir);
+        bg = new Background();
+        stage.setScene(new Scene(new StackPane(new Label("main")), 300, 200));
+        stage.show();
+    }
+
+    @AfterEach
+    void close() {
+        bg.close();
+        ws.close();
+    }
+
+    private static <T> T fx(Callable<T> c) throws Exception {
+        return WaitForAsyncUtils.asyncFx(c).get(5, TimeUnit.SECONDS);
+    }
+
+    private String tile(FxRobot robot, String id) {
+        return robot.lookup("#tile-" + id).queryAs(Label.class).getText();
+    }
+
+    @Test
+    void showsTheFiguresAndFiltersByEngineFromTheKeyboard(FxRobot robot) throws Exception {
+        robot.interact(() -> view = QualityView.show(owner, ws, bg));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> fx(() -> view.report() != null));
+        assertThat(tile(robot, "answered")).isEqualTo("6");
+        assertThat(tile(robot, "accepted")).isEqualTo("66.7%");
+        assertThat(tile(robot, "kept")).isEqualTo("83.3%");
+        assertThat(tile(robot, "top1")).isEqualTo("66.7%");
+        assertThat(tile(robot, "hit3")).isEqualTo("100.0%");
+        assertThat(tile(robot, "confident")).isEqualTo("66.7%");
+        assertThat(fx(() -> view.confusions.getItems().size())).isEqualTo(2);
+        assertThat(fx(() -> view.teams.getItems().size())).isEqualTo(3);
+        assertThat(fx(() -> view.chart.getData().get(1).getData().size())).isEqualTo(5);
+        assertThat(fx(() -> view.reasons.getText())).contains("wrong-team 1").contains("accept 2.0 s");
+
+        // Alt+E focuses the engine box (its mnemonic); Down picks "local"
+        QualityReport before = fx(() -> view.report());
+        robot.press(KeyCode.ALT, KeyCode.E).release(KeyCode.E, KeyCode.ALT);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> fx(() -> view.engine.isFocused()));
+        robot.type(KeyCode.DOWN);
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> fx(() -> view.report() != before));
+        assertThat(fx(() -> view.engine.getValue())).isEqualTo("local");
+        assertThat(tile(robot, "answered")).isEqualTo("5");
+        assertThat(fx(() -> view.status.getText())).contains("of engine local");
+
+        robot.type(KeyCode.ESCAPE);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> fx(() -> !view.stage().isShowing()));
+    }
+
+    @Test
+    void anEmptyPeriodSaysSoInsteadOfShowingZeros(FxRobot robot) throws Exception {
+        Workspace empty = Workspace.open("jdbc:h2:file:" + dir.resolve("empty" + System.nanoTime()));
+        try {
+            robot.interact(() -> view = QualityView.show(owner, empty, bg));
+            WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> fx(() -> view.report() != null));
+            assertThat(fx(() -> view.tiles.getChildren().isEmpty())).isTrue();
+            assertThat(fx(() -> view.status.getText())).contains("No dispatcher has answered a suggestion in this period");
+            robot.interact(() -> view.stage().close());
+        } finally {
+            empty.close();
+        }
+    }
+}

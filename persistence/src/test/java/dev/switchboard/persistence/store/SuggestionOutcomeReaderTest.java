@@ -1,0 +1,147 @@
+package dev.switchboard.persistence.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.persistence.db.Database;
+import dev.switchboard.persistence.entity.DecisionKind;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the quality report reads from the ledger: each ticket's first answer to a suggestion and its fate. */
+class SuggestionOutcomeReaderTest {
+
+    @TempDir Path dir;
+    Database db;
+    TicketStore store;
+    DecisionLedger ledger;
+
+    @BeforeEach
+    void open() {
+        db = Database.open(Database.h2FileUrl(dir.resolve("test")));
+        store = new TicketStore(db);
+        ledger = new DecisionLedger(store);
+        store.saveTaxonomy(List.of(new TaxonomyRow("Network", "", 0), new TaxonomyRow("Desktop", "", 0),
+                new TaxonomyRow("Identity", "", 0)), List.of(new TaxonomyRow("P1", "", 1), new TaxonomyRow("P3", "", 3))).join();
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+        db.close();
+    }
+
+    private long ticket(String subject, String team) {
+        return store.saveTickets(List.of(new NewTicket("t", subject, subject, "body", "ann", Instant.now(), team, team == null ? null : "P3")),
+                "x").join().createdIds().get(0);
+    }
+
+    private long suggest(long id, String team, double p, boolean confident) {
+        return store.saveSuggestion(id, new SuggestionData("local", "m1", "OK", team, "P3", p, confident,
+                team + "=" + p + ";Other=0.1", "P3=0.7;P1=0.3", "why", "", "", 5)).join();
+    }
+
+    private DecisionRecord decide(long id, DecisionKind kind, String team, Long suggestion, String reason) {
+        long version = store.rows(List.of(id)).get(0).version();
+        return ledger.decide(new DecisionRequest(id, version, kind, team, "P3", suggestion, reason, null, "dana", 1200L,
+                kind != DecisionKind.BULK_ACCEPTED, null)).join();
+    }
+
+    private List<SuggestionOutcome> read(SuggestionOutcomeReader r, Instant from, Instant to) {
+        List<SuggestionOutcome> out = new ArrayList<>();
+        r.forEach(from, to, out::add);
+        return out;
+    }
+
+    @Test
+    void firstAnswerPerTicketWithTheTeamThatKeptItAndLaterTransfers() {
+        long a = ticket("vpn drops", null); // accepted, then transferred away: a wrong call trusted
+        long sa = suggest(a, "Network", 0.9, true);
+        decide(a, DecisionKind.ACCEPTED, "Network", sa, null);
+        decide(a, DecisionKind.TRANSFERRED, "Desktop", null, null);
+
+        long b = ticket("password reset", null); // overridden with a reason
+        long sb = suggest(b, "Network", 0.6, false);
+        decide(b, DecisionKind.OVERRIDDEN, "Identity", sb, "wrong-team");
+        decide(b, DecisionKind.OVERRIDDEN, "Identity", sb, null); // a second answer (priority) is not the first
+
+        long c = ticket("printer jam", null); // accepted, undone, overridden: the override is the answer
+        long sc = suggest(c, "Desktop", 0.7, false);
+        DecisionRecord accepted = decide(c, DecisionKind.ACCEPTED, "Desktop", sc, null);
+        ledger.undo(accepted.id(), "dana").join();
+        decide(c, DecisionKind.OVERRIDDEN, "Network", sc, null);
+
+        long d = ticket("no suggestion", null); // decided without a suggestion: not a measure of suggestions
+        decide(d, DecisionKind.OVERRIDDEN, "Network", null, null);
+
+        ticket("imported history", "Network"); // labelled on import: nothing answered
+
+        long f = ticket("laptop slow", null); // a transfer undone does not count
+        long sf = suggest(f, "Desktop", 0.8, true);
+        decide(f, DecisionKind.ACCEPTED, "Desktop", sf, null);
+        DecisionRecord t = decide(f, DecisionKind.TRANSFERRED, "Network", null, null);
+        ledger.undo(t.id(), "dana").join();
+
+        // pages of two rows: ticket b's two answers span a page boundary
+        List<SuggestionOutcome> rows = read(new SuggestionOutcomeReader(db::jdbc, 2), null, null);
+        assertThat(rows).extracting(SuggestionOutcome::ticketId).containsExactly(a, b, c, f);
+
+        SuggestionOutcome ra = rows.get(0);
+        assertThat(ra.kind()).isEqualTo("ACCEPTED");
+        assertThat(ra.accepted()).isTrue();
+        assertThat(ra.teamKept()).isTrue();
+        assertThat(ra.suggestedTeam()).isEqualTo("Network");
+        assertThat(ra.finalTeam()).isEqualTo("Desktop");
+        assertThat(ra.transfers()).isEqualTo(1);
+        assertThat(ra.confident()).isTrue();
+        assertThat(ra.confidence()).isEqualTo(0.9);
+        assertThat(ra.topTeams()).isEqualTo("Network=0.9;Other=0.1");
+        assertThat(ra.msToDecide()).isEqualTo(1200L);
+        assertThat(ra.engine()).isEqualTo("local");
+
+        SuggestionOutcome rb = rows.get(1);
+        assertThat(rb.accepted()).isFalse();
+        assertThat(rb.teamKept()).isFalse();
+        assertThat(rb.chosenTeam()).isEqualTo("Identity");
+        assertThat(rb.finalTeam()).isEqualTo("Identity");
+        assertThat(rb.reasonCode()).isEqualTo("wrong-team");
+        assertThat(rb.transfers()).isZero();
+
+        SuggestionOutcome rc = rows.get(2);
+        assertThat(rc.kind()).isEqualTo("OVERRIDDEN");
+        assertThat(rc.finalTeam()).isEqualTo("Network");
+
+        SuggestionOutcome rf = rows.get(3);
+        assertThat(rf.transfers()).isZero();
+        assertThat(rf.finalTeam()).isEqualTo("Desktop");
+
+        // the default page size reads the same
+        assertThat(read(new SuggestionOutcomeReader(db::jdbc), null, null)).isEqualTo(rows);
+    }
+
+    @Test
+    void periodAppliesToWhenTheFirstAnswerWasRecorded() {
+        long a = ticket("vpn drops", null);
+        long sa = suggest(a, "Network", 0.9, true);
+        decide(a, DecisionKind.ACCEPTED, "Network", sa, null);
+        SuggestionOutcomeReader r = new SuggestionOutcomeReader(db::jdbc);
+        Instant now = Instant.now();
+        assertThat(read(r, now.minus(1, ChronoUnit.HOURS), null)).hasSize(1);
+        assertThat(read(r, null, now.minus(1, ChronoUnit.HOURS))).isEmpty();
+        assertThat(read(r, now.plus(1, ChronoUnit.MINUTES), null)).isEmpty();
+        // a ticket answered again later is still measured by its first answer, not counted in a later period
+        decide(a, DecisionKind.OVERRIDDEN, "Desktop", sa, null);
+        Instant afterFirst = Instant.now();
+        assertThat(read(r, afterFirst, null)).isEmpty();
+        assertThat(read(r, null, null)).singleElement().satisfies(o -> {
+            assertThat(o.kind()).isEqualTo("ACCEPTED");
+            assertThat(o.finalTeam()).isEqualTo("Desktop");
+        });
+    }
+}
