@@ -97,5 +97,22 @@ class TeamModePostgresIT {
             assertThatThrownBy(() -> st.executeUpdate("delete from decision")).hasMessageContaining("append-only");
         }
         assertThat(store.stats().decided()).isEqualTo(2);
+
+        // the quality report's ledger query: b answered its suggestion by accepting it, then was transferred
+        long sb = store.saveSuggestion(b, new dev.switchboard.persistence.store.SuggestionData("local", "m", "OK", "Network", "P2",
+                0.8, false, "Network=0.8;Desktop=0.2", "P2=1.0", "", "", "", 4)).join();
+        var ledger = new DecisionLedger(store);
+        ledger.decide(DecisionRequest.of(b, store.rows(List.of(b)).get(0).version(), DecisionKind.ACCEPTED, "Network", "P2", sb,
+                "dana")).join();
+        ledger.decide(DecisionRequest.of(b, store.rows(List.of(b)).get(0).version(), DecisionKind.TRANSFERRED, "Desktop", null, null,
+                "erik")).join();
+        List<dev.switchboard.persistence.store.SuggestionOutcome> outcomes = new java.util.ArrayList<>();
+        new dev.switchboard.persistence.store.SuggestionOutcomeReader(db::jdbc).forEach(t0, null, outcomes::add);
+        assertThat(outcomes).singleElement().satisfies(o -> {
+            assertThat(o.ticketId()).isEqualTo(b);
+            assertThat(o.teamKept()).isTrue();
+            assertThat(o.finalTeam()).isEqualTo("Desktop");
+            assertThat(o.transfers()).isEqualTo(1);
+        });
     }
 }

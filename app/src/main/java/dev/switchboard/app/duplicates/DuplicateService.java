@@ -115,7 +115,7 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
             }
         }
         ready = true;
-        progress.accept("Duplicate index ready (" + finder.size() + " tickets)");
+        progress.accept("Duplicate index built over " + finder.size() + " tickets");
         worker.drain(); // changes that arrived while indexing
     }
 
