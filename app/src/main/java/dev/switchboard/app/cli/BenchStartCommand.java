@@ -72,8 +72,7 @@ public final class BenchStartCommand implements Callable<Integer> {
             // the first suggestion after ready (embeds the ticket: the ONNX session starts here if a load needed none)
             LabelledRow probe = rows.isEmpty() ? null : rows.get(rows.size() / 2);
             long t1 = System.nanoTime();
-            TriageSuggestion s = probe == null ? null : local.suggest(TicketText.of("bench", probe.subject(), probe.body()),
-                    TriageContext.of(triage.taxonomy()));
+            TriageSuggestion s = probe == null ? null : local.suggest(text("bench", probe), TriageContext.of(triage.taxonomy()));
             double first = (System.nanoTime() - t1) / 1e3;
             Path file = ws.localModelFile();
             long bytes = Files.exists(file) ? Files.size(file) : 0;
@@ -92,6 +91,11 @@ public final class BenchStartCommand implements Callable<Integer> {
         }
     }
 
+    /** A decided ticket's text as the model learned it. */
+    private static TicketText text(String id, LabelledRow r) {
+        return new TicketText(id, r.subject(), r.body(), r.updates());
+    }
+
     /** SHA-256 (first 16 hex digits) over every team and priority probability, confidence and evidence id. */
     private static String digest(LocalModel local, TriageService triage, List<LabelledRow> rows, int n) throws Exception {
         java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
@@ -99,7 +103,7 @@ public final class BenchStartCommand implements Callable<Integer> {
         int step = Math.max(1, rows.size() / n);
         for (int i = 0, k = 0; i < rows.size() && k < n; i += step, k++) {
             LabelledRow r = rows.get(i);
-            TriageSuggestion s = local.suggest(TicketText.of("check-" + i, r.subject(), r.body()), ctx);
+            TriageSuggestion s = local.suggest(text("check-" + i, r), ctx);
             StringBuilder sb = new StringBuilder().append(s.status()).append(s.confident());
             // to 12 significant digits: equal to ~1e-12, whatever the last bits of a sum
             for (var p : s.teams()) sb.append(p.label()).append(String.format(Locale.ROOT, "%.12g", p.probability()));
