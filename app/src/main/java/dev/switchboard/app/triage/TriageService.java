@@ -106,6 +106,8 @@ public final class TriageService implements StoreListener, AutoCloseable {
     private final AtomicReference<Listener> listener = new AtomicReference<>((m, d, t) -> { });
     private volatile Taxonomy taxonomy = new Taxonomy(List.of(), List.of());
     private volatile boolean ready;
+    private final AtomicBoolean warmUpStarted = new AtomicBoolean();
+    private final CompletableFuture<Void> warmUp = new CompletableFuture<>();
 
     /** Without a model file: trains at every start and saves nothing. */
     public TriageService(TicketStore store, LocalModel local, Supplier<TriageEngine> engine) {
@@ -375,9 +377,45 @@ public final class TriageService implements StoreListener, AutoCloseable {
 
     private void becomeReady() {
         ready = true;
+        warmUp();
         List<Long> ids = new ArrayList<>(deferred);
         deferred.removeAll(ids);
         if (!ids.isEmpty()) enqueue(ids, false);
+    }
+
+    /**
+     * Once, when the model first becomes ready: starts the sentence embedder and embeds the team descriptions
+     * ({@link LocalModel#warmUp}) on a background thread, so the first suggestion does not wait for ONNX
+     * Runtime to start (a load, and a train from stored vectors, embed nothing). A failure is logged; the
+     * first suggestion then starts the embedder as before.
+     */
+    private void warmUp() {
+        if (!warmUpStarted.compareAndSet(false, true)) return;
+        Taxonomy tax = taxonomy;
+        Thread t = new Thread(() -> {
+            long t0 = System.nanoTime();
+            try {
+                local.warmUp(tax);
+                LOG.log(System.Logger.Level.DEBUG, String.format(java.util.Locale.ROOT,
+                        "sentence embedder warmed up in %.2f s", (System.nanoTime() - t0) / 1e9));
+            } catch (RuntimeException | LinkageError e) { // LinkageError: ONNX Runtime's native library
+                LOG.log(System.Logger.Level.WARNING, "warming up the sentence embedder failed (the first suggestion "
+                        + "starts it instead): " + e, e);
+            } finally {
+                warmUp.complete(null);
+            }
+        }, "switchboard-warm-up");
+        t.setDaemon(true);
+        t.setPriority(Thread.NORM_PRIORITY - 1);
+        t.start();
+    }
+
+    /**
+     * Completes once the warm-up after the model first became ready has finished (successfully or not; see
+     * {@link #warmUp()}); not before the model is ready. For the CLI's start benchmark and tests.
+     */
+    public CompletableFuture<Void> warmedUp() {
+        return warmUp.copy();
     }
 
     /** Starts recording decisions learned from now on (before the history is read). */
