@@ -113,4 +113,37 @@ class DecisionLedgerTest {
             assertThat(l.reviewed()).isFalse();
         });
     }
+
+    @Test
+    void theLabelledHistoryCarriesTheUpdatesRecordedUpToTheTeamDecisionOldestFirst() {
+        store.addUpdate(id, "ann", "first: the VPN client says error 809").join();
+        store.addUpdate(id, "ann", "second: the guest Wi-Fi too").join();
+        decide(DecisionKind.ACCEPTED, "Network", "P3");
+        // after the decision: not what the dispatcher decided on, so not learned; a status change decides no team
+        store.addUpdate(id, "bob", "fixed by renewing the certificate").join();
+        decide(DecisionKind.RESOLVED, null, null);
+        assertThat(store.labelledHistory()).singleElement().satisfies(l -> {
+            assertThat(l.team()).isEqualTo("Network");
+            assertThat(l.updates()).containsExactly("first: the VPN client says error 809", "second: the guest Wi-Fi too");
+        });
+
+        // decided again: now with everything it said by then
+        decide(DecisionKind.REOPENED, null, null);
+        decide(DecisionKind.OVERRIDDEN, "Security", null);
+        store.addUpdate(id, "bob", "later still").join();
+        assertThat(store.labelledHistory()).singleElement().satisfies(l -> {
+            assertThat(l.team()).isEqualTo("Security");
+            assertThat(l.updates()).containsExactly("first: the VPN client says error 809", "second: the guest Wi-Fi too",
+                    "fixed by renewing the certificate");
+        });
+    }
+
+    @Test
+    void importedHistoryIsLearnedAsImportedAndTicketsWithoutUpdatesHaveNone() {
+        long imported = store.saveTickets(List.of(new NewTicket("t", "2", "Printer jam", "tray 2", "bo",
+                Instant.parse("2025-06-01T00:00:00Z"), "Desktop", "P3")), "x").join().createdIds().get(0);
+        decide(DecisionKind.ACCEPTED, "Network", "P3");
+        store.addUpdate(imported, "eve", "Merged duplicate #99 from cy: printer jam again").join();
+        assertThat(store.labelledHistory()).hasSize(2).allSatisfy(l -> assertThat(l.updates()).isEmpty());
+    }
 }

@@ -130,6 +130,23 @@ class TicketStoreTest {
     }
 
     @Test
+    void aVectorStoredWithItsTextHashIsReadOnlyForThatText() {
+        long a = store.saveTickets(List.of(ticket("6", "Outlook crash", null)), "me").join().createdIds().get(0);
+        long b = store.saveTickets(List.of(ticket("7", "Teams crash", null)), "me").join().createdIds().get(0);
+        long c = store.saveTickets(List.of(ticket("8", "Excel crash", null)), "me").join().createdIds().get(0);
+        store.saveEmbeddings("m1/u", Map.of(a, new float[] {1f}, b, new float[] {2f}), Map.of(a, "hash-a", b, "hash-b")).join();
+        store.saveEmbeddings("m1/u", Map.of(c, new float[] {3f})).join(); // no hash recorded
+        assertThat(store.embeddings("m1/u", Map.of(a, "hash-a", b, "hash-b2", c, "hash-c")))
+                .containsOnlyKeys(a).satisfies(m -> assertThat(m.get(a)).containsExactly(1f));
+        assertThat(store.embeddings("m1/u", Map.of())).isEmpty();
+        // replaced with the vector of the ticket's new text
+        store.saveEmbeddings("m1/u", Map.of(b, new float[] {4f}), Map.of(b, "hash-b2")).join();
+        assertThat(store.embeddings("m1/u", Map.of(b, "hash-b2")).get(b)).containsExactly(4f);
+        assertThat(store.embeddings("m1/u", Map.of(b, "hash-b"))).isEmpty();
+        assertThat(store.embeddings("m1/u")).containsOnlyKeys(a, b, c);
+    }
+
+    @Test
     void anAcknowledgedDecisionSurvivesKillMinus9() throws Exception {
         store.close();
         db.close();

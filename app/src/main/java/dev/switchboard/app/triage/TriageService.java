@@ -106,6 +106,8 @@ public final class TriageService implements StoreListener, AutoCloseable {
     private final AtomicReference<Listener> listener = new AtomicReference<>((m, d, t) -> { });
     private volatile Taxonomy taxonomy = new Taxonomy(List.of(), List.of());
     private volatile boolean ready;
+    private final AtomicBoolean warmUpStarted = new AtomicBoolean();
+    private final CompletableFuture<Void> warmUp = new CompletableFuture<>();
 
     /** Without a model file: trains at every start and saves nothing. */
     public TriageService(TicketStore store, LocalModel local, Supplier<TriageEngine> engine) {
@@ -223,36 +225,80 @@ public final class TriageService implements StoreListener, AutoCloseable {
         return trainings.get() > 0;
     }
 
-    /** The decided history as the model learns from it, and the stored vectors by ticket id. */
-    private record History(List<LabelledTicket> examples, Map<String, float[]> stored) {}
+    /**
+     * The decided history as the model learns from it, the stored vectors by ticket id, and the fingerprints
+     * of the texts with updates by ticket id (see {@link #readHistory()}).
+     */
+    private record History(List<LabelledTicket> examples, Map<String, float[]> stored, Map<Long, String> withUpdates) {}
 
+    /**
+     * Reads the decided history, each ticket with the updates it had when it was decided ({@link
+     * TicketStore#labelledHistory()}): the same text {@link #learn} teaches online, so the model means the
+     * same after a full train or a restart as before it.
+     *
+     * <p>Stored vectors: under {@link LocalModel#embeddingModelId()} a ticket's vector is that of its subject
+     * and body (the duplicate finder stores and reads them so too), which is the vector of the text learned
+     * only when that text has no updates. A text with updates has its own vector, stored under
+     * {@link #withUpdatesModelId()} with the fingerprint of the text, and used only while the text is the same:
+     * a ticket decided again after a new comment is embedded again, never given a vector of another text.
+     */
     private History readHistory() {
         taxonomy = new Taxonomy(
                 store.teams().stream().map(t -> new Taxonomy.Team(t.name(), t.description())).toList(),
                 store.priorities().stream().map(p -> new Taxonomy.Priority(p.name(), p.description())).toList());
         List<LabelledRow> rows = store.labelledHistory();
         List<LabelledTicket> examples = new ArrayList<>(rows.size());
+        Map<Long, String> withUpdates = new HashMap<>();
         for (LabelledRow r : rows) {
             double w = r.reviewed() ? 1.0 : UNREVIEWED_WEIGHT;
             if (w <= 0) continue;
-            examples.add(new LabelledTicket(TicketText.of(Long.toString(r.id()), r.subject(), r.body()), r.team(),
-                    r.priority(), r.decidedAt(), w));
+            TicketText t = new TicketText(Long.toString(r.id()), r.subject(), r.body(), r.updates());
+            examples.add(new LabelledTicket(t, r.team(), r.priority(), r.decidedAt(), w));
+            if (hasUpdates(t)) withUpdates.put(r.id(), textHash(t));
         }
         Map<String, float[]> stored = new HashMap<>();
-        store.embeddings(local.embeddingModelId()).forEach((id, v) -> stored.put(Long.toString(id), v));
-        return new History(examples, stored);
+        store.embeddings(local.embeddingModelId()).forEach((id, v) -> {
+            if (!withUpdates.containsKey(id)) stored.put(Long.toString(id), v);
+        });
+        store.embeddings(withUpdatesModelId(), withUpdates).forEach((id, v) -> stored.put(Long.toString(id), v));
+        return new History(examples, stored, withUpdates);
+    }
+
+    /** Where the vectors of decided texts with updates are stored (beside the subject-and-body ones). */
+    private String withUpdatesModelId() {
+        return local.embeddingModelId() + "/with-updates";
+    }
+
+    /** True when the updates add to the text the model reads (blank ones do not: see {@link TicketText#fullText()}). */
+    static boolean hasUpdates(TicketText t) {
+        return t.updates().stream().anyMatch(u -> u != null && !u.isBlank());
+    }
+
+    /** SHA-256 of the text the sentence embedder reads, in hex (64 characters). */
+    static String textHash(TicketText t) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(t.fullText().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e); // every Java runtime has SHA-256
+        }
     }
 
     /** Persists vectors the model computed for the history so a restart does not embed them again. */
     private void saveComputedVectors(History h) {
         Map<Long, float[]> fresh = new HashMap<>();
+        Map<Long, float[]> freshWithUpdates = new HashMap<>();
         for (LabelledTicket e : h.examples()) {
-            if (!h.stored().containsKey(e.text().id())) {
-                float[] v = local.vector(e.text());
-                if (v != null) fresh.put(Long.parseLong(e.text().id()), v);
-            }
+            if (h.stored().containsKey(e.text().id())) continue;
+            float[] v = local.vector(e.text());
+            if (v == null) continue;
+            long id = Long.parseLong(e.text().id());
+            if (h.withUpdates().containsKey(id)) freshWithUpdates.put(id, v);
+            else fresh.put(id, v);
         }
         if (!fresh.isEmpty()) store.saveEmbeddings(local.embeddingModelId(), fresh).join();
+        if (!freshWithUpdates.isEmpty()) store.saveEmbeddings(withUpdatesModelId(), freshWithUpdates, h.withUpdates()).join();
     }
 
     private LocalModel.TrainingSummary train(String why) {
@@ -310,7 +356,7 @@ public final class TriageService implements StoreListener, AutoCloseable {
             if (r.vectorsComputed() > 0) saveComputedVectors(h);
             loadedFrom = r;
             LOG.log(System.Logger.Level.INFO, String.format(java.util.Locale.ROOT,
-                    "loaded the local model from %s (saved %s; %,d decided tickets: %,d as saved, %,d new, %,d re-decided, %,d gone) in %.2f s",
+                    "loaded the local model from %s (saved %s; %,d decided tickets: %,d as saved, %,d new, %,d re-decided or changed, %,d gone) in %.2f s",
                     modelFile, r.info().savedAt(), r.decided(), r.kept(), r.added(), r.changed(), r.removed(), r.seconds()));
             becomeReady();
             String why = r.retrainReason(ModelSnapshot.RETRAIN_SHARE);
@@ -331,9 +377,45 @@ public final class TriageService implements StoreListener, AutoCloseable {
 
     private void becomeReady() {
         ready = true;
+        warmUp();
         List<Long> ids = new ArrayList<>(deferred);
         deferred.removeAll(ids);
         if (!ids.isEmpty()) enqueue(ids, false);
+    }
+
+    /**
+     * Once, when the model first becomes ready: starts the sentence embedder and embeds the team descriptions
+     * ({@link LocalModel#warmUp}) on a background thread, so the first suggestion does not wait for ONNX
+     * Runtime to start (a load, and a train from stored vectors, embed nothing). A failure is logged; the
+     * first suggestion then starts the embedder as before.
+     */
+    private void warmUp() {
+        if (!warmUpStarted.compareAndSet(false, true)) return;
+        Taxonomy tax = taxonomy;
+        Thread t = new Thread(() -> {
+            long t0 = System.nanoTime();
+            try {
+                local.warmUp(tax);
+                LOG.log(System.Logger.Level.DEBUG, String.format(java.util.Locale.ROOT,
+                        "sentence embedder warmed up in %.2f s", (System.nanoTime() - t0) / 1e9));
+            } catch (RuntimeException | LinkageError e) { // LinkageError: ONNX Runtime's native library
+                LOG.log(System.Logger.Level.WARNING, "warming up the sentence embedder failed (the first suggestion "
+                        + "starts it instead): " + e, e);
+            } finally {
+                warmUp.complete(null);
+            }
+        }, "switchboard-warm-up");
+        t.setDaemon(true);
+        t.setPriority(Thread.NORM_PRIORITY - 1);
+        t.start();
+    }
+
+    /**
+     * Completes once the warm-up after the model first became ready has finished (successfully or not; see
+     * {@link #warmUp()}); not before the model is ready. For the CLI's start benchmark and tests.
+     */
+    public CompletableFuture<Void> warmedUp() {
+        return warmUp.copy();
     }
 
     /** Starts recording decisions learned from now on (before the history is read). */
@@ -414,7 +496,7 @@ public final class TriageService implements StoreListener, AutoCloseable {
                 apply(last);
             } else if (r.team() != null) { // history: decided before it reached the ledger
                 TicketDetail d = store.detail(r.id()).orElse(null);
-                if (d != null) local.learn(new LabelledTicket(text(d), r.team(), r.priority(), Instant.now(), 1.0));
+                if (d != null) local.learn(new LabelledTicket(text(d, null), r.team(), r.priority(), Instant.now(), 1.0));
             }
         }
     }
@@ -517,8 +599,17 @@ public final class TriageService implements StoreListener, AutoCloseable {
     }
 
     static TicketText text(TicketDetail d) {
-        return new TicketText(Long.toString(d.row().id()), d.row().subject(), d.body(),
-                d.updates().stream().map(TicketDetail.Update::body).toList());
+        return text(d, null);
+    }
+
+    /**
+     * The ticket's text with the updates recorded up to {@code decidedAt} (all of them when null): what a
+     * dispatcher deciding it then saw, and what {@link TicketStore#labelledHistory()} gives a full train.
+     */
+    static TicketText text(TicketDetail d, Instant decidedAt) {
+        return new TicketText(Long.toString(d.row().id()), d.row().subject(), d.body(), d.updates().stream()
+                .filter(u -> decidedAt == null || u.createdAt() == null || !u.createdAt().isAfter(decidedAt))
+                .map(TicketDetail.Update::body).toList());
     }
 
     /** Teaches the model a recorded decision (within a second, without retraining). */
@@ -545,7 +636,8 @@ public final class TriageService implements StoreListener, AutoCloseable {
                 }
                 TicketDetail d = store.detail(rec.ticketId()).orElse(null);
                 if (d == null) return;
-                local.learn(new LabelledTicket(text(d), rec.team(), rec.priority(), Instant.now(), w));
+                // the text the dispatcher saw: an update that arrived since the decision is not part of it
+                local.learn(new LabelledTicket(text(d, rec.decidedAt()), rec.team(), rec.priority(), Instant.now(), w));
             }
             default -> { }
         }

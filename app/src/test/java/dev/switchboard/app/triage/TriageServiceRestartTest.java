@@ -204,6 +204,86 @@ class TriageServiceRestartTest {
         assertThat(second.fullTrainings()).isZero();
     }
 
+    /** An open ticket whose subject and body say nothing; what it is about is in its later comment. */
+    private long vagueTicketWithComment(String comment) {
+        long id = ws.store().saveTickets(List.of(new NewTicket("n", "vague", "question", "Please have a look.", "cy",
+                Instant.now(), null, null)), "test").join().createdIds().get(0);
+        ws.store().addUpdate(id, "cy", comment).join();
+        return id;
+    }
+
+    private DecisionRecord decide(TriageService s, long ticket, String team) throws Exception {
+        QueueRow row = ws.store().rows(List.of(ticket)).get(0);
+        DecisionRecord rec = new DecisionLedger(ws.store()).decide(DecisionRequest.of(ticket, row.version(),
+                DecisionKind.OVERRIDDEN, team, "P2", null, "dana")).get(10, TimeUnit.SECONDS);
+        s.learn(rec).get(10, TimeUnit.SECONDS);
+        return rec;
+    }
+
+    private static TriageSuggestion suggest(TriageService s, String subject, String body) {
+        return s.localModel().suggest(dev.switchboard.inference.TicketText.of("p", subject, body),
+                dev.switchboard.inference.TriageContext.of(s.taxonomy()));
+    }
+
+    @Test
+    void aTicketDecidedOnWordsOnlyItsCommentHasMeansTheSameAfterARestartAndAFullTrain() throws Exception {
+        long vague = vagueTicketWithComment("The zorblax centrifuge hums and the flux capacitor overheats.");
+        TriageService first = start();
+        decide(first, vague, "Hardware");
+        TriageSuggestion online = suggest(first, "zorblax centrifuge", "The zorblax centrifuge hums, the flux capacitor overheats");
+        assertThat(online.evidence().get(0).ticketId()).isEqualTo(Long.toString(vague));
+        assertThat(online.evidence().get(0).team()).isEqualTo("Hardware");
+
+        // a restart loads the model saved before the decision and learns it from the history: with the comment
+        restart(first);
+        TriageService second = start();
+        assertThat(second.fullTrainings()).isZero();
+        assertThat(second.loadedFrom().added()).isEqualTo(1);
+        assertSame(online, suggest(second, "zorblax centrifuge", "The zorblax centrifuge hums, the flux capacitor overheats"));
+
+        // a full train reads the same text: the ticket is still the closest one, and a restart keeps it as trained
+        second.retrain().get(120, TimeUnit.SECONDS);
+        TriageSuggestion trained = suggest(second, "zorblax centrifuge", "The zorblax centrifuge hums, the flux capacitor overheats");
+        assertThat(trained.evidence().get(0).ticketId()).isEqualTo(Long.toString(vague));
+        assertThat(trained.evidence().get(0).team()).isEqualTo("Hardware");
+        restart(second);
+        TriageService third = start();
+        assertThat(third.loadedFrom().kept()).isEqualTo(49);
+        assertThat(third.loadedFrom().changed()).isZero();
+        assertSame(trained, suggest(third, "zorblax centrifuge", "The zorblax centrifuge hums, the flux capacitor overheats"));
+    }
+
+    @Test
+    void aCommentAfterTheDecisionIsLearnedOnlyWhenTheTicketIsDecidedAgainAndThenWithAFreshVector() throws Exception {
+        long vague = vagueTicketWithComment("The zorblax centrifuge hums.");
+        TriageService first = start();
+        decide(first, vague, "Hardware");
+        first.retrain().get(120, TimeUnit.SECONDS); // trains and stores the vector of the text with its comment
+        // a comment after the decision: the model keeps the text the dispatcher decided on, here and after a restart
+        ws.store().addUpdate(vague, "cy", "Also the quibbleworth sprocket rattles loudly.").join();
+        TriageSuggestion online = suggest(first, "quibbleworth sprocket", "the quibbleworth sprocket rattles loudly");
+        restart(first);
+        TriageService second = start();
+        assertThat(second.loadedFrom().kept()).isEqualTo(49);
+        assertThat(second.loadedFrom().changed()).isZero();
+        assertSame(online, suggest(second, "quibbleworth sprocket", "the quibbleworth sprocket rattles loudly"));
+
+        // decided again (same team) after reading the comment: learned with it, online and after a restart, where
+        // the ticket's text counts as changed and its stored vector (of the text without it) is not used
+        decide(second, vague, "Hardware");
+        TriageSuggestion redecided = suggest(second, "quibbleworth sprocket", "the quibbleworth sprocket rattles loudly");
+        assertThat(redecided.evidence().get(0).ticketId()).isEqualTo(Long.toString(vague));
+        restart(second);
+        TriageService third = start();
+        assertThat(third.loadedFrom().changed()).isEqualTo(1);
+        assertThat(third.loadedFrom().kept()).isEqualTo(48);
+        assertThat(third.loadedFrom().vectorsComputed()).isEqualTo(1);
+        assertSame(redecided, suggest(third, "quibbleworth sprocket", "the quibbleworth sprocket rattles loudly"));
+        // and the vector of the new text is stored: the next start computes none
+        restart(third);
+        assertThat(start().loadedFrom().vectorsComputed()).isZero();
+    }
+
     @Test
     void aDecisionAnotherProcessRecordsIsLearnedWhenThePollAnnouncesIt() throws Exception {
         TriageService s = start();

@@ -808,9 +808,8 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
         Map<String, float[]> descByTeam = new HashMap<>();
         if (tax != null) {
             for (Taxonomy.Team t : tax.teams()) {
-                if (t.description() == null || t.description().isBlank()) continue;
-                String d = t.name() + ": " + t.description();
-                descByTeam.put(t.name(), descCache.computeIfAbsent(d, embedder::embed));
+                float[] d = descriptionVector(t);
+                if (d != null) descByTeam.put(t.name(), d);
             }
         }
         lock.readLock().lock();
@@ -880,6 +879,24 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    /** The sentence vector of a team's name and description (embedded once), or null without a description. */
+    private float[] descriptionVector(Taxonomy.Team t) {
+        if (t.description() == null || t.description().isBlank()) return null;
+        return descCache.computeIfAbsent(t.name() + ": " + t.description(), embedder::embed);
+    }
+
+    /**
+     * Does now what the first suggestion would otherwise wait for: starts the sentence embedder (ONNX
+     * Runtime creates its session on first use, a few hundred milliseconds) with one throw-away embedding,
+     * and embeds the descriptions of the taxonomy's teams. Thread-safe; for a background thread once the
+     * model is ready. Changes no suggestion.
+     */
+    public void warmUp(Taxonomy taxonomy) {
+        embedder.embed("warm-up");
+        if (taxonomy == null) return;
+        for (Taxonomy.Team t : taxonomy.teams()) descriptionVector(t);
     }
 
     private record Ranked(List<Prediction> predictions) {}

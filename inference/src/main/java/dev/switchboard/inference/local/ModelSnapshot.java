@@ -1,6 +1,7 @@
 package dev.switchboard.inference.local;
 
 import dev.switchboard.inference.LabelledTicket;
+import dev.switchboard.inference.TicketText;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -36,20 +37,23 @@ import java.util.zip.CheckedOutputStream;
  * (team, priority), its label order, the word/character, subject and embedding linear models, the
  * embedding standardiser, the blend weights and per-label biases, the ranker's trees and temperature,
  * the confidence thresholds and the novelty floor; and the memory's layout: the label order of its
- * statistics and, in slot order, the ticket id, labels and weight of every decision it remembers.
+ * statistics and, in slot order, the ticket id, labels, weight and a 64-bit fingerprint of the text (subject,
+ * body and updates) of every decision it remembers.
  *
  * <p><b>Not saved ("memory")</b>: the decided tickets' text and vectors, the neighbour and lexical
  * indexes and the per-label statistics (counts, centroids, BM25 and Naive Bayes term counts). {@link #load}
  * rebuilds them from the decided history the caller reads from its database (vectors are stored there,
- * so this is cheap): decisions still as saved go in the saved order, every other one (new since, or
- * re-decided) is appended afterwards in decision order, which is where {@link LocalModel#learn} would have
+ * so this is cheap): decisions still as saved (same labels, weight and text) go in the saved order, every
+ * other one (new since, re-decided, or learned from another text, such as with updates the saved one did not
+ * have) is appended afterwards in decision order, which is where {@link LocalModel#learn} would have
  * put it; decisions gone since are left out, as {@link LocalModel#forget} would. With the same history the
  * rebuilt memory is the one the model was saved with, so suggestions are identical.
  *
  * <p><b>What of the tickets is in the file</b>: only what the fitted state itself consists of: the
  * vocabulary terms (words, word pairs and character 3-5-grams found in at least two decided tickets, one
  * below 50 tickets, with e-mail addresses and URLs already masked), team and priority names, and decided
- * tickets' ids with their labels and weights. No ticket text beyond that, never API keys or settings.
+ * tickets' ids with their labels, weights and text fingerprints (a hash, from which no text can be read back).
+ * No ticket text beyond that, never API keys or settings.
  *
  * <p><b>Format</b> (big-endian, {@link DataOutputStream} conventions): the magic {@code SWBLOCAL}, the
  * format version, a header (embedding model id and dimension, model settings, the feature schema, the
@@ -63,8 +67,12 @@ import java.util.zip.CheckedOutputStream;
  */
 public final class ModelSnapshot {
 
-    /** Layout and meaning version of the file; see the class comment. */
-    public static final int FORMAT = 1;
+    /**
+     * Layout and meaning version of the file; see the class comment. 2: each decision carries its text's
+     * fingerprint, and the history a model is trained on includes the tickets' updates up to their decision
+     * (format 1 was fitted on subject and body only).
+     */
+    public static final int FORMAT = 2;
 
     /**
      * Share of the current decided tickets that are new, re-decided or gone since the snapshot above which
@@ -90,8 +98,8 @@ public final class ModelSnapshot {
                        LocalModel.TrainingSummary summary) {}
 
     /**
-     * What {@link #load} did: decisions kept as saved, added since, re-decided since (with other labels or
-     * weight), gone since; vectors that were not supplied; labels of the history the loaded heads were not
+     * What {@link #load} did: decisions kept as saved, added since, re-decided since (with other labels,
+     * weight or text), gone since; vectors that were not supplied; labels of the history the loaded heads were not
      * trained on.
      */
     public record Loaded(Path file, Info info, long bytes, int kept, int added, int changed, int removed,
@@ -125,8 +133,28 @@ public final class ModelSnapshot {
         }
     }
 
-    /** One remembered decision in the memory's slot order. */
-    record Slot(String id, int team, int priority, double weight) {}
+    /** One remembered decision in the memory's slot order; {@code text} is {@link #textHash} of its text. */
+    record Slot(String id, int team, int priority, double weight, long text) {}
+
+    /**
+     * A 64-bit fingerprint (FNV-1a) of everything of a ticket's text the model reads: subject, body and
+     * updates. Equal texts, equal fingerprints, on any machine.
+     */
+    static long textHash(TicketText t) {
+        long h = fnv(0xcbf29ce484222325L, t.subject());
+        h = fnv(fnv(h, 0xffff), t.body()); // U+FFFF, a non-character, separates the parts
+        for (String u : t.updates()) h = fnv(fnv(h, 0xfffe), u == null ? "" : u);
+        return h;
+    }
+
+    private static long fnv(long h, String s) {
+        for (int i = 0; i < s.length(); i++) h = fnv(h, s.charAt(i));
+        return h;
+    }
+
+    private static long fnv(long h, int c) {
+        return (h ^ c) * 0x100000001b3L;
+    }
 
     /** The fitted parts and the memory's layout, as {@link LocalModel#fitted()} hands them out. */
     record Fitted(TfidfVectorizer vectorizer, TfidfVectorizer subjectVectorizer, Head team, Head priority,
@@ -138,7 +166,7 @@ public final class ModelSnapshot {
             for (int s = 0; s < mem.slots(); s++) {
                 if (!mem.alive[s]) continue;
                 Memory.Entry e = mem.entries.get(s);
-                slots.add(new Slot(e.id(), mem.teamOf[s], mem.priorityOf[s], e.weight()));
+                slots.add(new Slot(e.id(), mem.teamOf[s], mem.priorityOf[s], e.weight(), textHash(e.text())));
             }
             return new Fitted(vz, vzSubject, team, priority, List.copyOf(mem.teams.labels),
                     List.copyOf(mem.priorities.labels), slots);
@@ -200,6 +228,7 @@ public final class ModelSnapshot {
                     out.d.writeInt(s.team());
                     out.d.writeInt(s.priority());
                     out.d.writeDouble(s.weight());
+                    out.d.writeLong(s.text());
                 }
                 out.d.flush();
                 new DataOutputStream(raw).writeLong(crc.getValue()); // not part of the checksum
@@ -341,10 +370,10 @@ public final class ModelSnapshot {
             Head priority = readHead(in, vz, vzSubject, dim);
             List<String> teamLabels = in.strings();
             List<String> priorityLabels = in.strings();
-            int n = in.count(4 + 4 + 4 + 8);
+            int n = in.count(4 + 4 + 4 + 8 + 8);
             List<Slot> slots = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                Slot s = new Slot(in.string(), in.b.getInt(), in.b.getInt(), in.b.getDouble());
+                Slot s = new Slot(in.string(), in.b.getInt(), in.b.getInt(), in.b.getDouble(), in.b.getLong());
                 check(s.team() >= 0 && s.team() < teamLabels.size()
                         && s.priority() >= -1 && s.priority() < priorityLabels.size(), "a decision's label is out of range");
                 slots.add(s);
@@ -423,8 +452,10 @@ public final class ModelSnapshot {
                 List.copyOf(newPriorities), (System.nanoTime() - t0) / 1e9);
     }
 
+    /** Same labels and weight, learned from the same text. */
     private static boolean sameDecision(LabelledTicket e, Slot s, Fitted f) {
         if (!e.team().equals(f.teamLabels().get(s.team()))) return false;
+        if (textHash(e.text()) != s.text()) return false;
         String p = e.priority() == null || e.priority().isBlank() ? null : e.priority();
         String sp = s.priority() < 0 ? null : f.priorityLabels().get(s.priority());
         return Objects.equals(p, sp) && Double.compare(e.weight(), s.weight()) == 0;

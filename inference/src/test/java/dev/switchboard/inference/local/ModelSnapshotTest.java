@@ -145,6 +145,40 @@ class ModelSnapshotTest {
     }
 
     @Test
+    void aDecisionLearnedFromAnotherTextSinceTheSaveCountsAsChanged() throws IOException {
+        LocalModel online = model();
+        online.train(HISTORY, null);
+        Path file = dir.resolve("m.local-model");
+        ModelSnapshot.write(online, file, null, "");
+
+        // decided again with the same labels, after a comment the saved text did not have
+        LabelledTicket before = HISTORY.get(5);
+        TicketText withComment = new TicketText(before.text().id(), before.text().subject(), before.text().body(),
+                List.of("the zorblax centrifuge hums"));
+        LabelledTicket again = new LabelledTicket(withComment, before.team(), before.priority(), T0.plusSeconds(10_000),
+                before.weight());
+        online.learn(again);
+        List<LabelledTicket> now = new ArrayList<>(HISTORY);
+        now.set(5, again);
+
+        LocalModel loaded = model();
+        ModelSnapshot.Loaded r = ModelSnapshot.load(loaded, file, "", now, Map.of());
+        assertThat(r.changed()).isEqualTo(1);
+        assertThat(r.kept()).isEqualTo(HISTORY.size() - 1);
+        assertThat(r.added() + r.removed()).isZero();
+        TicketText probe = TicketText.of("q", "zorblax centrifuge", "the zorblax centrifuge hums");
+        assertThat(loaded.suggest(probe, CTX).evidence().get(0).ticketId()).isEqualTo(before.text().id());
+        assertSameSuggestions(online, loaded, 1e-9);
+        assertSame(online.suggest(probe, CTX), loaded.suggest(probe, CTX), 1e-9);
+
+        // the text as saved: kept
+        ModelSnapshot.write(online, file, null, "");
+        ModelSnapshot.Loaded same = ModelSnapshot.load(model(), file, "", now, Map.of());
+        assertThat(same.kept()).isEqualTo(HISTORY.size());
+        assertThat(same.changed()).isZero();
+    }
+
+    @Test
     void aNewTeamOrMuchNewHistoryAsksForARetrainWhileTheLoadedModelServes() throws IOException {
         Path file = dir.resolve("m.local-model");
         ModelSnapshot.write(trained, file, null, "");

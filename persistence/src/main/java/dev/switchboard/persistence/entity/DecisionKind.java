@@ -9,5 +9,16 @@ public enum DecisionKind {
     ASSIGNED,
     SNOOZED, RESOLVED, CLOSED, REOPENED,
     /** Compensates an earlier decision (undo appends, never deletes). */
-    UNDONE
+    UNDONE;
+
+    /**
+     * True for the kinds that decide a ticket's team: the ones the local model learns a ticket from, with its
+     * text as it read then (an undo that restores an earlier team decides it again).
+     */
+    public boolean decidesTeam() {
+        return switch (this) {
+            case IMPORTED, ACCEPTED, OVERRIDDEN, TRANSFERRED, BULK_ACCEPTED, UNDONE -> true;
+            default -> false;
+        };
+    }
 }

@@ -43,19 +43,28 @@ public class TicketEmbedding {
     private Key key;
     @Column(nullable = false, length = 8192)
     private byte[] vector;
+    /** Fingerprint of the text the vector was computed from, or null when not recorded. */
+    @Column(name = "text_hash", length = 64)
+    private String textHash;
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
     protected TicketEmbedding() {}
 
     public TicketEmbedding(long ticketId, String modelId, float[] vector, Instant createdAt) {
+        this(ticketId, modelId, vector, null, createdAt);
+    }
+
+    public TicketEmbedding(long ticketId, String modelId, float[] vector, String textHash, Instant createdAt) {
         this.key = new Key(ticketId, modelId);
         this.vector = toBytes(vector);
+        this.textHash = textHash;
         this.createdAt = createdAt;
     }
 
     public Key getKey() { return key; }
     public float[] getVector() { return toFloats(vector); }
+    public String getTextHash() { return textHash; }
 
     public static byte[] toBytes(float[] v) {
         ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);

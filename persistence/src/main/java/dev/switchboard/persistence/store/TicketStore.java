@@ -509,26 +509,67 @@ public final class TicketStore implements AutoCloseable {
         void accept(long id, String subject, String body, Instant createdAt, boolean open);
     }
 
-    /** Tickets whose current team was set by a human or imported history: the training set. */
+    /**
+     * Tickets whose current team was set by a human or imported history: the training set, in id order. Each
+     * comes with the updates recorded up to its latest decision of a kind that {@linkplain DecisionKind#decidesTeam()
+     * decides its team} (all of them when it has none), oldest first: its text as the dispatcher saw it when
+     * deciding, which is also the text an online learner reads at that moment. Updates added later (a comment
+     * after the decision, a duplicate merged into it) only count once the ticket is decided again. Two queries
+     * however long the history.
+     */
     public List<LabelledRow> labelledHistory() {
+        String deciding = java.util.Arrays.stream(DecisionKind.values()).filter(DecisionKind::decidesTeam)
+                .map(k -> "'" + k.name() + "'").collect(Collectors.joining(", "));
         String sql = """
                 select t.id, t.subject, t.body, tm.name, p.name,
                        (select max(d.decided_at) from decision d where d.ticket_id = t.id),
                        coalesce((select d.reviewed from decision d where d.id =
-                                 (select max(d2.id) from decision d2 where d2.ticket_id = t.id)), true)
+                                 (select max(d2.id) from decision d2 where d2.ticket_id = t.id)), true),
+                       (select max(d.decided_at) from decision d where d.ticket_id = t.id and d.kind in (%s))
                 from ticket t join team tm on tm.id = t.team_id
                 left join priority_level p on p.id = t.priority_id
                 where t.set_by is not null
                 order by t.id
+                """.formatted(deciding);
+        String updatesSql = """
+                select u.ticket_id, u.body, u.created_at from ticket_update u join ticket t on t.id = u.ticket_id
+                where t.set_by is not null and t.team_id is not null
+                order by u.ticket_id, u.created_at, u.id
                 """;
-        try (Connection c = db.jdbc(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setFetchSize(1000);
-            List<LabelledRow> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new LabelledRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), instant(rs, 6), rs.getBoolean(7)));
+        record Row(long id, String subject, String body, String team, String priority, Instant decidedAt,
+                   boolean reviewed, Instant textAt) {}
+        try (Connection c = db.jdbc()) {
+            List<Row> rows = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setFetchSize(1000);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                                rs.getString(5), instant(rs, 6), rs.getBoolean(7), instant(rs, 8)));
+                    }
                 }
+            }
+            Map<Long, Instant> textAt = new HashMap<>(rows.size() * 2);
+            for (Row r : rows) textAt.put(r.id(), r.textAt());
+            // read after the tickets: an update added meanwhile is later than every decision read above
+            Map<Long, List<String>> updates = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement(updatesSql)) {
+                ps.setFetchSize(1000);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long id = rs.getLong(1);
+                        if (!textAt.containsKey(id)) continue; // decided meanwhile: not in this history
+                        Instant at = textAt.get(id);
+                        Instant created = instant(rs, 3);
+                        if (at != null && created != null && created.isAfter(at)) continue;
+                        updates.computeIfAbsent(id, k -> new ArrayList<>()).add(rs.getString(2));
+                    }
+                }
+            }
+            List<LabelledRow> out = new ArrayList<>(rows.size());
+            for (Row r : rows) {
+                out.add(new LabelledRow(r.id(), r.subject(), r.body(), updates.getOrDefault(r.id(), List.of()), r.team(),
+                        r.priority(), r.decidedAt(), r.reviewed()));
             }
             return out;
         } catch (SQLException e) {
@@ -553,14 +594,47 @@ public final class TicketStore implements AutoCloseable {
         }
     }
 
+    /**
+     * The vectors stored under {@code modelId} for the given tickets whose recorded text fingerprint is the
+     * one given (see {@link #saveEmbeddings(String, Map, Map)}): a vector of another text of the ticket, or
+     * of an unrecorded one, is left out.
+     */
+    public Map<Long, float[]> embeddings(String modelId, Map<Long, String> textHashes) {
+        Map<Long, float[]> out = new HashMap<>();
+        if (textHashes.isEmpty()) return out;
+        try (Connection c = db.jdbc(); PreparedStatement ps = c.prepareStatement(
+                "select ticket_id, text_hash, vector from ticket_embedding where model_id = ?")) {
+            ps.setString(1, modelId);
+            ps.setFetchSize(2000);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long id = rs.getLong(1);
+                    String hash = rs.getString(2);
+                    if (hash != null && hash.equals(textHashes.get(id))) out.put(id, TicketEmbedding.toFloats(rs.getBytes(3)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading embeddings failed: " + e.getMessage(), e);
+        }
+    }
+
     public CompletableFuture<Void> saveEmbeddings(String modelId, Map<Long, float[]> vectors) {
+        return saveEmbeddings(modelId, vectors, Map.of());
+    }
+
+    /**
+     * Stores vectors under {@code modelId}, replacing the ones stored for the same tickets, each with the
+     * fingerprint of the text it was computed from when {@code textHashes} has one (at most 64 characters).
+     */
+    public CompletableFuture<Void> saveEmbeddings(String modelId, Map<Long, float[]> vectors, Map<Long, String> textHashes) {
         return this.<Void>write(s -> {
             Instant now = Instant.now();
             for (var e : vectors.entrySet()) {
                 TicketEmbedding existing = s.find(TicketEmbedding.class, new TicketEmbedding.Key(e.getKey(), modelId));
                 if (existing != null) s.remove(existing);
                 s.flush();
-                s.persist(new TicketEmbedding(e.getKey(), modelId, e.getValue(), now));
+                s.persist(new TicketEmbedding(e.getKey(), modelId, e.getValue(), textHashes.get(e.getKey()), now));
             }
             return null;
         });
