@@ -490,14 +490,9 @@ public final class TriageService implements StoreListener, AutoCloseable {
         }
         for (QueueRow r : decided) {
             List<DecisionRecord> ds = ledger.decisions(r.id());
-            if (!ds.isEmpty()) {
-                DecisionRecord last = ds.get(ds.size() - 1);
-                for (List<DecisionRecord> rec : recordings) rec.add(last);
-                apply(last);
-            } else if (r.team() != null) { // history: decided before it reached the ledger
-                TicketDetail d = store.detail(r.id()).orElse(null);
-                if (d != null) local.learn(new LabelledTicket(text(d, null), r.team(), r.priority(), Instant.now(), 1.0));
-            }
+            // recorded so a training under way learns it again afterwards (any record of the ticket will do)
+            if (!ds.isEmpty()) for (List<DecisionRecord> rec : recordings) rec.add(ds.get(ds.size() - 1));
+            learnAsStored(r.id());
         }
     }
 
@@ -621,26 +616,37 @@ public final class TriageService implements StoreListener, AutoCloseable {
     }
 
     private void apply(DecisionRecord rec) {
-        DecisionKind kind = DecisionKind.valueOf(rec.kind());
-        String id = Long.toString(rec.ticketId());
-        switch (kind) {
-            case ACCEPTED, OVERRIDDEN, TRANSFERRED, BULK_ACCEPTED, UNDONE -> {
-                if (rec.team() == null) {
-                    local.forget(id);
-                    return;
-                }
-                double w = rec.reviewed() ? 1.0 : UNREVIEWED_WEIGHT;
-                if (w <= 0) {
-                    local.forget(id);
-                    return;
-                }
-                TicketDetail d = store.detail(rec.ticketId()).orElse(null);
-                if (d == null) return;
-                // the text the dispatcher saw: an update that arrived since the decision is not part of it
-                local.learn(new LabelledTicket(text(d, rec.decidedAt()), rec.team(), rec.priority(), Instant.now(), w));
-            }
-            default -> { }
+        learnAsStored(rec.ticketId());
+    }
+
+    /**
+     * Teaches the model a ticket exactly as a full train would read it now ({@link TicketStore#labelledHistory()}):
+     * its current team and priority when a person or imported history set them (otherwise it is forgotten),
+     * weighted by whether its latest decision was reviewed, with the updates recorded up to its latest
+     * decision that decided its team. So every kind of decision counts (an assignment or reopening that
+     * changes the team, a resolve that reviews a bulk accept, an undo), and the model means the same online
+     * as after a retrain or restart.
+     */
+    private void learnAsStored(long ticketId) {
+        String id = Long.toString(ticketId);
+        QueueRow r = store.rows(List.of(ticketId)).stream().findFirst().orElse(null);
+        if (r == null || r.setBy() == null || r.team() == null) {
+            local.forget(id);
+            return;
         }
+        List<DecisionRecord> ds = ledger.decisions(ticketId);
+        double w = ds.isEmpty() || ds.get(ds.size() - 1).reviewed() ? 1.0 : UNREVIEWED_WEIGHT;
+        if (w <= 0) {
+            local.forget(id);
+            return;
+        }
+        Instant textAt = null; // the text the dispatcher saw: updates that arrived since the deciding decision are not part of it
+        for (DecisionRecord d : ds) {
+            if (DecisionKind.valueOf(d.kind()).decidesTeam()) textAt = d.decidedAt();
+        }
+        TicketDetail d = store.detail(ticketId).orElse(null);
+        if (d == null) return;
+        local.learn(new LabelledTicket(text(d, textAt), r.team(), r.priority(), Instant.now(), w));
     }
 
     @Override

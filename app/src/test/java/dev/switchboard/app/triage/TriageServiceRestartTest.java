@@ -285,6 +285,43 @@ class TriageServiceRestartTest {
     }
 
     @Test
+    void everyKindOfDecisionIsLearnedOnlineAsAFullTrainReadsIt() throws Exception {
+        TriageService s = start();
+        dev.switchboard.inference.TicketText probe = dev.switchboard.inference.TicketText.of("p", "printer toner",
+                "The printer and the toner not working");
+        // accepted as Hardware, then assigned to Database (an assignment that moves the ticket): the label is Database
+        decide(s, openPrinter, "Hardware");
+        QueueRow row = ws.store().rows(List.of(openPrinter)).get(0);
+        DecisionRecord assigned = new DecisionLedger(ws.store()).decide(DecisionRequest.of(openPrinter, row.version(),
+                DecisionKind.ASSIGNED, "Database", null, null, "dana")).get(10, TimeUnit.SECONDS);
+        s.learn(assigned).get(10, TimeUnit.SECONDS);
+        assertThat(evidenceTeam(s, probe, openPrinter)).isEqualTo("Database");
+        s.retrain().get(120, TimeUnit.SECONDS);
+        assertThat(evidenceTeam(s, probe, openPrinter)).isEqualTo("Database");
+
+        // decided in another process and resolved there: the last decision is the resolve, the label still counts
+        try (Workspace other = open()) {
+            DecisionLedger l = new DecisionLedger(other.store());
+            l.decide(DecisionRequest.of(openVpn, other.store().rows(List.of(openVpn)).get(0).version(),
+                    DecisionKind.OVERRIDDEN, "Access", "P2", null, "erin")).get(10, TimeUnit.SECONDS);
+            l.decide(DecisionRequest.of(openVpn, other.store().rows(List.of(openVpn)).get(0).version(),
+                    DecisionKind.RESOLVED, null, null, null, "erin")).get(10, TimeUnit.SECONDS);
+        }
+        ws.store().announceChanged(List.of(openVpn));
+        dev.switchboard.inference.TicketText vpn = dev.switchboard.inference.TicketText.of("p", "vpn drops again",
+                "The vpn and the router keep failing");
+        s.awaitIdle();
+        assertThat(evidenceTeam(s, vpn, openVpn)).isEqualTo("Access");
+        assertThat(s.fullTrainings()).as("learned online, no retrain").isEqualTo(2);
+    }
+
+    /** The team the model remembers for {@code ticket}, as evidence for a probe close to it (null if not among it). */
+    private static String evidenceTeam(TriageService s, dev.switchboard.inference.TicketText probe, long ticket) {
+        return s.localModel().suggest(probe, dev.switchboard.inference.TriageContext.of(s.taxonomy())).evidence().stream()
+                .filter(e -> e.ticketId().equals(Long.toString(ticket))).map(e -> e.team()).findFirst().orElse(null);
+    }
+
+    @Test
     void aDecisionAnotherProcessRecordsIsLearnedWhenThePollAnnouncesIt() throws Exception {
         TriageService s = start();
         dev.switchboard.inference.TicketText probe = dev.switchboard.inference.TicketText.of("p", "printer toner",
