@@ -317,6 +317,10 @@ public final class MainWindow {
             @Override public void progress(String message, long done, long total) {
                 background.progress(message, done, total);
             }
+
+            @Override public void training(String message, double fraction) {
+                background.progressShare(message, fraction);
+            }
         });
         attach(svc.workspace());
         svc.triage().start().whenComplete((summary, err) -> {

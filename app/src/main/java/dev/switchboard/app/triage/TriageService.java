@@ -64,6 +64,14 @@ public final class TriageService implements StoreListener, AutoCloseable {
         /** {@code done}/{@code total} of the current job; total 0 when finished. */
         void progress(String message, long done, long total);
 
+        /**
+         * A full train's progress: {@code fraction} of its work done. Its phases (embedding, linear models,
+         * held-out signals, ranker) count different things, so a count would mislead; shown as a share.
+         */
+        default void training(String message, double fraction) {
+            progress(message, Math.round(fraction * 1000), 1000);
+        }
+
         default void trained(LocalModel.TrainingSummary summary) { }
 
         /** The model was loaded from its saved state instead of trained. */
@@ -310,7 +318,8 @@ public final class TriageService implements StoreListener, AutoCloseable {
             History h = readHistory();
             LocalModel.TrainingSummary summary = local.train(h.examples(), h.stored(), new Progress() {
                 @Override public void update(long done, long total, String message) {
-                    l.progress(prefix + message, done, total);
+                    if (total > 0) l.training(prefix + "Training the local model: " + message, Math.min(1.0, (double) done / total));
+                    else l.progress(prefix + message, done, total);
                 }
 
                 @Override public boolean isCancelled() {

@@ -54,6 +54,15 @@ public final class Background implements AutoCloseable {
         });
     }
 
+    /** Reports progress as a share of the work ("Training…  42 %") where counts would mislead; from any thread. */
+    public void progressShare(String text, double fraction) {
+        double f = Math.max(0, Math.min(1, fraction));
+        fx(() -> {
+            message.set(String.format(java.util.Locale.ROOT, "%s… %d %%", text, Math.round(100 * f)));
+            progress.set(Math.max(0.001, f));
+        });
+    }
+
     /** Sets the status-bar message from any thread. */
     public void status(String text) {
         fx(() -> message.set(text));

@@ -52,6 +52,7 @@ class TriageServiceRestartTest {
     final List<TriageService> services = new ArrayList<>();
     final List<String> messages = new CopyOnWriteArrayList<>();
     final List<Object> events = new CopyOnWriteArrayList<>();
+    final List<Double> shares = new CopyOnWriteArrayList<>();
     long openVpn, openPrinter;
 
     @BeforeEach
@@ -94,6 +95,11 @@ class TriageServiceRestartTest {
         s.setListener(new TriageService.Listener() {
             @Override public void progress(String message, long done, long total) {
                 messages.add(message);
+            }
+
+            @Override public void training(String message, double fraction) {
+                messages.add(message);
+                shares.add(fraction);
             }
 
             @Override public void trained(LocalModel.TrainingSummary summary) {
@@ -143,6 +149,9 @@ class TriageServiceRestartTest {
         assertThat(first.fullTrainings()).isEqualTo(1);
         assertThat(first.loadedFrom()).isNull();
         assertThat(events).singleElement().isInstanceOf(LocalModel.TrainingSummary.class);
+        // a full train reports a share of its work (its phases count different things), rising to the end
+        assertThat(messages).contains("Training the local model: embedding 48 tickets");
+        assertThat(shares).isSortedAccordingTo(Double::compare).allMatch(f -> f >= 0 && f <= 1).last().isEqualTo(1.0);
         assertThat(file).exists();
         assertThat(ModelSnapshot.info(file).summary().examples()).isEqualTo(48);
         TriageSuggestion before = first.suggestAndSave(openVpn);

@@ -231,7 +231,8 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             }
         }
         long total = missing.size() + 3L * n;
-        p.update(0, total, "embedding " + missing.size() + " tickets");
+        String embedding = String.format(java.util.Locale.ROOT, "embedding %,d tickets", missing.size());
+        p.update(0, total, embedding);
         int[] done = {0};
         parallel(missing.size(), 16, j -> {
             int i = missing.get(j);
@@ -241,7 +242,7 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             vecs[i] = v;
         }, k -> {
             done[0] += k;
-            p.update(done[0], total, "embedding tickets");
+            p.update(done[0], total, embedding);
         }, p);
         p.checkCancelled();
         // 2. features and memory
