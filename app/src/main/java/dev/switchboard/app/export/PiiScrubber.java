@@ -77,6 +77,14 @@ public final class PiiScrubber {
         return Map.copyOf(totals);
     }
 
+    /** Redacts a ticket's updates one by one like its body (same passes and names, counts added to {@code into}). */
+    public List<String> scrubUpdates(List<String> updates, List<String> names, Map<Redactor.Kind, Integer> into) {
+        if (updates == null || updates.isEmpty()) return List.of();
+        List<String> out = new ArrayList<>(updates.size());
+        for (String u : updates) out.add(scrub(u, names, into));
+        return out;
+    }
+
     /** Person names found in a requester field (display name, and the parts of a first.last address). */
     public static List<String> requesterNames(String requester) {
         List<String> out = new ArrayList<>();
