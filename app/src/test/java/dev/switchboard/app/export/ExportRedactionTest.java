@@ -12,6 +12,7 @@ import dev.switchboard.app.Workspace;
 import dev.switchboard.persistence.entity.DecisionKind;
 import dev.switchboard.persistence.store.DecisionLedger;
 import dev.switchboard.persistence.store.DecisionRequest;
+import dev.switchboard.persistence.store.DuplicateLinks;
 import dev.switchboard.persistence.store.ExportQuery;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,6 +114,26 @@ class ExportRedactionTest {
         assertThat(p.before()).contains("bob.builder@example.org");
         assertThat(p.after()).contains("Reach me at [EMAIL] or [PHONE]").doesNotContain("bob.builder");
         assertThat(p.redactions()).isEqualTo(3);
+    }
+
+    @Test
+    void aMergedDuplicatesRequesterIsRedactedInTheOriginalsUpdate() throws Exception {
+        ws.store().saveTickets(List.of(
+                ticket("orig", "Printer offline", "Floor 3 printer shows offline.", "Ann Original <ann.original@company.co.uk>",
+                        T0.plusSeconds(3), null, null),
+                ticket("dup", "Printer on floor 3 offline", "Same here. Regards, Bob Miller",
+                        "Bob Miller <bob.miller@company.co.uk>", T0.plusSeconds(4), null, null)), "import").join();
+        long orig = ws.store().queue().stream().filter(r -> "orig".equals(r.externalId())).findFirst().orElseThrow().id();
+        long dup = ws.store().queue().stream().filter(r -> "dup".equals(r.externalId())).findFirst().orElseThrow().id();
+        new DuplicateLinks(ws.store()).merge(dup, orig, 0.93, "lead").join();
+        decide(orig, "Desktop");
+        Path out = dir.resolve("merged");
+        svc.run(ExportOptions.defaults(ExportFormat.OPENAI_JSONL, out)
+                        .withQuery(new ExportQuery(null, null, Set.of(), Set.of(DecisionKind.OVERRIDDEN), null)),
+                ExportService.Progress.NONE, () -> false);
+        String user = jsonLines(out.resolve("dataset.jsonl")).get(0).get("messages").get(1).get("content").asText();
+        assertThat(user).contains("Merged duplicate #" + dup + " from [NAME] <[EMAIL]>: Printer on floor 3 offline")
+                .contains("Regards, [NAME]").doesNotContain("Bob").doesNotContain("Miller");
     }
 
     private void decide(long id, String team) {
