@@ -29,6 +29,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,7 +54,8 @@ import org.apache.commons.csv.CSVPrinter;
  */
 public final class ExportService {
 
-    public static final int SCHEMA_VERSION = 1;
+    /** 2: records carry the ticket's updates up to the label decision (CSV: an {@code updates} column). */
+    public static final int SCHEMA_VERSION = 2;
     public static final String MANIFEST = "manifest.json";
 
     /** Progress callback: phase ("counting", "writing"), rows done, rows expected (-1 unknown). */
@@ -155,10 +157,14 @@ public final class ExportService {
         int[] looked = {0};
         reader.forEach(o.query(), true, row -> {
             if (!row.reviewed() && !o.includeUnreviewed()) return true;
-            String before = text(row.subject(), row.body());
-            Redactor.Result r = scrubber.preview(before, PiiScrubber.requesterNames(row.requester()));
-            PreviewRow p = new PreviewRow(row.ticketId(), row.team(), row.priority(), row.kind(), before, r.text(), r.counts());
-            if (r.total() > 0) redacted.add(p);
+            // redacted part by part, as the export does (updates one by one), and shown joined
+            List<String> names = PiiScrubber.requesterNames(row.requester());
+            Map<Redactor.Kind, Integer> counts = new EnumMap<>(Redactor.Kind.class);
+            String before = text(row.subject(), row.body(), row.updates());
+            String after = text(scrubber.scrub(row.subject(), names, counts), scrubber.scrub(row.body(), names, counts),
+                    scrubber.scrubUpdates(row.updates(), names, counts));
+            PreviewRow p = new PreviewRow(row.ticketId(), row.team(), row.priority(), row.kind(), before, after, Map.copyOf(counts));
+            if (p.redactions() > 0) redacted.add(p);
             else if (plain.size() < max) plain.add(p);
             return redacted.size() < max && ++looked[0] < 5000;
         });
@@ -167,10 +173,13 @@ public final class ExportService {
         return out;
     }
 
-    private static String text(String subject, String body) {
+    /** Subject, body and each update on its own line ("Update: …"), for the preview. */
+    private static String text(String subject, String body, List<String> updates) {
         String s = subject == null ? "" : subject;
         String b = body == null ? "" : body;
-        return b.isEmpty() ? s : s.isEmpty() ? b : s + "\n" + b;
+        StringBuilder sb = new StringBuilder(b.isEmpty() ? s : s.isEmpty() ? b : s + "\n" + b);
+        for (String u : updates) sb.append("\nUpdate: ").append(u);
+        return sb.toString();
     }
 
     // ------------------------------------------------------------------ run (pass 1 + pass 2)
@@ -355,7 +364,8 @@ public final class ExportService {
                 this.csv = new CSVPrinter(writer, CSVFormat.RFC4180.builder().setHeader(
                         "ticket_id", "external_id", "text", "final_team", "final_priority", "suggested_team",
                         "suggested_priority", "suggestion_engine", "suggestion_model", "suggestion_confidence",
-                        "decision_kind", "reviewed", "reason_code", "reason_note", "created_at", "decided_at").get());
+                        "decision_kind", "reviewed", "reason_code", "reason_note", "created_at", "decided_at",
+                        "updates").get());
             } else {
                 this.csv = null;
             }
@@ -443,6 +453,15 @@ public final class ExportService {
         f.put("include_unreviewed", o.includeUnreviewed());
         f.put("as_of_decision_id", plan.query().asOfDecision());
         f.put("label", "final effective human decision (undone decisions excluded; transfers: the team that kept the ticket)");
+        ObjectNode text = m.putObject("text");
+        text.put("ticket", "subject, body and the updates (comments, merged duplicates) recorded up to the label decision's"
+                + " decided_at, oldest first; later updates are left out");
+        if (o.format() == ExportFormat.CSV) {
+            text.put("csv_text_column", "subject and body");
+            text.put("csv_updates_column", "JSON array of the updates' texts, oldest first ([] when none)");
+        } else {
+            text.put("user_message", "built from subject, body and updates exactly as the LLM engine builds it live");
+        }
         ObjectNode b = m.putObject("balance");
         b.put("spec", o.balance().toString());
         if (o.balance().maxPerTeam() != null) b.put("max_per_team", o.balance().maxPerTeam());

@@ -20,6 +20,8 @@ public final class PiiScrubber {
     private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+");
     private static final Pattern LOCAL_SPLIT = Pattern.compile("[._-]+");
     private static final Pattern LETTERS = Pattern.compile("\\p{L}{2,}");
+    /** "Merged duplicate #12 from Jane Doe &lt;jane@x.com&gt;: subject…", as {@code DuplicateLinks.merge} writes it. */
+    private static final Pattern MERGE_NOTE = Pattern.compile("^Merged duplicate #\\d+ from (.+?): ");
 
     private final Redactor redactor;
     private final boolean enabled;
@@ -75,6 +77,38 @@ public final class PiiScrubber {
 
     public Map<Redactor.Kind, Long> totals() {
         return Map.copyOf(totals);
+    }
+
+    /**
+     * Redacts a ticket's updates one by one like its body (same passes, same requester names, counts
+     * added to {@code into}); an update a duplicate merge wrote also has the merged ticket's requester
+     * redacted (see {@link #mergedRequesterNames}).
+     */
+    public List<String> scrubUpdates(List<String> updates, List<String> names, Map<Redactor.Kind, Integer> into) {
+        if (updates == null || updates.isEmpty()) return List.of();
+        List<String> out = new ArrayList<>(updates.size());
+        for (String u : updates) {
+            List<String> merged = mergedRequesterNames(u);
+            List<String> un = names;
+            if (!merged.isEmpty()) {
+                un = new ArrayList<>(names);
+                un.addAll(merged);
+            }
+            out.add(scrub(u, un, into));
+        }
+        return out;
+    }
+
+    /**
+     * The person names of the requester a duplicate merge copied onto the original as an update (the
+     * update starts "Merged duplicate #N from REQUESTER: "): another person than the ticket's requester,
+     * so the requester-name pass would not know them. Empty for any other update.
+     */
+    static List<String> mergedRequesterNames(String update) {
+        if (update == null || !update.startsWith("Merged duplicate #")) return List.of();
+        Matcher m = MERGE_NOTE.matcher(update);
+        if (!m.find() || m.group(1).equals("unknown requester")) return List.of();
+        return requesterNames(m.group(1));
     }
 
     /** Person names found in a requester field (display name, and the parts of a first.last address). */

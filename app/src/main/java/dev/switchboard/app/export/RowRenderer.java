@@ -17,8 +17,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Turns one decided ticket into one output record: redacts its text (before the prompt is built),
- * builds the user message with the engine's {@link PromptBuilder} and the assistant reply with
+ * Turns one decided ticket into one output record: redacts its text (subject, body and each update,
+ * before the prompt is built), builds the user message with the engine's {@link PromptBuilder} from
+ * subject, body and updates (as the engine does live) and the assistant reply with
  * {@link PromptBuilder#expectedReplyJson}. Thread-safe: rows are rendered on several cores.
  */
 final class RowRenderer {
@@ -50,12 +51,13 @@ final class RowRenderer {
         List<String> names = PiiScrubber.requesterNames(row.requester());
         String subject = scrubber.scrub(row.subject(), names, counts);
         String body = scrubber.scrub(row.body(), names, counts);
+        List<String> updates = scrubber.scrubUpdates(row.updates(), names, counts);
         if (format == ExportFormat.CSV) {
             String note = row.note() == null ? null : scrubber.scrub(row.note(), names, counts);
             List<Object> values = java.util.Arrays.asList(row.ticketId(), row.externalId(), text(subject, body), row.team(),
                     row.priority(), row.suggestedTeam(), row.suggestedPriority(), row.suggestionEngine(),
                     row.suggestionModel(), row.suggestionConfidence(), row.kind().toLowerCase(Locale.ROOT), row.reviewed(),
-                    row.reasonCode(), note, row.createdAt(), row.decidedAt());
+                    row.reasonCode(), note, row.createdAt(), row.decidedAt(), jsonArray(updates));
             return new Rendered(null, values, counts);
         }
         String rationale = ExportService.rationale(row);
@@ -63,7 +65,8 @@ final class RowRenderer {
         // Deterministic per-ticket boundary token: reproducible files, yet not one token a model could learn.
         String boundary = HexFormat.of().toHexDigits(ExportService.mix(seed ^ 0x626F756EL, row.ticketId()));
         PromptBuilder prompts = new PromptBuilder(template, PromptBuilder.Limits.defaults(), () -> boundary);
-        String user = prompts.userMessage(TicketText.of(String.valueOf(row.ticketId()), subject, body), ctx);
+        // the ticket as the engine sends it live: subject, body and the updates up to the decision (redacted alike)
+        String user = prompts.userMessage(new TicketText(String.valueOf(row.ticketId()), subject, body, updates), ctx);
         String reply = PromptBuilder.expectedReplyJson(row.team(), row.priority() == null ? "" : row.priority(), rationale);
         StringWriter sw = new StringWriter(system.length() + user.length() + reply.length() + 128);
         try (JsonGenerator g = JSON.createGenerator(sw)) {
@@ -92,6 +95,20 @@ final class RowRenderer {
         g.writeStringField("role", role);
         g.writeStringField("content", content);
         g.writeEndObject();
+    }
+
+    /** The CSV {@code updates} value: a JSON array of strings, oldest first ({@code []} when none). */
+    static String jsonArray(List<String> values) {
+        if (values.isEmpty()) return "[]";
+        StringWriter sw = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(sw)) {
+            g.writeStartArray();
+            for (String v : values) g.writeString(v);
+            g.writeEndArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return sw.toString();
     }
 
     static String text(String subject, String body) {

@@ -18,6 +18,9 @@ import java.util.Random;
  * the export benchmark and the bounded-memory test. Every ticket gets an IMPORTED decision; every
  * other one also an OVERRIDDEN decision to another team (the final label), so the export has to pick
  * the latest decision. Texts carry e-mail addresses, phone numbers and IPs for the redactor to find.
+ * Every third ticket has two updates: one two minutes after it was created (before an override, after
+ * an import's decision) and one a day later (after every decision), so the export has to pick those
+ * recorded up to the label decision.
  */
 public final class ScratchData {
     private ScratchData() {}
@@ -44,7 +47,9 @@ public final class ScratchData {
                     + "(?, 'scratch', ?, ?, ?, ?, ?, ?, ?, 'RESOLVED', ?, ?, 'HISTORY', 0)");
                  PreparedStatement di = c.prepareStatement("insert into decision (ticket_id, kind, team_id, priority_id, "
                          + "reason_code, dispatcher, decided_at, status, prev_team_id, prev_priority_id, prev_status, reviewed) "
-                         + "values (?, ?, ?, ?, ?, 'scratch', ?, ?, ?, ?, ?, true)")) {
+                         + "values (?, ?, ?, ?, ?, 'scratch', ?, ?, ?, ?, ?, true)");
+                 PreparedStatement ui = c.prepareStatement("insert into ticket_update (ticket_id, author, body, created_at) "
+                         + "values (?, 'scratch', ?, ?)")) {
                 long i = start;
                 int inBatch = 0;
                 while (have + added < decisions) {
@@ -83,15 +88,22 @@ public final class ScratchData {
                                 importedTeam, prios.get(prio), "RESOLVED");
                         added++;
                     }
+                    if (i % 3 == 0) { // not drawn from rnd: the tickets stay those of earlier benchmarks
+                        update(ui, id, "Still broken, " + first + "@gmail.com asked again; call +44 20 7946 "
+                                + String.format("%04d", i % 10000) + ".", odt.plusMinutes(2));
+                        update(ui, id, "Fixed after a restart of " + words[(int) (i % words.length)] + ".", odt.plusDays(1));
+                    }
                     if (++inBatch >= 1000) {
                         ti.executeBatch();
                         di.executeBatch();
+                        ui.executeBatch();
                         c.commit();
                         inBatch = 0;
                     }
                 }
                 ti.executeBatch();
                 di.executeBatch();
+                ui.executeBatch();
                 c.commit();
                 try (Statement st = c.createStatement()) {
                     st.execute("alter table ticket alter column id restart with " + (i + 1));
@@ -117,6 +129,13 @@ public final class ScratchData {
         else di.setLong(9, prevPrio);
         di.setString(10, prevStatus);
         di.addBatch();
+    }
+
+    private static void update(PreparedStatement ui, long ticket, String body, OffsetDateTime at) throws SQLException {
+        ui.setLong(1, ticket);
+        ui.setString(2, body);
+        ui.setObject(3, at);
+        ui.addBatch();
     }
 
     private static long count(Connection c, String sql) throws SQLException {

@@ -9,10 +9,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.app.Workspace;
+import dev.switchboard.persistence.entity.DecisionKind;
+import dev.switchboard.persistence.store.DecisionLedger;
+import dev.switchboard.persistence.store.DecisionRequest;
+import dev.switchboard.persistence.store.DuplicateLinks;
+import dev.switchboard.persistence.store.ExportQuery;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -78,6 +84,62 @@ class ExportRedactionTest {
         assertThat(csv).contains("received from: [EMAIL]");
         svc.run(ExportOptions.defaults(ExportFormat.INSTRUCTION_JSONL, dir.resolve("in")), ExportService.Progress.NONE, () -> false);
         assertThat(ANY_EMAIL.matcher(Files.readString(dir.resolve("in/dataset.jsonl"))).find()).isFalse();
+    }
+
+    @Test
+    void anUpdateIsRedactedLikeTheBodyInEveryFormatAndCounted() throws Exception {
+        ws.store().saveTickets(List.of(ticket("upd", "Laptop will not boot", "Black screen after the update.",
+                "Jane Doe <jane.doe@company.co.uk>", T0.plusSeconds(3), null, null)), "import").join();
+        long id = ws.store().queue().stream().filter(r -> "upd".equals(r.externalId())).findFirst().orElseThrow().id();
+        ws.store().addUpdate(id, "jane", "Reach me at bob.builder@example.org or +44 20 7946 0321 until 5pm. Thanks, Jane Doe").join();
+        decide(id, "Desktop");
+        // only the decided ticket (the others' label is their import): its redactions come from its update alone
+        ExportQuery overridden = new ExportQuery(null, null, Set.of(), Set.of(DecisionKind.OVERRIDDEN), null);
+        for (ExportFormat f : ExportFormat.values()) {
+            Path out = dir.resolve("u-" + f.id());
+            ExportResult r = svc.run(ExportOptions.defaults(f, out).withQuery(overridden), ExportService.Progress.NONE, () -> false);
+            assertThat(r.written()).isEqualTo(1);
+            String file = Files.readString(out.resolve("dataset." + f.extension()));
+            assertThat(file).as(f.id()).contains("Reach me at [EMAIL] or [PHONE] until 5pm. Thanks, [NAME]")
+                    .doesNotContain("bob.builder").doesNotContain("example.org").doesNotContain("7946")
+                    .doesNotContain("Jane Doe");
+            assertThat(ANY_EMAIL.matcher(file).find()).isFalse();
+            JsonNode man = manifest(out);
+            assertThat(man.at("/redaction/counts/email").asLong()).as(f.id()).isEqualTo(1);
+            assertThat(man.at("/redaction/counts/phone").asLong()).as(f.id()).isEqualTo(1);
+            assertThat(man.at("/redaction/counts/name").asLong()).as(f.id()).isEqualTo(1);
+        }
+        // the preview shows the update, redacted
+        PreviewRow p = svc.preview(ExportOptions.defaults(ExportFormat.CSV, dir.resolve("p")).withQuery(overridden), 10).get(0);
+        assertThat(p.before()).contains("bob.builder@example.org");
+        assertThat(p.after()).contains("Reach me at [EMAIL] or [PHONE]").doesNotContain("bob.builder");
+        assertThat(p.redactions()).isEqualTo(3);
+    }
+
+    @Test
+    void aMergedDuplicatesRequesterIsRedactedInTheOriginalsUpdate() throws Exception {
+        ws.store().saveTickets(List.of(
+                ticket("orig", "Printer offline", "Floor 3 printer shows offline.", "Ann Original <ann.original@company.co.uk>",
+                        T0.plusSeconds(3), null, null),
+                ticket("dup", "Printer on floor 3 offline", "Same here. Regards, Bob Miller",
+                        "Bob Miller <bob.miller@company.co.uk>", T0.plusSeconds(4), null, null)), "import").join();
+        long orig = ws.store().queue().stream().filter(r -> "orig".equals(r.externalId())).findFirst().orElseThrow().id();
+        long dup = ws.store().queue().stream().filter(r -> "dup".equals(r.externalId())).findFirst().orElseThrow().id();
+        new DuplicateLinks(ws.store()).merge(dup, orig, 0.93, "lead").join();
+        decide(orig, "Desktop");
+        Path out = dir.resolve("merged");
+        svc.run(ExportOptions.defaults(ExportFormat.OPENAI_JSONL, out)
+                        .withQuery(new ExportQuery(null, null, Set.of(), Set.of(DecisionKind.OVERRIDDEN), null)),
+                ExportService.Progress.NONE, () -> false);
+        String user = jsonLines(out.resolve("dataset.jsonl")).get(0).get("messages").get(1).get("content").asText();
+        assertThat(user).contains("Merged duplicate #" + dup + " from [NAME] <[EMAIL]>: Printer on floor 3 offline")
+                .contains("Regards, [NAME]").doesNotContain("Bob").doesNotContain("Miller");
+    }
+
+    private void decide(long id, String team) {
+        long version = ws.store().rows(List.of(id)).get(0).version();
+        new DecisionLedger(ws.store()).decide(DecisionRequest.of(id, version, DecisionKind.OVERRIDDEN, team, null, null, "lead"))
+                .join();
     }
 
     @Test

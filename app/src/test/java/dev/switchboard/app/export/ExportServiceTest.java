@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.app.Workspace;
+import dev.switchboard.inference.TicketText;
 import dev.switchboard.inference.TriageContext;
 import dev.switchboard.inference.llm.PromptBuilder;
 import dev.switchboard.persistence.entity.DecisionKind;
@@ -147,6 +148,59 @@ class ExportServiceTest {
         assertThat(recs.get(0).get("text")).isEqualTo("VPN drops\nTunnel, \"quoted\"\nsecond line");
         assertThat(recs.get(1).get("final_team")).isEqualTo("Desktop");
         assertThat(recs.get(1).get("created_at")).isEqualTo(T0.plusSeconds(60).toString());
+    }
+
+    @Test
+    void aTicketIsExportedWithTheUpdatesItHadWhenDecidedAsTheEngineSendsIt() throws Exception {
+        ws.store().saveTickets(List.of(
+                ticket("c", "VPN drops every hour", "The tunnel disconnects.", "Ann", T0, null, null),
+                ticket("plain", "Printer jam", "Floor 2 printer.", "Bob", T0.plusSeconds(60), null, null)), "import").join();
+        long c = id("c");
+        long plain = id("plain");
+        String before = "Also happens on the guest Wi-Fi since the router swap.";
+        String after = "Fixed by renewing the certificate.";
+        ws.store().addUpdate(c, "ann", before).join();
+        decide(c, DecisionKind.OVERRIDDEN, "Network", null, null, true);
+        decide(plain, DecisionKind.OVERRIDDEN, "Desktop", null, null, true);
+        ws.store().addUpdate(c, "bob", after).join();
+
+        export(opts(ExportFormat.OPENAI_JSONL, "oa"));
+        List<JsonNode> lines = jsonLines(dir.resolve("oa/dataset.jsonl"));
+        assertThat(lines).hasSize(2);
+        TriageContext ctx = TriageContext.of(svc.taxonomy());
+        String user = lines.get(0).get("messages").get(1).get("content").asText();
+        String boundary = boundary(user);
+        PromptBuilder live = new PromptBuilder(PromptBuilder.Template.defaults(), PromptBuilder.Limits.defaults(), () -> boundary);
+        assertThat(user).isEqualTo(live.userMessage(new TicketText(Long.toString(c), "VPN drops every hour",
+                "The tunnel disconnects.", List.of(before)), ctx));
+        assertThat(user).contains("Updates (oldest first):\n- " + before).doesNotContain(after);
+        String plainUser = lines.get(1).get("messages").get(1).get("content").asText();
+        String plainBoundary = boundary(plainUser);
+        assertThat(plainUser).isEqualTo(new PromptBuilder(PromptBuilder.Template.defaults(), PromptBuilder.Limits.defaults(),
+                () -> plainBoundary).userMessage(TicketText.of(Long.toString(plain), "Printer jam", "Floor 2 printer."), ctx))
+                .doesNotContain("Updates");
+
+        export(opts(ExportFormat.INSTRUCTION_JSONL, "in"));
+        String input = jsonLines(dir.resolve("in/dataset.jsonl")).get(0).get("input").asText();
+        assertThat(input).isEqualTo(user);
+
+        export(opts(ExportFormat.CSV, "csv"));
+        List<CSVRecord> recs;
+        try (Reader rd = Files.newBufferedReader(dir.resolve("csv/dataset.csv"))) {
+            recs = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(rd).getRecords();
+        }
+        assertThat(recs.get(0).get("text")).isEqualTo("VPN drops every hour\nThe tunnel disconnects.");
+        assertThat(JSON.readValue(recs.get(0).get("updates"), String[].class)).containsExactly(before);
+        assertThat(recs.get(1).get("updates")).isEqualTo("[]");
+        JsonNode man = manifest(dir.resolve("csv"));
+        assertThat(man.get("schema_version").asInt()).isEqualTo(2);
+        assertThat(man.at("/text/csv_updates_column").asText()).contains("JSON array");
+    }
+
+    private static String boundary(String user) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<<<BEGIN UNTRUSTED TICKET (\\S+)>>>").matcher(user);
+        assertThat(m.find()).as(user).isTrue();
+        return m.group(1);
     }
 
     @Test

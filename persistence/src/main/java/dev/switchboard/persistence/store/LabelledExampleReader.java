@@ -25,6 +25,10 @@ import java.util.stream.Collectors;
  * (see {@link ExportQuery#LABELLING_KINDS}) that no UNDONE row compensates; its team and priority are
  * the state after that decision (an undo restores the previous decision's values, so the previous
  * decision becomes the final one). Tickets whose final team is not set are skipped.
+ *
+ * <p>Read with text, a row carries the ticket's updates recorded up to the label decision's
+ * {@code decided_at} (the text the dispatcher decided on; later ones are left out), oldest first: the
+ * same rule as {@link TicketStore#labelledHistory()}'s "text as decided".
  */
 public final class LabelledExampleReader {
 
@@ -85,9 +89,10 @@ public final class LabelledExampleReader {
      * <p>Reads a page of tickets by id, then the labelling decisions of that id range in one indexed
      * range scan, and picks each ticket's final decision in Java (the newest one no UNDONE row
      * compensates). Same rows as a per-ticket "max(id) of the non-compensated labelling decisions"
-     * subquery, which the database evaluated (twice) for every ticket.
+     * subquery, which the database evaluated (twice) for every ticket. With text, the updates of the
+     * page's exported tickets are read in one more range query; only one page's are held at a time.
      *
-     * @param withText false reads no subject/body/requester (a cheap counting pass)
+     * @param withText false reads no subject/body/requester and no updates (a cheap counting pass)
      * @return rows handed to the handler
      */
     public long forEach(ExportQuery q, boolean withText, RowHandler handler) {
@@ -99,15 +104,19 @@ public final class LabelledExampleReader {
              PreparedStatement tp = c.prepareStatement(ticketSql);
              PreparedStatement dp = c.prepareStatement(decisionSql);
              PreparedStatement cp = c.prepareStatement(COMPENSATED_SQL);
-             PreparedStatement sp = c.prepareStatement(SUGGESTION_SQL)) {
+             PreparedStatement sp = c.prepareStatement(SUGGESTION_SQL);
+             PreparedStatement up = c.prepareStatement(UPDATES_SQL)) {
             Map<Long, String> teamNames = names(c, "select id, name from team");
             Map<Long, String> priorityNames = names(c, "select id, name from priority_level");
             tp.setFetchSize(PAGE);
             dp.setFetchSize(PAGE);
+            up.setFetchSize(PAGE);
             List<TicketRow> tickets = new ArrayList<>(PAGE);
             Map<Long, FinalDecision> finals = new HashMap<>();
             List<FinalDecision> candidates = new ArrayList<>();
             java.util.Set<Long> compensated = new java.util.HashSet<>();
+            List<Pending> emit = new ArrayList<>(PAGE);
+            Map<Long, List<String>> updates = new HashMap<>();
             while (true) {
                 tickets.clear();
                 finals.clear();
@@ -156,6 +165,8 @@ public final class LabelledExampleReader {
                 for (FinalDecision d : candidates) {
                     if (!compensated.contains(d.id())) finals.put(d.ticketId(), d);
                 }
+                // 4. the rows to hand out (filters applied), before any text of their updates is read
+                emit.clear();
                 for (TicketRow t : tickets) {
                     FinalDecision d = finals.get(t.id());
                     if (d == null || d.teamId() == null) continue;
@@ -163,6 +174,31 @@ public final class LabelledExampleReader {
                     String team = name(c, teamNames, "team", d.teamId());
                     if (team == null) continue;
                     if (!q.teams().isEmpty() && !q.teams().contains(team)) continue;
+                    emit.add(new Pending(t, d, team));
+                }
+                // 5. their updates up to the label decision, oldest first: one range query for the page
+                updates.clear();
+                if (withText && !emit.isEmpty()) {
+                    Map<Long, Instant> decidedAt = new HashMap<>(emit.size() * 2);
+                    for (Pending e : emit) decidedAt.put(e.ticket().id(), e.decision().decidedAt());
+                    up.setLong(1, emit.get(0).ticket().id());
+                    up.setLong(2, emit.get(emit.size() - 1).ticket().id());
+                    try (ResultSet rs = up.executeQuery()) {
+                        while (rs.next()) {
+                            long id = rs.getLong(1);
+                            if (!decidedAt.containsKey(id)) continue; // not exported (filtered out, undecided)
+                            Instant at = decidedAt.get(id);
+                            Instant created = instant(rs, 3);
+                            // recorded after the decision: not what the dispatcher saw when deciding
+                            if (at != null && created != null && created.isAfter(at)) continue;
+                            updates.computeIfAbsent(id, k -> new ArrayList<>()).add(rs.getString(2));
+                        }
+                    }
+                }
+                for (Pending e : emit) {
+                    TicketRow t = e.ticket();
+                    FinalDecision d = e.decision();
+                    String team = e.team();
                     String priority = d.priorityId() == null ? null : name(c, priorityNames, "priority_level", d.priorityId());
                     String engine = null, model = null, sTeam = null, sPriority = null, rationale = null;
                     Double confidence = null;
@@ -180,9 +216,10 @@ public final class LabelledExampleReader {
                             }
                         }
                     }
-                    LabelledExample row = new LabelledExample(t.id(), t.externalId(), t.subject(), t.body(), t.requester(),
-                            t.createdAt(), d.id(), d.kind(), team, priority, d.reasonCode(), d.note(), d.dispatcher(),
-                            d.decidedAt(), d.reviewed(), engine, model, sTeam, sPriority, confidence, rationale);
+                    LabelledExample row = new LabelledExample(t.id(), t.externalId(), t.subject(), t.body(),
+                            updates.getOrDefault(t.id(), List.of()), t.requester(), t.createdAt(), d.id(), d.kind(), team,
+                            priority, d.reasonCode(), d.note(), d.dispatcher(), d.decidedAt(), d.reviewed(), engine, model,
+                            sTeam, sPriority, confidence, rationale);
                     n++;
                     if (!handler.accept(row)) return n;
                 }
@@ -200,6 +237,8 @@ public final class LabelledExampleReader {
 
     private record TicketRow(long id, String externalId, String subject, String body, String requester, Instant createdAt) {}
 
+    private record Pending(TicketRow ticket, FinalDecision decision, String team) {}
+
     private record FinalDecision(long ticketId, long id, String kind, Long teamId, Long priorityId, String reasonCode,
                                  String note, String dispatcher, Instant decidedAt, boolean reviewed, Long suggestionId) {}
 
@@ -215,6 +254,9 @@ public final class LabelledExampleReader {
 
     private static final String COMPENSATED_SQL =
             "select compensates_id, id from decision where compensates_id between ? and ?";
+    /** Updates of a ticket id range, oldest first per ticket (ticket_id index range), as the detail view orders them. */
+    private static final String UPDATES_SQL = "select u.ticket_id, u.body, u.created_at from ticket_update u"
+            + " where u.ticket_id between ? and ? order by u.ticket_id, u.created_at, u.id";
     private static final String SUGGESTION_SQL =
             "select engine, model, team_name, priority_name, confidence, rationale from suggestion where id = ?";
 
