@@ -104,7 +104,7 @@ public final class PiiScrubber {
      * update starts "Merged duplicate #N from REQUESTER: "): another person than the ticket's requester,
      * so the requester-name pass would not know them. Empty for any other update.
      */
-    static List<String> mergedRequesterNames(String update) {
+    public static List<String> mergedRequesterNames(String update) {
         if (update == null || !update.startsWith("Merged duplicate #")) return List.of();
         Matcher m = MERGE_NOTE.matcher(update);
         if (!m.find() || m.group(1).equals("unknown requester")) return List.of();

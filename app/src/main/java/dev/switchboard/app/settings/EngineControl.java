@@ -125,7 +125,24 @@ public final class EngineControl {
                 .retriever(new LocalExampleRetriever(services.localModel(), services.workspace().store(), services.triage()::taxonomy))
                 .egress(ledger)
                 .prompts(new PromptBuilder(cfg.template()))
+                .requesterNames(this::personNames)
                 .build();
+    }
+
+    /**
+     * The person names redaction removes from a ticket before it goes to the LLM (besides addresses, phones
+     * and the like): its requester's, as the dataset export reads them, and those of requesters whose
+     * duplicates were merged into it (their text arrives as an update naming them). A text that is not a
+     * stored ticket (the connection test's sample) has only the merged ones.
+     */
+    java.util.Collection<String> personNames(dev.switchboard.inference.TicketText t) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        if (t.id() != null && !t.id().isEmpty() && t.id().chars().allMatch(Character::isDigit) && t.id().length() < 19) {
+            services.workspace().store().detail(Long.parseLong(t.id()))
+                    .ifPresent(d -> names.addAll(dev.switchboard.app.export.PiiScrubber.requesterNames(d.row().requester())));
+        }
+        for (String u : t.updates()) names.addAll(dev.switchboard.app.export.PiiScrubber.mergedRequesterNames(u));
+        return names;
     }
 
     /** Settings key: check borderline duplicate pairs with the LLM engine (off unless the dispatcher turns it on). */

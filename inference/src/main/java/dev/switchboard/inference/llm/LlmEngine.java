@@ -356,9 +356,13 @@ public final class LlmEngine implements TriageEngine, AutoCloseable {
             Redactor r = redactor;
             Collection<String> names = requesterNames.apply(ticket);
             sendTicket = redact(ticket, r, names);
-            sendExamples = examples.stream().map(e -> new ExampleRetriever.Example(
-                    new LabelledTicket(redact(e.ticket().text(), r, names), e.ticket().team(), e.ticket().priority(),
-                            e.ticket().decidedAt(), e.ticket().weight()), e.similarity())).toList();
+            // an example is another ticket: its own requester's names go too, besides this ticket's
+            sendExamples = examples.stream().map(e -> {
+                java.util.Set<String> exampleNames = new java.util.LinkedHashSet<>(names);
+                exampleNames.addAll(requesterNames.apply(e.ticket().text()));
+                return new ExampleRetriever.Example(new LabelledTicket(redact(e.ticket().text(), r, exampleNames),
+                        e.ticket().team(), e.ticket().priority(), e.ticket().decidedAt(), e.ticket().weight()), e.similarity());
+            }).toList();
         }
         return new Prepared(prompts.systemMessage(ctx), prompts.userMessage(sendTicket, ctx, sendExamples), evidence, ids);
     }

@@ -501,6 +501,22 @@ class LlmEngineTest {
     }
 
     @Test
+    void redactionRemovesEachExampleTicketsOwnRequesterNameToo() {
+        server.then(Reply.ok(reply("Network", "P2", 0.8, "VPN.")));
+        TicketText t = new TicketText("T-9", "VPN broken", "Jane Doe here, the VPN drops.", List.of());
+        ExampleRetriever examples = (ticket, k) -> List.of(new ExampleRetriever.Example(dev.switchboard.inference.LabelledTicket.of(
+                new TicketText("E-1", "VPN drops hourly", "Regards, Bob Miller", List.of()), "Network", "P2"), 0.9));
+        LlmEngine e = LlmEngine.builder(openAi().withRedact(true), local).retriever(examples).egress(ledger)
+                .requesterNames(x -> x.id().equals("T-9") ? List.of("Jane Doe") : List.of("Bob Miller")).build();
+        engines.add(e);
+
+        assertThat(e.suggest(t, CTX).status()).isEqualTo(Status.OK);
+
+        String body = server.requests().get(0).body();
+        assertThat(body).contains("VPN drops hourly").doesNotContain("Bob").doesNotContain("Miller").doesNotContain("Jane");
+    }
+
+    @Test
     void unreadableKeyIsNotRetriedAndNothingIsSent() {
         LlmSettings s = new LlmSettings(LlmSettings.Provider.OPENAI_COMPATIBLE, server.openAiBaseUrl(), "gpt-test",
                 () -> { throw new IllegalStateException("keyring locked"); },
