@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.app.Workspace;
 import dev.switchboard.inference.Taxonomy;
-import dev.switchboard.inference.TicketText;
 import dev.switchboard.inference.TriageContext;
 import dev.switchboard.inference.llm.PromptBuilder;
 import dev.switchboard.inference.redact.Redactor;

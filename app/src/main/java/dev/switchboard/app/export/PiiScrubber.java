@@ -68,13 +68,6 @@ public final class PiiScrubber {
         for (var e : counts.entrySet()) totals.merge(e.getKey(), (long) e.getValue(), Long::sum);
     }
 
-    /** Redacts without adding to the totals (preview). */
-    public Redactor.Result preview(String text, List<String> names) {
-        if (text == null) return new Redactor.Result("", Map.of());
-        if (!enabled) return new Redactor.Result(text, Map.of());
-        return redactor.redact(text, names);
-    }
-
     public Map<Redactor.Kind, Long> totals() {
         return Map.copyOf(totals);
     }
