@@ -63,7 +63,7 @@ public final class BenchQualityCommand implements Callable<Integer> {
             System.gc();
             var mem = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
             out.printf("heap in use after a collection %,d MB (max %,d MB)%n", mem.getUsed() >> 20, Runtime.getRuntime().maxMemory() >> 20);
-            out.printf("top-1 %.3f, acceptance %s, transferred later %s (synthetic: about 70 %% right, 10 %% transferred)%n",
+            out.printf("top-1 %.3f, acceptance %s, transferred later %s (synthetic: calibrated suggestions, 10 %% transferred)%n",
                     r.team().accuracy(), QualityReport.pct(r.acceptanceRate()), QualityReport.pct(r.transferredLaterRate()));
             out.flush();
         }
@@ -71,8 +71,9 @@ public final class BenchQualityCommand implements Callable<Integer> {
     }
 
     /**
-     * Synthetic answered tickets, by JDBC batches: a suggestion (right about 70 % of the time, top three
-     * listed), an accept or an override, and for one ticket in ten a transfer afterwards.
+     * Synthetic answered tickets over the last 80 days, by JDBC batches: a calibrated suggestion (at
+     * confidence p right with probability p; top three listed), an accept or an override with a reason, and
+     * for one ticket in ten a transfer afterwards.
      */
     static void fill(Workspace ws, long n) throws SQLException {
         ws.store().saveTaxonomy(java.util.Arrays.stream(TEAMS).map(t -> new dev.switchboard.persistence.store.TaxonomyRow(t, "", 0)).toList(),
@@ -86,6 +87,7 @@ public final class BenchQualityCommand implements Callable<Integer> {
             long sStart = id(c, "select coalesce(max(id), 0) from suggestion");
             Random rnd = new Random(5);
             Instant t0 = Instant.now().minusSeconds(60L * 60 * 24 * 80);
+            long step = Math.max(1, 60L * 60 * 24 * 80 / n); // answers spread over the last 80 days
             try (PreparedStatement ti = c.prepareStatement("insert into ticket (id, source, external_id, content_hash, subject, body, "
                     + "requester, created_at, updated_at, status, team_id, priority_id, set_by, version) values "
                     + "(?, 'bench', ?, ?, 'subject', 'body', 'someone', ?, ?, 'TRIAGED', ?, ?, 'HUMAN', 0)");
@@ -93,18 +95,20 @@ public final class BenchQualityCommand implements Callable<Integer> {
                          + "priority_name, confidence, confident, top_teams, top_priorities, rationale, evidence_ids, note, latency_ms, "
                          + "created_at) values (?, ?, 'local', 'bench', 'OK', ?, 'P3', ?, ?, ?, 'P3=1.0000', '', '', '', 9, ?)");
                  PreparedStatement di = c.prepareStatement("insert into decision (ticket_id, suggestion_id, kind, team_id, priority_id, "
-                         + "dispatcher, decided_at, ms_to_decide, status, prev_status, reviewed) values (?, ?, ?, ?, ?, 'bench', ?, ?, ?, ?, true)")) {
+                         + "dispatcher, decided_at, ms_to_decide, status, prev_status, reviewed, reason_code) "
+                         + "values (?, ?, ?, ?, ?, 'bench', ?, ?, ?, ?, true, ?)")) {
                 for (long k = 1; k <= n; k++) {
                     long tid = tStart + k;
                     long sid = sStart + k;
                     int truth = Math.min(TEAMS.length - 1, (int) Math.floor(-Math.log(1 - rnd.nextDouble()) * 2.2));
-                    int suggested = rnd.nextDouble() < 0.7 ? truth : rnd.nextInt(TEAMS.length);
-                    double p = 0.3 + 0.7 * rnd.nextDouble();
+                    // calibrated: a suggestion at confidence p names the right team with probability p
+                    double p = 0.3 + 0.7 * Math.sqrt(rnd.nextDouble());
+                    int suggested = rnd.nextDouble() < p ? truth : (truth + 1 + rnd.nextInt(TEAMS.length - 1)) % TEAMS.length;
                     boolean accepted = suggested == truth || rnd.nextDouble() < 0.2;
                     int chosen = accepted ? suggested : truth;
                     boolean transfer = rnd.nextDouble() < 0.1;
                     int fin = transfer ? (chosen + 1) % TEAMS.length : chosen;
-                    OffsetDateTime at = OffsetDateTime.ofInstant(t0.plusSeconds(k * 60), ZoneOffset.UTC);
+                    OffsetDateTime at = OffsetDateTime.ofInstant(t0.plusSeconds(k * step), ZoneOffset.UTC);
                     ti.setLong(1, tid);
                     ti.setString(2, "q" + tid);
                     ti.setString(3, Long.toHexString(tid));
@@ -122,8 +126,11 @@ public final class BenchQualityCommand implements Callable<Integer> {
                             TEAMS[(suggested + 1) % TEAMS.length], (1 - p) / 2, TEAMS[(suggested + 2) % TEAMS.length], (1 - p) / 4));
                     si.setObject(7, at);
                     si.addBatch();
-                    decision(di, tid, sid, accepted ? "ACCEPTED" : "OVERRIDDEN", team[chosen], prio, at.plusMinutes(2), "TRIAGED", "NEW");
-                    if (transfer) decision(di, tid, null, "TRANSFERRED", team[fin], prio, at.plusHours(3), "TRANSFERRED", "TRIAGED");
+                    decision(di, tid, sid, accepted ? "ACCEPTED" : "OVERRIDDEN", team[chosen], prio, at.plusMinutes(2), "TRIAGED", "NEW",
+                            accepted ? null : REASONS[rnd.nextInt(REASONS.length)], accepted ? 2000 + rnd.nextInt(6000) : 6000 + rnd.nextInt(20000));
+                    if (transfer) {
+                        decision(di, tid, null, "TRANSFERRED", team[fin], prio, at.plusHours(3), "TRANSFERRED", "TRIAGED", null, 9000);
+                    }
                     if (k % 1000 == 0 || k == n) {
                         ti.executeBatch();
                         si.executeBatch();
@@ -140,8 +147,10 @@ public final class BenchQualityCommand implements Callable<Integer> {
         }
     }
 
+    private static final String[] REASONS = {"wrong-team", "wrong-team", "wrong-team", "missing-info", "other"};
+
     private static void decision(PreparedStatement di, long ticket, Long suggestion, String kind, long team, long prio,
-                                 OffsetDateTime at, String status, String prevStatus) throws SQLException {
+                                 OffsetDateTime at, String status, String prevStatus, String reason, long ms) throws SQLException {
         di.setLong(1, ticket);
         if (suggestion == null) di.setNull(2, java.sql.Types.BIGINT);
         else di.setLong(2, suggestion);
@@ -149,9 +158,10 @@ public final class BenchQualityCommand implements Callable<Integer> {
         di.setLong(4, team);
         di.setLong(5, prio);
         di.setObject(6, at);
-        di.setLong(7, 4000);
+        di.setLong(7, ms);
         di.setString(8, status);
         di.setString(9, prevStatus);
+        di.setString(10, reason);
         di.addBatch();
     }
 

@@ -156,7 +156,7 @@ public final class QualityView {
         chart.setMinHeight(280);
 
         teams.setId("quality-teams");
-        teams.getColumns().add(col("Team", TeamRow::team, 190));
+        teams.getColumns().add(col("Team", TeamRow::team, 160));
         teams.getColumns().add(col("Kept", r -> String.format(Locale.ROOT, "%,d", r.finalCount()), 60));
         teams.getColumns().add(col("Suggested", r -> String.format(Locale.ROOT, "%,d", r.suggested()), 90));
         teams.getColumns().add(col("Precision", r -> r.suggested() == 0 ? "–" : QualityReport.pct(r.precision()), 90));
@@ -183,7 +183,7 @@ public final class QualityView {
         GridPane grid = new GridPane();
         grid.setHgap(14);
         grid.setVgap(6);
-        grid.add(section("How sure, how right (points: suggestions by confidence; dashed: perfect calibration)"), 0, 0);
+        grid.add(section("How sure, how right (dashed: perfectly calibrated)"), 0, 0);
         grid.add(chart, 0, 1);
         grid.add(section("Most frequent wrong calls"), 1, 0);
         grid.add(confusions, 1, 1);
