@@ -6,7 +6,6 @@ import dev.switchboard.persistence.db.Database;
 import dev.switchboard.persistence.entity.DecisionKind;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -18,43 +17,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The dataset export's reader: a decided ticket comes with the updates recorded up to its label decision. */
-class LabelledExampleReaderTest {
+class LabelledExampleReaderTest extends LedgerTestBase {
 
-    @TempDir Path dir;
-    Database db;
-    TicketStore store;
-    DecisionLedger ledger;
     final AtomicInteger updateQueries = new AtomicInteger();
 
-    @BeforeEach
-    void open() {
-        db = Database.open(Database.h2FileUrl(dir.resolve("test")));
-        store = new TicketStore(db);
-        ledger = new DecisionLedger(store);
-        store.saveTaxonomy(List.of(new TaxonomyRow("Network", "", 0), new TaxonomyRow("Desktop", "", 0),
-                new TaxonomyRow("Identity", "", 0)), List.of(new TaxonomyRow("P3", "", 3))).join();
-    }
-
-    @AfterEach
-    void close() {
-        store.close();
-        db.close();
-    }
-
-    private long ticket(String subject, String team, Instant at) {
-        return store.saveTickets(List.of(new NewTicket("t", subject, subject, "body", "ann", at, team, team == null ? null : "P3")),
-                "x").join().createdIds().get(0);
-    }
-
     private DecisionRecord decide(long id, DecisionKind kind, String team) {
-        long version = store.rows(List.of(id)).get(0).version();
-        return ledger.decide(DecisionRequest.of(id, version, kind, team, null, null, "dana")).join();
+        return ledger.decide(DecisionRequest.of(id, version(id), kind, team, null, null, "dana")).join();
     }
 
     /** Reads every row; counts the update queries the reader runs. */

@@ -2,44 +2,18 @@ package dev.switchboard.persistence.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.persistence.db.Database;
 import dev.switchboard.persistence.entity.DecisionKind;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** What the quality report reads from the ledger: each ticket's first answer to a suggestion and its fate. */
-class SuggestionOutcomeReaderTest {
-
-    @TempDir Path dir;
-    Database db;
-    TicketStore store;
-    DecisionLedger ledger;
-
-    @BeforeEach
-    void open() {
-        db = Database.open(Database.h2FileUrl(dir.resolve("test")));
-        store = new TicketStore(db);
-        ledger = new DecisionLedger(store);
-        store.saveTaxonomy(List.of(new TaxonomyRow("Network", "", 0), new TaxonomyRow("Desktop", "", 0),
-                new TaxonomyRow("Identity", "", 0)), List.of(new TaxonomyRow("P1", "", 1), new TaxonomyRow("P3", "", 3))).join();
-    }
-
-    @AfterEach
-    void close() {
-        store.close();
-        db.close();
-    }
+class SuggestionOutcomeReaderTest extends LedgerTestBase {
 
     private long ticket(String subject, String team) {
-        return store.saveTickets(List.of(new NewTicket("t", subject, subject, "body", "ann", Instant.now(), team, team == null ? null : "P3")),
-                "x").join().createdIds().get(0);
+        return ticket(subject, team, Instant.now());
     }
 
     private long suggest(long id, String team, double p, boolean confident) {
@@ -48,8 +22,7 @@ class SuggestionOutcomeReaderTest {
     }
 
     private DecisionRecord decide(long id, DecisionKind kind, String team, Long suggestion, String reason) {
-        long version = store.rows(List.of(id)).get(0).version();
-        return ledger.decide(new DecisionRequest(id, version, kind, team, "P3", suggestion, reason, null, "dana", 1200L,
+        return ledger.decide(new DecisionRequest(id, version(id), kind, team, "P3", suggestion, reason, null, "dana", 1200L,
                 kind != DecisionKind.BULK_ACCEPTED, null)).join();
     }
 
