@@ -2,7 +2,6 @@ package dev.switchboard.persistence.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.persistence.db.Database;
 import dev.switchboard.persistence.entity.DecisionKind;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
