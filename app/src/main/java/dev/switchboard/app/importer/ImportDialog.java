@@ -215,9 +215,7 @@ public final class ImportDialog {
         root.setPadding(new Insets(14));
         root.getStyleClass().add("sb-dialog");
         Scene scene = new Scene(root, 900, 640);
-        if (owner != null && owner.getScene() != null) scene.getStylesheets().addAll(owner.getScene().getStylesheets());
-        var css = ImportDialog.class.getResource("/dev/switchboard/ui/dialogs.css");
-        if (css != null && !scene.getStylesheets().contains(css.toExternalForm())) scene.getStylesheets().add(css.toExternalForm());
+        dev.switchboard.app.ui.Theme.styleDialog(scene, owner);
         stage.setScene(scene);
         stage.setOnShown(e -> combos.get(Field.SUBJECT).requestFocus());
     }

@@ -91,9 +91,7 @@ public final class QualityView {
         stage.setTitle("Suggestion quality");
         var screen = javafx.stage.Screen.getPrimary().getVisualBounds();
         Scene scene = new Scene(layout(), Math.min(1100, screen.getWidth() - 40), Math.min(800, screen.getHeight() - 60));
-        if (owner != null && owner.getScene() != null) scene.getStylesheets().addAll(owner.getScene().getStylesheets());
-        var css = QualityView.class.getResource("/dev/switchboard/ui/dialogs.css");
-        if (css != null && !scene.getStylesheets().contains(css.toExternalForm())) scene.getStylesheets().add(css.toExternalForm());
+        dev.switchboard.app.ui.Theme.styleDialog(scene, owner);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.ESCAPE), stage::close);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F5), this::recompute);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.S, KeyCombination.SHORTCUT_DOWN), this::saveReport);

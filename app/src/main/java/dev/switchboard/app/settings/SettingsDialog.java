@@ -109,9 +109,7 @@ public final class SettingsDialog {
         BorderPane root = new BorderPane(tabs, null, null, buttons, null);
         root.getStyleClass().add("sb-dialog");
         Scene scene = new Scene(root, 860, 680);
-        if (owner != null && owner.getScene() != null) scene.getStylesheets().addAll(owner.getScene().getStylesheets());
-        var css = SettingsDialog.class.getResource("/dev/switchboard/ui/dialogs.css");
-        if (css != null && !scene.getStylesheets().contains(css.toExternalForm())) scene.getStylesheets().add(css.toExternalForm());
+        dev.switchboard.app.ui.Theme.styleDialog(scene, owner);
         stage.setScene(scene);
         stage.setOnShown(e -> dispatcher.requestFocus());
     }

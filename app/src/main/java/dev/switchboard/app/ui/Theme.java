@@ -36,6 +36,13 @@ public final class Theme {
     }
 
     /** Asks the desktop whether it prefers dark; call off the FX thread (runs a process). */
+    /** Styles a dialog's scene like its owner window's (the app's stylesheets) plus the dialogs' own stylesheet. */
+    public static void styleDialog(javafx.scene.Scene scene, javafx.stage.Window owner) {
+        if (owner != null && owner.getScene() != null) scene.getStylesheets().addAll(owner.getScene().getStylesheets());
+        var css = Theme.class.getResource("/dev/switchboard/ui/dialogs.css");
+        if (css != null && !scene.getStylesheets().contains(css.toExternalForm())) scene.getStylesheets().add(css.toExternalForm());
+    }
+
     public static boolean osPrefersDark() {
         String env = System.getenv("SWITCHBOARD_THEME");
         if (env != null) return env.equalsIgnoreCase("dark");
