@@ -18,7 +18,8 @@ import java.util.function.Supplier;
  * In-context examples for the LLM from the local model: {@link LocalModel} has no public
  * nearest-neighbour lookup, but every suggestion it makes carries its nearest decided tickets as
  * {@link Evidence} (database id, team, priority, similarity, subject). This asks it for a suggestion and
- * loads those tickets' bodies from the store. Costs one local suggestion per LLM call.
+ * shows those tickets as the model learned them (subject, body, the updates they had when decided), so an
+ * example reads like the ticket being asked about. Costs one local suggestion per LLM call.
  */
 final class LocalExampleRetriever implements ExampleRetriever {
 
@@ -30,6 +31,14 @@ final class LocalExampleRetriever implements ExampleRetriever {
         this.local = local;
         this.store = store;
         this.taxonomy = taxonomy;
+    }
+
+    private String body(Evidence ev) {
+        try {
+            return store.detail(Long.parseLong(ev.ticketId())).map(TicketDetail::body).orElse("");
+        } catch (RuntimeException e) {
+            return ""; // not a database id or not readable: the subject alone still helps
+        }
     }
 
     @Override
@@ -45,14 +54,9 @@ final class LocalExampleRetriever implements ExampleRetriever {
         for (Evidence ev : s.evidence()) {
             if (out.size() >= k) break;
             if (ev.ticketId() == null || ev.ticketId().equals(ticket.id()) || ev.team() == null || ev.team().isBlank()) continue;
-            String body = "";
-            try {
-                body = store.detail(Long.parseLong(ev.ticketId())).map(TicketDetail::body).orElse("");
-            } catch (RuntimeException ignored) {
-                // not a database id or not readable: the subject alone still helps
-            }
-            out.add(new Example(LabelledTicket.of(TicketText.of(ev.ticketId(), ev.subject(), body), ev.team(), ev.priority()),
-                    Math.max(0, Math.min(1, ev.similarity()))));
+            // the text the model learned it from (with the updates it had when decided); else the stored body
+            TicketText text = local.learnedText(ev.ticketId()).orElseGet(() -> TicketText.of(ev.ticketId(), ev.subject(), body(ev)));
+            out.add(new Example(LabelledTicket.of(text, ev.team(), ev.priority()), Math.max(0, Math.min(1, ev.similarity()))));
         }
         return out;
     }

@@ -281,6 +281,12 @@ public final class PromptBuilder {
             sb.append("\n<<<BEGIN UNTRUSTED ").append(tag).append(">>>\n");
             sb.append("Subject: ").append(oneLine(clean(lt.text().subject(), limits.exampleSubject(), boundary))).append('\n');
             sb.append("Description: ").append(clean(lt.text().body(), limits.exampleBody(), boundary));
+            // the comments it was decided with, within the same budget as the description (the decisive line is
+            // often a comment: "it is the SAP client, not the VPN")
+            List<String> notes = lt.text().updates().stream().filter(u -> u != null && !u.isBlank()).toList();
+            if (!notes.isEmpty()) {
+                sb.append("\nUpdates: ").append(clean(String.join(" | ", notes), limits.exampleBody(), boundary));
+            }
             sb.append("\n<<<END UNTRUSTED ").append(tag).append(">>>");
         }
         return sb.toString();

@@ -167,6 +167,21 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
         }
     }
 
+    /**
+     * The text the model learned a decided ticket from (subject, body and the updates it had when decided),
+     * or empty when it does not know the ticket: what in-context examples for an LLM should show.
+     */
+    public java.util.Optional<TicketText> learnedText(String ticketId) {
+        lock.readLock().lock();
+        try {
+            Memory m = state.memory();
+            Integer slot = m.slotById.get(ticketId);
+            return slot == null || !m.alive[slot] ? java.util.Optional.empty() : java.util.Optional.of(m.entries.get(slot).text());
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     /** Undoes a decision (by ticket id); returns false when the model did not know it. */
     public boolean forget(String ticketId) {
         lock.writeLock().lock();

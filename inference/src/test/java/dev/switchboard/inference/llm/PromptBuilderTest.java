@@ -1,9 +1,11 @@
 package dev.switchboard.inference.llm;
 
+import dev.switchboard.inference.LabelledTicket;
 import dev.switchboard.inference.TicketText;
 import dev.switchboard.inference.TriageContext;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -57,6 +59,20 @@ class PromptBuilderTest {
                 <<<END UNTRUSTED TICKET b0b0>>>
 
                 Reply with the JSON object only.""");
+    }
+
+    @Test
+    void anExampleShowsTheCommentsItWasDecidedWithInsideItsFence() {
+        var ex = List.of(new ExampleRetriever.Example(new LabelledTicket(new TicketText("T-9", "VPN slow", "Slow since Monday.",
+                List.of("Not the VPN: the SAP client times out.", " ")), "Business Apps", "P3", Instant.EPOCH, 1.0), 0.8));
+        String user = fixed.userMessage(VPN, CTX, ex);
+        int begin = user.indexOf("<<<BEGIN UNTRUSTED EXAMPLE 1");
+        int end = user.indexOf("<<<END UNTRUSTED EXAMPLE 1");
+        assertThat(user.substring(begin, end)).contains("Description: Slow since Monday.\nUpdates: Not the VPN: the SAP client times out.")
+                .doesNotContain("| ");
+        String without = fixed.userMessage(VPN, CTX, RETRIEVER.nearest(VPN, 1));
+        assertThat(without.substring(without.indexOf("<<<BEGIN UNTRUSTED EXAMPLE 1"), without.indexOf("<<<END UNTRUSTED EXAMPLE 1")))
+                .doesNotContain("Updates:");
     }
 
     @Test
