@@ -189,6 +189,9 @@ public final class MainWindow {
         }
     }
 
+    /** The suggestion-quality window while it is open (one at a time). */
+    private dev.switchboard.app.quality.QualityView quality;
+
     private MenuBar menuBar() {
         Menu file = new Menu("_File", null, item(Command.IMPORT), item(Command.EXPORT), item(Command.SETTINGS), item(Command.QUIT));
         Menu queueMenu = new Menu("_Queue", null, item(Command.FOCUS_SEARCH), item(Command.CLEAR_FILTERS),
@@ -342,7 +345,15 @@ public final class MainWindow {
                     background, svc.settings().dispatcher(), r.id());
         });
         on(Command.EXPORT, () -> dev.switchboard.app.export.ExportDialog.show(scene.getWindow(), svc.workspace(), background));
-        on(Command.QUALITY, () -> dev.switchboard.app.quality.QualityView.show(scene.getWindow(), svc.workspace(), background));
+        on(Command.QUALITY, () -> {
+            // one quality window: pressing the key again brings it forward with fresh figures
+            if (quality != null && quality.stage().isShowing()) {
+                quality.refresh();
+                quality.stage().toFront();
+            } else {
+                quality = dev.switchboard.app.quality.QualityView.show(scene.getWindow(), svc.workspace(), background);
+            }
+        });
         on(Command.RETRAIN, () -> retrain(svc));
         on(Command.CANCEL_TRAINING, () -> {
             if (!svc.triage().isTraining()) {

@@ -183,6 +183,14 @@ class KeyboardTriageTest {
         waitFor(20, () -> robot.lookup("#tile-answered").tryQuery().isPresent());
         assertThat(robot.lookup("#tile-answered").queryAs(javafx.scene.control.Label.class).getText()).isEqualTo("1");
         assertThat(robot.lookup("#tile-accepted").queryAs(javafx.scene.control.Label.class).getText()).isEqualTo("100.0%");
+        // pressed again (from the queue): the same window comes forward, not a second one
+        robot.interact(() -> window.scene().getWindow().requestFocus());
+        robot.press(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.S).release(KeyCode.S, KeyCode.SHIFT, KeyCode.CONTROL);
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents(); // the command has run (it opens windows after its key event)
+        assertThat(robot.listWindows()).filteredOn(w -> w instanceof javafx.stage.Stage st && "Suggestion quality".equals(st.getTitle()))
+                .hasSize(1);
+        robot.interact(() -> javafx.stage.Window.getWindows().stream().filter(w -> w instanceof javafx.stage.Stage st
+                && "Suggestion quality".equals(st.getTitle())).findFirst().orElseThrow().requestFocus());
         robot.type(KeyCode.ESCAPE);
         waitFor(5, () -> robot.lookup("#tile-answered").tryQuery().isEmpty());
     }

@@ -21,6 +21,7 @@ import java.util.Map;
  * @param transferredLater tickets transferred after the first answer
  * @param keptThenTransferred answers that kept the suggested team and were transferred later: wrong calls a
  *                         dispatcher trusted
+ * @param transfers        transfers after the answers, in all (a ticket moved twice counts twice)
  * @param team             suggested teams against the final team (top-1, hit@3, calibration, confident precision
  *                         and coverage, per team, confusion: rows are final teams, columns suggested ones)
  * @param priority         suggested priorities against the final priority (tickets with one)
@@ -33,7 +34,7 @@ import java.util.Map;
  * @param weeks            per week (Monday, UTC) of the answer: count, team kept, top-1 right
  */
 public record QualityReport(Instant from, Instant to, String engine, long answered, long accepted, long bulkAccepted,
-                            long teamKept, long transferredLater, long keptThenTransferred, LabelMetrics team,
+                            long teamKept, long transferredLater, long keptThenTransferred, long transfers, LabelMetrics team,
                             LabelMetrics priority, List<LabelMetrics.Bin> reliability, Map<String, Long> engines,
                             Map<String, Long> reasons, List<Confusion> confusions, Long medianMsAccepted,
                             Long medianMsOverridden, List<Week> weeks) {
@@ -70,6 +71,14 @@ public record QualityReport(Instant from, Instant to, String engine, long answer
         return share(transferredLater, answered);
     }
 
+    /**
+     * Teams a ticket passed through on average from the first answer on (1 = it stayed with the team chosen
+     * then): the UFTR study's "mean steps to resolve", counted from the routing history.
+     */
+    public double meanTeams() {
+        return answered == 0 ? Double.NaN : 1 + (double) transfers / answered;
+    }
+
     /** The report as JSON-ready maps, with {@code evaluate}'s metric keys for {@code team} and {@code priority}. */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -85,6 +94,8 @@ public record QualityReport(Instant from, Instant to, String engine, long answer
         m.put("transferred_later", transferredLater);
         m.put("transferred_later_rate", ReportWriter.nan(transferredLaterRate()));
         m.put("kept_then_transferred", keptThenTransferred);
+        m.put("transfers", transfers);
+        m.put("mean_teams_per_ticket", ReportWriter.nan(meanTeams()));
         m.put("team", ReportWriter.metrics(team));
         m.put("priority", ReportWriter.metrics(priority));
         m.put("reliability", reliability.stream().map(b -> {
@@ -130,8 +141,8 @@ public record QualityReport(Instant from, Instant to, String engine, long answer
         out.printf(Locale.ROOT, "  accepted as suggested   %s (%,d; %,d of them bulk accepts)%n", pct(acceptanceRate()), accepted,
                 bulkAccepted);
         out.printf(Locale.ROOT, "  suggested team kept     %s (%,d)%n", pct(teamKeptRate()), teamKept);
-        out.printf(Locale.ROOT, "  transferred later       %s (%,d; %,d after keeping the suggested team)%n",
-                pct(transferredLaterRate()), transferredLater, keptThenTransferred);
+        out.printf(Locale.ROOT, "  transferred later       %s (%,d; %,d after keeping the suggested team); %.2f teams per ticket%n",
+                pct(transferredLaterRate()), transferredLater, keptThenTransferred, meanTeams());
         out.printf(Locale.ROOT, "                          top-1    hit@3  macroF1      ECE  confident  conf.precision%n");
         row(out, "team vs final team", team);
         if (priority.n() > 0) row(out, "priority vs final", priority);

@@ -56,7 +56,7 @@ public final class QualityService {
         Map<LocalDate, long[]> weeks = new TreeMap<>();
         LongList msAccepted = new LongList();
         LongList msOverridden = new LongList();
-        long[] c = new long[6]; // answered, accepted, bulk, team kept, transferred later, kept then transferred
+        long[] c = new long[7]; // answered, accepted, bulk, team kept, transferred later, kept then transferred, transfers
         reader.forEach(from, to, o -> {
             if (cancelled != null && cancelled.getAsBoolean()) throw new CancellationException("cancelled");
             if (engine != null && !engine.equals(o.engine())) return true;
@@ -67,6 +67,7 @@ public final class QualityService {
             if (o.teamKept()) c[3]++;
             if (o.transfers() > 0) c[4]++;
             if (o.transfers() > 0 && o.teamKept()) c[5]++;
+            c[6] += o.transfers();
             if (!o.accepted()) reasons.merge(o.reasonCode() == null || o.reasonCode().isBlank() ? "none" : o.reasonCode(), 1L, Long::sum);
             if (o.msToDecide() != null && o.reviewed()) (o.accepted() ? msAccepted : msOverridden).add(o.msToDecide());
             boolean right = o.finalTeam() != null && o.finalTeam().equals(o.suggestedTeam());
@@ -94,7 +95,7 @@ public final class QualityService {
                 .thenComparing(QualityReport.Confusion::suggested).thenComparing(QualityReport.Confusion::actual));
         List<QualityReport.Week> weekList = new ArrayList<>();
         weeks.forEach((d, w) -> weekList.add(new QualityReport.Week(d, w[0], w[1], w[2])));
-        return new QualityReport(from, to, engine, c[0], c[1], c[2], c[3], c[4], c[5], team,
+        return new QualityReport(from, to, engine, c[0], c[1], c[2], c[3], c[4], c[5], c[6], team,
                 LabelMetrics.compute(priorities), LabelMetrics.reliability(teams, 10), engines, reasons,
                 List.copyOf(confusions.subList(0, Math.min(TOP_CONFUSIONS, confusions.size()))), msAccepted.median(),
                 msOverridden.median(), weekList);

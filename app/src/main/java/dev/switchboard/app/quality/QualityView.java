@@ -242,6 +242,11 @@ public final class QualityView {
         return c;
     }
 
+    /** Recomputes the figures for the chosen period and engine (F5). */
+    public void refresh() {
+        recompute();
+    }
+
     /** Computes the report for the chosen period and engine in the background (cancelling one under way). */
     void recompute() {
         cancel.set(true);
@@ -289,7 +294,8 @@ public final class QualityView {
                         "right when confident (" + QualityReport.pct(t.thresholdCoverage()) + " of answers were)"),
                 tile("ece", String.format(Locale.ROOT, "%.3f", t.ece()), "calibration error (0 = perfect)"),
                 tile("transferred", QualityReport.pct(r.transferredLaterRate()),
-                        String.format(Locale.ROOT, "transferred later (%,d after keeping it)", r.keptThenTransferred())));
+                        String.format(Locale.ROOT, "transferred later (%,d after keeping it)", r.keptThenTransferred())),
+                tile("teams", String.format(Locale.ROOT, "%.2f", r.meanTeams()), "teams per ticket (1 = no bounce)"));
         XYChart.Series<Number, Number> ideal = new XYChart.Series<>();
         ideal.setName("perfectly calibrated");
         ideal.getData().add(new XYChart.Data<>(0, 0));

@@ -46,6 +46,7 @@ class QualityCommandTest {
         assertThat(j.path("team").path("threshold_precision").asDouble()).isEqualTo(0.6667);
         assertThat(j.path("team").path("confusion").path("Desktop").path("Network").asInt()).isEqualTo(1);
         assertThat(j.path("kept_then_transferred").asInt()).isEqualTo(1);
+        assertThat(j.path("mean_teams_per_ticket").asDouble()).isEqualTo(1.1667);
 
         Result llm = run("quality", "--db", url, "--engine", "llm", "--json");
         assertThat(new ObjectMapper().readTree(llm.out()).path("answered").asInt()).isEqualTo(1);

@@ -28,6 +28,7 @@ class QualityServiceTest {
             assertThat(r.teamKept()).isEqualTo(5);
             assertThat(r.transferredLater()).isEqualTo(1);
             assertThat(r.keptThenTransferred()).isEqualTo(1);
+            assertThat(r.meanTeams()).isCloseTo(7 / 6.0, within(1e-9)); // one transfer over six tickets
             assertThat(r.team().accuracy()).isCloseTo(4 / 6.0, within(1e-9));
             assertThat(r.team().hitAt3()).isEqualTo(1.0);
             assertThat(r.team().thresholdCoverage()).isCloseTo(0.5, within(1e-9));
