@@ -352,6 +352,12 @@ public final class MainWindow {
                 quality.stage().toFront();
             } else {
                 quality = dev.switchboard.app.quality.QualityView.show(scene.getWindow(), svc.workspace(), background);
+                quality.setOnShowTickets((label, ids) -> {
+                    queue.showGroup(ids);
+                    background.status(ids.size() + " tickets " + label + " — " + Command.CLEAR_FILTERS.key().getDisplayText()
+                            + " shows the whole queue again");
+                    if (scene.getWindow() instanceof javafx.stage.Stage st) st.toFront();
+                });
             }
         });
         on(Command.RETRAIN, () -> retrain(svc));

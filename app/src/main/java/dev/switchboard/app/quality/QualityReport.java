@@ -39,7 +39,15 @@ public record QualityReport(Instant from, Instant to, String engine, long answer
                             Map<String, Long> reasons, List<Confusion> confusions, Long medianMsAccepted,
                             Long medianMsOverridden, List<Week> weeks) {
 
-    public record Confusion(String suggested, String actual, int count) {}
+    /**
+     * A recurring wrong call: how many answered tickets were suggested {@code suggested} and kept by
+     * {@code actual}, and (at most {@link QualityService#TICKETS_PER_CONFUSION} of) their ticket ids.
+     */
+    public record Confusion(String suggested, String actual, int count, List<Long> tickets) {
+        public Confusion {
+            tickets = tickets == null ? List.of() : List.copyOf(tickets);
+        }
+    }
 
     public record Week(LocalDate monday, long answered, long teamKept, long right) {}
 
@@ -114,6 +122,7 @@ public record QualityReport(Instant from, Instant to, String engine, long answer
             r.put("suggested", c.suggested());
             r.put("final", c.actual());
             r.put("count", c.count());
+            r.put("ticket_ids", c.tickets());
             return r;
         }).toList());
         m.put("median_ms_to_accept", medianMsAccepted);

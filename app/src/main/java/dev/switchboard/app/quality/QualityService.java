@@ -27,6 +27,8 @@ public final class QualityService {
 
     /** Wrong calls listed in the report. */
     static final int TOP_CONFUSIONS = 10;
+    /** Ticket ids kept per wrong call (to show them in the queue). */
+    public static final int TICKETS_PER_CONFUSION = 500;
 
     private final SuggestionOutcomeReader reader;
 
@@ -51,6 +53,7 @@ public final class QualityService {
         List<LabelMetrics.Scored> teams = new ArrayList<>();
         List<LabelMetrics.Scored> priorities = new ArrayList<>();
         Map<String, String> names = new java.util.HashMap<>();
+        Map<String, List<Long>> wrong = new java.util.HashMap<>(); // "suggested\0final" -> first ticket ids
         Map<String, Long> engines = new TreeMap<>();
         Map<String, Long> reasons = new TreeMap<>();
         Map<LocalDate, long[]> weeks = new TreeMap<>();
@@ -71,6 +74,10 @@ public final class QualityService {
             if (!o.accepted()) reasons.merge(o.reasonCode() == null || o.reasonCode().isBlank() ? "none" : o.reasonCode(), 1L, Long::sum);
             if (o.msToDecide() != null && o.reviewed()) (o.accepted() ? msAccepted : msOverridden).add(o.msToDecide());
             boolean right = o.finalTeam() != null && o.finalTeam().equals(o.suggestedTeam());
+            if (!right && o.finalTeam() != null && o.suggestedTeam() != null) {
+                List<Long> ids = wrong.computeIfAbsent(o.suggestedTeam() + "\u0000" + o.finalTeam(), k -> new ArrayList<>());
+                if (ids.size() < TICKETS_PER_CONFUSION) ids.add(o.ticketId());
+            }
             long[] w = weeks.computeIfAbsent(o.decidedAt().atZone(ZoneOffset.UTC).toLocalDate()
                     .with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)), k -> new long[3]);
             w[0]++;
@@ -89,7 +96,9 @@ public final class QualityService {
         LabelMetrics team = LabelMetrics.compute(teams);
         List<QualityReport.Confusion> confusions = new ArrayList<>();
         team.confusion().forEach((actual, row) -> row.forEach((suggested, n) -> {
-            if (!suggested.equals(actual)) confusions.add(new QualityReport.Confusion(suggested, actual, n));
+            if (!suggested.equals(actual)) {
+                confusions.add(new QualityReport.Confusion(suggested, actual, n, wrong.get(suggested + "\u0000" + actual)));
+            }
         }));
         confusions.sort(Comparator.comparingInt(QualityReport.Confusion::count).reversed()
                 .thenComparing(QualityReport.Confusion::suggested).thenComparing(QualityReport.Confusion::actual));

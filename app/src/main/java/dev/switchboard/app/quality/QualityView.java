@@ -81,6 +81,7 @@ public final class QualityView {
     public record TeamRow(String team, int finalCount, int suggested, double precision, double recall) {}
 
     private QualityReport report;
+    private java.util.function.BiConsumer<String, java.util.List<Long>> onShowTickets = (label, ids) -> { };
     private Future<?> running;
     private AtomicBoolean cancel = new AtomicBoolean();
 
@@ -110,6 +111,14 @@ public final class QualityView {
 
     public Stage stage() {
         return stage;
+    }
+
+    /**
+     * What Enter or a double-click on a wrong call does: receives a label ("suggested X, kept by Y") and the
+     * call's ticket ids (the window shows them in the queue).
+     */
+    public void setOnShowTickets(java.util.function.BiConsumer<String, java.util.List<Long>> action) {
+        onShowTickets = action == null ? (label, ids) -> { } : action;
     }
 
     /** The report on screen, or null while none has been computed. */
@@ -167,6 +176,16 @@ public final class QualityView {
         confusions.getColumns().add(col("Count", c -> String.format(Locale.ROOT, "%,d", c.count()), 70));
         confusions.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         confusions.setPlaceholder(new Label("No wrong calls"));
+        confusions.setTooltip(new javafx.scene.control.Tooltip("Enter or double-click: show these tickets in the queue"));
+        confusions.setOnKeyPressed(e -> {
+            if (e.getCode() == KeyCode.ENTER) {
+                showSelectedCall();
+                e.consume();
+            }
+        });
+        confusions.setOnMouseClicked(e -> {
+            if (e.getClickCount() == 2) showSelectedCall();
+        });
         weeks.setId("quality-weeks");
         weeks.getColumns().add(col("Week of", w -> w.monday().toString(), 110));
         weeks.getColumns().add(col("Answered", w -> String.format(Locale.ROOT, "%,d", w.answered()), 90));
@@ -203,7 +222,8 @@ public final class QualityView {
         VBox center = new VBox(10, tiles, grid, reasons);
         VBox.setVgrow(grid, Priority.ALWAYS);
         Label note = new Label("Each ticket counts once: the first suggestion a dispatcher answered, against the team and "
-                + "priority it finally kept (after any transfers). Esc closes, F5 refreshes.");
+                + "priority it finally kept (after any transfers). Enter on a wrong call shows its tickets in the queue; "
+                + "Esc closes, F5 refreshes.");
         note.getStyleClass().add("sb-note");
         note.setWrapText(true);
         BorderPane root = new BorderPane(center, top, null, new VBox(4, status, note), null);
@@ -285,17 +305,19 @@ public final class QualityView {
         }
         LabelMetrics t = r.team();
         tiles.getChildren().addAll(
-                tile("answered", String.format(Locale.ROOT, "%,d", r.answered()), "suggestions answered"),
-                tile("accepted", QualityReport.pct(r.acceptanceRate()), "accepted as suggested"),
-                tile("kept", QualityReport.pct(r.teamKeptRate()), "suggested team kept"),
-                tile("top1", QualityReport.pct(t.accuracy()), "right team (final)"),
-                tile("hit3", QualityReport.pct(t.hitAt3()), "right team in the top 3"),
+                tile("answered", String.format(Locale.ROOT, "%,d", r.answered()), "answered", "Tickets whose first suggestion a dispatcher answered (accepted or overrode) in this period"),
+                tile("accepted", QualityReport.pct(r.acceptanceRate()), "accepted as suggested", "Answers that took the suggestion as it was, team and priority (Enter or bulk accept)"),
+                tile("kept", QualityReport.pct(r.teamKeptRate()), "team kept", "Answers that kept the suggested team (a priority change alone counts as kept)"),
+                tile("top1", QualityReport.pct(t.accuracy()), "right team", "The suggested team is the team that finally kept the ticket, after any transfers"),
+                tile("hit3", QualityReport.pct(t.hitAt3()), "right in the top 3", "The team that kept the ticket is among the three suggested teams"),
                 tile("confident", QualityReport.pct(t.thresholdPrecision()),
-                        "right when confident (" + QualityReport.pct(t.thresholdCoverage()) + " of answers were)"),
-                tile("ece", String.format(Locale.ROOT, "%.3f", t.ece()), "calibration error (0 = perfect)"),
+                        "right when confident (" + QualityReport.pct(t.thresholdCoverage()) + " were)",
+                        "Of the suggestions marked confident (Enter accepts), how many named the team that kept the ticket"),
+                tile("ece", String.format(Locale.ROOT, "%.3f", t.ece()), "calibration error", "Expected calibration error: how far the stated confidence is from how often it was right (0 = perfect)"),
                 tile("transferred", QualityReport.pct(r.transferredLaterRate()),
-                        String.format(Locale.ROOT, "transferred later (%,d after keeping it)", r.keptThenTransferred())),
-                tile("teams", String.format(Locale.ROOT, "%.2f", r.meanTeams()), "teams per ticket (1 = no bounce)"));
+                        String.format(Locale.ROOT, "transferred later (%,d had kept it)", r.keptThenTransferred()),
+                        "Tickets moved to another team after the answer; in brackets those whose suggested team had been kept"),
+                tile("teams", String.format(Locale.ROOT, "%.2f", r.meanTeams()), "teams per ticket", "Teams a ticket passed through from the answer on (1 = it stayed): mean steps to resolve"));
         XYChart.Series<Number, Number> ideal = new XYChart.Series<>();
         ideal.setName("perfectly calibrated");
         ideal.getData().add(new XYChart.Data<>(0, 0));
@@ -324,6 +346,12 @@ public final class QualityView {
                 r.engine() == null ? "" : " of engine " + r.engine(), r.engines().toString().replaceAll("[{}]", "")));
     }
 
+    private void showSelectedCall() {
+        QualityReport.Confusion c = confusions.getSelectionModel().getSelectedItem();
+        if (c == null || c.tickets().isEmpty()) return;
+        onShowTickets.accept("suggested " + c.suggested() + ", kept by " + c.actual(), c.tickets());
+    }
+
     /** Teams by how many tickets ended with them. */
     static List<TeamRow> teamRows(LabelMetrics t) {
         List<TeamRow> out = new ArrayList<>();
@@ -336,7 +364,7 @@ public final class QualityView {
         return out;
     }
 
-    private static VBox tile(String id, String value, String label) {
+    private static VBox tile(String id, String value, String label, String tip) {
         Label v = new Label(value);
         v.getStyleClass().add("sb-tile-value");
         v.setId("tile-" + id);
@@ -344,6 +372,7 @@ public final class QualityView {
         l.getStyleClass().add("sb-tile-label");
         VBox box = new VBox(2, v, l);
         box.getStyleClass().add("sb-tile");
+        javafx.scene.control.Tooltip.install(box, new javafx.scene.control.Tooltip(tip));
         return box;
     }
 

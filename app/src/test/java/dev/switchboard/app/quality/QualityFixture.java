@@ -33,8 +33,8 @@ final class QualityFixture {
         ws.store().saveTaxonomy(List.of(new TaxonomyRow("Network", "", 0), new TaxonomyRow("Desktop", "", 0),
                 new TaxonomyRow("Identity", "", 0)), List.of(new TaxonomyRow("P1", "", 1), new TaxonomyRow("P3", "", 3))).join();
         DecisionLedger ledger = new DecisionLedger(ws.store());
-        answer(ws, ledger, "local", "Network=0.9;Desktop=0.06;Identity=0.04", true, DecisionKind.ACCEPTED, "Network", "P3", null, "Desktop");
         answer(ws, ledger, "local", "Network=0.9;Desktop=0.06;Identity=0.04", true, DecisionKind.ACCEPTED, "Network", "P3", null, null);
+        answer(ws, ledger, "local", "Network=0.9;Desktop=0.06;Identity=0.04", true, DecisionKind.ACCEPTED, "Network", "P3", null, "Desktop");
         answer(ws, ledger, "local", "Desktop=0.6;Identity=0.3;Network=0.1", false, DecisionKind.OVERRIDDEN, "Identity", "P3", "wrong-team", null);
         answer(ws, ledger, "local", "Identity=0.5;Network=0.3;Desktop=0.2", false, DecisionKind.BULK_ACCEPTED, "Identity", "P3", null, null);
         answer(ws, ledger, "local", "Network=0.7;Desktop=0.3", false, DecisionKind.OVERRIDDEN, "Network", "P1", "wrong-priority", null);

@@ -8,6 +8,7 @@ import dev.switchboard.app.Workspace;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import org.junit.jupiter.api.Test;
@@ -36,8 +37,13 @@ class QualityServiceTest {
             assertThat(r.priority().accuracy()).isCloseTo(5 / 6.0, within(1e-9));
             assertThat(r.engines()).isEqualTo(Map.of("local", 5L, "llm", 1L));
             assertThat(r.reasons()).isEqualTo(Map.of("wrong-team", 1L, "wrong-priority", 1L));
-            assertThat(r.confusions()).containsExactly(new QualityReport.Confusion("Desktop", "Identity", 1),
-                    new QualityReport.Confusion("Network", "Desktop", 1));
+            assertThat(r.confusions()).extracting(QualityReport.Confusion::suggested, QualityReport.Confusion::actual,
+                    QualityReport.Confusion::count).containsExactly(org.assertj.core.groups.Tuple.tuple("Desktop", "Identity", 1),
+                    org.assertj.core.groups.Tuple.tuple("Network", "Desktop", 1));
+            // each wrong call names its tickets: the third and the second of the fixture
+            List<Long> ids = ws.store().queue().stream().map(q -> q.id()).sorted().toList();
+            assertThat(r.confusions().get(0).tickets()).containsExactly(ids.get(2));
+            assertThat(r.confusions().get(1).tickets()).containsExactly(ids.get(1));
             // confidence bins: .5 (right), .6 (wrong), .7 (right), .8 (right), .9 (one right, one wrong)
             assertThat(r.reliability()).extracting(b -> b.n()).containsExactly(1, 1, 1, 1, 2);
             assertThat(r.reliability().get(4).accuracy()).isEqualTo(0.5);

@@ -69,6 +69,21 @@ class QualityViewTest {
         assertThat(fx(() -> view.chart.getData().get(1).getData().size())).isEqualTo(5);
         assertThat(fx(() -> view.reasons.getText())).contains("wrong-team 1").contains("accept 2.0 s");
 
+        // Enter on a wrong call hands its tickets to the queue
+        java.util.List<Object> shown = new java.util.concurrent.CopyOnWriteArrayList<>();
+        robot.interact(() -> {
+            view.setOnShowTickets((label, ids) -> {
+                shown.add(label);
+                shown.add(ids);
+            });
+            view.confusions.requestFocus();
+            view.confusions.getSelectionModel().select(1);
+        });
+        robot.type(KeyCode.ENTER);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> shown.size() == 2);
+        assertThat(shown.get(0)).isEqualTo("suggested Network, kept by Desktop");
+        assertThat(shown.get(1)).isEqualTo(fx(() -> view.report().confusions().get(1).tickets())).asList().hasSize(1);
+
         // Alt+E focuses the engine box (its mnemonic); Down picks "local"
         QualityReport before = fx(() -> view.report());
         robot.press(KeyCode.ALT, KeyCode.E).release(KeyCode.E, KeyCode.ALT);
