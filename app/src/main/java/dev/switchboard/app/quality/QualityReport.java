@@ -160,9 +160,8 @@ public record QualityReport(Instant from, Instant to, String engine, long answer
             for (Confusion c : confusions) out.printf(Locale.ROOT, "    %,5d  %s → %s%n", c.count(), c.suggested(), c.actual());
         }
         if (!reasons.isEmpty()) {
-            out.print("  override reasons:");
-            reasons.forEach((k, v) -> out.printf(Locale.ROOT, " %s %,d;", k, v));
-            out.println();
+            out.println("  override reasons: " + String.join("; ", reasons.entrySet().stream()
+                    .map(e -> String.format(Locale.ROOT, "%s %,d", e.getKey(), e.getValue())).toList()));
         }
         if (medianMsAccepted != null || medianMsOverridden != null) {
             out.printf(Locale.ROOT, "  median time to decide: accept %s, override %s%n", seconds(medianMsAccepted),

@@ -37,7 +37,7 @@ class QualityCommandTest {
         Result r = run("quality", "--db", url, "--report", report.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("6 answered suggestions").contains("accepted as suggested   66.7% (4; 1 of them bulk accepts)")
-                .contains("Network → Desktop").contains("wrong-team 1");
+                .contains("Network → Desktop").contains("override reasons: wrong-priority 1; wrong-team 1\n");
         JsonNode j = new ObjectMapper().readTree(report.toFile());
         assertThat(j.path("answered").asInt()).isEqualTo(6);
         assertThat(j.path("acceptance_rate").asDouble()).isEqualTo(0.6667);
