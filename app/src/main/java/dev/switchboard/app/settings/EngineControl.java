@@ -138,8 +138,9 @@ public final class EngineControl {
     java.util.Collection<String> personNames(dev.switchboard.inference.TicketText t) {
         java.util.List<String> names = new java.util.ArrayList<>();
         if (t.id() != null && !t.id().isEmpty() && t.id().chars().allMatch(Character::isDigit) && t.id().length() < 19) {
-            services.workspace().store().detail(Long.parseLong(t.id()))
-                    .ifPresent(d -> names.addAll(dev.switchboard.app.export.PiiScrubber.requesterNames(d.row().requester())));
+            // the queue row carries the requester (one light read; the detail would load body and updates too)
+            services.workspace().store().rows(List.of(Long.parseLong(t.id())))
+                    .forEach(r -> names.addAll(dev.switchboard.app.export.PiiScrubber.requesterNames(r.requester())));
         }
         for (String u : t.updates()) names.addAll(dev.switchboard.app.export.PiiScrubber.mergedRequesterNames(u));
         return names;

@@ -501,7 +501,7 @@ public final class TriageService implements StoreListener, AutoCloseable {
             List<DecisionRecord> ds = ledger.decisions(r.id());
             // recorded so a training under way learns it again afterwards (any record of the ticket will do)
             if (!ds.isEmpty()) for (List<DecisionRecord> rec : recordings) rec.add(ds.get(ds.size() - 1));
-            learnAsStored(r.id());
+            learnAsStored(r, ds);
         }
     }
 
@@ -625,7 +625,12 @@ public final class TriageService implements StoreListener, AutoCloseable {
     }
 
     private void apply(DecisionRecord rec) {
-        learnAsStored(rec.ticketId());
+        QueueRow r = store.rows(List.of(rec.ticketId())).stream().findFirst().orElse(null);
+        if (r == null) {
+            local.forget(Long.toString(rec.ticketId()));
+            return;
+        }
+        learnAsStored(r, ledger.decisions(rec.ticketId()));
     }
 
     /**
@@ -634,16 +639,15 @@ public final class TriageService implements StoreListener, AutoCloseable {
      * weighted by whether its latest decision was reviewed, with the updates recorded up to its latest
      * decision that decided its team. So every kind of decision counts (an assignment or reopening that
      * changes the team, a resolve that reviews a bulk accept, an undo), and the model means the same online
-     * as after a retrain or restart.
+     * as after a retrain or restart. {@code r} and {@code ds} are the ticket's row and ledger as read now.
      */
-    private void learnAsStored(long ticketId) {
+    private void learnAsStored(QueueRow r, List<DecisionRecord> ds) {
+        long ticketId = r.id();
         String id = Long.toString(ticketId);
-        QueueRow r = store.rows(List.of(ticketId)).stream().findFirst().orElse(null);
-        if (r == null || r.setBy() == null || r.team() == null) {
+        if (r.setBy() == null || r.team() == null) {
             local.forget(id);
             return;
         }
-        List<DecisionRecord> ds = ledger.decisions(ticketId);
         double w = ds.isEmpty() || ds.get(ds.size() - 1).reviewed() ? 1.0 : UNREVIEWED_WEIGHT;
         if (w <= 0) {
             local.forget(id);
