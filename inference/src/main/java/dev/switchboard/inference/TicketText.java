@@ -10,14 +10,32 @@ import java.util.Objects;
  * @param id      stable identifier (database id or external id), used for evidence and caching
  * @param subject short description, may be empty
  * @param body    full description, may be empty
- * @param updates later comments, oldest first
+ * @param updates   later comments, oldest first
+ * @param requester who filed the ticket (name or address as the source gives it), may be empty; a
+ *                  routing signal of its own (where this requester's earlier tickets went), never part
+ *                  of the text the models read
  */
-public record TicketText(String id, String subject, String body, List<String> updates) {
+public record TicketText(String id, String subject, String body, List<String> updates, String requester) {
 
     public TicketText {
         subject = subject == null ? "" : subject;
         body = body == null ? "" : body;
         updates = updates == null ? List.of() : List.copyOf(updates);
+        requester = requester == null ? "" : requester.strip();
+    }
+
+    public TicketText(String id, String subject, String body, List<String> updates) {
+        this(id, subject, body, updates, "");
+    }
+
+    /** The same ticket with this requester. */
+    public TicketText withRequester(String who) {
+        return new TicketText(id, subject, body, updates, who);
+    }
+
+    /** The requester as a history key: case and inner spacing folded; empty when unknown. */
+    public String requesterKey() {
+        return requester.isEmpty() ? "" : requester.toLowerCase(java.util.Locale.ROOT).replaceAll("\\s+", " ");
     }
 
     public static TicketText of(String id, String subject, String body) {
@@ -41,11 +59,11 @@ public record TicketText(String id, String subject, String body, List<String> up
     @Override
     public boolean equals(Object o) {
         return o instanceof TicketText t && Objects.equals(id, t.id) && subject.equals(t.subject)
-                && body.equals(t.body) && updates.equals(t.updates);
+                && body.equals(t.body) && updates.equals(t.updates) && requester.equals(t.requester);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(id, subject, body, updates);
+        return Objects.hash(id, subject, body, updates, requester);
     }
 }

@@ -97,7 +97,7 @@ public final class BenchStartCommand implements Callable<Integer> {
 
     /** A decided ticket's text as the model learned it. */
     private static TicketText text(String id, LabelledRow r) {
-        return new TicketText(id, r.subject(), r.body(), r.updates());
+        return new TicketText(id, r.subject(), r.body(), r.updates(), r.requester());
     }
 
     /** SHA-256 (first 16 hex digits) over every team and priority probability, confidence and evidence id. */

@@ -46,6 +46,10 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--priority", paramLabel = "COL", description = "Column with the priority (optional).")
     String priority;
 
+    @Option(names = "--requester", paramLabel = "COL",
+            description = "Column naming who filed each ticket (optional): the local model also learns where each requester's tickets went, as in the app.")
+    String requester;
+
     @Option(names = "--test-fraction", defaultValue = "0.2", description = "Share of --data held out (default ${DEFAULT-VALUE}).")
     double testFraction;
 
@@ -141,7 +145,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         engines.put("llm", llmFactory(engines));
         engines.putAll(extraEngines);
         EvaluateJob job = new EvaluateJob(data, train, test, text, team, priority, testFraction, seed, engine, report,
-                baseline, targetPrecision, unrelated, unrelatedText);
+                baseline, targetPrecision, unrelated, unrelatedText, requester);
         try {
             EvaluationReport r = job.run(engines, null);
             if (cache != null) cache.save();

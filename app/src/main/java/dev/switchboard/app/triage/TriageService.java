@@ -260,7 +260,7 @@ public final class TriageService implements StoreListener, AutoCloseable {
         for (LabelledRow r : rows) {
             double w = r.reviewed() ? 1.0 : UNREVIEWED_WEIGHT;
             if (w <= 0) continue;
-            TicketText t = new TicketText(Long.toString(r.id()), r.subject(), r.body(), r.updates());
+            TicketText t = new TicketText(Long.toString(r.id()), r.subject(), r.body(), r.updates(), r.requester());
             examples.add(new LabelledTicket(t, r.team(), r.priority(), r.decidedAt(), w));
             if (hasUpdates(t)) withUpdates.put(r.id(), textHash(t));
         }
@@ -613,7 +613,7 @@ public final class TriageService implements StoreListener, AutoCloseable {
     static TicketText text(TicketDetail d, Instant decidedAt) {
         return new TicketText(Long.toString(d.row().id()), d.row().subject(), d.body(), d.updates().stream()
                 .filter(u -> decidedAt == null || u.createdAt() == null || !u.createdAt().isAfter(decidedAt))
-                .map(TicketDetail.Update::body).toList());
+                .map(TicketDetail.Update::body).toList(), d.row().requester());
     }
 
     /** Teaches the model a recorded decision (within a second, without retraining). */

@@ -213,6 +213,62 @@ class TriageServiceRestartTest {
         assertThat(second.fullTrainings()).isZero();
     }
 
+    /**
+     * Tickets whose text says nothing: Carol's always went to Database, Dave's to Access. A new one of
+     * Carol's leans to Database at the first start (full train from the store), after a restart (saved
+     * model) and for a decision learned online for a requester the model had not met.
+     */
+    @Test
+    void whereARequestersTicketsWentCountsAtStartAfterRestartAndOnline() throws Exception {
+        List<NewTicket> t = new ArrayList<>();
+        Instant t0 = Instant.parse("2026-02-01T00:00:00Z");
+        String[] vague = {"question", "quick question", "need help", "question about my setup", "please check", "help"};
+        for (int i = 0; i < vague.length; i++) {
+            t.add(new NewTicket("h", "c" + i, vague[i], "Please have a look, thanks.", "Carol Smith", t0.plusSeconds(i),
+                    "Database", "P3"));
+            t.add(new NewTicket("h", "d" + i, vague[i], "Please have a look, thanks.", "Dave Jones", t0.plusSeconds(i),
+                    "Access", "P3"));
+        }
+        t.add(new NewTicket("n", "q-carol", "a question", "Please have a look, thanks.", "carol smith", Instant.now(), null, null));
+        t.add(new NewTicket("n", "q-erin", "a question", "Please have a look, thanks.", "Erin Lee", Instant.now(), null, null));
+        t.add(new NewTicket("n", "q-frank", "a question", "Please have a look, thanks.", "Frank Moe", Instant.now(), null, null));
+        ws.store().saveTickets(t, "test").join();
+        long carol = 0, erin = 0, frank = 0;
+        for (QueueRow q : ws.store().queue()) {
+            if (q.subject().equals("a question") && q.requester().equals("carol smith")) carol = q.id();
+            if (q.subject().equals("a question") && q.requester().equals("Erin Lee")) erin = q.id();
+            if (q.subject().equals("a question") && q.requester().equals("Frank Moe")) frank = q.id();
+        }
+        TriageService first = start();
+        TriageSuggestion carols = first.suggestAndSave(carol);
+        TriageSuggestion erins = first.suggestAndSave(erin);
+        assertThat(carols.topTeam()).isEqualTo("Database");
+        assertThat(p(carols, "Database")).isGreaterThan(p(erins, "Database") + 0.1);
+        assertThat(carols.rationale()).contains("6 of this requester's 6 decided tickets went there").doesNotContain("Carol");
+
+        // Erin's ticket is sent to Hardware: learned online, Frank's twin is not affected by it, Erin's next one is
+        QueueRow row = ws.store().rows(List.of(erin)).get(0);
+        first.learn(new DecisionLedger(ws.store()).decide(DecisionRequest.of(erin, row.version(), DecisionKind.OVERRIDDEN,
+                "Hardware", "P3", null, "dana")).get(10, TimeUnit.SECONDS)).get(10, TimeUnit.SECONDS);
+        long erinAgain = ws.store().saveTickets(List.of(new NewTicket("n", "q-erin-2", "a question", "Please have a look, thanks.",
+                "Erin Lee", Instant.now(), null, null)), "test").join().createdIds().get(0);
+        TriageSuggestion erin2 = first.suggestAndSave(erinAgain);
+        TriageSuggestion franks = first.suggestAndSave(frank);
+        assertThat(p(erin2, "Hardware")).isGreaterThan(p(franks, "Hardware"));
+        TriageSuggestion carolsNow = first.suggestAndSave(carol);
+        assertThat(carolsNow.topTeam()).isEqualTo("Database");
+
+        restart(first);
+        TriageService second = start();
+        assertThat(second.fullTrainings()).isZero();
+        assertSame(carolsNow, second.suggestAndSave(carol));
+        assertSame(erin2, second.suggestAndSave(erinAgain));
+    }
+
+    private static double p(TriageSuggestion s, String team) {
+        return s.teams().stream().filter(x -> x.label().equals(team)).mapToDouble(Prediction::probability).findFirst().orElse(0);
+    }
+
     /** An open ticket whose subject and body say nothing; what it is about is in its later comment. */
     private long vagueTicketWithComment(String comment) {
         long id = ws.store().saveTickets(List.of(new NewTicket("n", "vague", "question", "Please have a look.", "cy",

@@ -32,9 +32,16 @@ public final class Dataset {
      */
     public static Loaded load(Path file, List<String> textColumns, String teamColumn, String priorityColumn)
             throws IOException {
+        return load(file, textColumns, teamColumn, priorityColumn, null);
+    }
+
+    /** As {@link #load(Path, List, String, String)}, with each ticket's requester from {@code requesterColumn} (may be null). */
+    public static Loaded load(Path file, List<String> textColumns, String teamColumn, String priorityColumn,
+                              String requesterColumn) throws IOException {
         List<String> wanted = new ArrayList<>(textColumns);
         wanted.add(teamColumn);
         if (priorityColumn != null) wanted.add(priorityColumn);
+        if (requesterColumn != null) wanted.add(requesterColumn);
         List<String> cols = requireColumns(file, wanted);
         List<LabelledTicket> out = new ArrayList<>();
         int[] skipped = {0};
@@ -49,7 +56,9 @@ public final class Dataset {
                 }
                 String prio = priorityColumn == null ? null : row.get(priorityColumn).strip();
                 if (prio != null && prio.isEmpty()) prio = null;
-                out.add(LabelledTicket.of(textOf(row, textColumns, base), team, prio));
+                TicketText text = textOf(row, textColumns, base);
+                if (requesterColumn != null) text = text.withRequester(row.get(requesterColumn));
+                out.add(LabelledTicket.of(text, team, prio));
                 return true;
             }
 

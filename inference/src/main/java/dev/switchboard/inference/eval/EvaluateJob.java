@@ -22,16 +22,25 @@ import java.util.Map;
  * @param unrelated     optional file of tickets from outside the training data (another queue or product):
  *                      the report counts how many get a confident suggestion
  * @param unrelatedText its text columns, or null for {@code textColumns}
+ * @param requesterColumn column naming who filed each ticket (the requester-history signal), or null
  */
 public record EvaluateJob(Path data, Path train, Path test, List<String> textColumns, String teamColumn,
                           String priorityColumn, double testFraction, long seed, String engine, Path report,
-                          boolean baselines, double targetPrecision, Path unrelated, List<String> unrelatedText) {
+                          boolean baselines, double targetPrecision, Path unrelated, List<String> unrelatedText,
+                          String requesterColumn) {
+
+    public EvaluateJob(Path data, Path train, Path test, List<String> textColumns, String teamColumn,
+                       String priorityColumn, double testFraction, long seed, String engine, Path report,
+                       boolean baselines, double targetPrecision, Path unrelated, List<String> unrelatedText) {
+        this(data, train, test, textColumns, teamColumn, priorityColumn, testFraction, seed, engine, report, baselines,
+                targetPrecision, unrelated, unrelatedText, null);
+    }
 
     public EvaluateJob(Path data, Path train, Path test, List<String> textColumns, String teamColumn,
                        String priorityColumn, double testFraction, long seed, String engine, Path report,
                        boolean baselines, double targetPrecision) {
         this(data, train, test, textColumns, teamColumn, priorityColumn, testFraction, seed, engine, report, baselines,
-                targetPrecision, null, null);
+                targetPrecision, null, null, null);
     }
 
     /** A problem with the user's input, reported as one line (exit code 2). */
@@ -140,7 +149,7 @@ public record EvaluateJob(Path data, Path train, Path test, List<String> textCol
 
     private List<LabelledTicket> load(Path file) throws UsageException {
         try {
-            return Dataset.load(file, textColumns, teamColumn, priorityColumn).tickets();
+            return Dataset.load(file, textColumns, teamColumn, priorityColumn, requesterColumn).tickets();
         } catch (Dataset.ColumnException e) {
             throw new UsageException(e.getMessage());
         } catch (IOException | java.io.UncheckedIOException e) {

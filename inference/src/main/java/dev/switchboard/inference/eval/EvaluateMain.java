@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Development launcher for the evaluation (the product uses the app's `evaluate` command). Same
- * options: --data FILE | --train FILE --test FILE, --text COL[,COL...], --team COL, --priority COL,
+ * options: --data FILE | --train FILE --test FILE, --text COL[,COL...], --team COL, --priority COL, --requester COL,
  * --test-fraction F, --seed N, --engine local, --report FILE.json, --baseline, --target-precision P; development only: --vector-cache FILE (vectors keyed by embedding model id and text), --lambda L,
  * --epochs N, --embedder fp32|q, --embed-chars N,
  * --ranker-trees N, --min-threshold-support N, --dev [F[:SEED]] (train and score on an inner split of the
@@ -24,7 +24,7 @@ public final class EvaluateMain {
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         Path data = null, train = null, test = null, report = null;
         List<String> text = List.of();
-        String team = null, priority = null, engine = "local";
+        String team = null, priority = null, requester = null, engine = "local";
         double fraction = 0.2, target = 0.9;
         long seed = 42;
         boolean baseline = false;
@@ -43,6 +43,7 @@ public final class EvaluateMain {
                     case "--text" -> text = Arrays.stream(args[++i].split(",")).map(String::strip).toList();
                     case "--team" -> team = args[++i];
                     case "--priority" -> priority = args[++i];
+                    case "--requester" -> requester = args[++i];
                     case "--engine" -> engine = args[++i];
                     case "--test-fraction" -> fraction = Double.parseDouble(args[++i]);
                     case "--target-precision" -> target = Double.parseDouble(args[++i]);
@@ -69,7 +70,7 @@ public final class EvaluateMain {
                 }
             }
             EvaluateJob job = new EvaluateJob(data, train, test, text, team, priority, fraction, seed, engine, report,
-                    baseline, target, unrelated, unrelatedText);
+                    baseline, target, unrelated, unrelatedText, requester);
             long start = System.nanoTime();
             String[] last = {""};
             dev.switchboard.inference.Progress progress = (done, total, message) -> {

@@ -22,7 +22,7 @@ import java.util.Map;
  */
 final class Head {
 
-    static final int NF = 8;
+    static final int NF = 9;
     /**
      * Extra columns after the blend signals, used by the {@link Ranker} only: share of the k neighbours
      * with the label, position of the label's nearest neighbour, the label's best neighbour similarity
@@ -30,10 +30,16 @@ final class Head {
      * top probability, log(1 + words in the ticket), and log P(label) from a linear model on the subject
      * alone (set by {@link #setSubjectSignal}).
      */
-    static final int NE = 14;
+    static final int NE = 17;
     static final String[] EXTRA = {"knn-share", "knn-first-pos", "knn-max-gap", "top-sim", "top-lex-sim",
             "linear-top", "log-words", "subject-linear", "cnb", "lex-share", "embedding-linear", "label-max-sim",
-            "label-top3-sim", "label-max-lex"};
+            "label-top3-sim", "label-max-lex", "requester-share", "requester-count", "requester-total"};
+    /**
+     * Columns of the requester's own history (set by {@link #setRequesterHistory}): the share of the
+     * requester's earlier decided tickets that went to the label, log(1 + their number with the label),
+     * and log(1 + the requester's decided tickets in all); all 0 for an unknown requester.
+     */
+    static final int REQ_SHARE = NF + 14, REQ_COUNT = NF + 15, REQ_TOTAL = NF + 16;
     /**
      * Columns of the similarity of the ticket to the label's own decided tickets, over all of them (not
      * only among the k nearest overall, so labels ranked second to fifth get a measured value too): the
@@ -57,9 +63,17 @@ final class Head {
     static final int CNB = NF + 8;
     /** Column of the share of the k lexical neighbours that carry the label. */
     static final int LEX_SHARE = NF + 9;
-    static final double[] DEFAULT_BLEND = {0.6, 0.4, 4.0, 6.0, 1.0, 0.3, 0.2, 1.0};
+    static final double[] DEFAULT_BLEND = {0.6, 0.4, 4.0, 6.0, 1.0, 0.3, 0.2, 1.0, 1.0};
     static final String[] SIGNALS = {"linear", "knn-vote", "knn-max", "centroid", "bm25", "prior", "lex-vote",
-            "lex-max"};
+            "lex-max", "requester-lift"};
+    /**
+     * Signal of the requester's history: log of the smoothed share of the requester's decided tickets
+     * with the label over the label's share of all tickets (0 for an unknown requester or label), a
+     * log-likelihood ratio, so its default blend weight is 1.
+     */
+    static final int REQ_LIFT = 8;
+    /** Pseudo-count (in tickets, spread by the label prior) that smooths a requester's history. */
+    static final double REQ_SMOOTHING = 1.0;
     /** Softness of the lexical neighbour vote (cosine units). */
     static final double LEX_TEMPERATURE = 0.1;
 
@@ -490,6 +504,26 @@ final class Head {
             f[c][LABEL_MAX_SIM] = e ? emb[0][l] : 0;
             f[c][LABEL_TOP3_SIM] = e ? emb[1][l] : 0;
             f[c][LABEL_MAX_LEX] = x ? Math.max(0, lex[0][l]) : 0;
+        }
+    }
+
+    /**
+     * Fills the requester-history signal and columns from the requester's decided tickets per label
+     * ({@code counts}, null = none) and the label counts of all tickets ({@code prior}).
+     */
+    static void setRequesterHistory(double[][] f, int[] cand, double[] counts, Memory.LabelStats prior) {
+        double n = 0;
+        if (counts != null) for (double v : counts) n += v;
+        double all = 0;
+        for (int l = 0; l < prior.size(); l++) all += Math.max(0, prior.count[l]);
+        for (int c = 0; c < f.length; c++) {
+            int l = cand[c];
+            double k = counts != null && l >= 0 && l < counts.length ? counts[l] : 0;
+            double pi = l >= 0 && l < prior.size() && all > 0 ? Math.max(0, prior.count[l]) / all : 0;
+            f[c][REQ_LIFT] = n > 0 && pi > 0 ? Math.log((k + REQ_SMOOTHING * pi) / (n + REQ_SMOOTHING) / pi) : 0;
+            f[c][REQ_SHARE] = n > 0 ? k / n : 0;
+            f[c][REQ_COUNT] = Math.log(1 + k);
+            f[c][REQ_TOTAL] = Math.log(1 + n);
         }
     }
 

@@ -485,6 +485,8 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             Head.setSubjectSignal(feats[r], cand, oofLr2[s]);
             Head.setLinearColumn(feats[r], cand, oofLrE[s], Head.EMB_LINEAR);
             Head.setLabelSimilarities(feats[r], cand, simL, lexL);
+            Head.setRequesterHistory(feats[r], cand, mem.requesterCounts(mem.entries.get(s).text().requesterKey(),
+                    labelOf, L, o -> fold[o] == myFold), st);
             yy[r] = labelOf[s];
             ww[r] = w[s];
         }, k -> {
@@ -854,8 +856,9 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             double[] lrT3 = th.embeddingProbabilities(q);
             double[][] simT = Head.labelSimilarities(sims, slots, mem.teamOf, mem.alive, mem.teams.size());
             double[][] lexSimT = Head.labelSimilarities(lexSims, slots, mem.teamOf, mem.alive, mem.teams.size());
+            String who = ticket.requesterKey();
             Ranked teams = rank(th, mem, mem.teams, mem.teamOf, nnT, lexT, q, qterms, lrT, lrT2, lrT3, simT, lexSimT,
-                    teamNames, descByTeam);
+                    who, teamNames, descByTeam);
             // priorities
             Ranked prios = null;
             if (mem.priorities.size() > 0) {
@@ -871,7 +874,7 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
                     double[][] simP = Head.labelSimilarities(sims, slots, mem.priorityOf, mem.alive, mem.priorities.size());
                     double[][] lexSimP = Head.labelSimilarities(lexSims, slots, mem.priorityOf, mem.alive, mem.priorities.size());
                     prios = rank(ph, mem, mem.priorities, mem.priorityOf, nnP, lexP, q, qterms, lrP, lrP2, lrP3, simP,
-                            lexSimP, pn, Map.of());
+                            lexSimP, who, pn, Map.of());
                 }
             }
             String top = teams.predictions.get(0).label();
@@ -888,7 +891,8 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             }
             String rationale = (novel ? String.format(java.util.Locale.ROOT,
                     "Unlike the decided tickets (closest %.0f%% similar): ", 100 * Math.max(0, topSim)) : "")
-                    + rationale(top, teams.predictions.get(0).probability(), nnT, mem, model, th, x, topLabel);
+                    + rationale(top, teams.predictions.get(0).probability(), nnT, mem, model, th, x, topLabel)
+                    + requesterNote(mem.requesterCounts(who, mem.teamOf, mem.teams.size(), null), topLabel);
             return new TriageSuggestion(TriageSuggestion.Status.OK, teams.predictions,
                     prios == null ? List.of() : prios.predictions, confident, rationale, evidence, id(),
                     embedder.modelId(), "", (System.nanoTime() - t0) / 1000);
@@ -920,7 +924,7 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
     private Ranked rank(Head h, Memory mem, Memory.LabelStats st, int[] labelOf, Head.Neighbour[] nn,
                         Head.Neighbour[] lexNn, float[] q,
                         Map<String, Integer> qterms, double[] lr, double[] lr2, double[] lr3, double[][] simL,
-                        double[][] lexL, List<String> names, Map<String, float[]> desc) {
+                        double[][] lexL, String requester, List<String> names, Map<String, float[]> desc) {
         int[] cand = new int[names.size()];
         float[][] cd = new float[names.size()][];
         for (int c = 0; c < cand.length; c++) {
@@ -933,6 +937,7 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
         Head.setSubjectSignal(f, cand, lr2);
         Head.setLinearColumn(f, cand, lr3, Head.EMB_LINEAR);
         Head.setLabelSimilarities(f, cand, simL, lexL);
+        Head.setRequesterHistory(f, cand, mem.requesterCounts(requester, labelOf, st.size(), null), st);
         double[] p = h.probabilities(f, cand);
         List<Prediction> out = new ArrayList<>(cand.length);
         for (int c = 0; c < cand.length; c++) out.add(new Prediction(names.get(c), p[c]));
@@ -964,6 +969,19 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             if (!terms.isEmpty()) sb.append("; key terms: ").append(String.join(", ", terms));
         }
         return sb.toString();
+    }
+
+    /**
+     * "; 4 of this requester's 5 decided tickets went there" when the requester's history backs the top
+     * team with at least two tickets (no name: the rationale is stored with the suggestion and exported).
+     */
+    static String requesterNote(double[] counts, int topLabel) {
+        if (counts == null || topLabel < 0 || topLabel >= counts.length) return "";
+        double n = 0;
+        for (double v : counts) n += v;
+        long k = Math.round(counts[topLabel]);
+        if (k < 2) return "";
+        return "; " + k + " of this requester's " + Math.round(n) + " decided tickets went there";
     }
 
     private static String abbreviate(String s) {

@@ -82,6 +82,8 @@ final class Memory {
     int[] teamOf;
     int[] priorityOf;
     final Map<String, Integer> slotById = new HashMap<>();
+    /** Slots of each requester's decided tickets (by {@link TicketText#requesterKey()}), dead ones included. */
+    private final Map<String, int[]> requesterSlots = new HashMap<>();
     final LabelStats teams;
     final LabelStats priorities;
     int aliveCount;
@@ -150,6 +152,13 @@ final class Memory {
             priorityOf[slot] = -1;
         }
         if (id != null) slotById.put(id, slot);
+        String who = text.requesterKey();
+        if (!who.isEmpty()) {
+            int[] old = requesterSlots.get(who);
+            int[] now = old == null ? new int[1] : Arrays.copyOf(old, old.length + 1);
+            now[now.length - 1] = slot;
+            requesterSlots.put(who, now);
+        }
         if (lexVz != null) {
             SparseVec lv = lexVz.wordVector(text.fullText());
             for (int a = 0; a < lv.idx().length; a++) {
@@ -180,6 +189,24 @@ final class Memory {
         teams.add(teamOf[slot], vec, e.terms(), e.length(), e.weight(), -1);
         if (priorityOf[slot] >= 0) priorities.add(priorityOf[slot], vec, e.terms(), e.length(), e.weight(), -1);
         return true;
+    }
+
+    /**
+     * Weighted count of a requester's live decided tickets per label ({@code labelOf} maps slots to
+     * labels, -1 = none), leaving out the slots {@code skip} names; null for an unknown requester or one
+     * with nothing counted.
+     */
+    double[] requesterCounts(String requesterKey, int[] labelOf, int labels, java.util.function.IntPredicate skip) {
+        if (requesterKey == null || requesterKey.isEmpty()) return null;
+        int[] slots = requesterSlots.get(requesterKey);
+        if (slots == null) return null;
+        double[] out = null;
+        for (int s : slots) {
+            if (!alive[s] || labelOf[s] < 0 || labelOf[s] >= labels || (skip != null && skip.test(s))) continue;
+            if (out == null) out = new double[labels];
+            out[labelOf[s]] += entries.get(s).weight();
+        }
+        return out;
     }
 
     boolean hasLexical() {

@@ -188,7 +188,7 @@ public final class ModelSnapshot {
         return "NF=" + Head.NF + " NE=" + Head.NE + " NX=" + Ranker.NX + " TOP=" + Ranker.TOP
                 + " signals=" + String.join(",", Head.SIGNALS) + " extra=" + String.join(",", Head.EXTRA)
                 + " ranker=" + String.join(",", Ranker.FEATURES) + " lexT=" + Head.LEX_TEMPERATURE
-                + " cnbAlpha=" + Head.CNB_ALPHA + " maxChars=" + TfidfVectorizer.MAX_CHARS
+                + " cnbAlpha=" + Head.CNB_ALPHA + " requesterSmoothing=" + Head.REQ_SMOOTHING + " maxChars=" + TfidfVectorizer.MAX_CHARS
                 + " rareBuckets=" + TfidfVectorizer.RARE_BUCKETS;
     }
 

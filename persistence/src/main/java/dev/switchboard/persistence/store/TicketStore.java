@@ -514,7 +514,8 @@ public final class TicketStore implements AutoCloseable {
      * comes with the updates recorded up to its latest decision of a kind that {@linkplain DecisionKind#decidesTeam()
      * decides its team} (all of them when it has none), oldest first: its text as the dispatcher saw it when
      * deciding, which is also the text an online learner reads at that moment. Updates added later (a comment
-     * after the decision, a duplicate merged into it) only count once the ticket is decided again. Two queries
+     * after the decision, a duplicate merged into it) only count once the ticket is decided again. Each carries
+     * its requester (where that requester's tickets went is a routing signal of its own). Two queries
      * however long the history.
      */
     public List<LabelledRow> labelledHistory() {
@@ -525,7 +526,8 @@ public final class TicketStore implements AutoCloseable {
                        (select max(d.decided_at) from decision d where d.ticket_id = t.id),
                        coalesce((select d.reviewed from decision d where d.id =
                                  (select max(d2.id) from decision d2 where d2.ticket_id = t.id)), true),
-                       (select max(d.decided_at) from decision d where d.ticket_id = t.id and d.kind in (%s))
+                       (select max(d.decided_at) from decision d where d.ticket_id = t.id and d.kind in (%s)),
+                       t.requester
                 from ticket t join team tm on tm.id = t.team_id
                 left join priority_level p on p.id = t.priority_id
                 where t.set_by is not null
@@ -537,7 +539,7 @@ public final class TicketStore implements AutoCloseable {
                 order by u.ticket_id, u.created_at, u.id
                 """;
         record Row(long id, String subject, String body, String team, String priority, Instant decidedAt,
-                   boolean reviewed, Instant textAt) {}
+                   boolean reviewed, Instant textAt, String requester) {}
         try (Connection c = db.jdbc()) {
             List<Row> rows = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -545,7 +547,7 @@ public final class TicketStore implements AutoCloseable {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         rows.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                                rs.getString(5), instant(rs, 6), rs.getBoolean(7), instant(rs, 8)));
+                                rs.getString(5), instant(rs, 6), rs.getBoolean(7), instant(rs, 8), rs.getString(9)));
                     }
                 }
             }
@@ -569,7 +571,7 @@ public final class TicketStore implements AutoCloseable {
             List<LabelledRow> out = new ArrayList<>(rows.size());
             for (Row r : rows) {
                 out.add(new LabelledRow(r.id(), r.subject(), r.body(), updates.getOrDefault(r.id(), List.of()), r.team(),
-                        r.priority(), r.decidedAt(), r.reviewed()));
+                        r.priority(), r.decidedAt(), r.reviewed(), r.requester()));
             }
             return out;
         } catch (SQLException e) {
