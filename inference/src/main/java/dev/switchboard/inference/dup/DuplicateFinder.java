@@ -610,7 +610,7 @@ public final class DuplicateFinder {
     }
 
     private synchronized void refit() {
-        calibration = Calibration.fit(prior, List.copyOf(feedback.values()));
+        calibration = Calibration.fit(prior, List.copyOf(feedback.values())).withBoundaryWithin(config.suggestProbability());
     }
 
     public boolean isDismissed(String a, String b) {

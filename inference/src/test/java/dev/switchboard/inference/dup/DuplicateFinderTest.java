@@ -124,6 +124,16 @@ class DuplicateFinderTest {
             higher.dismiss("c" + i, "d" + i);
         }
         assertThat(higher.threshold()).isGreaterThan(before + 0.02);
+        // however many look-alikes are dismissed, a near copy of another ticket is still suggested
+        for (int i = 4; i < 24; i++) {
+            higher.add(t("c" + i, "same words here" + i, "shared text"), v(i % 8, 6, 0.05), NOW, true);
+            higher.add(t("d" + i, "same words here" + i, "shared text"), v(i % 8, 6, 0.08), NOW, true);
+            higher.dismiss("c" + i, "d" + i);
+        }
+        assertThat(higher.threshold()).isLessThanOrEqualTo(Calibration.MAX_BOUNDARY + 1e-9);
+        higher.add(t("e1", "printer on floor 3 offline", "the printer on floor 3 is offline"), v(1, 5, 0.0), NOW, true);
+        higher.add(t("e2", "printer on floor 3 offline", "printer on floor 3 is offline again"), v(1, 5, 0.02), NOW, true);
+        assertThat(higher.pair("e1", "e2").suggested()).isTrue();
     }
 
     @Test
