@@ -218,7 +218,11 @@ public final class TriageService implements StoreListener, AutoCloseable {
         run.whenComplete((r, e) -> trainings.decrementAndGet());
         return run.thenApply(summary -> {
             listener.get().trained(summary);
-            enqueueBacklog();
+            if (engine.get() == local) {
+                resuggestOpen();
+            } else {
+                enqueueBacklog(); // another engine serves: a local retrain changes none of its suggestions
+            }
             return summary;
         });
     }
@@ -454,6 +458,18 @@ public final class TriageService implements StoreListener, AutoCloseable {
         for (QueueRow r : store.queue()) {
             if (wantsSuggestion(r) || (r.setBy() == null && r.suggestedTeam() == null && isOpen(r))) ids.add(r.id());
         }
+        enqueue(ids, true);
+    }
+
+    /**
+     * After a full train of the serving local model: every open ticket nobody decided gets a fresh suggestion
+     * from the new model (in the background; the previous one stays shown until then), not only those
+     * without one. A retrain after a model upgrade, or after many decisions, would otherwise leave the queue
+     * showing the old model's calls.
+     */
+    private void resuggestOpen() {
+        List<Long> ids = new ArrayList<>();
+        for (QueueRow r : store.queue()) if (r.setBy() == null && isOpen(r)) ids.add(r.id());
         enqueue(ids, true);
     }
 

@@ -214,6 +214,53 @@ class TriageServiceRestartTest {
     }
 
     /**
+     * A full retrain refreshes the suggestions of open tickets nobody decided (the queue would otherwise show
+     * the previous model's calls), but not while another engine serves: a local retrain must not send the
+     * whole queue to an LLM again.
+     */
+    @Test
+    void aFullRetrainRefreshesOpenSuggestionsOnlyWhenTheLocalModelServes() throws Exception {
+        TriageService s = start();
+        s.awaitIdle();
+        Long before = row(openVpn).suggestionId();
+        assertThat(before).isNotNull();
+        s.retrain().get(120, TimeUnit.SECONDS);
+        s.awaitIdle();
+        assertThat(row(openVpn).suggestionId()).isGreaterThan(before);
+        assertThat(row(openPrinter).suggestionId()).isNotNull();
+
+        // another engine serves (here the local model behind a counting wrapper, as an LLM would be)
+        restart(s);
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        LocalModel local = new LocalModel();
+        dev.switchboard.inference.TriageEngine other = new dev.switchboard.inference.TriageEngine() {
+            @Override public TriageSuggestion suggest(dev.switchboard.inference.TicketText t,
+                                                      dev.switchboard.inference.TriageContext c) {
+                calls.incrementAndGet();
+                return local.suggest(t, c);
+            }
+
+            @Override public String id() {
+                return "other";
+            }
+        };
+        TriageService o = new TriageService(ws.store(), local, () -> other, ws.localModelFile());
+        services.add(o);
+        o.start().get(120, TimeUnit.SECONDS);
+        o.awaitIdle();
+        Long kept = row(openVpn).suggestionId();
+        int callsBefore = calls.get();
+        o.retrain().get(120, TimeUnit.SECONDS);
+        o.awaitIdle();
+        assertThat(calls.get()).isEqualTo(callsBefore);
+        assertThat(row(openVpn).suggestionId()).isEqualTo(kept);
+    }
+
+    private QueueRow row(long id) {
+        return ws.store().rows(List.of(id)).get(0);
+    }
+
+    /**
      * Tickets whose text says nothing: Carol's always went to Database, Dave's to Access. A new one of
      * Carol's leans to Database at the first start (full train from the store), after a restart (saved
      * model) and for a decision learned online for a requester the model had not met.
