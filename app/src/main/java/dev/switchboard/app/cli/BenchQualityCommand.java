@@ -147,7 +147,7 @@ public final class BenchQualityCommand implements Callable<Integer> {
         }
     }
 
-    private static final String[] REASONS = {"wrong-team", "wrong-team", "wrong-team", "missing-info", "other"};
+    private static final String[] REASONS = {"wrong-team", "wrong-team", "wrong-team", "missing-information", "other"};
 
     private static void decision(PreparedStatement di, long ticket, Long suggestion, String kind, long team, long prio,
                                  OffsetDateTime at, String status, String prevStatus, String reason, long ms) throws SQLException {

@@ -337,7 +337,7 @@ public final class QualityView {
         weeks.getItems().setAll(new ArrayList<>(r.weeks()).reversed());
         StringBuilder sb = new StringBuilder("Override reasons: ");
         if (r.reasons().isEmpty()) sb.append("no overrides");
-        r.reasons().forEach((k, v) -> sb.append(k).append(' ').append(String.format(Locale.ROOT, "%,d", v)).append(" · "));
+        r.reasons().forEach((k, v) -> sb.append(dev.switchboard.app.ui.ReasonDialog.label(k)).append(' ').append(String.format(Locale.ROOT, "%,d", v)).append(" · "));
         if (!r.reasons().isEmpty()) sb.setLength(sb.length() - 3);
         sb.append(String.format(Locale.ROOT, ".  Median time to decide: accept %s, override %s.", QualityReport.seconds(r.medianMsAccepted()),
                 QualityReport.seconds(r.medianMsOverridden())));

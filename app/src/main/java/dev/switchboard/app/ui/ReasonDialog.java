@@ -21,6 +21,12 @@ public final class ReasonDialog {
 
     public record Reason(String code, String note) {}
 
+    /** The label a dispatcher picked for a recorded reason code ("Wrong team"); an unknown code as it is. */
+    public static String label(String code) {
+        for (int i = 0; i < CODES.length; i++) if (CODES[i].equals(code)) return LABELS[i].substring(3);
+        return code;
+    }
+
     public static Optional<Reason> ask(Window owner) {
         Dialog<Reason> d = new Dialog<>();
         d.initOwner(owner);

@@ -67,7 +67,7 @@ class QualityViewTest {
         assertThat(fx(() -> view.confusions.getItems().size())).isEqualTo(2);
         assertThat(fx(() -> view.teams.getItems().size())).isEqualTo(3);
         assertThat(fx(() -> view.chart.getData().get(1).getData().size())).isEqualTo(5);
-        assertThat(fx(() -> view.reasons.getText())).contains("wrong-team 1").contains("accept 2.0 s");
+        assertThat(fx(() -> view.reasons.getText())).contains("Wrong team 1").contains("Wrong priority 1").doesNotContain("wrong-team").contains("accept 2.0 s");
 
         // Enter on a wrong call hands its tickets to the queue
         java.util.List<Object> shown = new java.util.concurrent.CopyOnWriteArrayList<>();
