@@ -892,7 +892,7 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             String rationale = (novel ? String.format(java.util.Locale.ROOT,
                     "Unlike the decided tickets (closest %.0f%% similar): ", 100 * Math.max(0, topSim)) : "")
                     + rationale(top, teams.predictions.get(0).probability(), nnT, mem, model, th, x, topLabel)
-                    + requesterNote(mem.requesterCounts(who, mem.teamOf, mem.teams.size(), null), topLabel);
+                    + requesterNote(mem.requesterCounts(who, mem.teamOf, mem.teams.size(), null), topLabel, mem.teams);
             return new TriageSuggestion(TriageSuggestion.Status.OK, teams.predictions,
                     prios == null ? List.of() : prios.predictions, confident, rationale, evidence, id(),
                     embedder.modelId(), "", (System.nanoTime() - t0) / 1000);
@@ -973,14 +973,16 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
 
     /**
      * "; 4 of this requester's 5 decided tickets went there" when the requester's history backs the top
-     * team with at least two tickets (no name: the rationale is stored with the suggestion and exported).
+     * team: at least two of the requester's tickets went there, a larger share than of all tickets (no name:
+     * the rationale is stored with the suggestion and exported).
      */
-    static String requesterNote(double[] counts, int topLabel) {
+    static String requesterNote(double[] counts, int topLabel, Memory.LabelStats all) {
         if (counts == null || topLabel < 0 || topLabel >= counts.length) return "";
-        double n = 0;
+        double n = 0, total = 0;
         for (double v : counts) n += v;
+        for (int l = 0; l < all.size(); l++) total += Math.max(0, all.count[l]);
         long k = Math.round(counts[topLabel]);
-        if (k < 2) return "";
+        if (k < 2 || total <= 0 || counts[topLabel] / n <= all.count[topLabel] / total) return "";
         return "; " + k + " of this requester's " + Math.round(n) + " decided tickets went there";
     }
 

@@ -118,6 +118,19 @@ class RequesterHistoryTest {
         assertThat(mem.requesterCounts("", mem.teamOf, mem.teams.size(), null)).isNull();
     }
 
+    @Test
+    void theCardMentionsTheRequesterOnlyWhenTheirHistoryBacksTheTeam() {
+        Memory.LabelStats all = new Memory.LabelStats(1);
+        all.add(all.labelOf("Big", true), new float[] {1}, java.util.Map.of(), 0, 80, 1);
+        all.add(all.labelOf("Small", true), new float[] {1}, java.util.Map.of(), 0, 20, 1);
+        assertThat(LocalModel.requesterNote(new double[] {3, 1}, 0, all)).isEqualTo("; 3 of this requester's 4 decided tickets went there");
+        assertThat(LocalModel.requesterNote(new double[] {2, 2}, 1, all)).isEqualTo("; 2 of this requester's 4 decided tickets went there");
+        // 70 % of the requester's tickets, but 80 % of everyone's: nothing particular about this requester
+        assertThat(LocalModel.requesterNote(new double[] {7, 3}, 0, all)).isEmpty();
+        assertThat(LocalModel.requesterNote(new double[] {0, 1}, 1, all)).as("one ticket is no history").isEmpty();
+        assertThat(LocalModel.requesterNote(null, 0, all)).isEmpty();
+    }
+
     /**
      * Random labels, requesters with a handful of tickets each: if a ticket's own label counted in its
      * requester's history while fitting, the ranker would read it off and report held-out accuracy far
