@@ -123,7 +123,8 @@ class RequesterHistoryTest {
         Memory.LabelStats all = new Memory.LabelStats(1);
         all.add(all.labelOf("Big", true), new float[] {1}, java.util.Map.of(), 0, 80, 1);
         all.add(all.labelOf("Small", true), new float[] {1}, java.util.Map.of(), 0, 20, 1);
-        assertThat(LocalModel.requesterNote(new double[] {3, 1}, 0, all)).isEqualTo("; 3 of this requester's 4 decided tickets went there");
+        assertThat(LocalModel.requesterNote(new double[] {1, 3}, 1, all)).isEqualTo("; 3 of this requester's 4 decided tickets went there");
+        assertThat(LocalModel.requesterNote(new double[] {9, 1}, 0, all)).isEqualTo("; 9 of this requester's 10 decided tickets went there");
         assertThat(LocalModel.requesterNote(new double[] {2, 2}, 1, all)).isEqualTo("; 2 of this requester's 4 decided tickets went there");
         // 70 % of the requester's tickets, but 80 % of everyone's: nothing particular about this requester
         assertThat(LocalModel.requesterNote(new double[] {7, 3}, 0, all)).isEmpty();
