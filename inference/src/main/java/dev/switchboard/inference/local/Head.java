@@ -18,6 +18,8 @@ import java.util.Map;
  *   <li>log(1 + number of tickets of c): the prior</li>
  *   <li>log of the similarity-weighted vote of the k nearest decided tickets by word TF-IDF cosine</li>
  *   <li>highest word TF-IDF cosine of a ticket of c among those lexical neighbours</li>
+ *   <li>the requester's lift for c: how much more often the requester's decided tickets went to c than
+ *       everyone's (see {@link #REQ_LIFT}; 0 for an unknown requester)</li>
  * </ol>
  */
 final class Head {
