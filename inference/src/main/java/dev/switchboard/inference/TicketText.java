@@ -33,9 +33,18 @@ public record TicketText(String id, String subject, String body, List<String> up
         return new TicketText(id, subject, body, updates, who);
     }
 
-    /** The requester as a history key: case and inner spacing folded; empty when unknown. */
+    private static final java.util.regex.Pattern ADDRESS =
+            java.util.regex.Pattern.compile("[\\w.+'-]+@[\\w-]+(?:\\.[\\w-]+)+");
+
+    /**
+     * The requester as a history key: the e-mail address when there is one ("Jane Doe <jane@x.org>" and
+     * "jane@x.org" are one requester), else the name; case and inner spacing folded; empty when unknown.
+     */
     public String requesterKey() {
-        return requester.isEmpty() ? "" : requester.toLowerCase(java.util.Locale.ROOT).replaceAll("\\s+", " ");
+        if (requester.isEmpty()) return "";
+        String r = requester.toLowerCase(java.util.Locale.ROOT);
+        java.util.regex.Matcher m = ADDRESS.matcher(r);
+        return m.find() ? m.group() : r.replaceAll("\\s+", " ");
     }
 
     public static TicketText of(String id, String subject, String body) {

@@ -119,6 +119,17 @@ class RequesterHistoryTest {
     }
 
     @Test
+    void oneRequesterHowEverTheSourceWritesThem() {
+        java.util.function.Function<String, String> key = r -> new TicketText("x", "s", "b", List.of(), r).requesterKey();
+        assertThat(key.apply("Jane Doe <Jane.Doe@Example.org>")).isEqualTo("jane.doe@example.org");
+        assertThat(key.apply("jane.doe@example.org")).isEqualTo("jane.doe@example.org");
+        assertThat(key.apply("  Jane   Doe ")).isEqualTo("jane doe");
+        assertThat(key.apply("jyoqwxhz clhxsoqy")).isEqualTo("jyoqwxhz clhxsoqy");
+        assertThat(key.apply(null)).isEmpty();
+        assertThat(key.apply("   ")).isEmpty();
+    }
+
+    @Test
     void theCardMentionsTheRequesterOnlyWhenTheirHistoryBacksTheTeam() {
         Memory.LabelStats all = new Memory.LabelStats(1);
         all.add(all.labelOf("Big", true), new float[] {1}, java.util.Map.of(), 0, 80, 1);
