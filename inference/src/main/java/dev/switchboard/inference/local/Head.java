@@ -522,7 +522,10 @@ final class Head {
             int l = cand[c];
             double k = counts != null && l >= 0 && l < counts.length ? counts[l] : 0;
             double pi = l >= 0 && l < prior.size() && all > 0 ? Math.max(0, prior.count[l]) / all : 0;
-            f[c][REQ_LIFT] = n > 0 && pi > 0 ? Math.log((k + REQ_SMOOTHING * pi) / (n + REQ_SMOOTHING) / pi) : 0;
+            // a team none of whose tickets is known (only a description) counts like a known team the
+            // requester never used: log(s / (n + s)), whatever its share
+            f[c][REQ_LIFT] = n <= 0 ? 0 : pi > 0 ? Math.log((k + REQ_SMOOTHING * pi) / (n + REQ_SMOOTHING) / pi)
+                    : Math.log(REQ_SMOOTHING / (n + REQ_SMOOTHING));
             f[c][REQ_SHARE] = n > 0 ? k / n : 0;
             f[c][REQ_COUNT] = Math.log(1 + k);
             f[c][REQ_TOTAL] = Math.log(1 + n);

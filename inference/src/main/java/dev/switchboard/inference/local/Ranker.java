@@ -30,7 +30,7 @@ final class Ranker {
     static final int NX = Head.NF + Head.NE + 13;
     private static final int B = Head.NF + Head.NE;
     static final String[] FEATURES = {"linear", "knn-vote", "knn-max", "centroid", "bm25", "prior", "lex-vote",
-            "lex-max", "knn-share", "knn-first-pos", "knn-max-gap", "top-sim", "top-lex-sim", "linear-top",
+            "lex-max", "requester-lift", "knn-share", "knn-first-pos", "knn-max-gap", "top-sim", "top-lex-sim", "linear-top",
             "log-words", "subject-linear", "cnb", "lex-share", "embedding-linear", "label-max-sim", "label-top3-sim", "label-max-lex", "requester-share", "requester-count", "requester-total", "blend-margin", "blend-prob", "blend-rank", "linear-rank",
             "knn-rank", "lex-rank", "linear-margin", "cnb-rank", "centroid-rank", "bm25-rank", "subject-rank", "embedding-linear-rank", "label-top3-sim-rank"};
 
