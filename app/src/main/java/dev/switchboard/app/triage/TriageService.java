@@ -218,11 +218,8 @@ public final class TriageService implements StoreListener, AutoCloseable {
         run.whenComplete((r, e) -> trainings.decrementAndGet());
         return run.thenApply(summary -> {
             listener.get().trained(summary);
-            if (engine.get() == local) {
-                resuggestOpen();
-            } else {
-                enqueueBacklog(); // another engine serves: a local retrain changes none of its suggestions
-            }
+            if (engine.get() == local) resuggestOpen();
+            enqueueBacklog(); // another engine serving keeps its suggestions: a local retrain changes none of them
             return summary;
         });
     }
@@ -461,16 +458,27 @@ public final class TriageService implements StoreListener, AutoCloseable {
         enqueue(ids, true);
     }
 
+    /** Open undecided tickets a full retrain refreshes at most, newest first (about 10 s of local suggestions). */
+    static final int REFRESH_LIMIT = 1_000;
+    /** Tickets queued by {@link #resuggestOpen}: re-suggested only while the local model serves. */
+    private final Set<Long> refreshing = ConcurrentHashMap.newKeySet();
+
     /**
-     * After a full train of the serving local model: every open ticket nobody decided gets a fresh suggestion
-     * from the new model (in the background; the previous one stays shown until then), not only those
-     * without one. A retrain after a model upgrade, or after many decisions, would otherwise leave the queue
-     * showing the old model's calls.
+     * After a full train of the serving local model: the newest {@link #REFRESH_LIMIT} open tickets nobody
+     * decided get a fresh suggestion from the new model (in the background; the previous one stays shown
+     * until then), not only those without one. A retrain after a model upgrade, or after many decisions,
+     * would otherwise leave the queue showing the old model's calls. Older ones keep theirs until they
+     * change; the cap keeps a huge queue from holding up new arrivals. Should another engine serve by the
+     * time a ticket's turn comes (the dispatcher switched to an LLM), the ticket is left as it is: a local
+     * retrain never sends the queue to an LLM.
      */
     private void resuggestOpen() {
         List<Long> ids = new ArrayList<>();
         for (QueueRow r : store.queue()) if (r.setBy() == null && isOpen(r)) ids.add(r.id());
-        enqueue(ids, true);
+        ids.sort(java.util.Comparator.reverseOrder());
+        List<Long> newest = List.copyOf(ids.subList(0, Math.min(REFRESH_LIMIT, ids.size())));
+        refreshing.addAll(newest);
+        enqueue(newest, false);
     }
 
     private static boolean isOpen(QueueRow r) {
@@ -561,7 +569,8 @@ public final class TriageService implements StoreListener, AutoCloseable {
         for (int i = 0; i < ids.size(); i += 200) {
             List<Long> chunk = ids.subList(i, Math.min(ids.size(), i + 200));
             for (QueueRow r : store.rows(chunk)) {
-                boolean force = forced.remove(r.id());
+                boolean refresh = refreshing.remove(r.id()) && engine.get() == local;
+                boolean force = forced.remove(r.id()) || refresh;
                 if (!(force ? r.setBy() == null && isOpen(r) : wantsSuggestion(r))) {
                     // decided or closed meanwhile: a pending (LLM) call for it is no longer wanted
                     var running = inFlight.remove(r.id());
@@ -571,7 +580,9 @@ public final class TriageService implements StoreListener, AutoCloseable {
                 if (inFlight.containsKey(r.id()) && !force) continue;
                 long id = r.id();
                 open.incrementAndGet();
+                boolean onlyRefresh = refresh && !wantsSuggestion(r);
                 java.util.concurrent.FutureTask<Void> task = new java.util.concurrent.FutureTask<>(() -> {
+                    if (onlyRefresh && engine.get() != local) return; // an LLM serves now: keep the suggestion
                     if (!Thread.currentThread().isInterrupted()) suggestAndSave(id);
                 }, null) {
                     @Override
