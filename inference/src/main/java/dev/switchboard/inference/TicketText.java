@@ -65,6 +65,12 @@ public record TicketText(String id, String subject, String body, List<String> up
         return sb.toString();
     }
 
+    /** Identifies the ticket without its text or requester (a record would print both into any log). */
+    @Override
+    public String toString() {
+        return "TicketText[id=" + id + ", " + fullText().length() + " chars" + (requester.isEmpty() ? "" : ", requester set") + "]";
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof TicketText t && Objects.equals(id, t.id) && subject.equals(t.subject)

@@ -325,7 +325,8 @@ public final class ExportService {
     static String rationale(LabelledExample row) {
         boolean tookSuggestion = row.suggestedTeam() != null && row.suggestedTeam().equals(row.team())
                 && row.suggestionRationale() != null && !row.suggestionRationale().isBlank();
-        if (tookSuggestion) return row.suggestionRationale();
+        // the exported prompt carries no requester: the suggestion's requester-history sentence goes too
+        if (tookSuggestion) return dev.switchboard.inference.local.LocalModel.withoutRequesterNote(row.suggestionRationale());
         return row.note() == null || row.note().isBlank() ? null : row.note();
     }
 

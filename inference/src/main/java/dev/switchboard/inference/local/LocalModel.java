@@ -986,6 +986,17 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
         return "; " + k + " of this requester's " + Math.round(n) + " decided tickets went there";
     }
 
+    private static final java.util.regex.Pattern REQUESTER_NOTE =
+            java.util.regex.Pattern.compile("; \\d+ of this requester's \\d+ decided tickets went there");
+
+    /**
+     * A rationale without the requester-history sentence: for a fine-tuning export, whose prompt carries no
+     * requester, so that a model trained on it does not learn to state facts it was not given.
+     */
+    public static String withoutRequesterNote(String rationale) {
+        return rationale == null ? null : REQUESTER_NOTE.matcher(rationale).replaceAll("");
+    }
+
     private static String abbreviate(String s) {
         String t = s.strip().replaceAll("\\s+", " ");
         return t.length() > 120 ? t.substring(0, 117) + "..." : t;
