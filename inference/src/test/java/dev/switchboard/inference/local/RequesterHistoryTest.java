@@ -141,6 +141,35 @@ class RequesterHistoryTest {
         assertThat(LocalModel.requesterNote(new double[] {7, 3}, 0, all)).isEmpty();
         assertThat(LocalModel.requesterNote(new double[] {0, 1}, 1, all)).as("one ticket is no history").isEmpty();
         assertThat(LocalModel.requesterNote(null, 0, all)).isEmpty();
+        // an export's prompt has no requester, so its target rationale loses the sentence
+        String r = "Big (91%): 4 of 5 most similar decided tickets went there"
+                + LocalModel.requesterNote(new double[] {9, 1}, 0, all) + "; key terms: printer";
+        assertThat(LocalModel.withoutRequesterNote(r))
+                .isEqualTo("Big (91%): 4 of 5 most similar decided tickets went there; key terms: printer");
+    }
+
+    @Test
+    void aTeamKnownOnlyByItsDescriptionGetsNoBoostFromARequestersHistory() {
+        Memory.LabelStats all = new Memory.LabelStats(1);
+        all.add(all.labelOf("A", true), new float[] {1}, java.util.Map.of(), 0, 50, 1);
+        all.add(all.labelOf("B", true), new float[] {1}, java.util.Map.of(), 0, 50, 1);
+        double[][] f = new double[3][Head.NF + Head.NE];
+        // candidates: A (all 30 of the requester's tickets), B (none of them), a new team with no tickets yet
+        Head.setRequesterHistory(f, new int[] {0, 1, -1}, new double[] {30, 0}, all);
+        assertThat(f[0][Head.REQ_LIFT]).isPositive();
+        assertThat(f[1][Head.REQ_LIFT]).isNegative();
+        assertThat(f[2][Head.REQ_LIFT]).isEqualTo(f[1][Head.REQ_LIFT]);
+        // nobody known: no lift for anyone
+        Head.setRequesterHistory(f, new int[] {0, 1, -1}, null, all);
+        assertThat(f).allSatisfy(row -> assertThat(row[Head.REQ_LIFT]).isZero());
+    }
+
+    @Test
+    void everyFeatureHasItsName() {
+        assertThat(Head.SIGNALS).hasSize(Head.NF);
+        assertThat(Head.EXTRA).hasSize(Head.NE);
+        assertThat(Ranker.FEATURES).hasSize(Ranker.NX).startsWith(Head.SIGNALS);
+        assertThat(java.util.Arrays.copyOfRange(Ranker.FEATURES, Head.NF, Head.NF + Head.NE)).containsExactly(Head.EXTRA);
     }
 
     /**
