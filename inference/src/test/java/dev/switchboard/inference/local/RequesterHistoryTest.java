@@ -161,7 +161,7 @@ class RequesterHistoryTest {
         assertThat(f[2][Head.REQ_LIFT]).isEqualTo(f[1][Head.REQ_LIFT]);
         // nobody known: no lift for anyone
         Head.setRequesterHistory(f, new int[] {0, 1, -1}, null, all);
-        assertThat(f).allSatisfy(row -> assertThat(row[Head.REQ_LIFT]).isZero());
+        for (double[] row : f) assertThat(row[Head.REQ_LIFT]).isZero();
     }
 
     @Test
