@@ -218,8 +218,9 @@ public final class TriageService implements StoreListener, AutoCloseable {
         run.whenComplete((r, e) -> trainings.decrementAndGet());
         return run.thenApply(summary -> {
             listener.get().trained(summary);
-            if (engine.get() == local) resuggestOpen();
-            enqueueBacklog(); // another engine serving keeps its suggestions: a local retrain changes none of them
+            List<QueueRow> rows = store.queue(); // one read for both
+            if (engine.get() == local) resuggestOpen(rows);
+            enqueueBacklog(rows); // another engine serving keeps its suggestions: a local retrain changes none of them
             return summary;
         });
     }
@@ -451,8 +452,12 @@ public final class TriageService implements StoreListener, AutoCloseable {
     }
 
     private void enqueueBacklog() {
+        enqueueBacklog(store.queue());
+    }
+
+    private void enqueueBacklog(List<QueueRow> rows) {
         List<Long> ids = new ArrayList<>();
-        for (QueueRow r : store.queue()) {
+        for (QueueRow r : rows) {
             if (wantsSuggestion(r) || (r.setBy() == null && r.suggestedTeam() == null && isOpen(r))) ids.add(r.id());
         }
         enqueue(ids, true);
@@ -472,9 +477,9 @@ public final class TriageService implements StoreListener, AutoCloseable {
      * time a ticket's turn comes (the dispatcher switched to an LLM), the ticket is left as it is: a local
      * retrain never sends the queue to an LLM.
      */
-    private void resuggestOpen() {
+    private void resuggestOpen(List<QueueRow> rows) {
         List<Long> ids = new ArrayList<>();
-        for (QueueRow r : store.queue()) if (r.setBy() == null && isOpen(r)) ids.add(r.id());
+        for (QueueRow r : rows) if (r.setBy() == null && isOpen(r)) ids.add(r.id());
         ids.sort(java.util.Comparator.reverseOrder());
         List<Long> newest = List.copyOf(ids.subList(0, Math.min(REFRESH_LIMIT, ids.size())));
         refreshing.addAll(newest);
