@@ -857,8 +857,9 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             double[][] simT = Head.labelSimilarities(sims, slots, mem.teamOf, mem.alive, mem.teams.size());
             double[][] lexSimT = Head.labelSimilarities(lexSims, slots, mem.teamOf, mem.alive, mem.teams.size());
             String who = ticket.requesterKey();
+            double[] whoTeams = mem.requesterCounts(who, mem.teamOf, mem.teams.size(), null);
             Ranked teams = rank(th, mem, mem.teams, mem.teamOf, nnT, lexT, q, qterms, lrT, lrT2, lrT3, simT, lexSimT,
-                    who, teamNames, descByTeam);
+                    whoTeams, teamNames, descByTeam);
             // priorities
             Ranked prios = null;
             if (mem.priorities.size() > 0) {
@@ -874,7 +875,7 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
                     double[][] simP = Head.labelSimilarities(sims, slots, mem.priorityOf, mem.alive, mem.priorities.size());
                     double[][] lexSimP = Head.labelSimilarities(lexSims, slots, mem.priorityOf, mem.alive, mem.priorities.size());
                     prios = rank(ph, mem, mem.priorities, mem.priorityOf, nnP, lexP, q, qterms, lrP, lrP2, lrP3, simP,
-                            lexSimP, who, pn, Map.of());
+                            lexSimP, mem.requesterCounts(who, mem.priorityOf, mem.priorities.size(), null), pn, Map.of());
                 }
             }
             String top = teams.predictions.get(0).label();
@@ -892,7 +893,7 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
             String rationale = (novel ? String.format(java.util.Locale.ROOT,
                     "Unlike the decided tickets (closest %.0f%% similar): ", 100 * Math.max(0, topSim)) : "")
                     + rationale(top, teams.predictions.get(0).probability(), nnT, mem, model, th, x, topLabel)
-                    + requesterNote(mem.requesterCounts(who, mem.teamOf, mem.teams.size(), null), topLabel, mem.teams);
+                    + requesterNote(whoTeams, topLabel, mem.teams);
             return new TriageSuggestion(TriageSuggestion.Status.OK, teams.predictions,
                     prios == null ? List.of() : prios.predictions, confident, rationale, evidence, id(),
                     embedder.modelId(), "", (System.nanoTime() - t0) / 1000);
@@ -924,7 +925,7 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
     private Ranked rank(Head h, Memory mem, Memory.LabelStats st, int[] labelOf, Head.Neighbour[] nn,
                         Head.Neighbour[] lexNn, float[] q,
                         Map<String, Integer> qterms, double[] lr, double[] lr2, double[] lr3, double[][] simL,
-                        double[][] lexL, String requester, List<String> names, Map<String, float[]> desc) {
+                        double[][] lexL, double[] requesterCounts, List<String> names, Map<String, float[]> desc) {
         int[] cand = new int[names.size()];
         float[][] cd = new float[names.size()][];
         for (int c = 0; c < cand.length; c++) {
@@ -937,7 +938,7 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
         Head.setSubjectSignal(f, cand, lr2);
         Head.setLinearColumn(f, cand, lr3, Head.EMB_LINEAR);
         Head.setLabelSimilarities(f, cand, simL, lexL);
-        Head.setRequesterHistory(f, cand, mem.requesterCounts(requester, labelOf, st.size(), null), st);
+        Head.setRequesterHistory(f, cand, requesterCounts, st);
         double[] p = h.probabilities(f, cand);
         List<Prediction> out = new ArrayList<>(cand.length);
         for (int c = 0; c < cand.length; c++) out.add(new Prediction(names.get(c), p[c]));
