@@ -7,6 +7,7 @@ import dev.switchboard.persistence.entity.DuplicateLink;
 import dev.switchboard.persistence.store.DuplicateLinks;
 import dev.switchboard.persistence.store.NewTicket;
 import dev.switchboard.persistence.store.QueueRow;
+import dev.switchboard.persistence.store.TicketDetail;
 import dev.switchboard.persistence.store.TicketStore;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -75,5 +76,40 @@ class DuplicateLinksTest {
                 .isEqualTo(expected);
         assertThat(links.pending(a)).extracting(DuplicateLinks.Link::state).containsExactlyInAnyOrder("UNDONE", "SUGGESTED");
         assertThat(links.group(c)).containsExactlyInAnyOrder(a, b, c, d);
+    }
+
+    @Test
+    void theDetailPaneSeesEachPairOnceAtItsLatestStateWithItsDirection() {
+        long a = ids.get(0), b = ids.get(1), c = ids.get(2), d = ids.get(3);
+        links.suggest(b, List.of(new long[] {a}), List.of(0.9)).join();
+        links.suggest(c, List.of(new long[] {a}, new long[] {b}), List.of(0.8, 0.7)).join();
+        links.suggest(d, List.of(new long[] {a}), List.of(0.6)).join();
+        links.resolve(c, b, DuplicateLink.State.DISMISSED, 0.7, "dana").join();
+        links.merge(d, a, 0.6, "erin").join();
+        links.resolve(b, a, DuplicateLink.State.CONFIRMED, 0.9, "dana").join();
+        links.resolve(a, b, DuplicateLink.State.UNDONE, 0, "dana").join();   // recorded the other way round
+
+        var ofA = store.detail(a).orElseThrow().duplicates();
+        // pending first, best first; then the merge. b's pair is pending again with its suggested score and direction.
+        assertThat(ofA).extracting(TicketDetail.DuplicateView::otherId).containsExactly(b, c, d);
+        assertThat(ofA.get(0).state()).isEqualTo("UNDONE");
+        assertThat(ofA.get(0).pending()).isTrue();
+        assertThat(ofA.get(0).score()).isEqualTo(0.9);
+        assertThat(ofA.get(0).otherIsOriginal()).isFalse();          // b is the duplicate of a
+        assertThat(ofA.get(0).otherSubject()).isEqualTo("VPN broken");
+        assertThat(ofA.get(2).state()).isEqualTo("MERGED");
+        assertThat(ofA.get(2).actor()).isEqualTo("erin");
+        assertThat(ofA.get(2).otherStatus()).isEqualTo("CLOSED");     // a merged duplicate is closed
+
+        var ofB = store.detail(b).orElseThrow().duplicates();
+        assertThat(ofB).extracting(TicketDetail.DuplicateView::otherId).containsExactly(a); // c dismissed: not shown
+        assertThat(ofB.get(0).otherIsOriginal()).isTrue();
+        var ofD = store.detail(d).orElseThrow().duplicates();
+        assertThat(ofD).singleElement().satisfies(v -> {
+            assertThat(v.state()).isEqualTo("MERGED");
+            assertThat(v.otherIsOriginal()).isTrue();
+            assertThat(v.pending()).isFalse();
+        });
+        assertThat(store.detail(ids.get(4)).orElseThrow().duplicates()).isEmpty();
     }
 }

@@ -25,10 +25,17 @@ public final class TicketDetailView extends ScrollPane {
     private final TextArea body = new TextArea();
     private final VBox updates = new VBox(6);
     private final VBox suggestionSlot = new VBox();
+    private final VBox duplicates = new VBox(4);
+    private final java.util.function.LongConsumer openTicket;
     private final SuggestionCard card;
 
     public TicketDetailView(java.util.function.LongConsumer openTicket) {
+        this.openTicket = openTicket;
         card = new SuggestionCard(openTicket);
+        duplicates.getStyleClass().add("duplicate-box");
+        duplicates.setId("detail-duplicates");
+        duplicates.setVisible(false);
+        duplicates.managedProperty().bind(duplicates.visibleProperty());
         suggestionSlot.getChildren().add(card);
         card.setVisible(false);
         card.managedProperty().bind(card.visibleProperty());
@@ -48,7 +55,7 @@ public final class TicketDetailView extends ScrollPane {
         body.setPrefRowCount(12);
         VBox.setVgrow(body, Priority.ALWAYS);
         content.setPadding(new Insets(12));
-        content.getChildren().addAll(title, facts, suggestionSlot, body, updates);
+        content.getChildren().addAll(title, facts, duplicates, suggestionSlot, body, updates);
         setContent(content);
         body.setVisible(false);
     }
@@ -70,6 +77,7 @@ public final class TicketDetailView extends ScrollPane {
         body.clear();
         body.setVisible(false);
         card.setVisible(false);
+        showDuplicates(java.util.List.of());
         updates.getChildren().clear();
     }
 
@@ -88,6 +96,7 @@ public final class TicketDetailView extends ScrollPane {
         facts.setText(f.toString());
         card.setVisible(true);
         card.show(d.suggestion(), r.setBy() != null && d.suggestion() == null);
+        showDuplicates(d.duplicates());
         body.setText(d.body());
         body.setVisible(true);
         body.positionCaret(0);
@@ -109,6 +118,61 @@ public final class TicketDetailView extends ScrollPane {
                 updates.getChildren().addAll(new Separator(), head, text);
             }
         }
+    }
+
+    /**
+     * The ticket's duplicate pairs: probable ones awaiting a verdict (with the keys that act on them),
+     * then linked and merged ones. Each names the other ticket, which opens on click.
+     */
+    private void showDuplicates(java.util.List<TicketDetail.DuplicateView> pairs) {
+        duplicates.getChildren().clear();
+        duplicates.setVisible(!pairs.isEmpty());
+        if (pairs.isEmpty()) return;
+        long pending = pairs.stream().filter(TicketDetail.DuplicateView::pending).count();
+        Label head = new Label(pending > 0
+                ? (pending == 1 ? "Probable duplicate" : pending + " probable duplicates") + " — D compares side by side, G shows the group"
+                : "Duplicates — G shows the group");
+        head.getStyleClass().add("text-bold");
+        head.setWrapText(true);
+        duplicates.getChildren().add(head);
+        for (var p : pairs) duplicates.getChildren().add(duplicateLine(p));
+    }
+
+    private Node duplicateLine(TicketDetail.DuplicateView p) {
+        String subject = p.otherSubject() == null || p.otherSubject().isBlank() ? "(no subject)" : p.otherSubject().strip();
+        if (subject.length() > 70) subject = subject.substring(0, 69) + "…";
+        String other = "#" + p.otherId() + " " + subject;
+        String before;
+        String after;
+        String by = (p.actor() == null ? "" : " by " + p.actor()) + (p.at() == null ? "" : ", " + when(p.at()));
+        switch (p.state()) {
+            case "CONFIRMED" -> {
+                before = p.otherIsOriginal() ? "Linked as a duplicate of " : "";
+                after = (p.otherIsOriginal() ? "" : " is linked as a duplicate of this") + by;
+            }
+            case "MERGED" -> {
+                before = p.otherIsOriginal() ? "Merged into " : "";
+                after = (p.otherIsOriginal() ? "" : " was merged into this") + by;
+            }
+            default -> {
+                before = p.otherIsOriginal() ? "Probably the same as earlier " : "";
+                after = (p.otherIsOriginal() ? "" : " is probably the same as this")
+                        + String.format(java.util.Locale.ROOT, " · %.0f%%", p.score() * 100);
+            }
+        }
+        if ("RESOLVED".equals(p.otherStatus()) || "CLOSED".equals(p.otherStatus())) after += " (" + p.otherStatus().toLowerCase(java.util.Locale.ROOT) + ")";
+        javafx.scene.control.Hyperlink link = new javafx.scene.control.Hyperlink(other);
+        link.getStyleClass().add("duplicate-link");
+        link.setOnAction(e -> openTicket.accept(p.otherId()));
+        link.setFocusTraversable(false);
+        javafx.scene.text.Text b = new javafx.scene.text.Text(before);
+        javafx.scene.text.Text a = new javafx.scene.text.Text(after);
+        b.getStyleClass().add("duplicate-text");
+        a.getStyleClass().add("duplicate-text");
+        // a text flow wraps at word boundaries, the other ticket's name inline
+        javafx.scene.text.TextFlow line = new javafx.scene.text.TextFlow(b, link, a);
+        line.setAccessibleText(before + other + after);
+        return line;
     }
 
     private static Node section(String text) {

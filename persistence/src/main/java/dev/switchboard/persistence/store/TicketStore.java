@@ -2,6 +2,7 @@ package dev.switchboard.persistence.store;
 
 import dev.switchboard.persistence.db.Database;
 import dev.switchboard.persistence.entity.Decision;
+import dev.switchboard.persistence.entity.DuplicateLink;
 import dev.switchboard.persistence.entity.DecisionKind;
 import dev.switchboard.persistence.entity.PriorityLevel;
 import dev.switchboard.persistence.entity.Suggestion;
@@ -484,8 +485,40 @@ public final class TicketStore implements AutoCloseable {
                     .setParameter("id", id).getResultList().stream()
                     .map(r -> new TicketDetail.RoutingView(r.getFromTeam() == null ? null : r.getFromTeam().getName(),
                             r.getToTeam().getName(), r.getMovedAt())).toList();
-            return new TicketDetail(rows.get(0), t.getBody(), updates, sv, routing);
+            return new TicketDetail(rows.get(0), t.getBody(), updates, sv, routing, duplicates(s, id));
         }));
+    }
+
+    /** The ticket's duplicate pairs at their latest state (dismissed ones left out): awaiting a verdict first, best first. */
+    private static List<TicketDetail.DuplicateView> duplicates(Session s, long id) {
+        List<DuplicateLink> rows = s.createSelectionQuery(
+                        "from DuplicateLink l join fetch l.ticket join fetch l.original "
+                                + "where l.ticket.id = :id or l.original.id = :id order by l.id",
+                        DuplicateLink.class)
+                .setParameter("id", id).getResultList();
+        // the latest row of each pair, whichever way round it was recorded; the first row (the suggestion)
+        // keeps the pair's direction and score for a pair awaiting a verdict again after an undo
+        Map<Long, DuplicateLink> first = new HashMap<>();
+        Map<Long, DuplicateLink> latest = new java.util.LinkedHashMap<>();
+        for (var l : rows) {
+            long other = l.getTicket().getId() == id ? l.getOriginal().getId() : l.getTicket().getId();
+            first.putIfAbsent(other, l);
+            latest.put(other, l);
+        }
+        List<TicketDetail.DuplicateView> out = new ArrayList<>();
+        for (var e : latest.entrySet()) {
+            var l = e.getValue();
+            if (l.getState() == DuplicateLink.State.DISMISSED) continue;
+            boolean pending = l.getState() == DuplicateLink.State.SUGGESTED || l.getState() == DuplicateLink.State.UNDONE;
+            var shape = pending ? first.get(e.getKey()) : l;
+            boolean otherIsOriginal = shape.getTicket().getId() == id;
+            Ticket other = otherIsOriginal ? shape.getOriginal() : shape.getTicket();
+            out.add(new TicketDetail.DuplicateView(e.getKey(), other.getSubject(), other.getStatus().name(), otherIsOriginal,
+                    pending ? shape.getScore() : l.getScore(), l.getState().name(), l.getActor(), l.getCreatedAt()));
+        }
+        out.sort(java.util.Comparator.comparing((TicketDetail.DuplicateView d) -> !d.pending())
+                .thenComparing(d -> -d.score()));
+        return out;
     }
 
     /** Texts of all tickets (id, subject, body), e.g. to index them for duplicates. */

@@ -1,0 +1,109 @@
+package dev.switchboard.app.ticket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.app.Workspace;
+import dev.switchboard.app.duplicates.DuplicateService;
+import dev.switchboard.inference.local.LocalModel;
+import dev.switchboard.persistence.store.NewTicket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import javafx.scene.Scene;
+import javafx.scene.control.Hyperlink;
+import javafx.scene.control.Label;
+import javafx.scene.layout.VBox;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The detail pane says which tickets a ticket probably duplicates, and which it was linked or merged with. */
+@ExtendWith(ApplicationExtension.class)
+class DetailDuplicatesTest {
+
+    @TempDir static Path dir;
+    Workspace ws;
+    DuplicateService dups;
+    TicketDetailView view;
+    final AtomicLong opened = new AtomicLong(-1);
+    long original;
+    long duplicate;
+
+    @Start
+    void start(Stage stage) {
+        ws = Workspace.open("jdbc:h2:file:" + dir.resolve("d" + System.nanoTime()));
+        Instant t0 = Instant.now().minus(Duration.ofHours(1));
+        original = ws.store().saveTickets(List.of(new NewTicket("t", "1", "VPN drops every 10 minutes",
+                "The VPN client disconnects every ten minutes from home", "ann", t0, null, null)), "t").join().createdIds().get(0);
+        dups = new DuplicateService(ws.store(), new LocalModel());
+        dups.start().join();
+        duplicate = ws.store().saveTickets(List.of(new NewTicket("t", "2", "VPN keeps disconnecting",
+                "My VPN disconnects all the time when working from home", "bob", Instant.now(), null, null)), "t").join().createdIds().get(0);
+        dups.awaitIdle();
+        view = new TicketDetailView(opened::set);
+        stage.setScene(new Scene(view, 600, 700));
+        stage.show();
+    }
+
+    @AfterEach
+    void close() {
+        dups.close();
+        ws.close();
+    }
+
+    private String shown(FxRobot robot, long id) {
+        var d = ws.store().detail(id).orElseThrow();
+        robot.interact(() -> view.show(d));
+        VBox box = robot.lookup("#detail-duplicates").queryAs(VBox.class);
+        if (!box.isVisible()) return "";
+        StringBuilder text = new StringBuilder();
+        for (var n : box.getChildren()) {
+            if (n instanceof Label l) text.append(l.getText()).append('\n');
+            else text.append(n.getAccessibleText()).append('\n');
+        }
+        return text.toString();
+    }
+
+    @Test
+    void aProbableDuplicateIsNamedInThePaneAndOpensOnClick(FxRobot robot) throws Exception {
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !ws.store().detail(duplicate).orElseThrow().duplicates().isEmpty());
+        String text = shown(robot, duplicate);
+        assertThat(text).contains("Probable duplicate — D compares side by side")
+                .contains("Probably the same as earlier #" + original + " VPN drops every 10 minutes")
+                .containsPattern("· \\d+%");
+        // the original's pane names the later report too
+        assertThat(shown(robot, original)).contains("#" + duplicate + " VPN keeps disconnecting is probably the same as this");
+
+        shown(robot, duplicate);
+        robot.clickOn(robot.lookup("#detail-duplicates .duplicate-link").queryAs(Hyperlink.class));
+        assertThat(opened.get()).isEqualTo(original);
+    }
+
+    @Test
+    void aLinkOrMergeIsShownWithWhoAndADismissalHidesThePair(FxRobot robot) throws Exception {
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !ws.store().detail(duplicate).orElseThrow().duplicates().isEmpty());
+        dups.confirm(duplicate, original, 0.8, "dana").join();
+        assertThat(shown(robot, duplicate)).startsWith("Duplicates — G shows the group")
+                .contains("Linked as a duplicate of #" + original).contains("by dana");
+        assertThat(shown(robot, original)).contains("#" + duplicate + " VPN keeps disconnecting is linked as a duplicate of this by dana");
+
+        dups.merge(duplicate, original, 0.8, "erin").join();
+        assertThat(shown(robot, original)).contains("was merged into this by erin");
+        assertThat(shown(robot, duplicate)).contains("Merged into #" + original).contains("by erin");
+
+        dups.undo(duplicate, original, "erin").join();
+        assertThat(shown(robot, duplicate)).contains("Probable duplicate");
+        dups.dismiss(duplicate, original, 0.8, "erin").join();
+        assertThat(shown(robot, duplicate)).isEmpty();
+        assertThat(robot.lookup("#detail-duplicates").queryAs(VBox.class).isManaged()).isFalse();
+    }
+}
