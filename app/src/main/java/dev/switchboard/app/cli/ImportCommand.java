@@ -64,14 +64,15 @@ public final class ImportCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (listColumns) return printColumns(file, out, err);
-        if (!mapping.any()) {
-            err.println("switchboard import: give at least --subject COL or --body COL (see --list-columns for the file's columns)");
-            return 2;
-        }
         ColumnMapping m;
         try {
+            List<String> columns = TicketImporter.columns(file); // fail before opening the database
+            if (!mapping.any()) {
+                err.println("switchboard import: give at least --subject COL or --body COL; the file's columns: "
+                        + String.join(", ", columns) + " (--list-columns shows a sample of each)");
+                return 2;
+            }
             m = mapping.toMapping();
-            TicketImporter.columns(file); // fail before opening the database
         } catch (IllegalArgumentException | ImportException e) {
             err.println("switchboard import: " + e.getMessage());
             return 2;
