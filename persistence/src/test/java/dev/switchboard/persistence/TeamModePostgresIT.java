@@ -91,6 +91,17 @@ class TeamModePostgresIT {
         assertThat(store.rows(List.of(a)).get(0).team()).isEqualTo("Network");
         assertThat(new DecisionLedger(store).decisions(a)).extracting("kind").containsExactly("OVERRIDDEN");
 
+        // a workstation whose clock runs 90 s slow still stamps with the server's time, so its colleagues'
+        // queues (which poll for changes since the newest stamp they saw) and the comment order agree
+        db.useLocalClock(java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofSeconds(-90)));
+        store.addUpdate(a, "dana", "Restarted the VPN concentrator").join();
+        try (Connection c = DriverManager.getConnection(url, user, password); Statement st = c.createStatement();
+             var rs = st.executeQuery("select extract(epoch from (current_timestamp - updated_at)) from ticket where id = " + a)) {
+            rs.next();
+            assertThat(Math.abs(rs.getDouble(1))).isLessThan(5.0);
+        }
+        db.useLocalClock(java.time.Clock.systemUTC());
+
         try (Connection c = DriverManager.getConnection(url, user, password); Statement st = c.createStatement()) {
             assertThatThrownBy(() -> st.executeUpdate("update decision set note = 'rewritten' where id = " + rec.id()))
                     .hasMessageContaining("append-only");

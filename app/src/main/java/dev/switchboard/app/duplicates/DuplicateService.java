@@ -100,7 +100,7 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
                 }
             }
             finder.add(t, v, sv, created, open);
-            indexedAt.put(id, Instant.now());
+            indexedAt.put(id, store.now());
             if (++n[0] % 500 == 0) progress.accept("Indexing tickets for duplicates… " + n[0]);
         });
         if (!fresh.isEmpty()) store.saveEmbeddings(model.embeddingModelId(), fresh).join();
@@ -161,7 +161,7 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
             float[] v = model.vector(TicketText.of(t.id(), t.subject(), t.body()));
             float[] sv = subjectVector(t);
             finder.update(t, v, sv, r.createdAt(), open);
-            indexedAt.put(r.id(), Instant.now());
+            indexedAt.put(r.id(), store.now());
             if (seen == null) store.saveEmbeddings(model.embeddingModelId(), Map.of(r.id(), v));
             if (seen == null && sv != null) store.saveEmbeddings(subjectModelId(), Map.of(r.id(), sv));
             if (!open || r.setBy() != null && "HISTORY".equals(r.setBy())) continue;

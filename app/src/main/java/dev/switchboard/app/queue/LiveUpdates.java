@@ -30,7 +30,20 @@ public final class LiveUpdates implements StoreListener, AutoCloseable {
     private final ScheduledExecutorService timer;
     private volatile long maxId;
     private volatile Instant maxUpdated = Instant.EPOCH;
+    /** Rows seen with an update time inside the look-back, and that time (poll thread only). */
+    private final java.util.Map<Long, Instant> recent = new java.util.HashMap<>();
+    /** Keep polling until then (System.nanoTime), even if the change marker stands still. */
+    private long pollUntil;
     private int tick;
+
+    /**
+     * How far before the newest update time seen each poll looks again. A write stamped earlier can
+     * commit later than one stamped after it (two dispatchers saving at once), and in team mode another
+     * workstation's stamps may lag a little; neither moves the newest update time, so without a
+     * look-back such a change would never reach this queue. Rows already seen at the same update time
+     * are skipped, so nothing is applied or announced twice.
+     */
+    static final java.time.Duration LOOKBACK = java.time.Duration.ofSeconds(5);
 
     public LiveUpdates(TicketStore store, Consumer<List<QueueRow>> applyOnFx) {
         this.store = store;
@@ -69,8 +82,15 @@ public final class LiveUpdates implements StoreListener, AutoCloseable {
                 notified = new java.util.HashSet<>(ids);
                 rows.addAll(store.rows(ids));
             }
-            if (++tick % 5 == 0 && changedElsewhere()) {
-                List<QueueRow> since = store.rowsSince(maxId, maxUpdated);
+            if (++tick % 5 == 0 && (changedElsewhere() || System.nanoTime() - pollUntil < 0)) {
+                pollUntil = System.nanoTime() + LOOKBACK.toNanos();
+                List<QueueRow> since = new ArrayList<>();
+                for (QueueRow r : store.rowsSince(maxId, maxUpdated.minus(LOOKBACK))) {
+                    Instant seen = recent.get(r.id());
+                    if (r.id() <= maxId && seen != null && seen.equals(r.updatedAt())) continue; // already shown
+                    if (notified.contains(r.id()) && rows.stream().anyMatch(x -> x.id() == r.id())) continue;
+                    since.add(r);
+                }
                 rows.addAll(since);
                 List<Long> elsewhere = new ArrayList<>();
                 for (QueueRow r : since) if (!notified.contains(r.id())) elsewhere.add(r.id());
@@ -98,6 +118,11 @@ public final class LiveUpdates implements StoreListener, AutoCloseable {
             if (r.id() > maxId) maxId = r.id();
             if (r.updatedAt() != null && r.updatedAt().isAfter(maxUpdated)) maxUpdated = r.updatedAt();
         }
+        Instant horizon = maxUpdated.minus(LOOKBACK);
+        for (QueueRow r : rows) {
+            if (r.updatedAt() != null && !r.updatedAt().isBefore(horizon)) recent.put(r.id(), r.updatedAt());
+        }
+        recent.values().removeIf(at -> at.isBefore(horizon));
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.Properties;
 import java.util.function.Function;
 import org.flywaydb.core.Flyway;
@@ -144,6 +145,65 @@ public final class Database implements AutoCloseable {
 
     public <T> T stateless(Function<StatelessSession, T> work) {
         return sessionFactory.fromStatelessTransaction(work);
+    }
+
+    /** How often a shared database's clock is read again (drift, a corrected workstation clock). */
+    static final long CLOCK_CHECK_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
+
+    private volatile long clockOffsetMillis;
+    private volatile java.time.Clock localClock = java.time.Clock.systemUTC();
+    private volatile long clockCheckedAt = System.nanoTime() - CLOCK_CHECK_NANOS - 1;
+
+    /** True when the database runs on this machine (an H2 file or in-memory database): one clock. */
+    static boolean sharesThisMachinesClock(String url) {
+        // a second process on an H2 file (AUTO_SERVER) reaches it over TCP, but on this machine
+        return url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:tcp:") && !url.startsWith("jdbc:h2:ssl:");
+    }
+
+    /**
+     * The time to record: the database server's clock. In team mode several workstations write to one
+     * database, and their own clocks may disagree by seconds; timestamps written by one and compared by
+     * another (what changed since the last poll, which comments precede a decision) must come from one
+     * clock. The offset to the server is measured on first use and every ten minutes (a single query,
+     * halfway through which the server's time is taken); an embedded H2 database shares this machine's
+     * clock, so there it is this machine's time.
+     */
+    public Instant now() {
+        if (sharesThisMachinesClock(url)) return localClock.instant();
+        long t = System.nanoTime();
+        if (t - clockCheckedAt > CLOCK_CHECK_NANOS) {
+            clockCheckedAt = t;
+            try {
+                clockOffsetMillis = measureClockOffsetMillis();
+            } catch (SQLException e) {
+                System.getLogger("switchboard.db").log(System.Logger.Level.WARNING,
+                        "could not read the database clock (keeping the last offset): " + e.getMessage());
+            }
+        }
+        return localClock.instant().plusMillis(clockOffsetMillis);
+    }
+
+    /**
+     * Where this machine's time is read (the system clock; a test sets a skewed one to stand in for a
+     * workstation whose clock is off). Measures the offset to a shared database again at the next
+     * {@link #now()}.
+     */
+    public void useLocalClock(java.time.Clock clock) {
+        localClock = clock;
+        clockCheckedAt = System.nanoTime() - CLOCK_CHECK_NANOS - 1;
+    }
+
+    /** Server time minus this machine's time, in milliseconds. */
+    public long measureClockOffsetMillis() throws SQLException {
+        try (Connection c = jdbc(); java.sql.Statement st = c.createStatement()) {
+            long before = localClock.millis();
+            try (java.sql.ResultSet rs = st.executeQuery("select current_timestamp")) {
+                long after = localClock.millis();
+                rs.next();
+                long server = rs.getTimestamp(1).toInstant().toEpochMilli();
+                return server - (before + after) / 2;
+            }
+        }
     }
 
     /** A plain JDBC connection for fast bulk reads (the caller closes it). */

@@ -84,7 +84,7 @@ public final class DecisionLedger {
             case REOPENED -> status = team == null ? TicketStatus.NEW : TicketStatus.TRIAGED;
             default -> throw new IllegalArgumentException(r.kind() + " cannot be recorded directly");
         }
-        Instant now = Instant.now();
+        Instant now = store.now();
         Suggestion sg = r.suggestionId() == null ? null : s.find(Suggestion.class, r.suggestionId());
         Decision d = new Decision(t, sg, r.kind(), team, prio, r.reasonCode(), r.note(), r.dispatcher(), now,
                 r.msToDecide(), r.reviewed(), null, status, prevTeam, prevPrio, prevStatus);
@@ -129,7 +129,7 @@ public final class DecisionLedger {
             Team curTeam = t.getTeam();
             PriorityLevel curPrio = t.getPriority();
             TicketStatus curStatus = t.getStatus();
-            Instant now = Instant.now();
+            Instant now = store.now();
             Decision u = new Decision(t, null, DecisionKind.UNDONE, d.getPreviousTeam(), d.getPreviousPriority(), null,
                     "undo of decision " + d.getId(), dispatcher, now, null, true, d, d.getPreviousStatus(),
                     curTeam, curPrio, curStatus);

@@ -42,7 +42,7 @@ public final class DuplicateLinks {
                         .setParameter("a", ticketId).setParameter("b", orig).getSingleResult();
                 if (existing > 0) continue;
                 s.persist(new DuplicateLink(s.getReference(Ticket.class, ticketId), s.getReference(Ticket.class, orig),
-                        scores.get(i), DuplicateLink.State.SUGGESTED, null, Instant.now()));
+                        scores.get(i), DuplicateLink.State.SUGGESTED, null, store.now()));
                 n++;
             }
             return n;
@@ -56,13 +56,13 @@ public final class DuplicateLinks {
     public CompletableFuture<Void> resolve(long ticketId, long originalId, DuplicateLink.State state, double score, String actor) {
         return store.<Void>write(s -> {
             s.persist(new DuplicateLink(s.getReference(Ticket.class, ticketId), s.getReference(Ticket.class, originalId),
-                    score, state, actor, Instant.now()));
+                    score, state, actor, store.now()));
             if (state == DuplicateLink.State.UNDONE) {
                 Ticket t = s.find(Ticket.class, ticketId);
                 if (t.getDuplicateOf() != null && t.getDuplicateOf().getId() == originalId) {
                     t.setDuplicateOf(null);
                     if (t.getStatus() == TicketStatus.CLOSED) t.setStatus(t.getTeam() == null ? TicketStatus.NEW : TicketStatus.TRIAGED);
-                    t.setUpdatedAt(Instant.now());
+                    t.setUpdatedAt(store.now());
                 }
             }
             return null;
@@ -82,7 +82,7 @@ public final class DuplicateLinks {
             Ticket orig = s.find(Ticket.class, originalId);
             if (dup == null || orig == null) throw new IllegalArgumentException("both tickets must exist");
             if (duplicateId == originalId) throw new IllegalArgumentException("a ticket cannot be merged into itself");
-            Instant now = Instant.now();
+            Instant now = store.now();
             s.persist(new DuplicateLink(dup, orig, score, DuplicateLink.State.MERGED, actor, now));
             String requester = dup.getRequester() == null || dup.getRequester().isBlank() ? "unknown requester" : dup.getRequester();
             String text = "Merged duplicate #" + dup.getId() + " from " + requester + ": " + dup.getSubject()

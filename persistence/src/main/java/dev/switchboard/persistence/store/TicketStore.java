@@ -211,7 +211,7 @@ public final class TicketStore implements AutoCloseable {
                 }
             }
             s.flush(); // new teams get their ids before the plain JDBC inserts refer to them
-            Instant now = Instant.now();
+            Instant now = db.now();
             List<Long> created = s.doReturningWork(c -> insertTickets(c, toInsert, teams, prios, actor, now));
             return new ImportBatchResult(created, skipped);
         }).thenApply(r -> {
@@ -305,7 +305,7 @@ public final class TicketStore implements AutoCloseable {
         return this.<Void>write(s -> {
             Ticket t = s.find(Ticket.class, ticketId);
             if (t == null) throw new IllegalArgumentException("no ticket " + ticketId);
-            Instant now = Instant.now();
+            Instant now = db.now();
             s.persist(new TicketUpdate(t, author, body, now));
             t.setUpdatedAt(now);
             return null;
@@ -322,7 +322,7 @@ public final class TicketStore implements AutoCloseable {
             if (t == null) throw new IllegalArgumentException("no ticket " + ticketId);
             Suggestion sg = new Suggestion(t, d.engine(), d.model(), d.status(), d.team(), d.priority(),
                     d.confidence(), d.confident(), d.topTeams(), d.topPriorities(), d.rationale(), d.evidenceIds(),
-                    d.note(), d.latencyMs(), Instant.now());
+                    d.note(), d.latencyMs(), db.now());
             s.persist(sg);
             // A suggestion is not a change a dispatcher made: do not bump the ticket's version for it.
             s.createMutationQuery("update Ticket set latestSuggestion = :s where id = :id")
@@ -344,7 +344,7 @@ public final class TicketStore implements AutoCloseable {
                         + " was changed by someone else (version " + t.getVersion() + ", you saw " + expectedVersion + ")");
             }
             t.setStatus(status);
-            t.setUpdatedAt(Instant.now());
+            t.setUpdatedAt(db.now());
             return null;
         }).thenApply(v -> {
             fireChanged(List.of(ticketId));
@@ -426,12 +426,19 @@ public final class TicketStore implements AutoCloseable {
         }
     }
 
+    /** The time to record (the database's clock in team mode, see {@link Database#now()}). */
+    public Instant now() {
+        return db.now();
+    }
+
     /** Newest ticket id and newest update time in the store. */
     public record ChangeMarker(long maxId, Instant maxUpdated) {}
 
     /** Rows created or changed after the given marker (id / updated time), for cross-process refresh. */
     public List<QueueRow> rowsSince(long afterId, Instant updatedAfter) {
-        return queryRows(FEW_ROWS_SQL + " where t.id > ? or t.updated_at > ? order by t.id", ps -> {
+        // two index range scans (id, updated_at) rather than one scan of the whole table for the "or"
+        return queryRows(FEW_ROWS_SQL + " where t.id in (select id from ticket where id > ?"
+                + " union select id from ticket where updated_at > ?) order by t.id", ps -> {
             ps.setLong(1, afterId);
             ps.setTimestamp(2, Timestamp.from(updatedAfter));
         });
@@ -664,7 +671,7 @@ public final class TicketStore implements AutoCloseable {
      */
     public CompletableFuture<Void> saveEmbeddings(String modelId, Map<Long, float[]> vectors, Map<Long, String> textHashes) {
         return this.<Void>write(s -> {
-            Instant now = Instant.now();
+            Instant now = db.now();
             for (var e : vectors.entrySet()) {
                 TicketEmbedding existing = s.find(TicketEmbedding.class, new TicketEmbedding.Key(e.getKey(), modelId));
                 if (existing != null) s.remove(existing);
