@@ -139,6 +139,24 @@ class DecisionLedgerTest {
     }
 
     @Test
+    void afterAnUndoTheHistoryCarriesTheUpdatesOfTheRestoredDecisionNotOfTheUndo() {
+        store.addUpdate(id, "ann", "error 809").join();
+        DecisionRecord accepted = decide(DecisionKind.ACCEPTED, "Network", "P3");
+        store.addUpdate(id, "bob", "Security should look at the certificate").join();
+        DecisionRecord wrong = decide(DecisionKind.OVERRIDDEN, "Security", null);
+        store.addUpdate(id, "cy", "not ours: Security").join();
+        ledger.undo(wrong.id(), "dana").join();
+        List<DecisionRecord> ds = ledger.decisions(id);
+        // the label is the accept again, and so is the text it was decided on
+        assertThat(DecisionLedger.labelDecision(ds)).isEqualTo(ds.get(0)).extracting(DecisionRecord::id).isEqualTo(accepted.id());
+        assertThat(store.labelledHistory()).singleElement().satisfies(l -> {
+            assertThat(l.team()).isEqualTo("Network");
+            assertThat(l.updates()).containsExactly("error 809");
+            assertThat(l.decidedAt()).as("the latest decision of any kind").isEqualTo(ds.get(ds.size() - 1).decidedAt());
+        });
+    }
+
+    @Test
     void importedHistoryIsLearnedAsImportedAndTicketsWithoutUpdatesHaveNone() {
         long imported = store.saveTickets(List.of(new NewTicket("t", "2", "Printer jam", "tray 2", "bo",
                 Instant.parse("2025-06-01T00:00:00Z"), "Desktop", "P3")), "x").join().createdIds().get(0);

@@ -456,9 +456,14 @@ public final class ExportService {
         ObjectNode text = m.putObject("text");
         text.put("ticket", "subject, body and the updates (comments, merged duplicates) recorded up to the label decision's"
                 + " decided_at, oldest first; later updates are left out");
+        PromptBuilder.Limits limits = PromptBuilder.Limits.defaults();
+        text.put("update_max_chars", limits.update());
+        text.put("updates_max_chars", limits.updatesTotal());
         if (o.format() == ExportFormat.CSV) {
             text.put("csv_text_column", "subject and body");
-            text.put("csv_updates_column", "JSON array of the updates' texts, oldest first ([] when none)");
+            text.put("csv_updates_column", "JSON array of the updates' texts, oldest first ([] when none), clipped as in the"
+                    + " LLM prompt: each cut at update_max_chars (\"…[truncated N chars]\"), the most recent kept within"
+                    + " updates_max_chars, led by \"[N earlier update(s) omitted]\" when earlier ones did not fit");
         } else {
             text.put("user_message", "built from subject, body and updates exactly as the LLM engine builds it live");
         }

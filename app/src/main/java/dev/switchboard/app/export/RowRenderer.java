@@ -57,7 +57,7 @@ final class RowRenderer {
             List<Object> values = java.util.Arrays.asList(row.ticketId(), row.externalId(), text(subject, body), row.team(),
                     row.priority(), row.suggestedTeam(), row.suggestedPriority(), row.suggestionEngine(),
                     row.suggestionModel(), row.suggestionConfidence(), row.kind().toLowerCase(Locale.ROOT), row.reviewed(),
-                    row.reasonCode(), note, row.createdAt(), row.decidedAt(), jsonArray(updates));
+                    row.reasonCode(), note, row.createdAt(), row.decidedAt(), jsonArray(csvUpdates(updates)));
             return new Rendered(null, values, counts);
         }
         String rationale = ExportService.rationale(row);
@@ -95,6 +95,22 @@ final class RowRenderer {
         g.writeStringField("role", role);
         g.writeStringField("content", content);
         g.writeEndObject();
+    }
+
+    /**
+     * The updates as the JSONL user message carries them (redacted first, then clipped by the prompt
+     * builder's own limits): each cut at {@code Limits.update()} characters, the most recent within
+     * {@code Limits.updatesTotal()}, oldest first, after the prompt's "[N earlier update(s) omitted]" note
+     * when some did not fit. Ticket text is untrusted: a huge comment must not make a huge CSV cell.
+     */
+    static List<String> csvUpdates(List<String> redacted) {
+        if (redacted.isEmpty()) return redacted;
+        PromptBuilder.ClippedUpdates c = PromptBuilder.clipUpdates(redacted, PromptBuilder.Limits.defaults());
+        if (c.omitted() == 0) return c.kept();
+        List<String> out = new java.util.ArrayList<>(c.kept().size() + 1);
+        out.add(PromptBuilder.ClippedUpdates.omittedNote(c.omitted()));
+        out.addAll(c.kept());
+        return out;
     }
 
     /** The CSV {@code updates} value: a JSON array of strings, oldest first ({@code []} when none). */

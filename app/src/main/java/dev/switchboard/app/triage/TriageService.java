@@ -9,7 +9,6 @@ import dev.switchboard.inference.TriageEngine;
 import dev.switchboard.inference.TriageSuggestion;
 import dev.switchboard.inference.local.LocalModel;
 import dev.switchboard.inference.local.ModelSnapshot;
-import dev.switchboard.persistence.entity.DecisionKind;
 import dev.switchboard.persistence.store.DecisionLedger;
 import dev.switchboard.persistence.store.DecisionRecord;
 import dev.switchboard.persistence.store.LabelledRow;
@@ -668,9 +667,10 @@ public final class TriageService implements StoreListener, AutoCloseable {
     /**
      * Teaches the model a ticket exactly as a full train would read it now ({@link TicketStore#labelledHistory()}):
      * its current team and priority when a person or imported history set them (otherwise it is forgotten),
-     * weighted by whether its latest decision was reviewed, with the updates recorded up to its latest
-     * decision that decided its team. So every kind of decision counts (an assignment or reopening that
-     * changes the team, a resolve that reviews a bulk accept, an undo), and the model means the same online
+     * weighted by whether its latest decision was reviewed, with the updates recorded up to the decision that
+     * set its label ({@link DecisionLedger#labelDecision}: after an undo, the decision it restored, as in the
+     * dataset export). So every kind of decision counts (an assignment or reopening that changes the team, a
+     * resolve that reviews a bulk accept, an undo), and the model means the same online
      * as after a retrain or restart. {@code r} and {@code ds} are the ticket's row and ledger as read now.
      */
     private void learnAsStored(QueueRow r, List<DecisionRecord> ds) {
@@ -685,10 +685,9 @@ public final class TriageService implements StoreListener, AutoCloseable {
             local.forget(id);
             return;
         }
-        Instant textAt = null; // the text the dispatcher saw: updates that arrived since the deciding decision are not part of it
-        for (DecisionRecord d : ds) {
-            if (DecisionKind.valueOf(d.kind()).decidesTeam()) textAt = d.decidedAt();
-        }
+        // the text the dispatcher saw: updates that arrived since the label decision (never an undone one) are not part of it
+        DecisionRecord label = DecisionLedger.labelDecision(ds);
+        Instant textAt = label == null ? null : label.decidedAt();
         TicketDetail d = store.detail(ticketId).orElse(null);
         if (d == null) return;
         local.learn(new LabelledTicket(text(d, textAt), r.team(), r.priority(), Instant.now(), w));

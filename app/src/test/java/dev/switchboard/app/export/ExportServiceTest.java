@@ -197,6 +197,97 @@ class ExportServiceTest {
         assertThat(man.at("/text/csv_updates_column").asText()).contains("JSON array");
     }
 
+    @Test
+    void afterAnUndoTheExportAndTheModelHistoryCarryTheUpdatesTheRestoredDecisionWasMadeOn() throws Exception {
+        ws.store().saveTickets(List.of(
+                ticket("undo", "VPN drops every hour", "The tunnel disconnects.", "Ann", T0, null, null),
+                ticket("resolve", "Printer jam", "Floor 2 printer.", "Bob", T0.plusSeconds(60), null, null)), "import").join();
+        long undo = id("undo");
+        long resolve = id("resolve");
+        // decided on "error 809"; the later comments came after that decision, and the decision that came
+        // after them was undone: the label is the first decision again, made on the first comment only
+        ws.store().addUpdate(undo, "ann", "error 809 on the VPN client").join();
+        decide(undo, DecisionKind.ACCEPTED, "Network", null, null, true);
+        ws.store().addUpdate(undo, "bob", "the badge reader at the door fails too").join();
+        DecisionRecord wrong = decide(undo, DecisionKind.OVERRIDDEN, "Identity", null, null, true);
+        ws.store().addUpdate(undo, "cy", "Identity had a look: not theirs").join();
+        ledger.undo(wrong.id(), "lead").join();
+        ws.store().addUpdate(undo, "cy", "after the undo").join();
+        // undoing a resolve decides no team: the label stays the accept and its text
+        decide(resolve, DecisionKind.ACCEPTED, "Desktop", null, null, true);
+        ws.store().addUpdate(resolve, "bob", "fixed by clearing tray 2").join();
+        DecisionRecord resolved = decide(resolve, DecisionKind.RESOLVED, null, null, null, true);
+        ledger.undo(resolved.id(), "lead").join();
+
+        export(opts(ExportFormat.CSV, "csv"));
+        Map<String, List<String>> exported = new HashMap<>();
+        Map<String, String> exportedTeam = new HashMap<>();
+        try (Reader rd = Files.newBufferedReader(dir.resolve("csv/dataset.csv"))) {
+            for (CSVRecord r : CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(rd)) {
+                exported.put(r.get("ticket_id"), List.of(JSON.readValue(r.get("updates"), String[].class)));
+                exportedTeam.put(r.get("ticket_id"), r.get("final_team"));
+            }
+        }
+        Map<String, List<String>> learned = new HashMap<>();
+        Map<String, String> learnedTeam = new HashMap<>();
+        for (var r : ws.store().labelledHistory()) {
+            learned.put(Long.toString(r.id()), r.updates());
+            learnedTeam.put(Long.toString(r.id()), r.team());
+        }
+        assertThat(exportedTeam).containsEntry(Long.toString(undo), "Network").isEqualTo(learnedTeam);
+        assertThat(exported.get(Long.toString(undo))).containsExactly("error 809 on the VPN client");
+        assertThat(exported.get(Long.toString(resolve))).isEmpty();
+        assertThat(learned).as("the local model's history").isEqualTo(exported);
+        // the online learner picks the same decision
+        DecisionRecord label = DecisionLedger.labelDecision(ledger.decisions(undo));
+        assertThat(label.kind()).isEqualTo("ACCEPTED");
+        assertThat(label.team()).isEqualTo("Network");
+        assertThat(DecisionLedger.labelDecision(ledger.decisions(resolve)).kind()).isEqualTo("ACCEPTED");
+    }
+
+    @Test
+    void csvUpdatesAreClippedLikeTheLivePromptAndMatchTheJsonlUserMessage() throws Exception {
+        ws.store().saveTickets(List.of(ticket("big", "Disk full", "The file server is out of space.", "Ann", T0, null, null)),
+                "import").join();
+        long big = id("big");
+        PromptBuilder.Limits limits = PromptBuilder.Limits.defaults();
+        String huge = "the file server disk is full again and the share is read only. ".repeat(14_000); // ~900,000 chars
+        String first = "first: quota warnings since Monday";
+        String second = "second: " + "old snapshots could go. ".repeat(limits.update() / 24);
+        String third = "third: " + "the backup job failed overnight. ".repeat(limits.update() / 33);
+        for (String u : List.of(first, second, third, huge)) ws.store().addUpdate(big, "ann", u).join();
+        decide(big, DecisionKind.OVERRIDDEN, "Desktop", null, null, true);
+
+        export(opts(ExportFormat.CSV, "csv"));
+        Path csvFile = dir.resolve("csv/dataset.csv");
+        assertThat(Files.size(csvFile)).as("a 900 KB comment does not make a 900 KB cell").isLessThan(10_000);
+        List<CSVRecord> recs;
+        try (Reader rd = Files.newBufferedReader(csvFile)) {
+            recs = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(rd).getRecords();
+        }
+        List<String> csvUpdates = List.of(JSON.readValue(recs.get(0).get("updates"), String[].class));
+        // the newest ones that fit in the prompt's budget, the huge one cut at the prompt's per-update limit
+        assertThat(csvUpdates).hasSize(3);
+        assertThat(csvUpdates.get(0)).isEqualTo("[2 earlier update(s) omitted]");
+        assertThat(csvUpdates.get(1)).isEqualTo(third.strip());
+        assertThat(csvUpdates.get(2)).startsWith(huge.substring(0, limits.update()))
+                .contains("\u2026[truncated ").hasSizeLessThan(limits.update() + 40);
+        assertThat(csvUpdates.stream().mapToInt(String::length).sum()).isLessThan(limits.updatesTotal() + 100);
+
+        // the same updates the JSONL user message (what the LLM engine sends live) carries
+        export(opts(ExportFormat.OPENAI_JSONL, "oa"));
+        String user = jsonLines(dir.resolve("oa/dataset.jsonl")).get(0).get("messages").get(1).get("content").asText();
+        String block = user.substring(user.indexOf("Updates (oldest first):\n") + "Updates (oldest first):\n".length(),
+                user.indexOf("\n<<<END UNTRUSTED TICKET"));
+        List<String> promptUpdates = block.lines().map(l -> l.startsWith("- ") ? l.substring(2) : l).toList();
+        assertThat(csvUpdates).isEqualTo(promptUpdates);
+
+        JsonNode man = manifest(dir.resolve("csv"));
+        assertThat(man.at("/text/update_max_chars").asInt()).isEqualTo(limits.update());
+        assertThat(man.at("/text/updates_max_chars").asInt()).isEqualTo(limits.updatesTotal());
+        assertThat(man.at("/text/csv_updates_column").asText()).contains("clipped");
+    }
+
     private static String boundary(String user) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("<<<BEGIN UNTRUSTED TICKET (\\S+)>>>").matcher(user);
         assertThat(m.find()).as(user).isTrue();

@@ -299,26 +299,52 @@ public final class PromptBuilder {
         sb.append("Subject: ").append(oneLine(clean(t.subject(), limits.subject(), boundary))).append('\n');
         sb.append("Description:\n").append(clean(t.body(), limits.body(), boundary));
         if (!t.updates().isEmpty()) {
-            // keep the most recent updates within the budget, shown oldest first
-            List<String> kept = new ArrayList<>();
-            int budget = limits.updatesTotal();
-            int dropped = 0;
-            for (int i = t.updates().size() - 1; i >= 0; i--) {
-                String u = clean(t.updates().get(i), limits.update(), boundary);
-                if (u.isBlank()) continue;
-                if (u.length() > budget) {
-                    dropped = i + 1;
-                    break;
-                }
-                budget -= u.length();
-                kept.add(0, u);
-            }
-            if (!kept.isEmpty() || dropped > 0) sb.append("\nUpdates (oldest first):");
-            if (dropped > 0) sb.append("\n[").append(dropped).append(" earlier update(s) omitted]");
-            for (String u : kept) sb.append("\n- ").append(u);
+            ClippedUpdates c = clipUpdates(t.updates(), limits, boundary);
+            if (!c.kept().isEmpty() || c.omitted() > 0) sb.append("\nUpdates (oldest first):");
+            if (c.omitted() > 0) sb.append("\n").append(ClippedUpdates.omittedNote(c.omitted()));
+            for (String u : c.kept()) sb.append("\n- ").append(u);
         }
         sb.append("\n<<<END UNTRUSTED ").append(tag).append(">>>");
         return sb.toString();
+    }
+
+    /**
+     * A ticket's updates as the prompt carries them: each sanitised and cut at {@link Limits#update()}
+     * characters, blank ones skipped, the most recent kept while they fit in {@link Limits#updatesTotal()}
+     * characters, oldest first; {@code omitted} counts the earlier ones left out.
+     */
+    public record ClippedUpdates(List<String> kept, int omitted) {
+        public ClippedUpdates {
+            kept = List.copyOf(kept);
+        }
+
+        /** The line the prompt shows in place of omitted updates: {@code [2 earlier update(s) omitted]}. */
+        public static String omittedNote(int omitted) {
+            return "[" + omitted + " earlier update(s) omitted]";
+        }
+    }
+
+    /** The updates as {@link #userMessage} puts them in the ticket (outside a prompt: no boundary token to defuse). */
+    public static ClippedUpdates clipUpdates(List<String> updates, Limits limits) {
+        return clipUpdates(updates, limits, null);
+    }
+
+    private static ClippedUpdates clipUpdates(List<String> updates, Limits limits, String boundary) {
+        // keep the most recent updates within the budget, shown oldest first
+        List<String> kept = new ArrayList<>();
+        int budget = limits.updatesTotal();
+        int dropped = 0;
+        for (int i = updates.size() - 1; i >= 0; i--) {
+            String u = clean(updates.get(i), limits.update(), boundary);
+            if (u.isBlank()) continue;
+            if (u.length() > budget) {
+                dropped = i + 1;
+                break;
+            }
+            budget -= u.length();
+            kept.add(0, u);
+        }
+        return new ClippedUpdates(kept, dropped);
     }
 
     // ---- sanitising -----------------------------------------------------------------------

@@ -12,12 +12,14 @@ public enum DecisionKind {
     UNDONE;
 
     /**
-     * True for the kinds that decide a ticket's team: the ones the local model learns a ticket from, with its
-     * text as it read then (an undo that restores an earlier team decides it again).
+     * True for the kinds that decide a ticket's team, i.e. set its label: the ticket is learned (local model)
+     * and exported (dataset) with its text as it read at the newest such decision that no undo compensates
+     * ({@link dev.switchboard.persistence.store.DecisionLedger#labelDecision}). An undo decides nothing
+     * itself: it takes the label back to the decision it restores, and with it that decision's text.
      */
     public boolean decidesTeam() {
         return switch (this) {
-            case IMPORTED, ACCEPTED, OVERRIDDEN, TRANSFERRED, BULK_ACCEPTED, UNDONE -> true;
+            case IMPORTED, ACCEPTED, OVERRIDDEN, TRANSFERRED, BULK_ACCEPTED -> true;
             default -> false;
         };
     }

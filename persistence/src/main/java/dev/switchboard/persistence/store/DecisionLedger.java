@@ -159,6 +159,25 @@ public final class DecisionLedger {
                 .setParameter("t", ticketId).getResultList().stream().map(d -> record(d, -1)).toList());
     }
 
+    /**
+     * The decision that set the ticket's label: its newest decision of a kind that {@linkplain
+     * DecisionKind#decidesTeam() decides the team} which no UNDONE row compensates (after an undo, the
+     * decision it restored), or null. Its {@code decidedAt} bounds the text the ticket is learned and exported
+     * with: the updates recorded up to then. {@code ds} is the ticket's ledger, oldest first ({@link #decisions}).
+     * {@link LabelledExampleReader} and {@link TicketStore#labelledHistory()} apply the same rule in their queries.
+     */
+    public static DecisionRecord labelDecision(List<DecisionRecord> ds) {
+        java.util.Set<Long> compensated = new java.util.HashSet<>();
+        for (DecisionRecord d : ds) {
+            if (d.compensatesId() != null) compensated.add(d.compensatesId());
+        }
+        DecisionRecord label = null;
+        for (DecisionRecord d : ds) {
+            if (DecisionKind.valueOf(d.kind()).decidesTeam() && !compensated.contains(d.id())) label = d;
+        }
+        return label;
+    }
+
     /** Teams that have had the ticket, in order (UFTR's transfer chain). */
     public List<String> routingChain(long ticketId) {
         return store.database().inTransaction(s -> s.createSelectionQuery(

@@ -18,9 +18,12 @@ import java.util.Set;
 public record ExportQuery(Instant createdFrom, Instant createdTo, Set<String> teams, Set<DecisionKind> kinds,
                           Long asOfDecision) {
 
-    /** Decision kinds that set a label; the others (snooze, resolve, close, reopen, undo) do not. */
-    public static final Set<DecisionKind> LABELLING_KINDS = Set.copyOf(EnumSet.of(DecisionKind.IMPORTED,
-            DecisionKind.ACCEPTED, DecisionKind.OVERRIDDEN, DecisionKind.TRANSFERRED, DecisionKind.BULK_ACCEPTED));
+    /**
+     * Decision kinds that set a label ({@link DecisionKind#decidesTeam()}, as for the local model); the others
+     * (assign, snooze, resolve, close, reopen, undo) do not.
+     */
+    public static final Set<DecisionKind> LABELLING_KINDS = Set.copyOf(EnumSet.copyOf(
+            java.util.Arrays.stream(DecisionKind.values()).filter(DecisionKind::decidesTeam).toList()));
 
     public ExportQuery {
         teams = teams == null ? Set.of() : Set.copyOf(teams);

@@ -27,8 +27,9 @@ import java.util.stream.Collectors;
  * decision becomes the final one). Tickets whose final team is not set are skipped.
  *
  * <p>Read with text, a row carries the ticket's updates recorded up to the label decision's
- * {@code decided_at} (the text the dispatcher decided on; later ones are left out), oldest first: the
- * same rule as {@link TicketStore#labelledHistory()}'s "text as decided".
+ * {@code decided_at} (the text the dispatcher decided on; later ones are left out, also those recorded
+ * before a later decision that was undone), oldest first: the same rule as the local model's history
+ * ({@link TicketStore#labelledHistory()}, {@link DecisionLedger#labelDecision}).
  */
 public final class LabelledExampleReader {
 

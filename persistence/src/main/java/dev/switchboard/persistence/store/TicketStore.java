@@ -551,12 +551,14 @@ public final class TicketStore implements AutoCloseable {
 
     /**
      * Tickets whose current team was set by a human or imported history: the training set, in id order. Each
-     * comes with the updates recorded up to its latest decision of a kind that {@linkplain DecisionKind#decidesTeam()
-     * decides its team} (all of them when it has none), oldest first: its text as the dispatcher saw it when
-     * deciding, which is also the text an online learner reads at that moment. Updates added later (a comment
-     * after the decision, a duplicate merged into it) only count once the ticket is decided again. Each carries
-     * its requester (where that requester's tickets went is a routing signal of its own). Two queries
-     * however long the history.
+     * comes with the updates recorded up to the decision that set its label (all of them when it has none),
+     * oldest first: its newest decision of a kind that {@linkplain DecisionKind#decidesTeam() decides its team}
+     * which no undo compensates ({@link DecisionLedger#labelDecision}; after an undo, the decision it restored),
+     * the same cut-off as the dataset export's ({@link LabelledExampleReader}). That is its text as the
+     * dispatcher saw it when deciding. Updates added later (a comment after the decision, a duplicate merged
+     * into it, also one made before a later decision that was undone) only count once the ticket is decided
+     * again. Each carries its requester (where that requester's tickets went is a routing signal of its own).
+     * Two queries however long the history.
      */
     public List<LabelledRow> labelledHistory() {
         String deciding = java.util.Arrays.stream(DecisionKind.values()).filter(DecisionKind::decidesTeam)
@@ -566,7 +568,10 @@ public final class TicketStore implements AutoCloseable {
                        (select max(d.decided_at) from decision d where d.ticket_id = t.id),
                        coalesce((select d.reviewed from decision d where d.id =
                                  (select max(d2.id) from decision d2 where d2.ticket_id = t.id)), true),
-                       (select max(d.decided_at) from decision d where d.ticket_id = t.id and d.kind in (%s)),
+                       (select d.decided_at from decision d where d.id =
+                                 (select max(d2.id) from decision d2 where d2.ticket_id = t.id and d2.kind in (%s)
+                                  and d2.id not in (select u.compensates_id from decision u
+                                                    where u.compensates_id is not null))),
                        t.requester
                 from ticket t join team tm on tm.id = t.team_id
                 left join priority_level p on p.id = t.priority_id
