@@ -155,7 +155,7 @@ public final class TicketDetailView extends ScrollPane {
                 after = (p.otherIsOriginal() ? "" : " was merged into this") + by;
             }
             default -> {
-                before = p.otherIsOriginal() ? "Probably the same as earlier " : "";
+                before = p.otherIsOriginal() ? "Probably the same as " : "";
                 after = (p.otherIsOriginal() ? "" : " is probably the same as this")
                         + String.format(java.util.Locale.ROOT, " · %.0f%%", p.score() * 100);
             }

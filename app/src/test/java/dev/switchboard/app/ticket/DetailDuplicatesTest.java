@@ -78,7 +78,7 @@ class DetailDuplicatesTest {
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !ws.store().detail(duplicate).orElseThrow().duplicates().isEmpty());
         String text = shown(robot, duplicate);
         assertThat(text).contains("Probable duplicate — D compares side by side")
-                .contains("Probably the same as earlier #" + original + " VPN drops every 10 minutes")
+                .contains("Probably the same as #" + original + " VPN drops every 10 minutes")
                 .containsPattern("· \\d+%");
         // the original's pane names the later report too
         assertThat(shown(robot, original)).contains("#" + duplicate + " VPN keeps disconnecting is probably the same as this");
