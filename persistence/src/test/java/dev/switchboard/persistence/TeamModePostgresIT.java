@@ -125,5 +125,18 @@ class TeamModePostgresIT {
             assertThat(o.finalTeam()).isEqualTo("Desktop");
             assertThat(o.transfers()).isEqualTo(1);
         });
+
+        // and its count of suggested tickets nobody answered: d still open, e closed without a decision
+        List<Long> de = store.saveTickets(List.of(new NewTicket("t", "d", "Printer", "Jammed", "dee", t0.plusSeconds(3), null, null),
+                new NewTicket("t", "e", "Printer again", "Jammed", "eve", t0.plusSeconds(4), null, null)), "test").join().createdIds();
+        for (long id : de) {
+            store.saveSuggestion(id, new dev.switchboard.persistence.store.SuggestionData("local", "m", "OK", "Desktop", "P2", 0.6,
+                    false, "Desktop=0.6;Network=0.4", "P2=1.0", "", "", "", 4)).join();
+        }
+        ledger.decide(DecisionRequest.of(de.get(1), store.rows(List.of(de.get(1))).get(0).version(), DecisionKind.CLOSED, null, null,
+                null, "dana")).join();
+        var reader = new dev.switchboard.persistence.store.SuggestionOutcomeReader(db::jdbc);
+        assertThat(reader.unanswered(t0, null, "local")).isEqualTo(new dev.switchboard.persistence.store.UnansweredSuggestions(1, 1, 0, 0));
+        assertThat(reader.unanswered(Instant.now().plusSeconds(60), null, null).total()).isZero();
     }
 }

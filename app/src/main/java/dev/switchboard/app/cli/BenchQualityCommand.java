@@ -65,6 +65,7 @@ public final class BenchQualityCommand implements Callable<Integer> {
             out.printf("heap in use after a collection %,d MB (max %,d MB)%n", mem.getUsed() >> 20, Runtime.getRuntime().maxMemory() >> 20);
             out.printf("top-1 %.3f, acceptance %s, transferred later %s (synthetic: calibrated suggestions, 10 %% transferred)%n",
                     r.team().accuracy(), QualityReport.pct(r.acceptanceRate()), QualityReport.pct(r.transferredLaterRate()));
+            out.println(r.answeredSummary());
             out.flush();
         }
         return 0;

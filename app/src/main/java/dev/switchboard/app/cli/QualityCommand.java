@@ -18,7 +18,9 @@ import picocli.CommandLine.Option;
 @Command(name = "quality", mixinStandardHelpOptions = true,
         description = {"How good the suggestions dispatchers answered were: acceptance, top-1 and hit@3 against the team "
                 + "that finally kept the ticket, calibration, confident precision, wrong calls, override reasons.",
-                "Each ticket counts once, with the first suggestion a dispatcher answered. Dates are when it was answered (UTC); --to is inclusive."})
+                "Each ticket counts once, with the first suggestion a dispatcher answered. Dates are when it was answered (UTC); --to is inclusive.",
+                "Also how many suggested tickets nobody has answered (still waiting, closed without a decision), dated by their first "
+                        + "suggestion, and the share answered (JSON: suggested_tickets)."})
 public final class QualityCommand implements Callable<Integer> {
 
     @Mixin DbOption db;

@@ -2,6 +2,7 @@ package dev.switchboard.app.quality;
 
 import dev.switchboard.inference.eval.LabelMetrics;
 import dev.switchboard.inference.eval.ReportWriter;
+import dev.switchboard.persistence.store.UnansweredSuggestions;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -32,12 +33,20 @@ import java.util.Map;
  * @param medianMsAccepted median time from selecting the ticket to deciding, for accepts (null: none timed)
  * @param medianMsOverridden the same for overrides
  * @param weeks            per week (Monday, UTC) of the answer: count, team kept, top-1 right
+ * @param unanswered       suggested tickets (of the engine) that nobody has answered yet, by their first suggestion
+ *                         naming a team in the period: still waiting, closed without a decision (of them merged as
+ *                         duplicates), or decided without answering the suggestion. With {@code answered} they
+ *                         make the period's suggested tickets.
  */
 public record QualityReport(Instant from, Instant to, String engine, long answered, long accepted, long bulkAccepted,
                             long teamKept, long transferredLater, long keptThenTransferred, long transfers, LabelMetrics team,
                             LabelMetrics priority, List<LabelMetrics.Bin> reliability, Map<String, Long> engines,
                             Map<String, Long> reasons, List<Confusion> confusions, Long medianMsAccepted,
-                            Long medianMsOverridden, List<Week> weeks) {
+                            Long medianMsOverridden, List<Week> weeks, UnansweredSuggestions unanswered) {
+
+    public QualityReport {
+        if (unanswered == null) unanswered = UnansweredSuggestions.NONE;
+    }
 
     /**
      * A recurring wrong call: how many answered tickets were suggested {@code suggested} and kept by
@@ -67,6 +76,38 @@ public record QualityReport(Instant from, Instant to, String engine, long answer
         return whole == 0 ? Double.NaN : (double) part / whole;
     }
 
+    /** Tickets suggested in the period: those answered in it and those suggested in it that nobody answered. */
+    public long suggested() {
+        return answered + unanswered.total();
+    }
+
+    /** Share of the suggested tickets that a dispatcher answered (NaN when none was suggested). */
+    public double answeredShare() {
+        return share(answered, suggested());
+    }
+
+    /**
+     * The answered share in words, for the window and the summary: "Answered 1,050 of 1,200 suggested tickets
+     * (87.5%); not answered: 120 still waiting for a decision, 30 closed without a decision (12 of them merged as
+     * duplicates)."
+     */
+    public String answeredSummary() {
+        if (suggested() == 0) return "No ticket was suggested a team " + (from == null && to == null ? "yet." : "in this period.");
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "Answered %,d of %,d suggested tickets (%s)", answered,
+                suggested(), pct(answeredShare())));
+        if (unanswered.total() == 0) return sb.append('.').toString();
+        List<String> parts = new java.util.ArrayList<>();
+        if (unanswered.waiting() > 0) parts.add(String.format(Locale.ROOT, "%,d still waiting for a decision", unanswered.waiting()));
+        if (unanswered.closed() > 0) {
+            parts.add(String.format(Locale.ROOT, "%,d closed without a decision", unanswered.closed())
+                    + (unanswered.merged() == 0 ? "" : String.format(Locale.ROOT, " (%,d of them merged as duplicates)", unanswered.merged())));
+        }
+        if (unanswered.decidedWithoutAnswer() > 0) {
+            parts.add(String.format(Locale.ROOT, "%,d decided without answering the suggestion", unanswered.decidedWithoutAnswer()));
+        }
+        return sb.append("; not answered: ").append(String.join(", ", parts)).append('.').toString();
+    }
+
     public double acceptanceRate() {
         return share(accepted, answered);
     }
@@ -94,6 +135,15 @@ public record QualityReport(Instant from, Instant to, String engine, long answer
         m.put("to", to == null ? null : to.toString());
         m.put("engine", engine);
         m.put("answered", answered);
+        Map<String, Object> suggestedTickets = new LinkedHashMap<>();
+        suggestedTickets.put("total", suggested());
+        suggestedTickets.put("answered", answered);
+        suggestedTickets.put("answered_share", ReportWriter.nan(answeredShare()));
+        suggestedTickets.put("waiting", unanswered.waiting());
+        suggestedTickets.put("closed_without_decision", unanswered.closed());
+        suggestedTickets.put("merged_duplicates", unanswered.merged());
+        suggestedTickets.put("decided_without_answer", unanswered.decidedWithoutAnswer());
+        m.put("suggested_tickets", suggestedTickets);
         m.put("accepted", accepted);
         m.put("bulk_accepted", bulkAccepted);
         m.put("acceptance_rate", ReportWriter.nan(acceptanceRate()));
@@ -142,6 +192,7 @@ public record QualityReport(Instant from, Instant to, String engine, long answer
     public void printText(PrintWriter out) {
         out.printf(Locale.ROOT, "Suggestion quality %s%s: %,d answered suggestions%n", period(),
                 engine == null ? "" : " (engine " + engine + ")", answered);
+        if (suggested() > 0) out.println("  " + answeredSummary());
         if (answered == 0) {
             out.println("No dispatcher has answered a suggestion in this period yet.");
             out.flush();

@@ -5,6 +5,7 @@ import dev.switchboard.inference.Prediction;
 import dev.switchboard.inference.eval.LabelMetrics;
 import dev.switchboard.persistence.store.SuggestionOutcome;
 import dev.switchboard.persistence.store.SuggestionOutcomeReader;
+import dev.switchboard.persistence.store.UnansweredSuggestions;
 import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -21,7 +22,8 @@ import java.util.function.BooleanSupplier;
 /**
  * Builds the {@link QualityReport} from the ledger in one streaming pass over the answered suggestions.
  * Per answer it keeps the final labels and the top three suggested ones (label names shared), about
- * 150 bytes, and one long when the answer was timed.
+ * 150 bytes, and one long when the answer was timed. One more query counts the suggested tickets nobody
+ * answered.
  */
 public final class QualityService {
 
@@ -41,8 +43,9 @@ public final class QualityService {
     }
 
     /**
-     * @param from      answers recorded at or after this instant (null: no bound)
-     * @param to        answers recorded before this instant (null: no bound)
+     * @param from      answers recorded at or after this instant (null: no bound); for tickets nobody answered,
+     *                  their first suggestion naming a team
+     * @param to        answers (first suggestions) recorded before this instant (null: no bound)
      * @param engine    only suggestions of this engine id ("local", "llm"); null: all
      * @param cancelled polled between rows; true throws {@link CancellationException}
      */
@@ -104,10 +107,12 @@ public final class QualityService {
                 .thenComparing(QualityReport.Confusion::suggested).thenComparing(QualityReport.Confusion::actual));
         List<QualityReport.Week> weekList = new ArrayList<>();
         weeks.forEach((d, w) -> weekList.add(new QualityReport.Week(d, w[0], w[1], w[2])));
+        if (cancelled != null && cancelled.getAsBoolean()) throw new CancellationException("cancelled");
+        UnansweredSuggestions unanswered = reader.unanswered(from, to, engine);
         return new QualityReport(from, to, engine, c[0], c[1], c[2], c[3], c[4], c[5], c[6], team,
                 LabelMetrics.compute(priorities), LabelMetrics.reliability(teams, 10), engines, reasons,
                 List.copyOf(confusions.subList(0, Math.min(TOP_CONFUSIONS, confusions.size()))), msAccepted.median(),
-                msOverridden.median(), weekList);
+                msOverridden.median(), weekList, unanswered);
     }
 
     /**

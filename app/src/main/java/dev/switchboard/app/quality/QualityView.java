@@ -70,6 +70,7 @@ public final class QualityView {
     final Button save = new Button("Save report…");
     final ProgressIndicator busy = new ProgressIndicator();
     final Label status = new Label();
+    final Label answeredShare = new Label();
     final FlowPane tiles = new FlowPane(10, 10);
     final LineChart<Number, Number> chart = new LineChart<>(axis("Suggested with this confidence"), axis("Right (final team)"));
     final TableView<TeamRow> teams = new TableView<>();
@@ -154,6 +155,13 @@ public final class QualityView {
         HBox top = new HBox(8, pl, period, el, engine, refresh, busy, spacer, save);
         top.setAlignment(Pos.CENTER_LEFT);
 
+        answeredShare.setId("quality-answered-share");
+        answeredShare.setWrapText(true);
+        answeredShare.setMinHeight(Region.USE_PREF_SIZE);
+        answeredShare.setManaged(false);
+        answeredShare.setVisible(false);
+        answeredShare.setTooltip(new javafx.scene.control.Tooltip("Suggested tickets: those answered in this period and those "
+                + "first suggested in it that nobody has answered yet. Closed includes resolved tickets and merged duplicates."));
         tiles.setId("quality-tiles");
         chart.setId("quality-chart");
         chart.setCreateSymbols(true);
@@ -219,7 +227,7 @@ public final class QualityView {
         teams.setPrefHeight(240);
         weeks.setPrefHeight(200);
 
-        VBox center = new VBox(10, tiles, grid, reasons);
+        VBox center = new VBox(10, answeredShare, tiles, grid, reasons);
         VBox.setVgrow(grid, Priority.ALWAYS);
         Label note = new Label("Each ticket counts once: the first suggestion a dispatcher answered, against the team and "
                 + "priority it finally kept (after any transfers). Enter on a wrong call shows its tickets in the queue; "
@@ -294,6 +302,9 @@ public final class QualityView {
         save.setDisable(false);
         tiles.getChildren().clear();
         chart.getData().clear();
+        answeredShare.setText(r.suggested() == 0 ? "" : r.answeredSummary());
+        answeredShare.setManaged(r.suggested() > 0);
+        answeredShare.setVisible(r.suggested() > 0);
         if (r.answered() == 0) {
             status.setText("No dispatcher has answered a suggestion " + (r.from() == null ? "yet" : "in this period")
                     + ". Figures appear once suggestions are accepted or overridden.");

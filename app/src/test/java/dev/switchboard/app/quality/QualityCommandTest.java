@@ -37,6 +37,8 @@ class QualityCommandTest {
         Result r = run("quality", "--db", url, "--report", report.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("6 answered suggestions").contains("accepted as suggested   66.7% (4; 1 of them bulk accepts)")
+                .contains("\n  Answered 6 of 11 suggested tickets (54.5%); not answered: 3 still waiting for a decision, 2 closed "
+                        + "without a decision (1 of them merged as duplicates).\n")
                 .contains("Network → Desktop").contains("override reasons: wrong-priority 1; wrong-team 1\n");
         JsonNode j = new ObjectMapper().readTree(report.toFile());
         assertThat(j.path("answered").asInt()).isEqualTo(6);
@@ -47,12 +49,28 @@ class QualityCommandTest {
         assertThat(j.path("team").path("confusion").path("Desktop").path("Network").asInt()).isEqualTo(1);
         assertThat(j.path("kept_then_transferred").asInt()).isEqualTo(1);
         assertThat(j.path("mean_teams_per_ticket").asDouble()).isEqualTo(1.1667);
+        JsonNode suggested = j.path("suggested_tickets");
+        assertThat(suggested.path("total").asInt()).isEqualTo(11);
+        assertThat(suggested.path("answered").asInt()).isEqualTo(6);
+        assertThat(suggested.path("answered_share").asDouble()).isEqualTo(0.5455);
+        assertThat(suggested.path("waiting").asInt()).isEqualTo(3);
+        assertThat(suggested.path("closed_without_decision").asInt()).isEqualTo(2);
+        assertThat(suggested.path("merged_duplicates").asInt()).isEqualTo(1);
+        assertThat(suggested.path("decided_without_answer").asInt()).isZero();
 
         Result llm = run("quality", "--db", url, "--engine", "llm", "--json");
-        assertThat(new ObjectMapper().readTree(llm.out()).path("answered").asInt()).isEqualTo(1);
+        JsonNode lj = new ObjectMapper().readTree(llm.out());
+        assertThat(lj.path("answered").asInt()).isEqualTo(1);
+        assertThat(lj.path("suggested_tickets").path("total").asInt()).isEqualTo(2);
+        assertThat(lj.path("suggested_tickets").path("waiting").asInt()).isEqualTo(1);
+        assertThat(lj.path("suggested_tickets").path("closed_without_decision").asInt()).isZero();
         Result none = run("quality", "--db", url, "--from", "2099-01-01");
         assertThat(none.code()).isZero();
-        assertThat(none.out()).contains("No dispatcher has answered a suggestion in this period yet.");
+        assertThat(none.out()).contains("No dispatcher has answered a suggestion in this period yet.").doesNotContain("suggested tickets");
+        Result future = run("quality", "--db", url, "--from", "2099-01-01", "--json");
+        JsonNode fj = new ObjectMapper().readTree(future.out()).path("suggested_tickets");
+        assertThat(fj.path("total").asInt()).isZero();
+        assertThat(fj.path("answered_share").isNull()).isTrue();
     }
 
     @Test

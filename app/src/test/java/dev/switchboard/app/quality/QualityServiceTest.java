@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.switchboard.app.Workspace;
+import dev.switchboard.persistence.store.UnansweredSuggestions;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -73,6 +74,36 @@ class QualityServiceTest {
             assertThatThrownBy(() -> svc.compute(Instant.now(), Instant.now().minus(1, ChronoUnit.DAYS), null, null))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("period is empty");
             assertThatThrownBy(() -> svc.compute(null, null, null, () -> true)).isInstanceOf(CancellationException.class);
+        }
+    }
+
+    @Test
+    void countsTheSuggestedTicketsNobodyAnsweredForTheSamePeriodAndEngine() {
+        try (Workspace ws = QualityFixture.create(dir)) {
+            QualityService svc = QualityService.of(ws);
+            QualityReport r = svc.compute(null, null, null, null);
+            assertThat(r.answered()).isEqualTo(6); // the unanswered tickets change none of the answered figures
+            assertThat(r.unanswered()).isEqualTo(new UnansweredSuggestions(3, 2, 1, 0));
+            assertThat(r.suggested()).isEqualTo(11);
+            assertThat(r.answeredShare()).isCloseTo(6 / 11.0, within(1e-9));
+            assertThat(r.answeredSummary()).isEqualTo("Answered 6 of 11 suggested tickets (54.5%); not answered: 3 still waiting "
+                    + "for a decision, 2 closed without a decision (1 of them merged as duplicates).");
+
+            QualityReport local = svc.compute(null, null, "local", null);
+            assertThat(local.answered()).isEqualTo(5);
+            assertThat(local.unanswered()).isEqualTo(new UnansweredSuggestions(2, 2, 1, 0));
+            assertThat(local.answeredSummary()).startsWith("Answered 5 of 9 suggested tickets (55.6%)");
+            QualityReport llm = svc.compute(null, null, "llm", null);
+            assertThat(llm.unanswered()).isEqualTo(new UnansweredSuggestions(1, 0, 0, 0));
+            assertThat(llm.answeredSummary()).isEqualTo("Answered 1 of 2 suggested tickets (50.0%); not answered: 1 still waiting "
+                    + "for a decision.");
+
+            assertThat(svc.compute(Instant.now().minus(1, ChronoUnit.DAYS), null, null, null).unanswered()).isEqualTo(r.unanswered());
+            QualityReport future = svc.compute(Instant.now().plus(1, ChronoUnit.DAYS), null, null, null);
+            assertThat(future.unanswered()).isEqualTo(UnansweredSuggestions.NONE);
+            assertThat(future.suggested()).isZero();
+            assertThat(future.answeredShare()).isNaN();
+            assertThat(svc.compute(null, Instant.now().minus(1, ChronoUnit.DAYS), null, null).suggested()).isZero();
         }
     }
 }

@@ -59,6 +59,11 @@ class QualityViewTest {
         robot.interact(() -> view = QualityView.show(owner, ws, bg));
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> fx(() -> view.report() != null));
         assertThat(tile(robot, "answered")).isEqualTo("6");
+        // the line above the figures: how many of the suggested tickets those six are, and what became of the rest
+        Label share = robot.lookup("#quality-answered-share").queryAs(Label.class);
+        assertThat(fx(share::isVisible)).isTrue();
+        assertThat(fx(share::getText)).isEqualTo("Answered 6 of 11 suggested tickets (54.5%); not answered: 3 still waiting for "
+                + "a decision, 2 closed without a decision (1 of them merged as duplicates).");
         assertThat(tile(robot, "accepted")).isEqualTo("66.7%");
         assertThat(tile(robot, "kept")).isEqualTo("83.3%");
         assertThat(tile(robot, "top1")).isEqualTo("66.7%");
@@ -92,6 +97,7 @@ class QualityViewTest {
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> fx(() -> view.report() != before));
         assertThat(fx(() -> view.engine.getValue())).isEqualTo("local");
         assertThat(tile(robot, "answered")).isEqualTo("5");
+        assertThat(fx(share::getText)).startsWith("Answered 5 of 9 suggested tickets (55.6%)");
         assertThat(fx(() -> view.status.getText())).contains("of engine local");
 
         robot.type(KeyCode.ESCAPE);
@@ -106,6 +112,7 @@ class QualityViewTest {
             WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> fx(() -> view.report() != null));
             assertThat(fx(() -> view.tiles.getChildren().isEmpty())).isTrue();
             assertThat(fx(() -> view.status.getText())).contains("No dispatcher has answered a suggestion in this period");
+            assertThat(fx(() -> view.answeredShare.isVisible())).isFalse(); // nothing suggested: no "0 of 0"
             robot.interact(() -> view.stage().close());
         } finally {
             empty.close();

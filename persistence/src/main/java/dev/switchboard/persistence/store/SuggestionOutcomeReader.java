@@ -6,6 +6,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 
 /**
  * Streams {@link SuggestionOutcome}s for the suggestion-quality report with plain JDBC in constant
@@ -41,6 +43,27 @@ public final class SuggestionOutcomeReader {
               and not exists (select 1 from decision u where u.compensates_id = d.id)
             order by d.ticket_id, d.id
             fetch first %d rows only
+            """;
+
+    /**
+     * Suggested tickets nobody answered, by the first suggestion that named a team: no answering decision
+     * (the kinds and undo rule of {@link #forEach}) exists on the ticket. Period and engine clauses
+     * are appended. One pass over the suggestions, each checked through the ticket indexes.
+     */
+    private static final String UNANSWERED_SQL = """
+            select coalesce(sum(case when t.set_by is null and t.status not in ('RESOLVED', 'CLOSED') then 1 else 0 end), 0),
+                   coalesce(sum(case when t.set_by is null and t.status in ('RESOLVED', 'CLOSED') then 1 else 0 end), 0),
+                   coalesce(sum(case when t.set_by is null and t.status in ('RESOLVED', 'CLOSED')
+                                      and t.duplicate_of is not null then 1 else 0 end), 0),
+                   coalesce(sum(case when t.set_by is not null then 1 else 0 end), 0)
+            from suggestion s
+            join ticket t on t.id = s.ticket_id
+            where s.team_name is not null
+              and not exists (select 1 from suggestion e where e.ticket_id = s.ticket_id and e.team_name is not null
+                                  and e.id < s.id)
+              and not exists (select 1 from decision d where d.ticket_id = s.ticket_id and d.suggestion_id is not null
+                                  and d.kind in ('ACCEPTED', 'BULK_ACCEPTED', 'OVERRIDDEN')
+                                  and not exists (select 1 from decision u where u.compensates_id = d.id))
             """;
 
     private final LabelledExampleReader.ConnectionSource connections;
@@ -99,6 +122,30 @@ public final class SuggestionOutcomeReader {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("reading answered suggestions failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Counts the suggested tickets that no dispatcher has answered (as of now) whose first suggestion naming
+     * a team was made in [{@code from}, {@code to}) (either may be null: unbounded), of engine {@code engine}
+     * (null: any): the tickets {@link #forEach} does not hand over, by what became of them.
+     */
+    public UnansweredSuggestions unanswered(Instant from, Instant to, String engine) {
+        StringBuilder sql = new StringBuilder(UNANSWERED_SQL);
+        if (from != null) sql.append("  and s.created_at >= ?\n");
+        if (to != null) sql.append("  and s.created_at < ?\n");
+        if (engine != null) sql.append("  and s.engine = ?\n");
+        try (Connection c = connections.open(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int i = 0;
+            if (from != null) ps.setObject(++i, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
+            if (to != null) ps.setObject(++i, OffsetDateTime.ofInstant(to, ZoneOffset.UTC));
+            if (engine != null) ps.setString(++i, engine);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new UnansweredSuggestions(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("counting unanswered suggestions failed: " + e.getMessage(), e);
         }
     }
 

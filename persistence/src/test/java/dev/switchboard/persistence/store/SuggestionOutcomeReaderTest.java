@@ -26,6 +26,11 @@ class SuggestionOutcomeReaderTest extends LedgerTestBase {
                 kind != DecisionKind.BULK_ACCEPTED, null)).join();
     }
 
+    /** A lifecycle step as the queue records it: no team, no priority. */
+    private void lifecycle(long id, DecisionKind kind) {
+        ledger.decide(DecisionRequest.of(id, version(id), kind, null, null, null, "dana")).join();
+    }
+
     private List<SuggestionOutcome> read(SuggestionOutcomeReader r, Instant from, Instant to) {
         List<SuggestionOutcome> out = new ArrayList<>();
         r.forEach(from, to, out::add);
@@ -116,5 +121,69 @@ class SuggestionOutcomeReaderTest extends LedgerTestBase {
             assertThat(o.kind()).isEqualTo("ACCEPTED");
             assertThat(o.finalTeam()).isEqualTo("Desktop");
         });
+    }
+
+    @Test
+    void suggestedTicketsNobodyAnsweredByWhatBecameOfThem() throws Exception {
+        long a = ticket("answered", null); // answered: not counted here, handed over by forEach
+        decide(a, DecisionKind.ACCEPTED, "Network", suggest(a, "Network", 0.9, true), null);
+
+        long w = ticket("waiting", null); // suggested twice, never answered, still open
+        suggest(w, "Network", 0.6, false);
+        suggest(w, "Desktop", 0.7, false);
+
+        long z = ticket("snoozed", null); // snoozed without a team: still waiting
+        suggest(z, "Desktop", 0.5, false);
+        lifecycle(z, DecisionKind.SNOOZED);
+
+        long u = ticket("undone", null); // its answer was undone: waiting again
+        DecisionRecord accepted = decide(u, DecisionKind.ACCEPTED, "Identity", suggest(u, "Identity", 0.8, true), null);
+        ledger.undo(accepted.id(), "dana").join();
+
+        long c = ticket("closed", null); // closed without a team
+        suggest(c, "Network", 0.6, false);
+        lifecycle(c, DecisionKind.CLOSED);
+
+        long r = ticket("resolved", null); // resolved without a team
+        suggest(r, "Network", 0.6, false);
+        lifecycle(r, DecisionKind.RESOLVED);
+
+        long m = ticket("merged", null); // merged as a duplicate of a
+        suggest(m, "Network", 0.9, true);
+        new DuplicateLinks(store).merge(m, a, 0.95, "dana").join();
+
+        long o = ticket("decided otherwise", null); // a team chosen by a decision that does not answer the suggestion
+        suggest(o, "Desktop", 0.6, false);
+        decide(o, DecisionKind.OVERRIDDEN, "Network", null, null);
+
+        long e = ticket("engine failed", null); // a suggestion without a team is nothing to answer
+        store.saveSuggestion(e, new SuggestionData("llm", "m1", "ERROR", null, null, 0, false, "", "", "", "", "timeout", 5)).join();
+
+        ticket("imported history", "Network"); // never suggested
+        ticket("not suggested yet", null);
+
+        SuggestionOutcomeReader reader = new SuggestionOutcomeReader(db::jdbc);
+        assertThat(read(reader, null, null)).extracting(SuggestionOutcome::ticketId).containsExactly(a);
+        assertThat(reader.unanswered(null, null, null)).isEqualTo(new UnansweredSuggestions(3, 3, 1, 1));
+        assertThat(reader.unanswered(null, null, null).total()).isEqualTo(7);
+        assertThat(reader.unanswered(null, null, "llm")).isEqualTo(UnansweredSuggestions.NONE);
+        assertThat(reader.unanswered(null, null, "local")).isEqualTo(new UnansweredSuggestions(3, 3, 1, 1));
+
+        // the period applies to the ticket's first suggestion naming a team: w's second one does not bring it in
+        Thread.sleep(5);
+        Instant later = Instant.now();
+        Thread.sleep(5);
+        suggest(w, "Identity", 0.9, true);
+        long n = ticket("new", null);
+        store.saveSuggestion(n, new SuggestionData("llm", "m1", "ERROR", null, null, 0, false, "", "", "", "", "timeout", 5)).join();
+        store.saveSuggestion(n, new SuggestionData("llm", "m1", "OK", "Desktop", "P3", 0.7, false, "Desktop=0.7", "P3=1", "", "", "", 5))
+                .join();
+        assertThat(reader.unanswered(later, null, null)).isEqualTo(new UnansweredSuggestions(1, 0, 0, 0));
+        assertThat(reader.unanswered(later, null, "llm")).isEqualTo(new UnansweredSuggestions(1, 0, 0, 0));
+        assertThat(reader.unanswered(null, later, null)).isEqualTo(new UnansweredSuggestions(3, 3, 1, 1));
+        assertThat(reader.unanswered(Instant.now().plusSeconds(60), null, null)).isEqualTo(UnansweredSuggestions.NONE);
+        // answering it takes it out
+        decide(n, DecisionKind.BULK_ACCEPTED, "Desktop", store.rows(List.of(n)).get(0).suggestionId(), null);
+        assertThat(reader.unanswered(later, null, null)).isEqualTo(UnansweredSuggestions.NONE);
     }
 }
