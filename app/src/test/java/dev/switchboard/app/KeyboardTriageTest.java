@@ -94,6 +94,14 @@ class KeyboardTriageTest {
         WaitForAsyncUtils.waitFor(seconds, TimeUnit.SECONDS, () -> WaitForAsyncUtils.asyncFx(c).get());
     }
 
+    /**
+     * Reads window state on the FX thread: a live update applied meanwhile (rows swapped, selection
+     * restored, all in one FX runnable) is never seen half done, as it can be from the test thread.
+     */
+    private static <T> T onFx(Callable<T> read) throws Exception {
+        return WaitForAsyncUtils.asyncFx(read).get();
+    }
+
     private QueueRow row(FxRobot robot, String subject) {
         try {
             return WaitForAsyncUtils.asyncFx(() -> table(robot).getItems().stream()
@@ -122,9 +130,9 @@ class KeyboardTriageTest {
 
         // Enter accepts; the next ticket is selected at once.
         select(robot, "VPN tunnel keeps dropping");
-        int before = table(robot).getSelectionModel().getSelectedIndex();
+        int before = onFx(() -> table(robot).getSelectionModel().getSelectedIndex());
         robot.type(KeyCode.ENTER);
-        assertThat(table(robot).getSelectionModel().getSelectedIndex()).isEqualTo(before + 1);
+        assertThat(onFx(() -> table(robot).getSelectionModel().getSelectedIndex())).isEqualTo(before + 1);
         long vpn = row(robot, "VPN tunnel keeps dropping").id();
         waitFor(10, () -> "Network".equals(row(robot, "VPN tunnel keeps dropping").team()));
         assertThat(ledger(vpn)).extracting(DecisionRecord::kind).containsExactly("ACCEPTED");
@@ -149,7 +157,7 @@ class KeyboardTriageTest {
         assertThat(override.dispatcher()).isEqualTo(System.getProperty("user.name"));
 
         // Z undoes it by appending a compensating decision, and goes back to the ticket.
-        assertThat(table(robot).getSelectionModel().getSelectedItem().id()).isNotEqualTo(pw);
+        assertThat(onFx(() -> table(robot).getSelectionModel().getSelectedItem().id())).isNotEqualTo(pw);
         robot.type(KeyCode.Z);
         waitFor(10, () -> row(robot, "Forgot password, locked out").team() == null);
         assertThat(ledger(pw)).extracting(DecisionRecord::kind).containsExactly("OVERRIDDEN", "UNDONE");
