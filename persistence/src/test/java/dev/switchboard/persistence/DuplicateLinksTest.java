@@ -112,4 +112,17 @@ class DuplicateLinksTest {
         });
         assertThat(store.detail(ids.get(4)).orElseThrow().duplicates()).isEmpty();
     }
+
+    @Test
+    void aNewPairRefreshesBothTicketsBadgesButAKnownPairNeither() {
+        long a = ids.get(0), b = ids.get(1), c = ids.get(2);
+        List<List<Long>> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        store.addListener(changed -> heard.add(List.copyOf(changed)));
+        links.suggest(c, List.of(new long[] {a}, new long[] {b}), List.of(0.8, 0.7)).join();
+        // the earlier tickets' rows show the new pair in their badge at once, not at their next change
+        assertThat(heard).containsExactly(List.of(c, a, b));
+        heard.clear();
+        links.suggest(c, List.of(new long[] {a}), List.of(0.8)).join();
+        assertThat(heard).isEmpty();
+    }
 }

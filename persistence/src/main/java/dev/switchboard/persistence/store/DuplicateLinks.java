@@ -34,7 +34,7 @@ public final class DuplicateLinks {
     /** Records suggested pairs that have no state yet; returns how many were new. */
     public CompletableFuture<Integer> suggest(long ticketId, List<long[]> originals, List<Double> scores) {
         return store.write(s -> {
-            int n = 0;
+            List<Long> changed = new ArrayList<>();
             for (int i = 0; i < originals.size(); i++) {
                 long orig = originals.get(i)[0];
                 Long existing = s.createSelectionQuery("select count(l) from DuplicateLink l where "
@@ -43,12 +43,17 @@ public final class DuplicateLinks {
                 if (existing > 0) continue;
                 s.persist(new DuplicateLink(s.getReference(Ticket.class, ticketId), s.getReference(Ticket.class, orig),
                         scores.get(i), DuplicateLink.State.SUGGESTED, null, store.now()));
-                n++;
+                changed.add(orig);
             }
-            return n;
-        }).thenApply(n -> {
-            if (n > 0) store.fireChanged(List.of(ticketId));
-            return n;
+            return changed;
+        }).thenApply(changed -> {
+            // both ends' badges count the new pair: the original's row is refreshed too
+            if (!changed.isEmpty()) {
+                List<Long> ids = new ArrayList<>(changed);
+                ids.add(0, ticketId);
+                store.fireChanged(ids);
+            }
+            return changed.size();
         });
     }
 
