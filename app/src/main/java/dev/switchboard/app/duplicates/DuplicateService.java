@@ -79,6 +79,9 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
         Map<Long, float[]> fresh = new HashMap<>();
         Map<Long, float[]> freshSubjects = new HashMap<>();
         int[] n = {0};
+        // every ticket of this pass counts as indexed as of its start: a change saved while the pass runs
+        // (minutes on a large history) is stamped later, so the queued re-check sees it and indexes it again
+        Instant passStart = store.now();
         store.forEachTicketText((id, subject, body, created, open) -> {
             TicketText t = TicketText.of(Long.toString(id), subject, body);
             float[] v = stored.get(id);
@@ -100,7 +103,7 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
                 }
             }
             finder.add(t, v, sv, created, open);
-            indexedAt.put(id, store.now());
+            indexedAt.put(id, passStart);
             if (++n[0] % 500 == 0) progress.accept("Indexing tickets for duplicates… " + n[0]);
         });
         if (!fresh.isEmpty()) store.saveEmbeddings(model.embeddingModelId(), fresh).join();
@@ -161,7 +164,8 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
             float[] v = model.vector(TicketText.of(t.id(), t.subject(), t.body()));
             float[] sv = subjectVector(t);
             finder.update(t, v, sv, r.createdAt(), open);
-            indexedAt.put(r.id(), store.now());
+            // as of the row read above: a change saved meanwhile is stamped later and is checked again
+            indexedAt.put(r.id(), r.updatedAt() != null ? r.updatedAt() : store.now());
             if (seen == null) store.saveEmbeddings(model.embeddingModelId(), Map.of(r.id(), v));
             if (seen == null && sv != null) store.saveEmbeddings(subjectModelId(), Map.of(r.id(), sv));
             if (!open || r.setBy() != null && "HISTORY".equals(r.setBy())) continue;

@@ -82,8 +82,10 @@ public final class LiveUpdates implements StoreListener, AutoCloseable {
                 notified = new java.util.HashSet<>(ids);
                 rows.addAll(store.rows(ids));
             }
-            if (++tick % 5 == 0 && (changedElsewhere() || System.nanoTime() - pollUntil < 0)) {
-                pollUntil = System.nanoTime() + LOOKBACK.toNanos();
+            boolean moved = ++tick % 5 == 0 && changedElsewhere();
+            // after a change, keep looking for LOOKBACK: writes stamped before it may still commit
+            if (moved) pollUntil = System.nanoTime() + LOOKBACK.toNanos();
+            if (tick % 5 == 0 && (moved || System.nanoTime() - pollUntil < 0)) {
                 List<QueueRow> since = new ArrayList<>();
                 for (QueueRow r : store.rowsSince(maxId, maxUpdated.minus(LOOKBACK))) {
                     Instant seen = recent.get(r.id());
@@ -114,9 +116,13 @@ public final class LiveUpdates implements StoreListener, AutoCloseable {
     }
 
     private void note(Collection<QueueRow> rows) {
+        // a stamp ahead of the database's clock (written by hand, or by an older version) must not lift
+        // the mark past the changes colleagues make meanwhile
+        Instant cap = store.now();
         for (QueueRow r : rows) {
             if (r.id() > maxId) maxId = r.id();
-            if (r.updatedAt() != null && r.updatedAt().isAfter(maxUpdated)) maxUpdated = r.updatedAt();
+            Instant at = r.updatedAt() == null || r.updatedAt().isBefore(cap) ? r.updatedAt() : cap;
+            if (at != null && at.isAfter(maxUpdated)) maxUpdated = at;
         }
         Instant horizon = maxUpdated.minus(LOOKBACK);
         for (QueueRow r : rows) {

@@ -42,6 +42,10 @@ public final class DecisionLedger {
         return store.write(s -> {
             List<DecisionRecord> out = new ArrayList<>();
             for (DecisionRequest r : requests) out.add(apply(s, r));
+            // the tickets are stamped changed as of the end, just before the commit: a long bulk accept
+            // stamped as it went would look older than the other workstations' poll window once it commits
+            Instant end = store.now();
+            for (DecisionRequest r : requests) s.find(Ticket.class, r.ticketId()).setUpdatedAt(end);
             return out;
         }).thenApply(recs -> {
             store.fireChanged(recs.stream().map(DecisionRecord::ticketId).toList());

@@ -60,7 +60,7 @@ public final class SuggestionOutcomeReader {
             join ticket t on t.id = s.ticket_id
             where s.team_name is not null
               and not exists (select 1 from suggestion e where e.ticket_id = s.ticket_id and e.team_name is not null
-                                  and e.id < s.id)
+                                  and e.id < s.id{sameEngine})
               and not exists (select 1 from decision d where d.ticket_id = s.ticket_id and d.suggestion_id is not null
                                   and d.kind in ('ACCEPTED', 'BULK_ACCEPTED', 'OVERRIDDEN')
                                   and not exists (select 1 from decision u where u.compensates_id = d.id))
@@ -131,7 +131,9 @@ public final class SuggestionOutcomeReader {
      * (null: any): the tickets {@link #forEach} does not hand over, by what became of them.
      */
     public UnansweredSuggestions unanswered(Instant from, Instant to, String engine) {
-        StringBuilder sql = new StringBuilder(UNANSWERED_SQL);
+        // with an engine: the ticket's first suggestion of that engine (a ticket first suggested by the local
+        // model and later by an LLM counts under the LLM too)
+        StringBuilder sql = new StringBuilder(UNANSWERED_SQL.replace("{sameEngine}", engine == null ? "" : " and e.engine = s.engine"));
         if (from != null) sql.append("  and s.created_at >= ?\n");
         if (to != null) sql.append("  and s.created_at < ?\n");
         if (engine != null) sql.append("  and s.engine = ?\n");

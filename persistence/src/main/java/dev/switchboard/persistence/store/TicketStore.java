@@ -261,7 +261,10 @@ public final class TicketStore implements AutoCloseable {
                     ti.setString(5, t.body());
                     ti.setString(6, t.requester());
                     ti.setObject(7, at);
-                    ti.setObject(8, at);
+                    // changed now (the database's clock), whatever the source says it was created: a source
+                    // time ahead of the clock would otherwise lift every queue's "changed since" mark past
+                    // the changes colleagues make meanwhile
+                    ti.setObject(8, java.time.OffsetDateTime.ofInstant(now, java.time.ZoneOffset.UTC));
                     ti.setString(9, (team != null ? TicketStatus.RESOLVED : TicketStatus.NEW).name());
                     setLongOrNull(ti, 10, team == null ? null : team.getId());
                     setLongOrNull(ti, 11, prio == null ? null : prio.getId());
@@ -498,11 +501,13 @@ public final class TicketStore implements AutoCloseable {
 
     /** The ticket's duplicate pairs at their latest state (dismissed ones left out): awaiting a verdict first, best first. */
     private static List<TicketDetail.DuplicateView> duplicates(Session s, long id) {
-        List<DuplicateLink> rows = s.createSelectionQuery(
-                        "from DuplicateLink l join fetch l.ticket join fetch l.original "
-                                + "where l.ticket.id = :id or l.original.id = :id order by l.id",
-                        DuplicateLink.class)
-                .setParameter("id", id).getResultList();
+        // one indexed query per side (an "or" across the two columns scans the whole table on H2)
+        List<DuplicateLink> rows = new ArrayList<>();
+        for (String side : new String[] {"ticket", "original"}) {
+            rows.addAll(s.createSelectionQuery("from DuplicateLink l join fetch l.ticket join fetch l.original "
+                    + "where l." + side + ".id = :id", DuplicateLink.class).setParameter("id", id).getResultList());
+        }
+        rows.sort(java.util.Comparator.comparing(DuplicateLink::getId));
         // the latest row of each pair, whichever way round it was recorded; the first row (the suggestion)
         // keeps the pair's direction and score for a pair awaiting a verdict again after an undo
         Map<Long, DuplicateLink> first = new HashMap<>();

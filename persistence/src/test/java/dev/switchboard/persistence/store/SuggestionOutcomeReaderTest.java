@@ -185,5 +185,12 @@ class SuggestionOutcomeReaderTest extends LedgerTestBase {
         // answering it takes it out
         decide(n, DecisionKind.BULK_ACCEPTED, "Desktop", store.rows(List.of(n)).get(0).suggestionId(), null);
         assertThat(reader.unanswered(later, null, null)).isEqualTo(UnansweredSuggestions.NONE);
+
+        // the dispatcher switched to an LLM, which suggested w again: w is unanswered under the LLM too,
+        // and still once overall
+        store.saveSuggestion(w, new SuggestionData("llm", "m1", "OK", "Desktop", "P3", 0.7, false, "Desktop=0.7", "P3=1", "", "", "", 5))
+                .join();
+        assertThat(reader.unanswered(null, null, "llm")).isEqualTo(new UnansweredSuggestions(1, 0, 0, 0));
+        assertThat(reader.unanswered(null, null, null)).isEqualTo(new UnansweredSuggestions(3, 3, 1, 1));
     }
 }
