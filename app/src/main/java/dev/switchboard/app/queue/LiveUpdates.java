@@ -30,6 +30,7 @@ public final class LiveUpdates implements StoreListener, AutoCloseable {
     private final ScheduledExecutorService timer;
     private volatile long maxId;
     private volatile Instant maxUpdated = Instant.EPOCH;
+    private volatile long maxLinkId;
     /** Rows seen with an update time inside the look-back, and that time (poll thread only). */
     private final java.util.Map<Long, Instant> recent = new java.util.HashMap<>();
     /** Keep polling until then (System.nanoTime), even if the change marker stands still. */
@@ -57,6 +58,8 @@ public final class LiveUpdates implements StoreListener, AutoCloseable {
 
     /** Starts after the initial load, from the newest row it saw. */
     public void start(Collection<QueueRow> loaded) {
+        // pairs recorded before this point are in the loaded rows' badges (read after it at worst)
+        maxLinkId = store.changeMarker().maxLinkId();
         note(loaded);
         store.addListener(this);
         timer.scheduleWithFixedDelay(this::drain, 200, 200, TimeUnit.MILLISECONDS);
@@ -82,7 +85,8 @@ public final class LiveUpdates implements StoreListener, AutoCloseable {
                 notified = new java.util.HashSet<>(ids);
                 rows.addAll(store.rows(ids));
             }
-            boolean moved = ++tick % 5 == 0 && changedElsewhere();
+            TicketStore.ChangeMarker marker = ++tick % 5 == 0 ? store.changeMarker() : null;
+            boolean moved = marker != null && changedElsewhere(marker);
             // after a change, keep looking for LOOKBACK: writes stamped before it may still commit
             if (moved) pollUntil = System.nanoTime() + LOOKBACK.toNanos();
             if (tick % 5 == 0 && (moved || System.nanoTime() - pollUntil < 0)) {
@@ -98,6 +102,14 @@ public final class LiveUpdates implements StoreListener, AutoCloseable {
                 for (QueueRow r : since) if (!notified.contains(r.id())) elsewhere.add(r.id());
                 store.announceChanged(elsewhere);
             }
+            if (marker != null && marker.maxLinkId() > maxLinkId) {
+                // a duplicate pair suggested or decided (here or elsewhere): both tickets' badges change,
+                // their update times need not; the rows are refreshed, nothing is announced
+                Set<Long> linked = store.ticketsLinkedAfter(maxLinkId);
+                maxLinkId = marker.maxLinkId();
+                for (QueueRow r : rows) linked.remove(r.id());
+                rows.addAll(store.rows(linked));
+            }
             if (!rows.isEmpty()) {
                 note(rows);
                 List<QueueRow> copy = List.copyOf(rows);
@@ -110,8 +122,7 @@ public final class LiveUpdates implements StoreListener, AutoCloseable {
     }
 
     /** Only when the newest id or update time moved is the (full-scan) changed-rows query worth running. */
-    private boolean changedElsewhere() {
-        TicketStore.ChangeMarker m = store.changeMarker();
+    private boolean changedElsewhere(TicketStore.ChangeMarker m) {
         return m.maxId() > maxId || (m.maxUpdated() != null && m.maxUpdated().isAfter(maxUpdated));
     }
 

@@ -109,4 +109,28 @@ class LiveUpdatesTest {
             }
         }
     }
+
+    @Test
+    void aDuplicatePairRecordedElsewhereRefreshesBothBadges() throws Exception {
+        try (Workspace ws = open(dir.resolve("l"))) {
+            java.util.Map<Long, Integer> badges = new java.util.concurrent.ConcurrentHashMap<>();
+            List<Long> heard = elsewhere(ws);
+            try (LiveUpdates live = new LiveUpdates(ws.store(), rows -> rows.forEach(r -> badges.put(r.id(), r.duplicates())))) {
+                live.start(ws.store().queue());
+                long a;
+                long b;
+                try (Workspace other = Workspace.open(ws.database().displayUrl())) {
+                    var rows = other.store().queue();
+                    a = rows.get(0).id();
+                    b = rows.get(1).id();
+                    // another dispatcher's duplicate check flags the pair; neither ticket's update time changes
+                    new dev.switchboard.persistence.store.DuplicateLinks(other.store()).suggest(b, List.of(new long[] {a}), List.of(0.9))
+                            .join();
+                }
+                WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> Integer.valueOf(1).equals(badges.get(a))
+                        && Integer.valueOf(1).equals(badges.get(b)));
+                assertThat(heard).as("a badge refresh is not a change the services act on").isEmpty();
+            }
+        }
+    }
 }

@@ -421,21 +421,43 @@ public final class TicketStore implements AutoCloseable {
      */
     public ChangeMarker changeMarker() {
         try (Connection c = db.jdbc(); var st = c.createStatement();
-             ResultSet rs = st.executeQuery("select coalesce(max(id), 0), max(updated_at) from ticket")) {
+             ResultSet rs = st.executeQuery("select coalesce(max(id), 0), max(updated_at),"
+                     + " (select coalesce(max(l.id), 0) from duplicate_link l) from ticket")) {
             rs.next();
-            return new ChangeMarker(rs.getLong(1), instant(rs, 2));
+            return new ChangeMarker(rs.getLong(1), instant(rs, 2), rs.getLong(3));
         } catch (SQLException e) {
             throw new IllegalStateException("reading the change marker failed: " + e.getMessage(), e);
         }
     }
+
+    /**
+     * Newest ticket id, newest update time and newest duplicate-pair row in the store (a pair suggested or
+     * decided elsewhere changes both tickets' badges but neither ticket's update time).
+     */
+    public record ChangeMarker(long maxId, Instant maxUpdated, long maxLinkId) {}
 
     /** The time to record (the database's clock in team mode, see {@link Database#now()}). */
     public Instant now() {
         return db.now();
     }
 
-    /** Newest ticket id and newest update time in the store. */
-    public record ChangeMarker(long maxId, Instant maxUpdated) {}
+    /** Both tickets of every duplicate-pair row recorded after {@code linkId}. */
+    public Set<Long> ticketsLinkedAfter(long linkId) {
+        try (Connection c = db.jdbc(); PreparedStatement ps = c.prepareStatement(
+                "select ticket_id, original_id from duplicate_link where id > ?")) {
+            ps.setLong(1, linkId);
+            Set<Long> ids = new HashSet<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                    ids.add(rs.getLong(2));
+                }
+            }
+            return ids;
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading duplicate pairs failed: " + e.getMessage(), e);
+        }
+    }
 
     /** Rows created or changed after the given marker (id / updated time), for cross-process refresh. */
     public List<QueueRow> rowsSince(long afterId, Instant updatedAfter) {
