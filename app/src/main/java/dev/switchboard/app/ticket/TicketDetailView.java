@@ -135,8 +135,18 @@ public final class TicketDetailView extends ScrollPane {
         head.getStyleClass().add("text-bold");
         head.setWrapText(true);
         duplicates.getChildren().add(head);
-        for (var p : pairs) duplicates.getChildren().add(duplicateLine(p));
+        // a major incident can tie hundreds of reports to one ticket: the best few, then a count
+        int shown = pairs.size() <= MAX_DUPLICATE_LINES ? pairs.size() : MAX_DUPLICATE_LINES - 1;
+        for (var p : pairs.subList(0, shown)) duplicates.getChildren().add(duplicateLine(p));
+        if (shown < pairs.size()) {
+            Label more = new Label("… and " + (pairs.size() - shown) + " more — G shows them all in the queue");
+            more.getStyleClass().add("text-muted");
+            duplicates.getChildren().add(more);
+        }
     }
+
+    /** Lines the duplicate box shows at most (the last one says how many more there are). */
+    static final int MAX_DUPLICATE_LINES = 6;
 
     private Node duplicateLine(TicketDetail.DuplicateView p) {
         String subject = p.otherSubject() == null || p.otherSubject().isBlank() ? "(no subject)" : p.otherSubject().strip();

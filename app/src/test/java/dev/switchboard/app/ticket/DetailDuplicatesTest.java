@@ -106,4 +106,22 @@ class DetailDuplicatesTest {
         assertThat(shown(robot, duplicate)).isEmpty();
         assertThat(robot.lookup("#detail-duplicates").queryAs(VBox.class).isManaged()).isFalse();
     }
+
+    @Test
+    void aMajorIncidentsHundredsOfReportsShowAsTheBestFewAndACount(FxRobot robot) {
+        var d = ws.store().detail(original).orElseThrow();
+        List<dev.switchboard.persistence.store.TicketDetail.DuplicateView> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            many.add(new dev.switchboard.persistence.store.TicketDetail.DuplicateView(1000 + i, "VPN down again " + i, "NEW", false,
+                    0.99 - i * 0.001, "SUGGESTED", null, Instant.now()));
+        }
+        var big = new dev.switchboard.persistence.store.TicketDetail(d.row(), d.body(), d.updates(), d.suggestion(), d.routing(), many);
+        robot.interact(() -> view.show(big));
+        VBox box = robot.lookup("#detail-duplicates").queryAs(VBox.class);
+        assertThat(box.getChildren()).hasSize(1 + TicketDetailView.MAX_DUPLICATE_LINES);
+        assertThat(((Label) box.getChildren().get(0)).getText()).startsWith("300 probable duplicates");
+        assertThat(box.getChildren().get(1).getAccessibleText()).startsWith("#1000 VPN down again 0 is probably the same as this");
+        assertThat(((Label) box.getChildren().get(TicketDetailView.MAX_DUPLICATE_LINES)).getText())
+                .isEqualTo("… and 295 more — G shows them all in the queue");
+    }
 }
