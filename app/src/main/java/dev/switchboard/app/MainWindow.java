@@ -392,11 +392,15 @@ public final class MainWindow {
     /** Attaches an opened workspace: loads the queue in the background and starts live updates. */
     public void attach(Workspace ws) {
         this.workspace = ws;
-        background.run("Loading queue…", () -> new Loaded(ws.store().queue(), ws.store().teams().stream().map(t -> t.name()).toList(),
-                ws.store().priorities().stream().map(p -> p.name()).toList()), loaded -> {
+        LiveUpdates updates = new LiveUpdates(ws.store(), this::applyLive);
+        background.run("Loading queue…", () -> {
+            updates.prepare(); // what is recorded from here on reaches the queue even if the read below misses it
+            return new Loaded(ws.store().queue(), ws.store().teams().stream().map(t -> t.name()).toList(),
+                    ws.store().priorities().stream().map(p -> p.name()).toList());
+        }, loaded -> {
             queue.addChoices(loaded.teams, loaded.priorities);
             queue.setAll(loaded.rows);
-            live = new LiveUpdates(ws.store(), this::applyLive);
+            live = updates;
             live.start(loaded.rows);
             background.status("Ready");
             StartupProbe.mark("queue loaded");

@@ -164,4 +164,25 @@ class DecisionLedgerTest {
         store.addUpdate(imported, "eve", "Merged duplicate #99 from cy: printer jam again").join();
         assertThat(store.labelledHistory()).hasSize(2).allSatisfy(l -> assertThat(l.updates()).isEmpty());
     }
+
+    @Test
+    void aBulkAcceptIsStampedWhenItEndsAndRaisesEachTicketsVersionOnce() {
+        long second = store.saveTickets(List.of(new NewTicket("t", "2", "Printer", "jams", "bo", Instant.now(), null, null)), "x")
+                .join().createdIds().get(0);
+        Instant before = store.now();
+        List<DecisionRecord> recs = ledger.decideAll(List.of(
+                DecisionRequest.of(id, row().version(), DecisionKind.BULK_ACCEPTED, "Network", null, null, "dana"),
+                DecisionRequest.of(second, store.rows(List.of(second)).get(0).version(), DecisionKind.BULK_ACCEPTED, "Desktop",
+                        null, null, "dana"))).join();
+        var rows = store.rows(List.of(id, second));
+        for (int i = 0; i < 2; i++) {
+            // the version a record reports is the ticket's version: the next decision can quote it
+            assertThat(rows.get(i).version()).isEqualTo(recs.get(i).ticketVersion());
+            // changed as of the end of the bulk accept, not before its own decision was written
+            assertThat(rows.get(i).updatedAt()).isAfterOrEqualTo(recs.get(1).decidedAt()).isAfterOrEqualTo(before);
+        }
+        ledger.decide(DecisionRequest.of(id, recs.get(0).ticketVersion(), DecisionKind.TRANSFERRED, "Security", null, null, "erik"))
+                .join();
+        assertThat(row().team()).isEqualTo("Security");
+    }
 }

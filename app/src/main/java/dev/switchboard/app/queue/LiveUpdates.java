@@ -30,21 +30,32 @@ public final class LiveUpdates implements StoreListener, AutoCloseable {
     private final ScheduledExecutorService timer;
     private volatile long maxId;
     private volatile Instant maxUpdated = Instant.EPOCH;
-    private volatile long maxLinkId;
     /** Rows seen with an update time inside the look-back, and that time (poll thread only). */
     private final java.util.Map<Long, Instant> recent = new java.util.HashMap<>();
+    /** The change marker at the last poll: the poll runs when it moves. */
+    private volatile TicketStore.ChangeMarker lastMarker;
+    /** Newest duplicate-pair row seen, and the rows seen within {@link #LINK_WINDOW} below it. */
+    private volatile long maxLinkSeen;
+    private final Set<Long> seenLinks = ConcurrentHashMap.newKeySet();
     /** Keep polling until then (System.nanoTime), even if the change marker stands still. */
     private long pollUntil;
     private int tick;
 
     /**
-     * How far before the newest update time seen each poll looks again. A write stamped earlier can
-     * commit later than one stamped after it (two dispatchers saving at once), and in team mode another
-     * workstation's stamps may lag a little; neither moves the newest update time, so without a
-     * look-back such a change would never reach this queue. Rows already seen at the same update time
-     * are skipped, so nothing is applied or announced twice.
+     * How long after a change the poll keeps looking, and how far before the newest update time seen it
+     * looks again. A write stamped earlier can commit later than one stamped after it (two dispatchers
+     * saving at once), and in team mode another workstation's stamps may lag a little; neither moves
+     * the newest update time, so without a look-back such a change would never reach this queue. Rows
+     * already seen at the same update time are skipped, so nothing is applied or announced twice.
      */
     static final java.time.Duration LOOKBACK = java.time.Duration.ofSeconds(5);
+
+    /**
+     * Duplicate-pair rows are re-read this many ids back: ids are handed out at insert and a pair
+     * recorded by one workstation can commit after a higher id from another (all of them check the same
+     * arriving ticket at about the same time).
+     */
+    static final int LINK_WINDOW = 256;
 
     public LiveUpdates(TicketStore store, Consumer<List<QueueRow>> applyOnFx) {
         this.store = store;
@@ -56,10 +67,19 @@ public final class LiveUpdates implements StoreListener, AutoCloseable {
         });
     }
 
-    /** Starts after the initial load, from the newest row it saw. */
+    /**
+     * Notes where the store stands, before the queue is read for {@link #start}: what was recorded
+     * before is in the rows read after (a pair's badge included); anything later is picked up.
+     */
+    public void prepare() {
+        lastMarker = store.changeMarker();
+        for (long[] l : store.pairRowsAfter(lastMarker.maxLinkId() - LINK_WINDOW)) seenLinks.add(l[0]);
+        maxLinkSeen = lastMarker.maxLinkId();
+    }
+
+    /** Starts after the initial load, from the newest row it saw ({@link #prepare} first, or it is done here). */
     public void start(Collection<QueueRow> loaded) {
-        // pairs recorded before this point are in the loaded rows' badges (read after it at worst)
-        maxLinkId = store.changeMarker().maxLinkId();
+        if (lastMarker == null) prepare();
         note(loaded);
         store.addListener(this);
         timer.scheduleWithFixedDelay(this::drain, 200, 200, TimeUnit.MILLISECONDS);
@@ -85,35 +105,32 @@ public final class LiveUpdates implements StoreListener, AutoCloseable {
                 notified = new java.util.HashSet<>(ids);
                 rows.addAll(store.rows(ids));
             }
-            TicketStore.ChangeMarker marker = ++tick % 5 == 0 ? store.changeMarker() : null;
-            boolean moved = marker != null && changedElsewhere(marker);
-            // after a change, keep looking for LOOKBACK: writes stamped before it may still commit
-            if (moved) pollUntil = System.nanoTime() + LOOKBACK.toNanos();
-            if (tick % 5 == 0 && (moved || System.nanoTime() - pollUntil < 0)) {
-                List<QueueRow> since = new ArrayList<>();
-                for (QueueRow r : store.rowsSince(maxId, maxUpdated.minus(LOOKBACK))) {
-                    Instant seen = recent.get(r.id());
-                    if (r.id() <= maxId && seen != null && seen.equals(r.updatedAt())) continue; // already shown
-                    if (notified.contains(r.id()) && rows.stream().anyMatch(x -> x.id() == r.id())) continue;
-                    since.add(r);
+            List<QueueRow> badgeRows = List.of();
+            if (++tick % 5 == 0) {
+                TicketStore.ChangeMarker marker = store.changeMarker();
+                // after a change, keep looking for LOOKBACK: writes stamped before it may still commit
+                if (!marker.equals(lastMarker)) pollUntil = System.nanoTime() + LOOKBACK.toNanos();
+                lastMarker = marker;
+                if (System.nanoTime() - pollUntil < 0) {
+                    List<QueueRow> since = new ArrayList<>();
+                    for (QueueRow r : store.rowsSince(maxId, maxUpdated.minus(LOOKBACK))) {
+                        Instant seen = recent.get(r.id());
+                        if (r.id() <= maxId && seen != null && seen.equals(r.updatedAt())) continue; // already shown
+                        if (notified.contains(r.id()) && rows.stream().anyMatch(x -> x.id() == r.id())) continue;
+                        since.add(r);
+                    }
+                    rows.addAll(since);
+                    List<Long> elsewhere = new ArrayList<>();
+                    for (QueueRow r : since) if (!notified.contains(r.id())) elsewhere.add(r.id());
+                    store.announceChanged(elsewhere);
+                    badgeRows = pairsRecorded(rows);
                 }
-                rows.addAll(since);
-                List<Long> elsewhere = new ArrayList<>();
-                for (QueueRow r : since) if (!notified.contains(r.id())) elsewhere.add(r.id());
-                store.announceChanged(elsewhere);
             }
-            if (marker != null && marker.maxLinkId() > maxLinkId) {
-                // a duplicate pair suggested or decided (here or elsewhere): both tickets' badges change,
-                // their update times need not; the rows are refreshed, nothing is announced
-                Set<Long> linked = store.ticketsLinkedAfter(maxLinkId);
-                maxLinkId = marker.maxLinkId();
-                for (QueueRow r : rows) linked.remove(r.id());
-                rows.addAll(store.rows(linked));
-            }
-            if (!rows.isEmpty()) {
-                note(rows);
-                List<QueueRow> copy = List.copyOf(rows);
-                Background.fx(() -> apply.accept(copy));
+            if (!rows.isEmpty()) note(rows);
+            if (!rows.isEmpty() || !badgeRows.isEmpty()) {
+                List<QueueRow> copy = new ArrayList<>(rows);
+                copy.addAll(badgeRows);
+                Background.fx(() -> apply.accept(List.copyOf(copy)));
             }
         } catch (RuntimeException e) {
             if (timer.isShutdown()) return;
@@ -121,9 +138,22 @@ public final class LiveUpdates implements StoreListener, AutoCloseable {
         }
     }
 
-    /** Only when the newest id or update time moved is the (full-scan) changed-rows query worth running. */
-    private boolean changedElsewhere(TicketStore.ChangeMarker m) {
-        return m.maxId() > maxId || (m.maxUpdated() != null && m.maxUpdated().isAfter(maxUpdated));
+    /**
+     * Rows of tickets in duplicate pairs recorded since the last look (here or elsewhere), other than
+     * {@code read}: their badges change, their update times need not. Shown, but neither announced nor
+     * noted as seen, so a new ticket among them is still announced by the next poll.
+     */
+    private List<QueueRow> pairsRecorded(List<QueueRow> read) {
+        Set<Long> tickets = new java.util.HashSet<>();
+        for (long[] l : store.pairRowsAfter(maxLinkSeen - LINK_WINDOW)) {
+            if (!seenLinks.add(l[0])) continue;
+            tickets.add(l[1]);
+            tickets.add(l[2]);
+            if (l[0] > maxLinkSeen) maxLinkSeen = l[0];
+        }
+        seenLinks.removeIf(id -> id <= maxLinkSeen - LINK_WINDOW);
+        for (QueueRow r : read) tickets.remove(r.id());
+        return tickets.isEmpty() ? List.of() : store.rows(tickets);
     }
 
     private void note(Collection<QueueRow> rows) {

@@ -133,4 +133,32 @@ class LiveUpdatesTest {
             }
         }
     }
+
+    @Test
+    void aRowStampedAheadOfTheClockIsShownOnceAndThePollStillGoesQuiet() throws Exception {
+        try (Workspace ws = open(dir.resolve("a"))) {
+            String url = ws.database().url();
+            try (var c = DriverManager.getConnection(url, "sa", ""); var st = c.createStatement()) {
+                st.execute("set query_statistics true");
+            }
+            List<Long> heard = elsewhere(ws);
+            try (LiveUpdates live = new LiveUpdates(ws.store(), rows -> { })) {
+                live.start(ws.store().queue());
+                long a = ws.store().queue().get(0).id();
+                // an older version, or a hand-made fix, stamped a change two hours ahead
+                try (var c = DriverManager.getConnection(url, "sa", "");
+                     var ps = c.prepareStatement("update ticket set subject = 'VPN down (2)', updated_at = ? where id = ?")) {
+                    ps.setTimestamp(1, java.sql.Timestamp.from(Instant.now().plusSeconds(7200)));
+                    ps.setLong(2, a);
+                    ps.executeUpdate();
+                }
+                WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> heard.contains(a));
+                Thread.sleep(LiveUpdates.LOOKBACK.toMillis() + 2500);
+                long settled = polls(url);
+                Thread.sleep(3000);
+                assertThat(polls(url)).as("quiet once the look-back has passed").isEqualTo(settled);
+                assertThat(heard).containsExactly(a);
+            }
+        }
+    }
 }

@@ -44,8 +44,11 @@ public final class DecisionLedger {
             for (DecisionRequest r : requests) out.add(apply(s, r));
             // the tickets are stamped changed as of the end, just before the commit: a long bulk accept
             // stamped as it went would look older than the other workstations' poll window once it commits
-            Instant end = store.now();
-            for (DecisionRequest r : requests) s.find(Ticket.class, r.ticketId()).setUpdatedAt(end);
+            // (a bulk update: the tickets' versions were raised once by their decisions, not again)
+            s.createMutationQuery("update Ticket t set t.updatedAt = :end where t.id in :ids")
+                    .setParameter("end", store.now())
+                    .setParameterList("ids", requests.stream().map(DecisionRequest::ticketId).toList())
+                    .executeUpdate();
             return out;
         }).thenApply(recs -> {
             store.fireChanged(recs.stream().map(DecisionRecord::ticketId).toList());

@@ -441,19 +441,19 @@ public final class TicketStore implements AutoCloseable {
         return db.now();
     }
 
-    /** Both tickets of every duplicate-pair row recorded after {@code linkId}. */
-    public Set<Long> ticketsLinkedAfter(long linkId) {
+    /**
+     * Duplicate-pair rows with an id above {@code afterId}, oldest first: {id, ticket, original} each
+     * (a pair suggested or decided changes both tickets' badges but neither ticket's update time).
+     */
+    public List<long[]> pairRowsAfter(long afterId) {
         try (Connection c = db.jdbc(); PreparedStatement ps = c.prepareStatement(
-                "select ticket_id, original_id from duplicate_link where id > ?")) {
-            ps.setLong(1, linkId);
-            Set<Long> ids = new HashSet<>();
+                "select id, ticket_id, original_id from duplicate_link where id > ? order by id")) {
+            ps.setLong(1, afterId);
+            List<long[]> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getLong(1));
-                    ids.add(rs.getLong(2));
-                }
+                while (rs.next()) out.add(new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)});
             }
-            return ids;
+            return out;
         } catch (SQLException e) {
             throw new IllegalStateException("reading duplicate pairs failed: " + e.getMessage(), e);
         }
