@@ -138,5 +138,15 @@ class TeamModePostgresIT {
         var reader = new dev.switchboard.persistence.store.SuggestionOutcomeReader(db::jdbc);
         assertThat(reader.unanswered(t0, null, "local")).isEqualTo(new dev.switchboard.persistence.store.UnansweredSuggestions(1, 1, 0, 0));
         assertThat(reader.unanswered(Instant.now().plusSeconds(60), null, null).total()).isZero();
+
+        // a bulk accept: one version step per ticket, stamped changed as it ends (a bulk HQL update)
+        long d = de.get(0);
+        QueueRow before = store.rows(List.of(d)).get(0);
+        var recs = ledger.decideAll(List.of(DecisionRequest.of(d, before.version(), DecisionKind.BULK_ACCEPTED,
+                "Desktop", null, before.suggestionId(), "dana"))).join();
+        QueueRow dr = store.rows(List.of(d)).get(0);
+        assertThat(dr.version()).isEqualTo(recs.get(0).ticketVersion());
+        assertThat(dr.updatedAt()).isAfterOrEqualTo(recs.get(0).decidedAt());
+        assertThat(reader.unanswered(t0, null, "local")).isEqualTo(new dev.switchboard.persistence.store.UnansweredSuggestions(0, 1, 0, 0));
     }
 }
