@@ -113,10 +113,12 @@ public final class LiveUpdates implements StoreListener, AutoCloseable {
                 lastMarker = marker;
                 if (System.nanoTime() - pollUntil < 0) {
                     List<QueueRow> since = new ArrayList<>();
+                    Set<Long> read = new java.util.HashSet<>();
+                    for (QueueRow r : rows) read.add(r.id());
                     for (QueueRow r : store.rowsSince(maxId, maxUpdated.minus(LOOKBACK))) {
                         Instant seen = recent.get(r.id());
                         if (r.id() <= maxId && seen != null && seen.equals(r.updatedAt())) continue; // already shown
-                        if (notified.contains(r.id()) && rows.stream().anyMatch(x -> x.id() == r.id())) continue;
+                        if (read.contains(r.id())) continue; // read just now for this process's own notification
                         since.add(r);
                     }
                     rows.addAll(since);
