@@ -170,7 +170,7 @@ public final class TicketDetailView extends ScrollPane {
                         + String.format(java.util.Locale.ROOT, " · %.0f%%", p.score() * 100);
             }
         }
-        if ("RESOLVED".equals(p.otherStatus()) || "CLOSED".equals(p.otherStatus())) after += " (" + p.otherStatus().toLowerCase(java.util.Locale.ROOT) + ")";
+        if (!dev.switchboard.app.queue.QueueViewModel.isOpen(p.otherStatus())) after += " (" + p.otherStatus().toLowerCase(java.util.Locale.ROOT) + ")";
         javafx.scene.control.Hyperlink link = new javafx.scene.control.Hyperlink(other);
         link.getStyleClass().add("duplicate-link");
         link.setOnAction(e -> openTicket.accept(p.otherId()));

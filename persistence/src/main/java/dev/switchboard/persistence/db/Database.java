@@ -155,7 +155,7 @@ public final class Database implements AutoCloseable {
     private volatile long clockCheckedAt = System.nanoTime() - CLOCK_CHECK_NANOS - 1;
 
     /** True when the database runs on this machine (an H2 file or in-memory database): one clock. */
-    static boolean sharesThisMachinesClock(String url) {
+    private static boolean sharesThisMachinesClock(String url) {
         // a second process on an H2 file (AUTO_SERVER) reaches it over TCP, but on this machine
         return url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:tcp:") && !url.startsWith("jdbc:h2:ssl:");
     }
@@ -194,7 +194,7 @@ public final class Database implements AutoCloseable {
     }
 
     /** Server time minus this machine's time, in milliseconds. */
-    public long measureClockOffsetMillis() throws SQLException {
+    private long measureClockOffsetMillis() throws SQLException {
         try (Connection c = jdbc(); java.sql.Statement st = c.createStatement()) {
             long before = localClock.millis();
             try (java.sql.ResultSet rs = st.executeQuery("select current_timestamp")) {
