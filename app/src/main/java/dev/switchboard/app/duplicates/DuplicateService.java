@@ -157,7 +157,7 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
                 finder.setOpen(Long.toString(r.id()), open);
                 continue;
             }
-            var detail = store.detail(r.id()).orElse(null);
+            var detail = store.detailWithoutPairs(r.id()).orElse(null);
             if (detail == null) continue;
             TicketText t = new TicketText(Long.toString(r.id()), r.subject(), detail.body(),
                     detail.updates().stream().map(u -> u.body()).toList());
@@ -295,7 +295,7 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
     }
 
     private TicketText text(long id) {
-        return store.detail(id).map(d -> TicketText.of(Long.toString(id), d.row().subject(), d.body())).orElse(null);
+        return store.detailWithoutPairs(id).map(d -> TicketText.of(Long.toString(id), d.row().subject(), d.body())).orElse(null);
     }
 
     /** Waits for queued work (tests and CLI). */

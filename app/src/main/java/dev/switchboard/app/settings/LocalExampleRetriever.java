@@ -35,7 +35,7 @@ final class LocalExampleRetriever implements ExampleRetriever {
 
     private String body(Evidence ev) {
         try {
-            return store.detail(Long.parseLong(ev.ticketId())).map(TicketDetail::body).orElse("");
+            return store.detailWithoutPairs(Long.parseLong(ev.ticketId())).map(TicketDetail::body).orElse("");
         } catch (RuntimeException e) {
             return ""; // not a database id or not readable: the subject alone still helps
         }

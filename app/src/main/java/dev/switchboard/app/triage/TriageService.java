@@ -610,7 +610,7 @@ public final class TriageService implements StoreListener, AutoCloseable {
 
     /** Suggests for one ticket now (on the caller's thread) and records it. */
     public TriageSuggestion suggestAndSave(long ticketId) {
-        TicketDetail d = store.detail(ticketId).orElse(null);
+        TicketDetail d = store.detailWithoutPairs(ticketId).orElse(null);
         if (d == null) return null;
         TicketText text = text(d);
         List<String> chain = ledger.routingChain(ticketId);
@@ -628,7 +628,7 @@ public final class TriageService implements StoreListener, AutoCloseable {
 
     /** A suggestion for a re-route: teams that already had the ticket are excluded. */
     public TriageSuggestion suggestForTransfer(long ticketId) {
-        TicketDetail d = store.detail(ticketId).orElseThrow();
+        TicketDetail d = store.detailWithoutPairs(ticketId).orElseThrow();
         List<String> chain = ledger.routingChain(ticketId);
         return engine.get().suggest(text(d), new TriageContext(taxonomy, chain, new HashSet<>(chain)));
     }
@@ -688,7 +688,7 @@ public final class TriageService implements StoreListener, AutoCloseable {
         // the text the dispatcher saw: updates that arrived since the label decision (never an undone one) are not part of it
         DecisionRecord label = DecisionLedger.labelDecision(ds);
         Instant textAt = label == null ? null : label.decidedAt();
-        TicketDetail d = store.detail(ticketId).orElse(null);
+        TicketDetail d = store.detailWithoutPairs(ticketId).orElse(null);
         if (d == null) return;
         local.learn(new LabelledTicket(text(d, textAt), r.team(), r.priority(), Instant.now(), w));
     }

@@ -498,6 +498,18 @@ public final class TicketStore implements AutoCloseable {
     }
 
     public Optional<TicketDetail> detail(long id) {
+        return detail(id, true);
+    }
+
+    /**
+     * The ticket as {@link #detail} reads it, without its duplicate pairs (an empty list): for the
+     * services that read a ticket's text on every change (suggestions, duplicate checks, examples).
+     */
+    public Optional<TicketDetail> detailWithoutPairs(long id) {
+        return detail(id, false);
+    }
+
+    private Optional<TicketDetail> detail(long id, boolean withPairs) {
         List<QueueRow> rows = rows(List.of(id));
         if (rows.isEmpty()) return Optional.empty();
         return Optional.of(db.inTransaction(s -> {
@@ -517,7 +529,7 @@ public final class TicketStore implements AutoCloseable {
                     .setParameter("id", id).getResultList().stream()
                     .map(r -> new TicketDetail.RoutingView(r.getFromTeam() == null ? null : r.getFromTeam().getName(),
                             r.getToTeam().getName(), r.getMovedAt())).toList();
-            return new TicketDetail(rows.get(0), t.getBody(), updates, sv, routing, duplicates(s, id));
+            return new TicketDetail(rows.get(0), t.getBody(), updates, sv, routing, withPairs ? duplicates(s, id) : List.of());
         }));
     }
 
