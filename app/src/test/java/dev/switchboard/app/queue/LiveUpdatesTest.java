@@ -24,12 +24,10 @@ class LiveUpdatesTest {
     @TempDir Path dir;
 
     @BeforeAll
-    static void fx() {
-        try {
-            javafx.application.Platform.startup(() -> { });
-        } catch (IllegalStateException alreadyRunning) {
-            // started by another test in this JVM
-        }
+    static void fx() throws Exception {
+        // the live updates apply rows on the FX thread; started the TestFX way (headless, as the UI tests
+        // expect it), whichever test class of the JVM comes first
+        org.testfx.api.FxToolkit.registerPrimaryStage();
     }
 
     private static Workspace open(Path file) {
@@ -63,13 +61,29 @@ class LiveUpdatesTest {
         }
     }
 
+    private static void countQueries(String url) throws Exception {
+        try (var c = DriverManager.getConnection(url, "sa", ""); var st = c.createStatement()) {
+            st.execute("set query_statistics true");
+        }
+    }
+
+    /**
+     * Waits out the look-back after the last change, then checks that no changed-rows query runs for
+     * three seconds more ("nothing happens" can only be seen by waiting); returns how many ran.
+     */
+    private static long pollsUntilQuiet(String url) throws Exception {
+        Thread.sleep(LiveUpdates.LOOKBACK.toMillis() + 2500);
+        long settled = polls(url);
+        Thread.sleep(3000);
+        assertThat(polls(url)).as("quiet once the look-back has passed").isEqualTo(settled);
+        return settled;
+    }
+
     @Test
     void afterAChangeThePollLooksBackForAWhileThenGoesQuiet() throws Exception {
         try (Workspace ws = open(dir.resolve("q"))) {
             String url = ws.database().url();
-            try (var c = DriverManager.getConnection(url, "sa", ""); var st = c.createStatement()) {
-                st.execute("set query_statistics true");
-            }
+            countQueries(url);
             List<Long> heard = elsewhere(ws);
             try (LiveUpdates live = new LiveUpdates(ws.store(), rows -> { })) {
                 live.start(ws.store().queue());
@@ -80,11 +94,7 @@ class LiveUpdatesTest {
                     other.store().addUpdate(a, "bob", "still down").join();
                 }
                 WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> !heard.isEmpty());
-                Thread.sleep(LiveUpdates.LOOKBACK.toMillis() + 2500);
-                long settled = polls(url);
-                assertThat(settled).as("polled a few times within the look-back").isBetween(2L, 12L);
-                Thread.sleep(3000);
-                assertThat(polls(url)).as("quiet once the look-back has passed").isEqualTo(settled);
+                assertThat(pollsUntilQuiet(url)).as("polled a few times within the look-back").isBetween(2L, 12L);
                 assertThat(heard).hasSize(1);
             }
         }
@@ -138,9 +148,7 @@ class LiveUpdatesTest {
     void aRowStampedAheadOfTheClockIsShownOnceAndThePollStillGoesQuiet() throws Exception {
         try (Workspace ws = open(dir.resolve("a"))) {
             String url = ws.database().url();
-            try (var c = DriverManager.getConnection(url, "sa", ""); var st = c.createStatement()) {
-                st.execute("set query_statistics true");
-            }
+            countQueries(url);
             List<Long> heard = elsewhere(ws);
             try (LiveUpdates live = new LiveUpdates(ws.store(), rows -> { })) {
                 live.start(ws.store().queue());
@@ -153,10 +161,7 @@ class LiveUpdatesTest {
                     ps.executeUpdate();
                 }
                 WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> heard.contains(a));
-                Thread.sleep(LiveUpdates.LOOKBACK.toMillis() + 2500);
-                long settled = polls(url);
-                Thread.sleep(3000);
-                assertThat(polls(url)).as("quiet once the look-back has passed").isEqualTo(settled);
+                pollsUntilQuiet(url);
                 assertThat(heard).containsExactly(a);
             }
         }
