@@ -6,10 +6,8 @@ import dev.switchboard.app.Workspace;
 import dev.switchboard.app.ui.Background;
 import dev.switchboard.inference.local.LocalModel;
 import dev.switchboard.persistence.store.DuplicateLinks;
-import dev.switchboard.persistence.store.NewTicket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javafx.scene.Scene;
@@ -30,6 +28,7 @@ import org.testfx.util.WaitForAsyncUtils;
 class CompareDialogTest {
 
     @TempDir static Path dir;
+    VpnReports reports;
     Workspace ws;
     DuplicateService dups;
     Background bg;
@@ -40,15 +39,11 @@ class CompareDialogTest {
     @Start
     void start(Stage stage) {
         this.stage = stage;
-        ws = Workspace.open("jdbc:h2:file:" + dir.resolve("c" + System.nanoTime()));
-        Instant t0 = Instant.now().minus(Duration.ofHours(1));
-        original = ws.store().saveTickets(List.of(new NewTicket("t", "1", "VPN drops every 10 minutes",
-                "The VPN client disconnects every ten minutes from home", "ann", t0, null, null)), "t").join().createdIds().get(0);
-        dups = new DuplicateService(ws.store(), new LocalModel());
-        dups.start().join();
-        duplicate = ws.store().saveTickets(List.of(new NewTicket("t", "2", "VPN keeps disconnecting",
-                "My VPN disconnects all the time when working from home", "bob", Instant.now(), null, null)), "t").join().createdIds().get(0);
-        dups.awaitIdle();
+        reports = VpnReports.open(dir.resolve("c" + System.nanoTime()));
+        ws = reports.ws();
+        dups = reports.dups();
+        original = reports.original();
+        duplicate = reports.duplicate();
         bg = new Background();
         stage.setScene(new Scene(new StackPane(new Label("queue")), 400, 300));
         stage.show();
@@ -57,8 +52,7 @@ class CompareDialogTest {
     @AfterEach
     void close() {
         bg.close();
-        dups.close();
-        ws.close();
+        reports.close();
     }
 
     @Test

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.app.Workspace;
 import dev.switchboard.app.duplicates.DuplicateService;
-import dev.switchboard.inference.local.LocalModel;
-import dev.switchboard.persistence.store.NewTicket;
+import dev.switchboard.app.duplicates.VpnReports;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +29,7 @@ import org.testfx.util.WaitForAsyncUtils;
 class DetailDuplicatesTest {
 
     @TempDir static Path dir;
+    VpnReports reports;
     Workspace ws;
     DuplicateService dups;
     TicketDetailView view;
@@ -40,15 +39,11 @@ class DetailDuplicatesTest {
 
     @Start
     void start(Stage stage) {
-        ws = Workspace.open("jdbc:h2:file:" + dir.resolve("d" + System.nanoTime()));
-        Instant t0 = Instant.now().minus(Duration.ofHours(1));
-        original = ws.store().saveTickets(List.of(new NewTicket("t", "1", "VPN drops every 10 minutes",
-                "The VPN client disconnects every ten minutes from home", "ann", t0, null, null)), "t").join().createdIds().get(0);
-        dups = new DuplicateService(ws.store(), new LocalModel());
-        dups.start().join();
-        duplicate = ws.store().saveTickets(List.of(new NewTicket("t", "2", "VPN keeps disconnecting",
-                "My VPN disconnects all the time when working from home", "bob", Instant.now(), null, null)), "t").join().createdIds().get(0);
-        dups.awaitIdle();
+        reports = VpnReports.open(dir.resolve("d" + System.nanoTime()));
+        ws = reports.ws();
+        dups = reports.dups();
+        original = reports.original();
+        duplicate = reports.duplicate();
         view = new TicketDetailView(opened::set);
         stage.setScene(new Scene(view, 600, 700));
         stage.show();
@@ -56,8 +51,7 @@ class DetailDuplicatesTest {
 
     @AfterEach
     void close() {
-        dups.close();
-        ws.close();
+        reports.close();
     }
 
     private String shown(FxRobot robot, long id) {
