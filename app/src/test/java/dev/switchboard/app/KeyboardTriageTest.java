@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.app.settings.Settings;
 import dev.switchboard.app.ui.Background;
 import dev.switchboard.app.ui.Theme;
+import dev.switchboard.persistence.entity.Decision;
 import dev.switchboard.persistence.store.DecisionRecord;
 import dev.switchboard.persistence.store.NewTicket;
 import dev.switchboard.persistence.store.QueueRow;
@@ -149,11 +150,18 @@ class KeyboardTriageTest {
         waitFor(10, () -> robot.lookup("#reason-note").tryQuery().isPresent());
         robot.clickOn(".dialog-pane .header-panel");
         robot.type(KeyCode.DIGIT1);
+        // a pasted e-mail thread: the note field stops at what the ledger keeps, so the override still saves
+        javafx.scene.control.TextField note = robot.lookup("#reason-note").queryAs(javafx.scene.control.TextField.class);
+        String thread = "user says the reset link expired twice. ".repeat(100);
+        robot.interact(() -> note.replaceSelection(thread));
+        String typed = onFx(() -> note.getText());
+        assertThat(typed).isEqualTo(thread.substring(0, Decision.MAX_NOTE));
         robot.type(KeyCode.ENTER);
         waitFor(10, () -> "Desktop".equals(row(robot, "Forgot password, locked out").team()));
         DecisionRecord override = ledger(pw).get(0);
         assertThat(override.kind()).isEqualTo("OVERRIDDEN");
         assertThat(override.reasonCode()).isEqualTo("wrong-team");
+        assertThat(override.note()).isEqualTo(thread.substring(0, Decision.MAX_NOTE).strip());
         assertThat(override.dispatcher()).isEqualTo(System.getProperty("user.name"));
 
         // Z undoes it by appending a compensating decision, and goes back to the ticket.
