@@ -248,6 +248,20 @@ class KeyboardTriageTest {
                 .doesNotContain(r.id());
         assertThat(fresh.team()).isEqualTo("Identity");
         waitFor(10, () -> "Identity".equals(row(robot, "Forgot password, locked out").suggestedTeam()));
+
+        // the same undo made on another workstation (team mode): the poll reports the ticket changed elsewhere
+        QueueRow now = row(robot, "Forgot password, locked out");
+        DecisionRecord again = services.ledger().decide(dev.switchboard.persistence.store.DecisionRequest.of(now.id(), now.version(),
+                dev.switchboard.persistence.entity.DecisionKind.OVERRIDDEN, "Desktop", null, now.suggestionId(), "erin")).join();
+        services.triage().learn(again).join();
+        services.ledger().undo(again.id(), "erin").join();
+        services.triage().awaitIdle();
+        services.triage().ticketsChangedElsewhere(List.of(r.id()));
+        services.triage().awaitIdle();
+        assertThat(services.localModel().learnedText(Long.toString(r.id()))).as("the undone label is forgotten").isEmpty();
+        var afterElsewhere = services.workspace().store().detail(r.id()).orElseThrow().suggestion();
+        assertThat(SuggestionCodec.decodeEvidence(afterElsewhere.evidenceIds())).extracting(SuggestionCodec.EvidenceRef::ticketId)
+                .doesNotContain(r.id());
     }
 
     @Test
