@@ -3,8 +3,10 @@ package dev.switchboard.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.app.settings.Settings;
+import dev.switchboard.app.triage.SuggestionCodec;
 import dev.switchboard.app.ui.Background;
 import dev.switchboard.app.ui.Theme;
+import dev.switchboard.persistence.entity.Decision;
 import dev.switchboard.persistence.store.DecisionRecord;
 import dev.switchboard.persistence.store.NewTicket;
 import dev.switchboard.persistence.store.QueueRow;
@@ -149,11 +151,18 @@ class KeyboardTriageTest {
         waitFor(10, () -> robot.lookup("#reason-note").tryQuery().isPresent());
         robot.clickOn(".dialog-pane .header-panel");
         robot.type(KeyCode.DIGIT1);
+        // a pasted e-mail thread: the note field stops at what the ledger keeps, so the override still saves
+        javafx.scene.control.TextField note = robot.lookup("#reason-note").queryAs(javafx.scene.control.TextField.class);
+        String thread = "user says the reset link expired twice. ".repeat(100);
+        robot.interact(() -> note.replaceSelection(thread));
+        String typed = onFx(() -> note.getText());
+        assertThat(typed).isEqualTo(thread.substring(0, Decision.MAX_NOTE));
         robot.type(KeyCode.ENTER);
         waitFor(10, () -> "Desktop".equals(row(robot, "Forgot password, locked out").team()));
         DecisionRecord override = ledger(pw).get(0);
         assertThat(override.kind()).isEqualTo("OVERRIDDEN");
         assertThat(override.reasonCode()).isEqualTo("wrong-team");
+        assertThat(override.note()).isEqualTo(thread.substring(0, Decision.MAX_NOTE).strip());
         assertThat(override.dispatcher()).isEqualTo(System.getProperty("user.name"));
 
         // Z undoes it by appending a compensating decision, and goes back to the ticket.
@@ -219,6 +228,43 @@ class KeyboardTriageTest {
     }
 
     @Test
+    void anUndoneOverrideNoLongerDrivesTheTicketsOwnSuggestion(FxRobot robot) throws Exception {
+        waitFor(90, () -> row(robot, "Forgot password, locked out").suggestedTeam() != null);
+        QueueRow r = row(robot, "Forgot password, locked out");
+        assertThat(r.suggestedTeam()).isEqualTo("Identity");
+        DecisionRecord override = services.ledger().decide(dev.switchboard.persistence.store.DecisionRequest.of(r.id(), r.version(),
+                dev.switchboard.persistence.entity.DecisionKind.OVERRIDDEN, "Desktop", null, r.suggestionId(), "dana")).join();
+        services.triage().learn(override).join();
+        // Z: the undo's change is suggested for before the model has forgotten the label (the order the window can hit)
+        DecisionRecord undone = services.ledger().undo(override.id(), "dana").join();
+        services.triage().awaitIdle();
+        var stale = services.workspace().store().detail(r.id()).orElseThrow().suggestion();
+        assertThat(SuggestionCodec.decodeEvidence(stale.evidenceIds())).as("suggested while the model still knew the undone label")
+                .extracting(SuggestionCodec.EvidenceRef::ticketId).contains(r.id());
+        services.triage().learn(undone).join();
+        services.triage().awaitIdle();
+        var fresh = services.workspace().store().detail(r.id()).orElseThrow().suggestion();
+        assertThat(SuggestionCodec.decodeEvidence(fresh.evidenceIds())).extracting(SuggestionCodec.EvidenceRef::ticketId)
+                .doesNotContain(r.id());
+        assertThat(fresh.team()).isEqualTo("Identity");
+        waitFor(10, () -> "Identity".equals(row(robot, "Forgot password, locked out").suggestedTeam()));
+
+        // the same undo made on another workstation (team mode): the poll reports the ticket changed elsewhere
+        QueueRow now = row(robot, "Forgot password, locked out");
+        DecisionRecord again = services.ledger().decide(dev.switchboard.persistence.store.DecisionRequest.of(now.id(), now.version(),
+                dev.switchboard.persistence.entity.DecisionKind.OVERRIDDEN, "Desktop", null, now.suggestionId(), "erin")).join();
+        services.triage().learn(again).join();
+        services.ledger().undo(again.id(), "erin").join();
+        services.triage().awaitIdle();
+        services.triage().ticketsChangedElsewhere(List.of(r.id()));
+        services.triage().awaitIdle();
+        assertThat(services.localModel().learnedText(Long.toString(r.id()))).as("the undone label is forgotten").isEmpty();
+        var afterElsewhere = services.workspace().store().detail(r.id()).orElseThrow().suggestion();
+        assertThat(SuggestionCodec.decodeEvidence(afterElsewhere.evidenceIds())).extracting(SuggestionCodec.EvidenceRef::ticketId)
+                .doesNotContain(r.id());
+    }
+
+    @Test
     void reRouteSuggestsOnlyTeamsThatHaveNotHadTheTicketAndRecordsTheTransfer(FxRobot robot) throws Exception {
         waitFor(90, () -> table(robot).getItems().stream().allMatch(r -> r.suggestedTeam() != null));
         select(robot, "VPN tunnel keeps dropping");
@@ -242,6 +288,14 @@ class KeyboardTriageTest {
         assertThat(ledger(vpn)).extracting(DecisionRecord::kind).containsExactly("ACCEPTED", "TRANSFERRED");
         assertThat(services.ledger().routingChain(vpn)).containsExactly("Network", "Desktop");
         assertThat(row(robot, "VPN tunnel keeps dropping").status()).isEqualTo("TRANSFERRED");
+        // Enter on the transferred ticket does not put it back with the team its old suggestion named
+        select(robot, "VPN tunnel keeps dropping");
+        robot.type(KeyCode.ENTER);
+        waitFor(10, () -> window.background().messageProperty().get().contains("already with Desktop"));
+        assertThat(ledger(vpn)).extracting(DecisionRecord::kind).containsExactly("ACCEPTED", "TRANSFERRED");
+        assertThat(row(robot, "VPN tunnel keeps dropping").team()).isEqualTo("Desktop");
+        assertThat(robot.lookup("#suggestion-verdict").queryAs(javafx.scene.control.Label.class).getText())
+                .startsWith("Decided: with Desktop");
         // a later re-route suggestion leaves out both teams that already had it
         var next = services.triage().suggestForTransfer(vpn);
         assertThat(next.teams()).extracting(p -> p.label()).doesNotContain("Network", "Desktop");

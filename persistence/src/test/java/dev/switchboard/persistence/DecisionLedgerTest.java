@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.persistence.db.Database;
+import dev.switchboard.persistence.entity.Decision;
 import dev.switchboard.persistence.entity.DecisionKind;
 import dev.switchboard.persistence.store.DecisionLedger;
 import dev.switchboard.persistence.store.DecisionRecord;
@@ -64,6 +65,18 @@ class DecisionLedgerTest {
         assertThat(r.status()).isEqualTo("TRIAGED");
         assertThat(d.previousStatus()).isEqualTo("NEW");
         assertThat(ledger.routingChain(id)).containsExactly("Network");
+    }
+
+    @Test
+    void aPastedNoteOrALongNameIsCutToItsColumnInsteadOfFailingTheDecision() {
+        String note = "customer e-mail thread: " + "the printer on floor 3 jams. ".repeat(200); // 5,824 chars
+        String name = "Dana ".repeat(40).strip(); // 199 chars, set in settings.properties by hand
+        DecisionRecord d = ledger.decide(new DecisionRequest(id, row().version(), DecisionKind.OVERRIDDEN, "Desktop", null,
+                null, "other", note, name, null, true, null)).join();
+        assertThat(d.note()).hasSize(Decision.MAX_NOTE).isEqualTo(note.substring(0, Decision.MAX_NOTE));
+        assertThat(d.dispatcher()).hasSize(Decision.MAX_DISPATCHER);
+        assertThat(row().team()).isEqualTo("Desktop");
+        assertThat(ledger.decisions(id)).singleElement().extracting(DecisionRecord::note).isEqualTo(d.note());
     }
 
     @Test

@@ -2,6 +2,8 @@ package dev.switchboard.app.duplicates;
 
 import dev.switchboard.app.ui.Background;
 import dev.switchboard.inference.dup.DuplicateCandidate;
+import dev.switchboard.persistence.entity.TicketStatus;
+import dev.switchboard.persistence.store.DuplicateLinks;
 import dev.switchboard.persistence.store.TicketDetail;
 import dev.switchboard.persistence.store.TicketStore;
 import java.util.List;
@@ -123,6 +125,14 @@ public final class CompareDialog {
 
     private void show(int i) {
         undo.setDisable(done.isEmpty());
+        if (mergedInto != null) {
+            // the view's ticket is closed now: no further verdicts for it until the merge is undone
+            score.setText("#" + ticketId + " was merged into #" + mergedInto + ". Z undoes the merge, Esc closes.");
+            history.setText("");
+            left.getChildren().clear();
+            right.getChildren().clear();
+            return;
+        }
         if (candidates.isEmpty()) {
             score.setText("Every candidate has a verdict. Z undoes the last one, Esc closes.");
             history.setText("");
@@ -137,11 +147,14 @@ public final class CompareDialog {
                 index + 1, candidates.size(), c.probability() * 100, c.cosine(), c.lexical(), c.suggested() ? " · suggested" : "",
                 llmNote(c.verdict())));
         history.setText("");
+        statusOther = null; // the shown pair's, once loaded (a merge before that is checked by the store)
         Set<String> shared = c.sharedTerms().stream().map(t -> t.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
         background.run(null, () -> new Loaded(store.detail(ticketId).orElseThrow(), store.detail(other).orElseThrow(),
                 service.links().history(ticketId, other)), l -> {
             if (candidates.isEmpty() || candidates.get(index) != c) return; // moved on meanwhile
             createdSelf = l.self().row().createdAt();
+            statusSelf = l.self().row().status();
+            statusOther = l.other().row().status();
             fill(left, l.self(), shared);
             fill(right, l.other(), shared);
             history.setText(describe(l.history()));
@@ -178,6 +191,11 @@ public final class CompareDialog {
         // The later ticket is the duplicate of the earlier one.
         long dup = c.created() != null && c.created().isAfter(createdOfSelf()) ? other : ticketId;
         long orig = dup == ticketId ? other : ticketId;
+        String origStatus = orig == other ? statusOther : statusSelf;
+        if (v == Verdict.MERGE && origStatus != null && !DuplicateLinks.isOpen(TicketStatus.valueOf(origStatus))) {
+            background.status(DuplicateLinks.notOpenToMerge(orig, origStatus));
+            return;
+        }
         var f = switch (v) {
             case LINK -> service.confirm(dup, orig, c.probability(), actor);
             case DISMISS -> service.dismiss(ticketId, other, c.probability(), actor);
@@ -192,6 +210,7 @@ public final class CompareDialog {
                 : "Not saved: " + err.getMessage())));
         done.push(v == Verdict.DISMISS ? new Done(c, index, v, ticketId, other) : new Done(c, index, v, dup, orig));
         candidates.remove(index);
+        if (v == Verdict.MERGE && dup == ticketId) mergedInto = orig;
         show(index);
     }
 
@@ -213,6 +232,7 @@ public final class CompareDialog {
                 return;
             }
             background.status(what + " · saved");
+            if (d.verdict() == Verdict.MERGE && d.ticket() == ticketId) mergedInto = null;
             int at = Math.min(d.index(), candidates.size());
             candidates.add(at, d.candidate());
             show(at);
@@ -221,6 +241,11 @@ public final class CompareDialog {
 
     /** Creation time of the ticket the view was opened for, read with the tickets (never on the FX thread). */
     private java.time.Instant createdSelf;
+    /** Statuses of the two tickets shown, read with them: a merge needs an original still being worked on. */
+    private String statusSelf;
+    private String statusOther;
+    /** Set once the view's own ticket was merged here: it is closed, so no further candidates are offered. */
+    private Long mergedInto;
 
     private java.time.Instant createdOfSelf() {
         return createdSelf == null ? java.time.Instant.MAX : createdSelf;

@@ -61,8 +61,9 @@ public final class DuplicatePairsExport {
                      .setHeader(COLUMNS.toArray(String[]::new)).get()) : null) {
             for (DuplicateLinks.Link l : judged) {
                 if (cancelled != null && cancelled.getAsBoolean()) throw new ExportCancelledException();
-                Optional<TicketDetail> a = store.detail(l.ticketId());
-                Optional<TicketDetail> b = store.detail(l.originalId());
+                // the text only: the pairs of each ticket are not exported
+                Optional<TicketDetail> a = store.detailWithoutPairs(l.ticketId());
+                Optional<TicketDetail> b = store.detailWithoutPairs(l.originalId());
                 if (a.isEmpty() || b.isEmpty()) {
                     missing++;
                     continue;
@@ -73,13 +74,13 @@ public final class DuplicatePairsExport {
                 // either requester's name may appear in either text (a merged ticket quotes the duplicate's requester)
                 List<String> names = new java.util.ArrayList<>(PiiScrubber.requesterNames(a.get().row().requester()));
                 names.addAll(PiiScrubber.requesterNames(b.get().row().requester()));
-                List<String> namesA = names;
-                List<String> namesB = names;
+                // a CSV cell holds what a spreadsheet can (RowRenderer.CSV_CELL_MAX); JSON Lines keep the whole text
+                java.util.function.UnaryOperator<String> fit = csv != null ? RowRenderer::cell : v -> v;
                 List<Object> values = List.of(l.ticketId(), l.originalId(), isDup ? "duplicate" : "not_duplicate",
                         l.state().toLowerCase(Locale.ROOT).replace("confirmed", "linked"),
                         Math.round(l.score() * 1000) / 1000.0, l.actor() == null ? "" : l.actor(), l.at().toString(),
-                        scrubber.scrub(a.get().row().subject(), namesA), scrubber.scrub(a.get().body(), namesA),
-                        scrubber.scrub(b.get().row().subject(), namesB), scrubber.scrub(b.get().body(), namesB));
+                        fit.apply(scrubber.scrub(a.get().row().subject(), names)), fit.apply(scrubber.scrub(a.get().body(), names)),
+                        fit.apply(scrubber.scrub(b.get().row().subject(), names)), fit.apply(scrubber.scrub(b.get().body(), names)));
                 if (csv != null) {
                     csv.printRecord(values);
                 } else {

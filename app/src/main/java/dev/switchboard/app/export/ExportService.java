@@ -460,7 +460,8 @@ public final class ExportService {
         text.put("update_max_chars", limits.update());
         text.put("updates_max_chars", limits.updatesTotal());
         if (o.format() == ExportFormat.CSV) {
-            text.put("csv_text_column", "subject and body");
+            text.put("csv_text_column", "subject and body, cut at csv_cell_max_chars (\"…[truncated N chars]\")");
+            text.put("csv_cell_max_chars", RowRenderer.CSV_CELL_MAX);
             text.put("csv_updates_column", "JSON array of the updates' texts, oldest first ([] when none), clipped as in the"
                     + " LLM prompt: each cut at update_max_chars (\"…[truncated N chars]\"), the most recent kept within"
                     + " updates_max_chars, led by \"[N earlier update(s) omitted]\" when earlier ones did not fit");

@@ -54,7 +54,7 @@ final class RowRenderer {
         List<String> updates = scrubber.scrubUpdates(row.updates(), names, counts);
         if (format == ExportFormat.CSV) {
             String note = row.note() == null ? null : scrubber.scrub(row.note(), names, counts);
-            List<Object> values = java.util.Arrays.asList(row.ticketId(), row.externalId(), text(subject, body), row.team(),
+            List<Object> values = java.util.Arrays.asList(row.ticketId(), row.externalId(), cell(text(subject, body)), row.team(),
                     row.priority(), row.suggestedTeam(), row.suggestedPriority(), row.suggestionEngine(),
                     row.suggestionModel(), row.suggestionConfidence(), row.kind().toLowerCase(Locale.ROOT), row.reviewed(),
                     row.reasonCode(), note, row.createdAt(), row.decidedAt(), jsonArray(csvUpdates(updates)));
@@ -125,6 +125,20 @@ final class RowRenderer {
             throw new UncheckedIOException(e);
         }
         return sw.toString();
+    }
+
+    /**
+     * Most characters a CSV text cell keeps: spreadsheets hold at most 32,767 characters in a cell (Excel
+     * cuts the rest or spills it into the next rows), and ticket text is untrusted (a pasted 2 MB log).
+     */
+    static final int CSV_CELL_MAX = 32_000;
+
+    /** A CSV text value cut at {@link #CSV_CELL_MAX} characters, marked as the prompt marks its cuts. */
+    static String cell(String value) {
+        if (value == null || value.length() <= CSV_CELL_MAX) return value;
+        int cut = CSV_CELL_MAX;
+        if (Character.isHighSurrogate(value.charAt(cut - 1))) cut--;
+        return value.substring(0, cut) + " \u2026[truncated " + (value.length() - cut) + " chars]";
     }
 
     static String text(String subject, String body) {

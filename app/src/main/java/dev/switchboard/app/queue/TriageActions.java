@@ -84,6 +84,11 @@ public final class TriageActions {
     /** Enter: take the suggested team and priority. */
     public void accept() {
         selected().ifPresent(r -> {
+            if (r.setBy() != null && r.team() != null) {
+                // decided already: accepting the old suggestion again would undo a transfer or an override
+                background.status("#" + r.id() + " is already with " + r.team() + " — T changes the team, R re-routes");
+                return;
+            }
             if (r.suggestedTeam() == null) {
                 background.status("#" + r.id() + " has no suggestion yet — press T to choose a team");
                 return;

@@ -2,6 +2,7 @@ package dev.switchboard.app.settings;
 
 import dev.switchboard.app.Services;
 import dev.switchboard.app.ui.Background;
+import dev.switchboard.app.ui.TextLimit;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import javafx.beans.binding.Bindings;
@@ -124,6 +125,7 @@ public final class SettingsDialog {
         SettingsForm f = new SettingsForm();
         f.setPadding(new Insets(14));
         dispatcher.setId("settings-dispatcher");
+        TextLimit.cap(dispatcher, dev.switchboard.persistence.entity.Decision.MAX_DISPATCHER);
         dispatcher.setText(services.settings().dispatcher());
         dispatcher.setPromptText(System.getProperty("user.name", "dispatcher"));
         f.section("Dispatcher");

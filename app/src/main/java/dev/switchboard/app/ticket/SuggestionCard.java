@@ -29,10 +29,15 @@ public final class SuggestionCard extends VBox {
         setAccessibleText("Suggestion");
     }
 
-    public void show(TicketDetail.SuggestionView s, boolean decided) {
+    /**
+     * @param decidedTeam the team a person (or imported history) gave the ticket, null while undecided: the
+     *                    card then says where the ticket is instead of offering Enter
+     */
+    public void show(TicketDetail.SuggestionView s, String decidedTeam) {
         getChildren().clear();
+        boolean decided = decidedTeam != null;
         if (s == null) {
-            getChildren().add(muted(decided ? "Decided by a person." : "Waiting for a suggestion…"));
+            getChildren().add(muted(decided ? "Decided by a person: " + decidedTeam + "." : "Waiting for a suggestion…"));
             return;
         }
         Label head = new Label("Suggestion · " + s.engine() + (s.model() == null || s.model().isBlank() ? "" : " (" + s.model() + ")"));
@@ -76,8 +81,9 @@ public final class SuggestionCard extends VBox {
         if (!prios.isEmpty()) {
             getChildren().add(new Label("Priority " + prios.get(0).label() + "  (" + dev.switchboard.inference.TriageSuggestion.percent(prios.get(0).probability()) + ")"));
         }
-        Label verdict = new Label(s.confident() ? "✔ Confident — Enter accepts" : "⚠ Needs a human — check before accepting");
-        verdict.getStyleClass().add(s.confident() ? "confident" : "needs-human");
+        Label verdict = new Label(decided ? "Decided: with " + decidedTeam + " — T changes the team, R re-routes"
+                : s.confident() ? "✔ Confident — Enter accepts" : "⚠ Needs a human — check before accepting");
+        verdict.getStyleClass().add(decided ? "text-muted" : s.confident() ? "confident" : "needs-human");
         verdict.setId("suggestion-verdict");
         getChildren().add(verdict);
         if (!s.note().isBlank()) {

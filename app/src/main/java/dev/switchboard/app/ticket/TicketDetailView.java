@@ -95,7 +95,7 @@ public final class TicketDetailView extends ScrollPane {
         if (r.source() != null) f.append(" · from ").append(r.source());
         facts.setText(f.toString());
         card.setVisible(true);
-        card.show(d.suggestion(), r.setBy() != null && d.suggestion() == null);
+        card.show(d.suggestion(), r.setBy() != null ? r.team() : null);
         showDuplicates(d.duplicates());
         body.setText(d.body());
         body.setVisible(true);

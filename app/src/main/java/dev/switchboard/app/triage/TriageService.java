@@ -516,7 +516,12 @@ public final class TriageService implements StoreListener, AutoCloseable {
     }
 
     private void learnDecidedElsewhere(List<Long> ids) {
-        List<QueueRow> decided = store.rows(ids).stream().filter(r -> r.setBy() != null).toList();
+        List<QueueRow> rows = store.rows(ids);
+        // undone elsewhere: no longer decided, yet still known to the model
+        for (QueueRow r : rows) {
+            if (r.setBy() == null && local.forget(Long.toString(r.id()))) resuggestAfterLearning(r);
+        }
+        List<QueueRow> decided = rows.stream().filter(r -> r.setBy() != null).toList();
         if (decided.isEmpty()) return;
         if (decided.size() > LEARN_ELSEWHERE_MAX) {
             retrain(decided.size() + " tickets decided elsewhere").exceptionally(e -> {
@@ -661,7 +666,19 @@ public final class TriageService implements StoreListener, AutoCloseable {
             local.forget(Long.toString(rec.ticketId()));
             return;
         }
-        learnAsStored(r, ledger.decisions(rec.ticketId()));
+        if (learnAsStored(r, ledger.decisions(rec.ticketId()))) resuggestAfterLearning(r);
+    }
+
+    /**
+     * A ticket open to a suggestion again after the model learned its change (an undone decision): the
+     * suggestion its change set off may have been computed while the model still knew the undone label
+     * (it would name that team, with the ticket itself as evidence), so it is computed again now.
+     */
+    private void resuggestAfterLearning(QueueRow r) {
+        if (r.setBy() != null || !isOpen(r)) return;
+        var running = inFlight.remove(r.id());
+        if (running != null) running.cancel(true);
+        enqueue(List.of(r.id()), true);
     }
 
     /**
@@ -672,25 +689,22 @@ public final class TriageService implements StoreListener, AutoCloseable {
      * dataset export). So every kind of decision counts (an assignment or reopening that changes the team, a
      * resolve that reviews a bulk accept, an undo), and the model means the same online
      * as after a retrain or restart. {@code r} and {@code ds} are the ticket's row and ledger as read now.
+     *
+     * @return whether the model forgot a label it had for the ticket (an undo, say)
      */
-    private void learnAsStored(QueueRow r, List<DecisionRecord> ds) {
+    private boolean learnAsStored(QueueRow r, List<DecisionRecord> ds) {
         long ticketId = r.id();
         String id = Long.toString(ticketId);
-        if (r.setBy() == null || r.team() == null) {
-            local.forget(id);
-            return;
-        }
+        if (r.setBy() == null || r.team() == null) return local.forget(id);
         double w = ds.isEmpty() || ds.get(ds.size() - 1).reviewed() ? 1.0 : UNREVIEWED_WEIGHT;
-        if (w <= 0) {
-            local.forget(id);
-            return;
-        }
+        if (w <= 0) return local.forget(id);
         // the text the dispatcher saw: updates that arrived since the label decision (never an undone one) are not part of it
         DecisionRecord label = DecisionLedger.labelDecision(ds);
         Instant textAt = label == null ? null : label.decidedAt();
         TicketDetail d = store.detailWithoutPairs(ticketId).orElse(null);
-        if (d == null) return;
+        if (d == null) return false;
         local.learn(new LabelledTicket(text(d, textAt), r.team(), r.priority(), Instant.now(), w));
+        return false;
     }
 
     @Override

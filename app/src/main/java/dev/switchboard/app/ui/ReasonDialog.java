@@ -1,5 +1,6 @@
 package dev.switchboard.app.ui;
 
+import dev.switchboard.persistence.entity.Decision;
 import java.util.Optional;
 import javafx.scene.control.ButtonBar;
 import javafx.scene.control.ButtonType;
@@ -43,7 +44,8 @@ public final class ReasonDialog {
         }
         TextField note = new TextField();
         note.setId("reason-note");
-        note.setPromptText("Note (optional)");
+        note.setPromptText("Note (optional, up to " + Decision.MAX_NOTE + " characters)");
+        TextLimit.cap(note, Decision.MAX_NOTE);
         box.getChildren().addAll(new Label("Note"), note);
         d.getDialogPane().setContent(box);
         ButtonType skip = new ButtonType("Skip", ButtonBar.ButtonData.CANCEL_CLOSE);

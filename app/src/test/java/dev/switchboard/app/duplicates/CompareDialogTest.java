@@ -103,6 +103,39 @@ class CompareDialogTest {
     }
 
     @Test
+    void mergeIntoAResolvedTicketIsRefusedAndAMergedTicketGetsNoFurtherVerdicts(FxRobot robot) throws Exception {
+        var ledger = new dev.switchboard.persistence.store.DecisionLedger(ws.store());
+        var resolve = ledger.decide(dev.switchboard.persistence.store.DecisionRequest.of(original,
+                ws.store().rows(List.of(original)).get(0).version(), dev.switchboard.persistence.entity.DecisionKind.RESOLVED,
+                null, null, null, "dana")).join();
+        robot.interact(() -> CompareDialog.show(stage, dups, ws.store(), bg, "dana", duplicate));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> robot.lookup(".shared-term").tryQuery().isPresent());
+        robot.clickOn("#dup-score");
+        robot.type(KeyCode.M);
+        // the new report would be closed with nobody working on it: refused, the pair still awaits a verdict
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> bg.messageProperty().get().contains("#" + original + " is resolved"));
+        assertThat(bg.messageProperty().get()).contains("L links it");
+        assertThat(ws.store().rows(List.of(duplicate)).get(0).status()).isEqualTo("NEW");
+        assertThat(dups.links().history(duplicate, original)).extracting(DuplicateLinks.Link::state).containsExactly("SUGGESTED");
+        assertThat(robot.lookup("#dup-score").queryAs(Label.class).getText()).startsWith("1 / 1");
+
+        // the store refuses it too (a merge started before the view knew the status)
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> dups.links().merge(duplicate, original, 0.9, "dana").join())
+                .hasMessageContaining("is resolved");
+
+        // reopened, the original takes the merge; the merged ticket is closed and gets no further verdicts here
+        ledger.undo(resolve.id(), "dana").join();
+        robot.interact(() -> CompareDialog.show(stage, dups, ws.store(), bg, "dana", duplicate));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> robot.listWindows().size() > 2
+                && robot.lookup(".shared-term").tryQuery().isPresent());
+        robot.clickOn(robot.lookup("#dup-score").queryAllAs(Label.class).stream().reduce((a, b) -> b).orElseThrow());
+        robot.type(KeyCode.M);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> "CLOSED".equals(ws.store().rows(List.of(duplicate)).get(0).status()));
+        assertThat(robot.lookup("#dup-score").queryAllAs(Label.class)).extracting(Label::getText)
+                .contains("#" + duplicate + " was merged into #" + original + ". Z undoes the merge, Esc closes.");
+    }
+
+    @Test
     void aSlowDuplicateCheckNeverBlocksTheWindow(FxRobot robot) throws Exception {
         // every candidate goes through a "LLM" check that hangs until released
         dups.close();

@@ -246,6 +246,25 @@ class ExportServiceTest {
     }
 
     @Test
+    void aHugeBodyFitsInOneSpreadsheetCellAndSaysHowMuchWasCut() throws Exception {
+        String body = "java.io.IOException: disk quota exceeded at line 42\n".repeat(4_000); // 208,000 chars
+        ws.store().saveTickets(List.of(ticket("log", "Backup log attached", body, "Ann", T0, null, null)), "import").join();
+        decide(id("log"), DecisionKind.OVERRIDDEN, "Desktop", null, null, true);
+
+        export(opts(ExportFormat.CSV, "csv"));
+        List<CSVRecord> recs;
+        try (Reader rd = Files.newBufferedReader(dir.resolve("csv/dataset.csv"))) {
+            recs = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(rd).getRecords();
+        }
+        String text = recs.get(0).get("text");
+        // Excel holds at most 32,767 characters in a cell; a longer one is cut or spills into the next rows
+        assertThat(text).hasSizeLessThanOrEqualTo(32_767).startsWith("Backup log attached\n" + body.substring(0, 1000));
+        int kept = RowRenderer.CSV_CELL_MAX;
+        assertThat(text).endsWith(" \u2026[truncated " + ("Backup log attached\n".length() + body.length() - kept) + " chars]");
+        assertThat(manifest(dir.resolve("csv")).at("/text/csv_cell_max_chars").asInt()).isEqualTo(kept);
+    }
+
+    @Test
     void csvUpdatesAreClippedLikeTheLivePromptAndMatchTheJsonlUserMessage() throws Exception {
         ws.store().saveTickets(List.of(ticket("big", "Disk full", "The file server is out of space.", "Ann", T0, null, null)),
                 "import").join();

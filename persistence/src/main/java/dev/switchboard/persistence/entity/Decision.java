@@ -22,6 +22,11 @@ import org.hibernate.annotations.Immutable;
 @Immutable
 @Table(name = "decision")
 public class Decision {
+    /** Longest note kept (the column's size); a dispatcher's field stops there. */
+    public static final int MAX_NOTE = 2000;
+    /** Longest dispatcher name kept (the column's size). */
+    public static final int MAX_DISPATCHER = 120;
+
     @Id @GeneratedValue(strategy = GenerationType.IDENTITY)
     private Long id;
     @ManyToOne(fetch = FetchType.LAZY, optional = false)
@@ -41,9 +46,9 @@ public class Decision {
     private PriorityLevel priority;
     @Column(name = "reason_code", length = 40)
     private String reasonCode;
-    @Column(length = 2000)
+    @Column(length = MAX_NOTE)
     private String note;
-    @Column(nullable = false, length = 120)
+    @Column(nullable = false, length = MAX_DISPATCHER)
     private String dispatcher;
     @Column(name = "decided_at", nullable = false)
     private Instant decidedAt;
@@ -85,12 +90,20 @@ public class Decision {
         this.team = team;
         this.priority = priority;
         this.reasonCode = reasonCode;
-        this.note = note;
-        this.dispatcher = dispatcher;
+        // a longer value would fail the whole decision: it is cut, never lost with everything else
+        this.note = clip(note, MAX_NOTE);
+        this.dispatcher = clip(dispatcher, MAX_DISPATCHER);
         this.decidedAt = decidedAt;
         this.msToDecide = msToDecide;
         this.reviewed = reviewed;
         this.compensates = compensates;
+    }
+
+    /** {@code s} cut at {@code max} characters (null stays null), never inside a surrogate pair. */
+    public static String clip(String s, int max) {
+        if (s == null || s.length() <= max) return s;
+        int cut = Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max;
+        return s.substring(0, cut);
     }
 
     public Long getId() { return id; }

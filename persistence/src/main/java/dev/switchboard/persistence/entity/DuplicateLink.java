@@ -30,7 +30,7 @@ public class DuplicateLink {
     @jakarta.persistence.Enumerated(jakarta.persistence.EnumType.STRING)
     @Column(nullable = false, length = 20)
     private State state;
-    @Column(length = 120)
+    @Column(length = Decision.MAX_DISPATCHER)
     private String actor;
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
@@ -42,7 +42,7 @@ public class DuplicateLink {
         this.original = original;
         this.score = score;
         this.state = state;
-        this.actor = actor;
+        this.actor = Decision.clip(actor, Decision.MAX_DISPATCHER);
         this.createdAt = createdAt;
     }
 

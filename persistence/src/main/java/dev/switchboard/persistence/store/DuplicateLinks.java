@@ -87,6 +87,7 @@ public final class DuplicateLinks {
             Ticket orig = s.find(Ticket.class, originalId);
             if (dup == null || orig == null) throw new IllegalArgumentException("both tickets must exist");
             if (duplicateId == originalId) throw new IllegalArgumentException("a ticket cannot be merged into itself");
+            if (!isOpen(orig.getStatus())) throw new IllegalStateException(notOpenToMerge(originalId, orig.getStatus().name()));
             Instant now = store.now();
             s.persist(new DuplicateLink(dup, orig, score, DuplicateLink.State.MERGED, actor, now));
             String requester = dup.getRequester() == null || dup.getRequester().isBlank() ? "unknown requester" : dup.getRequester();
@@ -102,6 +103,20 @@ public final class DuplicateLinks {
             store.fireChanged(List.of(duplicateId, originalId));
             return v;
         });
+    }
+
+    /** Whether a ticket in this status can take a merged duplicate: one still being worked on. */
+    public static boolean isOpen(TicketStatus status) {
+        return status != TicketStatus.RESOLVED && status != TicketStatus.CLOSED;
+    }
+
+    /**
+     * Why a merge into {@code originalId} is refused: it is resolved or closed, so the merged request would be
+     * closed with nobody working on it (a recurrence of a solved problem is linked instead).
+     */
+    public static String notOpenToMerge(long originalId, String status) {
+        return "#" + originalId + " is " + status.toLowerCase(java.util.Locale.ROOT)
+                + ": merging would close this request with nobody working on it. L links it to #" + originalId + " instead.";
     }
 
     /** The current state of every pair, oldest first (to restore the finder's feedback at start-up). */
