@@ -264,10 +264,17 @@ public final class MainWindow {
 
     private final javafx.scene.control.Label burstBanner = new javafx.scene.control.Label();
 
-    /** "6 similar in the last 30 minutes": a hint of a major incident; click to filter on it. */
+    /** The last burst scan; a timer tick while it runs is skipped rather than queued. FX thread only. */
+    private java.util.concurrent.CompletableFuture<?> burstScan = java.util.concurrent.CompletableFuture.completedFuture(null);
+
+    /**
+     * "6 similar in the last 30 minutes": a hint of a major incident; click to filter on it. The scan runs
+     * on the duplicate service's own low-priority thread, never on {@link #background}, so loading a
+     * ticket, an import or a preview never waits behind it.
+     */
     private void refreshBursts(Services svc) {
-        background.execute(() -> {
-            var bursts = svc.duplicates().bursts();
+        if (!burstScan.isDone()) return;
+        burstScan = svc.duplicates().scanBursts().thenAccept(bursts -> {
             Background.fx(() -> {
                 if (bursts.isEmpty()) {
                     burstBanner.setVisible(false);

@@ -41,6 +41,13 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
     private final dev.switchboard.app.SerialWorker worker = new dev.switchboard.app.SerialWorker("switchboard-duplicates", this::check);
     /** The optional LLM check runs on its own thread, so slow calls never hold up indexing and clear flags. */
     private final dev.switchboard.app.SerialWorker llmWorker = new dev.switchboard.app.SerialWorker("switchboard-duplicate-check", this::llmCheck);
+    private volatile Runnable beforeBurstScan = () -> { };
+    /** The burst scan: its own lowest-priority thread, one run at a time (see {@link #scanBursts}). */
+    private final dev.switchboard.app.SingleFlight<List<Burst>> burstScan =
+            new dev.switchboard.app.SingleFlight<>("switchboard-bursts", () -> {
+                beforeBurstScan.run();
+                return bursts();
+            });
     private volatile boolean ready;
     private volatile Consumer<String> progress = m -> { };
 
@@ -243,8 +250,28 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
         return (int) finder.config().window().toDays();
     }
 
+    /**
+     * Groups of at least {@link #BURST_MIN} similar open tickets created in the last {@link #BURST_WINDOW}
+     * (possible major incident). Closed or resolved tickets never count, so imported history raises none
+     * and the answer is the same after a restart; at most {@link DuplicateFinder#BURST_SCAN_LIMIT} of the
+     * most recent open arrivals are compared. Runs on the calling thread: a window polls
+     * {@link #scanBursts} instead.
+     */
     public List<Burst> bursts() {
         return ready ? finder.bursts(Instant.now(), BURST_WINDOW, BURST_MIN) : List.of();
+    }
+
+    /**
+     * {@link #bursts} on this service's own lowest-priority thread, never on a shared pool; while a scan
+     * runs, further calls get that scan's future instead of queueing another.
+     */
+    public CompletableFuture<List<Burst>> scanBursts() {
+        return burstScan.request();
+    }
+
+    /** Tests: runs at the start of every {@link #scanBursts} run (e.g. to hold one in flight). */
+    void beforeBurstScan(Runnable hook) {
+        beforeBurstScan = hook == null ? () -> { } : hook;
     }
 
     /** Link: {@code ticket} is a duplicate of {@code original}. */
@@ -307,6 +334,7 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
     @Override
     public void close() {
         store.removeListener(this);
+        burstScan.close();
         worker.close();
         llmWorker.close();
     }

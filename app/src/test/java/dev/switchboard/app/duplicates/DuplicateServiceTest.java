@@ -115,6 +115,74 @@ class DuplicateServiceTest {
         assertThat(dups.bursts().get(0).size()).isGreaterThanOrEqualTo(4);
     }
 
+    private static final String[][] PHISHING = {
+            {"Phishing mail received", "Got a suspicious phishing email asking for my password"},
+            {"Phishing email with password link", "Suspicious mail wants my password, phishing?"},
+            {"Received phishing mail", "Phishing email asking me to enter my password"},
+            {"Suspicious phishing message", "A phishing mail asks for the password again"}};
+
+    @Test
+    void importedClosedHistoryRaisesNoBurstButAFewOpenArrivalsDo_andARestartSeesTheSame() {
+        // decided, closed history from an ITSM export without a created column: created = the import time
+        ws.store().saveTaxonomy(List.of(new dev.switchboard.persistence.store.TaxonomyRow("Security", "", 0)),
+                List.of(new dev.switchboard.persistence.store.TaxonomyRow("P3", "", 0))).join();
+        List<NewTicket> history = new java.util.ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            String[] p = PHISHING[i % PHISHING.length];
+            history.add(new NewTicket("itsm", "h" + i, p[0], p[1], "user" + i, null, "Security", "P3"));
+        }
+        List<Long> imported = ws.store().saveTickets(history, "import").join().createdIds();
+        dups.awaitIdle();
+        assertThat(ws.store().rows(imported)).hasSize(60).allMatch(r -> r.status().equals("RESOLVED"));
+        assertThat(dups.scanBursts().join()).isEmpty();
+
+        List<Long> arrivals = new java.util.ArrayList<>();
+        for (int i = 0; i < PHISHING.length; i++) arrivals.add(arrive("new" + i, PHISHING[i][0], PHISHING[i][1]));
+        List<String> expected = arrivals.stream().map(String::valueOf).toList();
+        assertThat(dups.scanBursts().join()).singleElement()
+                .satisfies(b -> assertThat(b.ids()).containsExactlyInAnyOrderElementsOf(expected));
+
+        dups.close();
+        dups = new DuplicateService(ws.store(), new LocalModel());
+        dups.start().join();
+        assertThat(dups.scanBursts().join()).singleElement()
+                .satisfies(b -> assertThat(b.ids()).containsExactlyInAnyOrderElementsOf(expected));
+    }
+
+    @Test
+    void aSlowBurstScanIsNeverQueuedTwiceAndLeavesTheSharedBackgroundPoolFree() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger scans = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        dups.beforeBurstScan(() -> {
+            scans.incrementAndGet();
+            started.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        var first = dups.scanBursts();
+        assertThat(started.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        // a minute of 5-second timer ticks while the scan is stuck: none queues another scan
+        for (int tick = 0; tick < 12; tick++) assertThat(dups.scanBursts()).isSameAs(first);
+
+        // the window's shared pool (loading a ticket, an import, a preview) still runs at once
+        try (var background = new dev.switchboard.app.ui.Background()) {
+            java.util.concurrent.CountDownLatch others = new java.util.concurrent.CountDownLatch(8);
+            for (int i = 0; i < 8; i++) background.execute(others::countDown);
+            assertThat(others.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(first).isNotDone();
+
+        release.countDown();
+        assertThat(first.join()).isEmpty();
+        assertThat(scans).hasValue(1);
+        dups.beforeBurstScan(null);
+        assertThat(dups.scanBursts()).isNotSameAs(first);
+    }
+
     @Test
     void theLlmCheckDropsAPairItJudgesDifferentAndIsAskedOncePerPair() {
         restartWithEveryPairBorderline();

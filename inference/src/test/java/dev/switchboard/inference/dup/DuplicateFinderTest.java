@@ -183,6 +183,46 @@ class DuplicateFinderTest {
     }
 
     @Test
+    void closedHistoryImportedJustNowIsNoBurst_openArrivalsAre() {
+        DuplicateFinder f = new DuplicateFinder(8);
+        // decided history imported a minute ago: created "now" because the file had no created column
+        for (int i = 0; i < 500; i++) {
+            f.add(t("h" + i, "Cannot log in to payroll portal", "login fails with error AUTH-401"),
+                    v(3, 4, 0.001 * (i % 20)), NOW.minus(Duration.ofMinutes(1)), false);
+        }
+        assertThat(f.bursts(NOW, Duration.ofMinutes(30), 4)).isEmpty();
+
+        for (int i = 0; i < 4; i++) {
+            f.add(t("s" + i, "Cannot log in to payroll portal", "login fails with error AUTH-401 since this morning"),
+                    v(3, 4, 0.02 * i), NOW.minus(Duration.ofMinutes(2 + i)), true);
+        }
+        assertThat(f.bursts(NOW, Duration.ofMinutes(30), 4)).singleElement()
+                .satisfies(b -> assertThat(b.ids()).containsExactly("s3", "s2", "s1", "s0"));
+
+        // resolving them (or merging them into one) takes them out of the next scan
+        for (int i = 0; i < 4; i++) f.setOpen("s" + i, false);
+        assertThat(f.bursts(NOW, Duration.ofMinutes(30), 4)).isEmpty();
+    }
+
+    @Test
+    void aBurstScanComparesOnlyTheMostRecentOpenArrivals() {
+        DuplicateFinder f = new DuplicateFinder(8);
+        int n = 5_000;   // an import of open tickets: all inside the 30 minute window, all alike
+        for (int i = 0; i < n; i++) {
+            f.add(t("o" + i, "Cannot log in to payroll portal", "login fails with error AUTH-401"),
+                    v(3, 4, 0.001 * (i % 20)), NOW.minus(Duration.ofMillis(300L * (n - i))), true);
+        }
+        Burst b = f.bursts(NOW, Duration.ofMinutes(30), 4).get(0);
+        assertThat(b.size()).isEqualTo(DuplicateFinder.BURST_SCAN_LIMIT);
+        assertThat(b.ids()).first().isEqualTo("o" + (n - DuplicateFinder.BURST_SCAN_LIMIT));
+        assertThat(b.ids()).last().isEqualTo("o" + (n - 1));
+
+        assertThat(f.bursts(NOW, Duration.ofMinutes(30), 4, 10)).singleElement()
+                .satisfies(small -> assertThat(small.ids()).hasSize(10).last().isEqualTo("o" + (n - 1)));
+        assertThat(f.bursts(NOW, Duration.ofMinutes(30), 4, 3)).isEmpty();
+    }
+
+    @Test
     void groupsAreConnectedComponentsOfSuggestedOrConfirmedLinks() {
         DuplicateFinder f = finderWithPrinterPair();
         f.add(t("v2", "VPN disconnects", "GlobalProtect drops every hour"), v(2, 3, 0.12), NOW, true);
