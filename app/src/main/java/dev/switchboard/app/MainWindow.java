@@ -407,6 +407,7 @@ public final class MainWindow {
         }, loaded -> {
             queue.addChoices(loaded.teams, loaded.priorities);
             queue.setAll(loaded.rows);
+            queueView.loaded();
             live = updates;
             live.start(loaded.rows);
             background.status("Ready");

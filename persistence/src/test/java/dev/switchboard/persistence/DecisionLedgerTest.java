@@ -80,6 +80,18 @@ class DecisionLedgerTest {
     }
 
     @Test
+    void anUndoneFirstRoutingLeavesNoRoutingHistory() {
+        DecisionRecord override = decide(DecisionKind.OVERRIDDEN, "Desktop", null);
+        assertThat(store.detail(id).orElseThrow().routing()).extracting(r -> r.toTeam()).containsExactly("Desktop");
+        ledger.undo(override.id(), "dana").join();
+        assertThat(row().team()).isNull();
+        assertThat(store.detail(id).orElseThrow().routing()).as("the pane's Routing section").isEmpty();
+        assertThat(ledger.routingChain(id)).isEmpty();
+        decide(DecisionKind.ACCEPTED, "Network", null);
+        assertThat(ledger.routingChain(id)).containsExactly("Network");
+    }
+
+    @Test
     void transferAppendsToTheChainAndUndoRestoresWithoutDeletingAnything() {
         decide(DecisionKind.ACCEPTED, "Network", "P3");
         DecisionRecord transfer = decide(DecisionKind.TRANSFERRED, "Desktop", null);
@@ -94,7 +106,13 @@ class DecisionLedgerTest {
         assertThat(row().status()).isEqualTo("TRIAGED");
         assertThat(ledger.decisions(id)).extracting(DecisionRecord::kind)
                 .containsExactly("ACCEPTED", "TRANSFERRED", "UNDONE");
-        assertThat(ledger.routingChain(id)).containsExactly("Network", "Desktop", "Network");
+        // the transfer was taken back: Desktop never had the ticket as far as the chain (and a re-route) goes,
+        // while every step stays recorded
+        assertThat(ledger.routingChain(id)).containsExactly("Network");
+        assertThat(store.detail(id).orElseThrow().routing()).extracting(r -> r.toTeam()).containsExactly("Network");
+        long steps = db.inTransaction(s -> s.createSelectionQuery("select count(r) from RoutingStep r where r.ticket.id = :t", Long.class)
+                .setParameter("t", id).getSingleResult());
+        assertThat(steps).isEqualTo(3L);
         assertThatThrownBy(() -> ledger.undo(transfer.id(), "dana").join()).hasMessageContaining("already undone");
     }
 

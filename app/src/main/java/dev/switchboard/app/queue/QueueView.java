@@ -100,6 +100,11 @@ public final class QueueView extends BorderPane {
         return c;
     }
 
+    /** After the first load: an empty table now means nothing matches (or nothing was imported yet). */
+    public void loaded() {
+        table.setPlaceholder(new Label("No tickets match. Import a file (Ctrl+O) or clear the filters."));
+    }
+
     /**
      * Scrolls only when the row is outside the visible part of the table: moving to the next ticket
      * then costs one row repaint instead of a relayout of every visible cell.
@@ -180,7 +185,7 @@ public final class QueueView extends BorderPane {
         table.setId("queue");
         table.setAccessibleRole(AccessibleRole.TABLE_VIEW);
         table.setAccessibleText("Ticket queue");
-        table.setPlaceholder(new Label("No tickets match. Import a file (Ctrl+O) or clear the filters."));
+        table.setPlaceholder(new Label("Loading tickets…"));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.getStyleClass().add("dense");
         table.getSelectionModel().setSelectionMode(javafx.scene.control.SelectionMode.MULTIPLE);

@@ -57,8 +57,8 @@ public final class QueueViewModel {
     private final ObservableList<String> teamChoices = FXCollections.observableArrayList(ANY);
     private final ObservableList<String> priorityChoices = FXCollections.observableArrayList(ANY);
     private final ReadOnlyIntegerWrapper openCount = new ReadOnlyIntegerWrapper(this, "openCount");
-    private final Set<String> knownTeams = new TreeSet<>();
-    private final Set<String> knownPriorities = new TreeSet<>();
+    private final Set<String> knownTeams = new TreeSet<>(dev.switchboard.app.ui.NaturalOrder.INSTANCE);
+    private final Set<String> knownPriorities = new TreeSet<>(dev.switchboard.app.ui.NaturalOrder.INSTANCE);
 
     public QueueViewModel() {
         search.addListener((o, a, b) -> refilter());
@@ -228,21 +228,27 @@ public final class QueueViewModel {
     public void addChoices(Collection<String> teams, Collection<String> priorities) {
         boolean t = knownTeams.addAll(teams);
         boolean p = knownPriorities.addAll(priorities);
-        if (t) teamChoices.setAll(withAny(knownTeams));
-        if (p) priorityChoices.setAll(withAny(knownPriorities));
+        if (t) insertNew(teamChoices, knownTeams);
+        if (p) insertNew(priorityChoices, knownPriorities);
     }
 
     private void noteChoices(QueueRow r) {
-        if (r.team() != null && knownTeams.add(r.team())) teamChoices.setAll(withAny(knownTeams));
-        if (r.suggestedTeam() != null && knownTeams.add(r.suggestedTeam())) teamChoices.setAll(withAny(knownTeams));
-        if (r.priority() != null && knownPriorities.add(r.priority())) priorityChoices.setAll(withAny(knownPriorities));
+        if (r.team() != null && knownTeams.add(r.team())) insertNew(teamChoices, knownTeams);
+        if (r.suggestedTeam() != null && knownTeams.add(r.suggestedTeam())) insertNew(teamChoices, knownTeams);
+        if (r.priority() != null && knownPriorities.add(r.priority())) insertNew(priorityChoices, knownPriorities);
     }
 
-    private static java.util.List<String> withAny(Set<String> s) {
-        var l = new java.util.ArrayList<String>(s.size() + 1);
-        l.add(ANY);
-        l.addAll(s);
-        return l;
+    /**
+     * Brings the choices ("Any", then {@code known} in order) up to date by inserting what is new in place:
+     * replacing the list would take the chosen value out of it for a moment, and the filter box would
+     * show nothing (though still filtering) from then on.
+     */
+    private static void insertNew(javafx.collections.ObservableList<String> choices, Set<String> known) {
+        int i = 1; // after ANY
+        for (String k : known) {
+            if (i >= choices.size() || !choices.get(i).equals(k)) choices.add(i, k);
+            i++;
+        }
     }
 
     public static boolean isOpen(String status) {

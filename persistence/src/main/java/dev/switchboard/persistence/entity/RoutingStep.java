@@ -15,6 +15,15 @@ import java.time.Instant;
 @Entity
 @Table(name = "routing_step")
 public class RoutingStep {
+    /**
+     * HQL condition (on {@code RoutingStep r left join r.decision d}, parameter {@code :undone} =
+     * {@link DecisionKind#UNDONE}) for the steps still in effect: neither taken back by an undo nor the
+     * undo's own step back. The ledger keeps every step; the chain a ticket went through is these.
+     */
+    public static final String IN_EFFECT = "(d is null or (d.kind <> :undone"
+            + " and not exists (select 1 from Decision u where u.compensates = d)))";
+
+
     @Id @GeneratedValue(strategy = GenerationType.IDENTITY)
     private Long id;
     @ManyToOne(fetch = FetchType.LAZY, optional = false)

@@ -188,8 +188,9 @@ public final class DecisionLedger {
     /** Teams that have had the ticket, in order (UFTR's transfer chain). */
     public List<String> routingChain(long ticketId) {
         return store.database().inTransaction(s -> s.createSelectionQuery(
-                        "select r.toTeam.name from RoutingStep r where r.ticket.id = :t order by r.movedAt, r.id", String.class)
-                .setParameter("t", ticketId).getResultList());
+                        "select r.toTeam.name from RoutingStep r left join r.decision d where r.ticket.id = :t and "
+                                + RoutingStep.IN_EFFECT + " order by r.movedAt, r.id", String.class)
+                .setParameter("t", ticketId).setParameter("undone", DecisionKind.UNDONE).getResultList());
     }
 
     private static Team team(Session s, String name) {

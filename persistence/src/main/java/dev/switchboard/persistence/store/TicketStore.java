@@ -524,9 +524,11 @@ public final class TicketStore implements AutoCloseable {
                     sg.isConfident(), sg.getTopTeams(), sg.getTopPriorities(), sg.getRationale(), sg.getEvidenceIds(),
                     sg.getNote(), sg.getCreatedAt());
             List<TicketDetail.RoutingView> routing = s.createSelectionQuery(
-                            "from RoutingStep r left join fetch r.fromTeam join fetch r.toTeam where r.ticket.id = :id order by r.movedAt, r.id",
+                            "select r from RoutingStep r left join fetch r.fromTeam join fetch r.toTeam left join r.decision d"
+                                    + " where r.ticket.id = :id and " + dev.switchboard.persistence.entity.RoutingStep.IN_EFFECT
+                                    + " order by r.movedAt, r.id",
                             dev.switchboard.persistence.entity.RoutingStep.class)
-                    .setParameter("id", id).getResultList().stream()
+                    .setParameter("id", id).setParameter("undone", DecisionKind.UNDONE).getResultList().stream()
                     .map(r -> new TicketDetail.RoutingView(r.getFromTeam() == null ? null : r.getFromTeam().getName(),
                             r.getToTeam().getName(), r.getMovedAt())).toList();
             return new TicketDetail(rows.get(0), t.getBody(), updates, sv, routing, withPairs ? duplicates(s, id) : List.of());
