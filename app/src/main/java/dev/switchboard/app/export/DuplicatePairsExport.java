@@ -74,15 +74,14 @@ public final class DuplicatePairsExport {
                 // either requester's name may appear in either text (a merged ticket quotes the duplicate's requester)
                 List<String> names = new java.util.ArrayList<>(PiiScrubber.requesterNames(a.get().row().requester()));
                 names.addAll(PiiScrubber.requesterNames(b.get().row().requester()));
-                // a CSV cell holds what a spreadsheet can (RowRenderer.CSV_CELL_MAX); JSON Lines keep the whole text
-                java.util.function.UnaryOperator<String> fit = csv != null ? RowRenderer::cell : v -> v;
                 List<Object> values = List.of(l.ticketId(), l.originalId(), isDup ? "duplicate" : "not_duplicate",
                         l.state().toLowerCase(Locale.ROOT).replace("confirmed", "linked"),
                         Math.round(l.score() * 1000) / 1000.0, l.actor() == null ? "" : l.actor(), l.at().toString(),
-                        fit.apply(scrubber.scrub(a.get().row().subject(), names)), fit.apply(scrubber.scrub(a.get().body(), names)),
-                        fit.apply(scrubber.scrub(b.get().row().subject(), names)), fit.apply(scrubber.scrub(b.get().body(), names)));
+                        scrubber.scrub(a.get().row().subject(), names), scrubber.scrub(a.get().body(), names),
+                        scrubber.scrub(b.get().row().subject(), names), scrubber.scrub(b.get().body(), names));
                 if (csv != null) {
-                    csv.printRecord(values);
+                    // cells a spreadsheet can hold and will not run as formulas; JSON Lines keep the text as it is
+                    csv.printRecord(values.stream().map(RowRenderer::csv).toList());
                 } else {
                     ObjectNode o = JSON.createObjectNode();
                     for (int i = 0; i < COLUMNS.size(); i++) o.putPOJO(COLUMNS.get(i), values.get(i));

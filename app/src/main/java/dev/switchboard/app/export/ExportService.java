@@ -462,6 +462,8 @@ public final class ExportService {
         if (o.format() == ExportFormat.CSV) {
             text.put("csv_text_column", "subject and body, cut at csv_cell_max_chars (\"…[truncated N chars]\")");
             text.put("csv_cell_max_chars", RowRenderer.CSV_CELL_MAX);
+            text.put("csv_formula_guard", "a text cell starting with = + - @ tab or carriage return is led by an apostrophe"
+                    + " (' ) so spreadsheets show it as text; strip one leading apostrophe from such cells to get the text back");
             text.put("csv_updates_column", "JSON array of the updates' texts, oldest first ([] when none), clipped as in the"
                     + " LLM prompt: each cut at update_max_chars (\"…[truncated N chars]\"), the most recent kept within"
                     + " updates_max_chars, led by \"[N earlier update(s) omitted]\" when earlier ones did not fit");

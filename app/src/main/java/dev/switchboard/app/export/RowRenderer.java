@@ -54,10 +54,11 @@ final class RowRenderer {
         List<String> updates = scrubber.scrubUpdates(row.updates(), names, counts);
         if (format == ExportFormat.CSV) {
             String note = row.note() == null ? null : scrubber.scrub(row.note(), names, counts);
-            List<Object> values = java.util.Arrays.asList(row.ticketId(), row.externalId(), cell(text(subject, body)), row.team(),
+            List<Object> values = java.util.Arrays.asList(row.ticketId(), row.externalId(), text(subject, body), row.team(),
                     row.priority(), row.suggestedTeam(), row.suggestedPriority(), row.suggestionEngine(),
                     row.suggestionModel(), row.suggestionConfidence(), row.kind().toLowerCase(Locale.ROOT), row.reviewed(),
                     row.reasonCode(), note, row.createdAt(), row.decidedAt(), jsonArray(csvUpdates(updates)));
+            values.replaceAll(RowRenderer::csv);
             return new Rendered(null, values, counts);
         }
         String rationale = ExportService.rationale(row);
@@ -133,13 +134,25 @@ final class RowRenderer {
      */
     static final int CSV_CELL_MAX = 32_000;
 
-    /** A CSV text value cut at {@link #CSV_CELL_MAX} characters, marked as the prompt marks its cuts. */
-    static String cell(String value) {
-        if (value == null || value.length() <= CSV_CELL_MAX) return value;
-        int cut = CSV_CELL_MAX;
-        if (Character.isHighSurrogate(value.charAt(cut - 1))) cut--;
-        return value.substring(0, cut) + " \u2026[truncated " + (value.length() - cut) + " chars]";
+    /**
+     * A value as a CSV cell: text cut at {@link #CSV_CELL_MAX} characters (marked as the prompt marks its cuts)
+     * and, when it starts with a character a spreadsheet reads as the start of a formula ({@code = + - @},
+     * tab, carriage return), led by an apostrophe, so a ticket reading {@code =HYPERLINK(…)} or
+     * {@code +cmd|…} shows as text instead of running when the file is opened in Excel or LibreOffice
+     * (OWASP's advice against CSV injection). Other values are left as they are.
+     */
+    static Object csv(Object value) {
+        if (!(value instanceof String s) || s.isEmpty()) return value;
+        if (s.length() > CSV_CELL_MAX) {
+            int cut = CSV_CELL_MAX;
+            if (Character.isHighSurrogate(s.charAt(cut - 1))) cut--;
+            s = s.substring(0, cut) + " \u2026[truncated " + (s.length() - cut) + " chars]";
+        }
+        return FORMULA_START.indexOf(s.charAt(0)) >= 0 ? "'" + s : s;
     }
+
+    /** First characters that make a spreadsheet read a cell as a formula. */
+    static final String FORMULA_START = "=+-@\t\r";
 
     static String text(String subject, String body) {
         String s = subject == null ? "" : subject;

