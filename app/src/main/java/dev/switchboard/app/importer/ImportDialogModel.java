@@ -2,6 +2,7 @@ package dev.switchboard.app.importer;
 
 import dev.switchboard.app.Services;
 import dev.switchboard.app.settings.Settings;
+import dev.switchboard.app.triage.TriageService;
 import dev.switchboard.app.ui.Background;
 import dev.switchboard.inference.data.TableReader;
 import java.nio.charset.StandardCharsets;
@@ -288,11 +289,23 @@ public final class ImportDialogModel {
         background.status(r.summary());
         // Labelled rows are history the local model should learn from.
         if (m.team() != null && r.created() > 0) {
-            services.triage().retrain().exceptionally(e -> {
-                background.status("Retraining after the import failed: " + e.getMessage());
-                return null;
+            services.triage().retrain().whenComplete((summary, e) -> {
+                // progress with total 0: the message, and the progress bar cleared (as after Model › Retrain)
+                if (e == null) {
+                    background.progress("Local model retrained on " + summary.examples() + " decided tickets after the import", 0, 0);
+                } else if (TriageService.isCancellation(e)) {
+                    background.progress(TriageService.TRAINING_CANCELLED, 0, 0);
+                } else {
+                    background.progress("Retraining after the import failed: " + rootMessage(e), 0, 0);
+                }
             });
         }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) t = t.getCause();
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
     private void fail(Throwable e) {

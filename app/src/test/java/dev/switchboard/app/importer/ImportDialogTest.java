@@ -7,6 +7,7 @@ import dev.switchboard.app.Workspace;
 import dev.switchboard.app.importer.ImportDialogModel.Field;
 import dev.switchboard.app.importer.ImportDialogModel.State;
 import dev.switchboard.app.settings.Settings;
+import dev.switchboard.app.triage.TriageService;
 import dev.switchboard.app.ui.Background;
 import dev.switchboard.persistence.store.QueueRow;
 import dev.switchboard.persistence.store.TaxonomyRow;
@@ -185,6 +186,32 @@ class ImportDialogTest {
         assertThat(fx(() -> m.report().complete())).isFalse();
         robot.type(KeyCode.ESCAPE);
         waitFor(10, () -> !d.stage().isShowing());
+    }
+
+    /** The status bar as MainWindow wires it; the first training progress stands for Ctrl+Shift+K pressed. */
+    private void cancelTrainingOnceItRuns() {
+        services.triage().setListener(new TriageService.Listener() {
+            @Override public void progress(String message, long done, long total) {
+                background.progress(message, done, total);
+            }
+
+            @Override public void training(String message, double fraction) {
+                background.progressShare(message, fraction);
+                services.triage().cancelTraining();
+            }
+        });
+    }
+
+    @Test
+    void cancellingTheRetrainAfterAnImportSaysSoAndClearsTheProgress(FxRobot robot) throws Exception {
+        cancelTrainingOnceItRuns();
+        ImportDialog d = open(csvWithBom(dir.resolve("labelled-" + System.nanoTime() + ".csv")));
+        robot.interact(() -> d.model().start());
+        waitFor(60, () -> d.model().stateProperty().get() == State.DONE);
+        waitFor(60, () -> background.messageProperty().get().toLowerCase(java.util.Locale.ROOT).matches(".*(cancel|fail|retrained).*"));
+        assertThat(fx(() -> background.messageProperty().get())).isEqualTo("Training cancelled; the previous model keeps suggesting");
+        assertThat(fx(() -> background.progressProperty().get())).isZero();
+        robot.interact(() -> d.stage().close());
     }
 
     @Test
