@@ -242,7 +242,7 @@ public final class ImportDialogModel {
             }
         };
         background.run("Importing " + file.getFileName() + "…", () -> new TicketImporter(services.workspace().store()).run(file, m, listener),
-                r -> finished(r, m), this::fail);
+                this::finished, this::fail);
         return true;
     }
 
@@ -258,7 +258,7 @@ public final class ImportDialogModel {
         return cancel.get();
     }
 
-    private void finished(ImportReport r, ColumnMapping m) {
+    private void finished(ImportReport r) {
         report = r;
         long saved = r.created() + r.alreadyPresent();
         progress.set(r.complete() ? 1 : progress.get() < 0 ? 0 : progress.get());
@@ -287,8 +287,9 @@ public final class ImportDialogModel {
         details.set(d.toString().strip());
         state.set(State.DONE);
         background.status(r.summary());
-        // Labelled rows are history the local model should learn from.
-        if (m.team() != null && r.created() > 0) {
+        // New decided history (rows with a team) is what the local model learns from; open tickets only
+        // want suggestions, which they get as they arrive: no full retrain for them.
+        if (r.decided() > 0) {
             services.triage().retrain().whenComplete((summary, e) -> {
                 // progress with total 0: the message, and the progress bar cleared (as after Model › Retrain)
                 if (e == null) {

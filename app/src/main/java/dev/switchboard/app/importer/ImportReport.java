@@ -11,13 +11,14 @@ import java.util.List;
  *
  * @param rowsRead       data rows read from the file (good and rejected)
  * @param created        new tickets stored
+ * @param decided        of those, the ones stored as decided history (they had a team): what the local model learns
  * @param alreadyPresent rows skipped because the same ticket (id or content + occurrence) was stored before
  * @param rejected       rows not imported because of a problem with the row
  * @param problems       first problems (row-level rejections and file-level errors), "file:line: message"
  * @param warnings       first warnings (rows imported with a change, or file-level notes like encoding)
  * @param failure        why the import stopped early (unreadable file, database error), or null
  */
-public record ImportReport(Path file, long rowsRead, long created, long alreadyPresent, long rejected,
+public record ImportReport(Path file, long rowsRead, long created, long decided, long alreadyPresent, long rejected,
                            List<String> problems, long warningCount, List<String> warnings,
                            boolean cancelled, boolean complete, String failure, Duration elapsed) {
 

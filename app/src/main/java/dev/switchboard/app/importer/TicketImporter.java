@@ -163,7 +163,7 @@ public final class TicketImporter {
         Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
         l.progress(new ImportListener.Progress(run.rowsRead, run.saved(), run.bytes.get(), totalBytes,
                 complete ? "done" : run.cancelled ? "cancelled" : "stopped"));
-        return new ImportReport(file, run.rowsRead, run.created, run.already, run.rejected, List.copyOf(run.problems),
+        return new ImportReport(file, run.rowsRead, run.created, run.decided, run.already, run.rejected, List.copyOf(run.problems),
                 run.warningCount, List.copyOf(run.warnings), run.cancelled, complete, run.failure, elapsed);
     }
 
@@ -185,6 +185,7 @@ public final class TicketImporter {
         long rowsRead;
         long rejected;
         long created;
+        long decided;
         long already;
         long warningCount;
         long controlRows;
@@ -353,6 +354,7 @@ public final class TicketImporter {
             try {
                 ImportBatchResult r = f.join();
                 created += r.createdIds().size();
+                decided += r.decidedIds().size();
                 already += r.alreadyPresent();
                 listener.progress(new ImportListener.Progress(rowsRead, saved(), bytes.get(), totalBytes, "saved " + saved()));
                 return true;

@@ -215,6 +215,35 @@ class ImportDialogTest {
     }
 
     @Test
+    void onlyNewDecidedHistoryStartsARetrain(FxRobot robot) throws Exception {
+        List<String> status = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        services.triage().setListener((message, done, total) -> status.add(message));
+        // Two open tickets (Latin-1), the team column mapped but empty in both rows.
+        Path open = Files.write(dir.resolve("open-" + System.nanoTime() + ".csv"), """
+                Number,Short description,Description,Assignment group
+                INC101,Drucker im Büro defekt,Café-Drucker druckt nur Müll,
+                INC102,Kein Zugriff auf Laufwerk,Fehlermeldung beim Öffnen,
+                """.getBytes(StandardCharsets.ISO_8859_1));
+        ImportDialog d = open(open);
+        assertThat(fx(() -> d.model().column(Field.TEAM).get())).isEqualTo("Assignment group");
+        robot.interact(() -> d.model().start());
+        waitFor(60, () -> d.model().stateProperty().get() == State.DONE);
+        assertThat(fx(() -> d.model().report().created())).isEqualTo(2);
+        services.triage().awaitIdle();
+        assertThat(services.triage().fullTrainings()).as("full trains after importing open tickets").isZero();
+        assertThat(status).noneMatch(m -> m.contains("decided tickets") || m.contains("Training"));
+        robot.interact(() -> d.stage().close());
+
+        // Rows with a team are decided history: the model retrains on them.
+        ImportDialog labelled = open(csvWithBom(dir.resolve("history-" + System.nanoTime() + ".csv")));
+        robot.interact(() -> labelled.model().start());
+        waitFor(60, () -> labelled.model().stateProperty().get() == State.DONE);
+        assertThat(fx(() -> labelled.model().report().decided())).isEqualTo(3);
+        waitFor(60, () -> services.triage().fullTrainings() == 1);
+        robot.interact(() -> labelled.stage().close());
+    }
+
+    @Test
     void aMissingFileImportsNothingAndSaysWhy(FxRobot robot) throws Exception {
         ImportDialog d = open(dir.resolve("does-not-exist.csv"));
         assertThat(fx(() -> d.model().stateProperty().get())).isEqualTo(State.FAILED);
