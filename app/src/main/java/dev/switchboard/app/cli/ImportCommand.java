@@ -127,6 +127,10 @@ public final class ImportCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  created          %,d%n", r.created());
         out.printf(Locale.ROOT, "  already present  %,d%n", r.alreadyPresent());
         out.printf(Locale.ROOT, "  rejected         %,d%n", r.rejected());
+        if (r.bodiesCut() > 0) {
+            out.printf(Locale.ROOT, "  bodies cut       %,d (to the %,d-character limit; see the warnings)%n", r.bodiesCut(),
+                    dev.switchboard.persistence.entity.Ticket.MAX_BODY);
+        }
         out.printf(Locale.ROOT, "  time             %.2f s (%,.0f tickets/s)%n", r.elapsed().toNanos() / 1e9, r.ticketsPerSecond());
         if (!r.problems().isEmpty()) {
             out.println("Problems" + (r.rejected() > r.problems().size() ? " (first " + r.problems().size() + ")" : "") + ":");

@@ -274,6 +274,7 @@ public final class ImportDialogModel {
             line = String.format(Locale.ROOT, "Import stopped early (%s); %,d tickets were saved (%,d new, %,d already present, %,d rejected).",
                     r.failure() == null ? "incomplete" : r.failure(), saved, r.created(), r.alreadyPresent(), r.rejected());
         }
+        if (r.bodiesCut() > 0) line += " " + r.bodiesCutNote() + " (see the warnings).";
         summary.set(line);
         StringBuilder d = new StringBuilder();
         if (!r.problems().isEmpty()) {

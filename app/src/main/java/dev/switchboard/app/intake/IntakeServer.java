@@ -39,6 +39,8 @@ import java.util.concurrent.TimeoutException;
  *   {"subject": "...", "body": "...", "requester": "...", "id": "...", "created": "...", "team": "...", "priority": "..."}
  *   or an array of such objects (subject or body required; the rest optional)
  *   → 201 {"created":[ids], "alreadyPresent": n}   (200 when every ticket was already present, by id)
+ *     plus "warnings":["[0]: body cut from 1,500,000 to 1,000,000 characters (the limit)"] when a body
+ *     over {@link Ticket#MAX_BODY} characters was cut to it (the ticket is kept, as a file import keeps it)
  * GET  /api/health    → 200 {"status":"ok"}   (no token needed)
  * </pre>
  * Bound to the loopback address only. The reply is sent after the store committed the tickets. Errors:
@@ -181,16 +183,16 @@ public final class IntakeServer implements AutoCloseable {
                 reply(ex, 413, error("request is over the limit of " + maxRequestBytes + " bytes"));
                 return;
             }
-            List<NewTicket> batch;
+            Parsed parsed;
             try {
-                batch = parse(body);
+                parsed = parse(body);
             } catch (BadRequest e) {
                 reply(ex, 400, error(e.getMessage()));
                 return;
             }
             ImportBatchResult r;
             try {
-                r = store.saveTickets(batch, SOURCE).get(60, TimeUnit.SECONDS);
+                r = store.saveTickets(parsed.tickets(), SOURCE).get(60, TimeUnit.SECONDS);
             } catch (TimeoutException e) {
                 reply(ex, 503, error("the database did not answer in time; retry"));
                 return;
@@ -207,6 +209,10 @@ public final class IntakeServer implements AutoCloseable {
             ArrayNode ids = out.putArray("created");
             r.createdIds().forEach(ids::add);
             out.put("alreadyPresent", r.alreadyPresent());
+            if (!parsed.warnings().isEmpty()) {
+                ArrayNode w = out.putArray("warnings");
+                parsed.warnings().forEach(w::add);
+            }
             reply(ex, r.createdIds().isEmpty() ? 200 : 201, out);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "intake: connection problem: {0}", e.getMessage());
@@ -248,8 +254,11 @@ public final class IntakeServer implements AutoCloseable {
         }
     }
 
+    /** The tickets of a request, and what was changed to store them (e.g. "[0]: body cut from …"). */
+    record Parsed(List<NewTicket> tickets, List<String> warnings) {}
+
     /** Validates a request body into tickets; any problem rejects the whole request (nothing is stored). */
-    static List<NewTicket> parse(byte[] body) throws BadRequest {
+    static Parsed parse(byte[] body) throws BadRequest {
         if (body.length == 0) throw new BadRequest("empty request: send a JSON object or an array of objects");
         JsonNode root;
         try {
@@ -262,18 +271,19 @@ public final class IntakeServer implements AutoCloseable {
         }
         if (root == null || root.isMissingNode()) throw new BadRequest("empty request: send a JSON object or an array of objects");
         List<NewTicket> out = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         if (root.isObject()) {
-            out.add(ticket(root, "ticket"));
+            out.add(ticket(root, "ticket", warnings));
         } else if (root.isArray()) {
             if (root.isEmpty()) throw new BadRequest("empty array: send at least one ticket");
-            for (int i = 0; i < root.size(); i++) out.add(ticket(root.get(i), "[" + i + "]"));
+            for (int i = 0; i < root.size(); i++) out.add(ticket(root.get(i), "[" + i + "]", warnings));
         } else {
             throw new BadRequest("expected a JSON object or an array of objects, got " + root.getNodeType().toString().toLowerCase());
         }
-        return out;
+        return new Parsed(out, warnings);
     }
 
-    private static NewTicket ticket(JsonNode n, String where) throws BadRequest {
+    private static NewTicket ticket(JsonNode n, String where, List<String> warnings) throws BadRequest {
         if (!n.isObject()) throw new BadRequest(where + ": expected an object, got " + n.getNodeType().toString().toLowerCase());
         for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
             String f = it.next();
@@ -284,8 +294,11 @@ public final class IntakeServer implements AutoCloseable {
         String subject = TicketFields.clean(Mojibake.repair(text(n, "subject", where, false))).value().strip();
         String body = TicketFields.clean(Mojibake.repair(text(n, "body", where, false))).value().strip();
         if (subject.isEmpty() && body.isEmpty()) throw new BadRequest(where + ": subject or body is required");
-        String tooLong = TicketFields.bodyTooLong(body);
-        if (tooLong != null) throw new BadRequest(where + ": " + tooLong);
+        if (body.length() > Ticket.MAX_BODY) {
+            // a request within the byte limit can still carry a body over the store's: kept, cut, said so
+            warnings.add(where + ": " + TicketFields.bodyCutNote(body.length()));
+            body = TicketFields.fitBody(body);
+        }
         if (subject.isEmpty()) subject = TicketFields.subjectFromBody(body);
         if (subject.length() > Ticket.MAX_SUBJECT) {
             throw new BadRequest(where + ": subject is " + subject.length() + " characters; the limit is " + Ticket.MAX_SUBJECT);

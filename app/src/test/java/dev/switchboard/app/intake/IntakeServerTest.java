@@ -122,6 +122,21 @@ class IntakeServerTest {
     }
 
     @Test
+    void aBodyOverTheStoresLimitWithinTheRequestLimitIsCutAndSaidSo() throws Exception {
+        // 1.2 million characters (1.2 MB) fit the default 2 MiB request limit but not the store's body column
+        try (IntakeServer full = new IntakeServer(ws.store(), token).start(0)) {
+            String json = "{\"subject\":\"long thread\",\"body\":\"" + "y".repeat(1_200_000) + "\"}";
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(full.url()))
+                    .POST(HttpRequest.BodyPublishers.ofString(json)).header("Authorization", "Bearer " + token).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+            assertThat(r.body()).contains("\"warnings\":[\"ticket: body cut from 1,200,000 to 1,000,000 characters (the limit)\"]");
+            QueueRow row = ws.store().queue().stream().filter(q -> q.subject().equals("long thread")).findFirst().orElseThrow();
+            assertThat(ws.store().detail(row.id()).orElseThrow().body()).hasSize(1_000_000).endsWith("y…");
+        }
+    }
+
+    @Test
     void otherMethodsAndHealth() throws Exception {
         HttpResponse<String> get = http.send(HttpRequest.newBuilder(URI.create(server.url())).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
