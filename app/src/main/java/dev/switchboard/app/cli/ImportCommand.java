@@ -20,8 +20,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "import", mixinStandardHelpOptions = true,
         description = {"Imports tickets from a CSV (comma, semicolon or tab separated, header row) or JSON Lines file.",
                 "Rows with a team become labelled history; re-importing the same file adds nothing.",
-                "Exit codes: 0 all rows imported, 3 some rows rejected or the file could not be read to its end,",
-                "2 usage or file errors (nothing imported)."})
+                "Exit codes: 0 all rows imported (or already present), 3 some rows rejected or the file could not be",
+                "read to its end, 2 nothing imported (no data rows, every row rejected, usage or file errors)."})
 public final class ImportCommand implements Callable<Integer> {
 
     /** The column options shared by {@code import} and {@code bench-import} (mixin). */
@@ -116,6 +116,11 @@ public final class ImportCommand implements Callable<Integer> {
         }
         progress.end();
         printReport(r, out);
+        if (r.created() + r.alreadyPresent() == 0) {
+            err.println("switchboard import: nothing imported: " + (r.rowsRead() == 0 ? file.getFileName() + " has no data rows"
+                    : r.rejected() == r.rowsRead() ? "every row was rejected" : "no row was saved"));
+            return 2;
+        }
         if (r.rejected() > 0 || !r.complete()) return 3;
         return 0;
     }

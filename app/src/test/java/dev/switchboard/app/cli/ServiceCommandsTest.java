@@ -74,6 +74,30 @@ class ServiceCommandsTest {
     }
 
     @Test
+    void importOfNothingExitsTwo() throws Exception {
+        Path headerOnly = Files.writeString(dir.resolve("header-only.csv"), "Title,Text\n", StandardCharsets.UTF_8);
+        Result h = run("import", headerOnly.toString(), "--subject", "Title", "--body", "Text", "--db", db(), "--quiet");
+        assertThat(h.code()).as(h.out() + h.err()).isEqualTo(2);
+        assertThat(h.err()).contains("nothing imported: header-only.csv has no data rows");
+
+        Path empty = Files.writeString(dir.resolve("empty.csv"), "", StandardCharsets.UTF_8);
+        Result e = run("import", empty.toString(), "--subject", "Title", "--db", db(), "--quiet");
+        assertThat(e.code()).isEqualTo(2);
+        assertThat(e.err()).contains("no columns found");
+
+        Path allBad = Files.writeString(dir.resolve("all-bad.csv"), "Title,Text\n,\n,\n", StandardCharsets.UTF_8);
+        Result b = run("import", allBad.toString(), "--subject", "Title", "--body", "Text", "--db", db(), "--quiet");
+        assertThat(b.code()).isEqualTo(2);
+        assertThat(b.out()).containsPattern("rejected\\s+2");
+        assertThat(b.err()).contains("nothing imported: every row was rejected");
+
+        // a second import of the same rows imports nothing new, and that is fine
+        Path good = Files.writeString(dir.resolve("twice.csv"), "Title,Text\nvpn,down\n", StandardCharsets.UTF_8);
+        assertThat(run("import", good.toString(), "--subject", "Title", "--body", "Text", "--db", db(), "--quiet").code()).isZero();
+        assertThat(run("import", good.toString(), "--subject", "Title", "--body", "Text", "--db", db(), "--quiet").code()).isZero();
+    }
+
+    @Test
     void demoDataAndBench() throws Exception {
         Result first = run("demo-data", "--db", db());
         assertThat(first.code()).as(first.err()).isZero();
