@@ -69,7 +69,7 @@ public final class ImportCommand implements Callable<Integer> {
             List<String> columns = TicketImporter.columns(file); // fail before opening the database
             if (!mapping.any()) {
                 err.println("switchboard import: give at least --subject COL or --body COL; the file's columns: "
-                        + String.join(", ", columns) + " (--list-columns shows a sample of each)");
+                        + String.join(", ", columns) + " (--columns shows a sample of each)");
                 return 2;
             }
             m = mapping.toMapping();
@@ -151,12 +151,17 @@ public final class ImportCommand implements Callable<Integer> {
         out.flush();
     }
 
-    /** A single updating progress line on stderr (carriage return), at most 5 updates a second. */
+    /**
+     * A single updating progress line on stderr (carriage return), at most 5 updates a second; at the end
+     * it shows the final counts and ends with a newline, so the summary starts on a line of its own.
+     */
     static final class ProgressLine implements ImportListener {
         private final PrintWriter err;
         private final boolean quiet;
         private long lastNanos;
+        private boolean shown;
         private int width;
+        private Progress last;
         private final long start = System.nanoTime();
 
         ProgressLine(PrintWriter err, boolean quiet) {
@@ -167,20 +172,29 @@ public final class ImportCommand implements Callable<Integer> {
         @Override
         public void progress(Progress p) {
             if (quiet) return;
+            last = p;
             long now = System.nanoTime();
-            if (now - lastNanos < 200_000_000L) return;
+            if (shown && now - lastNanos < 200_000_000L) return;
             lastNanos = now;
+            print(p, now);
+        }
+
+        private void print(Progress p, long now) {
             double secs = (now - start) / 1e9;
-            String line = String.format(Locale.ROOT, "importing: %3.0f%%  %,d rows read, %,d saved  (%.0f rows/s)",
+            // "created or already present": the summary's words for what a committed row became
+            String line = String.format(Locale.ROOT, "importing: %3.0f%%  %,d rows read, %,d created or already present  (%.0f rows/s)",
                     p.fraction() * 100, p.rowsRead(), p.saved(), secs > 0 ? p.rowsRead() / secs : 0);
             err.print("\r" + line + " ".repeat(Math.max(0, width - line.length())));
             width = line.length();
+            shown = true;
             err.flush();
         }
 
+        /** Shows the last counts (a throttled update may have been skipped) and ends the line. */
         void end() {
-            if (quiet || width == 0) return;
-            err.print("\r" + " ".repeat(width) + "\r");
+            if (quiet || last == null) return;
+            print(last, System.nanoTime());
+            err.println();
             err.flush();
         }
     }

@@ -98,6 +98,35 @@ class ServiceCommandsTest {
     }
 
     @Test
+    void importProgressEndsItsLineWithTheFinalCountsInTheSummarysWords() throws Exception {
+        StringBuilder csv = new StringBuilder("Title,Text\n");
+        for (int i = 0; i < 50; i++) csv.append("ticket ").append(i).append(",body ").append(i).append('\n');
+        Path f = Files.writeString(dir.resolve("fifty.csv"), csv, StandardCharsets.UTF_8);
+        Result r = run("import", f.toString(), "--subject", "Title", "--body", "Text", "--db", db());
+        assertThat(r.code()).as(r.err()).isZero();
+        // what a terminal shows of the progress line: the text after its last carriage return, then a newline
+        assertThat(r.err()).endsWith("\n");
+        String finalLine = r.err().substring(r.err().lastIndexOf('\r') + 1).strip();
+        assertThat(finalLine).contains("100%").contains("50 rows read, 50 created or already present");
+        assertThat(r.out()).startsWith("Import complete").containsPattern("created\\s+50").containsPattern("already present\\s+0");
+
+        Result noMapping = run("import", f.toString(), "--db", db());
+        assertThat(noMapping.err()).contains("(--columns shows a sample of each)").doesNotContain("--list-columns");
+    }
+
+    @Test
+    void exportIntoAnExistingExportNamesForce() throws Exception {
+        assertThat(run("demo-data", "--db", db()).code()).isZero();
+        Path out = dir.resolve("export");
+        Result first = run("export", "--format", "csv", "--out", out.toString(), "--db", db(), "--quiet");
+        assertThat(first.code()).as(first.err()).isZero();
+        Result again = run("export", "--format", "csv", "--out", out.toString(), "--db", db(), "--quiet");
+        assertThat(again.code()).isNotZero();
+        assertThat(again.err()).contains("already exists").contains("--force").doesNotContain("allow overwriting");
+        assertThat(run("export", "--format", "csv", "--out", out.toString(), "--db", db(), "--quiet", "--force").code()).isZero();
+    }
+
+    @Test
     void demoDataAndBench() throws Exception {
         Result first = run("demo-data", "--db", db());
         assertThat(first.code()).as(first.err()).isZero();
