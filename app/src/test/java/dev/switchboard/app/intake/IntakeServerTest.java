@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.app.Workspace;
 import dev.switchboard.persistence.store.QueueRow;
+import dev.switchboard.persistence.store.TaxonomyRow;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -134,6 +135,30 @@ class IntakeServerTest {
             QueueRow row = ws.store().queue().stream().filter(q -> q.subject().equals("long thread")).findFirst().orElseThrow();
             assertThat(ws.store().detail(row.id()).orElseThrow().body()).hasSize(1_000_000).endsWith("y…");
         }
+    }
+
+    @Test
+    void aTeamMakesDecidedHistoryWithItsPriorityAndNoFieldIsDroppedSilently() throws Exception {
+        // a priority that is not a defined level would be lost: refused, naming the levels
+        HttpResponse<String> undefined = post("{\"subject\":\"th mail down\",\"team\":\"GRP_0\",\"priority\":\"P1\"}");
+        assertThat(undefined.statusCode()).isEqualTo(400);
+        assertThat(undefined.body()).contains("ticket.priority 'P1' is not a defined priority level (none defined yet)");
+        // a priority is kept only on decided history: without a team it would be lost too
+        HttpResponse<String> noTeam = post("{\"subject\":\"th printer\",\"priority\":\"P1\"}");
+        assertThat(noTeam.statusCode()).isEqualTo(400);
+        assertThat(noTeam.body()).contains("a priority is stored only with a team");
+        assertThat(ws.store().queue()).noneMatch(q -> q.subject().startsWith("th "));
+
+        ws.store().saveTaxonomy(List.of(), List.of(new TaxonomyRow("P1", "", 1), new TaxonomyRow("P2", "", 2))).join();
+        HttpResponse<String> r = post("{\"subject\":\"th mail down\",\"team\":\"GRP_0\",\"priority\":\"P1\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        QueueRow row = ws.store().queue().stream().filter(q -> q.subject().equals("th mail down")).findFirst().orElseThrow();
+        assertThat(row.team()).isEqualTo("GRP_0");
+        assertThat(row.priority()).isEqualTo("P1");
+        assertThat(row.status()).isEqualTo("RESOLVED");
+        // the reply says what was stored
+        assertThat(r.body()).isEqualTo("{\"created\":[" + row.id() + "],\"alreadyPresent\":0,\"decided\":[{\"id\":" + row.id()
+                + ",\"status\":\"RESOLVED\",\"team\":\"GRP_0\",\"priority\":\"P1\"}]}");
     }
 
     @Test
