@@ -155,7 +155,7 @@ public final class MainWindow {
             if (err == null) {
                 background.progress("Local model retrained on " + summary.examples() + " decided tickets", 0, 0);
             } else if (dev.switchboard.app.triage.TriageService.isCancellation(err)) {
-                background.progress("Training cancelled; the previous model keeps suggesting", 0, 0);
+                background.progress(dev.switchboard.app.triage.TriageService.TRAINING_CANCELLED, 0, 0);
             } else {
                 background.progress("Retraining failed", 0, 0);
                 showError("Retraining the local model failed", err);

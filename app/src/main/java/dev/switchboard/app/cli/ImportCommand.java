@@ -20,8 +20,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "import", mixinStandardHelpOptions = true,
         description = {"Imports tickets from a CSV (comma, semicolon or tab separated, header row) or JSON Lines file.",
                 "Rows with a team become labelled history; re-importing the same file adds nothing.",
-                "Exit codes: 0 all rows imported, 3 some rows rejected or the file could not be read to its end,",
-                "2 usage or file errors (nothing imported)."})
+                "Exit codes: 0 all rows imported (or already present), 3 some rows rejected or the file could not be",
+                "read to its end, 2 nothing imported (no data rows, every row rejected, usage or file errors)."})
 public final class ImportCommand implements Callable<Integer> {
 
     /** The column options shared by {@code import} and {@code bench-import} (mixin). */
@@ -69,7 +69,7 @@ public final class ImportCommand implements Callable<Integer> {
             List<String> columns = TicketImporter.columns(file); // fail before opening the database
             if (!mapping.any()) {
                 err.println("switchboard import: give at least --subject COL or --body COL; the file's columns: "
-                        + String.join(", ", columns) + " (--list-columns shows a sample of each)");
+                        + String.join(", ", columns) + " (--columns shows a sample of each)");
                 return 2;
             }
             m = mapping.toMapping();
@@ -116,6 +116,11 @@ public final class ImportCommand implements Callable<Integer> {
         }
         progress.end();
         printReport(r, out);
+        if (r.created() + r.alreadyPresent() == 0) {
+            err.println("switchboard import: nothing imported: " + (r.rowsRead() == 0 ? file.getFileName() + " has no data rows"
+                    : r.rejected() == r.rowsRead() ? "every row was rejected" : "no row was saved"));
+            return 2;
+        }
         if (r.rejected() > 0 || !r.complete()) return 3;
         return 0;
     }
@@ -127,6 +132,10 @@ public final class ImportCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  created          %,d%n", r.created());
         out.printf(Locale.ROOT, "  already present  %,d%n", r.alreadyPresent());
         out.printf(Locale.ROOT, "  rejected         %,d%n", r.rejected());
+        if (r.bodiesCut() > 0) {
+            out.printf(Locale.ROOT, "  bodies cut       %,d (to the %,d-character limit; see the warnings)%n", r.bodiesCut(),
+                    dev.switchboard.persistence.entity.Ticket.MAX_BODY);
+        }
         out.printf(Locale.ROOT, "  time             %.2f s (%,.0f tickets/s)%n", r.elapsed().toNanos() / 1e9, r.ticketsPerSecond());
         if (!r.problems().isEmpty()) {
             out.println("Problems" + (r.rejected() > r.problems().size() ? " (first " + r.problems().size() + ")" : "") + ":");
@@ -142,12 +151,17 @@ public final class ImportCommand implements Callable<Integer> {
         out.flush();
     }
 
-    /** A single updating progress line on stderr (carriage return), at most 5 updates a second. */
+    /**
+     * A single updating progress line on stderr (carriage return), at most 5 updates a second; at the end
+     * it shows the final counts and ends with a newline, so the summary starts on a line of its own.
+     */
     static final class ProgressLine implements ImportListener {
         private final PrintWriter err;
         private final boolean quiet;
         private long lastNanos;
+        private boolean shown;
         private int width;
+        private Progress last;
         private final long start = System.nanoTime();
 
         ProgressLine(PrintWriter err, boolean quiet) {
@@ -158,20 +172,29 @@ public final class ImportCommand implements Callable<Integer> {
         @Override
         public void progress(Progress p) {
             if (quiet) return;
+            last = p;
             long now = System.nanoTime();
-            if (now - lastNanos < 200_000_000L) return;
+            if (shown && now - lastNanos < 200_000_000L) return;
             lastNanos = now;
+            print(p, now);
+        }
+
+        private void print(Progress p, long now) {
             double secs = (now - start) / 1e9;
-            String line = String.format(Locale.ROOT, "importing: %3.0f%%  %,d rows read, %,d saved  (%.0f rows/s)",
+            // "created or already present": the summary's words for what a committed row became
+            String line = String.format(Locale.ROOT, "importing: %3.0f%%  %,d rows read, %,d created or already present  (%.0f rows/s)",
                     p.fraction() * 100, p.rowsRead(), p.saved(), secs > 0 ? p.rowsRead() / secs : 0);
             err.print("\r" + line + " ".repeat(Math.max(0, width - line.length())));
             width = line.length();
+            shown = true;
             err.flush();
         }
 
+        /** Shows the last counts (a throttled update may have been skipped) and ends the line. */
         void end() {
-            if (quiet || width == 0) return;
-            err.print("\r" + " ".repeat(width) + "\r");
+            if (quiet || last == null) return;
+            print(last, System.nanoTime());
+            err.println();
             err.flush();
         }
     }

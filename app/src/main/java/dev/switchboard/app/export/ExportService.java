@@ -196,7 +196,7 @@ public final class ExportService {
         Path manifest = o.outDir().resolve(MANIFEST);
         if (!o.overwrite()) {
             for (Path p : concat(finals.values(), manifest)) {
-                if (Files.exists(p)) throw new IllegalStateException(p + " already exists (choose another folder or allow overwriting)");
+                if (Files.exists(p)) throw new IllegalStateException(p + " already exists (choose another folder, or use --force to replace the export)");
             }
         }
         PiiScrubber scrubber = new PiiScrubber(o.redact(), o.redactPatterns()); // validates patterns before any work

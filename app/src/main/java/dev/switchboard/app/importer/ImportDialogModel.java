@@ -2,6 +2,7 @@ package dev.switchboard.app.importer;
 
 import dev.switchboard.app.Services;
 import dev.switchboard.app.settings.Settings;
+import dev.switchboard.app.triage.TriageService;
 import dev.switchboard.app.ui.Background;
 import dev.switchboard.inference.data.TableReader;
 import java.nio.charset.StandardCharsets;
@@ -241,7 +242,7 @@ public final class ImportDialogModel {
             }
         };
         background.run("Importing " + file.getFileName() + "…", () -> new TicketImporter(services.workspace().store()).run(file, m, listener),
-                r -> finished(r, m), this::fail);
+                this::finished, this::fail);
         return true;
     }
 
@@ -257,7 +258,7 @@ public final class ImportDialogModel {
         return cancel.get();
     }
 
-    private void finished(ImportReport r, ColumnMapping m) {
+    private void finished(ImportReport r) {
         report = r;
         long saved = r.created() + r.alreadyPresent();
         progress.set(r.complete() ? 1 : progress.get() < 0 ? 0 : progress.get());
@@ -273,6 +274,7 @@ public final class ImportDialogModel {
             line = String.format(Locale.ROOT, "Import stopped early (%s); %,d tickets were saved (%,d new, %,d already present, %,d rejected).",
                     r.failure() == null ? "incomplete" : r.failure(), saved, r.created(), r.alreadyPresent(), r.rejected());
         }
+        if (r.bodiesCut() > 0) line += " " + r.bodiesCutNote() + " (see the warnings).";
         summary.set(line);
         StringBuilder d = new StringBuilder();
         if (!r.problems().isEmpty()) {
@@ -286,13 +288,26 @@ public final class ImportDialogModel {
         details.set(d.toString().strip());
         state.set(State.DONE);
         background.status(r.summary());
-        // Labelled rows are history the local model should learn from.
-        if (m.team() != null && r.created() > 0) {
-            services.triage().retrain().exceptionally(e -> {
-                background.status("Retraining after the import failed: " + e.getMessage());
-                return null;
+        // New decided history (rows with a team) is what the local model learns from; open tickets only
+        // want suggestions, which they get as they arrive: no full retrain for them.
+        if (r.decided() > 0) {
+            services.triage().retrain().whenComplete((summary, e) -> {
+                // progress with total 0: the message, and the progress bar cleared (as after Model › Retrain)
+                if (e == null) {
+                    background.progress("Local model retrained on " + summary.examples() + " decided tickets after the import", 0, 0);
+                } else if (TriageService.isCancellation(e)) {
+                    background.progress(TriageService.TRAINING_CANCELLED, 0, 0);
+                } else {
+                    background.progress("Retraining after the import failed: " + rootMessage(e), 0, 0);
+                }
             });
         }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) t = t.getCause();
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
     private void fail(Throwable e) {

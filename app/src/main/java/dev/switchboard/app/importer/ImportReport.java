@@ -11,13 +11,16 @@ import java.util.List;
  *
  * @param rowsRead       data rows read from the file (good and rejected)
  * @param created        new tickets stored
+ * @param decided        of those, the ones stored as decided history (they had a team): what the local model learns
  * @param alreadyPresent rows skipped because the same ticket (id or content + occurrence) was stored before
  * @param rejected       rows not imported because of a problem with the row
+ * @param bodiesCut      rows imported with their body cut to the store's limit (each also a warning)
  * @param problems       first problems (row-level rejections and file-level errors), "file:line: message"
  * @param warnings       first warnings (rows imported with a change, or file-level notes like encoding)
  * @param failure        why the import stopped early (unreadable file, database error), or null
  */
-public record ImportReport(Path file, long rowsRead, long created, long alreadyPresent, long rejected,
+public record ImportReport(Path file, long rowsRead, long created, long decided, long alreadyPresent, long rejected,
+                           long bodiesCut,
                            List<String> problems, long warningCount, List<String> warnings,
                            boolean cancelled, boolean complete, String failure, Duration elapsed) {
 
@@ -37,7 +40,15 @@ public record ImportReport(Path file, long rowsRead, long created, long alreadyP
     /** One line for a status bar or log. */
     public String summary() {
         String state = complete ? "Imported" : cancelled ? "Cancelled; kept" : "Stopped early; kept";
-        return String.format(java.util.Locale.ROOT, "%s %,d new ticket(s), %,d already present, %,d rejected, from %,d row(s) in %.1f s",
-                state, created, alreadyPresent, rejected, rowsRead, elapsed.toNanos() / 1e9);
+        String cut = bodiesCutNote();
+        return String.format(java.util.Locale.ROOT, "%s %,d new ticket(s), %,d already present, %,d rejected, from %,d row(s) in %.1f s%s",
+                state, created, alreadyPresent, rejected, rowsRead, elapsed.toNanos() / 1e9, cut.isEmpty() ? "" : "; " + cut);
+    }
+
+    /** "2 bodies cut to the 1,000,000-character limit", or "" when none was cut. */
+    public String bodiesCutNote() {
+        if (bodiesCut == 0) return "";
+        return String.format(java.util.Locale.ROOT, "%,d %s cut to the %,d-character limit", bodiesCut,
+                bodiesCut == 1 ? "body" : "bodies", dev.switchboard.persistence.entity.Ticket.MAX_BODY);
     }
 }

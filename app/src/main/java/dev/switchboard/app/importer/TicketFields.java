@@ -103,10 +103,17 @@ public final class TicketFields {
         return "sha256:" + dev.switchboard.persistence.store.TicketStore.contentHash(s, "", "");
     }
 
-    /** Why a body cannot be stored, or null when it fits. */
-    public static String bodyTooLong(String body) {
-        if (body.length() <= Ticket.MAX_BODY) return null;
-        return String.format(Locale.ROOT, "body is %,d characters; the limit is %,d", body.length(), Ticket.MAX_BODY);
+    /**
+     * A body longer than the store keeps ({@link Ticket#MAX_BODY}) is cut to it, ending in "…"; every
+     * intake path keeps the ticket and says so with {@link #bodyCutNote}.
+     */
+    public static String fitBody(String body) {
+        return cut(body, Ticket.MAX_BODY);
+    }
+
+    /** "body cut from 2,150,010 to 1,000,000 characters" for a body of {@code length} characters. */
+    public static String bodyCutNote(int length) {
+        return String.format(Locale.ROOT, "body cut from %,d to %,d characters (the limit)", length, Ticket.MAX_BODY);
     }
 
     /**

@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>Re-importing the same file adds nothing: the external id is the id column's value, or else
  *       {@code sha256:<hash of subject, body, requester>#<n>} where n counts that same content within
  *       the file, so genuinely repeated rows are kept as separate tickets.</li>
- *   <li>Rows that cannot be stored are rejected with "file:line: problem"; good rows are imported.</li>
+ *   <li>Rows that cannot be stored are rejected with "file:line: problem"; good rows are imported.
+ *       A subject or body over the store's limit is cut to it with a warning naming file and line.</li>
  *   <li>Unknown mapped columns fail before anything is imported ({@link ImportException}).</li>
  *   <li>{@link #run} returns only after the last batch is committed; cancelling stops between batches
  *       and keeps what was committed.</li>
@@ -163,7 +164,7 @@ public final class TicketImporter {
         Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
         l.progress(new ImportListener.Progress(run.rowsRead, run.saved(), run.bytes.get(), totalBytes,
                 complete ? "done" : run.cancelled ? "cancelled" : "stopped"));
-        return new ImportReport(file, run.rowsRead, run.created, run.already, run.rejected, List.copyOf(run.problems),
+        return new ImportReport(file, run.rowsRead, run.created, run.decided, run.already, run.rejected, run.bodiesCut, List.copyOf(run.problems),
                 run.warningCount, List.copyOf(run.warnings), run.cancelled, complete, run.failure, elapsed);
     }
 
@@ -184,7 +185,9 @@ public final class TicketImporter {
         List<NewTicket> batch = new ArrayList<>();
         long rowsRead;
         long rejected;
+        long bodiesCut;
         long created;
+        long decided;
         long already;
         long warningCount;
         long controlRows;
@@ -269,10 +272,10 @@ public final class TicketImporter {
                 reject(line, "subject and body are both empty");
                 return null;
             }
-            String tooLong = TicketFields.bodyTooLong(bodyText);
-            if (tooLong != null) {
-                reject(line, tooLong);
-                return null;
+            if (bodyText.length() > Ticket.MAX_BODY) {
+                warn(name + ":" + line + ": " + TicketFields.bodyCutNote(bodyText.length()));
+                bodiesCut++;
+                bodyText = TicketFields.fitBody(bodyText);
             }
             if (subject.isEmpty()) subject = TicketFields.subjectFromBody(bodyText);
             if (subject.length() > Ticket.MAX_SUBJECT) {
@@ -353,6 +356,7 @@ public final class TicketImporter {
             try {
                 ImportBatchResult r = f.join();
                 created += r.createdIds().size();
+                decided += r.decidedIds().size();
                 already += r.alreadyPresent();
                 listener.progress(new ImportListener.Progress(rowsRead, saved(), bytes.get(), totalBytes, "saved " + saved()));
                 return true;

@@ -12,6 +12,8 @@ import dev.switchboard.inference.text.Mojibake;
 import dev.switchboard.persistence.entity.Ticket;
 import dev.switchboard.persistence.store.ImportBatchResult;
 import dev.switchboard.persistence.store.NewTicket;
+import dev.switchboard.persistence.store.QueueRow;
+import dev.switchboard.persistence.store.TaxonomyRow;
 import dev.switchboard.persistence.store.TicketStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,11 +41,17 @@ import java.util.concurrent.TimeoutException;
  *   {"subject": "...", "body": "...", "requester": "...", "id": "...", "created": "...", "team": "...", "priority": "..."}
  *   or an array of such objects (subject or body required; the rest optional)
  *   → 201 {"created":[ids], "alreadyPresent": n}   (200 when every ticket was already present, by id)
+ *     plus "decided":[{"id":7,"status":"RESOLVED","team":"Network","priority":"P2"}] for tickets sent with
+ *     a team: like an imported row with a team they are decided history (resolved, the team and priority
+ *     recorded as an IMPORTED decision the local model learns), not queued for triage;
+ *     and "warnings":["[0]: body cut from 1,500,000 to 1,000,000 characters (the limit)"] when a body
+ *     over {@link Ticket#MAX_BODY} characters was cut to it (the ticket is kept, as a file import keeps it)
  * GET  /api/health    → 200 {"status":"ok"}   (no token needed)
  * </pre>
  * Bound to the loopback address only. The reply is sent after the store committed the tickets. Errors:
- * 400 (invalid JSON, wrong types, unknown fields, missing subject and body), 401 (missing or wrong
- * token), 405 (other methods), 413 (request over {@link #MAX_REQUEST_BYTES}), 503 (store failed).
+ * 400 (invalid JSON, wrong types, unknown fields, missing subject and body, a priority without a team
+ * or not a defined level), 401 (missing or wrong token), 405 (other methods), 413 (request over
+ * {@link #MAX_REQUEST_BYTES}), 503 (store failed).
  * Tickets with an {@code id} are de-duplicated on it; without one every POST creates a ticket. Text
  * that an upstream system mis-decoded ("fÃ¼r") is repaired ({@link Mojibake}).
  */
@@ -181,16 +189,16 @@ public final class IntakeServer implements AutoCloseable {
                 reply(ex, 413, error("request is over the limit of " + maxRequestBytes + " bytes"));
                 return;
             }
-            List<NewTicket> batch;
+            Parsed parsed;
             try {
-                batch = parse(body);
+                parsed = parse(body, priorityNames());
             } catch (BadRequest e) {
                 reply(ex, 400, error(e.getMessage()));
                 return;
             }
             ImportBatchResult r;
             try {
-                r = store.saveTickets(batch, SOURCE).get(60, TimeUnit.SECONDS);
+                r = store.saveTickets(parsed.tickets(), SOURCE).get(60, TimeUnit.SECONDS);
             } catch (TimeoutException e) {
                 reply(ex, 503, error("the database did not answer in time; retry"));
                 return;
@@ -207,6 +215,18 @@ public final class IntakeServer implements AutoCloseable {
             ArrayNode ids = out.putArray("created");
             r.createdIds().forEach(ids::add);
             out.put("alreadyPresent", r.alreadyPresent());
+            if (!r.decidedIds().isEmpty()) {
+                // tickets with a team are stored as decided history: say so, with what was stored
+                ArrayNode decided = out.putArray("decided");
+                for (QueueRow row : store.rows(r.decidedIds())) {
+                    decided.addObject().put("id", row.id()).put("status", row.status()).put("team", row.team())
+                            .put("priority", row.priority());
+                }
+            }
+            if (!parsed.warnings().isEmpty()) {
+                ArrayNode w = out.putArray("warnings");
+                parsed.warnings().forEach(w::add);
+            }
             reply(ex, r.createdIds().isEmpty() ? 200 : 201, out);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "intake: connection problem: {0}", e.getMessage());
@@ -248,8 +268,20 @@ public final class IntakeServer implements AutoCloseable {
         }
     }
 
-    /** Validates a request body into tickets; any problem rejects the whole request (nothing is stored). */
-    static List<NewTicket> parse(byte[] body) throws BadRequest {
+    /** The tickets of a request, and what was changed to store them (e.g. "[0]: body cut from …"). */
+    record Parsed(List<NewTicket> tickets, List<String> warnings) {}
+
+    /** The names of the defined priority levels, in rank order. */
+    private List<String> priorityNames() {
+        return store.priorities().stream().map(TaxonomyRow::name).toList();
+    }
+
+    /**
+     * Validates a request body into tickets; any problem rejects the whole request (nothing is stored).
+     *
+     * @param priorities the defined priority levels: a ticket's priority must be one of them
+     */
+    static Parsed parse(byte[] body, List<String> priorities) throws BadRequest {
         if (body.length == 0) throw new BadRequest("empty request: send a JSON object or an array of objects");
         JsonNode root;
         try {
@@ -262,18 +294,19 @@ public final class IntakeServer implements AutoCloseable {
         }
         if (root == null || root.isMissingNode()) throw new BadRequest("empty request: send a JSON object or an array of objects");
         List<NewTicket> out = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         if (root.isObject()) {
-            out.add(ticket(root, "ticket"));
+            out.add(ticket(root, "ticket", priorities, warnings));
         } else if (root.isArray()) {
             if (root.isEmpty()) throw new BadRequest("empty array: send at least one ticket");
-            for (int i = 0; i < root.size(); i++) out.add(ticket(root.get(i), "[" + i + "]"));
+            for (int i = 0; i < root.size(); i++) out.add(ticket(root.get(i), "[" + i + "]", priorities, warnings));
         } else {
             throw new BadRequest("expected a JSON object or an array of objects, got " + root.getNodeType().toString().toLowerCase());
         }
-        return out;
+        return new Parsed(out, warnings);
     }
 
-    private static NewTicket ticket(JsonNode n, String where) throws BadRequest {
+    private static NewTicket ticket(JsonNode n, String where, List<String> priorities, List<String> warnings) throws BadRequest {
         if (!n.isObject()) throw new BadRequest(where + ": expected an object, got " + n.getNodeType().toString().toLowerCase());
         for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
             String f = it.next();
@@ -284,8 +317,11 @@ public final class IntakeServer implements AutoCloseable {
         String subject = TicketFields.clean(Mojibake.repair(text(n, "subject", where, false))).value().strip();
         String body = TicketFields.clean(Mojibake.repair(text(n, "body", where, false))).value().strip();
         if (subject.isEmpty() && body.isEmpty()) throw new BadRequest(where + ": subject or body is required");
-        String tooLong = TicketFields.bodyTooLong(body);
-        if (tooLong != null) throw new BadRequest(where + ": " + tooLong);
+        if (body.length() > Ticket.MAX_BODY) {
+            // a request within the byte limit can still carry a body over the store's: kept, cut, said so
+            warnings.add(where + ": " + TicketFields.bodyCutNote(body.length()));
+            body = TicketFields.fitBody(body);
+        }
         if (subject.isEmpty()) subject = TicketFields.subjectFromBody(body);
         if (subject.length() > Ticket.MAX_SUBJECT) {
             throw new BadRequest(where + ": subject is " + subject.length() + " characters; the limit is " + Ticket.MAX_SUBJECT);
@@ -305,6 +341,16 @@ public final class IntakeServer implements AutoCloseable {
         String team = text(n, "team", where, false).strip();
         if (team.length() > TicketFields.MAX_TEAM) throw new BadRequest(where + ": team is over " + TicketFields.MAX_TEAM + " characters");
         String priority = text(n, "priority", where, false).strip();
+        // The store keeps a priority only on decided history (a ticket with a team), and only a defined
+        // level; anything else would be dropped without a word, so it is refused with the reason.
+        if (!priority.isEmpty() && team.isEmpty()) {
+            throw new BadRequest(where + ": a priority is stored only with a team (the ticket is then decided history);"
+                    + " leave both out to have the ticket triaged, its priority suggested");
+        }
+        if (!priority.isEmpty() && !priorities.contains(priority)) {
+            throw new BadRequest(where + ".priority '" + priority + "' is not a defined priority level ("
+                    + (priorities.isEmpty() ? "none defined yet" : "defined: " + String.join(", ", priorities)) + ")");
+        }
         return new NewTicket(SOURCE, TicketFields.externalId(id), subject, body,
                 requester.isEmpty() ? null : requester, at, team.isEmpty() ? null : team,
                 priority.isEmpty() ? null : priority);

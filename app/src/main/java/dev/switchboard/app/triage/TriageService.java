@@ -224,6 +224,9 @@ public final class TriageService implements StoreListener, AutoCloseable {
         });
     }
 
+    /** What the status bar says when a full train was cancelled. */
+    public static final String TRAINING_CANCELLED = "Training cancelled; the previous model keeps suggesting";
+
     /** Stops the full train under way (if any); the model that was serving keeps serving. */
     public void cancelTraining() {
         cancelTraining.set(true);

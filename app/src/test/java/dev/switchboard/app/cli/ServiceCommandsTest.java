@@ -74,6 +74,59 @@ class ServiceCommandsTest {
     }
 
     @Test
+    void importOfNothingExitsTwo() throws Exception {
+        Path headerOnly = Files.writeString(dir.resolve("header-only.csv"), "Title,Text\n", StandardCharsets.UTF_8);
+        Result h = run("import", headerOnly.toString(), "--subject", "Title", "--body", "Text", "--db", db(), "--quiet");
+        assertThat(h.code()).as(h.out() + h.err()).isEqualTo(2);
+        assertThat(h.err()).contains("nothing imported: header-only.csv has no data rows");
+
+        Path empty = Files.writeString(dir.resolve("empty.csv"), "", StandardCharsets.UTF_8);
+        Result e = run("import", empty.toString(), "--subject", "Title", "--db", db(), "--quiet");
+        assertThat(e.code()).isEqualTo(2);
+        assertThat(e.err()).contains("no columns found");
+
+        Path allBad = Files.writeString(dir.resolve("all-bad.csv"), "Title,Text\n,\n,\n", StandardCharsets.UTF_8);
+        Result b = run("import", allBad.toString(), "--subject", "Title", "--body", "Text", "--db", db(), "--quiet");
+        assertThat(b.code()).isEqualTo(2);
+        assertThat(b.out()).containsPattern("rejected\\s+2");
+        assertThat(b.err()).contains("nothing imported: every row was rejected");
+
+        // a second import of the same rows imports nothing new, and that is fine
+        Path good = Files.writeString(dir.resolve("twice.csv"), "Title,Text\nvpn,down\n", StandardCharsets.UTF_8);
+        assertThat(run("import", good.toString(), "--subject", "Title", "--body", "Text", "--db", db(), "--quiet").code()).isZero();
+        assertThat(run("import", good.toString(), "--subject", "Title", "--body", "Text", "--db", db(), "--quiet").code()).isZero();
+    }
+
+    @Test
+    void importProgressEndsItsLineWithTheFinalCountsInTheSummarysWords() throws Exception {
+        StringBuilder csv = new StringBuilder("Title,Text\n");
+        for (int i = 0; i < 50; i++) csv.append("ticket ").append(i).append(",body ").append(i).append('\n');
+        Path f = Files.writeString(dir.resolve("fifty.csv"), csv, StandardCharsets.UTF_8);
+        Result r = run("import", f.toString(), "--subject", "Title", "--body", "Text", "--db", db());
+        assertThat(r.code()).as(r.err()).isZero();
+        // what a terminal shows of the progress line: the text after its last carriage return, then a newline
+        assertThat(r.err()).endsWith("\n");
+        String finalLine = r.err().substring(r.err().lastIndexOf('\r') + 1).strip();
+        assertThat(finalLine).contains("100%").contains("50 rows read, 50 created or already present");
+        assertThat(r.out()).startsWith("Import complete").containsPattern("created\\s+50").containsPattern("already present\\s+0");
+
+        Result noMapping = run("import", f.toString(), "--db", db());
+        assertThat(noMapping.err()).contains("(--columns shows a sample of each)").doesNotContain("--list-columns");
+    }
+
+    @Test
+    void exportIntoAnExistingExportNamesForce() throws Exception {
+        assertThat(run("demo-data", "--db", db()).code()).isZero();
+        Path out = dir.resolve("export");
+        Result first = run("export", "--format", "csv", "--out", out.toString(), "--db", db(), "--quiet");
+        assertThat(first.code()).as(first.err()).isZero();
+        Result again = run("export", "--format", "csv", "--out", out.toString(), "--db", db(), "--quiet");
+        assertThat(again.code()).isNotZero();
+        assertThat(again.err()).contains("already exists").contains("--force").doesNotContain("allow overwriting");
+        assertThat(run("export", "--format", "csv", "--out", out.toString(), "--db", db(), "--quiet", "--force").code()).isZero();
+    }
+
+    @Test
     void demoDataAndBench() throws Exception {
         Result first = run("demo-data", "--db", db());
         assertThat(first.code()).as(first.err()).isZero();

@@ -7,6 +7,7 @@ import dev.switchboard.app.Workspace;
 import dev.switchboard.app.importer.ImportDialogModel.Field;
 import dev.switchboard.app.importer.ImportDialogModel.State;
 import dev.switchboard.app.settings.Settings;
+import dev.switchboard.app.triage.TriageService;
 import dev.switchboard.app.ui.Background;
 import dev.switchboard.persistence.store.QueueRow;
 import dev.switchboard.persistence.store.TaxonomyRow;
@@ -185,6 +186,61 @@ class ImportDialogTest {
         assertThat(fx(() -> m.report().complete())).isFalse();
         robot.type(KeyCode.ESCAPE);
         waitFor(10, () -> !d.stage().isShowing());
+    }
+
+    /** The status bar as MainWindow wires it; the first training progress stands for Ctrl+Shift+K pressed. */
+    private void cancelTrainingOnceItRuns() {
+        services.triage().setListener(new TriageService.Listener() {
+            @Override public void progress(String message, long done, long total) {
+                background.progress(message, done, total);
+            }
+
+            @Override public void training(String message, double fraction) {
+                background.progressShare(message, fraction);
+                services.triage().cancelTraining();
+            }
+        });
+    }
+
+    @Test
+    void cancellingTheRetrainAfterAnImportSaysSoAndClearsTheProgress(FxRobot robot) throws Exception {
+        cancelTrainingOnceItRuns();
+        ImportDialog d = open(csvWithBom(dir.resolve("labelled-" + System.nanoTime() + ".csv")));
+        robot.interact(() -> d.model().start());
+        waitFor(60, () -> d.model().stateProperty().get() == State.DONE);
+        waitFor(60, () -> background.messageProperty().get().toLowerCase(java.util.Locale.ROOT).matches(".*(cancel|fail|retrained).*"));
+        assertThat(fx(() -> background.messageProperty().get())).isEqualTo("Training cancelled; the previous model keeps suggesting");
+        assertThat(fx(() -> background.progressProperty().get())).isZero();
+        robot.interact(() -> d.stage().close());
+    }
+
+    @Test
+    void onlyNewDecidedHistoryStartsARetrain(FxRobot robot) throws Exception {
+        List<String> status = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        services.triage().setListener((message, done, total) -> status.add(message));
+        // Two open tickets (Latin-1), the team column mapped but empty in both rows.
+        Path open = Files.write(dir.resolve("open-" + System.nanoTime() + ".csv"), """
+                Number,Short description,Description,Assignment group
+                INC101,Drucker im Büro defekt,Café-Drucker druckt nur Müll,
+                INC102,Kein Zugriff auf Laufwerk,Fehlermeldung beim Öffnen,
+                """.getBytes(StandardCharsets.ISO_8859_1));
+        ImportDialog d = open(open);
+        assertThat(fx(() -> d.model().column(Field.TEAM).get())).isEqualTo("Assignment group");
+        robot.interact(() -> d.model().start());
+        waitFor(60, () -> d.model().stateProperty().get() == State.DONE);
+        assertThat(fx(() -> d.model().report().created())).isEqualTo(2);
+        services.triage().awaitIdle();
+        assertThat(services.triage().fullTrainings()).as("full trains after importing open tickets").isZero();
+        assertThat(status).noneMatch(m -> m.contains("decided tickets") || m.contains("Training"));
+        robot.interact(() -> d.stage().close());
+
+        // Rows with a team are decided history: the model retrains on them.
+        ImportDialog labelled = open(csvWithBom(dir.resolve("history-" + System.nanoTime() + ".csv")));
+        robot.interact(() -> labelled.model().start());
+        waitFor(60, () -> labelled.model().stateProperty().get() == State.DONE);
+        assertThat(fx(() -> labelled.model().report().decided())).isEqualTo(3);
+        waitFor(60, () -> services.triage().fullTrainings() == 1);
+        robot.interact(() -> labelled.stage().close());
     }
 
     @Test

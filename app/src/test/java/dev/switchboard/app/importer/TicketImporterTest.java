@@ -130,12 +130,16 @@ class TicketImporterTest {
         Path f = write("sizes.csv", csv);
         ImportReport r = importer().run(f, ColumnMapping.of("subject", "body"), ImportListener.NONE);
         assertThat(r.rowsRead()).isEqualTo(5);
-        assertThat(r.created()).isEqualTo(3);
-        assertThat(r.rejected()).isEqualTo(2);
+        assertThat(r.created()).isEqualTo(4);
+        assertThat(r.rejected()).isEqualTo(1);
         assertThat(r.complete()).isTrue();
-        assertThat(r.problems()).containsExactly(
-                "sizes.csv:2: body is 5,242,880 characters; the limit is 1,000,000",
-                "sizes.csv:6: subject and body are both empty");
+        assertThat(r.problems()).containsExactly("sizes.csv:6: subject and body are both empty");
+        // a long body (a whole e-mail thread) is kept, cut to the store's limit, and said so
+        assertThat(r.bodiesCut()).isEqualTo(1);
+        assertThat(r.warnings()).contains("sizes.csv:2: body cut from 5,242,880 to 1,000,000 characters (the limit)");
+        assertThat(r.summary()).contains("1 body cut to the 1,000,000-character limit");
+        String kept = store.detail(rowsWithSubject("big one").get(0).id()).orElseThrow().body();
+        assertThat(kept).hasSize(1_000_000).startsWith("xxx").endsWith("x…");
         assertThat(rowsWithSubject("first body line")).hasSize(1);
         QueueRow bin = rowsWithSubject("bin ").get(0);
         assertThat(bin.subject()).isEqualTo("bin garbage");

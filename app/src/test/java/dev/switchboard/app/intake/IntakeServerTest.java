@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.app.Workspace;
 import dev.switchboard.persistence.store.QueueRow;
+import dev.switchboard.persistence.store.TaxonomyRow;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -119,6 +120,45 @@ class IntakeServerTest {
                 HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big.getBytes())));
         assertThat(chunked.statusCode()).isEqualTo(413);
         assertThat(ws.store().queue()).noneMatch(q -> q.subject().equals("big"));
+    }
+
+    @Test
+    void aBodyOverTheStoresLimitWithinTheRequestLimitIsCutAndSaidSo() throws Exception {
+        // 1.2 million characters (1.2 MB) fit the default 2 MiB request limit but not the store's body column
+        try (IntakeServer full = new IntakeServer(ws.store(), token).start(0)) {
+            String json = "{\"subject\":\"long thread\",\"body\":\"" + "y".repeat(1_200_000) + "\"}";
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(full.url()))
+                    .POST(HttpRequest.BodyPublishers.ofString(json)).header("Authorization", "Bearer " + token).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+            assertThat(r.body()).contains("\"warnings\":[\"ticket: body cut from 1,200,000 to 1,000,000 characters (the limit)\"]");
+            QueueRow row = ws.store().queue().stream().filter(q -> q.subject().equals("long thread")).findFirst().orElseThrow();
+            assertThat(ws.store().detail(row.id()).orElseThrow().body()).hasSize(1_000_000).endsWith("y…");
+        }
+    }
+
+    @Test
+    void aTeamMakesDecidedHistoryWithItsPriorityAndNoFieldIsDroppedSilently() throws Exception {
+        // a priority that is not a defined level would be lost: refused, naming the levels
+        HttpResponse<String> undefined = post("{\"subject\":\"th mail down\",\"team\":\"GRP_0\",\"priority\":\"P1\"}");
+        assertThat(undefined.statusCode()).isEqualTo(400);
+        assertThat(undefined.body()).contains("ticket.priority 'P1' is not a defined priority level (none defined yet)");
+        // a priority is kept only on decided history: without a team it would be lost too
+        HttpResponse<String> noTeam = post("{\"subject\":\"th printer\",\"priority\":\"P1\"}");
+        assertThat(noTeam.statusCode()).isEqualTo(400);
+        assertThat(noTeam.body()).contains("a priority is stored only with a team");
+        assertThat(ws.store().queue()).noneMatch(q -> q.subject().startsWith("th "));
+
+        ws.store().saveTaxonomy(List.of(), List.of(new TaxonomyRow("P1", "", 1), new TaxonomyRow("P2", "", 2))).join();
+        HttpResponse<String> r = post("{\"subject\":\"th mail down\",\"team\":\"GRP_0\",\"priority\":\"P1\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        QueueRow row = ws.store().queue().stream().filter(q -> q.subject().equals("th mail down")).findFirst().orElseThrow();
+        assertThat(row.team()).isEqualTo("GRP_0");
+        assertThat(row.priority()).isEqualTo("P1");
+        assertThat(row.status()).isEqualTo("RESOLVED");
+        // the reply says what was stored
+        assertThat(r.body()).isEqualTo("{\"created\":[" + row.id() + "],\"alreadyPresent\":0,\"decided\":[{\"id\":" + row.id()
+                + ",\"status\":\"RESOLVED\",\"team\":\"GRP_0\",\"priority\":\"P1\"}]}");
     }
 
     @Test

@@ -212,8 +212,9 @@ public final class TicketStore implements AutoCloseable {
             }
             s.flush(); // new teams get their ids before the plain JDBC inserts refer to them
             Instant now = db.now();
-            List<Long> created = s.doReturningWork(c -> insertTickets(c, toInsert, teams, prios, actor, now));
-            return new ImportBatchResult(created, skipped);
+            List<Long> decided = new ArrayList<>();
+            List<Long> created = s.doReturningWork(c -> insertTickets(c, toInsert, teams, prios, actor, now, decided));
+            return new ImportBatchResult(created, skipped, List.copyOf(decided));
         }).thenApply(r -> {
             fireChanged(r.createdIds());
             return r;
@@ -230,12 +231,14 @@ public final class TicketStore implements AutoCloseable {
 
     /**
      * Inserts tickets (and an IMPORTED decision for each labelled one) with JDBC batches on the
-     * session's connection, inside the session's transaction. Returns the new ids in input order.
+     * session's connection, inside the session's transaction. Returns the new ids in input order; adds
+     * those of labelled tickets (stored as decided history) to {@code decided}.
      * Same rows as persisting {@link Ticket} and {@link Decision} entities one by one, without the
      * per-row identity round trips and entity bookkeeping.
      */
     private static List<Long> insertTickets(Connection c, List<NewTicket> rows, Map<String, Team> teams,
-                                            Map<String, PriorityLevel> prios, String actor, Instant now) throws SQLException {
+                                            Map<String, PriorityLevel> prios, String actor, Instant now,
+                                            List<Long> decided) throws SQLException {
         List<Long> created = new ArrayList<>(rows.size());
         try (PreparedStatement ti = c.prepareStatement(INSERT_TICKET, new String[] {"id"});
              PreparedStatement di = c.prepareStatement(INSERT_IMPORTED_DECISION)) {
@@ -282,6 +285,7 @@ public final class TicketStore implements AutoCloseable {
                 for (int i = 0; i < chunk.size(); i++) {
                     created.add(ids[i]);
                     if (chunkTeams[i] == null) continue;
+                    decided.add(ids[i]);
                     di.setLong(1, ids[i]);
                     di.setString(2, DecisionKind.IMPORTED.name());
                     di.setLong(3, chunkTeams[i].getId());
