@@ -202,20 +202,30 @@ public final class ImportDialogModel {
         }
         List<PreviewRow> rows = new ArrayList<>();
         for (TableReader.Row r : sample) {
-            String s = subject == null ? "" : TicketFields.clean(r.get(subject)).value().strip();
+            String s = subject == null ? "" : TicketFields.clean(glimpse(r.get(subject))).value().strip();
             StringBuilder b = new StringBuilder();
             for (String c : body) {
-                String v = TicketFields.clean(r.get(c)).value().strip();
+                String v = TicketFields.clean(glimpse(r.get(c))).value().strip();
                 if (v.isEmpty()) continue;
                 if (!b.isEmpty()) b.append("\n\n");
                 b.append(v);
             }
             if (s.isEmpty() && !b.isEmpty()) s = TicketFields.subjectFromBody(b.toString());
-            String team = single.get(Field.TEAM).get() == null ? "" : r.get(single.get(Field.TEAM).get()).strip();
-            String prio = single.get(Field.PRIORITY).get() == null ? "" : r.get(single.get(Field.PRIORITY).get()).strip();
+            String team = single.get(Field.TEAM).get() == null ? "" : TicketFields.label(glimpse(r.get(single.get(Field.TEAM).get())));
+            String prio = single.get(Field.PRIORITY).get() == null ? "" : TicketFields.label(glimpse(r.get(single.get(Field.PRIORITY).get())));
             rows.add(new PreviewRow(r.line(), s, b.toString(), team, prio));
         }
         preview.setAll(rows);
+    }
+
+    /** Most characters of one value the preview shows (a 50 MB cell must not be laid out on the FX thread). */
+    static final int PREVIEW_CHARS = 1000;
+
+    /** The start of a value, enough for the preview's one-line cells. */
+    static String glimpse(String v) {
+        if (v == null || v.length() <= PREVIEW_CHARS) return v;
+        int cut = Character.isHighSurrogate(v.charAt(PREVIEW_CHARS - 1)) ? PREVIEW_CHARS - 1 : PREVIEW_CHARS;
+        return v.substring(0, cut) + " …";
     }
 
     /** Starts the import in the background; false when the mapping is not valid or it already runs. */

@@ -35,6 +35,29 @@ public final class TicketFields {
     public record Cleaned(String value, int removed) {}
 
     /**
+     * A team or priority name as it may enter the taxonomy: {@link #clean}ed, invisible format characters
+     * (zero-width, bidi overrides such as U+202E that make a name read backwards) removed, runs of
+     * whitespace (line breaks included) made one space, trimmed. Null becomes "".
+     */
+    public static String label(String s) {
+        String c = clean(s).value();
+        StringBuilder sb = new StringBuilder(c.length());
+        boolean space = false;
+        for (int i = 0; i < c.length(); i++) {
+            char ch = c.charAt(i);
+            if (Character.getType(ch) == Character.FORMAT) continue;
+            if (Character.isWhitespace(ch) || Character.isSpaceChar(ch)) {
+                space = sb.length() > 0;
+                continue;
+            }
+            if (space) sb.append(' ');
+            space = false;
+            sb.append(ch);
+        }
+        return sb.toString();
+    }
+
+    /**
      * Removes C0/C1 control characters other than tab and line breaks, DEL, NUL and lone surrogates
      * (binary garbage); normalises CR LF and CR to LF. Null becomes "".
      */

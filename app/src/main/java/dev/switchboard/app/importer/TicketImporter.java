@@ -302,13 +302,13 @@ public final class TicketImporter {
                     return null;
                 }
             }
-            String team = m.team() == null ? null : blankToNull(TicketFields.clean(row.get(m.team())).value());
+            String team = m.team() == null ? null : blankToNull(TicketFields.label(row.get(m.team())));
             if (team != null && team.length() > TicketFields.MAX_TEAM) {
                 reject(line, "team name is " + team.length() + " characters; the limit is " + TicketFields.MAX_TEAM
                         + " (is the team column mapped right?)");
                 return null;
             }
-            String priority = m.priority() == null ? null : blankToNull(TicketFields.clean(row.get(m.priority())).value());
+            String priority = m.priority() == null ? null : blankToNull(TicketFields.label(row.get(m.priority())));
             if (priority != null && !knownPriorities.contains(priority) && warnedPriorities.add(priority)) {
                 warn(name + ":" + line + ": priority '" + priority + "' is not a defined priority level ("
                         + (knownPriorities.isEmpty() ? "none defined yet" : String.join(", ", knownPriorities.stream().sorted().toList()))

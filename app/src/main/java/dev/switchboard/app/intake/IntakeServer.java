@@ -338,9 +338,9 @@ public final class IntakeServer implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new BadRequest(where + ".created: " + e.getMessage());
         }
-        String team = text(n, "team", where, false).strip();
+        String team = TicketFields.label(text(n, "team", where, false));
         if (team.length() > TicketFields.MAX_TEAM) throw new BadRequest(where + ": team is over " + TicketFields.MAX_TEAM + " characters");
-        String priority = text(n, "priority", where, false).strip();
+        String priority = TicketFields.label(text(n, "priority", where, false));
         // The store keeps a priority only on decided history (a ticket with a team), and only a defined
         // level; anything else would be dropped without a word, so it is refused with the reason.
         if (!priority.isEmpty() && team.isEmpty()) {

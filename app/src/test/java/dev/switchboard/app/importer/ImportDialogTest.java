@@ -244,6 +244,23 @@ class ImportDialogTest {
     }
 
     @Test
+    void aHugeCellIsPreviewedByItsStartAndImportedWhole(FxRobot robot) throws Exception {
+        String log = "ERROR disk quota exceeded on /var/log; ".repeat(100_000); // 3.9 MB in one cell
+        Path file = dir.resolve("onecell-" + System.nanoTime() + ".csv");
+        Files.writeString(file, "Short description,Description\nBackup failed,\"" + log + "\"\n");
+        ImportDialog d = open(file);
+        ImportDialogModel m = d.model();
+        List<ImportDialogModel.PreviewRow> preview = fx(() -> List.copyOf(m.preview()));
+        // the preview lays out the cell's start, not 3.9 MB of text on the FX thread
+        assertThat(preview).singleElement().satisfies(p -> {
+            assertThat(p.body()).startsWith(log.substring(0, 500)).endsWith(" …");
+            assertThat(p.body().length()).isLessThanOrEqualTo(ImportDialogModel.PREVIEW_CHARS + 2);
+        });
+        robot.interact(() -> m.column(Field.SUBJECT).set("Description")); // a remap previews again, just as short
+        assertThat(fx(() -> m.preview().get(0).subject().length())).isLessThanOrEqualTo(ImportDialogModel.PREVIEW_CHARS + 2);
+    }
+
+    @Test
     void aMissingFileImportsNothingAndSaysWhy(FxRobot robot) throws Exception {
         ImportDialog d = open(dir.resolve("does-not-exist.csv"));
         assertThat(fx(() -> d.model().stateProperty().get())).isEqualTo(State.FAILED);

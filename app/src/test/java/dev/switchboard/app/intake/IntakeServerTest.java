@@ -159,6 +159,12 @@ class IntakeServerTest {
         // the reply says what was stored
         assertThat(r.body()).isEqualTo("{\"created\":[" + row.id() + "],\"alreadyPresent\":0,\"decided\":[{\"id\":" + row.id()
                 + ",\"status\":\"RESOLVED\",\"team\":\"GRP_0\",\"priority\":\"P1\"}]}");
+
+        // a team name is a taxonomy entry: control and bidi characters (a name shown backwards) never enter it
+        HttpResponse<String> odd = post("{\"subject\":\"th ctl\",\"team\":\"Evil\\u0000Team\\u001b[31m\\u202e \\n Ops\",\"priority\":\"P2\"}");
+        assertThat(odd.statusCode()).as(odd.body()).isEqualTo(201);
+        assertThat(ws.store().teams()).extracting(t -> t.name()).contains("EvilTeam[31m Ops")
+                .allSatisfy(n -> assertThat(n.chars()).noneMatch(c -> c < 0x20 || Character.getType(c) == Character.FORMAT));
     }
 
     @Test
