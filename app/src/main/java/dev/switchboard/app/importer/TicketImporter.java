@@ -31,8 +31,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  *   <li>Rows with a team are labelled history (decided); rows without one wait for triage.</li>
  *   <li>Re-importing the same file adds nothing: the external id is the id column's value, or else
- *       {@code sha256:<hash of subject, body, requester>#<n>} where n counts that same content within
- *       the file, so genuinely repeated rows are kept as separate tickets.</li>
+ *       {@code sha256:<hash of subject, body, requester>[@<created, epoch ms>]#<n>} where n counts that same
+ *       content (and creation time) within the file, so genuinely repeated rows are kept as separate tickets,
+ *       and so is the same text created at another time in another file (a recurring alert).</li>
  *   <li>Rows that cannot be stored are rejected with "file:line: problem"; good rows are imported.
  *       A subject or body over the store's limit is cut to it with a warning naming file and line.</li>
  *   <li>Unknown mapped columns fail before anything is imported ({@link ImportException}).</li>
@@ -321,9 +322,13 @@ public final class TicketImporter {
             }
             String externalId = m.id() == null ? null : TicketFields.externalId(TicketFields.clean(row.get(m.id())).value());
             if (externalId == null) {
+                // Without an id column a ticket is known by its content and, when the file has one, its creation
+                // time: the same alert recurring in next month's export is another ticket, the same row imported
+                // again is not. Identical rows within one file are told apart by their number.
                 String hash = TicketStore.contentHash(subject, bodyText, requester);
-                int n = occurrences.merge(hash, 1, Integer::sum);
-                externalId = "sha256:" + hash + "#" + n;
+                String key = createdAt == null ? hash : hash + "@" + createdAt.toEpochMilli();
+                int n = occurrences.merge(key, 1, Integer::sum);
+                externalId = "sha256:" + key + "#" + n;
             }
             return new NewTicket(SOURCE, externalId, subject, bodyText, requester, createdAt, team, priority);
         }

@@ -89,6 +89,22 @@ class TicketImporterTest {
     }
 
     @Test
+    void aRecurringAlertInNextMonthsExportIsAnotherTicketAndReimportingStillAddsNothing() throws Exception {
+        ColumnMapping m = new ColumnMapping("Subject", List.of("Body"), null, "Who", "Created", "Team", null);
+        String header = "Subject,Body,Who,Created,Team\n";
+        Path jan = write("jan.csv", header + "recur Disk full on srv01,Disk /var is 95% full,monitoring,2024-01-15T03:00:00Z,Ops\n");
+        Path feb = write("feb.csv", header + "recur Disk full on srv01,Disk /var is 95% full,monitoring,2024-02-15T03:00:00Z,Ops\n");
+        assertThat(importer().run(jan, m, ImportListener.NONE).created()).isEqualTo(1);
+        ImportReport second = importer().run(feb, m, ImportListener.NONE);
+        assertThat(second.created()).as("February's alert is a ticket of its own, with its label").isEqualTo(1);
+        assertThat(rowsWithSubject("recur ")).extracting(QueueRow::createdAt)
+                .containsExactlyInAnyOrder(Instant.parse("2024-01-15T03:00:00Z"), Instant.parse("2024-02-15T03:00:00Z"));
+        assertThat(importer().run(feb, m, ImportListener.NONE).created()).isZero();
+        assertThat(importer().run(jan, m, ImportListener.NONE).created()).isZero();
+        assertThat(rowsWithSubject("recur ")).hasSize(2);
+    }
+
+    @Test
     void brokenQuotingMidFileKeepsEarlierRowsAndNamesTheLine() throws Exception {
         String csv = "subject,body\n"
                 + "bq one,fine\n"
