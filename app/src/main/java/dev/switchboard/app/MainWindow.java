@@ -153,7 +153,7 @@ public final class MainWindow {
         svc.triage().retrain().whenComplete((summary, err) -> Background.fx(() -> {
             // progress with total 0: the message, and the progress bar cleared
             if (err == null) {
-                background.progress("Local model retrained on " + summary.examples() + " decided tickets", 0, 0);
+                background.progress(String.format("Local model retrained on %,d decided tickets", summary.examples()), 0, 0);
             } else if (dev.switchboard.app.triage.TriageService.isCancellation(err)) {
                 background.progress(dev.switchboard.app.triage.TriageService.TRAINING_CANCELLED, 0, 0);
             } else {

@@ -304,7 +304,7 @@ public final class ImportDialogModel {
             services.triage().retrain().whenComplete((summary, e) -> {
                 // progress with total 0: the message, and the progress bar cleared (as after Model › Retrain)
                 if (e == null) {
-                    background.progress("Local model retrained on " + summary.examples() + " decided tickets after the import", 0, 0);
+                    background.progress(String.format("Local model retrained on %,d decided tickets after the import", summary.examples()), 0, 0);
                 } else if (TriageService.isCancellation(e)) {
                     background.progress(TriageService.TRAINING_CANCELLED, 0, 0);
                 } else {

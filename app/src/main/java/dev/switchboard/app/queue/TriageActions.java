@@ -148,7 +148,7 @@ public final class TriageActions {
                         : "Suggested: " + s.topTeam() + " (" + dev.switchboard.inference.TriageSuggestion.percent(s.confidence()) + "), excluding teams that already had it.";
                 TeamPicker.choose(window.scene().getWindow(), "Re-route #" + r.id() + " from " + r.team(), options,
                         s == null ? null : s.topTeam(), hint).ifPresent(t -> {
-                    ReasonDialog.Reason reason = ReasonDialog.ask(window.scene().getWindow()).orElse(null);
+                    ReasonDialog.Reason reason = ReasonDialog.askReroute(window.scene().getWindow()).orElse(null);
                     record(List.of(new DecisionRequest(r.id(), r.version(), DecisionKind.TRANSFERRED, t, null, null,
                             reason == null ? "wrong-team" : reason.code(), reason == null ? null : reason.note(), dispatcher(),
                             msToDecide(), true, null)), "Transferred #" + r.id() + " → " + t);

@@ -334,7 +334,7 @@ public final class TriageService implements StoreListener, AutoCloseable {
             becomeReady();
             saveComputedVectors(h);
             save(summary);
-            l.progress("Model trained on " + h.examples().size() + " decided tickets", 0, 0);
+            l.progress(String.format("Model trained on %,d decided tickets", h.examples().size()), 0, 0);
             return summary;
         } finally {
             relearn(learnedMeanwhile);

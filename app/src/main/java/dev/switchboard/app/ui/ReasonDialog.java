@@ -29,10 +29,19 @@ public final class ReasonDialog {
     }
 
     public static Optional<Reason> ask(Window owner) {
+        return ask(owner, "Why override?", "Why override the suggestion? (optional — Esc skips)");
+    }
+
+    /** The same, for a re-route: the ticket leaves the team it was given. */
+    public static Optional<Reason> askReroute(Window owner) {
+        return ask(owner, "Why re-route?", "Why does the ticket leave its team? (optional — Esc skips)");
+    }
+
+    private static Optional<Reason> ask(Window owner, String title, String header) {
         Dialog<Reason> d = new Dialog<>();
         d.initOwner(owner);
-        d.setTitle("Why override?");
-        d.setHeaderText("Why override the suggestion? (optional — Esc skips)");
+        d.setTitle(title);
+        d.setHeaderText(header);
         ToggleGroup g = new ToggleGroup();
         VBox box = new VBox(6);
         RadioButton[] buttons = new RadioButton[CODES.length];
