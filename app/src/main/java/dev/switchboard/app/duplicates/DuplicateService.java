@@ -125,7 +125,7 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
             }
         }
         ready = true;
-        progress.accept("Duplicate index built over " + finder.size() + " tickets");
+        progress.accept(String.format("Duplicate index built over %,d tickets", finder.size()));
         worker.drain(); // changes that arrived while indexing
     }
 

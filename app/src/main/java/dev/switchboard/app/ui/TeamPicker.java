@@ -26,7 +26,9 @@ public final class TeamPicker {
         TextField filter = new TextField();
         filter.setId("team-filter");
         filter.setPromptText("Type to filter teams");
-        FilteredList<String> items = new FilteredList<>(FXCollections.observableArrayList(teams));
+        // in reading order (GRP_2 before GRP_10), whatever order the taxonomy was stored in
+        FilteredList<String> items = new FilteredList<>(FXCollections.observableArrayList(
+                teams.stream().sorted(NaturalOrder.INSTANCE).toList()));
         ListView<String> list = new ListView<>(items);
         list.setId("team-list");
         list.setPrefHeight(260);
@@ -56,7 +58,10 @@ public final class TeamPicker {
         d.getDialogPane().setContent(box);
         d.getDialogPane().getButtonTypes().addAll(ButtonType.OK, ButtonType.CANCEL);
         d.setResultConverter(b -> b == ButtonType.OK ? list.getSelectionModel().getSelectedItem() : null);
-        d.setOnShown(e -> filter.requestFocus());
+        d.setOnShown(e -> {
+            filter.requestFocus();
+            list.scrollTo(Math.max(0, list.getSelectionModel().getSelectedIndex() - 2)); // the chosen team in view
+        });
         return d.showAndWait();
     }
 }
