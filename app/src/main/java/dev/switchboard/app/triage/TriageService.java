@@ -336,6 +336,11 @@ public final class TriageService implements StoreListener, AutoCloseable {
             save(summary);
             l.progress(String.format("Model trained on %,d decided tickets", h.examples().size()), 0, 0);
             return summary;
+        } catch (RuntimeException e) {
+            // whoever started it (a restart's background retrain, many decisions from elsewhere) may not be
+            // watching: the progress bar is cleared here, and the status says what happened
+            if (isCancellation(e)) l.progress(TRAINING_CANCELLED, 0, 0);
+            throw e;
         } finally {
             relearn(learnedMeanwhile);
         }

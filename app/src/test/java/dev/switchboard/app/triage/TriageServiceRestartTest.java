@@ -467,6 +467,8 @@ class TriageServiceRestartTest {
         assertThat(s.isTraining()).isFalse();
         assertThat(s.fullTrainings()).isEqualTo(1);
         assertSame(before, s.suggestAndSave(openVpn));
+        // the status says so and the progress bar is cleared, whoever started the train
+        assertThat(messages).last().isEqualTo(TriageService.TRAINING_CANCELLED);
     }
 
     @Test
