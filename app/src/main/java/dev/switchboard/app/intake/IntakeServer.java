@@ -29,7 +29,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -63,6 +64,24 @@ public final class IntakeServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final System.Logger LOG = System.getLogger("switchboard.intake");
 
+    /**
+     * Seconds a request may take to arrive (request line, headers and body); then the JDK server closes
+     * the connection. Without it a client that never finishes its request holds a worker for ever.
+     */
+    static final int MAX_REQUEST_SECONDS = 5;
+    /** Requests handled at once (more wait their turn); idle threads end after {@link #IDLE_THREAD_SECONDS}. */
+    static final int WORKERS = 32;
+    static final int IDLE_THREAD_SECONDS = 30;
+    static final String MAX_REQ_TIME_PROPERTY = "sun.net.httpserver.maxReqTime";
+
+    static {
+        // The JDK's HttpServer reads this once per process, when its first server is created (ServerConfig,
+        // in seconds; -1, forever, by default); jwebserver sets it the same way. An explicit -D is respected.
+        if (System.getProperty(MAX_REQ_TIME_PROPERTY) == null) {
+            System.setProperty(MAX_REQ_TIME_PROPERTY, Integer.toString(MAX_REQUEST_SECONDS));
+        }
+    }
+
     private final TicketStore store;
     private final byte[] token;
     private final int maxRequestBytes;
@@ -88,11 +107,16 @@ public final class IntakeServer implements AutoCloseable {
         s.createContext("/api/tickets", this::tickets);
         s.createContext("/api/health", this::health);
         s.createContext("/", ex -> reply(ex, 404, error("not found: use POST /api/tickets or GET /api/health")));
-        executor = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "switchboard-intake");
-            t.setDaemon(true);
-            return t;
-        });
+        // A worker reads the request before the handler runs: a slow or stalled client holds one until
+        // MAX_REQUEST_SECONDS, so there are enough that a few such clients do not keep others waiting.
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(WORKERS, WORKERS, IDLE_THREAD_SECONDS, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "switchboard-intake");
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        executor = pool;
         s.setExecutor(executor);
         s.start();
         server = s;

@@ -41,7 +41,7 @@ public final class IntakeToken {
     public static String loadOrCreate(Path file) throws IOException {
         if (Files.exists(file)) return read(file);
         Path dir = file.toAbsolutePath().getParent();
-        if (dir != null) Files.createDirectories(dir);
+        if (dir != null) dev.switchboard.persistence.db.Database.createPrivateDirectories(dir);
         String token = generate();
         boolean posix = Files.getFileStore(dir == null ? Path.of(".") : dir).supportsFileAttributeView("posix");
         FileAttribute<?>[] attrs = posix

@@ -39,7 +39,7 @@ public final class DemoWorkspace {
      * @throws IOException when the directory or an old demo file cannot be touched (nothing is opened)
      */
     public static synchronized Outcome prepare(Path dir) throws IOException {
-        Files.createDirectories(dir);
+        dev.switchboard.persistence.db.Database.createPrivateDirectories(dir);
         Path lockFile = dir.resolve(WINDOW_LOCK);
         FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock l;

@@ -95,7 +95,7 @@ public final class EgressLedger implements EgressListener {
                     headerChecked = true;
                 }
                 boolean fresh = !Files.exists(log);
-                if (fresh && log.getParent() != null) Files.createDirectories(log.getParent());
+                if (fresh && log.getParent() != null) dev.switchboard.persistence.db.Database.createPrivateDirectories(log.getParent());
                 try (Writer w = Files.newBufferedWriter(log, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
                     if (fresh) w.write(HEADER + "\n");
                     w.write(String.join(",", csv(e.at().toString()), csv(e.endpoint()), csv(e.model()),

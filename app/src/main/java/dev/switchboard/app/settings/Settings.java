@@ -70,7 +70,7 @@ public final class Settings {
     }
 
     public synchronized void save() throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
+        Database.createPrivateDirectories(file.toAbsolutePath().getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
             props.store(w, "Switchboard settings");

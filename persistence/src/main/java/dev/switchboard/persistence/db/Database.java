@@ -9,13 +9,21 @@ import dev.switchboard.persistence.entity.Team;
 import dev.switchboard.persistence.entity.Ticket;
 import dev.switchboard.persistence.entity.TicketEmbedding;
 import dev.switchboard.persistence.entity.TicketUpdate;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Properties;
+import java.util.Set;
 import java.util.function.Function;
 import org.flywaydb.core.Flyway;
 import org.hibernate.Session;
@@ -29,8 +37,27 @@ import org.hibernate.cfg.Configuration;
  *
  * <p>H2 URLs get {@code WRITE_DELAY=0} so that a commit is on disk when the caller is told it is saved
  * (H2's default delay of 500 ms can lose acknowledged work if the process is killed).
+ *
+ * <p>H2 file URLs also get {@code AUTO_SERVER=TRUE}, so the command line and the window can share a file:
+ * the first process to open it serves it to the others over TCP. That server listens on the loopback
+ * address only ({@code h2.bindAddress}, set here before H2 reads it; H2 reads it once, when its
+ * {@code SysProperties} class loads) and the data directory and database files are private to the
+ * user (0700 / 0600 where the file system has POSIX permissions): the lock file holds the server's key.
  */
 public final class Database implements AutoCloseable {
+
+    /** System property H2 (2.x) reads for the address its TCP servers, AUTO_SERVER's included, listen on. */
+    static final String H2_BIND_ADDRESS = "h2.bindAddress";
+
+    static {
+        // Every process opens its database through this class (window and command line alike), and this
+        // runs before the first H2 class is touched here. An explicit -Dh2.bindAddress is respected.
+        if (System.getProperty(H2_BIND_ADDRESS) == null) {
+            System.setProperty(H2_BIND_ADDRESS, InetAddress.getLoopbackAddress().getHostAddress());
+        }
+    }
+
+    private static final System.Logger LOG = System.getLogger("switchboard.db");
 
     private final String url;
     private final String user;
@@ -76,12 +103,15 @@ public final class Database implements AutoCloseable {
     /** Migrates only (fast: no Hibernate); returns the number of migrations applied. */
     public static int migrate(String url, String user, String password) {
         String eff = effectiveUrl(url);
+        requireLoopbackAutoServer(eff);
         ensureParentDir(eff);
         // SQL schema per database (H2 and PostgreSQL differ in one column type); Java migrations shared
         String schema = eff.startsWith("jdbc:postgresql:") ? "postgresql" : "h2";
-        return Flyway.configure().dataSource(eff, user, password)
+        int n = Flyway.configure().dataSource(eff, user, password)
                 .locations("classpath:db/migration", "classpath:db/schema/" + schema)
                 .load().migrate().migrationsExecuted;
+        restrictH2Files(eff);
+        return n;
     }
 
     public static Database open(String url) {
@@ -107,20 +137,102 @@ public final class Database implements AutoCloseable {
                 Suggestion.class, Decision.class, RoutingStep.class, DuplicateLink.class, TicketEmbedding.class}) {
             cfg.addAnnotatedClass(c);
         }
-        return new Database(eff, user, password, cfg.buildSessionFactory());
+        SessionFactory sf = cfg.buildSessionFactory();
+        restrictH2Files(eff); // the lock file is written anew each time the file is opened
+        return new Database(eff, user, password, sf);
+    }
+
+    /**
+     * Refuses to open an H2 file with AUTO_SERVER when H2 was loaded before this class could set its bind
+     * address (its server would listen on every interface). Cannot happen when H2 is only reached through
+     * this class.
+     */
+    private static void requireLoopbackAutoServer(String url) {
+        if (!url.toUpperCase().contains(";AUTO_SERVER=TRUE")) return;
+        String bound = org.h2.engine.SysProperties.BIND_ADDRESS;
+        if (bound == null || bound.isEmpty()) {
+            throw new IllegalStateException("H2 was initialised before Switchboard set " + H2_BIND_ADDRESS
+                    + "; refusing to start a database server on every network interface (start the JVM with -D"
+                    + H2_BIND_ADDRESS + "=127.0.0.1)");
+        }
+    }
+
+    /** The H2 database file path of a file URL, without extension; null for other URLs. */
+    private static Path h2FileBase(String url) {
+        if (!url.startsWith("jdbc:h2:file:")) return null;
+        String path = url.substring("jdbc:h2:file:".length());
+        int semi = path.indexOf(';');
+        if (semi >= 0) path = path.substring(0, semi);
+        if (path.startsWith("~")) path = System.getProperty("user.home") + path.substring(1); // as H2 reads it
+        return Path.of(path).toAbsolutePath().normalize();
     }
 
     private static void ensureParentDir(String url) {
-        if (url.startsWith("jdbc:h2:file:")) {
-            String path = url.substring("jdbc:h2:file:".length());
-            int semi = path.indexOf(';');
-            if (semi >= 0) path = path.substring(0, semi);
-            Path parent = Path.of(path).toAbsolutePath().getParent();
-            try {
-                if (parent != null) Files.createDirectories(parent);
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException("cannot create data directory " + parent + ": " + e.getMessage(), e);
+        ensureParentDir(url, defaultDataDir());
+    }
+
+    static void ensureParentDir(String url, Path dataDir) {
+        Path base = h2FileBase(url);
+        Path parent = base == null ? null : base.getParent();
+        if (parent == null) return;
+        try {
+            createPrivateDirectories(parent);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create data directory " + parent + ": " + e.getMessage(), e);
+        }
+        // A data directory made by an older version (or by a tool that wrote before the database opened) is
+        // made private too; a directory of the user's own choosing (--db) keeps its permissions.
+        Path data = dataDir.toAbsolutePath().normalize();
+        if (parent.startsWith(data)) {
+            for (Path d = parent; d != null && d.startsWith(data); d = d.getParent()) restrictToOwner(d, true);
+        }
+    }
+
+    private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
+
+    /**
+     * Creates {@code dir} and any missing parents, each readable only by the user (0700) where the file
+     * system supports POSIX permissions; directories that already exist are left as they are.
+     */
+    public static void createPrivateDirectories(Path dir) throws IOException {
+        Path abs = dir.toAbsolutePath();
+        if (Files.isDirectory(abs)) return;
+        FileAttribute<?>[] attrs = FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_DIR)}
+                : new FileAttribute<?>[0];
+        Files.createDirectories(abs, attrs);
+    }
+
+    /** Makes the H2 files of a file URL (data, lock with the server key, trace) readable by the user only. */
+    private static void restrictH2Files(String url) {
+        Path base = h2FileBase(url);
+        if (base == null) return;
+        for (String ext : new String[] {".mv.db", ".lock.db", ".trace.db"}) {
+            Path f = base.resolveSibling(base.getFileName() + ext);
+            if (Files.exists(f, LinkOption.NOFOLLOW_LINKS)) restrictToOwner(f, false);
+        }
+    }
+
+    /**
+     * Best effort: removes group and other permissions from {@code p} when it belongs to this user and
+     * the file system has POSIX permissions. A shared directory (sticky, like /tmp) and the home directory
+     * are never changed.
+     */
+    private static void restrictToOwner(Path p, boolean directory) {
+        try {
+            if (!Files.getFileStore(p).supportsFileAttributeView("posix")) return;
+            if (!Files.getOwner(p, LinkOption.NOFOLLOW_LINKS).getName().equals(System.getProperty("user.name"))) return;
+            if (directory) {
+                if (p.equals(Path.of(System.getProperty("user.home")).toAbsolutePath().normalize())) return;
+                Object mode = Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+                if (mode instanceof Integer m && (m & 01000) != 0) return; // sticky: shared by its nature
             }
+            Set<PosixFilePermission> want = directory ? OWNER_DIR : OWNER_FILE;
+            Set<PosixFilePermission> has = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
+            if (!has.equals(want)) Files.setPosixFilePermissions(p, want);
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not make " + p + " private to this user: " + e.getMessage());
         }
     }
 
@@ -176,7 +288,7 @@ public final class Database implements AutoCloseable {
             try {
                 clockOffsetMillis = measureClockOffsetMillis();
             } catch (SQLException e) {
-                System.getLogger("switchboard.db").log(System.Logger.Level.WARNING,
+                LOG.log(System.Logger.Level.WARNING,
                         "could not read the database clock (keeping the last offset): " + e.getMessage());
             }
         }
