@@ -386,7 +386,7 @@ public final class LlmEngine implements TriageEngine, AutoCloseable {
         }
     }
 
-    private enum Kind { CANCELLED, TIMEOUT, REFUSED, UNREACHABLE, RATE_LIMITED, SERVER, CLIENT, OTHER }
+    private enum Kind { CANCELLED, TIMEOUT, REFUSED, UNREACHABLE, RATE_LIMITED, SERVER, CLIENT, TOO_LARGE, OTHER }
 
     private record Failure(Kind kind, int status, Duration retryAfter, String message) {
         boolean retryable() {
@@ -402,6 +402,7 @@ public final class LlmEngine implements TriageEngine, AutoCloseable {
                 case TIMEOUT -> "timeout";
                 case REFUSED -> "connection refused";
                 case RATE_LIMITED, SERVER, CLIENT -> "http " + status;
+                case TOO_LARGE -> "reply too large";
                 case UNREACHABLE, OTHER -> "error";
             };
         }
@@ -455,6 +456,8 @@ public final class LlmEngine implements TriageEngine, AutoCloseable {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof LlmTransport.CancelledException) return new Failure(Kind.CANCELLED, 0, null, "cancelled");
             if (t instanceof LlmTransport.KeyUnavailableException k) return new Failure(Kind.OTHER, 0, null, k.getMessage());
+            // a server that sends megabytes will do it again: not retried, not asked to repair
+            if (t instanceof LlmTransport.ReplyTooLargeException r) return new Failure(Kind.TOO_LARGE, 0, null, r.getMessage());
             if (t instanceof LlmTransport.UnreachableException u) {
                 return new Failure(u.refused ? Kind.REFUSED : Kind.UNREACHABLE, 0, null, u.getMessage());
             }
@@ -482,6 +485,7 @@ public final class LlmEngine implements TriageEngine, AutoCloseable {
             case RATE_LIMITED -> "LLM rate-limited (HTTP 429) after " + tries;
             case SERVER -> "LLM server error (HTTP " + f.status() + ") after " + tries;
             case CLIENT -> "LLM rejected the request (HTTP " + f.status() + (f.message().isEmpty() ? "" : ": " + truncate(f.message(), 120)) + ")";
+            case TOO_LARGE -> f.message() + " (not retried)";
             case CANCELLED -> "cancelled";
             case OTHER -> "LLM call failed (" + truncate(f.message(), 120) + ") after " + tries;
         };

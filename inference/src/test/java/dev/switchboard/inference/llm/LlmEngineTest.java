@@ -340,6 +340,53 @@ class LlmEngineTest {
     }
 
     @Test
+    void aHugeStreamedReplyIsCutOffAtTheLimitNotRetriedAndFallsBack() {
+        long total = 512L * 1024 * 1024; // 512 MB of completion, sent chunked as fast as the client reads
+        server.then(Reply.huge(total, false));
+
+        TriageSuggestion s = engine(openAi().withTimeout(Duration.ofSeconds(20))).suggest(VPN, CTX);
+
+        assertThat(s.status()).isEqualTo(Status.FALLBACK);
+        assertThat(s.topTeam()).isEqualTo("Desktop");
+        assertThat(s.note()).isEqualTo("LLM reply larger than 2 MB (not retried); local model used");
+        assertThat(server.requests()).as("neither retried nor repaired").hasSize(1);
+        assertThat(ledger.outcomes()).containsExactly("reply too large");
+        // the client hung up soon after the limit: what the server managed to write is socket buffers away from it
+        assertThat(server.streamedBytes.get()).isLessThan(total / 4);
+    }
+
+    @Test
+    void aReplyDeclaringAHugeContentLengthIsRefusedBeforeReadingIt() {
+        long total = 1_800_000_000L;
+        server.then(Reply.huge(total, true));
+
+        TriageSuggestion s = engine(ollama().withTimeout(Duration.ofSeconds(20))).suggest(VPN, CTX);
+
+        assertThat(s.status()).isEqualTo(Status.FALLBACK);
+        assertThat(s.note()).isEqualTo("LLM reply larger than 2 MB (not retried); local model used");
+        assertThat(server.requests()).hasSize(1);
+        assertThat(server.streamedBytes.get()).isLessThan(total / 4);
+    }
+
+    @Test
+    void aReplyJustUnderTheLimitIsStillRead() {
+        String rationale = "r".repeat(LlmTransport.MAX_REPLY_BYTES - 4096);
+        server.then(Reply.ok(reply("Network", "P2", 0.8, rationale)));
+        TriageSuggestion s = engine(openAi()).suggest(VPN, CTX);
+        assertThat(s.status()).isEqualTo(Status.OK);
+        assertThat(s.topTeam()).isEqualTo("Network");
+    }
+
+    @Test
+    void aHugeErrorBodyIsReadOnlyInPartAndTheErrorIsRetriedAsUsual() {
+        server.then(Reply.status(503, "{\"error\":\"" + "x".repeat(8 * 1024 * 1024) + "\"}", Map.of()));
+        TriageSuggestion s = engine(openAi()).suggest(VPN, CTX);
+        assertThat(s.status()).isEqualTo(Status.FALLBACK);
+        assertThat(s.note()).isEqualTo("LLM server error (HTTP 503) after 3 tries; local model used");
+        assertThat(server.requests()).hasSize(3);
+    }
+
+    @Test
     void replySlowerThanTheTimeoutFallsBackAfterBoundedRetries() {
         CountDownLatch never = latch();
         server.then(Reply.held(never, reply("Network", "P2", 0.8, "late")));
