@@ -177,4 +177,22 @@ class ExportRedactionTest {
         assertThat(PiiScrubber.requesterNames("bob_miller@x.org")).containsExactly("bob miller");
         assertThat(PiiScrubber.requesterNames(null)).isEmpty();
     }
+
+    @Test
+    void aMegabyteBodyBuiltToSlowTheRedactorDownIsExportedRedactedInEveryFormat() throws Exception {
+        String body = "mail jane.doe at example dot com or jane.doe@example.com. see anecdote: " + "a.".repeat(499_000); // the column holds 1,000,000
+        ws.store().saveTickets(List.of(ticket("big", "anecdote", body, "Jane Doe", T0.plusSeconds(3), "Desktop", "P3")), "import").join();
+
+        svc.run(ExportOptions.defaults(ExportFormat.OPENAI_JSONL, dir.resolve("big-oa")), ExportService.Progress.NONE, () -> false);
+        String user = jsonLines(dir.resolve("big-oa/dataset.jsonl")).stream()
+                .map(l -> l.get("messages").get(1).get("content").asText()).filter(u -> u.contains("anecdote")).findFirst().orElseThrow();
+        assertThat(user).contains("mail [EMAIL] or [EMAIL]. see anecdote: a.a.").doesNotContain("jane").hasSizeLessThan(12_000);
+        // only the head the prompt carries was redacted; the note still counts the whole body
+        int whole = new dev.switchboard.inference.redact.Redactor().redact(body).text().length();
+        assertThat(user).contains("a.a \u2026[truncated " + (whole - 4000) + " chars]");
+
+        svc.run(ExportOptions.defaults(ExportFormat.CSV, dir.resolve("big-csv")), ExportService.Progress.NONE, () -> false);
+        String csv = Files.readString(dir.resolve("big-csv/dataset.csv"));
+        assertThat(csv).contains("mail [EMAIL] or [EMAIL]. see anecdote: a.a.").doesNotContain("jane");
+    }
 }

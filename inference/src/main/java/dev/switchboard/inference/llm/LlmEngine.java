@@ -40,6 +40,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Triage by a chat LLM (OpenAI-compatible or Ollama) through langchain4j, with the local model as
@@ -355,12 +356,15 @@ public final class LlmEngine implements TriageEngine, AutoCloseable {
         if (settings.redact()) {
             Redactor r = redactor;
             Collection<String> names = requesterNames.apply(ticket);
-            sendTicket = redact(ticket, r, names);
+            PromptBuilder.Limits l = prompts.limits();
+            // only what the prompt can carry is redacted (the prompt cuts the rest anyway)
+            sendTicket = redact(ticket, r, names, l.subject(), l.body(), l.update());
             // an example is another ticket: its own requester's names go too, besides this ticket's
             sendExamples = examples.stream().map(e -> {
                 java.util.Set<String> exampleNames = new java.util.LinkedHashSet<>(names);
                 exampleNames.addAll(requesterNames.apply(e.ticket().text()));
-                return new ExampleRetriever.Example(new LabelledTicket(redact(e.ticket().text(), r, exampleNames),
+                return new ExampleRetriever.Example(new LabelledTicket(
+                        redact(e.ticket().text(), r, exampleNames, l.exampleSubject(), l.exampleBody(), l.exampleBody()),
                         e.ticket().team(), e.ticket().priority(), e.ticket().decidedAt(), e.ticket().weight()), e.similarity());
             }).toList();
         }
@@ -370,6 +374,13 @@ public final class LlmEngine implements TriageEngine, AutoCloseable {
     private static TicketText redact(TicketText t, Redactor r, Collection<String> names) {
         return new TicketText(t.id(), r.redact(t.subject(), names).text(), r.redact(t.body(), names).text(),
                 t.updates().stream().map(u -> r.redact(u, names).text()).toList());
+    }
+
+    /** Each part redacted up to what a prompt field of the given size carries ({@link PromptBuilder#redactHead}). */
+    private static TicketText redact(TicketText t, Redactor r, Collection<String> names, int subject, int body, int update) {
+        UnaryOperator<String> red = x -> r.redact(x, names).text();
+        return new TicketText(t.id(), PromptBuilder.redactHead(t.subject(), subject, red), PromptBuilder.redactHead(t.body(), body, red),
+                t.updates().stream().map(u -> PromptBuilder.redactHead(u, update, red)).toList());
     }
 
     // ---- calling ------------------------------------------------------------------------------

@@ -11,7 +11,6 @@ import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The model's reply as parsed, before validation against the taxonomy. Parsing is lenient: code
@@ -38,15 +37,13 @@ public record LlmReply(String team, String priority, double confidence, String r
             .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
-    private static final Pattern THINK = Pattern.compile("(?is)<think>.*?</think>");
-    private static final Pattern FENCE = Pattern.compile("(?s)```[a-zA-Z]*\\s*(.*?)```");
     private static final int MAX_RATIONALE = 500;
 
     public static LlmReply parse(String raw) throws MalformedReplyException {
         if (raw == null || raw.isBlank()) throw new MalformedReplyException("the reply was empty");
-        String s = THINK.matcher(raw).replaceAll("").strip();
-        var fence = FENCE.matcher(s);
-        if (fence.find() && fence.group(1).contains("{")) s = fence.group(1).strip();
+        String s = stripThink(raw).strip();
+        String fenced = fenced(s);
+        if (fenced != null && fenced.contains("{")) s = fenced.strip();
         int start = s.indexOf('{');
         int end = s.lastIndexOf('}');
         if (start < 0 || end <= start) throw new MalformedReplyException("the reply was not a JSON object");
@@ -67,6 +64,46 @@ public record LlmReply(String team, String priority, double confidence, String r
             if (rationale.length() > MAX_RATIONALE) rationale = rationale.substring(0, MAX_RATIONALE) + "\u2026";
         }
         return new LlmReply(team, priority, confidence, rationale == null ? "" : rationale, dup);
+    }
+
+    /*
+     * The two helpers below replace the regular expressions (?is)<think>.*?</think> (all removed) and
+     * (?s)```[a-zA-Z]*\s*(.*?)``` (first match, group 1) with the same results in linear time: the fence
+     * pattern backtracked quadratically on "```" followed by a long run of letters (the reply can be 2 MB).
+     */
+
+    /** {@code raw} without its {@code <think>…</think>} blocks (case-insensitive; an unclosed one stays). */
+    static String stripThink(String raw) {
+        int i = indexOfIgnoreCase(raw, "<think>", 0);
+        if (i < 0) return raw;
+        StringBuilder out = new StringBuilder(raw.length());
+        int last = 0;
+        while (i >= 0) {
+            int close = indexOfIgnoreCase(raw, "</think>", i + 7);
+            if (close < 0) break;
+            out.append(raw, last, i);
+            last = close + 8;
+            i = indexOfIgnoreCase(raw, "<think>", last);
+        }
+        return out.append(raw, last, raw.length()).toString();
+    }
+
+    /** What the first {@code ```lang … ```} fence holds (after the language tag and whitespace), or null. */
+    static String fenced(String s) {
+        int open = s.indexOf("```");
+        if (open < 0) return null;
+        int p = open + 3;
+        while (p < s.length() && ((s.charAt(p) >= 'a' && s.charAt(p) <= 'z') || (s.charAt(p) >= 'A' && s.charAt(p) <= 'Z'))) p++;
+        while (p < s.length() && " \t\n\u000B\f\r".indexOf(s.charAt(p)) >= 0) p++;
+        int close = s.indexOf("```", p);
+        return close < 0 ? null : s.substring(p, close);
+    }
+
+    private static int indexOfIgnoreCase(String s, String needle, int from) {
+        for (int i = s.indexOf('<', from); i >= 0 && i + needle.length() <= s.length(); i = s.indexOf('<', i + 1)) {
+            if (s.regionMatches(true, i, needle, 0, needle.length())) return i;
+        }
+        return -1;
     }
 
     private static JsonNode field(JsonNode obj, String... names) {

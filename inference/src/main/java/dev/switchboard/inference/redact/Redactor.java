@@ -73,15 +73,35 @@ public final class Redactor {
                     + "secret|client_?secret|password|passwd|pwd|pass|sig|signature|code|session|sessionid|sid|jwt|"
                     + "credential|x-amz-signature|x-amz-credential|x-amz-security-token|otp)$");
 
+    /**
+     * At most this many domain labels before the top-level one. Java runs a repeated group by recursion,
+     * one level per repetition: an unbounded one overflows the stack on "a@a.a.a.a…" (a StackOverflowError
+     * kills the thread). Real domains have a handful; a longer chain still loses its local part.
+     */
+    private static final int MAX_LABELS = 30;
+
     private static final Pattern EMAIL = Pattern.compile(
             "(?<![\\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-                    + "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\\.[A-Za-z]{2,24}\\b");
+                    + "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?){0," + MAX_LABELS + "}\\.[A-Za-z]{2,24}\\b");
 
-    /** "jane.doe [at] example [dot] com", "jane(at)example(dot)com", "jane at example dot com". */
+    /** " at ", "[at]", "(at)", "{at}": whitespace runs are taken possessively, so a long run is not split in every way. */
+    private static final String OBF_AT = "\\s*+(?:\\[\\s*+at\\s*+\\]|\\(\\s*+at\\s*+\\)|\\{\\s*+at\\s*+\\}|(?<=\\s)at\\s++)\\s*+";
+    /** " dot ", "[dot]", "(dot)", "{dot}" (the separator before the top-level domain). */
+    private static final String OBF_DOT = "\\s*+(?:\\[\\s*+dot\\s*+\\]|\\(\\s*+dot\\s*+\\)|\\{\\s*+dot\\s*+\\}|(?<=\\s)dot\\s++)\\s*+";
+    /** The same or a plain '.' (between other labels). */
+    private static final String OBF_SEP = "\\s*+(?:\\[\\s*+dot\\s*+\\]|\\(\\s*+dot\\s*+\\)|\\{\\s*+dot\\s*+\\}|(?<=\\s)dot\\s++|\\.)\\s*+";
+
+    /**
+     * "jane.doe [at] example [dot] com", "jane(at)example(dot)com", "jane at example dot com".
+     *
+     * <p>Linear time: the local part and each label are possessive (what follows them, whitespace, a
+     * bracket or '.', is never in their class, so giving characters back could not help), every
+     * whitespace run is possessive, the labels are at most {@link #MAX_LABELS}, and the pass tries the
+     * pattern only at the first letter or digit of a run of local-part characters
+     * ({@link #obfuscatedEmailCanStart}), so a long run such as "a.a.a.a…" is scanned once, not once per letter.
+     */
     private static final Pattern OBFUSCATED_EMAIL = Pattern.compile(
-            "(?i)\\b[a-z0-9][a-z0-9._%+-]*\\s*(?:\\[\\s*at\\s*\\]|\\(\\s*at\\s*\\)|\\{\\s*at\\s*\\}|\\s+at\\s+)\\s*"
-                    + "[a-z0-9-]+(?:\\s*(?:\\[\\s*dot\\s*\\]|\\(\\s*dot\\s*\\)|\\{\\s*dot\\s*\\}|\\s+dot\\s+|\\.)\\s*[a-z0-9-]+)*"
-                    + "\\s*(?:\\[\\s*dot\\s*\\]|\\(\\s*dot\\s*\\)|\\{\\s*dot\\s*\\}|\\s+dot\\s+)\\s*"
+            "(?i)\\b[a-z0-9][a-z0-9._%+-]*+" + OBF_AT + "[a-z0-9-]++(?:" + OBF_SEP + "[a-z0-9-]++){0," + MAX_LABELS + "}" + OBF_DOT
                     + "(?:com|org|net|edu|gov|mil|int|io|co|uk|de|fr|nl|es|it|ch|at|be|se|no|dk|fi|pl|cz|ie|pt|us|ca|au|nz|in|jp|cn|info|biz)\\b");
 
     private static final String OCTET = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
@@ -225,7 +245,9 @@ public final class Redactor {
         // matches as Matcher.find over the whole text, far fewer attempts), and are skipped when a
         // necessary condition for any accepted match does not hold.
         if (s.indexOf('@') >= 0) s = replaceAt(s, EMAIL, Kind.EMAIL, counts, ACCEPT_ALL, Redactor::emailCanStart);
-        if (obfuscatedEmails && containsIgnoreCase(s, "dot")) s = replaceAll(s, OBFUSCATED_EMAIL, Kind.EMAIL, counts);
+        if (obfuscatedEmails && containsIgnoreCase(s, "dot")) {
+            s = replaceAt(s, OBFUSCATED_EMAIL, Kind.EMAIL, counts, ACCEPT_ALL, Redactor::obfuscatedEmailCanStart);
+        }
         boolean digits = hasDigit(s);
         if (digits && hasDigitDotDigit(s)) s = replaceAt(s, IPV4, Kind.IP, counts, Redactor::isIpv4, Redactor::ipv4CanStart);
         if (hasColonPair(s)) s = replaceAt(s, IPV6_CANDIDATE, Kind.IP, counts, Redactor::isIpv6, Redactor::ipv6CanStart);
@@ -342,6 +364,25 @@ public final class Redactor {
         int j = i + 1;
         while (j < s.length() && isEmailLocal(s.charAt(j))) j++;
         return j < s.length() && s.charAt(j) == '@';
+    }
+
+    /**
+     * OBFUSCATED_EMAIL: the first ASCII letter or digit of a run of local-part characters
+     * ({@code [A-Za-z0-9._%+-]}), that is, not preceded by a letter or digit with only {@code ._%+-} between.
+     * A later position in the same run cannot start a match the first one misses: the local part always
+     * runs to the end of the run, and what must follow is the same.
+     */
+    private static boolean obfuscatedEmailCanStart(String s, int i) {
+        char c = s.charAt(i);
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) return false;
+        int j = i - 1;
+        while (j >= 0) {
+            char b = s.charAt(j);
+            if ((b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9')) return false;
+            if (b != '.' && b != '%' && b != '+' && b != '-') return true;
+            j--;
+        }
+        return true;
     }
 
     /** IPV4: a digit not preceded by a word character or a dot. */

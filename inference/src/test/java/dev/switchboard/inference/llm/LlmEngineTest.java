@@ -548,6 +548,24 @@ class LlmEngineTest {
     }
 
     @Test
+    void aMegabyteBodyBuiltToSlowTheRedactorDownIsRedactedAsFarAsThePromptCarriesIt() {
+        server.then(Reply.ok(reply("Network", "P2", 0.8, "VPN.")));
+        String body = "mail jane.doe at example dot com or jane.doe@example.com. see anecdote: " + "a.".repeat(500_000);
+        TicketText t = new TicketText("T-9", "VPN broken", body, List.of("update " + "a.".repeat(200_000) + " +49 30 1234 5678"));
+        LlmEngine e = LlmEngine.builder(openAi().withRedact(true), local).egress(ledger).build();
+        engines.add(e);
+
+        assertThat(e.suggest(t, CTX).status()).isEqualTo(Status.OK);
+
+        String user = server.requests().get(0).content(1);
+        assertThat(user).contains("mail [EMAIL] or [EMAIL]. see anecdote: a.a.a.").doesNotContain("jane");
+        // the prompt says how much was cut exactly as if the whole body had been redacted first
+        String whole = PromptBuilder.clean(new dev.switchboard.inference.redact.Redactor().redact(body).text(),
+                PromptBuilder.Limits.defaults().body(), null);
+        assertThat(user).contains(whole.substring(whole.lastIndexOf(" \u2026[truncated "))).hasSizeLessThan(12_000);
+    }
+
+    @Test
     void redactionRemovesEachExampleTicketsOwnRequesterNameToo() {
         server.then(Reply.ok(reply("Network", "P2", 0.8, "VPN.")));
         TicketText t = new TicketText("T-9", "VPN broken", "Jane Doe here, the VPN drops.", List.of());

@@ -59,4 +59,19 @@ class LlmReplyTest {
                 new dev.switchboard.inference.TriageContext(TAXONOMY, List.of(), Set.of("Security")), List.of());
         assertThat(excluded.problems()).containsExactly("team \"Security\" already had this ticket and is excluded");
     }
+
+    @Test
+    void thinkBlocksAndFencesAreFoundAsBeforeAndInLinearTime() throws Exception {
+        assertThat(LlmReply.stripThink("a<THINK>x</think>b<think>y</Think>c<think>open")).isEqualTo("abc<think>open");
+        assertThat(LlmReply.fenced("pre ```json\n {\"a\":1} ``` post")).isEqualTo("{\"a\":1} ");
+        assertThat(LlmReply.fenced("````{x}```")).isEqualTo("`{x}");
+        assertThat(LlmReply.fenced("```json only one fence")).isNull();
+        // replies within the 2 MB transport limit built to backtrack: "```" + letters made the fence pattern quadratic
+        int twoMb = LlmTransport.MAX_REPLY_BYTES;
+        for (String bad : List.of("```" + "a".repeat(twoMb - 3), "````" + "a".repeat(twoMb - 4), "<think>".repeat(twoMb / 7),
+                "{" + "<think>".repeat(twoMb / 7))) {
+            assertThatThrownBy(() -> LlmReply.parse(bad)).isInstanceOf(LlmReply.MalformedReplyException.class);
+        }
+        assertThat(LlmReply.parse("<think>" + "<think>".repeat(100_000) + "</think>{\"team\":\"Network\"}").team()).isEqualTo("Network");
+    }
 }
