@@ -195,4 +195,20 @@ class ExportRedactionTest {
         String csv = Files.readString(dir.resolve("big-csv/dataset.csv"));
         assertThat(csv).contains("mail [EMAIL] or [EMAIL]. see anecdote: a.a.").doesNotContain("jane");
     }
+
+    @Test
+    void ibansAndAddressesHiddenByInvisibleCharactersAreRedactedAndCountedInTheManifest() throws Exception {
+        ws.store().saveTickets(List.of(ticket("pay", "refund", "Refund to DE89 3704 0044 0532 0130 00 please, "
+                + "reply to jane.doe\u200b@example.com", "Jane Doe", T0.plusSeconds(3), "Desktop", "P3")), "import").join();
+        for (ExportFormat f : List.of(ExportFormat.OPENAI_JSONL, ExportFormat.CSV)) {
+            Path out = dir.resolve("iban-" + f.id());
+            svc.run(ExportOptions.defaults(f, out), ExportService.Progress.NONE, () -> false);
+            String all = Files.readString(out.resolve("dataset." + f.extension()));
+            assertThat(all).as(f.id()).contains("Refund to [IBAN] please, reply to [EMAIL]").doesNotContain("3704")
+                    .doesNotContain("jane.doe");
+            JsonNode man = manifest(out);
+            assertThat(man.at("/redaction/counts/iban").asLong()).as(f.id()).isEqualTo(1);
+            assertThat(man.at("/redaction/counts/email").asLong()).as(f.id()).isGreaterThanOrEqualTo(3);
+        }
+    }
 }

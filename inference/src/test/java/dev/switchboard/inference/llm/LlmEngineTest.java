@@ -566,6 +566,24 @@ class LlmEngineTest {
     }
 
     @Test
+    void personalDataHiddenByInvisibleCharactersOrWrittenAsIbanDotsOrTelIsRedactedBeforeSending() {
+        server.then(Reply.ok(reply("Network", "P2", 0.8, "VPN.")));
+        TicketText t = new TicketText("T-9", "VPN broken for jane.doe\u200b@example.com",
+                "Refund to DE89 3704 0044 0532 0130 00 or card 4111.1111.1111.1111, Tel.030/1234567, "
+                        + "mail jane\u2060.doe@exam\u00adple.com", List.of("again: jane.doe\uFEFF@example.com"));
+        LlmEngine e = LlmEngine.builder(openAi().withRedact(true), local).egress(ledger).build();
+        engines.add(e);
+
+        assertThat(e.suggest(t, CTX).status()).isEqualTo(Status.OK);
+
+        String body = server.requests().get(0).body();
+        assertThat(body).doesNotContain("jane").doesNotContain("example.com").doesNotContain("3704")
+                .doesNotContain("4111").doesNotContain("1234567");
+        assertThat(server.requests().get(0).content(1)).contains("Subject: VPN broken for [EMAIL]")
+                .contains("Refund to [IBAN] or card [NUMBER], Tel.[PHONE], mail [EMAIL]").contains("again: [EMAIL]");
+    }
+
+    @Test
     void redactionRemovesEachExampleTicketsOwnRequesterNameToo() {
         server.then(Reply.ok(reply("Network", "P2", 0.8, "VPN.")));
         TicketText t = new TicketText("T-9", "VPN broken", "Jane Doe here, the VPN drops.", List.of());
