@@ -572,8 +572,10 @@ public final class LlmEngine implements TriageEngine, AutoCloseable {
         String rationale = v.rationale();
         if (v.duplicateOf() != null) rationale = (rationale + " Possible duplicate of " + v.duplicateOf() + ".").strip();
         List<Prediction> priorities = v.priority() == null ? List.of() : List.of(new Prediction(v.priority(), v.confidence()));
+        // a missing or invalid confidence is never confident (not eligible for bulk accept), whatever the threshold
         return new TriageSuggestion(Status.OK, List.of(new Prediction(v.team(), v.confidence())), priorities,
-                v.confidence() >= confidentAbove, rationale, evidence, ID, settings.model(), "", micros(t0));
+                v.confidenceGiven() && v.confidence() >= confidentAbove, rationale, evidence, ID, settings.model(),
+                v.confidenceNote(), micros(t0));
     }
 
     private TriageSuggestion fallback(TicketText ticket, TriageContext ctx, TriageSuggestion local, String reason, long t0) {

@@ -16,11 +16,15 @@ import java.util.Optional;
  * The model's reply as parsed, before validation against the taxonomy. Parsing is lenient: code
  * fences, {@code <think>} blocks and prose around the JSON object are ignored; single quotes,
  * comments, trailing commas and differently-cased keys are accepted; a confidence given as
- * {@code "85%"} or {@code 85} becomes 0.85.
+ * {@code "85%"} or {@code 85} becomes 0.85, "high"/"medium"/"low" 0.85/0.6/0.3. A confidence that is
+ * not a number or falls outside 0–1 (after the percent conversion: {@code "9999%"}, {@code 250},
+ * {@code -3}) is invalid: it counts as missing and {@code confidenceProblem} says why.
  *
- * @param confidence 0..1, or NaN when the model gave none
+ * @param confidence        0..1, or NaN when the model gave none or an invalid one
+ * @param confidenceProblem why a confidence the model gave was ignored, or null
  */
-public record LlmReply(String team, String priority, double confidence, String rationale, String duplicateOf) {
+public record LlmReply(String team, String priority, double confidence, String rationale, String duplicateOf,
+                       String confidenceProblem) {
 
     /** The reply is not a JSON object we can read. The message never contains the reply text. */
     public static final class MalformedReplyException extends Exception {
@@ -56,14 +60,18 @@ public record LlmReply(String team, String priority, double confidence, String r
         if (node == null || !node.isObject()) throw new MalformedReplyException("the reply was not a JSON object");
         String team = text(field(node, "team", "assigned_team", "assignment_group"));
         String priority = text(field(node, "priority"));
-        double confidence = confidence(field(node, "confidence", "probability", "score"));
+        JsonNode conf = field(node, "confidence", "probability", "score");
+        double confidence = confidence(conf);
+        String confidenceProblem = conf == null || conf.isNull() || !Double.isNaN(confidence) ? null
+                : "the LLM's confidence " + quote(conf.isValueNode() ? conf.asText() : conf.toString())
+                        + " is not a number from 0 to 1 (or 0 to 100%), so it counts as missing";
         String rationale = text(field(node, "rationale", "reason", "explanation"));
         String dup = text(field(node, "duplicate_of", "duplicateof", "duplicate"));
         if (rationale != null) {
             rationale = rationale.replaceAll("[\\p{Cc}\\p{Cf}&&[^\\n]]", "").replaceAll("\\s+", " ").strip();
             if (rationale.length() > MAX_RATIONALE) rationale = rationale.substring(0, MAX_RATIONALE) + "\u2026";
         }
-        return new LlmReply(team, priority, confidence, rationale == null ? "" : rationale, dup);
+        return new LlmReply(team, priority, confidence, rationale == null ? "" : rationale, dup, confidenceProblem);
     }
 
     /*
@@ -127,14 +135,23 @@ public record LlmReply(String team, String priority, double confidence, String r
         return s.isEmpty() || s.equalsIgnoreCase("null") || s.equalsIgnoreCase("none") ? null : s;
     }
 
+    /** A short, printable rendering of a value the model sent. */
+    private static String quote(String raw) {
+        String t = raw.replaceAll("[\\p{Cc}\\p{Cf}]", "").strip();
+        if (t.length() > 24) t = t.substring(0, 24) + "\u2026";
+        return "\"" + t + "\"";
+    }
+
+    /** 0..1, or NaN when missing, unreadable or out of range. */
     private static double confidence(JsonNode v) {
         if (v == null || v.isNull()) return Double.NaN;
         double d;
+        boolean pct = false;
         if (v.isNumber()) {
             d = v.asDouble();
         } else {
             String s = v.asText().strip();
-            boolean pct = s.endsWith("%");
+            pct = s.endsWith("%");
             try {
                 d = Double.parseDouble(pct ? s.substring(0, s.length() - 1).strip() : s);
             } catch (NumberFormatException e) {
@@ -148,8 +165,9 @@ public record LlmReply(String team, String priority, double confidence, String r
             if (pct) d /= 100.0;
         }
         if (Double.isNaN(d) || Double.isInfinite(d)) return Double.NaN;
-        if (d > 1.0 && d <= 100.0) d /= 100.0;
-        return Math.max(0.0, Math.min(1.0, d));
+        // a bare number above 1 is read as a percentage (85 -> 0.85); one with '%' already was
+        if (!pct && d > 1.0 && d <= 100.0) d /= 100.0;
+        return d >= 0.0 && d <= 1.0 ? d : Double.NaN;
     }
 
     public Optional<String> duplicate() {

@@ -180,6 +180,35 @@ class LlmEngineTest {
     // ---- validation and repair ---------------------------------------------------------------------
 
     @Test
+    void anOutOfRangeConfidenceIsNotConfidentAndTheCardSaysWhy() {
+        server.then(Reply.ok("{\"team\":\"Network\",\"priority\":\"P2\",\"confidence\":\"9999%\","
+                + "\"rationale\":\"VPN.\",\"duplicate_of\":null}"));
+        // even with a threshold below the 0.5 a missing confidence shows as
+        LlmEngine e = LlmEngine.builder(openAi(), local).retriever(RETRIEVER).egress(ledger).confidentAbove(0.3).build();
+        engines.add(e);
+
+        TriageSuggestion s = e.suggest(VPN, CTX);
+
+        assertThat(s.status()).isEqualTo(Status.OK);
+        assertThat(s.topTeam()).isEqualTo("Network");
+        assertThat(s.confident()).as("not eligible for bulk accept").isFalse();
+        assertThat(s.confidence()).isEqualTo(0.5);
+        assertThat(s.note()).isEqualTo("the LLM's confidence \"9999%\" is not a number from 0 to 1 (or 0 to 100%), so it counts as missing");
+        assertThat(server.requests()).as("a bad confidence is not worth a repair request").hasSize(1);
+    }
+
+    @Test
+    void aMissingConfidenceIsNotConfidentEither() {
+        server.then(Reply.ok("{\"team\":\"Network\",\"priority\":\"P2\",\"rationale\":\"VPN.\"}"));
+        LlmEngine e = LlmEngine.builder(openAi(), local).retriever(RETRIEVER).egress(ledger).confidentAbove(0.3).build();
+        engines.add(e);
+        TriageSuggestion s = e.suggest(VPN, CTX);
+        assertThat(s.status()).isEqualTo(Status.OK);
+        assertThat(s.confident()).isFalse();
+        assertThat(s.note()).isEqualTo("the LLM gave no confidence");
+    }
+
+    @Test
     void inventedTeamIsRepairedWithOneRequestListingAllowedValues() {
         server.then(Reply.ok(reply("Facilities", "P2", 0.9, "Building issue.")))
                 .then(Reply.ok(reply("Network", "P2", 0.8, "VPN is network.")));

@@ -26,9 +26,27 @@ class LlmReplyTest {
     @Test
     void confidenceForms() throws Exception {
         assertThat(LlmReply.parse("{\"team\":\"a\",\"confidence\":85}").confidence()).isEqualTo(0.85);
-        assertThat(LlmReply.parse("{\"team\":\"a\",\"confidence\":-3}").confidence()).isEqualTo(0.0);
+        assertThat(LlmReply.parse("{\"team\":\"a\",\"confidence\":\"100%\"}").confidence()).isEqualTo(1.0);
+        assertThat(LlmReply.parse("{\"team\":\"a\",\"confidence\":0}").confidence()).isEqualTo(0.0);
         assertThat(LlmReply.parse("{\"team\":\"a\",\"confidence\":\"high\"}").confidence()).isEqualTo(0.85);
         assertThat(LlmReply.parse("{\"team\":\"a\"}").confidence()).isNaN();
+    }
+
+    @Test
+    void aConfidenceOutsideZeroToOneAfterThePercentConversionCountsAsMissingAndSaysWhy() throws Exception {
+        for (String bad : List.of("\"9999%\"", "\"101%\"", "-3", "\"-5%\"", "250", "1e9", "\"NaN\"", "\"very sure\"", "[0.9]")) {
+            LlmReply r = LlmReply.parse("{\"team\":\"Network\",\"priority\":\"P2\",\"confidence\":" + bad + "}");
+            assertThat(r.confidence()).as(bad).isNaN();
+            assertThat(r.confidenceProblem()).as(bad).startsWith("the LLM's confidence \"").endsWith("so it counts as missing");
+            var v = ReplyValidator.validate(r, CTX, List.of()).valid();
+            assertThat(v.confidenceGiven()).as(bad).isFalse();
+            assertThat(v.confidence()).isEqualTo(0.5);
+            assertThat(v.confidenceNote()).isEqualTo(r.confidenceProblem());
+        }
+        assertThat(LlmReply.parse("{\"team\":\"a\",\"confidence\":\"9999%\"}").confidenceProblem())
+                .isEqualTo("the LLM's confidence \"9999%\" is not a number from 0 to 1 (or 0 to 100%), so it counts as missing");
+        assertThat(LlmReply.parse("{\"team\":\"a\"}").confidenceProblem()).isNull();
+        assertThat(LlmReply.parse("{\"team\":\"a\",\"confidence\":\"85%\"}").confidenceProblem()).isNull();
     }
 
     @Test
