@@ -68,7 +68,7 @@ public final class ExportDialog {
     final ComboBox<String> splitKind = new ComboBox<>(FXCollections.observableArrayList("None", "Random (stratified)", "Time"));
     final TextField splitRatio = new TextField("0.1");
     final DatePicker splitDate = new DatePicker();
-    final CheckBox redact = new CheckBox("Redact personal data (e-mail, phone, IP, URL secrets, long numbers, requester names)");
+    final CheckBox redact = new CheckBox("Redact personal data (e-mail, phone, IP, IBAN, card and long numbers, URL secrets, requester names)");
     final TextArea patterns = new TextArea();
     final TableView<PreviewRow> preview = new TableView<>();
     final ProgressBar progress = new ProgressBar(0);

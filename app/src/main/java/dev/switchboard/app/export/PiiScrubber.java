@@ -1,5 +1,6 @@
 package dev.switchboard.app.export;
 
+import dev.switchboard.inference.llm.PromptBuilder;
 import dev.switchboard.inference.redact.Redactor;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -63,6 +64,17 @@ public final class PiiScrubber {
         return r.text();
     }
 
+    /**
+     * Like {@link #scrub(String, List, Map)}, but only as much of {@code text} as a prompt field of
+     * {@code max} characters carries is redacted and kept ({@link PromptBuilder#redactHead}: the rest is
+     * cut off with the prompt's "[truncated N chars]" note), as the LLM engine does before sending.
+     */
+    public String scrubHead(String text, int max, List<String> names, Map<Redactor.Kind, Integer> into) {
+        if (text == null) return "";
+        if (!enabled) return text;
+        return PromptBuilder.redactHead(text, max, t -> scrub(t, names, into));
+    }
+
     /** Adds counts gathered by {@link #scrub(String, List, Map)} to the totals. */
     public void add(Map<Redactor.Kind, Integer> counts) {
         for (var e : counts.entrySet()) totals.merge(e.getKey(), (long) e.getValue(), Long::sum);
@@ -78,6 +90,11 @@ public final class PiiScrubber {
      * redacted (see {@link #mergedRequesterNames}).
      */
     public List<String> scrubUpdates(List<String> updates, List<String> names, Map<Redactor.Kind, Integer> into) {
+        return scrubUpdates(updates, names, into, Integer.MAX_VALUE);
+    }
+
+    /** {@link #scrubUpdates(List, List, Map)} with each update redacted only up to a prompt field of {@code maxEach} ({@link #scrubHead}). */
+    public List<String> scrubUpdates(List<String> updates, List<String> names, Map<Redactor.Kind, Integer> into, int maxEach) {
         if (updates == null || updates.isEmpty()) return List.of();
         List<String> out = new ArrayList<>(updates.size());
         for (String u : updates) {
@@ -87,7 +104,7 @@ public final class PiiScrubber {
                 un = new ArrayList<>(names);
                 un.addAll(merged);
             }
-            out.add(scrub(u, un, into));
+            out.add(maxEach == Integer.MAX_VALUE ? scrub(u, un, into) : scrubHead(u, maxEach, un, into));
         }
         return out;
     }

@@ -18,7 +18,7 @@ import java.util.Map;
 
 /**
  * Turns one decided ticket into one output record: redacts its text (subject, body and each update,
- * before the prompt is built), builds the user message with the engine's {@link PromptBuilder} from
+ * before the prompt is built; for JSONL only as much as the prompt carries, as the engine does), builds the user message with the engine's {@link PromptBuilder} from
  * subject, body and updates (as the engine does live) and the assistant reply with
  * {@link PromptBuilder#expectedReplyJson}. Thread-safe: rows are rendered on several cores.
  */
@@ -49,10 +49,10 @@ final class RowRenderer {
     Rendered render(LabelledExample row) {
         Map<Redactor.Kind, Integer> counts = new EnumMap<>(Redactor.Kind.class);
         List<String> names = PiiScrubber.requesterNames(row.requester());
-        String subject = scrubber.scrub(row.subject(), names, counts);
-        String body = scrubber.scrub(row.body(), names, counts);
-        List<String> updates = scrubber.scrubUpdates(row.updates(), names, counts);
         if (format == ExportFormat.CSV) {
+            String subject = scrubber.scrub(row.subject(), names, counts);
+            String body = scrubber.scrub(row.body(), names, counts);
+            List<String> updates = scrubber.scrubUpdates(row.updates(), names, counts);
             String note = row.note() == null ? null : scrubber.scrub(row.note(), names, counts);
             List<Object> values = java.util.Arrays.asList(row.ticketId(), row.externalId(), text(subject, body), row.team(),
                     row.priority(), row.suggestedTeam(), row.suggestedPriority(), row.suggestionEngine(),
@@ -61,11 +61,16 @@ final class RowRenderer {
             values.replaceAll(RowRenderer::csv);
             return new Rendered(null, values, counts);
         }
+        // JSONL: only what the prompt carries is redacted, as the engine does live (the prompt cuts the rest)
+        PromptBuilder.Limits limits = PromptBuilder.Limits.defaults();
+        String subject = scrubber.scrubHead(row.subject(), limits.subject(), names, counts);
+        String body = scrubber.scrubHead(row.body(), limits.body(), names, counts);
+        List<String> updates = scrubber.scrubUpdates(row.updates(), names, counts, limits.update());
         String rationale = ExportService.rationale(row);
         if (rationale != null) rationale = scrubber.scrub(rationale, names, counts);
         // Deterministic per-ticket boundary token: reproducible files, yet not one token a model could learn.
         String boundary = HexFormat.of().toHexDigits(ExportService.mix(seed ^ 0x626F756EL, row.ticketId()));
-        PromptBuilder prompts = new PromptBuilder(template, PromptBuilder.Limits.defaults(), () -> boundary);
+        PromptBuilder prompts = new PromptBuilder(template, limits, () -> boundary);
         // the ticket as the engine sends it live: subject, body and the updates up to the decision (redacted alike)
         String user = prompts.userMessage(new TicketText(String.valueOf(row.ticketId()), subject, body, updates), ctx);
         String reply = PromptBuilder.expectedReplyJson(row.team(), row.priority() == null ? "" : row.priority(), rationale);

@@ -177,4 +177,38 @@ class ExportRedactionTest {
         assertThat(PiiScrubber.requesterNames("bob_miller@x.org")).containsExactly("bob miller");
         assertThat(PiiScrubber.requesterNames(null)).isEmpty();
     }
+
+    @Test
+    void aMegabyteBodyBuiltToSlowTheRedactorDownIsExportedRedactedInEveryFormat() throws Exception {
+        String body = "mail jane.doe at example dot com or jane.doe@example.com. see anecdote: " + "a.".repeat(499_000); // the column holds 1,000,000
+        ws.store().saveTickets(List.of(ticket("big", "anecdote", body, "Jane Doe", T0.plusSeconds(3), "Desktop", "P3")), "import").join();
+
+        svc.run(ExportOptions.defaults(ExportFormat.OPENAI_JSONL, dir.resolve("big-oa")), ExportService.Progress.NONE, () -> false);
+        String user = jsonLines(dir.resolve("big-oa/dataset.jsonl")).stream()
+                .map(l -> l.get("messages").get(1).get("content").asText()).filter(u -> u.contains("anecdote")).findFirst().orElseThrow();
+        assertThat(user).contains("mail [EMAIL] or [EMAIL]. see anecdote: a.a.").doesNotContain("jane").hasSizeLessThan(12_000);
+        // only the head the prompt carries was redacted; the note still counts the whole body
+        int whole = new dev.switchboard.inference.redact.Redactor().redact(body).text().length();
+        assertThat(user).contains("a.a \u2026[truncated " + (whole - 4000) + " chars]");
+
+        svc.run(ExportOptions.defaults(ExportFormat.CSV, dir.resolve("big-csv")), ExportService.Progress.NONE, () -> false);
+        String csv = Files.readString(dir.resolve("big-csv/dataset.csv"));
+        assertThat(csv).contains("mail [EMAIL] or [EMAIL]. see anecdote: a.a.").doesNotContain("jane");
+    }
+
+    @Test
+    void ibansAndAddressesHiddenByInvisibleCharactersAreRedactedAndCountedInTheManifest() throws Exception {
+        ws.store().saveTickets(List.of(ticket("pay", "refund", "Refund to DE89 3704 0044 0532 0130 00 please, "
+                + "reply to jane.doe\u200b@example.com", "Jane Doe", T0.plusSeconds(3), "Desktop", "P3")), "import").join();
+        for (ExportFormat f : List.of(ExportFormat.OPENAI_JSONL, ExportFormat.CSV)) {
+            Path out = dir.resolve("iban-" + f.id());
+            svc.run(ExportOptions.defaults(f, out), ExportService.Progress.NONE, () -> false);
+            String all = Files.readString(out.resolve("dataset." + f.extension()));
+            assertThat(all).as(f.id()).contains("Refund to [IBAN] please, reply to [EMAIL]").doesNotContain("3704")
+                    .doesNotContain("jane.doe");
+            JsonNode man = manifest(out);
+            assertThat(man.at("/redaction/counts/iban").asLong()).as(f.id()).isEqualTo(1);
+            assertThat(man.at("/redaction/counts/email").asLong()).as(f.id()).isGreaterThanOrEqualTo(3);
+        }
+    }
 }

@@ -10,7 +10,8 @@ import java.time.Instant;
  * how it ended.
  *
  * <p>{@code outcome} is one of {@code "ok"}, {@code "http 429"}, {@code "http 500"} (any status),
- * {@code "timeout"}, {@code "connection refused"}, {@code "cancelled"}, {@code "error"}. Called on
+ * {@code "timeout"}, {@code "connection refused"}, {@code "reply too large"} (more than
+ * {@link LlmTransport#MAX_REPLY_BYTES} bytes, reading stopped there), {@code "cancelled"}, {@code "error"}. Called on
  * the requesting thread; implementations must be quick and must not throw.
  */
 @FunctionalInterface

@@ -40,6 +40,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Triage by a chat LLM (OpenAI-compatible or Ollama) through langchain4j, with the local model as
@@ -355,12 +356,15 @@ public final class LlmEngine implements TriageEngine, AutoCloseable {
         if (settings.redact()) {
             Redactor r = redactor;
             Collection<String> names = requesterNames.apply(ticket);
-            sendTicket = redact(ticket, r, names);
+            PromptBuilder.Limits l = prompts.limits();
+            // only what the prompt can carry is redacted (the prompt cuts the rest anyway)
+            sendTicket = redact(ticket, r, names, l.subject(), l.body(), l.update());
             // an example is another ticket: its own requester's names go too, besides this ticket's
             sendExamples = examples.stream().map(e -> {
                 java.util.Set<String> exampleNames = new java.util.LinkedHashSet<>(names);
                 exampleNames.addAll(requesterNames.apply(e.ticket().text()));
-                return new ExampleRetriever.Example(new LabelledTicket(redact(e.ticket().text(), r, exampleNames),
+                return new ExampleRetriever.Example(new LabelledTicket(
+                        redact(e.ticket().text(), r, exampleNames, l.exampleSubject(), l.exampleBody(), l.exampleBody()),
                         e.ticket().team(), e.ticket().priority(), e.ticket().decidedAt(), e.ticket().weight()), e.similarity());
             }).toList();
         }
@@ -370,6 +374,13 @@ public final class LlmEngine implements TriageEngine, AutoCloseable {
     private static TicketText redact(TicketText t, Redactor r, Collection<String> names) {
         return new TicketText(t.id(), r.redact(t.subject(), names).text(), r.redact(t.body(), names).text(),
                 t.updates().stream().map(u -> r.redact(u, names).text()).toList());
+    }
+
+    /** Each part redacted up to what a prompt field of the given size carries ({@link PromptBuilder#redactHead}). */
+    private static TicketText redact(TicketText t, Redactor r, Collection<String> names, int subject, int body, int update) {
+        UnaryOperator<String> red = x -> r.redact(x, names).text();
+        return new TicketText(t.id(), PromptBuilder.redactHead(t.subject(), subject, red), PromptBuilder.redactHead(t.body(), body, red),
+                t.updates().stream().map(u -> PromptBuilder.redactHead(u, update, red)).toList());
     }
 
     // ---- calling ------------------------------------------------------------------------------
@@ -386,7 +397,7 @@ public final class LlmEngine implements TriageEngine, AutoCloseable {
         }
     }
 
-    private enum Kind { CANCELLED, TIMEOUT, REFUSED, UNREACHABLE, RATE_LIMITED, SERVER, CLIENT, OTHER }
+    private enum Kind { CANCELLED, TIMEOUT, REFUSED, UNREACHABLE, RATE_LIMITED, SERVER, CLIENT, TOO_LARGE, OTHER }
 
     private record Failure(Kind kind, int status, Duration retryAfter, String message) {
         boolean retryable() {
@@ -402,6 +413,7 @@ public final class LlmEngine implements TriageEngine, AutoCloseable {
                 case TIMEOUT -> "timeout";
                 case REFUSED -> "connection refused";
                 case RATE_LIMITED, SERVER, CLIENT -> "http " + status;
+                case TOO_LARGE -> "reply too large";
                 case UNREACHABLE, OTHER -> "error";
             };
         }
@@ -455,6 +467,8 @@ public final class LlmEngine implements TriageEngine, AutoCloseable {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof LlmTransport.CancelledException) return new Failure(Kind.CANCELLED, 0, null, "cancelled");
             if (t instanceof LlmTransport.KeyUnavailableException k) return new Failure(Kind.OTHER, 0, null, k.getMessage());
+            // a server that sends megabytes will do it again: not retried, not asked to repair
+            if (t instanceof LlmTransport.ReplyTooLargeException r) return new Failure(Kind.TOO_LARGE, 0, null, r.getMessage());
             if (t instanceof LlmTransport.UnreachableException u) {
                 return new Failure(u.refused ? Kind.REFUSED : Kind.UNREACHABLE, 0, null, u.getMessage());
             }
@@ -482,6 +496,7 @@ public final class LlmEngine implements TriageEngine, AutoCloseable {
             case RATE_LIMITED -> "LLM rate-limited (HTTP 429) after " + tries;
             case SERVER -> "LLM server error (HTTP " + f.status() + ") after " + tries;
             case CLIENT -> "LLM rejected the request (HTTP " + f.status() + (f.message().isEmpty() ? "" : ": " + truncate(f.message(), 120)) + ")";
+            case TOO_LARGE -> f.message() + " (not retried)";
             case CANCELLED -> "cancelled";
             case OTHER -> "LLM call failed (" + truncate(f.message(), 120) + ") after " + tries;
         };
@@ -557,8 +572,10 @@ public final class LlmEngine implements TriageEngine, AutoCloseable {
         String rationale = v.rationale();
         if (v.duplicateOf() != null) rationale = (rationale + " Possible duplicate of " + v.duplicateOf() + ".").strip();
         List<Prediction> priorities = v.priority() == null ? List.of() : List.of(new Prediction(v.priority(), v.confidence()));
+        // a missing or invalid confidence is never confident (not eligible for bulk accept), whatever the threshold
         return new TriageSuggestion(Status.OK, List.of(new Prediction(v.team(), v.confidence())), priorities,
-                v.confidence() >= confidentAbove, rationale, evidence, ID, settings.model(), "", micros(t0));
+                v.confidenceGiven() && v.confidence() >= confidentAbove, rationale, evidence, ID, settings.model(),
+                v.confidenceNote(), micros(t0));
     }
 
     private TriageSuggestion fallback(TicketText ticket, TriageContext ctx, TriageSuggestion local, String reason, long t0) {

@@ -10,8 +10,6 @@ import dev.switchboard.inference.TicketText;
 import dev.switchboard.inference.dup.IssueRewriter;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The TickIt-style duplicate check on an {@link LlmEngine}'s endpoint: each ticket is rewritten as a
@@ -57,8 +55,6 @@ public final class LlmIssueRewriter implements IssueRewriter {
             .enable(JsonReadFeature.ALLOW_SINGLE_QUOTES, JsonReadFeature.ALLOW_TRAILING_COMMA,
                     JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES)
             .build();
-    private static final Pattern OBJECT = Pattern.compile("(?s)\\{.*\\}");
-    private static final Pattern THINK = Pattern.compile("(?is)<think>.*?</think>");
 
     private final LlmEngine engine;
 
@@ -100,11 +96,13 @@ public final class LlmIssueRewriter implements IssueRewriter {
     /** The JSON object in a reply (code fences, reasoning blocks and chatter around it ignored), or null. */
     static JsonNode parse(String raw) {
         if (raw == null) return null;
-        String s = THINK.matcher(raw).replaceAll("");
-        Matcher m = OBJECT.matcher(s);
-        if (!m.find()) return null;
+        // from the first '{' to the last '}' (as (?s)\{.*\} would find, without its quadratic worst case)
+        String s = LlmReply.stripThink(raw);
+        int open = s.indexOf('{');
+        int close = s.lastIndexOf('}');
+        if (open < 0 || close < open) return null;
         try {
-            JsonNode n = LENIENT.readTree(m.group());
+            JsonNode n = LENIENT.readTree(s.substring(open, close + 1));
             return n != null && n.isObject() ? n : null;
         } catch (java.io.IOException e) {
             return null;

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -137,6 +138,10 @@ public final class PromptBuilder {
 
     public Template template() {
         return template;
+    }
+
+    public Limits limits() {
+        return limits;
     }
 
     public PromptBuilder withTemplate(Template t) {
@@ -353,15 +358,69 @@ public final class PromptBuilder {
             "[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F-\\x9F\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2064\\u2066-\\u2069\\uFEFF\\uFFF9-\\uFFFD]");
     private static final Pattern BLOB = Pattern.compile("[A-Za-z0-9+/=_-]{200,}");
     private static final Pattern FENCE_RUN = Pattern.compile("<{3,}|>{3,}");
-    private static final Pattern MANY_BLANK_LINES = Pattern.compile("\n[ \t]*\n(?:[ \t]*\n)+");
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
     private static final Pattern WIDE_SPACE = Pattern.compile("[ \t]{8,}");
+
+    /** How much of untrusted text {@link #clean} reads at most for a field of {@code max} characters. */
+    private static int precut(int max) {
+        // cut huge input early so sanitising stays cheap; keep slack for what sanitising removes
+        return Math.max(max, 0) * 2 + 1024;
+    }
+
+    /**
+     * Characters read beyond what {@link #clean} reads when only the head of a text is redacted
+     * ({@link #redactHead}), and dropped again after redaction together with the partial word at the
+     * cut: an e-mail address, IBAN, card or phone number cut in half there may no longer be recognised.
+     */
+    static final int REDACTION_MARGIN = 512;
+
+    private static final String TRUNCATED_OPEN = " \u2026[truncated ";
+    private static final String TRUNCATED_CLOSE = " chars]";
+
+    /**
+     * {@code redact} applied to no more of {@code raw} than a prompt field of {@code max} characters can
+     * carry: redaction cost stays bounded by the field, not by the ticket (a 1 MB body is not scanned
+     * for a 4,000-character description). A text within {@code 2 * max + 1024 + }{@value #REDACTION_MARGIN}
+     * characters is redacted whole; a longer one is cut there, redacted, and then loses its last
+     * {@value #REDACTION_MARGIN} characters and the partial word before them (up to as many again, back
+     * to whitespace), so anything the cut split is dropped rather than sent half-redacted. It then ends
+     * with the " …[truncated N chars]" note {@link #clean} writes, N counting what was cut, and
+     * {@link #clean} adds N to its own count when it cuts further: the prompt reads as if the whole text
+     * had been redacted first.
+     */
+    public static String redactHead(String raw, int max, UnaryOperator<String> redact) {
+        if (raw == null || raw.isEmpty()) return redact.apply(raw == null ? "" : raw);
+        int keep = precut(max) + REDACTION_MARGIN;
+        if (raw.length() <= keep) return redact.apply(raw);
+        int cut = keep;
+        if (Character.isHighSurrogate(raw.charAt(cut - 1))) cut--;
+        String r = redact.apply(raw.substring(0, cut));
+        int end = Math.max(0, r.length() - REDACTION_MARGIN);
+        for (int floor = Math.max(0, end - REDACTION_MARGIN), i = end; i > floor; i--) {
+            if (Character.isWhitespace(r.charAt(i - 1))) {
+                end = i - 1;
+                break;
+            }
+        }
+        if (end > 0 && Character.isHighSurrogate(r.charAt(end - 1))) end--;
+        long dropped = (long) raw.length() - cut + (r.length() - end);
+        return r.substring(0, end) + TRUNCATED_OPEN + dropped + TRUNCATED_CLOSE;
+    }
 
     /** Sanitises untrusted text and truncates it to {@code max} characters. */
     static String clean(String raw, int max, String boundary) {
         if (raw == null || raw.isEmpty()) return "";
-        // cut huge input early so sanitising stays cheap; keep slack for what sanitising removes
-        int precut = Math.max(max, 0) * 2 + 1024;
+        // a head cut by redactHead: its note is re-added (with this cut's count) below
+        long carried = 0;
+        if (raw.endsWith(TRUNCATED_CLOSE)) {
+            int at = raw.lastIndexOf(TRUNCATED_OPEN);
+            String digits = at < 0 ? "" : raw.substring(at + TRUNCATED_OPEN.length(), raw.length() - TRUNCATED_CLOSE.length());
+            if (!digits.isEmpty() && digits.length() <= 12 && digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                carried = Long.parseLong(digits);
+                raw = raw.substring(0, at);
+            }
+        }
+        int precut = precut(max);
         String s = raw.length() > precut ? raw.substring(0, precut) : raw;
         s = s.replace("\r\n", "\n").replace('\r', '\n');
         s = stripLoneSurrogates(s);
@@ -374,16 +433,50 @@ public final class PromptBuilder {
             s = FENCE_RUN.matcher(s).replaceAll(m -> m.group().charAt(0) == '<' ? "\u2039".repeat(m.group().length()) : "\u203A".repeat(m.group().length()));
         }
         if (boundary != null && !boundary.isEmpty()) s = replaceIgnoreCase(s, boundary, "[boundary]");
-        if (hasThreeLineFeeds(s)) s = MANY_BLANK_LINES.matcher(s).replaceAll("\n\n");
+        if (hasThreeLineFeeds(s)) s = collapseBlankLines(s);
         if (hasWideSpace(s)) s = WIDE_SPACE.matcher(s).replaceAll("    ");
         s = s.strip();
-        if (s.length() > max || raw.length() > precut) {
+        if (s.length() > max || raw.length() > precut || carried > 0) {
             int cut = Math.min(max, s.length());
             if (cut > 0 && Character.isHighSurrogate(s.charAt(cut - 1))) cut--;
-            int dropped = raw.length() > precut ? raw.length() - cut : s.length() - cut;
-            s = s.substring(0, cut) + " \u2026[truncated " + dropped + " chars]";
+            long dropped = (raw.length() > precut ? raw.length() - cut : s.length() - cut) + carried;
+            s = s.substring(0, cut) + TRUNCATED_OPEN + dropped + TRUNCATED_CLOSE;
         }
         return s;
+    }
+
+    /**
+     * Three or more line feeds with only spaces and tabs between them become one blank line (what the
+     * regular expression {@code \n[ \t]*\n(?:[ \t]*\n)+} replaced by "\n\n" did), in one pass: Java
+     * runs a repeated group by recursion, and a few thousand blank lines overflowed the stack.
+     */
+    static String collapseBlankLines(String s) {
+        int n = s.length();
+        StringBuilder out = null;
+        int last = 0;
+        int i = s.indexOf('\n');
+        while (i >= 0) {
+            int feeds = 1;
+            int end = i + 1;
+            for (int j = i + 1; ; ) {
+                int t = j;
+                while (t < n && (s.charAt(t) == ' ' || s.charAt(t) == '\t')) t++;
+                if (t >= n || s.charAt(t) != '\n') break;
+                feeds++;
+                end = t + 1;
+                j = t + 1;
+            }
+            if (feeds >= 3) {
+                if (out == null) out = new StringBuilder(n);
+                out.append(s, last, i).append("\n\n");
+                last = end;
+                i = s.indexOf('\n', end);
+            } else {
+                i = s.indexOf('\n', i + 1);
+            }
+        }
+        if (out == null) return s;
+        return out.append(s, last, n).toString();
     }
 
     private static String replaceIgnoreCase(String s, String needle, String replacement) {
@@ -512,7 +605,7 @@ public final class PromptBuilder {
         return false;
     }
 
-    /** True when {@code s} has at least three line feeds (needed for {@link #MANY_BLANK_LINES}). */
+    /** True when {@code s} has at least three line feeds (needed for {@link #collapseBlankLines} to change anything). */
     private static boolean hasThreeLineFeeds(String s) {
         int first = s.indexOf('\n');
         if (first < 0) return false;

@@ -10,8 +10,13 @@ import java.util.Optional;
 /** Checks a parsed reply against the taxonomy and the ticket's excluded teams; maps names to their canonical spelling. */
 final class ReplyValidator {
 
-    /** A reply that passed: canonical team and priority (priority null only when the taxonomy has none). */
-    record Valid(String team, String priority, double confidence, String rationale, String duplicateOf) {}
+    /**
+     * A reply that passed: canonical team and priority (priority null only when the taxonomy has none).
+     * {@code confidence} is 0.5 when the model gave none or an invalid one ({@code confidenceGiven} false;
+     * such a reply is never confident), and {@code confidenceNote} then says so.
+     */
+    record Valid(String team, String priority, double confidence, String rationale, String duplicateOf,
+                 boolean confidenceGiven, String confidenceNote) {}
 
     /** Either {@code valid} or a non-empty list of problems (which never quote more than a short value). */
     record Outcome(Valid valid, List<String> problems) {
@@ -49,9 +54,11 @@ final class ReplyValidator {
             }
         }
         if (!problems.isEmpty()) return new Outcome(null, List.copyOf(problems));
-        double confidence = Double.isNaN(reply.confidence()) ? 0.5 : reply.confidence();
+        boolean given = !Double.isNaN(reply.confidence());
+        double confidence = given ? reply.confidence() : 0.5;
+        String note = given ? "" : reply.confidenceProblem() != null ? reply.confidenceProblem() : "the LLM gave no confidence";
         String dup = reply.duplicateOf() != null && exampleIds.contains(reply.duplicateOf()) ? reply.duplicateOf() : null;
-        return new Outcome(new Valid(team, priority, confidence, reply.rationale(), dup), List.of());
+        return new Outcome(new Valid(team, priority, confidence, reply.rationale(), dup, given, note), List.of());
     }
 
     /** Exact match first, then case- and whitespace-insensitive if that is unambiguous. */

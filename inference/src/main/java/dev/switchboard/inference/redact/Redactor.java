@@ -17,15 +17,23 @@ import java.util.regex.Pattern;
 /**
  * Replaces personal data in ticket text with placeholder tokens and counts what it replaced.
  *
+ * <p>Invisible format characters (zero-width space, joiner and non-joiner, word joiner, soft hyphen,
+ * byte order mark, bidirectional controls, tag characters…) are removed first, so that
+ * {@code jane.doe<U+200B>@example.com} cannot slip through as two harmless halves and be joined again
+ * later; zero-width joiners, non-joiners and variation selectors between two non-ASCII characters
+ * stay (emoji sequences, Persian and Indic spelling). See {@link #stripInvisible}.
+ *
  * <p>Order of passes (earlier passes win, so an e-mail inside a URL is not counted twice): custom
  * patterns, secrets in URLs, e-mail addresses (plain and, optionally, obfuscated "name at domain dot
- * com"), IPv4/IPv6 addresses, card numbers (Luhn-valid, with separators), phone numbers, long digit
- * runs, then names.
+ * com"), IBANs (ISO 13616: country, check digits and account, plain or grouped by spaces, with the
+ * country's length and a valid mod-97 check), IPv4/IPv6 addresses, card numbers (Luhn-valid, groups
+ * separated by spaces, hyphens or dots), phone numbers, long digit runs, then names.
  *
  * <p>Phone numbers are only recognised with a leading {@code +}, parentheses or separators
- * (space, dot, hyphen), at least 7 digits and at most 15; dates ({@code 2024-01-15},
- * {@code 15.01.2024}, {@code 01/15/2024}), times, versions ({@code 10.0.19045.2364}) and IPs are not
- * phone numbers. Instances are immutable and thread-safe.
+ * (space, dot, hyphen, the German {@code 030/1234567}), at least 7 digits and at most 15, not glued
+ * to a word or number before them except a label such as {@code Tel.} or {@code Fax:}; dates
+ * ({@code 2024-01-15}, {@code 15.01.2024}, {@code 01/15/2024}), times, versions
+ * ({@code 10.0.19045.2364}) and IPs are not phone numbers. Instances are immutable and thread-safe.
  */
 public final class Redactor {
 
@@ -34,7 +42,10 @@ public final class Redactor {
         EMAIL("[EMAIL]"), PHONE("[PHONE]"), IP("[IP]"),
         /** A secret carried in a URL (query/fragment parameter value or password); the rest of the URL stays. */
         URL("[URL]"),
-        NUMBER("[NUMBER]"), NAME("[NAME]"), CUSTOM("[CUSTOM]");
+        NUMBER("[NUMBER]"),
+        /** An international bank account number (country length and mod-97 check verified). */
+        IBAN("[IBAN]"),
+        NAME("[NAME]"), CUSTOM("[CUSTOM]");
 
         private final String token;
 
@@ -73,15 +84,35 @@ public final class Redactor {
                     + "secret|client_?secret|password|passwd|pwd|pass|sig|signature|code|session|sessionid|sid|jwt|"
                     + "credential|x-amz-signature|x-amz-credential|x-amz-security-token|otp)$");
 
+    /**
+     * At most this many domain labels before the top-level one. Java runs a repeated group by recursion,
+     * one level per repetition: an unbounded one overflows the stack on "a@a.a.a.a…" (a StackOverflowError
+     * kills the thread). Real domains have a handful; a longer chain still loses its local part.
+     */
+    private static final int MAX_LABELS = 30;
+
     private static final Pattern EMAIL = Pattern.compile(
             "(?<![\\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-                    + "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\\.[A-Za-z]{2,24}\\b");
+                    + "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?){0," + MAX_LABELS + "}\\.[A-Za-z]{2,24}\\b");
 
-    /** "jane.doe [at] example [dot] com", "jane(at)example(dot)com", "jane at example dot com". */
+    /** " at ", "[at]", "(at)", "{at}": whitespace runs are taken possessively, so a long run is not split in every way. */
+    private static final String OBF_AT = "\\s*+(?:\\[\\s*+at\\s*+\\]|\\(\\s*+at\\s*+\\)|\\{\\s*+at\\s*+\\}|(?<=\\s)at\\s++)\\s*+";
+    /** " dot ", "[dot]", "(dot)", "{dot}" (the separator before the top-level domain). */
+    private static final String OBF_DOT = "\\s*+(?:\\[\\s*+dot\\s*+\\]|\\(\\s*+dot\\s*+\\)|\\{\\s*+dot\\s*+\\}|(?<=\\s)dot\\s++)\\s*+";
+    /** The same or a plain '.' (between other labels). */
+    private static final String OBF_SEP = "\\s*+(?:\\[\\s*+dot\\s*+\\]|\\(\\s*+dot\\s*+\\)|\\{\\s*+dot\\s*+\\}|(?<=\\s)dot\\s++|\\.)\\s*+";
+
+    /**
+     * "jane.doe [at] example [dot] com", "jane(at)example(dot)com", "jane at example dot com".
+     *
+     * <p>Linear time: the local part and each label are possessive (what follows them, whitespace, a
+     * bracket or '.', is never in their class, so giving characters back could not help), every
+     * whitespace run is possessive, the labels are at most {@link #MAX_LABELS}, and the pass tries the
+     * pattern only at the first letter or digit of a run of local-part characters
+     * ({@link #obfuscatedEmailCanStart}), so a long run such as "a.a.a.a…" is scanned once, not once per letter.
+     */
     private static final Pattern OBFUSCATED_EMAIL = Pattern.compile(
-            "(?i)\\b[a-z0-9][a-z0-9._%+-]*\\s*(?:\\[\\s*at\\s*\\]|\\(\\s*at\\s*\\)|\\{\\s*at\\s*\\}|\\s+at\\s+)\\s*"
-                    + "[a-z0-9-]+(?:\\s*(?:\\[\\s*dot\\s*\\]|\\(\\s*dot\\s*\\)|\\{\\s*dot\\s*\\}|\\s+dot\\s+|\\.)\\s*[a-z0-9-]+)*"
-                    + "\\s*(?:\\[\\s*dot\\s*\\]|\\(\\s*dot\\s*\\)|\\{\\s*dot\\s*\\}|\\s+dot\\s+)\\s*"
+            "(?i)\\b[a-z0-9][a-z0-9._%+-]*+" + OBF_AT + "[a-z0-9-]++(?:" + OBF_SEP + "[a-z0-9-]++){0," + MAX_LABELS + "}" + OBF_DOT
                     + "(?:com|org|net|edu|gov|mil|int|io|co|uk|de|fr|nl|es|it|ch|at|be|se|no|dk|fi|pl|cz|ie|pt|us|ca|au|nz|in|jp|cn|info|biz)\\b");
 
     private static final String OCTET = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
@@ -94,12 +125,40 @@ public final class Redactor {
     private static final Pattern IPV6_CANDIDATE = Pattern.compile(
             "(?<![\\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{0,4}|" + OCTET + "(?:\\." + OCTET + "){3})(?:%\\w+)?(?:/\\d{1,3})?(?![\\w:])");
 
-    /** Card-like groups: 13–19 digits in groups separated by spaces or hyphens; Luhn-checked. */
-    private static final Pattern CARD = Pattern.compile("(?<![\\w.+-])\\d{4}(?:[ -]\\d{2,6}){2,4}(?![\\w]|[.-]\\d)");
+    /**
+     * Card-like groups: 13–19 digits in groups separated by spaces or hyphens, or by dots only
+     * ({@code 4111.1111.1111.1111}); Luhn-checked.
+     */
+    private static final Pattern CARD = Pattern.compile(
+            "(?<![\\w.+-])\\d{4}(?:(?:[ -]\\d{2,6}){2,4}|(?:\\.\\d{2,6}){2,4})(?![\\w]|[.-]\\d)");
 
-    /** Phone candidates; filtered by {@link #looksLikePhone}. */
+    /**
+     * IBAN candidates: two letters, two digits, then 11 to 30 letters or digits, each optionally after
+     * one space; checked by {@link #ibanLength}. The repetition is bounded and unambiguous (a space can
+     * only be taken by the optional space), so a start costs at most 30 steps.
+     */
+    private static final Pattern IBAN_CANDIDATE = Pattern.compile(
+            "(?<![A-Za-z0-9])[A-Za-z]{2}\\d{2}(?: ?[A-Za-z0-9]){11,30}(?![A-Za-z0-9])");
+
+    /** IBAN length by country (SWIFT IBAN registry, plus the French overseas codes that use the French format). */
+    private static final Map<String, Integer> IBAN_LENGTHS = ibanLengths(
+            "AD24 AE23 AL28 AT20 AZ28 BA20 BE16 BG22 BH22 BI27 BR29 BY28 CH21 CR22 CY28 CZ24 DE22 DJ27 DK18 DO28 EE20 "
+                    + "EG29 ES24 FI18 FK18 FO18 FR27 GB22 GE22 GI23 GL18 GR27 GT28 HN28 HR21 HU28 IE22 IL23 IQ23 IS26 IT27 "
+                    + "JO30 KW30 KZ20 LB28 LC32 LI21 LT20 LU20 LV21 LY25 MC27 MD24 ME22 MK19 MN20 MR27 MT31 MU30 NI28 NL18 "
+                    + "NO15 OM23 PK24 PL28 PS29 PT25 QA29 RO24 RS22 RU33 SA24 SC31 SD18 SE24 SI19 SK24 SM27 SO23 ST25 SV28 "
+                    + "TL23 TN24 TR26 UA29 VA22 VG24 XK20 YE30 "
+                    + "BL27 GF27 GP27 MF27 MQ27 NC27 PF27 PM27 RE27 TF27 WF27 YT27");
+
+    /**
+     * Phone candidates; filtered by {@link #looksLikePhone}. What may come before one (no word
+     * character and none of {@code .+/:-}, except after a label such as "Tel." or "Fax:") is checked
+     * by {@link #phoneCanStart}, the only way this pattern is tried.
+     */
     private static final Pattern PHONE_CANDIDATE = Pattern.compile(
-            "(?<![\\w.+/:-])(?:\\+|00)?\\(?\\d[\\d \\t().\\-/]{5,22}\\d(?![\\w]|[.:/-]\\d)");
+            "(?:\\+|00)?\\(?\\d[\\d \\t().\\-/]{5,22}\\d(?![\\w]|[.:/-]\\d)");
+    /** Labels after which a phone number may follow a '.' or ':' directly ("Tel.030/1234567", "Fax:+49 …"). */
+    private static final Set<String> PHONE_LABELS = Set.of("tel", "tele", "telefon", "telephone", "phone", "ph", "fon",
+            "fax", "mobil", "mobile", "mob", "handy", "cell");
 
     private static final String DAY = "(?:0?[1-9]|[12]\\d|3[01])";
     private static final String MONTH = "(?:0?[1-9]|1[0-2])";
@@ -217,7 +276,7 @@ public final class Redactor {
     public Result redact(String text, Collection<String> extraNames) {
         if (text == null || text.isEmpty()) return new Result(text == null ? "" : text, Map.of());
         EnumMap<Kind, Integer> counts = new EnumMap<>(Kind.class);
-        String s = text;
+        String s = stripInvisible(text);
         for (Pattern p : customPatterns) s = replaceAll(s, p, Kind.CUSTOM, counts);
         // cheap pre-checks skip passes that cannot match
         if (s.contains("://")) s = redactUrlSecrets(s, counts);
@@ -225,8 +284,12 @@ public final class Redactor {
         // matches as Matcher.find over the whole text, far fewer attempts), and are skipped when a
         // necessary condition for any accepted match does not hold.
         if (s.indexOf('@') >= 0) s = replaceAt(s, EMAIL, Kind.EMAIL, counts, ACCEPT_ALL, Redactor::emailCanStart);
-        if (obfuscatedEmails && containsIgnoreCase(s, "dot")) s = replaceAll(s, OBFUSCATED_EMAIL, Kind.EMAIL, counts);
+        if (obfuscatedEmails && containsIgnoreCase(s, "dot")) {
+            s = replaceAt(s, OBFUSCATED_EMAIL, Kind.EMAIL, counts, ACCEPT_ALL, Redactor::obfuscatedEmailCanStart);
+        }
         boolean digits = hasDigit(s);
+        // before cards, phones and long numbers, which would otherwise take parts of a grouped IBAN
+        if (digits && hasIbanStart(s)) s = replaceIbans(s, counts);
         if (digits && hasDigitDotDigit(s)) s = replaceAt(s, IPV4, Kind.IP, counts, Redactor::isIpv4, Redactor::ipv4CanStart);
         if (hasColonPair(s)) s = replaceAt(s, IPV6_CANDIDATE, Kind.IP, counts, Redactor::isIpv6, Redactor::ipv6CanStart);
         if (digits) {
@@ -344,6 +407,25 @@ public final class Redactor {
         return j < s.length() && s.charAt(j) == '@';
     }
 
+    /**
+     * OBFUSCATED_EMAIL: the first ASCII letter or digit of a run of local-part characters
+     * ({@code [A-Za-z0-9._%+-]}), that is, not preceded by a letter or digit with only {@code ._%+-} between.
+     * A later position in the same run cannot start a match the first one misses: the local part always
+     * runs to the end of the run, and what must follow is the same.
+     */
+    private static boolean obfuscatedEmailCanStart(String s, int i) {
+        char c = s.charAt(i);
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) return false;
+        int j = i - 1;
+        while (j >= 0) {
+            char b = s.charAt(j);
+            if ((b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9')) return false;
+            if (b != '.' && b != '%' && b != '+' && b != '-') return true;
+            j--;
+        }
+        return true;
+    }
+
     /** IPV4: a digit not preceded by a word character or a dot. */
     private static boolean ipv4CanStart(String s, int i) {
         if (!isDigit(s.charAt(i))) return false;
@@ -369,18 +451,218 @@ public final class Redactor {
         return !isWord(b) && b != '.' && b != '+' && b != '-';
     }
 
-    /** PHONE_CANDIDATE: '+', '(' or a digit, not preceded by a word character or any of {@code .+/:-}. */
+    /**
+     * PHONE_CANDIDATE: '+', '(' or a digit, not preceded by a word character or any of {@code .+/:-},
+     * except a '.' or ':' (one or two of them) right after a phone label word ({@link #PHONE_LABELS}).
+     */
     private static boolean phoneCanStart(String s, int i) {
         char c = s.charAt(i);
         if (c != '+' && c != '(' && !isDigit(c)) return false;
         if (i == 0) return true;
         char b = s.charAt(i - 1);
-        return !isWord(b) && b != '.' && b != '+' && b != '/' && b != ':' && b != '-';
+        if (b == '.' || b == ':') return afterPhoneLabel(s, i - 1);
+        return !isWord(b) && b != '+' && b != '/' && b != '-';
+    }
+
+    /** True when the '.' or ':' at {@code p} (with at most one more before it) ends a whole word in {@link #PHONE_LABELS}. */
+    private static boolean afterPhoneLabel(String s, int p) {
+        int end = p;
+        if (end > 0 && (s.charAt(end - 1) == '.' || s.charAt(end - 1) == ':')) end--;
+        int start = end;
+        while (start > 0 && end - start < 10 && Character.isLetter(s.charAt(start - 1))) start--;
+        if (start == end || (start > 0 && (Character.isLetterOrDigit(s.charAt(start - 1)) || s.charAt(start - 1) == '_'))) return false;
+        return PHONE_LABELS.contains(s.substring(start, end).toLowerCase(Locale.ROOT));
     }
 
     /** LONG_DIGITS: a digit not preceded by a word character or a dot. */
     private static boolean longDigitsCanStart(String s, int i) {
         return ipv4CanStart(s, i);
+    }
+
+    /** IBAN_CANDIDATE: a letter not preceded by a letter or digit, then a letter and two digits. */
+    private static boolean ibanCanStart(String s, int i) {
+        if (i + 3 >= s.length() || !isAsciiLetter(s.charAt(i)) || !isAsciiLetter(s.charAt(i + 1))
+                || !isDigit(s.charAt(i + 2)) || !isDigit(s.charAt(i + 3))) {
+            return false;
+        }
+        if (i == 0) return true;
+        char b = s.charAt(i - 1);
+        return !isAsciiLetter(b) && !isDigit(b);
+    }
+
+    private static boolean isAsciiLetter(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+    }
+
+    /** Two letters followed by two digits somewhere (every IBAN has them at its start). */
+    private static boolean hasIbanStart(String s) {
+        for (int i = 0, n = s.length() - 3; i < n; i++) {
+            if (isDigit(s.charAt(i + 2)) && isDigit(s.charAt(i + 3)) && isAsciiLetter(s.charAt(i)) && isAsciiLetter(s.charAt(i + 1))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Replaces IBANs. A candidate may run on into the next group of digits ("DE89 3704 0044 0532 0130 00
+     * 1234"), so the longest prefix of it ending before a space that is a valid IBAN is taken
+     * ({@link #ibanLength}); when none is, the search goes on from the next character, as an IBAN may
+     * start inside a failed candidate.
+     */
+    private static String replaceIbans(String s, Map<Kind, Integer> counts) {
+        Matcher m = IBAN_CANDIDATE.matcher(s).useTransparentBounds(true).useAnchoringBounds(false);
+        int len = s.length();
+        StringBuilder out = null;
+        int last = 0;
+        int n = 0;
+        int pos = 0;
+        while (pos < len) {
+            int c = pos;
+            while (c < len && !ibanCanStart(s, c)) c++;
+            if (c >= len) break;
+            m.region(c, len);
+            int valid = m.lookingAt() ? ibanLength(m.group()) : 0;
+            if (valid == 0) {
+                pos = c + 1;
+                continue;
+            }
+            if (out == null) out = new StringBuilder(len);
+            out.append(s, last, c).append(Kind.IBAN.token());
+            last = c + valid;
+            pos = last;
+            n++;
+        }
+        if (out == null) return s;
+        out.append(s, last, len);
+        counts.merge(Kind.IBAN, n, Integer::sum);
+        return out.toString();
+    }
+
+    /**
+     * The length of the longest prefix of {@code candidate} that is a valid IBAN and ends at its end or
+     * before a space: the country's length ({@link #IBAN_LENGTHS}) and ISO 7064 mod 97-10 remainder 1.
+     * 0 when there is none.
+     */
+    static int ibanLength(String candidate) {
+        Integer want = IBAN_LENGTHS.get(candidate.substring(0, 2).toUpperCase(Locale.ROOT));
+        if (want == null) return 0;
+        for (int end = candidate.length(); end >= 4; end = candidate.lastIndexOf(' ', end - 1)) {
+            String compact = candidate.substring(0, end).replace(" ", "");
+            if (compact.length() == want && mod97(compact) == 1) return end;
+            if (compact.length() < want) return 0;
+        }
+        return 0;
+    }
+
+    /** ISO 7064 MOD 97-10 of an IBAN: the first four characters moved to the end, letters as 10..35. */
+    static int mod97(String iban) {
+        String r = iban.substring(4) + iban.substring(0, 4);
+        int rem = 0;
+        for (int i = 0; i < r.length(); i++) {
+            char c = Character.toUpperCase(r.charAt(i));
+            int v = isDigit(c) ? c - '0' : c - 'A' + 10;
+            rem = v < 10 ? (rem * 10 + v) % 97 : (rem * 100 + v) % 97;
+        }
+        return rem;
+    }
+
+    private static Map<String, Integer> ibanLengths(String spec) {
+        Map<String, Integer> m = new java.util.HashMap<>();
+        for (String e : spec.split(" ")) m.put(e.substring(0, 2), Integer.parseInt(e.substring(2)));
+        return Map.copyOf(m);
+    }
+
+    /**
+     * {@code text} without the invisible characters that could split a piece of personal data so that no
+     * pattern sees it, while a later step (the prompt's sanitiser, a viewer) drops or hides them and
+     * joins the halves again:
+     * <ul>
+     *   <li>always: format characters (Unicode Cf: zero-width space U+200B, word joiner U+2060, soft
+     *       hyphen U+00AD, byte order mark U+FEFF, the bidirectional controls U+200E/F, U+202A–E and
+     *       U+2066–9, tag characters…) except the visible prepended marks (U+0600–0605, U+06DD, U+070F,
+     *       U+0890–1, U+08E2, U+110BD, U+110CD), and U+034F, U+180B–U+180F;</li>
+     *   <li>the zero-width non-joiner and joiner (U+200C/D) next to an ASCII character, and variation
+     *       selectors after one (between non-ASCII characters they shape emoji sequences and Persian or
+     *       Indic words, and stay);</li>
+     *   <li>control characters other than tab, line feed and carriage return, U+FFFC and U+FFFD, in a
+     *       run of at most 8 between two visible ASCII characters ({@code jane.doe\u0000@example.com});
+     *       elsewhere they stay, so binary content still looks binary to the prompt builder.</li>
+     * </ul>
+     */
+    public static String stripInvisible(String text) {
+        int n = text.length();
+        int i = 0;
+        while (i < n && !maybeInvisible(text.charAt(i))) i++;
+        if (i == n) return text; // the usual case
+        StringBuilder out = new StringBuilder(n).append(text, 0, i);
+        while (i < n) {
+            int cp = text.codePointAt(i);
+            if (!isCandidate(cp)) {
+                out.appendCodePoint(cp);
+                i += Character.charCount(cp);
+                continue;
+            }
+            // a run of candidates, judged by the characters around it
+            int j = i;
+            while (j < n) {
+                int c = text.codePointAt(j);
+                if (!isCandidate(c)) break;
+                j += Character.charCount(c);
+            }
+            int before = i > 0 ? text.codePointBefore(i) : ' ';
+            int after = j < n ? text.codePointAt(j) : ' ';
+            boolean asciiAround = i == 0 || j == n || before < 0x80 || after < 0x80;
+            boolean splitsAscii = j - i <= 8 && before > 0x20 && before < 0x7F && after > 0x20 && after < 0x7F;
+            for (int k = i; k < j; ) {
+                int c = text.codePointAt(k);
+                int w = Character.charCount(c);
+                boolean drop;
+                if (c == 0x200C || c == 0x200D) drop = asciiAround;
+                else if (isVariationSelector(c)) drop = before < 0x80;
+                else if (isControlLike(c)) drop = splitsAscii;
+                else drop = true; // an invisible format character
+                if (!drop) out.appendCodePoint(c);
+                k += w;
+            }
+            i = j;
+        }
+        return out.toString();
+    }
+
+    private static boolean isCandidate(int cp) {
+        return cp == 0x200C || cp == 0x200D || isVariationSelector(cp) || isControlLike(cp) || isInvisibleFormat(cp);
+    }
+
+    private static boolean isVariationSelector(int cp) {
+        return (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xE0100 && cp <= 0xE01EF);
+    }
+
+    /** A character {@link #stripInvisible} may drop (a cheap superset test; surrogates are looked at as code points). */
+    private static boolean maybeInvisible(char c) {
+        if (c < 0x20) return c != '\t' && c != '\n' && c != '\r';
+        if (c < 0x7F) return false;
+        if (c <= 0x9F) return true;
+        if (c < 0xAD) return false;
+        if (c == 0xAD) return true;
+        if (c < 0x034F) return false;
+        return c == 0x034F || (c >= 0x0600 && c <= 0x070F) || c == 0x08E2 || c == 0x0890 || c == 0x0891
+                || (c >= 0x180B && c <= 0x180F) || (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E)
+                || (c >= 0x2060 && c <= 0x206F) || (c >= 0xFE00 && c <= 0xFE0F) || c == 0xFEFF
+                || (c >= 0xFFF9 && c <= 0xFFFD) || Character.isSurrogate(c);
+    }
+
+    private static boolean isControlLike(int cp) {
+        return (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || (cp >= 0x7F && cp <= 0x9F) || cp == 0xFFFC || cp == 0xFFFD;
+    }
+
+    /** Cf except the joiners and the visible prepended marks, plus U+034F and U+180B–U+180F. */
+    private static boolean isInvisibleFormat(int cp) {
+        if (cp == 0x200C || cp == 0x200D) return false;
+        if (cp == 0x034F || (cp >= 0x180B && cp <= 0x180F)) return true;
+        if (Character.getType(cp) != Character.FORMAT) return false;
+        return !((cp >= 0x0600 && cp <= 0x0605) || cp == 0x06DD || cp == 0x070F || cp == 0x0890 || cp == 0x0891
+                || cp == 0x08E2 || cp == 0x110BD || cp == 0x110CD);
     }
 
     /** A digit, a dot and a digit in a row (every IPv4 candidate has one). */
@@ -416,7 +698,7 @@ public final class Redactor {
         return false;
     }
 
-    /** At least {@code min} digits in a run of digits separated by single spaces or hyphens (a card candidate lies in one). */
+    /** At least {@code min} digits in a run of digits separated by single spaces, hyphens or dots (a card candidate lies in one). */
     private static boolean hasDigitGroupRun(String s, int min) {
         int digits = 0;
         int len = s.length();
@@ -424,7 +706,7 @@ public final class Redactor {
             char c = s.charAt(i);
             if (isDigit(c)) {
                 if (++digits >= min) return true;
-            } else if (!((c == ' ' || c == '-') && i > 0 && isDigit(s.charAt(i - 1)) && i + 1 < len && isDigit(s.charAt(i + 1)))) {
+            } else if (!((c == ' ' || c == '-' || c == '.') && i > 0 && isDigit(s.charAt(i - 1)) && i + 1 < len && isDigit(s.charAt(i + 1)))) {
                 digits = 0;
             }
         }

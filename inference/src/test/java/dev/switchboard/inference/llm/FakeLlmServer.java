@@ -60,19 +60,28 @@ final class FakeLlmServer implements AutoCloseable {
     }
 
     /** One scripted reply. */
-    record Reply(int status, Map<String, String> headers, String content, String rawBody, CountDownLatch holdUntil) {
+    record Reply(int status, Map<String, String> headers, String content, String rawBody, CountDownLatch holdUntil,
+                 long streamBytes, boolean declareLength) {
         /** 200 with this assistant content. */
         static Reply ok(String content) {
-            return new Reply(200, Map.of(), content, null, null);
+            return new Reply(200, Map.of(), content, null, null, 0, false);
         }
 
         static Reply status(int status, String rawBody, Map<String, String> headers) {
-            return new Reply(status, headers, null, rawBody, null);
+            return new Reply(status, headers, null, rawBody, null, 0, false);
         }
 
         /** Waits (up to 20 s) for the latch before answering with content. */
         static Reply held(CountDownLatch latch, String content) {
-            return new Reply(200, Map.of(), content, null, latch);
+            return new Reply(200, Map.of(), content, null, latch, 0, false);
+        }
+
+        /**
+         * 200 with a chat completion whose content is {@code bytes} letters, written in 64 KB chunks as
+         * they are generated (never held in memory), chunked or with the full Content-Length declared up front.
+         */
+        static Reply huge(long bytes, boolean declareLength) {
+            return new Reply(200, Map.of(), null, null, null, bytes, declareLength);
         }
     }
 
@@ -87,6 +96,8 @@ final class FakeLlmServer implements AutoCloseable {
     final List<Seen> seen = new CopyOnWriteArrayList<>();
     final AtomicInteger inFlight = new AtomicInteger();
     final AtomicInteger maxInFlight = new AtomicInteger();
+    /** Bytes of {@link Reply#huge} bodies written before the client stopped reading (or all of them). */
+    final java.util.concurrent.atomic.AtomicLong streamedBytes = new java.util.concurrent.atomic.AtomicLong();
     /** Counted down once per request received (reset with {@link #expectRequests}). */
     private volatile CountDownLatch arrivals = new CountDownLatch(0);
 
@@ -141,6 +152,10 @@ final class FakeLlmServer implements AutoCloseable {
                     Thread.currentThread().interrupt();
                 }
             }
+            if (r.streamBytes() > 0) {
+                stream(ex, s, r);
+                return;
+            }
             String out;
             if (r.content() != null) {
                 out = s.path().endsWith("/api/chat") ? ollama(r.content()) : openAi(r.content());
@@ -161,6 +176,26 @@ final class FakeLlmServer implements AutoCloseable {
         } finally {
             inFlight.decrementAndGet();
             ex.close();
+        }
+    }
+
+    private void stream(HttpExchange ex, Seen s, Reply r) throws IOException {
+        String json = s.path().endsWith("/api/chat") ? ollama("\u0000") : openAi("\u0000");
+        int cut = json.indexOf("\\u0000");
+        byte[] head = json.substring(0, cut).getBytes(StandardCharsets.UTF_8);
+        byte[] tail = json.substring(cut + 6).getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().add("Content-Type", "application/json");
+        ex.sendResponseHeaders(200, r.declareLength() ? head.length + r.streamBytes() + tail.length : 0);
+        byte[] chunk = "a".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
+        try (OutputStream os = ex.getResponseBody()) {
+            os.write(head);
+            for (long left = r.streamBytes(); left > 0; ) {
+                int n = (int) Math.min(chunk.length, left);
+                os.write(chunk, 0, n);
+                streamedBytes.addAndGet(n);
+                left -= n;
+            }
+            os.write(tail);
         }
     }
 

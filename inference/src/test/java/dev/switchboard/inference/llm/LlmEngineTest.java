@@ -180,6 +180,35 @@ class LlmEngineTest {
     // ---- validation and repair ---------------------------------------------------------------------
 
     @Test
+    void anOutOfRangeConfidenceIsNotConfidentAndTheCardSaysWhy() {
+        server.then(Reply.ok("{\"team\":\"Network\",\"priority\":\"P2\",\"confidence\":\"9999%\","
+                + "\"rationale\":\"VPN.\",\"duplicate_of\":null}"));
+        // even with a threshold below the 0.5 a missing confidence shows as
+        LlmEngine e = LlmEngine.builder(openAi(), local).retriever(RETRIEVER).egress(ledger).confidentAbove(0.3).build();
+        engines.add(e);
+
+        TriageSuggestion s = e.suggest(VPN, CTX);
+
+        assertThat(s.status()).isEqualTo(Status.OK);
+        assertThat(s.topTeam()).isEqualTo("Network");
+        assertThat(s.confident()).as("not eligible for bulk accept").isFalse();
+        assertThat(s.confidence()).isEqualTo(0.5);
+        assertThat(s.note()).isEqualTo("the LLM's confidence \"9999%\" is not a number from 0 to 1 (or 0 to 100%), so it counts as missing");
+        assertThat(server.requests()).as("a bad confidence is not worth a repair request").hasSize(1);
+    }
+
+    @Test
+    void aMissingConfidenceIsNotConfidentEither() {
+        server.then(Reply.ok("{\"team\":\"Network\",\"priority\":\"P2\",\"rationale\":\"VPN.\"}"));
+        LlmEngine e = LlmEngine.builder(openAi(), local).retriever(RETRIEVER).egress(ledger).confidentAbove(0.3).build();
+        engines.add(e);
+        TriageSuggestion s = e.suggest(VPN, CTX);
+        assertThat(s.status()).isEqualTo(Status.OK);
+        assertThat(s.confident()).isFalse();
+        assertThat(s.note()).isEqualTo("the LLM gave no confidence");
+    }
+
+    @Test
     void inventedTeamIsRepairedWithOneRequestListingAllowedValues() {
         server.then(Reply.ok(reply("Facilities", "P2", 0.9, "Building issue.")))
                 .then(Reply.ok(reply("Network", "P2", 0.8, "VPN is network.")));
@@ -333,6 +362,53 @@ class LlmEngineTest {
     @Test
     void serverErrorsExhaustRetries() {
         server.then(Reply.status(503, "{}", Map.of()));
+        TriageSuggestion s = engine(openAi()).suggest(VPN, CTX);
+        assertThat(s.status()).isEqualTo(Status.FALLBACK);
+        assertThat(s.note()).isEqualTo("LLM server error (HTTP 503) after 3 tries; local model used");
+        assertThat(server.requests()).hasSize(3);
+    }
+
+    @Test
+    void aHugeStreamedReplyIsCutOffAtTheLimitNotRetriedAndFallsBack() {
+        long total = 512L * 1024 * 1024; // 512 MB of completion, sent chunked as fast as the client reads
+        server.then(Reply.huge(total, false));
+
+        TriageSuggestion s = engine(openAi().withTimeout(Duration.ofSeconds(20))).suggest(VPN, CTX);
+
+        assertThat(s.status()).isEqualTo(Status.FALLBACK);
+        assertThat(s.topTeam()).isEqualTo("Desktop");
+        assertThat(s.note()).isEqualTo("LLM reply larger than 2 MB (not retried); local model used");
+        assertThat(server.requests()).as("neither retried nor repaired").hasSize(1);
+        assertThat(ledger.outcomes()).containsExactly("reply too large");
+        // the client hung up soon after the limit: what the server managed to write is socket buffers away from it
+        assertThat(server.streamedBytes.get()).isLessThan(total / 4);
+    }
+
+    @Test
+    void aReplyDeclaringAHugeContentLengthIsRefusedBeforeReadingIt() {
+        long total = 1_800_000_000L;
+        server.then(Reply.huge(total, true));
+
+        TriageSuggestion s = engine(ollama().withTimeout(Duration.ofSeconds(20))).suggest(VPN, CTX);
+
+        assertThat(s.status()).isEqualTo(Status.FALLBACK);
+        assertThat(s.note()).isEqualTo("LLM reply larger than 2 MB (not retried); local model used");
+        assertThat(server.requests()).hasSize(1);
+        assertThat(server.streamedBytes.get()).isLessThan(total / 4);
+    }
+
+    @Test
+    void aReplyJustUnderTheLimitIsStillRead() {
+        String rationale = "r".repeat(LlmTransport.MAX_REPLY_BYTES - 4096);
+        server.then(Reply.ok(reply("Network", "P2", 0.8, rationale)));
+        TriageSuggestion s = engine(openAi()).suggest(VPN, CTX);
+        assertThat(s.status()).isEqualTo(Status.OK);
+        assertThat(s.topTeam()).isEqualTo("Network");
+    }
+
+    @Test
+    void aHugeErrorBodyIsReadOnlyInPartAndTheErrorIsRetriedAsUsual() {
+        server.then(Reply.status(503, "{\"error\":\"" + "x".repeat(8 * 1024 * 1024) + "\"}", Map.of()));
         TriageSuggestion s = engine(openAi()).suggest(VPN, CTX);
         assertThat(s.status()).isEqualTo(Status.FALLBACK);
         assertThat(s.note()).isEqualTo("LLM server error (HTTP 503) after 3 tries; local model used");
@@ -498,6 +574,42 @@ class LlmEngineTest {
                 .doesNotContainIgnoringCase("jane").doesNotContain("Doe");
         assertThat(server.requests().get(0).content(1)).contains("[EMAIL]").contains("[PHONE]").contains("[IP]").contains("[NAME]");
         assertThat(e.preview(t, CTX).user()).contains("[EMAIL]");
+    }
+
+    @Test
+    void aMegabyteBodyBuiltToSlowTheRedactorDownIsRedactedAsFarAsThePromptCarriesIt() {
+        server.then(Reply.ok(reply("Network", "P2", 0.8, "VPN.")));
+        String body = "mail jane.doe at example dot com or jane.doe@example.com. see anecdote: " + "a.".repeat(500_000);
+        TicketText t = new TicketText("T-9", "VPN broken", body, List.of("update " + "a.".repeat(200_000) + " +49 30 1234 5678"));
+        LlmEngine e = LlmEngine.builder(openAi().withRedact(true), local).egress(ledger).build();
+        engines.add(e);
+
+        assertThat(e.suggest(t, CTX).status()).isEqualTo(Status.OK);
+
+        String user = server.requests().get(0).content(1);
+        assertThat(user).contains("mail [EMAIL] or [EMAIL]. see anecdote: a.a.a.").doesNotContain("jane");
+        // the prompt says how much was cut exactly as if the whole body had been redacted first
+        String whole = PromptBuilder.clean(new dev.switchboard.inference.redact.Redactor().redact(body).text(),
+                PromptBuilder.Limits.defaults().body(), null);
+        assertThat(user).contains(whole.substring(whole.lastIndexOf(" \u2026[truncated "))).hasSizeLessThan(12_000);
+    }
+
+    @Test
+    void personalDataHiddenByInvisibleCharactersOrWrittenAsIbanDotsOrTelIsRedactedBeforeSending() {
+        server.then(Reply.ok(reply("Network", "P2", 0.8, "VPN.")));
+        TicketText t = new TicketText("T-9", "VPN broken for jane.doe\u200b@example.com",
+                "Refund to DE89 3704 0044 0532 0130 00 or card 4111.1111.1111.1111, Tel.030/1234567, "
+                        + "mail jane\u2060.doe@exam\u00adple.com", List.of("again: jane.doe\uFEFF@example.com"));
+        LlmEngine e = LlmEngine.builder(openAi().withRedact(true), local).egress(ledger).build();
+        engines.add(e);
+
+        assertThat(e.suggest(t, CTX).status()).isEqualTo(Status.OK);
+
+        String body = server.requests().get(0).body();
+        assertThat(body).doesNotContain("jane").doesNotContain("example.com").doesNotContain("3704")
+                .doesNotContain("4111").doesNotContain("1234567");
+        assertThat(server.requests().get(0).content(1)).contains("Subject: VPN broken for [EMAIL]")
+                .contains("Refund to [IBAN] or card [NUMBER], Tel.[PHONE], mail [EMAIL]").contains("again: [EMAIL]");
     }
 
     @Test

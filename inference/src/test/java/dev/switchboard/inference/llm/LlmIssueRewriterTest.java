@@ -138,6 +138,9 @@ class LlmIssueRewriterTest {
     void issueStatementsAreOneBoundedLine() {
         assertThat(LlmIssueRewriter.oneLine("a\u200B b\n\n c " + "word ".repeat(300))).startsWith("a b c").hasSize(LlmIssueRewriter.MAX_ISSUE_CHARS);
         assertThat(LlmIssueRewriter.parse("no json")).isNull();
+        assertThat(LlmIssueRewriter.parse("{".repeat(LlmTransport.MAX_REPLY_BYTES))).isNull();
+        assertThat(LlmIssueRewriter.parse("<think>{\"issue\":\"no\"}</think> {\"issue\": \"VPN drops\"} ").path("issue").asText())
+                .isEqualTo("VPN drops");
         assertThat(LlmIssueRewriter.parse("[1,2]")).isNull();
     }
 

@@ -134,6 +134,52 @@ class PromptBuilderTest {
     }
 
     @Test
+    void thousandsOfBlankLinesCollapseWithoutOverflowingTheStack() {
+        // the former pattern \n[ \t]*\n(?:[ \t]*\n)+ recursed once per line: 4,500 blank lines overflowed the stack
+        String body = "first" + " \n".repeat(500_000) + "last";
+        String user = fixed.userMessage(TicketText.of("X", "blank", body), CTX);
+        assertThat(user).contains("Description:\nfirst \u2026[truncated 1000004 chars]");
+        assertThat(PromptBuilder.collapseBlankLines("a\n\nb\n \n\t\nc\n\n \n\n d\n")).isEqualTo("a\n\nb\n\nc\n\n d\n");
+    }
+
+    @Test
+    void onlyTheHeadTheFieldCarriesIsRedactedAndTheNoteCountsTheWholeText() {
+        int max = PromptBuilder.Limits.defaults().body();
+        java.util.concurrent.atomic.AtomicInteger redacted = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.function.UnaryOperator<String> identity = t -> {
+            redacted.addAndGet(t.length());
+            return t;
+        };
+        String lorem = "lorem ipsum dolor sit amet ".repeat(40_000); // 1,080,000 chars
+        String head = PromptBuilder.redactHead(lorem, max, identity);
+        assertThat(redacted.get()).as("characters handed to the redactor").isLessThan(3 * max + 2048);
+        assertThat(head).endsWith(" chars]").hasSizeLessThan(3 * max + 2048);
+        // the prompt reads exactly as if the whole text had been redacted
+        assertThat(PromptBuilder.clean(head, max, null)).isEqualTo(PromptBuilder.clean(lorem, max, null));
+        // short texts are redacted whole, with no note
+        assertThat(PromptBuilder.redactHead("short", max, String::toUpperCase)).isEqualTo("SHORT");
+    }
+
+    @Test
+    void anAddressCutInHalfByTheHeadIsDroppedNotSentHalfRedacted() {
+        int max = 100;
+        int keep = 2 * max + 1024 + PromptBuilder.REDACTION_MARGIN;
+        dev.switchboard.inference.redact.Redactor redactor = new dev.switchboard.inference.redact.Redactor();
+        java.util.function.UnaryOperator<String> red = t -> redactor.redact(t).text();
+        String address = "jane.doe.from.accounting@example.com";
+        // plain filler, and filler of addresses that shrink to [EMAIL] (so the cut moves forward in the redacted head)
+        for (String unit : List.of("lorem ipsum ", "mail " + address + " ")) {
+            for (int k = 1; k < address.length(); k++) {
+                String filler = unit.repeat((keep - k - 1) / unit.length());
+                String raw = filler + " ".repeat(keep - k - filler.length()) + address + " and more text after it";
+                String head = PromptBuilder.redactHead(raw, max, red);
+                assertThat(head).as(unit + k).doesNotContain("jane").doesNotContain("accounting").doesNotContain("example")
+                        .endsWith(" chars]");
+            }
+        }
+    }
+
+    @Test
     void placeholdersInTicketTextAreNotExpanded() {
         String user = fixed.userMessage(TicketText.of("X", "{{teams}}", "{{examples}} {{ticket}}"), CTX);
         assertThat(user).contains("Subject: {{teams}}").contains("{{examples}} {{ticket}}").doesNotContain("Routers");

@@ -3,6 +3,7 @@ package dev.switchboard.inference.redact;
 import dev.switchboard.inference.redact.Redactor.Kind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
@@ -181,6 +182,83 @@ class RedactorTest {
         assertThat(res.counts()).containsEntry(Kind.EMAIL, 1).containsEntry(Kind.NUMBER, 1).containsEntry(Kind.PHONE, 1)
                 .containsEntry(Kind.IP, 1).containsEntry(Kind.URL, 1).containsEntry(Kind.NAME, 1);
         assertThat(res.total()).isEqualTo(6);
+    }
+
+    // ---- invisible characters ---------------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\u200B", "\u200C", "\u200D", "\u2060", "\u00AD", "\uFEFF", "\u200E", "\u200F", "\u202A",
+            "\u202E", "\u2066", "\u2069", "\u180E", "\u2063", "\uDB40\uDC41", "\u200B\u200B\u2060", "\u0000", "\u0085",
+            "\uFFFD", "\u001B"})
+    void invisibleCharactersInsidePersonalDataDoNotHideIt(String inv) {
+        Redactor withName = Redactor.builder().name("Jane Doe").build();
+        var res = withName.redact("from jane.doe" + inv + "@example.com, IBAN DE89" + inv + "370400440532013000, call +49 30"
+                + inv + "1234 5678, card 41" + inv + "11 1111 1111 1111, signed Ja" + inv + "ne Doe, IP 10.1" + inv + ".2.3");
+        assertThat(res.text()).isEqualTo("from [EMAIL], IBAN [IBAN], call [PHONE], card [NUMBER], signed [NAME], IP [IP]");
+        assertThat(r("jane.doe" + inv + "@example.com")).isEqualTo("[EMAIL]");
+    }
+
+    @Test
+    void joinersAndSelectorsBetweenNonAsciiCharactersStayAndBinaryStaysBinary() {
+        String emoji = "done \uD83D\uDC69\u200D\uD83D\uDCBB \u2764\uFE0F ok";
+        assertThat(r(emoji)).isEqualTo(emoji);
+        String persian = "\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645";
+        assertThat(r(persian)).isEqualTo(persian);
+        String binary = "PK\u0003\u0004\u0014\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000 \uFFFD\uFFFD";
+        assertThat(r(binary)).isEqualTo(binary);
+        assertThat(Redactor.stripInvisible("a\u00ADb \u200Bc\u200D")).isEqualTo("ab c");
+    }
+
+    // ---- IBANs ------------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"DE89370400440532013000", "DE89 3704 0044 0532 0130 00", "de89 3704 0044 0532 0130 00",
+            "GB82 WEST 1234 5698 7654 32", "GB82WEST12345698765432", "FR1420041010050500013M02606", "FR14 2004 1010 0505 0001 3M02 606",
+            "NO93 8601 1117 947", "CH93 0076 2011 6238 5295 7"})
+    void ibansAreRedacted(String iban) {
+        var res = redactor.redact("pay to " + iban + ", thanks");
+        assertThat(res.text()).isEqualTo("pay to [IBAN], thanks");
+        assertThat(res.counts()).containsExactly(java.util.Map.entry(Kind.IBAN, 1));
+    }
+
+    @Test
+    void anIbanIsFoundInsideLongerRunsAndOnlyWithAValidCheck() {
+        assertThat(r("IBAN: DE89 3704 0044 0532 0130 00 1234 ref")).isEqualTo("IBAN: [IBAN] 1234 ref");
+        assertThat(r("IBAN:DE89370400440532013000.")).isEqualTo("IBAN:[IBAN].");
+        assertThat(r("XX12 DE89 3704 0044 0532 0130 00")).isEqualTo("XX12 [IBAN]");
+        // wrong check digits, unknown country, wrong length for the country, hashes and keys: left alone
+        for (String not : List.of("DE89370400440532013001", "DE88 3704 0044 0532 0130 00", "AB12 3456 7890 1234 5678",
+                "DE89370400440532013000X", "DE8937040044053201300", "d41d8cd98f00b204e9800998ecf8427e", "KB5031356 and INC0012345",
+                "Windows 10 22H2 build 19045")) {
+            assertThat(redactor.redact("see " + not + " here").count(Kind.IBAN)).as(not).isZero();
+        }
+        assertThat(Redactor.ibanLength("DE89370400440532013000")).isEqualTo(22);
+        assertThat(Redactor.mod97("GB82WEST12345698765432")).isEqualTo(1);
+    }
+
+    // ---- cards with dots, phones after a label ------------------------------------------------------
+
+    @Test
+    void cardsSeparatedByDotsAreRedactedWhenLuhnValid() {
+        assertThat(r("card 4111.1111.1111.1111.")).isEqualTo("card [NUMBER].");
+        assertThat(r("card 4111.1111.1111.1112 stays")).doesNotContain("[NUMBER]");
+        assertThat(r("version 10.0.19045.2364 stays")).isEqualTo("version 10.0.19045.2364 stays");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"Tel.|030/1234567", "Tel:|030/1234567", "tel.:|+49 30 1234567", "Fax.|030-1234567",
+            "Mobil:|0171 2345678", "Phone:|+1 (555) 123-4567"})
+    void phonesRightAfterALabelAreRedacted(String label, String phone) {
+        assertThat(r("reach me: " + label + phone + " today")).isEqualTo("reach me: " + label + "[PHONE] today");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"released 2024/03/01", "version 3.3.4", "Tel.2024/03/01", "Tel.3.3.4", "v.3.3.4", "Hotel.030/1234567",
+            "p.030/1234567", "ver.2024/03/01", "Ref.1234567", "Tel.2024-03-01", "Tel.15.01.2024"})
+    void datesAndVersionsAfterALabelOrADotAreNotPhones(String text) {
+        var res = redactor.redact("seen " + text + " here");
+        assertThat(res.count(Kind.PHONE)).as(text).isZero();
+        assertThat(res.text()).isEqualTo("seen " + text + " here");
     }
 
     @Test
