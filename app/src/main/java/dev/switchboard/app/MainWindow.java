@@ -414,7 +414,10 @@ public final class MainWindow {
             StartupProbe.mark("queue loaded");
             // the next pulse has laid out and painted the rows
             javafx.application.Platform.runLater(() -> StartupProbe.interactive(this));
-        }, e -> showError("Could not load the queue", e));
+        }, e -> {
+            queueView.loaded(); // no longer "Loading tickets…"
+            showError("Could not load the queue", e);
+        });
     }
 
     private record Loaded(List<QueueRow> rows, List<String> teams, List<String> priorities) {}

@@ -117,7 +117,8 @@ public final class ImportCommand implements Callable<Integer> {
         progress.end();
         printReport(r, out);
         if (r.created() + r.alreadyPresent() == 0) {
-            err.println("switchboard import: nothing imported: " + (r.rowsRead() == 0 ? file.getFileName() + " has no data rows"
+            err.println("switchboard import: nothing imported: " + (!r.complete() ? "the file could not be read (see the problems above)"
+                    : r.rowsRead() == 0 ? file.getFileName() + " has no data rows"
                     : r.rejected() == r.rowsRead() ? "every row was rejected" : "no row was saved"));
             return 2;
         }

@@ -185,7 +185,8 @@ public final class CompareDialog {
     }
 
     private void act(Verdict v) {
-        if (candidates.isEmpty()) return;
+        // one verdict at a time; none for a ticket merged here (it is closed; Z undoes the merge)
+        if (saving || mergedInto != null || candidates.isEmpty()) return;
         DuplicateCandidate c = candidates.get(index);
         long other = Long.parseLong(c.id());
         // The later ticket is the duplicate of the earlier one.
@@ -206,13 +207,26 @@ public final class CompareDialog {
             case DISMISS -> "#" + ticketId + " and #" + other + " are not duplicates";
             case MERGE -> "Merged #" + dup + " into #" + orig;
         };
-        f.whenComplete((x, err) -> Background.fx(() -> background.status(err == null ? what + " · saved · Z in the compare view undoes it"
-                : "Not saved: " + err.getMessage())));
-        done.push(v == Verdict.DISMISS ? new Done(c, index, v, ticketId, other) : new Done(c, index, v, dup, orig));
-        candidates.remove(index);
-        if (v == Verdict.MERGE && dup == ticketId) mergedInto = orig;
-        show(index);
+        saving = true;
+        // the view moves on once the verdict is stored: a refused one (a merge the store turns down) leaves the pair
+        f.whenComplete((x, err) -> Background.fx(() -> {
+            saving = false;
+            if (err != null) {
+                Throwable t = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
+                background.status("Not saved: " + t.getMessage());
+                return;
+            }
+            background.status(what + " · saved · Z in the compare view undoes it");
+            int at = candidates.indexOf(c);
+            done.push(v == Verdict.DISMISS ? new Done(c, Math.max(at, 0), v, ticketId, other) : new Done(c, Math.max(at, 0), v, dup, orig));
+            if (at >= 0) candidates.remove(at);
+            if (v == Verdict.MERGE && dup == ticketId) mergedInto = orig;
+            show(at >= 0 ? at : index);
+        }));
     }
+
+    /** True while a verdict is being stored: keys wait for it. */
+    private boolean saving;
 
     /** Z: takes back the last verdict given in this view and shows that pair again. */
     private void undoLast() {

@@ -288,8 +288,9 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
 
     /** Merge: the duplicate is closed pointing at the original, which keeps its requester and text. */
     public CompletableFuture<Void> merge(long duplicate, long original, double score, String actor) {
-        finder.confirm(Long.toString(duplicate), Long.toString(original));
-        return links.merge(duplicate, original, score, actor);
+        // the finder learns the confirm once the store has taken the merge (it may refuse it)
+        return links.merge(duplicate, original, score, actor)
+                .thenRun(() -> finder.confirm(Long.toString(duplicate), Long.toString(original)));
     }
 
     /**

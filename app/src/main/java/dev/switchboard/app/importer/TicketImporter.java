@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  *   <li>Rows with a team are labelled history (decided); rows without one wait for triage.</li>
  *   <li>Re-importing the same file adds nothing: the external id is the id column's value, or else
- *       {@code sha256:<hash of subject, body, requester>[@<created, epoch ms>]#<n>} where n counts that same
+ *       {@code sha256:<hash of subject, body, requester>[@<hash of the created value as written>]#<n>} where n counts that same
  *       content (and creation time) within the file, so genuinely repeated rows are kept as separate tickets,
  *       and so is the same text created at another time in another file (a recurring alert).</li>
  *   <li>Rows that cannot be stored are rejected with "file:line: problem"; good rows are imported.
@@ -326,7 +326,10 @@ public final class TicketImporter {
                 // time: the same alert recurring in next month's export is another ticket, the same row imported
                 // again is not. Identical rows within one file are told apart by their number.
                 String hash = TicketStore.contentHash(subject, bodyText, requester);
-                String key = createdAt == null ? hash : hash + "@" + createdAt.toEpochMilli();
+                // the created value as written (not as parsed: a time without a zone would read differently on a
+                // machine in another zone, and the same file would then be imported twice)
+                String key = createdAt == null ? hash
+                        : hash + "@" + TicketStore.contentHash(TicketFields.clean(row.get(m.created())).value().strip(), "", "").substring(0, 16);
                 int n = occurrences.merge(key, 1, Integer::sum);
                 externalId = "sha256:" + key + "#" + n;
             }

@@ -527,7 +527,12 @@ public final class TriageService implements StoreListener, AutoCloseable {
         List<QueueRow> rows = store.rows(ids);
         // undone elsewhere: no longer decided, yet still known to the model
         for (QueueRow r : rows) {
-            if (r.setBy() == null && local.forget(Long.toString(r.id()))) resuggestAfterLearning(r);
+            if (r.setBy() == null && local.forget(Long.toString(r.id()))) {
+                // a full train under way read the history before the undo: it forgets the label again afterwards
+                List<DecisionRecord> ds = ledger.decisions(r.id());
+                if (!ds.isEmpty()) for (List<DecisionRecord> rec : recordings) rec.add(ds.get(ds.size() - 1));
+                resuggestAfterLearning(r);
+            }
         }
         List<QueueRow> decided = rows.stream().filter(r -> r.setBy() != null).toList();
         if (decided.isEmpty()) return;

@@ -12,6 +12,11 @@ public final class NaturalOrder implements Comparator<String> {
 
     private NaturalOrder() {}
 
+    /** ASCII digits only: other scripts' digits compare as characters (mixing them would break transitivity). */
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
     @Override
     public int compare(String a, String b) {
         int i = 0;
@@ -19,15 +24,15 @@ public final class NaturalOrder implements Comparator<String> {
         while (i < a.length() && j < b.length()) {
             char ca = a.charAt(i);
             char cb = b.charAt(j);
-            if (Character.isDigit(ca) && Character.isDigit(cb)) {
+            if (isDigit(ca) && isDigit(cb)) {
                 int si = i;
                 int sj = j;
                 while (si < a.length() && a.charAt(si) == '0') si++;
                 while (sj < b.length() && b.charAt(sj) == '0') sj++;
                 int ei = si;
                 int ej = sj;
-                while (ei < a.length() && Character.isDigit(a.charAt(ei))) ei++;
-                while (ej < b.length() && Character.isDigit(b.charAt(ej))) ej++;
+                while (ei < a.length() && isDigit(a.charAt(ei))) ei++;
+                while (ej < b.length() && isDigit(b.charAt(ej))) ej++;
                 int byLength = Integer.compare(ei - si, ej - sj); // more significant digits: larger
                 if (byLength != 0) return byLength;
                 int byDigits = a.substring(si, ei).compareTo(b.substring(sj, ej));

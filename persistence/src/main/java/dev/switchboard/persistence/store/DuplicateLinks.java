@@ -88,6 +88,10 @@ public final class DuplicateLinks {
             if (dup == null || orig == null) throw new IllegalArgumentException("both tickets must exist");
             if (duplicateId == originalId) throw new IllegalArgumentException("a ticket cannot be merged into itself");
             if (!isOpen(orig.getStatus())) throw new IllegalStateException(notOpenToMerge(originalId, orig.getStatus().name()));
+            if (dup.getDuplicateOf() != null) {
+                throw new IllegalStateException("#" + duplicateId + " is already merged into #" + dup.getDuplicateOf().getId()
+                        + "; undo that merge first");
+            }
             Instant now = store.now();
             s.persist(new DuplicateLink(dup, orig, score, DuplicateLink.State.MERGED, actor, now));
             String requester = dup.getRequester() == null || dup.getRequester().isBlank() ? "unknown requester" : dup.getRequester();
