@@ -46,7 +46,8 @@ import java.util.concurrent.TimeoutException;
  *     a team: like an imported row with a team they are decided history (resolved, the team and priority
  *     recorded as an IMPORTED decision the local model learns), not queued for triage;
  *     and "warnings":["[0]: body cut from 1,500,000 to 1,000,000 characters (the limit)"] when a body
- *     over {@link Ticket#MAX_BODY} characters was cut to it (the ticket is kept, as a file import keeps it)
+ *     over {@link Ticket#MAX_BODY} characters (or a subject over {@link Ticket#MAX_SUBJECT}) was cut to it (the
+ *     ticket is kept, as a file import keeps it)
  * GET  /api/health    → 200 {"status":"ok"}   (no token needed)
  * </pre>
  * Bound to the loopback address only. The reply is sent after the store committed the tickets. Errors:
@@ -348,7 +349,10 @@ public final class IntakeServer implements AutoCloseable {
         }
         if (subject.isEmpty()) subject = TicketFields.subjectFromBody(body);
         if (subject.length() > Ticket.MAX_SUBJECT) {
-            throw new BadRequest(where + ": subject is " + subject.length() + " characters; the limit is " + Ticket.MAX_SUBJECT);
+            // as a file import does: the ticket is kept with its subject cut, and the reply says so
+            warnings.add(String.format(java.util.Locale.ROOT, "%s: subject cut from %,d to %,d characters (the limit)", where,
+                    subject.length(), Ticket.MAX_SUBJECT));
+            subject = TicketFields.cut(subject, Ticket.MAX_SUBJECT);
         }
         String requester = TicketFields.clean(Mojibake.repair(text(n, "requester", where, false))).value().strip();
         if (requester.length() > TicketFields.MAX_REQUESTER) {

@@ -134,6 +134,15 @@ class IntakeServerTest {
             assertThat(r.body()).contains("\"warnings\":[\"ticket: body cut from 1,200,000 to 1,000,000 characters (the limit)\"]");
             QueueRow row = ws.store().queue().stream().filter(q -> q.subject().equals("long thread")).findFirst().orElseThrow();
             assertThat(ws.store().detail(row.id()).orElseThrow().body()).hasSize(1_000_000).endsWith("y…");
+
+            // a pasted log as the subject: kept, cut, said so (as an import does)
+            HttpResponse<String> s = http.send(HttpRequest.newBuilder(URI.create(full.url()))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"subject\":\"long subject " + "z".repeat(5000) + "\"}"))
+                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(s.statusCode()).as(s.body()).isEqualTo(201);
+            assertThat(s.body()).contains("\"warnings\":[\"ticket: subject cut from 5,013 to 1,000 characters (the limit)\"]");
+            assertThat(ws.store().queue()).filteredOn(q -> q.subject().startsWith("long subject "))
+                    .singleElement().satisfies(q -> assertThat(q.subject()).hasSize(1000).endsWith("z…"));
         }
     }
 
