@@ -180,6 +180,8 @@ public final class TicketImporter {
         final Set<String> warnedPriorities = new HashSet<>();
         final AtomicLong bytes = new AtomicLong();
         final Map<String, Integer> occurrences = new HashMap<>();
+        /** Per content hash alone, as builds before the created value counted (legacy ids). */
+        final Map<String, Integer> legacyOccurrences = new HashMap<>();
         final Deque<CompletableFuture<ImportBatchResult>> inFlight = new ArrayDeque<>();
         final List<String> problems = new ArrayList<>();
         final List<String> warnings = new ArrayList<>();
@@ -332,6 +334,13 @@ public final class TicketImporter {
                         : hash + "@" + TicketStore.contentHash(TicketFields.clean(row.get(m.created())).value().strip(), "", "").substring(0, 16);
                 int n = occurrences.merge(key, 1, Integer::sum);
                 externalId = "sha256:" + key + "#" + n;
+                if (createdAt != null) {
+                    // the id builds before this one gave the row (content only): a file imported by one of them is
+                    // not imported a second time (the store matches it with the same creation time)
+                    int legacyN = legacyOccurrences.merge(hash, 1, Integer::sum);
+                    return new NewTicket(SOURCE, externalId, subject, bodyText, requester, createdAt, team, priority,
+                            "sha256:" + hash + "#" + legacyN);
+                }
             }
             return new NewTicket(SOURCE, externalId, subject, bodyText, requester, createdAt, team, priority);
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.app.Workspace;
 import dev.switchboard.persistence.store.QueueRow;
+import dev.switchboard.persistence.store.NewTicket;
 import dev.switchboard.persistence.store.TicketStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -102,6 +103,17 @@ class TicketImporterTest {
         assertThat(importer().run(feb, m, ImportListener.NONE).created()).isZero();
         assertThat(importer().run(jan, m, ImportListener.NONE).created()).isZero();
         assertThat(rowsWithSubject("recur ")).hasSize(2);
+
+        // a file an earlier build imported (content-only ids) is not imported a second time by this one
+        String hash = TicketStore.contentHash("legacy Printer offline", "Printer 3 offline", "desk");
+        store.saveTickets(List.of(new NewTicket(TicketImporter.SOURCE, "sha256:" + hash + "#1", "legacy Printer offline",
+                "Printer 3 offline", "desk", Instant.parse("2024-03-01T08:00:00Z"), "Ops", null)), "import").join();
+        Path old = write("old.csv", header + "legacy Printer offline,Printer 3 offline,desk,2024-03-01T08:00:00Z,Ops\n"
+                + "legacy Printer offline,Printer 3 offline,desk,2024-04-01T08:00:00Z,Ops\n");
+        ImportReport again = importer().run(old, m, ImportListener.NONE);
+        assertThat(again.alreadyPresent()).as("the row the earlier build stored").isEqualTo(1);
+        assertThat(again.created()).as("April's recurrence").isEqualTo(1);
+        assertThat(rowsWithSubject("legacy ")).hasSize(2);
     }
 
     @Test

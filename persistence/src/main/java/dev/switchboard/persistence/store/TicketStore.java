@@ -191,6 +191,22 @@ public final class TicketStore implements AutoCloseable {
                         }
                     }
                 }
+                // a row an earlier build stored under its legacy id (same creation time): already present
+                try (PreparedStatement ps = c.prepareStatement(
+                        "select created_at from ticket where source = ? and external_id = ?")) {
+                    for (NewTicket t : batch) {
+                        if (t.legacyExternalId() == null || t.externalId() == null || t.createdAt() == null) continue;
+                        ps.setString(1, t.source());
+                        ps.setString(2, t.legacyExternalId());
+                        try (ResultSet rs = ps.executeQuery()) {
+                            // the stored time may be rounded to the column's precision
+                            if (rs.next() && Math.abs(java.time.Duration.between(t.createdAt(), rs.getTimestamp(1).toInstant())
+                                    .toNanos()) < 1_000_000) {
+                                present.add(t.source() + '\u0000' + t.externalId());
+                            }
+                        }
+                    }
+                }
             });
             Map<String, Team> teams = teamsByName(s);
             Map<String, PriorityLevel> prios = prioritiesByName(s);
