@@ -345,6 +345,23 @@ public final class Redactor {
      */
     private static String replaceAt(String s, Pattern p, Kind kind, Map<Kind, Integer> counts, MatchFilter filter,
                                     StartTest start) {
+        // a rejected match is skipped whole, as find() skips it
+        return replaceMatches(s, p, kind, counts, start, m -> filter.accept(m) ? m.length() : 0, false);
+    }
+
+    /** How many characters from the start of a match are redacted; 0 rejects it. */
+    private interface Taken {
+        int length(String match);
+    }
+
+    /**
+     * The scan behind {@link #replaceAt} and {@link #replaceIbans}: the pattern is tried (lookingAt, the text
+     * before visible to look-behind) only at positions passing {@code start}; each match redacts the first
+     * {@code taken} characters. A rejected match is skipped whole, or, with {@code retryInside}, the scan goes on
+     * from the next character (a valid one may start inside a failed candidate).
+     */
+    private static String replaceMatches(String s, Pattern p, Kind kind, Map<Kind, Integer> counts, StartTest start,
+                                         Taken taken, boolean retryInside) {
         Matcher m = p.matcher(s).useTransparentBounds(true).useAnchoringBounds(false);
         int len = s.length();
         StringBuilder out = null;
@@ -356,21 +373,20 @@ public final class Redactor {
             while (c < len && !start.canStart(s, c)) c++;
             if (c >= len) break;
             m.region(c, len);
-            if (!m.lookingAt()) {
+            if (!m.lookingAt() || m.end() == m.start()) { // empty matches cannot happen with the built-in patterns
                 pos = c + 1;
                 continue;
             }
-            int ms = m.start();
             int me = m.end();
-            if (me == ms) { // cannot happen with the built-in patterns; keep find()'s rule anyway
-                pos = c + 1;
+            int take = taken.length(m.group());
+            if (take == 0) {
+                pos = retryInside ? c + 1 : me;
                 continue;
             }
-            pos = me;
-            if (!filter.accept(m.group())) continue;
             if (out == null) out = new StringBuilder(len);
-            out.append(s, last, ms).append(kind.token());
-            last = me;
+            out.append(s, last, c).append(kind.token());
+            last = c + take;
+            pos = last;
             n++;
         }
         if (out == null) return s;
@@ -511,32 +527,7 @@ public final class Redactor {
      * start inside a failed candidate.
      */
     private static String replaceIbans(String s, Map<Kind, Integer> counts) {
-        Matcher m = IBAN_CANDIDATE.matcher(s).useTransparentBounds(true).useAnchoringBounds(false);
-        int len = s.length();
-        StringBuilder out = null;
-        int last = 0;
-        int n = 0;
-        int pos = 0;
-        while (pos < len) {
-            int c = pos;
-            while (c < len && !ibanCanStart(s, c)) c++;
-            if (c >= len) break;
-            m.region(c, len);
-            int valid = m.lookingAt() ? ibanLength(m.group()) : 0;
-            if (valid == 0) {
-                pos = c + 1;
-                continue;
-            }
-            if (out == null) out = new StringBuilder(len);
-            out.append(s, last, c).append(Kind.IBAN.token());
-            last = c + valid;
-            pos = last;
-            n++;
-        }
-        if (out == null) return s;
-        out.append(s, last, len);
-        counts.merge(Kind.IBAN, n, Integer::sum);
-        return out.toString();
+        return replaceMatches(s, IBAN_CANDIDATE, Kind.IBAN, counts, Redactor::ibanCanStart, Redactor::ibanLength, true);
     }
 
     /**
