@@ -21,10 +21,13 @@ import java.util.regex.Pattern;
  * byte order mark, bidirectional controls, tag characters…) are removed first, so that
  * {@code jane.doe<U+200B>@example.com} cannot slip through as two harmless halves and be joined again
  * later; zero-width joiners, non-joiners and variation selectors between two non-ASCII characters
- * stay (emoji sequences, Persian and Indic spelling). See {@link #stripInvisible}.
+ * stay (emoji sequences, Persian and Indic spelling). See {@link #stripInvisible}. Then full-width and
+ * other look-alike forms of ASCII characters, digits of other scripts and unusual spaces are folded to
+ * ASCII ({@link #foldLookalikes}).
  *
  * <p>Order of passes (earlier passes win, so an e-mail inside a URL is not counted twice): custom
- * patterns, secrets in URLs, e-mail addresses (plain and, optionally, obfuscated "name at domain dot
+ * patterns, secrets in URLs, e-mail addresses (plain, also with letters of other scripts such as
+ * {@code müller@bücher.de}, and, optionally, obfuscated "name at domain dot
  * com"), IBANs (ISO 13616: country, check digits and account, plain or grouped by spaces, with the
  * country's length and a valid mod-97 check), IPv4/IPv6 addresses, card numbers (Luhn-valid, groups
  * separated by spaces, hyphens or dots), phone numbers, long digit runs, then names.
@@ -91,9 +94,21 @@ public final class Redactor {
      */
     private static final int MAX_LABELS = 30;
 
+    /** Scripts written without spaces (Han, Kana, Hangul, Thai): there the run before an '@' is the sentence. */
+    private static final String UNSPACED = "\\p{IsHan}\\p{IsHiragana}\\p{IsKatakana}\\p{IsHangul}\\p{IsThai}";
+    /**
+     * A letter or digit of an address: ASCII or any other script's (internationalised addresses,
+     * "müller@beispiel.de", "info@bücher.de"), except {@link #UNSPACED} scripts. Single classes, so that a
+     * run of them is matched by iteration, not by one level of recursion per character.
+     */
+    private static final String ALNUM = "[\\p{L}\\p{Nd}&&[^" + UNSPACED + "]]";
+    private static final String LOCAL = "[[\\p{L}\\p{Nd}_.%+\\-]&&[^" + UNSPACED + "]]";
+    private static final String LABEL = "[[\\p{L}\\p{Nd}\\-]&&[^" + UNSPACED + "]]";
+
     private static final Pattern EMAIL = Pattern.compile(
-            "(?<![\\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-                    + "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?){0," + MAX_LABELS + "}\\.[A-Za-z]{2,24}\\b");
+            "(?<![\\w.%+-]|" + ALNUM + ")" + ALNUM + LOCAL + "*@" + ALNUM + "(?:" + LABEL + "*" + ALNUM + ")?"
+                    + "(?:\\." + ALNUM + "(?:" + LABEL + "*" + ALNUM + ")?){0," + MAX_LABELS + "}"
+                    + "\\.(?:xn--[A-Za-z0-9-]{1,59}|\\p{L}{2,24})(?![\\w]|" + ALNUM + ")");
 
     /** " at ", "[at]", "(at)", "{at}": whitespace runs are taken possessively, so a long run is not split in every way. */
     private static final String OBF_AT = "\\s*+(?:\\[\\s*+at\\s*+\\]|\\(\\s*+at\\s*+\\)|\\{\\s*+at\\s*+\\}|(?<=\\s)at\\s++)\\s*+";
@@ -134,11 +149,11 @@ public final class Redactor {
 
     /**
      * IBAN candidates: two letters, two digits, then 11 to 30 letters or digits, each optionally after
-     * one space; checked by {@link #ibanLength}. The repetition is bounded and unambiguous (a space can
-     * only be taken by the optional space), so a start costs at most 30 steps.
+     * one space or hyphen; checked by {@link #ibanLength}. The repetition is bounded and unambiguous (a
+     * separator can only be taken by the optional separator), so a start costs at most 30 steps.
      */
     private static final Pattern IBAN_CANDIDATE = Pattern.compile(
-            "(?<![A-Za-z0-9])[A-Za-z]{2}\\d{2}(?: ?[A-Za-z0-9]){11,30}(?![A-Za-z0-9])");
+            "(?<![A-Za-z0-9])[A-Za-z]{2}\\d{2}(?:[ -]?[A-Za-z0-9]){11,30}(?![A-Za-z0-9])");
 
     /** IBAN length by country (SWIFT IBAN registry, plus the French overseas codes that use the French format). */
     private static final Map<String, Integer> IBAN_LENGTHS = ibanLengths(
@@ -276,8 +291,16 @@ public final class Redactor {
     public Result redact(String text, Collection<String> extraNames) {
         if (text == null || text.isEmpty()) return new Result(text == null ? "" : text, Map.of());
         EnumMap<Kind, Integer> counts = new EnumMap<>(Kind.class);
-        String s = stripInvisible(text);
-        for (Pattern p : customPatterns) s = replaceAll(s, p, Kind.CUSTOM, counts);
+        String s = foldLookalikes(stripInvisible(text));
+        for (Pattern p : customPatterns) {
+            try {
+                s = replaceCustom(s, p, counts);
+            } catch (TooSlow e) {
+                // fail closed: the lead asked for this pattern's matches to go, and it could not be run to the end
+                counts.merge(Kind.CUSTOM, 1, Integer::sum);
+                return new Result(Kind.CUSTOM.token(), counts);
+            }
+        }
         // cheap pre-checks skip passes that cannot match
         if (s.contains("://")) s = redactUrlSecrets(s, counts);
         // The built-in passes try the pattern only where a cheap test says a match can start (same
@@ -304,21 +327,76 @@ public final class Redactor {
         return new Result(s, counts);
     }
 
+    /**
+     * Character reads a custom pattern may make per character of the text (plus {@link #CUSTOM_BASE_READS}):
+     * far above what any pattern that runs in linear time needs, far below what a backtracking one
+     * ({@code (a+)+b} on a run of a's) takes.
+     */
+    static final long CUSTOM_READS_PER_CHAR = 1_000;
+    static final long CUSTOM_BASE_READS = 1_000_000;
+
+    /** A custom pattern read more of the text than {@link #CUSTOM_READS_PER_CHAR} allows. */
+    private static final class TooSlow extends RuntimeException {
+        TooSlow() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * The text as the matcher reads it, counting the reads: a pattern a lead wrote may backtrack without
+     * bound on some input (untrusted ticket text), and one ticket must not hang an export or a prompt.
+     */
+    private static final class CountedText implements CharSequence {
+        private final String s;
+        private long budget;
+
+        CountedText(String s, long budget) {
+            this.s = s;
+            this.budget = budget;
+        }
+
+        @Override
+        public char charAt(int index) {
+            if (--budget < 0) throw new TooSlow();
+            return s.charAt(index);
+        }
+
+        @Override
+        public int length() {
+            return s.length();
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return s.substring(start, end);
+        }
+
+        @Override
+        public String toString() {
+            return s;
+        }
+    }
+
+    /**
+     * Replaces a custom pattern's matches; throws {@link TooSlow} when the pattern reads the text more than
+     * {@link #CUSTOM_READS_PER_CHAR} times per character (the caller then redacts the whole text).
+     */
+    private static String replaceCustom(String s, Pattern p, Map<Kind, Integer> counts) {
+        return replaceFound(p.matcher(new CountedText(s, CUSTOM_BASE_READS + CUSTOM_READS_PER_CHAR * s.length())), s,
+                Kind.CUSTOM, counts);
+    }
+
     private static String replaceAll(String s, Pattern p, Kind kind, Map<Kind, Integer> counts) {
-        return replaceFiltered(s, p, kind, counts, m -> true);
+        return replaceFound(p.matcher(s), s, kind, counts);
     }
 
-    private interface MatchFilter {
-        boolean accept(String match);
-    }
-
-    private static String replaceFiltered(String s, Pattern p, Kind kind, Map<Kind, Integer> counts, MatchFilter filter) {
-        Matcher m = p.matcher(s);
+    /** Replaces every non-empty match {@code m} finds in {@code s} (which it reads) by the kind's token. */
+    private static String replaceFound(Matcher m, String s, Kind kind, Map<Kind, Integer> counts) {
         StringBuilder out = null;
         int last = 0;
         int n = 0;
         while (m.find()) {
-            if (m.end() == m.start() || !filter.accept(m.group())) continue;
+            if (m.end() == m.start()) continue;
             if (out == null) out = new StringBuilder(s.length());
             out.append(s, last, m.start()).append(kind.token());
             last = m.end();
@@ -330,6 +408,10 @@ public final class Redactor {
         return out.toString();
     }
 
+    private interface MatchFilter {
+        boolean accept(String match);
+    }
+
     private static final MatchFilter ACCEPT_ALL = m -> true;
 
     /** A necessary condition for a match of a pattern to start at {@code i} (a cheap stand-in for trying it). */
@@ -338,7 +420,7 @@ public final class Redactor {
     }
 
     /**
-     * Same result as {@link #replaceFiltered}, but the pattern is only tried at positions passing
+     * Same result as {@link Matcher#find()} over the whole text, but the pattern is only tried at positions passing
      * {@code start}: a match attempt at position i (with the text before i visible to look-behind)
      * is exactly what {@link Matcher#find()} does there, and positions failing the test cannot
      * start a match, so the sequence of matches found is the same.
@@ -408,19 +490,34 @@ public final class Redactor {
         return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 
-    /** [A-Za-z0-9._%+-], which is also the set {@code [\\w.%+-]} of EMAIL's look-behind. */
-    private static boolean isEmailLocal(char c) {
-        return isWord(c) || c == '.' || c == '%' || c == '+' || c == '-';
+    /** EMAIL's ALNUM: a letter or decimal digit of any script but the {@link #UNSPACED} ones. */
+    private static boolean isAddressAlnum(int cp) {
+        if (cp < 0x80) return (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9');
+        if (!Character.isLetterOrDigit(cp)) return false;
+        Character.UnicodeScript sc = Character.UnicodeScript.of(cp);
+        return sc != Character.UnicodeScript.HAN && sc != Character.UnicodeScript.HIRAGANA
+                && sc != Character.UnicodeScript.KATAKANA && sc != Character.UnicodeScript.HANGUL
+                && sc != Character.UnicodeScript.THAI;
     }
 
-    /** EMAIL: an ASCII letter or digit not preceded by a local-part character, whose local-part run ends at '@'. */
+    /** EMAIL's LOCAL class, which is also its look-behind's set. */
+    private static boolean isEmailLocal(int cp) {
+        return isAddressAlnum(cp) || cp == '_' || cp == '.' || cp == '%' || cp == '+' || cp == '-';
+    }
+
+    /** EMAIL: a letter or digit not preceded by a local-part character, whose local-part run ends at '@'. */
     private static boolean emailCanStart(String s, int i) {
-        char c = s.charAt(i);
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) return false;
-        if (i > 0 && isEmailLocal(s.charAt(i - 1))) return false;
-        int j = i + 1;
-        while (j < s.length() && isEmailLocal(s.charAt(j))) j++;
-        return j < s.length() && s.charAt(j) == '@';
+        int c = s.codePointAt(i);
+        if (!isAddressAlnum(c) || Character.isLowSurrogate(s.charAt(i))) return false;
+        if (i > 0 && isEmailLocal(s.codePointBefore(i))) return false;
+        int j = i;
+        while (j < s.length()) {
+            int d = s.codePointAt(j);
+            if (d == '@') return true;
+            if (!isEmailLocal(d)) return false;
+            j += Character.charCount(d);
+        }
+        return false;
     }
 
     /**
@@ -532,18 +629,23 @@ public final class Redactor {
 
     /**
      * The length of the longest prefix of {@code candidate} that is a valid IBAN and ends at its end or
-     * before a space: the country's length ({@link #IBAN_LENGTHS}) and ISO 7064 mod 97-10 remainder 1.
+     * before a space or hyphen: the country's length ({@link #IBAN_LENGTHS}) and ISO 7064 mod 97-10 remainder 1.
      * 0 when there is none.
      */
     static int ibanLength(String candidate) {
         Integer want = IBAN_LENGTHS.get(candidate.substring(0, 2).toUpperCase(Locale.ROOT));
         if (want == null) return 0;
-        for (int end = candidate.length(); end >= 4; end = candidate.lastIndexOf(' ', end - 1)) {
-            String compact = candidate.substring(0, end).replace(" ", "");
+        for (int end = candidate.length(); end >= 4; end = lastSeparator(candidate, end - 1)) {
+            String compact = candidate.substring(0, end).replace(" ", "").replace("-", "");
             if (compact.length() == want && mod97(compact) == 1) return end;
             if (compact.length() < want) return 0;
         }
         return 0;
+    }
+
+    /** The last space or hyphen at or before {@code from}, -1 when there is none. */
+    private static int lastSeparator(String s, int from) {
+        return Math.max(s.lastIndexOf(' ', from), s.lastIndexOf('-', from));
     }
 
     /** ISO 7064 MOD 97-10 of an IBAN: the first four characters moved to the end, letters as 10..35. */
@@ -562,6 +664,57 @@ public final class Redactor {
         Map<String, Integer> m = new java.util.HashMap<>();
         for (String e : spec.split(" ")) m.put(e.substring(0, 2), Integer.parseInt(e.substring(2)));
         return Map.copyOf(m);
+    }
+
+    /**
+     * {@code text} with the characters that look like, or stand for, ASCII punctuation, letters, digits and
+     * spaces replaced by them, so that no pattern misses "jane＠example．com", "０３０ １２３４５６７" or a
+     * number grouped with no-break spaces:
+     * <ul>
+     *   <li>full-width ASCII (U+FF01–FF5E) and the small form variants (U+FE50–FE6B: small comma, full
+     *       stop, commercial at…), as compatibility normalisation (NFKC) maps them;</li>
+     *   <li>the mathematical alphanumeric symbols (U+1D400–1D7FF: bold, italic, script, monospace
+     *       letters and digits) that NFKC maps to ASCII;</li>
+     *   <li>decimal digits of every script (Arabic-Indic, Devanagari, full-width…) to 0–9;</li>
+     *   <li>every space separator (no-break, narrow no-break, ideographic, en/em spaces…) to a space, and the
+     *       line and paragraph separators (U+2028/9, U+0085) to a line feed.</li>
+     * </ul>
+     * One pass, linear; text with none of them is returned as it is. The redacted text is meant for
+     * exports and prompts, where these forms carry no meaning the ASCII ones do not.
+     */
+    public static String foldLookalikes(String text) {
+        int n = text.length();
+        int i = 0;
+        while (i < n && !maybeFolded(text.charAt(i))) i++;
+        if (i == n) return text; // the usual case
+        StringBuilder out = new StringBuilder(n).append(text, 0, i);
+        while (i < n) {
+            int cp = text.codePointAt(i);
+            i += Character.charCount(cp);
+            int f = fold(cp);
+            if (f >= 0) out.append((char) f);
+            else out.appendCodePoint(cp);
+        }
+        return out.toString();
+    }
+
+    private static boolean maybeFolded(char c) {
+        return c >= 0x80 && (c == 0x85 || c == 0xD835 || (c >= 0xFE50 && c <= 0xFE6B) || (c >= 0xFF01 && c <= 0xFF5E)
+                || Character.isDigit(c) || Character.isSpaceChar(c));
+    }
+
+    /** The ASCII character {@code cp} folds to, or -1. */
+    private static int fold(int cp) {
+        if (cp < 0x80) return -1;
+        if (cp >= 0xFF01 && cp <= 0xFF5E) return cp - 0xFEE0;
+        if (cp == 0x85 || cp == 0x2028 || cp == 0x2029) return '\n';
+        if (Character.getType(cp) == Character.SPACE_SEPARATOR) return ' ';
+        if (Character.isDigit(cp)) return '0' + Character.digit(cp, 10);
+        if ((cp >= 0xFE50 && cp <= 0xFE6B) || (cp >= 0x1D400 && cp <= 0x1D7FF)) {
+            String k = java.text.Normalizer.normalize(new String(Character.toChars(cp)), java.text.Normalizer.Form.NFKC);
+            if (k.length() == 1 && k.charAt(0) > 0x20 && k.charAt(0) < 0x7F) return k.charAt(0);
+        }
+        return -1;
     }
 
     /**

@@ -46,6 +46,15 @@ class RedactorAdversarialTest {
                 mb("@a"),
                 mb("a.a@"),
                 "a@" + mb("a-"),
+                // e-mail with letters of other scripts, and look-alike forms folded to ASCII first
+                "a@" + mb("\u00fc."),
+                mb("\u00fc") + "@",
+                "\u00fc@" + mb("\u00fc-"),
+                mb("\u00fc.\u00fc@"),
+                mb("\uff41\uff0e"),
+                "a\uff20" + mb("\uff41\uff0e"),
+                mb("\ud835\udc1a"),
+                mb("\u0661\u00a0"),
                 // IPv4 / IPv6
                 mb("1."),
                 mb("1.1.1.1."),
@@ -72,7 +81,9 @@ class RedactorAdversarialTest {
                 // IBAN-like: country, check digits, alphanumerics and single spaces
                 mb("DE89 "),
                 "DE89" + mb(" 1"),
-                mb("DE893704"));
+                mb("DE893704"),
+                mb("DE89-"),
+                "DE89" + mb("-1"));
     }
 
     @ParameterizedTest
@@ -84,6 +95,23 @@ class RedactorAdversarialTest {
 
         assertThat(res.text()).endsWith("\ncontact [EMAIL] or [EMAIL], IP [IP]");
         assertThat(res.count(Kind.EMAIL)).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void aCustomPatternThatBacktracksRedactsTheWholeTextInsteadOfHanging() {
+        // (a+)+b on a run of a's without a b takes 2^n steps; a lead can write such a pattern without noticing
+        Redactor custom = Redactor.builder().pattern("(a+)+b").pattern("EMP-\\d{5}").build();
+        String text = "employee EMP-12345 wrote " + "a".repeat(5_000) + "! mail jane.doe@example.com";
+
+        Redactor.Result res = custom.redact(text);
+
+        assertThat(res.text()).isEqualTo("[CUSTOM]");
+        assertThat(res.counts()).containsExactly(java.util.Map.entry(Kind.CUSTOM, 1));
+        // linear custom patterns still run over a megabyte, however many matches
+        Redactor linear = Redactor.builder().pattern("EMP-\\d{5}").pattern("(?i)\\bticket\\s+\\w+").build();
+        Redactor.Result big = linear.redact(mb("EMP-12345 Ticket abc text "));
+        assertThat(big.text()).doesNotContain("EMP-1").startsWith("[CUSTOM] [CUSTOM] text [CUSTOM]");
+        assertThat(big.count(Kind.CUSTOM)).isGreaterThan(70_000);
     }
 
     @Test

@@ -209,12 +209,42 @@ class RedactorTest {
         assertThat(Redactor.stripInvisible("a\u00ADb \u200Bc\u200D")).isEqualTo("ab c");
     }
 
+    @Test
+    void addressesWithLettersOfOtherScriptsAreRedactedWhole() {
+        assertThat(r("write to info@müller.de or müller@beispiel.de")).isEqualTo("write to [EMAIL] or [EMAIL]");
+        assertThat(r("Письмо от иван.петров@почта.рф пришло")).isEqualTo("Письмо от [EMAIL] пришло");
+        assertThat(r("jane_doe@example.com, ops@xn--bcher-kva.example")).isEqualTo("[EMAIL], [EMAIL]");
+        // in a script written without spaces the run before '@' is the sentence: it is not taken as the address
+        assertThat(r("请联系张三@example.com谢谢")).isEqualTo("请联系张三@example.com谢谢");
+        // still no address: no dot before a top-level domain, or a one-letter one
+        assertThat(r("x@localhost and a@b.c.d.e")).isEqualTo("x@localhost and a@b.c.d.e");
+    }
+
+    @Test
+    void lookAlikeFormsAreFoldedSoNoPatternMissesThem() {
+        // full-width at-sign and dot, mathematical bold letters
+        assertThat(r("mail jane\uFF20example\uFF0Ecom now")).isEqualTo("mail [EMAIL] now");
+        assertThat(r("\uD835\uDC23\uD835\uDC1A\uD835\uDC27\uD835\uDC1E@example.com")).isEqualTo("[EMAIL]");
+        // full-width and Arabic-Indic digits, numbers grouped with no-break and ideographic spaces
+        assertThat(r("call \uFF10\uFF13\uFF10 \uFF11\uFF12\uFF13\uFF14\uFF15\uFF16\uFF17")).isEqualTo("call [PHONE]");
+        assertThat(r("call +49\u00A030\u00A01234\u00A05678 or +49\u202F30\u3000123456")).isEqualTo("call [PHONE] or [PHONE]");
+        assertThat(r("IP \u0661\u0660.\u0661.\u0662.\u0663")).isEqualTo("IP [IP]");
+        assertThat(r("\uFF24\uFF25\uFF18\uFF19 \uFF13\uFF17\uFF10\uFF14 \uFF10\uFF10\uFF14\uFF14 \uFF10\uFF15\uFF13\uFF12 "
+                + "\uFF10\uFF11\uFF13\uFF10 \uFF10\uFF10")).isEqualTo("[IBAN]");
+        // a line separator ends a line as a line feed does
+        assertThat(r("Tel.\u2028030 1234567")).isEqualTo("Tel.\n[PHONE]");
+        // text without such characters is returned as it is; the folding keeps everything else
+        String plain = "VPN drops every 10 minutes since 2024-03-01";
+        assertThat(Redactor.foldLookalikes(plain)).isSameAs(plain);
+        assertThat(Redactor.foldLookalikes("Größe ３ – 日本語テキスト")).isEqualTo("Größe 3 – 日本語テキスト");
+    }
+
     // ---- IBANs ------------------------------------------------------------------------------------
 
     @ParameterizedTest
     @ValueSource(strings = {"DE89370400440532013000", "DE89 3704 0044 0532 0130 00", "de89 3704 0044 0532 0130 00",
             "GB82 WEST 1234 5698 7654 32", "GB82WEST12345698765432", "FR1420041010050500013M02606", "FR14 2004 1010 0505 0001 3M02 606",
-            "NO93 8601 1117 947", "CH93 0076 2011 6238 5295 7"})
+            "NO93 8601 1117 947", "CH93 0076 2011 6238 5295 7", "DE89-3704-0044-0532-0130-00", "GB82-WEST-1234-5698-7654-32"})
     void ibansAreRedacted(String iban) {
         var res = redactor.redact("pay to " + iban + ", thanks");
         assertThat(res.text()).isEqualTo("pay to [IBAN], thanks");
