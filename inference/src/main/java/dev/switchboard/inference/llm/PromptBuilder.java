@@ -198,12 +198,18 @@ public final class PromptBuilder {
         return render(ticket, ctx, List.of());
     }
 
-    /** The assistant reply a fine-tuned model should produce for a decided ticket (same schema the engine parses). */
+    /**
+     * The assistant reply a fine-tuned model should produce for a decided ticket (same schema the engine parses).
+     * Its {@code confidence} is null: a label says which team kept the ticket, not how sure anyone could be from
+     * the text, and a model trained to answer 1.0 everywhere would mark every live suggestion confident (so
+     * eligible for bulk accept). The engine reads null as "no confidence given": such suggestions always ask a
+     * human until the fine-tuned model's confidence is calibrated some other way.
+     */
     public static String expectedReplyJson(String team, String priority, String rationale) {
         ObjectNode o = JSON.createObjectNode();
         o.put("team", team);
         o.put("priority", priority);
-        o.put("confidence", 1.0);
+        o.putNull("confidence");
         o.put("rationale", rationale == null ? "" : rationale);
         o.putNull("duplicate_of");
         try {

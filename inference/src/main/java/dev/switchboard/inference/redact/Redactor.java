@@ -46,6 +46,12 @@ public final class Redactor {
         /** A secret carried in a URL (query/fragment parameter value or password); the rest of the URL stays. */
         URL("[URL]"),
         NUMBER("[NUMBER]"),
+        /**
+         * A credential written in the text: the value after "password:", "pwd=", "PIN is", "api_key=",
+         * "Authorization: Bearer", and tokens of well-known formats (AWS access key ids, GitHub, GitLab,
+         * Slack and OpenAI-style keys, JSON Web Tokens, private key blocks).
+         */
+        SECRET("[SECRET]"),
         /** An international bank account number (country length and mod-97 check verified). */
         IBAN("[IBAN]"),
         NAME("[NAME]"), CUSTOM("[CUSTOM]");
@@ -193,6 +199,33 @@ public final class Redactor {
     private static final Pattern NANP_DOTS = Pattern.compile("\\d{3}\\.\\d{3}\\.\\d{4}|\\d{2}(?:\\.\\d{2}){4}");
     private static final Pattern WS = Pattern.compile("\\s+");
 
+    /**
+     * "key: value", "key=value", "key is value" where the key may name a credential (checked by
+     * {@link #isCredentialKey}); group 1 the key, 2 the separator, 3 the value. Linear: a key is tried only at
+     * the start of a run of key characters, read possessively and at most 64 long, and the value is bounded.
+     */
+    private static final Pattern KEY_VALUE = Pattern.compile(
+            "(?<![\\w.-])([A-Za-z][\\w.-]{0,63}+)([ \\t]*+(?::=|[:=])[ \\t]*+|[ \\t]++(?i:lautet|ist|is|was|war)(?!\\w)[ \\t]*+:?[ \\t]*+)"
+                    + "(\"[^\"\\n]{1,200}+\"|'[^'\\n]{1,200}+'|[^\\s,;'\"<>\\[\\]]{1,200}+)");
+    /** The last word of a key (letters and digits only, lower case) that names a credential. */
+    private static final List<String> CREDENTIAL_KEYS = List.of("password", "passwort", "passwd", "pwd", "passcode",
+            "passphrase", "kennwort", "pin", "secret", "token", "apikey", "accesskey", "secretkey", "privatekey",
+            "credential", "credentials");
+    /** An Authorization header's credentials (group 1), after the scheme when there is one. */
+    private static final Pattern AUTH_HEADER = Pattern.compile(
+            "(?i)(?<![\\w-])(?:proxy-)?authorization[ \\t]*+:[ \\t]*+(?:(?:bearer|basic|token|digest|negotiate|ntlm|apikey)[ \\t]++)?"
+                    + "([^\\s,;'\"]{1,4096}+)");
+    /** "Bearer <token>" anywhere. */
+    private static final Pattern BEARER = Pattern.compile("(?i)(?<![\\w-])bearer[ \\t]++([A-Za-z0-9._~+/=-]{8,4096}+)");
+    /** Tokens whose format gives them away, wherever they are. */
+    private static final Pattern KNOWN_TOKEN = Pattern.compile(
+            "(?<![\\w-])(?:(?:AKIA|ASIA)[0-9A-Z]{16}+|gh[pousr]_[A-Za-z0-9]{30,255}+|github_pat_[A-Za-z0-9_]{20,255}+"
+                    + "|glpat-[A-Za-z0-9_-]{20,255}+|xox[abprs]-[A-Za-z0-9-]{10,255}+|sk-(?:proj-|live-|test-)?[A-Za-z0-9_-]{20,255}+"
+                    + "|eyJ[A-Za-z0-9_-]{5,4096}+\\.[A-Za-z0-9_-]{5,4096}+\\.[A-Za-z0-9_-]{0,4096}+)(?![\\w-])");
+    private static final String KEY_BEGIN = "-----BEGIN";
+    private static final Pattern PRIVATE_KEY_BEGIN = Pattern.compile("-----BEGIN (?:[A-Z0-9]{1,12}+ ){0,3}PRIVATE KEY-----");
+    private static final Pattern PRIVATE_KEY_END = Pattern.compile("-----END (?:[A-Z0-9]{1,12}+ ){0,3}PRIVATE KEY-----");
+
     private static final Pattern LONG_DIGITS = Pattern.compile("(?<![\\w.])\\d{8,}(?![\\w]|\\.\\d)");
 
     // ---- configuration --------------------------------------------------------------------
@@ -303,6 +336,7 @@ public final class Redactor {
         }
         // cheap pre-checks skip passes that cannot match
         if (s.contains("://")) s = redactUrlSecrets(s, counts);
+        s = redactCredentials(s, counts);
         // The built-in passes try the pattern only where a cheap test says a match can start (same
         // matches as Matcher.find over the whole text, far fewer attempts), and are skipped when a
         // necessary condition for any accepted match does not hold.
@@ -874,6 +908,138 @@ public final class Redactor {
         return false;
     }
 
+    /**
+     * Credentials written in the text ({@link Kind#SECRET}): private key blocks, Authorization headers and
+     * bearer tokens, tokens of well-known formats, then values after a key that names a credential
+     * ("password: hunter2", "pwd=Summer2024!", "new PIN is 4821"; after "is", "ist", "lautet", "was" or
+     * "war" the value must hold a digit or a symbol, so "password is expired" stays). The key stays,
+     * so the text still says what was there.
+     */
+    private static String redactCredentials(String s, Map<Kind, Integer> counts) {
+        if (s.contains(KEY_BEGIN)) s = redactPrivateKeys(s, counts);
+        if (containsIgnoreCase(s, "authorization")) s = replaceGroup(s, AUTH_HEADER, counts, m -> true);
+        if (containsIgnoreCase(s, "bearer")) s = replaceGroup(s, BEARER, counts, m -> !isToken(m.group(1)));
+        s = replaceAll(s, KNOWN_TOKEN, Kind.SECRET, counts);
+        if (s.indexOf(':') >= 0 || s.indexOf('=') >= 0 || s.indexOf(' ') >= 0) {
+            s = replaceGroup(s, KEY_VALUE, counts, Redactor::isCredentialValue);
+        }
+        return s;
+    }
+
+    private interface GroupFilter {
+        boolean accept(Matcher m);
+    }
+
+    /** Replaces group 1 (or, with three groups, group 3) of each accepted match by the SECRET token. */
+    private static String replaceGroup(String s, Pattern p, Map<Kind, Integer> counts, GroupFilter filter) {
+        Matcher m = p.matcher(s);
+        int g = m.groupCount() >= 3 ? 3 : 1;
+        StringBuilder out = null;
+        int last = 0;
+        int n = 0;
+        while (m.find()) {
+            if (!filter.accept(m) || isToken(m.group(g))) continue;
+            if (out == null) out = new StringBuilder(s.length());
+            out.append(s, last, m.start(g)).append(Kind.SECRET.token());
+            // a full stop after the value ends the sentence, it is not part of it
+            last = m.end(g) - (m.end(g) - m.start(g) > 1 && s.charAt(m.end(g) - 1) == '.' ? 1 : 0);
+            n++;
+        }
+        if (out == null) return s;
+        out.append(s, last, s.length());
+        counts.merge(Kind.SECRET, n, Integer::sum);
+        return out.toString();
+    }
+
+    /** A placeholder an earlier pass wrote ("[EMAIL]"), not a value. */
+    private static boolean isToken(String v) {
+        for (Kind k : Kind.values()) if (v.equals(k.token())) return true;
+        return false;
+    }
+
+    private static boolean isCredentialValue(Matcher m) {
+        if (!isCredentialKey(m.group(1))) return false;
+        String sep = m.group(2).strip();
+        if (sep.isEmpty() || sep.startsWith(":") || sep.startsWith("=")) return true;
+        // "is", "ist", "lautet"…: prose; a value of letters only is a word ("expired", "not"), not a secret
+        String v = m.group(3);
+        for (int i = 0; i < v.length(); i++) {
+            if (!Character.isLetter(v.charAt(i))) return !(i == v.length() - 1 && ".!?".indexOf(v.charAt(i)) >= 0);
+        }
+        return false;
+    }
+
+    /** True when the key's last word ({@code user.password}, {@code DB_PASSWORD}, {@code api-key}) names a credential. */
+    static boolean isCredentialKey(String key) {
+        String k = key.toLowerCase(Locale.ROOT);
+        // the last dotted part ("spring.datasource.password"), without '_' and '-' ("api_key", "client-secret")
+        int dot = k.lastIndexOf('.');
+        if (dot >= 0) k = k.substring(dot + 1);
+        String compact = k.replace("_", "").replace("-", "");
+        for (String c : CREDENTIAL_KEYS) {
+            if (compact.equals(c)) return true;
+            // a longer key that ends in the credential word at a word boundary: db_password, clientSecret, x-api-key
+            if (compact.endsWith(c) && (c.length() >= 5 || c.equals("pwd"))) return true;
+        }
+        return false;
+    }
+
+    /**
+     * Where the base64 body after a key's BEGIN line ends: whitespace-separated chunks of base64 of at least
+     * 16 characters (a PEM line has 64), or a shorter one ending in '=' (the last line's padding); the first
+     * other word ends it. Within {@code limit}.
+     */
+    private static int base64BodyEnd(String s, int from, int limit) {
+        int e = from;
+        int t = from;
+        while (true) {
+            while (t < limit && Character.isWhitespace(s.charAt(t))) t++;
+            int u = t;
+            while (u < limit && isBase64(s.charAt(u))) u++;
+            boolean chunk = u > t && (u == limit || Character.isWhitespace(s.charAt(u)))
+                    && (u - t >= 16 || s.charAt(u - 1) == '=');
+            if (!chunk) return e;
+            e = u;
+            t = u;
+        }
+    }
+
+    private static boolean isBase64(char c) {
+        return isAsciiLetter(c) || isDigit(c) || c == '+' || c == '/' || c == '=';
+    }
+
+    /**
+     * Private key blocks, BEGIN to END; one without an END (a cut text) to the end of the base64 body after
+     * its BEGIN line. Linear: each search for BEGIN starts where the last block ended, and once a search for
+     * END fails none follows.
+     */
+    private static String redactPrivateKeys(String s, Map<Kind, Integer> counts) {
+        Matcher begin = PRIVATE_KEY_BEGIN.matcher(s);
+        Matcher end = PRIVATE_KEY_END.matcher(s);
+        StringBuilder out = null;
+        int last = 0;
+        int n = 0;
+        int from = 0;
+        boolean noEnd = false;
+        while (from < s.length() && begin.find(from)) {
+            if (out == null) out = new StringBuilder(s.length());
+            out.append(s, last, begin.start()).append(Kind.SECRET.token());
+            n++;
+            if (!noEnd && end.find(begin.end())) {
+                last = end.end();
+            } else {
+                noEnd = true; // none after this BEGIN, so none after any later one: searched once
+                // no END (a cut text): the base64 body that follows, up to 16,384 characters
+                last = base64BodyEnd(s, begin.end(), Math.min(s.length(), begin.end() + 16_384));
+            }
+            from = last;
+        }
+        if (out == null) return s;
+        out.append(s, last, s.length());
+        counts.merge(Kind.SECRET, n, Integer::sum);
+        return out.toString();
+    }
+
     private static String redactUrlSecrets(String s, Map<Kind, Integer> counts) {
         Matcher m = URL_PATTERN.matcher(s);
         StringBuilder out = null;
@@ -905,6 +1071,7 @@ public final class Redactor {
             result = userInfo.group(1) + ":" + Kind.URL.token() + "@" + result.substring(userInfo.end());
             n[0]++;
         }
+        result = redactPathTokens(result, n);
         int q = indexOfAny(result, '?', '#');
         if (q < 0) return result;
         StringBuilder sb = new StringBuilder(result.length());
@@ -926,6 +1093,53 @@ public final class Redactor {
             i = next;
         }
         return sb.toString();
+    }
+
+    /**
+     * Path segments that look like a capability token (a share link's or webhook's secret,
+     * {@code hooks.slack.com/services/T…/B…/<secret>}, {@code /share/8f14e45fceea…}): 20 or more letters,
+     * digits, '_' or '-' that switch between letters and digits at least four times, which words, slugs
+     * ("reset-password-2024") and version paths do not.
+     */
+    private static String redactPathTokens(String url, int[] n) {
+        int scheme = url.indexOf("://");
+        int path = scheme < 0 ? -1 : url.indexOf('/', scheme + 3);
+        if (path < 0) return url;
+        int q = indexOfAny(url, '?', '#');
+        int end = q < 0 ? url.length() : q;
+        if (path >= end) return url;
+        StringBuilder sb = null;
+        int last = 0;
+        int i = path + 1;
+        while (i <= end) {
+            int j = i;
+            while (j < end && url.charAt(j) != '/') j++;
+            if (looksLikePathToken(url, i, j)) {
+                if (sb == null) sb = new StringBuilder(url.length());
+                sb.append(url, last, i).append(Kind.URL.token());
+                last = j;
+                n[0]++;
+            }
+            i = j + 1;
+        }
+        if (sb == null) return url;
+        return sb.append(url, last, url.length()).toString();
+    }
+
+    private static boolean looksLikePathToken(String s, int from, int to) {
+        if (to - from < 20) return false;
+        int switches = 0;
+        int prev = 0; // 1 letter, 2 digit
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            int kind = isAsciiLetter(c) ? 1 : isDigit(c) ? 2 : 0;
+            if (kind == 0 && c != '_' && c != '-') return false;
+            if (kind != 0) {
+                if (prev != 0 && kind != prev) switches++;
+                prev = kind;
+            }
+        }
+        return switches >= 4;
     }
 
     private static int indexOfAny(String s, char a, char b) {

@@ -203,12 +203,14 @@ class PromptBuilderTest {
     @Test
     void expectedReplyJsonRoundTripsThroughTheParser() throws Exception {
         String json = PromptBuilder.expectedReplyJson("Network", "P2", "He said \"VPN\" drops.\nTwice.");
-        assertThat(json).isEqualTo("{\"team\":\"Network\",\"priority\":\"P2\",\"confidence\":1.0,"
+        assertThat(json).isEqualTo("{\"team\":\"Network\",\"priority\":\"P2\",\"confidence\":null,"
                 + "\"rationale\":\"He said \\\"VPN\\\" drops.\\nTwice.\",\"duplicate_of\":null}");
         LlmReply r = LlmReply.parse(json);
         assertThat(r.team()).isEqualTo("Network");
         assertThat(r.priority()).isEqualTo("P2");
-        assertThat(r.confidence()).isEqualTo(1.0);
+        // a training target claims no confidence: a model fine-tuned on it never makes a suggestion confident by itself
+        assertThat(r.confidence()).isNaN();
+        assertThat(r.confidenceProblem()).isNull();
         assertThat(r.duplicateOf()).isNull();
     }
 

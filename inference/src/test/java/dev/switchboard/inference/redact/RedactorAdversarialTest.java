@@ -83,6 +83,21 @@ class RedactorAdversarialTest {
                 "DE89" + mb(" 1"),
                 mb("DE893704"),
                 mb("DE89-"),
+                // credentials: keys and separators without values, header and token prefixes, key blocks
+                mb("password: "),
+                mb("pwd="),
+                mb("a:"),
+                mb("password is "),
+                "password=" + mb("a"),
+                mb("Authorization: "),
+                "Authorization: Bearer " + mb("a"),
+                mb("Bearer "),
+                mb("eyJ."),
+                "eyJ" + mb("a") + ".",
+                mb("-----BEGIN RSA PRIVATE KEY-----") + "-----END RSA PRIVATE KEY-----",
+                mb("-----BEGIN RSA PRIVATE KEY-----\n"),
+                mb("-----BEGIN "),
+                "https://example.com/" + mb("a1b2/"),
                 "DE89" + mb("-1"));
     }
 

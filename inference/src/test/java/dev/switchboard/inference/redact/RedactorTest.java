@@ -239,6 +239,52 @@ class RedactorTest {
         assertThat(Redactor.foldLookalikes("Größe ３ – 日本語テキスト")).isEqualTo("Größe 3 – 日本語テキスト");
     }
 
+    // ---- credentials ------------------------------------------------------------------------------
+
+    @Test
+    void credentialsWrittenInTheTextAreRedactedAndTheirKeysKept() {
+        assertThat(r("user jdoe, password: hunter2, pwd=Summer2024! passwd: Tr0ub4dor&3"))
+                .isEqualTo("user jdoe, password: [SECRET], pwd=[SECRET] passwd: [SECRET]");
+        assertThat(r("Passwort: Geheim123. Die neue PIN ist 4821, Kennwort lautet Abc!23"))
+                .isEqualTo("Passwort: [SECRET]. Die neue PIN ist [SECRET], Kennwort lautet [SECRET]");
+        assertThat(r("new PIN is 4821; wifi password was W1f1-pass")).isEqualTo("new PIN is [SECRET]; wifi password was [SECRET]");
+        assertThat(r("spring.datasource.password=s3cr3t DB_PASSWORD='p a s s' api_key=\"k-1\" token=abcd1234efgh5678"))
+                .isEqualTo("spring.datasource.password=[SECRET] DB_PASSWORD=[SECRET] api_key=[SECRET] token=[SECRET]");
+        var res = redactor.redact("curl -H \"Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln\" and "
+                + "Authorization: Basic dXNlcjpwYXNzd29yZA==");
+        assertThat(res.text()).isEqualTo("curl -H \"Authorization: Bearer [SECRET]\" and Authorization: Basic [SECRET]");
+        assertThat(res.counts()).containsExactly(java.util.Map.entry(Kind.SECRET, 2));
+        // tokens of well-known formats, wherever they are
+        assertThat(r("keys AKIAIOSFODNN7EXAMPLE ghp_abcdefghijklmnopqrstuvwxyz0123456789AB sk-proj-abcdefghijklmnopqrstuvwxyz123 "
+                + "xoxb-1234567890-abcdefghij and eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln"))
+                .isEqualTo("keys [SECRET] [SECRET] [SECRET] [SECRET] and [SECRET]");
+        assertThat(r("key:\n-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----\nthanks"))
+                .isEqualTo("key:\n[SECRET]\nthanks");
+        // a block cut before its END: the base64 lines after BEGIN go, the prose after them stays
+        assertThat(r("pasted -----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\nAAAA=\nwhat is wrong?"))
+                .isEqualTo("pasted [SECRET]\nwhat is wrong?");
+    }
+
+    @Test
+    void proseAboutPasswordsIsNotACredential() {
+        for (String prose : List.of("my password is expired", "password is not working, reset it", "password reset: user jdoe",
+                "the secret is out.", "Subject: outlook: not working", "KB5031356 version: 10.0.19045", "spin: 3 rounds",
+                "reset the token. thanks", "pin is blocked")) {
+            assertThat(r(prose)).as(prose).isEqualTo(prose);
+        }
+    }
+
+    @Test
+    void capabilityTokensInUrlPathsAreRedacted() {
+        assertThat(r("see https://hooks.slack.com/services/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 now"))
+                .isEqualTo("see https://hooks.slack.com/services/T00A1B2C3/B04D5E6F7/[URL] now");
+        assertThat(r("https://files.example.com/share/8f14e45fceea167a5a36dedd4bea2543.")).isEqualTo("https://files.example.com/share/[URL].");
+        for (String url : List.of("https://wiki.example.com/kb/reset-password-2024/steps", "https://issues.apache.org/jira/browse/HADOOP-16912",
+                "https://github.com/apache/hadoop/commit/2c5fa0e1b3d4", "https://example.com/releases/v10.0.19045.2364/notes")) {
+            assertThat(r(url)).as(url).isEqualTo(url);
+        }
+    }
+
     // ---- IBANs ------------------------------------------------------------------------------------
 
     @ParameterizedTest
