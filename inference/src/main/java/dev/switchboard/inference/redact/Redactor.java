@@ -226,7 +226,7 @@ public final class Redactor {
     private static final Pattern PRIVATE_KEY_BEGIN = Pattern.compile("-----BEGIN (?:[A-Z0-9]{1,12}+ ){0,3}PRIVATE KEY-----");
     private static final Pattern PRIVATE_KEY_END = Pattern.compile("-----END (?:[A-Z0-9]{1,12}+ ){0,3}PRIVATE KEY-----");
 
-    private static final Pattern LONG_DIGITS = Pattern.compile("(?<![\\w.])\\d{8,}(?![\\w]|\\.\\d)");
+    private static final Pattern LONG_DIGITS = Pattern.compile("(?<![\\w.-])\\d{8,}(?![\\w]|\\.\\d)");
 
     // ---- configuration --------------------------------------------------------------------
 
@@ -621,9 +621,12 @@ public final class Redactor {
         return PHONE_LABELS.contains(s.substring(start, end).toLowerCase(Locale.ROOT));
     }
 
-    /** LONG_DIGITS: a digit not preceded by a word character or a dot. */
+    /**
+     * LONG_DIGITS: a digit not preceded by a word character, a dot or a hyphen: "err -2147467259" is an
+     * error code and "PO-4500012345" an order number, not personal data.
+     */
     private static boolean longDigitsCanStart(String s, int i) {
-        return ipv4CanStart(s, i);
+        return ipv4CanStart(s, i) && (i == 0 || s.charAt(i - 1) != '-');
     }
 
     /** IBAN_CANDIDATE: a letter not preceded by a letter or digit, then a letter and two digits. */
@@ -1177,7 +1180,8 @@ public final class Redactor {
         String c = candidate.strip();
         int digits = 0;
         for (int i = 0; i < c.length(); i++) if (Character.isDigit(c.charAt(i))) digits++;
-        boolean international = c.startsWith("+") || c.startsWith("00");
+        // "00" dials out only before a country code, and none starts with 0: "00012345" is an asset number
+        boolean international = c.startsWith("+") || (c.startsWith("00") && c.length() > 2 && c.charAt(2) != '0');
         if (digits < 7 || digits > 15) return false;
         // balanced parentheses only
         long open = c.chars().filter(ch -> ch == '(').count();

@@ -266,6 +266,17 @@ class RedactorTest {
     }
 
     @Test
+    void errorCodesAndOrderNumbersAreNotPersonalDataAndAssetNumbersNoPhones() {
+        for (String id : List.of("err -2147467259 on save", "PO-4500012345 is late", "HRESULT 0x80070005")) {
+            assertThat(r(id)).as(id).isEqualTo(id);
+        }
+        // no country code starts with 0: a long number led by 000 is a number (may be an id), not a phone
+        assertThat(r("asset 00012345 broken")).isEqualTo("asset [NUMBER] broken");
+        // but a number dialled out with 00 is still a phone number, and a bare account number still a number
+        assertThat(r("call 0049 30 1234567, account 40012345")).isEqualTo("call [PHONE], account [NUMBER]");
+    }
+
+    @Test
     void proseAboutPasswordsIsNotACredential() {
         for (String prose : List.of("my password is expired", "password is not working, reset it", "password reset: user jdoe",
                 "the secret is out.", "Subject: outlook: not working", "KB5031356 version: 10.0.19045", "spin: 3 rounds",
