@@ -79,6 +79,36 @@ class DuplicateLinksTest {
     }
 
     @Test
+    void badgesAreTheSameWhenManyTicketsAreReadAtOnce() {
+        // past TicketStore.FEW_ROWS tickets the counts come from one pass over the pairs, not per ticket
+        Instant t0 = Instant.parse("2026-02-01T10:00:00Z");
+        List<NewTicket> more = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) more.add(new NewTicket("t", "m" + i, "Disk full " + i, "x", "r", t0.plusSeconds(i), null, null));
+        List<Long> m = store.saveTickets(more, "t").join().createdIds();
+        for (int i = 2; i < 300; i += 3) links.suggest(m.get(i), List.of(new long[] {m.get(i - 1)}, new long[] {m.get(0)}), List.of(0.9, 0.8)).join();
+        links.resolve(m.get(5), m.get(4), DuplicateLink.State.DISMISSED, 0.9, "dana").join();
+        links.resolve(m.get(4), m.get(5), DuplicateLink.State.UNDONE, 0, "dana").join();   // pending again
+        links.resolve(m.get(8), m.get(7), DuplicateLink.State.CONFIRMED, 0.9, "dana").join();
+
+        Map<Long, Integer> perTicket = new java.util.HashMap<>();
+        for (int i = 0; i < m.size(); i += TicketStore.FEW_ROWS) {
+            store.rows(m.subList(i, Math.min(m.size(), i + TicketStore.FEW_ROWS)))
+                    .forEach(r -> perTicket.put(r.id(), r.duplicates()));
+        }
+        assertThat(perTicket.get(m.get(0))).isEqualTo(100);
+        assertThat(perTicket.get(m.get(5))).isEqualTo(2);
+        assertThat(perTicket.get(m.get(4))).isEqualTo(1);
+        assertThat(perTicket.get(m.get(8))).isEqualTo(1);
+        assertThat(perTicket.get(m.get(7))).isZero();
+        Map<Long, Integer> bulk = store.rows(m).stream().collect(Collectors.toMap(QueueRow::id, QueueRow::duplicates));
+        assertThat(bulk).isEqualTo(perTicket);
+        assertThat(store.rows(m)).extracting(QueueRow::id).isSorted();
+        assertThat(store.rowsSince(ids.get(4), Instant.now().plusSeconds(3600)).stream()
+                .collect(Collectors.toMap(QueueRow::id, QueueRow::duplicates))).isEqualTo(perTicket);
+        assertThat(badgesFullRead()).containsAllEntriesOf(perTicket);
+    }
+
+    @Test
     void theDetailPaneSeesEachPairOnceAtItsLatestStateWithItsDirection() {
         long a = ids.get(0), b = ids.get(1), c = ids.get(2), d = ids.get(3);
         links.suggest(b, List.of(new long[] {a}), List.of(0.9)).join();

@@ -66,7 +66,7 @@ public final class BenchWindowCommand implements Callable<Integer> {
         return p.exitValue();
     }
 
-    private static void fill(Workspace ws, int n) {
+    static void fill(Workspace ws, int n) {
         Random rnd = new Random(7);
         String[] words = ("vpn outlook password reset printer laptop wifi slow error crash login account access "
                 + "server database backup disk network email sharepoint teams license install update certificate").split(" ");

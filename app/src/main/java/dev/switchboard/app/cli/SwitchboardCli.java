@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Desktop triage workbench for support dispatchers. Without a command, opens the window.",
         subcommands = {StatusCommand.class, SelfCheckCommand.class, ImportCommand.class, IntakeCommand.class, DemoDataCommand.class,
                 ExportCommand.class, ExportDuplicatesCommand.class, QualityCommand.class, EvaluateCommand.class, EvaluateDuplicatesCommand.class,
-                BenchImportCommand.class, BenchExportCommand.class, BenchDuplicatesCommand.class, BenchWindowCommand.class,
+                BenchImportCommand.class, BenchExportCommand.class, BenchDuplicatesCommand.class, BenchWindowCommand.class, BenchQueueCommand.class,
                 BenchStartCommand.class, BenchQualityCommand.class,
                 CommandLine.HelpCommand.class})
 public final class SwitchboardCli implements Runnable {

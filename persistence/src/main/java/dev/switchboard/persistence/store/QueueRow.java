@@ -11,6 +11,12 @@ public record QueueRow(long id, String externalId, String source, String subject
                        String setBy, String suggestedTeam, String suggestedPriority, double confidence,
                        boolean confident, int duplicates, long version, Instant suggestedAt, Long suggestionId) {
 
+    /** The same row with another count of duplicate pairs awaiting a verdict. */
+    public QueueRow withDuplicates(int n) {
+        return new QueueRow(id, externalId, source, subject, requester, createdAt, updatedAt, status, team, priority, setBy,
+                suggestedTeam, suggestedPriority, confidence, confident, n, version, suggestedAt, suggestionId);
+    }
+
     /** True when the ticket has no suggestion yet, or changed after its latest one. */
     public boolean needsSuggestion() {
         return suggestedAt == null || (updatedAt != null && updatedAt.isAfter(suggestedAt));
