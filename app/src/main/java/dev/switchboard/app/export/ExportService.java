@@ -499,8 +499,10 @@ public final class ExportService {
         dropped.put("total", r.droppedTotal());
         ObjectNode red = m.putObject("redaction");
         red.put("enabled", o.redact());
-        ArrayNode pats = red.putArray("custom_patterns");
-        o.redactPatterns().forEach(pats::add);
+        // a custom pattern often spells out the secret it hides ("hunter2"): only its fingerprint is written
+        red.put("custom_pattern_count", o.redactPatterns().size());
+        ArrayNode pats = red.putArray("custom_patterns_sha256");
+        o.redactPatterns().forEach(p -> pats.add(sha256(p)));
         ObjectNode counts = red.putObject("counts");
         for (Redactor.Kind k : Redactor.Kind.values()) counts.put(Redactor.label(k), r.redactions().getOrDefault(k, 0L));
         ObjectNode prompt = m.putObject("prompt");
