@@ -441,6 +441,7 @@ public final class ExportService {
         ObjectNode m = JSON.createObjectNode();
         m.put("schema_version", SCHEMA_VERSION);
         m.put("generator", "switchboard export");
+        m.put("app_version", dev.switchboard.app.AppVersion.current());
         m.put("created_at", Instant.now().toString());
         m.put("format", o.format().id());
         ObjectNode f = m.putObject("filters");

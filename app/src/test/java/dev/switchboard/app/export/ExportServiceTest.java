@@ -114,6 +114,8 @@ class ExportServiceTest {
         // manifest: schema, counts, sha-256 of the file as written
         JsonNode man = manifest(dir.resolve("oa"));
         assertThat(man.get("schema_version").asInt()).isEqualTo(ExportService.SCHEMA_VERSION);
+        // which build wrote it: the version --version prints ("dev" when run from classes, as here)
+        assertThat(man.get("app_version").asText()).isEqualTo(dev.switchboard.app.AppVersion.current()).isEqualTo("dev");
         assertThat(man.at("/splits/all/rows").asLong()).isEqualTo(3);
         assertThat(man.at("/splits/all/teams/Network").asLong()).isEqualTo(1);
         assertThat(man.at("/splits/all/priorities/P2").asLong()).isEqualTo(1);
