@@ -7,6 +7,8 @@ import dev.switchboard.app.export.ExportFormat;
 import dev.switchboard.app.export.ExportOptions;
 import dev.switchboard.app.export.ExportResult;
 import dev.switchboard.app.export.ExportService;
+import dev.switchboard.app.settings.EngineConfig;
+import dev.switchboard.app.settings.Settings;
 import dev.switchboard.persistence.entity.DecisionKind;
 import dev.switchboard.persistence.store.ExportQuery;
 import java.io.PrintWriter;
@@ -58,6 +60,8 @@ public final class ExportCommand implements Callable<Integer> {
     boolean force;
     @Option(names = "--quiet", description = "No progress lines.") boolean quiet;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    /** Where the settings come from (the prompt template the LLM engine uses); tests point it at a file of their own. */
+    java.util.function.Supplier<Settings> settings = Settings::load;
 
     /** Builds the options (also used by tests and the benchmark). */
     public ExportOptions options() {
@@ -77,7 +81,8 @@ public final class ExportCommand implements Callable<Integer> {
         if (teams != null) for (String s : teams) if (!s.isBlank()) t.add(s.strip());
         ExportQuery q = new ExportQuery(from == null ? null : ExportArgs.start(from), to == null ? null : ExportArgs.endExclusive(to), t, k, null);
         return new ExportOptions(ExportFormat.parse(format), out, q, includeUnreviewed, Balance.parse(balance),
-                ExportArgs.split(split), !noRedact, patterns, seed, force, null);
+                ExportArgs.split(split), !noRedact, patterns, seed, force,
+                EngineConfig.load(settings.get()).template()); // the template the LLM engine uses (Settings › Prompt)
     }
 
     @Override

@@ -507,7 +507,13 @@ public final class ExportService {
         ObjectNode counts = red.putObject("counts");
         for (Redactor.Kind k : Redactor.Kind.values()) counts.put(Redactor.label(k), r.redactions().getOrDefault(k, 0L));
         ObjectNode prompt = m.putObject("prompt");
-        prompt.put("template", o.template().equals(PromptBuilder.Template.defaults()) ? "default" : "custom");
+        boolean defaultTemplate = o.template().equals(PromptBuilder.Template.defaults());
+        prompt.put("template", defaultTemplate ? "default" : "custom");
+        if (!defaultTemplate) {
+            // which custom template (Settings › Prompt) built the prompts, without copying it into the manifest
+            prompt.put("system_template_sha256", sha256(o.template().system()));
+            prompt.put("user_template_sha256", sha256(o.template().user()));
+        }
         prompt.put("system_message_sha256", sha256(system));
         Instant first = null;
         Instant last = null;
