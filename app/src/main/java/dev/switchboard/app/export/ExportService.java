@@ -469,7 +469,8 @@ public final class ExportService {
                     + " LLM prompt: each cut at update_max_chars (\"…[truncated N chars]\"), the most recent kept within"
                     + " updates_max_chars, led by \"[N earlier update(s) omitted]\" when earlier ones did not fit");
         } else {
-            text.put("user_message", "built from subject, body and updates exactly as the LLM engine builds it live");
+            text.put("user_message", "built from subject, body and updates as the LLM engine builds it live, with no example"
+                    + " tickets (see prompt.examples)");
         }
         ObjectNode b = m.putObject("balance");
         b.put("spec", o.balance().toString());
@@ -515,6 +516,11 @@ public final class ExportService {
             prompt.put("user_template_sha256", sha256(o.template().user()));
         }
         prompt.put("system_message_sha256", sha256(system));
+        // The live engine adds up to k similar decided tickets to the user message; the export retrieves none.
+        prompt.put("examples", "none");
+        prompt.put("examples_note", "zero-shot prompts: the user message carries no example tickets (\"(no similar decided"
+                + " tickets yet)\"), as the LLM engine sends it with Settings › Engine › Examples (k) at 0; serve a model"
+                + " fine-tuned on these files with k = 0 so its live prompts match");
         Instant first = null;
         Instant last = null;
         ObjectNode splits = m.putObject("splits");

@@ -121,6 +121,11 @@ class ExportServiceTest {
         assertThat(man.at("/splits/all/priorities/P2").asLong()).isEqualTo(1);
         assertThat(man.at("/date_range/created_from").asText()).isEqualTo(T0.toString());
         assertThat(man.at("/files/0/sha256").asText()).isEqualTo(sha256(file)).isEqualTo(r.files().get(0).sha256());
+        // zero-shot: no retrieved example tickets, as the live engine sends it with k = 0, and the manifest says so
+        assertThat(first.get(1).get("content").asText()).contains("Decided example tickets similar to this one:\n"
+                + "(no similar decided tickets yet)");
+        assertThat(man.at("/prompt/examples").asText()).isEqualTo("none");
+        assertThat(man.at("/prompt/examples_note").asText()).contains("Examples (k) at 0");
         assertThat(man.at("/files/0/bytes").asLong()).isEqualTo(Files.size(file));
     }
 
