@@ -79,7 +79,10 @@ public final class ExportCommand implements Callable<Integer> {
         }
         Set<String> t = new LinkedHashSet<>();
         if (teams != null) for (String s : teams) if (!s.isBlank()) t.add(s.strip());
-        ExportQuery q = new ExportQuery(from == null ? null : ExportArgs.start(from), to == null ? null : ExportArgs.endExclusive(to), t, k, null);
+        java.time.Instant f = from == null ? null : ExportArgs.start(from);
+        java.time.Instant e = to == null ? null : ExportArgs.endExclusive(to);
+        if (f != null && e != null && !f.isBefore(e)) throw new IllegalArgumentException("the period is empty: --from is after --to");
+        ExportQuery q = new ExportQuery(f, e, t, k, null);
         return new ExportOptions(ExportFormat.parse(format), out, q, includeUnreviewed, Balance.parse(balance),
                 ExportArgs.split(split), !noRedact, patterns, seed, force,
                 EngineConfig.load(settings.get()).template()); // the template the LLM engine uses (Settings › Prompt)
@@ -89,7 +92,7 @@ public final class ExportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
         ExportOptions opts = options();
-        try (Workspace ws = db.open()) {
+        try (Workspace ws = db.openExisting()) {
             ExportService svc = ExportService.of(ws);
             if (!opts.query().teams().isEmpty()) {
                 List<String> known = svc.teamNames();

@@ -217,6 +217,7 @@ public final class ExportDialog {
         if (k.isEmpty()) throw new IllegalArgumentException("choose at least one decision kind");
         Instant f = from.getValue() == null ? null : from.getValue().atStartOfDay(ZoneOffset.UTC).toInstant();
         Instant t = to.getValue() == null ? null : to.getValue().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        if (f != null && t != null && !f.isBefore(t)) throw new IllegalArgumentException("the period is empty: From is after To");
         ExportQuery q = new ExportQuery(f, t, new LinkedHashSet<>(teams.getSelectionModel().getSelectedItems()), k, null);
         Balance b = new Balance(number(maxPerTeam, "max per team"), number(minPerTeam, "min per team"), dropSmall.isSelected());
         Split s = switch (splitKind.getSelectionModel().getSelectedIndex()) {

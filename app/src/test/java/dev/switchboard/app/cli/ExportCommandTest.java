@@ -94,4 +94,41 @@ class ExportCommandTest {
         assertThat(plainPrompt.get("template").asText()).isEqualTo("default");
         assertThat(plainPrompt.has("user_template_sha256")).isFalse();
     }
+
+    @Test
+    void readOnlyCommandsRefuseADatabaseThatDoesNotExistInsteadOfCreatingAnEmptyOne() {
+        String missing = "jdbc:h2:file:" + dir.resolve("typo");
+        Path out = dir.resolve("out");
+        List<Result> results = List.of(
+                run("export", "--db", missing, "--format", "csv", "--out", out.toString(), "--quiet"),
+                run("export-duplicates", "--db", missing, "--out", dir.resolve("pairs.csv").toString()),
+                run("quality", "--db", missing));
+        for (Result r : results) {
+            assertThat(r.code()).as(r.out() + r.err()).isNotZero();
+            assertThat(r.err()).contains("no database at " + dir.resolve("typo.mv.db")).contains("check --db")
+                    .doesNotContain("Exception");
+        }
+        assertThat(dir.resolve("typo.mv.db")).doesNotExist();
+        assertThat(out.resolve("dataset.csv")).doesNotExist();
+        assertThat(dir.resolve("pairs.csv")).doesNotExist();
+        // commands that make a workspace still do
+        assertThat(run("demo-data", "--db", missing).code()).isZero();
+        Result r = run("export", "--db", missing, "--format", "csv", "--out", out.toString(), "--quiet");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(run("quality", "--db", missing).code()).isZero();
+    }
+
+    @Test
+    void anExportPeriodThatEndsBeforeItStartsIsRefused() {
+        String url = decidedTickets();
+        Path out = dir.resolve("out");
+        Result r = run("export", "--db", url, "--format", "csv", "--out", out.toString(), "--from", "2024-05-01", "--to", "2024-04-01");
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err()).contains("the period is empty: --from is after --to");
+        assertThat(out.resolve("dataset.csv")).doesNotExist();
+        // one day (--to is inclusive) is a period
+        Result day = run("export", "--db", url, "--format", "csv", "--out", out.toString(), "--from", "2024-03-01", "--to", "2024-03-01", "--quiet");
+        assertThat(day.code()).as(day.err()).isZero();
+        assertThat(day.out()).contains("3 rows written");
+    }
 }
