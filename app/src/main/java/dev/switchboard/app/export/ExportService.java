@@ -199,6 +199,9 @@ public final class ExportService {
                 if (Files.exists(p)) throw new IllegalStateException(p + " already exists (choose another folder, or use --force to replace the export)");
             }
         }
+        // --force: the files the previous export's manifest lists go once the new ones are in place (a
+        // dataset.csv must not stay beside a new train.csv / validation.csv and pass for part of this export)
+        List<Path> stale = o.overwrite() ? previousFiles(o.outDir(), manifest) : List.of();
         PiiScrubber scrubber = new PiiScrubber(o.redact(), o.redactPatterns()); // validates patterns before any work
         Plan plan = plan(o, cancel, pr);
         Taxonomy taxonomy = taxonomy();
@@ -267,6 +270,8 @@ public final class ExportService {
                     StandardCharsets.UTF_8);
             checkCancel(cancel);
             for (SplitWriter w : writers.values()) move(w.tmp, w.target);
+            List<Path> fresh = finals.values().stream().map(p -> p.toAbsolutePath().normalize()).toList();
+            for (Path p : stale) if (!fresh.contains(p)) Files.deleteIfExists(p);
             move(manifestTmp, manifest);
             done = true;
             return result;
@@ -277,6 +282,29 @@ public final class ExportService {
                 Files.deleteIfExists(temp(manifest));
             }
         }
+    }
+
+    /**
+     * The files an earlier export's manifest in {@code dir} lists ({@code files[].name}): plain names of files
+     * directly inside {@code dir}, nothing else (a name with a path, or one that leads out of the folder, is
+     * ignored). Empty when there is no manifest or it cannot be read.
+     */
+    static List<Path> previousFiles(Path dir, Path manifest) {
+        if (!Files.isRegularFile(manifest)) return List.of();
+        Path folder = dir.toAbsolutePath().normalize();
+        List<Path> out = new ArrayList<>();
+        try {
+            for (com.fasterxml.jackson.databind.JsonNode f : JSON.readTree(manifest.toFile()).path("files")) {
+                String name = f.path("name").asText("");
+                if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.equals(".") || name.equals("..")) continue;
+                Path p = folder.resolve(name).normalize();
+                if (!folder.equals(p.getParent()) || p.getFileName().toString().equals(MANIFEST)) continue;
+                if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) out.add(p);
+            }
+        } catch (IOException | RuntimeException e) {
+            return List.of(); // not a manifest this version can read: remove nothing
+        }
+        return out;
     }
 
     private static List<Path> concat(java.util.Collection<Path> a, Path b) {

@@ -518,6 +518,35 @@ class ExportServiceTest {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("already exists");
     }
 
+    @Test
+    void forceRemovesTheFilesOfThePreviousExportItsManifestListsAndNothingElse() throws Exception {
+        ws.store().saveTickets(many("Network", 20, T0, "n"), "import").join();
+        Path out = dir.resolve("again");
+        export(opts(ExportFormat.CSV, "again"));
+        assertThat(out.resolve("dataset.csv")).exists();
+        Path notes = Files.writeString(out.resolve("notes.txt"), "the lead's own file");
+        Path outside = Files.writeString(dir.resolve("outside.csv"), "not the export's");
+
+        // the same folder, now split: the old single file must not stay beside train.csv / validation.csv
+        export(opts(ExportFormat.CSV, "again").withSplit(Split.parse("random:0.2")).withOverwrite(true));
+        try (Stream<Path> files = Files.list(out)) {
+            assertThat(files.map(f -> f.getFileName().toString()))
+                    .containsExactlyInAnyOrder("train.csv", "validation.csv", "manifest.json", "notes.txt");
+        }
+        // a manifest naming files outside the folder (or with a path) removes none of them
+        JsonNode man = manifest(out);
+        ((com.fasterxml.jackson.databind.node.ArrayNode) man.get("files")).addObject().put("name", "../outside.csv");
+        ((com.fasterxml.jackson.databind.node.ArrayNode) man.get("files")).addObject().put("name", outside.toString());
+        Files.writeString(out.resolve("manifest.json"), JSON.writeValueAsString(man));
+        export(opts(ExportFormat.OPENAI_JSONL, "again").withOverwrite(true));
+        assertThat(outside).exists();
+        assertThat(notes).exists();
+        try (Stream<Path> files = Files.list(out)) {
+            assertThat(files.map(f -> f.getFileName().toString()))
+                    .containsExactlyInAnyOrder("dataset.jsonl", "manifest.json", "notes.txt");
+        }
+    }
+
     private static Set<String> ids(Path csv) throws IOException {
         try (Reader rd = Files.newBufferedReader(csv)) {
             return CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(rd).getRecords()
