@@ -91,7 +91,14 @@ public final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         ExportOptions opts = options();
+        // Ctrl-C: say so, instead of whatever the closing database makes the running query report
+        Thread notice = new Thread(() -> {
+            err.println("Export cancelled.");
+            err.flush();
+        }, "switchboard-export-cancelled");
+        Runtime.getRuntime().addShutdownHook(notice);
         try (Workspace ws = db.openExisting()) {
             ExportService svc = ExportService.of(ws);
             if (!opts.query().teams().isEmpty()) {
@@ -111,6 +118,15 @@ public final class ExportCommand implements Callable<Integer> {
             }, () -> false);
             o.println(r.summary());
             o.flush();
+        } catch (Exception e) {
+            if (CliSupport.shuttingDown()) return 130; // interrupted: the notice above is the message
+            throw e;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(notice);
+            } catch (IllegalStateException shuttingDown) {
+                // the notice is printed
+            }
         }
         return 0;
     }

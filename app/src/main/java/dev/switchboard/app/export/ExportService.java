@@ -9,6 +9,7 @@ import dev.switchboard.inference.Taxonomy;
 import dev.switchboard.inference.TriageContext;
 import dev.switchboard.inference.llm.PromptBuilder;
 import dev.switchboard.inference.redact.Redactor;
+import dev.switchboard.persistence.db.Database;
 import dev.switchboard.persistence.store.ExportQuery;
 import dev.switchboard.persistence.store.LabelledExample;
 import dev.switchboard.persistence.store.LabelledExampleReader;
@@ -20,9 +21,13 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -188,7 +193,7 @@ public final class ExportService {
         long t0 = System.nanoTime();
         Progress pr = progress == null ? Progress.NONE : progress;
         BooleanSupplier cancel = cancelled == null ? () -> false : cancelled;
-        Files.createDirectories(o.outDir());
+        Database.createPrivateDirectories(o.outDir()); // a new folder is the user's only (0700), like the database's
         List<String> splits = o.split() instanceof Split.None ? List.of("all") : List.of("train", "validation");
         String base = o.split() instanceof Split.None ? "dataset" : null;
         Map<String, Path> finals = new LinkedHashMap<>();
@@ -212,6 +217,13 @@ public final class ExportService {
         Map<String, SplitWriter> writers = new LinkedHashMap<>();
         boolean done = false;
         Pipeline[] started = {null};
+        // Ctrl-C (or a logout) while writing: the JVM runs its shutdown hooks and halts, skipping the finally
+        // below, so a hook removes the partial files (raw ticket text with --no-redact). Removed again afterwards.
+        List<Path> partial = new ArrayList<>();
+        for (Path p : finals.values()) partial.add(temp(p));
+        partial.add(temp(manifest));
+        Thread cleanup = new Thread(() -> deleteQuietly(partial), "switchboard-export-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             for (String s : splits) writers.put(s, new SplitWriter(s, finals.get(s), o.format()));
             Map<String, long[]> seenKeep = new TreeMap<>();   // per team: [seen, kept]
@@ -266,8 +278,9 @@ public final class ExportService {
             ExportResult result = new ExportResult(files, manifest, plan.matched(), written[0], bySplit, plan.droppedCapped(),
                     plan.smallTeams(), plan.smallDropped(), plan.excludedUnreviewed(), scrubber.totals(), seconds);
             Path manifestTmp = temp(manifest);
-            Files.writeString(manifestTmp, JSON.writeValueAsString(manifest(o, plan, result, writers.values(), system)),
-                    StandardCharsets.UTF_8);
+            try (OutputStream m = newPrivateFile(manifestTmp)) {
+                m.write(JSON.writeValueAsString(manifest(o, plan, result, writers.values(), system)).getBytes(StandardCharsets.UTF_8));
+            }
             checkCancel(cancel);
             for (SplitWriter w : writers.values()) move(w.tmp, w.target);
             List<Path> fresh = finals.values().stream().map(p -> p.toAbsolutePath().normalize()).toList();
@@ -276,12 +289,49 @@ public final class ExportService {
             done = true;
             return result;
         } finally {
-            if (started[0] != null) started[0].close();
-            if (!done) {
-                for (SplitWriter w : writers.values()) w.abort();
-                Files.deleteIfExists(temp(manifest));
+            try {
+                if (started[0] != null) started[0].close();
+                if (!done) {
+                    for (SplitWriter w : writers.values()) w.abort();
+                    Files.deleteIfExists(temp(manifest));
+                }
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(cleanup);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running or has run: it removes the partial files
+                }
             }
         }
+    }
+
+    private static void deleteQuietly(List<Path> files) {
+        for (Path p : files) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException | RuntimeException ignored) {
+                // best effort while the JVM shuts down
+            }
+        }
+    }
+
+    private static final java.util.Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
+
+    /**
+     * A new, empty file readable by the user only (0600) where the file system has POSIX permissions, as the
+     * database's files are: an export holds ticket text (raw with --no-redact). An old file of that name is
+     * replaced.
+     */
+    static OutputStream newPrivateFile(Path p) throws IOException {
+        Files.deleteIfExists(p);
+        try {
+            if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+                Files.createFile(p, PosixFilePermissions.asFileAttribute(OWNER_FILE));
+            }
+        } catch (UnsupportedOperationException noPosix) {
+            // a file system without POSIX permissions: created below with its defaults
+        }
+        return Files.newOutputStream(p, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
     }
 
     /**
@@ -385,7 +435,7 @@ public final class ExportService {
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
             }
-            this.counting = new CountingStream(new DigestOutputStream(Files.newOutputStream(tmp), digest));
+            this.counting = new CountingStream(new DigestOutputStream(newPrivateFile(tmp), digest));
             OutputStream buffered = new BufferedOutputStream(counting, 1 << 16);
             this.writer = new OutputStreamWriter(buffered, StandardCharsets.UTF_8);
             if (format == ExportFormat.CSV) {
