@@ -105,7 +105,8 @@ public final class ExportService {
     /** Counts from the first pass and what balancing and splitting will do with them. */
     public record Plan(ExportQuery query, long matched, long excludedUnreviewed, Map<String, Long> perTeam,
                        Map<String, Long> keepPerTeam, Map<String, Long> validationPerTeam,
-                       Map<String, Long> droppedCapped, Map<String, Long> smallTeams, boolean smallDropped) {
+                       Map<String, Long> droppedCapped, Map<String, Long> smallTeams, boolean smallDropped,
+                       long mergedDuplicates) {
         public long toWrite() {
             return keepPerTeam.values().stream().mapToLong(Long::longValue).sum();
         }
@@ -117,6 +118,7 @@ public final class ExportService {
         Map<String, Long> perTeam = new TreeMap<>();
         long[] unreviewed = {0};
         long[] seen = {0};
+        long[] merged = {0};
         reader.forEach(q, false, row -> {
             checkCancel(cancelled);
             if (!row.reviewed() && !o.includeUnreviewed()) {
@@ -126,7 +128,7 @@ public final class ExportService {
             }
             if (++seen[0] % 5000 == 0) progress.update("counting", seen[0], -1);
             return true;
-        });
+        }, id -> merged[0]++); // merged duplicates: their text is already an update of the original
         Balance b = o.balance();
         Map<String, Long> keep = new TreeMap<>();
         Map<String, Long> capped = new TreeMap<>();
@@ -145,7 +147,7 @@ public final class ExportService {
             keep.put(e.getKey(), k);
             if (o.split() instanceof Split.Random r) validation.put(e.getKey(), Math.round(r.validationRatio() * k));
         }
-        return new Plan(q, matched, unreviewed[0], perTeam, keep, validation, capped, small, b.dropSmall());
+        return new Plan(q, matched, unreviewed[0], perTeam, keep, validation, capped, small, b.dropSmall(), merged[0]);
     }
 
     // ------------------------------------------------------------------ preview
@@ -276,7 +278,8 @@ public final class ExportService {
             Map<String, Long> bySplit = new LinkedHashMap<>();
             for (SplitWriter w : writers.values()) bySplit.put(w.split, w.rows);
             ExportResult result = new ExportResult(files, manifest, plan.matched(), written[0], bySplit, plan.droppedCapped(),
-                    plan.smallTeams(), plan.smallDropped(), plan.excludedUnreviewed(), scrubber.totals(), seconds);
+                    plan.smallTeams(), plan.smallDropped(), plan.excludedUnreviewed(), plan.mergedDuplicates(), scrubber.totals(),
+                    seconds);
             Path manifestTmp = temp(manifest);
             try (OutputStream m = newPrivateFile(manifestTmp)) {
                 m.write(JSON.writeValueAsString(manifest(o, plan, result, writers.values(), system)).getBytes(StandardCharsets.UTF_8));
@@ -576,6 +579,9 @@ public final class ExportService {
         ObjectNode dropped = m.putObject("dropped");
         dropped.set("capped_by_max_per_team", JSON.valueToTree(plan.droppedCapped()));
         dropped.set(plan.smallDropped() ? "small_teams_dropped" : "small_teams_reported", JSON.valueToTree(plan.smallTeams()));
+        // left out before matching (in neither matched nor total): a ticket merged into another is no row of its
+        // own, its text is in the original's "Merged duplicate #N" update
+        dropped.put("merged_duplicates", r.mergedDuplicates());
         dropped.put("total", r.droppedTotal());
         ObjectNode red = m.putObject("redaction");
         red.put("enabled", o.redact());

@@ -253,6 +253,51 @@ class ExportServiceTest {
     }
 
     @Test
+    void aMergedDuplicateIsLeftOutAndCountedAndAnUndoneMergesTextIsNotTheOriginals() throws Exception {
+        ws.store().saveTickets(List.of(
+                ticket("orig", "Monitor flickers", "On the dock.", "Hal", T0, null, null),
+                ticket("dup", "Monitor flickers again", "On the dock DUPTEXT.", "Ida", T0.plusSeconds(60), null, null),
+                ticket("badge", "Badge reader broken", "Door 4.", "Quin", T0.plusSeconds(120), null, null),
+                ticket("unmerged", "Badge reader door 4", "UNMERGED-TEXT beeps red.", "Rui", T0.plusSeconds(180), null, null)),
+                "import").join();
+        long orig = id("orig");
+        long dup = id("dup");
+        long badge = id("badge");
+        long unmerged = id("unmerged");
+        var links = new dev.switchboard.persistence.store.DuplicateLinks(ws.store());
+        decide(dup, DecisionKind.OVERRIDDEN, "Desktop", null, null, true);
+        links.merge(dup, orig, 0.93, "lead").join();
+        decide(orig, DecisionKind.OVERRIDDEN, "Desktop", null, null, true);
+        links.merge(unmerged, badge, 0.8, "lead").join();
+        links.resolve(unmerged, badge, dev.switchboard.persistence.entity.DuplicateLink.State.UNDONE, 0, "lead").join();
+        decide(badge, DecisionKind.OVERRIDDEN, "Identity", null, null, true);
+        decide(unmerged, DecisionKind.OVERRIDDEN, "Identity", null, null, true);
+
+        ExportResult r = export(opts(ExportFormat.CSV, "csv").withRedaction(false, List.of())); // as stored, as the model reads it
+        Map<String, List<String>> updates = new HashMap<>();
+        try (Reader rd = Files.newBufferedReader(dir.resolve("csv/dataset.csv"))) {
+            for (CSVRecord rec : CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(rd)) {
+                updates.put(rec.get("ticket_id"), List.of(JSON.readValue(rec.get("updates"), String[].class)));
+            }
+        }
+        // the duplicate's text is once in the set: in the original's update, not also as a row of its own
+        assertThat(updates).containsOnlyKeys(Long.toString(orig), Long.toString(badge), Long.toString(unmerged));
+        assertThat(updates.get(Long.toString(orig))).singleElement().asString().contains("DUPTEXT");
+        // the undone merge's text is the other ticket's again, not the original's
+        assertThat(updates.get(Long.toString(badge))).isEmpty();
+        assertThat(Files.readString(dir.resolve("csv/dataset.csv"))).containsOnlyOnce("UNMERGED-TEXT").containsOnlyOnce("DUPTEXT");
+        assertThat(r.written()).isEqualTo(3);
+        assertThat(r.mergedDuplicates()).isEqualTo(1);
+        JsonNode man = manifest(dir.resolve("csv"));
+        assertThat(man.at("/dropped/merged_duplicates").asLong()).isEqualTo(1);
+        assertThat(man.get("matched").asLong()).isEqualTo(3);
+        // the local model learns the same text
+        for (var l : ws.store().labelledHistory()) {
+            if (updates.containsKey(Long.toString(l.id()))) assertThat(l.updates()).isEqualTo(updates.get(Long.toString(l.id())));
+        }
+    }
+
+    @Test
     void aHugeBodyFitsInOneSpreadsheetCellAndSaysHowMuchWasCut() throws Exception {
         String body = "java.io.IOException: disk quota exceeded at line 42\n".repeat(4_000); // 208,000 chars
         ws.store().saveTickets(List.of(ticket("log", "Backup log attached", body, "Ann", T0, null, null)), "import").join();
