@@ -47,10 +47,11 @@ import org.apache.commons.csv.CSVPrinter;
  * Labelled dataset export (issue #7): turns the decision ledger into fine-tuning files.
  *
  * <p>Two streaming passes over the database, constant memory whatever the size (only per-team
- * counters are kept): pass one counts matching tickets per team; pass two decides each row's fate
- * deterministically from those counts and a seeded hash of the ticket id (selection sampling, so a
- * cap of N keeps exactly N, a validation ratio r takes exactly round(r * kept) per team) and writes
- * it. Both passes read the ledger as of the same decision id, so decisions recorded meanwhile do not
+ * counters are kept; a random split also holds one 8-byte key per counted row until pass one ends): pass
+ * one counts matching tickets per team; pass two decides each row's fate deterministically from those counts
+ * and a seeded hash of the ticket id (selection sampling, so a cap of N keeps exactly N) and writes it. A
+ * random split decides the side by a seeded hash of the ticket's normalised text instead ({@link TextSplit}:
+ * identical texts always on one side), round(r * kept) per team as far as groups of identical texts allow. Both passes read the ledger as of the same decision id, so decisions recorded meanwhile do not
  * skew them.
  *
  * <p>Files are written under temporary names in the output directory and moved to their final names
@@ -72,7 +73,6 @@ public final class ExportService {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final long SALT_KEEP = 0x6B656570L;
-    private static final long SALT_SPLIT = 0x73706C74L;
 
     private final LabelledExampleReader reader;
 
@@ -106,7 +106,7 @@ public final class ExportService {
     public record Plan(ExportQuery query, long matched, long excludedUnreviewed, Map<String, Long> perTeam,
                        Map<String, Long> keepPerTeam, Map<String, Long> validationPerTeam,
                        Map<String, Long> droppedCapped, Map<String, Long> smallTeams, boolean smallDropped,
-                       long mergedDuplicates) {
+                       long mergedDuplicates, TextSplit textSplit) {
         public long toWrite() {
             return keepPerTeam.values().stream().mapToLong(Long::longValue).sum();
         }
@@ -119,12 +119,15 @@ public final class ExportService {
         long[] unreviewed = {0};
         long[] seen = {0};
         long[] merged = {0};
-        reader.forEach(q, false, row -> {
+        // the random split goes by text (identical texts on one side): this pass reads subject and body for it
+        TextSplit.Builder texts = o.split() instanceof Split.Random ? new TextSplit.Builder() : null;
+        reader.forEach(q, texts != null, false, row -> {
             checkCancel(cancelled);
             if (!row.reviewed() && !o.includeUnreviewed()) {
                 unreviewed[0]++;
             } else {
                 perTeam.merge(row.team(), 1L, Long::sum);
+                if (texts != null) texts.add(row.team(), TextSplit.key(o.seed(), row.subject(), row.body()));
             }
             if (++seen[0] % 5000 == 0) progress.update("counting", seen[0], -1);
             return true;
@@ -145,9 +148,22 @@ public final class ExportService {
             long k = b.maxPerTeam() != null ? Math.min(n, b.maxPerTeam()) : n;
             if (k < n) capped.put(e.getKey(), n - k);
             keep.put(e.getKey(), k);
-            if (o.split() instanceof Split.Random r) validation.put(e.getKey(), Math.round(r.validationRatio() * k));
         }
-        return new Plan(q, matched, unreviewed[0], perTeam, keep, validation, capped, small, b.dropSmall(), merged[0]);
+        TextSplit textSplit = null;
+        if (o.split() instanceof Split.Random r) {
+            textSplit = texts.build(r.validationRatio(), keep.keySet());
+            for (var e : keep.entrySet()) {
+                // round(r * kept) from the validation side, as far as whole groups of identical texts allow: a
+                // cap samples each side on its own; without one every row is kept, so the side decides
+                long k = e.getValue();
+                long onValidation = textSplit.validationRows(e.getKey());
+                long onTrain = perTeam.get(e.getKey()) - onValidation;
+                long v = Math.round(r.validationRatio() * k);
+                validation.put(e.getKey(), Math.max(Math.max(0, k - onTrain), Math.min(v, Math.min(onValidation, k))));
+            }
+        }
+        return new Plan(q, matched, unreviewed[0], perTeam, keep, validation, capped, small, b.dropSmall(), merged[0],
+                textSplit);
     }
 
     // ------------------------------------------------------------------ preview
@@ -229,7 +245,7 @@ public final class ExportService {
         try {
             for (String s : splits) writers.put(s, new SplitWriter(s, finals.get(s), o.format()));
             Map<String, long[]> seenKeep = new TreeMap<>();   // per team: [seen, kept]
-            Map<String, long[]> seenSplit = new TreeMap<>();  // per team: [kept seen, validation chosen]
+            Map<String, long[]> seenSplit = new TreeMap<>();  // per team: [validation seen, kept; train seen, kept]
             long total = plan.toWrite();
             long[] written = {0};
             RowRenderer renderer = new RowRenderer(o.format(), o.template(), o.seed(), scrubber, system, ctx);
@@ -245,23 +261,29 @@ public final class ExportService {
                 Long keepN = plan.keepPerTeam().get(row.team());
                 Long n = plan.perTeam().get(row.team());
                 if (keepN == null || n == null) return true; // small team dropped
-                long[] sk = seenKeep.computeIfAbsent(row.team(), k -> new long[2]);
-                boolean keep = choose(uniform(o.seed(), SALT_KEEP, row.ticketId()), n - sk[0], keepN - sk[1]);
-                sk[0]++;
-                if (!keep) return true;
-                sk[1]++;
+                double u = uniform(o.seed(), SALT_KEEP, row.ticketId());
                 String split;
-                if (o.split() instanceof Split.None) {
-                    split = "all";
-                } else if (o.split() instanceof Split.Time t) {
-                    split = row.createdAt().isBefore(t.validationFrom()) ? "train" : "validation";
-                } else {
-                    long[] ss = seenSplit.computeIfAbsent(row.team(), k -> new long[2]);
+                if (plan.textSplit() != null) {
+                    // random split: the text decides the side; a cap samples within each side
+                    boolean val = plan.textSplit().validation(row.team(), TextSplit.key(o.seed(), row.subject(), row.body()));
+                    long onValidation = plan.textSplit().validationRows(row.team());
                     long v = plan.validationPerTeam().getOrDefault(row.team(), 0L);
-                    boolean val = choose(uniform(o.seed(), SALT_SPLIT, row.ticketId()), keepN - ss[0], v - ss[1]);
-                    ss[0]++;
-                    if (val) ss[1]++;
+                    long[] ss = seenSplit.computeIfAbsent(row.team(), k -> new long[4]);
+                    int at = val ? 0 : 2;
+                    boolean keep = val ? choose(u, onValidation - ss[0], v - ss[1])
+                            : choose(u, n - onValidation - ss[2], keepN - v - ss[3]);
+                    ss[at]++;
+                    if (!keep) return true;
+                    ss[at + 1]++;
                     split = val ? "validation" : "train";
+                } else {
+                    long[] sk = seenKeep.computeIfAbsent(row.team(), k -> new long[2]);
+                    boolean keep = choose(u, n - sk[0], keepN - sk[1]);
+                    sk[0]++;
+                    if (!keep) return true;
+                    sk[1]++;
+                    split = o.split() instanceof Split.Time t
+                            ? (row.createdAt().isBefore(t.validationFrom()) ? "train" : "validation") : "all";
                 }
                 pipeline.add(row, split);
                 return true;
@@ -565,6 +587,11 @@ public final class ExportService {
                 sp.put("kind", "random");
                 sp.put("stratified_by", "team");
                 sp.put("validation_ratio", rr.validationRatio());
+                sp.put("grouped_by", "normalised text: subject and body with case, whitespace and punctuation folded;"
+                        + " identical texts are always on the same side");
+                sp.put("rule", "per team round(validation_ratio * rows kept) go to validation, chosen by a seeded hash of"
+                        + " the normalised text; a group of identical texts straddling the cut goes whole to the side nearer"
+                        + " that count, and a text under several teams whose cuts disagree to the side most of its rows are on");
             }
             case Split.Time t -> {
                 sp.put("kind", "time");

@@ -513,6 +513,71 @@ class ExportServiceTest {
     }
 
     @Test
+    void randomSplitKeepsIdenticalTextsOnOneSideInEveryTeam() throws Exception {
+        List<dev.switchboard.persistence.store.NewTicket> batch = new ArrayList<>();
+        batch.addAll(many("Network", 40, T0, "n"));
+        batch.addAll(many("Desktop", 20, T0, "d"));
+        // a recurring alert, written slightly differently each time (case, spaces, punctuation)
+        String[] alert = {"VPN alert: tunnel down", "vpn ALERT - tunnel down!", "VPN alert  tunnel down.", "Vpn alert; tunnel DOWN"};
+        for (int i = 0; i < 12; i++) {
+            batch.add(ticket("alert" + i, alert[i % alert.length], "Monitoring: gw-01 lost its peer.", "nagios",
+                    T0.plusSeconds(3600L * i), "Network", "P2"));
+        }
+        // the same request labelled differently by two teams
+        for (int i = 0; i < 5; i++) {
+            batch.add(ticket("pw" + i, "Password reset", "Please reset my password.", "someone", T0.plusSeconds(7200L * i),
+                    i < 3 ? "Identity" : "Network", "P3"));
+        }
+        batch.addAll(many("Identity", 17, T0, "i"));
+        ws.store().saveTickets(batch, "import").join();
+
+        for (String balance : new String[] {null, "max-per-team=30"}) {
+            String sub = balance == null ? "all" : "capped";
+            ExportOptions o = opts(ExportFormat.CSV, sub).withSplit(Split.parse("random:0.2")).withBalance(Balance.parse(balance));
+            ExportResult r = export(o);
+            Map<String, String> train = texts(dir.resolve(sub + "/train.csv"));
+            Map<String, String> val = texts(dir.resolve(sub + "/validation.csv"));
+            assertThat(val.values()).as(sub + ": no validation text is also a training text")
+                    .doesNotContainAnyElementsOf(new java.util.HashSet<>(train.values()));
+            JsonNode man = manifest(dir.resolve(sub));
+            // a team of distinct texts: exactly round(0.2 * kept)
+            assertThat(man.at("/splits/validation/teams/Desktop").asLong()).as(sub).isEqualTo(4);
+            long network = man.at("/splits/train/teams/Network").asLong() + man.at("/splits/validation/teams/Network").asLong();
+            assertThat(network).isEqualTo(balance == null ? 54 : 30);
+            assertThat(r.written()).isEqualTo(balance == null ? 94 : 70);
+            assertThat(man.at("/split/grouped_by").asText()).contains("normalised text");
+            // seeded: the same validation rows again
+            export(o.withOverwrite(true));
+            assertThat(texts(dir.resolve(sub + "/validation.csv"))).isEqualTo(val);
+        }
+    }
+
+    /** ticket_id -> normalised text of a CSV export file. */
+    private static Map<String, String> texts(Path csv) throws IOException {
+        Map<String, String> out = new HashMap<>();
+        try (Reader rd = Files.newBufferedReader(csv)) {
+            for (CSVRecord r : CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(rd)) {
+                out.put(r.get("ticket_id"), TextSplit.normalise(r.get("text"), ""));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void theTextKeyFoldsCaseWhitespaceAndPunctuationOnly() {
+        assertThat(TextSplit.normalise("VPN alert:  Tunnel DOWN!", "gw-01\nlost its peer."))
+                .isEqualTo("vpn alert tunnel down gw 01 lost its peer");
+        assertThat(TextSplit.key(42, "VPN alert: tunnel down", "x")).isEqualTo(TextSplit.key(42, "vpn ALERT - tunnel down!", "X"))
+                .isNotEqualTo(TextSplit.key(42, "VPN alert: tunnel up", "x"))
+                .isNotEqualTo(TextSplit.key(7, "VPN alert: tunnel down", "x"));
+        // the cut never splits equal keys; it takes the count nearer the target
+        assertThat(TextSplit.Builder.cut(new long[] {1, 2, 3, 4, 5}, 2)).isEqualTo(2);
+        assertThat(TextSplit.Builder.cut(new long[] {1, 5, 5, 5, 9}, 2)).isEqualTo(1);   // 1 row (1 off), not 4 (2 off)
+        assertThat(TextSplit.Builder.cut(new long[] {1, 5, 5, 9}, 2)).isEqualTo(5);      // 3 rows or 1, both 1 off: the larger
+        assertThat(TextSplit.Builder.cut(new long[] {1, 2}, 0)).isEqualTo(-1);
+    }
+
+    @Test
     void timeSplitNeverPutsALaterTicketInTrain() throws Exception {
         ws.store().saveTickets(many("Network", 30, T0, "n"), "import").join();
         ws.store().saveTickets(many("Desktop", 30, T0.plusSeconds(43_200), "d"), "import").join();

@@ -108,6 +108,15 @@ public final class LabelledExampleReader {
      * {@code mergedDuplicate} (its id), so it is neither a row of its own nor counted twice.
      */
     public long forEach(ExportQuery q, boolean withText, RowHandler handler, java.util.function.LongConsumer mergedDuplicate) {
+        return forEach(q, withText, withText, handler, mergedDuplicate);
+    }
+
+    /**
+     * As {@link #forEach(ExportQuery, boolean, RowHandler, java.util.function.LongConsumer)}; with {@code withText}
+     * and not {@code withUpdates}, rows carry subject, body and requester but no updates (not read).
+     */
+    public long forEach(ExportQuery q, boolean withText, boolean withUpdates, RowHandler handler,
+                        java.util.function.LongConsumer mergedDuplicate) {
         String ticketSql = ticketSql(q, withText);
         String decisionSql = decisionSql();
         long n = 0;
@@ -194,7 +203,7 @@ public final class LabelledExampleReader {
                 }
                 // 5. their updates up to the label decision, oldest first: one range query for the page
                 updates.clear();
-                if (withText && !emit.isEmpty()) {
+                if (withText && withUpdates && !emit.isEmpty()) {
                     Map<Long, Instant> decidedAt = new HashMap<>(emit.size() * 2);
                     for (Pending e : emit) decidedAt.put(e.ticket().id(), e.decision().decidedAt());
                     up.setLong(1, emit.get(0).ticket().id());
