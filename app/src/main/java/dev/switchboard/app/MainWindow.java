@@ -351,7 +351,9 @@ public final class MainWindow {
             dev.switchboard.app.duplicates.CompareDialog.show(scene.getWindow(), svc.duplicates(), svc.workspace().store(),
                     background, svc.settings().dispatcher(), r.id());
         });
-        on(Command.EXPORT, () -> dev.switchboard.app.export.ExportDialog.show(scene.getWindow(), svc.workspace(), background));
+        // the prompt template the LLM engine uses (Settings › Prompt): exported prompts are built with it too
+        on(Command.EXPORT, () -> dev.switchboard.app.export.ExportDialog.show(scene.getWindow(), svc.workspace(), background,
+                dev.switchboard.app.settings.EngineConfig.load(svc.settings()).template()));
         on(Command.QUALITY, () -> {
             // one quality window: pressing the key again brings it forward with fresh figures
             if (quality != null && quality.stage().isShowing()) {

@@ -7,6 +7,21 @@ import java.util.concurrent.ExecutionException;
 public final class CliSupport {
     private CliSupport() {}
 
+    /**
+     * True once the JVM has begun to shut down (Ctrl-C, SIGTERM): what fails then (a database closed under a
+     * running query, "open in exclusive mode") is a consequence of the interruption, not an error to report.
+     */
+    public static boolean shuttingDown() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
+        }
+    }
+
     /** The most useful one-line message of an exception chain. */
     public static String message(Throwable e) {
         Throwable t = e;

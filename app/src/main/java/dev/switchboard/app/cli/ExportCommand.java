@@ -7,6 +7,8 @@ import dev.switchboard.app.export.ExportFormat;
 import dev.switchboard.app.export.ExportOptions;
 import dev.switchboard.app.export.ExportResult;
 import dev.switchboard.app.export.ExportService;
+import dev.switchboard.app.settings.EngineConfig;
+import dev.switchboard.app.settings.Settings;
 import dev.switchboard.persistence.entity.DecisionKind;
 import dev.switchboard.persistence.store.ExportQuery;
 import java.io.PrintWriter;
@@ -58,6 +60,8 @@ public final class ExportCommand implements Callable<Integer> {
     boolean force;
     @Option(names = "--quiet", description = "No progress lines.") boolean quiet;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    /** Where the settings come from (the prompt template the LLM engine uses); tests point it at a file of their own. */
+    java.util.function.Supplier<Settings> settings = Settings::load;
 
     /** Builds the options (also used by tests and the benchmark). */
     public ExportOptions options() {
@@ -75,16 +79,27 @@ public final class ExportCommand implements Callable<Integer> {
         }
         Set<String> t = new LinkedHashSet<>();
         if (teams != null) for (String s : teams) if (!s.isBlank()) t.add(s.strip());
-        ExportQuery q = new ExportQuery(from == null ? null : ExportArgs.start(from), to == null ? null : ExportArgs.endExclusive(to), t, k, null);
+        java.time.Instant f = from == null ? null : ExportArgs.start(from);
+        java.time.Instant e = to == null ? null : ExportArgs.endExclusive(to);
+        if (f != null && e != null && !f.isBefore(e)) throw new IllegalArgumentException("the period is empty: --from is after --to");
+        ExportQuery q = new ExportQuery(f, e, t, k, null);
         return new ExportOptions(ExportFormat.parse(format), out, q, includeUnreviewed, Balance.parse(balance),
-                ExportArgs.split(split), !noRedact, patterns, seed, force, null);
+                ExportArgs.split(split), !noRedact, patterns, seed, force,
+                EngineConfig.load(settings.get()).template()); // the template the LLM engine uses (Settings › Prompt)
     }
 
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         ExportOptions opts = options();
-        try (Workspace ws = db.open()) {
+        // Ctrl-C: say so, instead of whatever the closing database makes the running query report
+        Thread notice = new Thread(() -> {
+            err.println("Export cancelled.");
+            err.flush();
+        }, "switchboard-export-cancelled");
+        Runtime.getRuntime().addShutdownHook(notice);
+        try (Workspace ws = db.openExisting()) {
             ExportService svc = ExportService.of(ws);
             if (!opts.query().teams().isEmpty()) {
                 List<String> known = svc.teamNames();
@@ -103,6 +118,15 @@ public final class ExportCommand implements Callable<Integer> {
             }, () -> false);
             o.println(r.summary());
             o.flush();
+        } catch (Exception e) {
+            if (CliSupport.shuttingDown()) return 130; // interrupted: the notice above is the message
+            throw e;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(notice);
+            } catch (IllegalStateException shuttingDown) {
+                // the notice is printed
+            }
         }
         return 0;
     }

@@ -34,7 +34,7 @@ public final class ExportDuplicatesCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("Unknown format '" + format + "': use csv or jsonl.");
             return 2;
         }
-        try (Workspace ws = db.open()) {
+        try (Workspace ws = db.openExisting()) {
             DuplicatePairsExport.Result r = new DuplicatePairsExport(ws.store()).write(out, f, !noRedact, force, null);
             spec.commandLine().getOut().printf("Wrote %,d pairs (%,d duplicate, %,d not duplicate) to %s%s%s%n", r.pairs(), r.duplicates(),
                     r.notDuplicates(), r.file(), noRedact ? " (not redacted)" : " (PII redacted)",

@@ -32,6 +32,19 @@ public final class QualityCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of the summary.") boolean json;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+    /** Engine ids recorded with suggestions. */
+    static final java.util.List<String> ENGINES = java.util.List.of("local", dev.switchboard.inference.llm.LlmEngine.ID);
+
+    /** The engine id for {@code --engine} (any case), null for none; an unknown name is refused, not reported as "no answers". */
+    static String engine(String name) {
+        if (name == null || name.isBlank()) return null;
+        String id = name.strip().toLowerCase(java.util.Locale.ROOT);
+        if (!ENGINES.contains(id)) {
+            throw new IllegalArgumentException("unknown engine '" + name.strip() + "' (" + String.join(" or ", ENGINES) + ")");
+        }
+        return id;
+    }
+
     @Override
     public Integer call() throws Exception {
         if (days != null && (from != null || to != null)) throw new IllegalArgumentException("use --days or --from / --to, not both");
@@ -39,9 +52,10 @@ public final class QualityCommand implements Callable<Integer> {
         Instant f = days != null ? Instant.now().minus(Duration.ofDays(days)) : from == null ? null : ExportArgs.start(from);
         Instant t = to == null ? null : ExportArgs.endExclusive(to);
         if (f != null && t != null && !f.isBefore(t)) throw new IllegalArgumentException("the period is empty: --from is after --to");
+        String e = engine(engine);
         QualityReport r;
-        try (Workspace ws = db.open()) {
-            r = QualityService.of(ws).compute(f, t, engine == null || engine.isBlank() ? null : engine.strip(), null);
+        try (Workspace ws = db.openExisting()) {
+            r = QualityService.of(ws).compute(f, t, e, null);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) out.println(QualityReport.json(r));

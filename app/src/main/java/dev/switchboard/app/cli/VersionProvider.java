@@ -5,8 +5,7 @@ import picocli.CommandLine;
 final class VersionProvider implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-        String v = SwitchboardCli.class.getPackage().getImplementationVersion();
-        return new String[] {"switchboard " + (v == null ? "dev" : v),
+        return new String[] {"switchboard " + dev.switchboard.app.AppVersion.current(),
                 "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"};
     }
 }

@@ -2,6 +2,7 @@ package dev.switchboard.app.export;
 
 import dev.switchboard.app.Workspace;
 import dev.switchboard.app.ui.Background;
+import dev.switchboard.inference.llm.PromptBuilder;
 import dev.switchboard.persistence.entity.DecisionKind;
 import dev.switchboard.persistence.store.ExportQuery;
 import java.io.File;
@@ -78,11 +79,13 @@ public final class ExportDialog {
     final Button cancelButton = new Button("Cancel");
     final Button closeButton = new Button("Close");
     private final AtomicBoolean cancelled = new AtomicBoolean();
+    private final PromptBuilder.Template template;
     private Future<?> running;
 
-    private ExportDialog(Window owner, Workspace ws, Background bg) {
+    private ExportDialog(Window owner, Workspace ws, Background bg, PromptBuilder.Template template) {
         this.ws = ws;
         this.bg = bg;
+        this.template = template == null ? PromptBuilder.Template.defaults() : template;
         this.service = ExportService.of(ws);
         if (owner != null) stage.initOwner(owner);
         stage.initModality(Modality.WINDOW_MODAL);
@@ -91,9 +94,12 @@ public final class ExportDialog {
         stage.setOnCloseRequest(e -> cancelled.set(true));
     }
 
-    /** Opens the dialog (non-blocking); the caller keeps ownership of the workspace and background. */
-    public static ExportDialog show(Window owner, Workspace ws, Background bg) {
-        ExportDialog d = new ExportDialog(owner, ws, bg);
+    /**
+     * Opens the dialog (non-blocking); the caller keeps ownership of the workspace and background.
+     * {@code template} is the prompt template the LLM engine uses (Settings › Prompt; null: the default).
+     */
+    public static ExportDialog show(Window owner, Workspace ws, Background bg, PromptBuilder.Template template) {
+        ExportDialog d = new ExportDialog(owner, ws, bg, template);
         d.stage.show();
         d.loadTeams();
         return d;
@@ -211,6 +217,7 @@ public final class ExportDialog {
         if (k.isEmpty()) throw new IllegalArgumentException("choose at least one decision kind");
         Instant f = from.getValue() == null ? null : from.getValue().atStartOfDay(ZoneOffset.UTC).toInstant();
         Instant t = to.getValue() == null ? null : to.getValue().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        if (f != null && t != null && !f.isBefore(t)) throw new IllegalArgumentException("the period is empty: From is after To");
         ExportQuery q = new ExportQuery(f, t, new LinkedHashSet<>(teams.getSelectionModel().getSelectedItems()), k, null);
         Balance b = new Balance(number(maxPerTeam, "max per team"), number(minPerTeam, "min per team"), dropSmall.isSelected());
         Split s = switch (splitKind.getSelectionModel().getSelectedIndex()) {
@@ -224,7 +231,7 @@ public final class ExportDialog {
         if (outDir.getText().isBlank()) throw new IllegalArgumentException("choose a folder");
         List<String> pats = patterns.getText().lines().map(String::strip).filter(x -> !x.isEmpty()).toList();
         return new ExportOptions(format.getValue(), Path.of(outDir.getText().strip()), q, includeUnreviewed.isSelected(),
-                b, s, redact.isSelected(), pats, ExportOptions.DEFAULT_SEED, false, null);
+                b, s, redact.isSelected(), pats, ExportOptions.DEFAULT_SEED, false, template);
     }
 
     private static Integer number(TextField f, String what) {

@@ -12,10 +12,11 @@ import java.util.Map;
  * @param droppedCapped rows left out per team by max-per-team
  * @param smallTeams    teams under min-per-team with their row counts (dropped or only reported, see {@code smallDropped})
  * @param excludedUnreviewed tickets left out because their final label was an unreviewed bulk accept
+ * @param mergedDuplicates   tickets left out because they are merged into another (their text is an update of it)
  */
 public record ExportResult(List<FileInfo> files, Path manifest, long matched, long written,
                            Map<String, Long> rowsBySplit, Map<String, Long> droppedCapped, Map<String, Long> smallTeams,
-                           boolean smallDropped, long excludedUnreviewed, Map<Redactor.Kind, Long> redactions,
+                           boolean smallDropped, long excludedUnreviewed, long mergedDuplicates, Map<Redactor.Kind, Long> redactions,
                            double seconds) {
 
     /** One written file. */
@@ -33,6 +34,9 @@ public record ExportResult(List<FileInfo> files, Path manifest, long matched, lo
         sb.append(String.format("%,d rows written (%,d matched) in %.1f s%n", written, matched, seconds));
         rowsBySplit.forEach((k, v) -> sb.append(String.format("  %-10s %,d%n", k, v)));
         if (excludedUnreviewed > 0) sb.append(String.format("Left out %,d unreviewed bulk accepts%n", excludedUnreviewed));
+        if (mergedDuplicates > 0) {
+            sb.append(String.format("Left out %,d merged duplicates (their text is in the original's update)%n", mergedDuplicates));
+        }
         if (!droppedCapped.isEmpty()) sb.append("Capped (rows dropped): ").append(droppedCapped).append('\n');
         if (!smallTeams.isEmpty()) {
             sb.append(smallDropped ? "Small teams dropped: " : "Small teams (kept, below min-per-team): ").append(smallTeams).append('\n');

@@ -9,6 +9,7 @@ import dev.switchboard.inference.Taxonomy;
 import dev.switchboard.inference.TriageContext;
 import dev.switchboard.inference.llm.PromptBuilder;
 import dev.switchboard.inference.redact.Redactor;
+import dev.switchboard.persistence.db.Database;
 import dev.switchboard.persistence.store.ExportQuery;
 import dev.switchboard.persistence.store.LabelledExample;
 import dev.switchboard.persistence.store.LabelledExampleReader;
@@ -20,9 +21,13 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -42,10 +47,11 @@ import org.apache.commons.csv.CSVPrinter;
  * Labelled dataset export (issue #7): turns the decision ledger into fine-tuning files.
  *
  * <p>Two streaming passes over the database, constant memory whatever the size (only per-team
- * counters are kept): pass one counts matching tickets per team; pass two decides each row's fate
- * deterministically from those counts and a seeded hash of the ticket id (selection sampling, so a
- * cap of N keeps exactly N, a validation ratio r takes exactly round(r * kept) per team) and writes
- * it. Both passes read the ledger as of the same decision id, so decisions recorded meanwhile do not
+ * counters are kept; a random split also holds one 8-byte key per counted row until pass one ends): pass
+ * one counts matching tickets per team; pass two decides each row's fate deterministically from those counts
+ * and a seeded hash of the ticket id (selection sampling, so a cap of N keeps exactly N) and writes it. A
+ * random split decides the side by a seeded hash of the ticket's normalised text instead ({@link TextSplit}:
+ * identical texts always on one side), round(r * kept) per team as far as groups of identical texts allow. Both passes read the ledger as of the same decision id, so decisions recorded meanwhile do not
  * skew them.
  *
  * <p>Files are written under temporary names in the output directory and moved to their final names
@@ -67,7 +73,6 @@ public final class ExportService {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final long SALT_KEEP = 0x6B656570L;
-    private static final long SALT_SPLIT = 0x73706C74L;
 
     private final LabelledExampleReader reader;
 
@@ -100,7 +105,8 @@ public final class ExportService {
     /** Counts from the first pass and what balancing and splitting will do with them. */
     public record Plan(ExportQuery query, long matched, long excludedUnreviewed, Map<String, Long> perTeam,
                        Map<String, Long> keepPerTeam, Map<String, Long> validationPerTeam,
-                       Map<String, Long> droppedCapped, Map<String, Long> smallTeams, boolean smallDropped) {
+                       Map<String, Long> droppedCapped, Map<String, Long> smallTeams, boolean smallDropped,
+                       long mergedDuplicates, TextSplit textSplit) {
         public long toWrite() {
             return keepPerTeam.values().stream().mapToLong(Long::longValue).sum();
         }
@@ -112,16 +118,20 @@ public final class ExportService {
         Map<String, Long> perTeam = new TreeMap<>();
         long[] unreviewed = {0};
         long[] seen = {0};
-        reader.forEach(q, false, row -> {
+        long[] merged = {0};
+        // the random split goes by text (identical texts on one side): this pass reads subject and body for it
+        TextSplit.Builder texts = o.split() instanceof Split.Random ? new TextSplit.Builder() : null;
+        reader.forEach(q, texts != null, false, row -> {
             checkCancel(cancelled);
             if (!row.reviewed() && !o.includeUnreviewed()) {
                 unreviewed[0]++;
             } else {
                 perTeam.merge(row.team(), 1L, Long::sum);
+                if (texts != null) texts.add(row.team(), TextSplit.key(o.seed(), row.subject(), row.body()));
             }
             if (++seen[0] % 5000 == 0) progress.update("counting", seen[0], -1);
             return true;
-        });
+        }, id -> merged[0]++); // merged duplicates: their text is already an update of the original
         Balance b = o.balance();
         Map<String, Long> keep = new TreeMap<>();
         Map<String, Long> capped = new TreeMap<>();
@@ -138,9 +148,22 @@ public final class ExportService {
             long k = b.maxPerTeam() != null ? Math.min(n, b.maxPerTeam()) : n;
             if (k < n) capped.put(e.getKey(), n - k);
             keep.put(e.getKey(), k);
-            if (o.split() instanceof Split.Random r) validation.put(e.getKey(), Math.round(r.validationRatio() * k));
         }
-        return new Plan(q, matched, unreviewed[0], perTeam, keep, validation, capped, small, b.dropSmall());
+        TextSplit textSplit = null;
+        if (o.split() instanceof Split.Random r) {
+            textSplit = texts.build(r.validationRatio(), keep.keySet());
+            for (var e : keep.entrySet()) {
+                // round(r * kept) from the validation side, as far as whole groups of identical texts allow: a
+                // cap samples each side on its own; without one every row is kept, so the side decides
+                long k = e.getValue();
+                long onValidation = textSplit.validationRows(e.getKey());
+                long onTrain = perTeam.get(e.getKey()) - onValidation;
+                long v = Math.round(r.validationRatio() * k);
+                validation.put(e.getKey(), Math.max(Math.max(0, k - onTrain), Math.min(v, Math.min(onValidation, k))));
+            }
+        }
+        return new Plan(q, matched, unreviewed[0], perTeam, keep, validation, capped, small, b.dropSmall(), merged[0],
+                textSplit);
     }
 
     // ------------------------------------------------------------------ preview
@@ -188,7 +211,7 @@ public final class ExportService {
         long t0 = System.nanoTime();
         Progress pr = progress == null ? Progress.NONE : progress;
         BooleanSupplier cancel = cancelled == null ? () -> false : cancelled;
-        Files.createDirectories(o.outDir());
+        Database.createPrivateDirectories(o.outDir()); // a new folder is the user's only (0700), like the database's
         List<String> splits = o.split() instanceof Split.None ? List.of("all") : List.of("train", "validation");
         String base = o.split() instanceof Split.None ? "dataset" : null;
         Map<String, Path> finals = new LinkedHashMap<>();
@@ -199,6 +222,9 @@ public final class ExportService {
                 if (Files.exists(p)) throw new IllegalStateException(p + " already exists (choose another folder, or use --force to replace the export)");
             }
         }
+        // --force: the files the previous export's manifest lists go once the new ones are in place (a
+        // dataset.csv must not stay beside a new train.csv / validation.csv and pass for part of this export)
+        List<Path> stale = o.overwrite() ? previousFiles(o.outDir(), manifest) : List.of();
         PiiScrubber scrubber = new PiiScrubber(o.redact(), o.redactPatterns()); // validates patterns before any work
         Plan plan = plan(o, cancel, pr);
         Taxonomy taxonomy = taxonomy();
@@ -209,10 +235,17 @@ public final class ExportService {
         Map<String, SplitWriter> writers = new LinkedHashMap<>();
         boolean done = false;
         Pipeline[] started = {null};
+        // Ctrl-C (or a logout) while writing: the JVM runs its shutdown hooks and halts, skipping the finally
+        // below, so a hook removes the partial files (raw ticket text with --no-redact). Removed again afterwards.
+        List<Path> partial = new ArrayList<>();
+        for (Path p : finals.values()) partial.add(temp(p));
+        partial.add(temp(manifest));
+        Thread cleanup = new Thread(() -> deleteQuietly(partial), "switchboard-export-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             for (String s : splits) writers.put(s, new SplitWriter(s, finals.get(s), o.format()));
             Map<String, long[]> seenKeep = new TreeMap<>();   // per team: [seen, kept]
-            Map<String, long[]> seenSplit = new TreeMap<>();  // per team: [kept seen, validation chosen]
+            Map<String, long[]> seenSplit = new TreeMap<>();  // per team: [validation seen, kept; train seen, kept]
             long total = plan.toWrite();
             long[] written = {0};
             RowRenderer renderer = new RowRenderer(o.format(), o.template(), o.seed(), scrubber, system, ctx);
@@ -228,23 +261,29 @@ public final class ExportService {
                 Long keepN = plan.keepPerTeam().get(row.team());
                 Long n = plan.perTeam().get(row.team());
                 if (keepN == null || n == null) return true; // small team dropped
-                long[] sk = seenKeep.computeIfAbsent(row.team(), k -> new long[2]);
-                boolean keep = choose(uniform(o.seed(), SALT_KEEP, row.ticketId()), n - sk[0], keepN - sk[1]);
-                sk[0]++;
-                if (!keep) return true;
-                sk[1]++;
+                double u = uniform(o.seed(), SALT_KEEP, row.ticketId());
                 String split;
-                if (o.split() instanceof Split.None) {
-                    split = "all";
-                } else if (o.split() instanceof Split.Time t) {
-                    split = row.createdAt().isBefore(t.validationFrom()) ? "train" : "validation";
-                } else {
-                    long[] ss = seenSplit.computeIfAbsent(row.team(), k -> new long[2]);
+                if (plan.textSplit() != null) {
+                    // random split: the text decides the side; a cap samples within each side
+                    boolean val = plan.textSplit().validation(row.team(), TextSplit.key(o.seed(), row.subject(), row.body()));
+                    long onValidation = plan.textSplit().validationRows(row.team());
                     long v = plan.validationPerTeam().getOrDefault(row.team(), 0L);
-                    boolean val = choose(uniform(o.seed(), SALT_SPLIT, row.ticketId()), keepN - ss[0], v - ss[1]);
-                    ss[0]++;
-                    if (val) ss[1]++;
+                    long[] ss = seenSplit.computeIfAbsent(row.team(), k -> new long[4]);
+                    int at = val ? 0 : 2;
+                    boolean keep = val ? choose(u, onValidation - ss[0], v - ss[1])
+                            : choose(u, n - onValidation - ss[2], keepN - v - ss[3]);
+                    ss[at]++;
+                    if (!keep) return true;
+                    ss[at + 1]++;
                     split = val ? "validation" : "train";
+                } else {
+                    long[] sk = seenKeep.computeIfAbsent(row.team(), k -> new long[2]);
+                    boolean keep = choose(u, n - sk[0], keepN - sk[1]);
+                    sk[0]++;
+                    if (!keep) return true;
+                    sk[1]++;
+                    split = o.split() instanceof Split.Time t
+                            ? (row.createdAt().isBefore(t.validationFrom()) ? "train" : "validation") : "all";
                 }
                 pipeline.add(row, split);
                 return true;
@@ -261,22 +300,86 @@ public final class ExportService {
             Map<String, Long> bySplit = new LinkedHashMap<>();
             for (SplitWriter w : writers.values()) bySplit.put(w.split, w.rows);
             ExportResult result = new ExportResult(files, manifest, plan.matched(), written[0], bySplit, plan.droppedCapped(),
-                    plan.smallTeams(), plan.smallDropped(), plan.excludedUnreviewed(), scrubber.totals(), seconds);
+                    plan.smallTeams(), plan.smallDropped(), plan.excludedUnreviewed(), plan.mergedDuplicates(), scrubber.totals(),
+                    seconds);
             Path manifestTmp = temp(manifest);
-            Files.writeString(manifestTmp, JSON.writeValueAsString(manifest(o, plan, result, writers.values(), system)),
-                    StandardCharsets.UTF_8);
+            try (OutputStream m = newPrivateFile(manifestTmp)) {
+                m.write(JSON.writeValueAsString(manifest(o, plan, result, writers.values(), system)).getBytes(StandardCharsets.UTF_8));
+            }
             checkCancel(cancel);
             for (SplitWriter w : writers.values()) move(w.tmp, w.target);
+            List<Path> fresh = finals.values().stream().map(p -> p.toAbsolutePath().normalize()).toList();
+            for (Path p : stale) if (!fresh.contains(p)) Files.deleteIfExists(p);
             move(manifestTmp, manifest);
             done = true;
             return result;
         } finally {
-            if (started[0] != null) started[0].close();
-            if (!done) {
-                for (SplitWriter w : writers.values()) w.abort();
-                Files.deleteIfExists(temp(manifest));
+            try {
+                if (started[0] != null) started[0].close();
+                if (!done) {
+                    for (SplitWriter w : writers.values()) w.abort();
+                    Files.deleteIfExists(temp(manifest));
+                }
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(cleanup);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running or has run: it removes the partial files
+                }
             }
         }
+    }
+
+    private static void deleteQuietly(List<Path> files) {
+        for (Path p : files) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException | RuntimeException ignored) {
+                // best effort while the JVM shuts down
+            }
+        }
+    }
+
+    private static final java.util.Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
+
+    /**
+     * A new, empty file readable by the user only (0600) where the file system has POSIX permissions, as the
+     * database's files are: an export holds ticket text (raw with --no-redact). An old file of that name is
+     * replaced.
+     */
+    static OutputStream newPrivateFile(Path p) throws IOException {
+        Files.deleteIfExists(p);
+        try {
+            if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+                Files.createFile(p, PosixFilePermissions.asFileAttribute(OWNER_FILE));
+            }
+        } catch (UnsupportedOperationException noPosix) {
+            // a file system without POSIX permissions: created below with its defaults
+        }
+        return Files.newOutputStream(p, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+    }
+
+    /**
+     * The files an earlier export's manifest in {@code dir} lists ({@code files[].name}): plain names of files
+     * directly inside {@code dir}, nothing else (a name with a path, or one that leads out of the folder, is
+     * ignored). Empty when there is no manifest or it cannot be read.
+     */
+    static List<Path> previousFiles(Path dir, Path manifest) {
+        if (!Files.isRegularFile(manifest)) return List.of();
+        Path folder = dir.toAbsolutePath().normalize();
+        List<Path> out = new ArrayList<>();
+        try {
+            for (com.fasterxml.jackson.databind.JsonNode f : JSON.readTree(manifest.toFile()).path("files")) {
+                String name = f.path("name").asText("");
+                if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.equals(".") || name.equals("..")) continue;
+                Path p = folder.resolve(name).normalize();
+                if (!folder.equals(p.getParent()) || p.getFileName().toString().equals(MANIFEST)) continue;
+                if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) out.add(p);
+            }
+        } catch (IOException | RuntimeException e) {
+            return List.of(); // not a manifest this version can read: remove nothing
+        }
+        return out;
     }
 
     private static List<Path> concat(java.util.Collection<Path> a, Path b) {
@@ -357,7 +460,7 @@ public final class ExportService {
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
             }
-            this.counting = new CountingStream(new DigestOutputStream(Files.newOutputStream(tmp), digest));
+            this.counting = new CountingStream(new DigestOutputStream(newPrivateFile(tmp), digest));
             OutputStream buffered = new BufferedOutputStream(counting, 1 << 16);
             this.writer = new OutputStreamWriter(buffered, StandardCharsets.UTF_8);
             if (format == ExportFormat.CSV) {
@@ -441,6 +544,7 @@ public final class ExportService {
         ObjectNode m = JSON.createObjectNode();
         m.put("schema_version", SCHEMA_VERSION);
         m.put("generator", "switchboard export");
+        m.put("app_version", dev.switchboard.app.AppVersion.current());
         m.put("created_at", Instant.now().toString());
         m.put("format", o.format().id());
         ObjectNode f = m.putObject("filters");
@@ -468,7 +572,8 @@ public final class ExportService {
                     + " LLM prompt: each cut at update_max_chars (\"…[truncated N chars]\"), the most recent kept within"
                     + " updates_max_chars, led by \"[N earlier update(s) omitted]\" when earlier ones did not fit");
         } else {
-            text.put("user_message", "built from subject, body and updates exactly as the LLM engine builds it live");
+            text.put("user_message", "built from subject, body and updates as the LLM engine builds it live, with no example"
+                    + " tickets (see prompt.examples)");
         }
         ObjectNode b = m.putObject("balance");
         b.put("spec", o.balance().toString());
@@ -482,6 +587,11 @@ public final class ExportService {
                 sp.put("kind", "random");
                 sp.put("stratified_by", "team");
                 sp.put("validation_ratio", rr.validationRatio());
+                sp.put("grouped_by", "normalised text: subject and body with case, whitespace and punctuation folded;"
+                        + " identical texts are always on the same side");
+                sp.put("rule", "per team round(validation_ratio * rows kept) go to validation, chosen by a seeded hash of"
+                        + " the normalised text; a group of identical texts straddling the cut goes whole to the side nearer"
+                        + " that count, and a text under several teams whose cuts disagree to the side most of its rows are on");
             }
             case Split.Time t -> {
                 sp.put("kind", "time");
@@ -496,16 +606,32 @@ public final class ExportService {
         ObjectNode dropped = m.putObject("dropped");
         dropped.set("capped_by_max_per_team", JSON.valueToTree(plan.droppedCapped()));
         dropped.set(plan.smallDropped() ? "small_teams_dropped" : "small_teams_reported", JSON.valueToTree(plan.smallTeams()));
+        // left out before matching (in neither matched nor total): a ticket merged into another is no row of its
+        // own, its text is in the original's "Merged duplicate #N" update
+        dropped.put("merged_duplicates", r.mergedDuplicates());
         dropped.put("total", r.droppedTotal());
         ObjectNode red = m.putObject("redaction");
         red.put("enabled", o.redact());
-        ArrayNode pats = red.putArray("custom_patterns");
-        o.redactPatterns().forEach(pats::add);
+        // a custom pattern often spells out the secret it hides ("hunter2"): only its fingerprint is written
+        red.put("custom_pattern_count", o.redactPatterns().size());
+        ArrayNode pats = red.putArray("custom_patterns_sha256");
+        o.redactPatterns().forEach(p -> pats.add(sha256(p)));
         ObjectNode counts = red.putObject("counts");
         for (Redactor.Kind k : Redactor.Kind.values()) counts.put(Redactor.label(k), r.redactions().getOrDefault(k, 0L));
         ObjectNode prompt = m.putObject("prompt");
-        prompt.put("template", o.template().equals(PromptBuilder.Template.defaults()) ? "default" : "custom");
+        boolean defaultTemplate = o.template().equals(PromptBuilder.Template.defaults());
+        prompt.put("template", defaultTemplate ? "default" : "custom");
+        if (!defaultTemplate) {
+            // which custom template (Settings › Prompt) built the prompts, without copying it into the manifest
+            prompt.put("system_template_sha256", sha256(o.template().system()));
+            prompt.put("user_template_sha256", sha256(o.template().user()));
+        }
         prompt.put("system_message_sha256", sha256(system));
+        // The live engine adds up to k similar decided tickets to the user message; the export retrieves none.
+        prompt.put("examples", "none");
+        prompt.put("examples_note", "zero-shot prompts: the user message carries no example tickets (\"(no similar decided"
+                + " tickets yet)\"), as the LLM engine sends it with Settings › Engine › Examples (k) at 0; serve a model"
+                + " fine-tuned on these files with k = 0 so its live prompts match");
         Instant first = null;
         Instant last = null;
         ObjectNode splits = m.putObject("splits");

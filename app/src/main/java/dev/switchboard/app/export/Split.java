@@ -14,8 +14,9 @@ public sealed interface Split {
     }
 
     /**
-     * Stratified random: within each team exactly {@code round(ratio * kept)} rows go to validation,
-     * chosen by a seeded hash of the ticket id (deterministic, no list held in memory).
+     * Stratified random: within each team {@code round(ratio * kept)} rows go to validation, chosen by a seeded
+     * hash of the ticket's normalised text, so identical texts (case, whitespace, punctuation aside) are always
+     * on the same side; exact unless a group of identical texts straddles the cut ({@link TextSplit}).
      */
     record Random(double validationRatio) implements Split {
         public Random {

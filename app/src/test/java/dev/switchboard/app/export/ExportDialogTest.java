@@ -31,6 +31,9 @@ import org.testfx.util.WaitForAsyncUtils;
 class ExportDialogTest {
 
     @TempDir static Path dir;
+    static final dev.switchboard.inference.llm.PromptBuilder.Template CUSTOM = new dev.switchboard.inference.llm.PromptBuilder.Template(
+            dev.switchboard.inference.llm.PromptBuilder.DEFAULT_SYSTEM_TEMPLATE,
+            "Route this ticket for our service desk.\n{{ticket}}");
     Workspace ws;
     Background bg;
     Stage owner;
@@ -61,7 +64,7 @@ class ExportDialogTest {
     void previewShowsRedactionsAndExportWritesCompleteFiles(FxRobot robot) throws Exception {
         Path out = dir.resolve("out" + System.nanoTime());
         robot.interact(() -> {
-            dialog = ExportDialog.show(owner, ws, bg);
+            dialog = ExportDialog.show(owner, ws, bg, CUSTOM);
             dialog.outDir.setText(out.toString());
         });
         robot.clickOn(dialog.previewButton);
@@ -82,7 +85,10 @@ class ExportDialogTest {
             assertThat(msgs.get(2).path("role").asText()).isEqualTo("assistant");
             assertThat(om.readTree(msgs.get(2).path("content").asText()).path("team").asText()).isIn("Network", "Desktop");
         }
-        assertThat(Files.readString(data)).doesNotContain("jane.doe@gmail.com").doesNotContain("2345 6789");
+        assertThat(Files.readString(data)).doesNotContain("jane.doe@gmail.com").doesNotContain("2345 6789")
+                .contains("Route this ticket for our service desk");
+        // the prompt template the engine uses (handed in from Settings › Prompt), named in the manifest
+        assertThat(om.readTree(out.resolve("manifest.json").toFile()).at("/prompt/template").asText()).isEqualTo("custom");
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> WaitForAsyncUtils.asyncFx(
                 () -> !dialog.status.getText().isBlank() && !dialog.status.getText().startsWith("Counting")).get());
         robot.interact(() -> dialog.stage().close());

@@ -76,7 +76,10 @@ class ExportRedactionTest {
         assertThat(man.at("/redaction/counts/ip").asLong()).isEqualTo(1);
         assertThat(man.at("/redaction/counts/custom").asLong()).isEqualTo(1);
         assertThat(man.at("/redaction/counts/name").asLong()).isGreaterThanOrEqualTo(1);
-        assertThat(man.at("/redaction/custom_patterns/0").asText()).isEqualTo("EMP-\\d+");
+        assertThat(man.at("/redaction/custom_pattern_count").asInt()).isEqualTo(1);
+        assertThat(man.at("/redaction/custom_patterns_sha256/0").asText())
+                .isEqualTo(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest("EMP-\\d+".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
 
         svc.run(ExportOptions.defaults(ExportFormat.CSV, dir.resolve("csv")), ExportService.Progress.NONE, () -> false);
         String csv = Files.readString(dir.resolve("csv/dataset.csv"));
@@ -140,6 +143,20 @@ class ExportRedactionTest {
         long version = ws.store().rows(List.of(id)).get(0).version();
         new DecisionLedger(ws.store()).decide(DecisionRequest.of(id, version, DecisionKind.OVERRIDDEN, team, null, null, "lead"))
                 .join();
+    }
+
+    @Test
+    void aCustomPatternNeverReachesTheManifestOnlyItsFingerprint() throws Exception {
+        Path out = dir.resolve("secret");
+        svc.run(ExportOptions.defaults(ExportFormat.CSV, out).withRedaction(true, List.of("hunter2", "EMP-\\d+")),
+                ExportService.Progress.NONE, () -> false);
+        String manifest = Files.readString(out.resolve("manifest.json"));
+        assertThat(manifest).doesNotContain("hunter2").doesNotContain("EMP-");
+        JsonNode man = manifest(out);
+        assertThat(man.at("/redaction/custom_pattern_count").asInt()).isEqualTo(2);
+        assertThat(man.at("/redaction/custom_patterns_sha256")).hasSize(2);
+        assertThat(man.at("/redaction/custom_patterns_sha256/0").asText())
+                .isEqualTo("f52fbd32b2b3b86ff88ef6c490628285f482af15ddcb29541f94bcf526a3f6c7"); // sha256("hunter2")
     }
 
     @Test

@@ -114,11 +114,18 @@ class ExportServiceTest {
         // manifest: schema, counts, sha-256 of the file as written
         JsonNode man = manifest(dir.resolve("oa"));
         assertThat(man.get("schema_version").asInt()).isEqualTo(ExportService.SCHEMA_VERSION);
+        // which build wrote it: the version --version prints ("dev" when run from classes, as here)
+        assertThat(man.get("app_version").asText()).isEqualTo(dev.switchboard.app.AppVersion.current()).isEqualTo("dev");
         assertThat(man.at("/splits/all/rows").asLong()).isEqualTo(3);
         assertThat(man.at("/splits/all/teams/Network").asLong()).isEqualTo(1);
         assertThat(man.at("/splits/all/priorities/P2").asLong()).isEqualTo(1);
         assertThat(man.at("/date_range/created_from").asText()).isEqualTo(T0.toString());
         assertThat(man.at("/files/0/sha256").asText()).isEqualTo(sha256(file)).isEqualTo(r.files().get(0).sha256());
+        // zero-shot: no retrieved example tickets, as the live engine sends it with k = 0, and the manifest says so
+        assertThat(first.get(1).get("content").asText()).contains("Decided example tickets similar to this one:\n"
+                + "(no similar decided tickets yet)");
+        assertThat(man.at("/prompt/examples").asText()).isEqualTo("none");
+        assertThat(man.at("/prompt/examples_note").asText()).contains("Examples (k) at 0");
         assertThat(man.at("/files/0/bytes").asLong()).isEqualTo(Files.size(file));
     }
 
@@ -243,6 +250,51 @@ class ExportServiceTest {
         assertThat(label.kind()).isEqualTo("ACCEPTED");
         assertThat(label.team()).isEqualTo("Network");
         assertThat(DecisionLedger.labelDecision(ledger.decisions(resolve)).kind()).isEqualTo("ACCEPTED");
+    }
+
+    @Test
+    void aMergedDuplicateIsLeftOutAndCountedAndAnUndoneMergesTextIsNotTheOriginals() throws Exception {
+        ws.store().saveTickets(List.of(
+                ticket("orig", "Monitor flickers", "On the dock.", "Hal", T0, null, null),
+                ticket("dup", "Monitor flickers again", "On the dock DUPTEXT.", "Ida", T0.plusSeconds(60), null, null),
+                ticket("badge", "Badge reader broken", "Door 4.", "Quin", T0.plusSeconds(120), null, null),
+                ticket("unmerged", "Badge reader door 4", "UNMERGED-TEXT beeps red.", "Rui", T0.plusSeconds(180), null, null)),
+                "import").join();
+        long orig = id("orig");
+        long dup = id("dup");
+        long badge = id("badge");
+        long unmerged = id("unmerged");
+        var links = new dev.switchboard.persistence.store.DuplicateLinks(ws.store());
+        decide(dup, DecisionKind.OVERRIDDEN, "Desktop", null, null, true);
+        links.merge(dup, orig, 0.93, "lead").join();
+        decide(orig, DecisionKind.OVERRIDDEN, "Desktop", null, null, true);
+        links.merge(unmerged, badge, 0.8, "lead").join();
+        links.resolve(unmerged, badge, dev.switchboard.persistence.entity.DuplicateLink.State.UNDONE, 0, "lead").join();
+        decide(badge, DecisionKind.OVERRIDDEN, "Identity", null, null, true);
+        decide(unmerged, DecisionKind.OVERRIDDEN, "Identity", null, null, true);
+
+        ExportResult r = export(opts(ExportFormat.CSV, "csv").withRedaction(false, List.of())); // as stored, as the model reads it
+        Map<String, List<String>> updates = new HashMap<>();
+        try (Reader rd = Files.newBufferedReader(dir.resolve("csv/dataset.csv"))) {
+            for (CSVRecord rec : CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(rd)) {
+                updates.put(rec.get("ticket_id"), List.of(JSON.readValue(rec.get("updates"), String[].class)));
+            }
+        }
+        // the duplicate's text is once in the set: in the original's update, not also as a row of its own
+        assertThat(updates).containsOnlyKeys(Long.toString(orig), Long.toString(badge), Long.toString(unmerged));
+        assertThat(updates.get(Long.toString(orig))).singleElement().asString().contains("DUPTEXT");
+        // the undone merge's text is the other ticket's again, not the original's
+        assertThat(updates.get(Long.toString(badge))).isEmpty();
+        assertThat(Files.readString(dir.resolve("csv/dataset.csv"))).containsOnlyOnce("UNMERGED-TEXT").containsOnlyOnce("DUPTEXT");
+        assertThat(r.written()).isEqualTo(3);
+        assertThat(r.mergedDuplicates()).isEqualTo(1);
+        JsonNode man = manifest(dir.resolve("csv"));
+        assertThat(man.at("/dropped/merged_duplicates").asLong()).isEqualTo(1);
+        assertThat(man.get("matched").asLong()).isEqualTo(3);
+        // the local model learns the same text
+        for (var l : ws.store().labelledHistory()) {
+            if (updates.containsKey(Long.toString(l.id()))) assertThat(l.updates()).isEqualTo(updates.get(Long.toString(l.id())));
+        }
     }
 
     @Test
@@ -461,6 +513,71 @@ class ExportServiceTest {
     }
 
     @Test
+    void randomSplitKeepsIdenticalTextsOnOneSideInEveryTeam() throws Exception {
+        List<dev.switchboard.persistence.store.NewTicket> batch = new ArrayList<>();
+        batch.addAll(many("Network", 40, T0, "n"));
+        batch.addAll(many("Desktop", 20, T0, "d"));
+        // a recurring alert, written slightly differently each time (case, spaces, punctuation)
+        String[] alert = {"VPN alert: tunnel down", "vpn ALERT - tunnel down!", "VPN alert  tunnel down.", "Vpn alert; tunnel DOWN"};
+        for (int i = 0; i < 12; i++) {
+            batch.add(ticket("alert" + i, alert[i % alert.length], "Monitoring: gw-01 lost its peer.", "nagios",
+                    T0.plusSeconds(3600L * i), "Network", "P2"));
+        }
+        // the same request labelled differently by two teams
+        for (int i = 0; i < 5; i++) {
+            batch.add(ticket("pw" + i, "Password reset", "Please reset my password.", "someone", T0.plusSeconds(7200L * i),
+                    i < 3 ? "Identity" : "Network", "P3"));
+        }
+        batch.addAll(many("Identity", 17, T0, "i"));
+        ws.store().saveTickets(batch, "import").join();
+
+        for (String balance : new String[] {null, "max-per-team=30"}) {
+            String sub = balance == null ? "all" : "capped";
+            ExportOptions o = opts(ExportFormat.CSV, sub).withSplit(Split.parse("random:0.2")).withBalance(Balance.parse(balance));
+            ExportResult r = export(o);
+            Map<String, String> train = texts(dir.resolve(sub + "/train.csv"));
+            Map<String, String> val = texts(dir.resolve(sub + "/validation.csv"));
+            assertThat(val.values()).as(sub + ": no validation text is also a training text")
+                    .doesNotContainAnyElementsOf(new java.util.HashSet<>(train.values()));
+            JsonNode man = manifest(dir.resolve(sub));
+            // a team of distinct texts: exactly round(0.2 * kept)
+            assertThat(man.at("/splits/validation/teams/Desktop").asLong()).as(sub).isEqualTo(4);
+            long network = man.at("/splits/train/teams/Network").asLong() + man.at("/splits/validation/teams/Network").asLong();
+            assertThat(network).isEqualTo(balance == null ? 54 : 30);
+            assertThat(r.written()).isEqualTo(balance == null ? 94 : 70);
+            assertThat(man.at("/split/grouped_by").asText()).contains("normalised text");
+            // seeded: the same validation rows again
+            export(o.withOverwrite(true));
+            assertThat(texts(dir.resolve(sub + "/validation.csv"))).isEqualTo(val);
+        }
+    }
+
+    /** ticket_id -> normalised text of a CSV export file. */
+    private static Map<String, String> texts(Path csv) throws IOException {
+        Map<String, String> out = new HashMap<>();
+        try (Reader rd = Files.newBufferedReader(csv)) {
+            for (CSVRecord r : CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(rd)) {
+                out.put(r.get("ticket_id"), TextSplit.normalise(r.get("text"), ""));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void theTextKeyFoldsCaseWhitespaceAndPunctuationOnly() {
+        assertThat(TextSplit.normalise("VPN alert:  Tunnel DOWN!", "gw-01\nlost its peer."))
+                .isEqualTo("vpn alert tunnel down gw 01 lost its peer");
+        assertThat(TextSplit.key(42, "VPN alert: tunnel down", "x")).isEqualTo(TextSplit.key(42, "vpn ALERT - tunnel down!", "X"))
+                .isNotEqualTo(TextSplit.key(42, "VPN alert: tunnel up", "x"))
+                .isNotEqualTo(TextSplit.key(7, "VPN alert: tunnel down", "x"));
+        // the cut never splits equal keys; it takes the count nearer the target
+        assertThat(TextSplit.Builder.cut(new long[] {1, 2, 3, 4, 5}, 2)).isEqualTo(2);
+        assertThat(TextSplit.Builder.cut(new long[] {1, 5, 5, 5, 9}, 2)).isEqualTo(1);   // 1 row (1 off), not 4 (2 off)
+        assertThat(TextSplit.Builder.cut(new long[] {1, 5, 5, 9}, 2)).isEqualTo(5);      // 3 rows or 1, both 1 off: the larger
+        assertThat(TextSplit.Builder.cut(new long[] {1, 2}, 0)).isEqualTo(-1);
+    }
+
+    @Test
     void timeSplitNeverPutsALaterTicketInTrain() throws Exception {
         ws.store().saveTickets(many("Network", 30, T0, "n"), "import").join();
         ws.store().saveTickets(many("Desktop", 30, T0.plusSeconds(43_200), "d"), "import").join();
@@ -509,6 +626,35 @@ class ExportServiceTest {
         assertThat(ok.written()).isEqualTo(3000);
         assertThatThrownBy(() -> svc.run(o, ExportService.Progress.NONE, () -> false))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("already exists");
+    }
+
+    @Test
+    void forceRemovesTheFilesOfThePreviousExportItsManifestListsAndNothingElse() throws Exception {
+        ws.store().saveTickets(many("Network", 20, T0, "n"), "import").join();
+        Path out = dir.resolve("again");
+        export(opts(ExportFormat.CSV, "again"));
+        assertThat(out.resolve("dataset.csv")).exists();
+        Path notes = Files.writeString(out.resolve("notes.txt"), "the lead's own file");
+        Path outside = Files.writeString(dir.resolve("outside.csv"), "not the export's");
+
+        // the same folder, now split: the old single file must not stay beside train.csv / validation.csv
+        export(opts(ExportFormat.CSV, "again").withSplit(Split.parse("random:0.2")).withOverwrite(true));
+        try (Stream<Path> files = Files.list(out)) {
+            assertThat(files.map(f -> f.getFileName().toString()))
+                    .containsExactlyInAnyOrder("train.csv", "validation.csv", "manifest.json", "notes.txt");
+        }
+        // a manifest naming files outside the folder (or with a path) removes none of them
+        JsonNode man = manifest(out);
+        ((com.fasterxml.jackson.databind.node.ArrayNode) man.get("files")).addObject().put("name", "../outside.csv");
+        ((com.fasterxml.jackson.databind.node.ArrayNode) man.get("files")).addObject().put("name", outside.toString());
+        Files.writeString(out.resolve("manifest.json"), JSON.writeValueAsString(man));
+        export(opts(ExportFormat.OPENAI_JSONL, "again").withOverwrite(true));
+        assertThat(outside).exists();
+        assertThat(notes).exists();
+        try (Stream<Path> files = Files.list(out)) {
+            assertThat(files.map(f -> f.getFileName().toString()))
+                    .containsExactlyInAnyOrder("dataset.jsonl", "manifest.json", "notes.txt");
+        }
     }
 
     private static Set<String> ids(Path csv) throws IOException {

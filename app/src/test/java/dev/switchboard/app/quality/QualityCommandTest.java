@@ -58,7 +58,7 @@ class QualityCommandTest {
         assertThat(suggested.path("merged_duplicates").asInt()).isEqualTo(1);
         assertThat(suggested.path("decided_without_answer").asInt()).isZero();
 
-        Result llm = run("quality", "--db", url, "--engine", "llm", "--json");
+        Result llm = run("quality", "--db", url, "--engine", "LLM", "--json"); // engine names in any case
         JsonNode lj = new ObjectMapper().readTree(llm.out());
         assertThat(lj.path("answered").asInt()).isEqualTo(1);
         assertThat(lj.path("suggested_tickets").path("total").asInt()).isEqualTo(2);
@@ -82,6 +82,9 @@ class QualityCommandTest {
         Result date = run("quality", "--db", url, "--from", "last tuesday");
         assertThat(date.code()).isNotZero();
         assertThat(date.err()).contains("is not a date");
+        Result engine = run("quality", "--db", url, "--engine", "foo");
+        assertThat(engine.code()).isNotZero();
+        assertThat(engine.err()).contains("unknown engine 'foo' (local or llm)");
         Result empty = run("quality", "--db", url, "--from", "2026-02-01", "--to", "2026-01-01");
         assertThat(empty.code()).isNotZero();
         assertThat(empty.err()).contains("period is empty");

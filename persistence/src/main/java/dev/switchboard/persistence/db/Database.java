@@ -157,6 +157,18 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * For an H2 file URL whose database file ({@code .mv.db}) does not exist: that file's path; null when it
+     * exists or the URL is not an H2 file URL (in-memory, a server, PostgreSQL). Commands that only read use
+     * it to refuse a mistyped {@code --db} instead of creating an empty database there.
+     */
+    public static Path missingH2File(String url) {
+        Path base = h2FileBase(url);
+        if (base == null) return null;
+        Path file = base.resolveSibling(base.getFileName() + ".mv.db");
+        return Files.exists(file) ? null : file;
+    }
+
     /** The H2 database file path of a file URL, without extension; null for other URLs. */
     private static Path h2FileBase(String url) {
         if (!url.startsWith("jdbc:h2:file:")) return null;

@@ -26,6 +26,9 @@ public class TicketUpdate {
     private String body;
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
+    /** The MERGED duplicate_link row of the merge that wrote this update; null for other updates. */
+    @Column(name = "merge_link_id")
+    private Long mergeLinkId;
 
     protected TicketUpdate() {}
 
@@ -41,4 +44,6 @@ public class TicketUpdate {
     public String getAuthor() { return author; }
     public String getBody() { return body; }
     public Instant getCreatedAt() { return createdAt; }
+    public Long getMergeLinkId() { return mergeLinkId; }
+    public void setMergeLinkId(Long id) { this.mergeLinkId = id; }
 }

@@ -82,7 +82,9 @@ public final class DuplicateLinks {
 
     /**
      * Merges: the duplicate is closed pointing at the original; the original gets an update carrying
-     * the duplicate's requester, subject and body.
+     * the duplicate's requester, subject and body, linked to the MERGED row ({@code merge_link_id}). An undo
+     * ({@link #resolve} with UNDONE) deletes nothing: readers of the original's text leave that update out
+     * ({@link #MERGE_NOT_UNDONE}).
      */
     public CompletableFuture<Void> merge(long duplicateId, long originalId, double score, String actor) {
         return store.<Void>write(s -> {
@@ -96,12 +98,16 @@ public final class DuplicateLinks {
                         + "; undo that merge first");
             }
             Instant now = store.now();
-            s.persist(new DuplicateLink(dup, orig, score, DuplicateLink.State.MERGED, actor, now));
+            DuplicateLink link = new DuplicateLink(dup, orig, score, DuplicateLink.State.MERGED, actor, now);
+            s.persist(link);
             String requester = dup.getRequester() == null || dup.getRequester().isBlank() ? "unknown requester" : dup.getRequester();
             String text = "Merged duplicate #" + dup.getId() + " from " + requester + ": " + dup.getSubject()
                     + (dup.getBody().isBlank() ? "" : "\n" + dup.getBody());
             if (text.length() > Ticket.MAX_BODY) text = text.substring(0, Ticket.MAX_BODY);
-            s.persist(new TicketUpdate(orig, actor, text, now));
+            TicketUpdate update = new TicketUpdate(orig, actor, text, now);
+            // the update names its merge, so readers can leave the text out once the merge is undone
+            update.setMergeLinkId(link.getId());
+            s.persist(update);
             dup.setDuplicateOf(orig);
             dup.setStatus(TicketStatus.CLOSED);
             dup.setUpdatedAt(now);
@@ -111,6 +117,17 @@ public final class DuplicateLinks {
             return v;
         });
     }
+
+    /**
+     * SQL condition on a {@code ticket_update} row aliased {@code u}: true unless it is the text of a merge that
+     * was undone later (an UNDONE row of the same pair, either way round, after the MERGED row it names).
+     * The dataset export and the local model's history read updates with it alike.
+     */
+    public static final String MERGE_NOT_UNDONE = "(u.merge_link_id is null or not exists (select 1 from duplicate_link ml"
+            + " join duplicate_link ux on ux.id > ml.id and ux.state = 'UNDONE'"
+            + " and ((ux.ticket_id = ml.ticket_id and ux.original_id = ml.original_id)"
+            + " or (ux.ticket_id = ml.original_id and ux.original_id = ml.ticket_id))"
+            + " where ml.id = u.merge_link_id))";
 
     /** Whether a ticket in this status can take a merged duplicate: one still being worked on. */
     public static boolean isOpen(TicketStatus status) {

@@ -29,7 +29,9 @@ import java.util.stream.Collectors;
  * <p>Read with text, a row carries the ticket's updates recorded up to the label decision's
  * {@code decided_at} (the text the dispatcher decided on; later ones are left out, also those recorded
  * before a later decision that was undone), oldest first: the same rule as the local model's history
- * ({@link TicketStore#labelledHistory()}, {@link DecisionLedger#labelDecision}).
+ * ({@link TicketStore#labelledHistory()}, {@link DecisionLedger#labelDecision}). The update a merge wrote
+ * ("Merged duplicate #N …") is left out once that merge is undone ({@link DuplicateLinks#MERGE_NOT_UNDONE}), and
+ * a ticket merged into another is no row of its own (its text is in the original's update).
  */
 public final class LabelledExampleReader {
 
@@ -97,6 +99,24 @@ public final class LabelledExampleReader {
      * @return rows handed to the handler
      */
     public long forEach(ExportQuery q, boolean withText, RowHandler handler) {
+        return forEach(q, withText, handler, id -> { });
+    }
+
+    /**
+     * As {@link #forEach(ExportQuery, boolean, RowHandler)}; a ticket that would match but is merged into another
+     * ({@code duplicate_of} set: closed, its text is an update of the original) is not handed out but given to
+     * {@code mergedDuplicate} (its id), so it is neither a row of its own nor counted twice.
+     */
+    public long forEach(ExportQuery q, boolean withText, RowHandler handler, java.util.function.LongConsumer mergedDuplicate) {
+        return forEach(q, withText, withText, handler, mergedDuplicate);
+    }
+
+    /**
+     * As {@link #forEach(ExportQuery, boolean, RowHandler, java.util.function.LongConsumer)}; with {@code withText}
+     * and not {@code withUpdates}, rows carry subject, body and requester but no updates (not read).
+     */
+    public long forEach(ExportQuery q, boolean withText, boolean withUpdates, RowHandler handler,
+                        java.util.function.LongConsumer mergedDuplicate) {
         String ticketSql = ticketSql(q, withText);
         String decisionSql = decisionSql();
         long n = 0;
@@ -128,7 +148,7 @@ public final class LabelledExampleReader {
                 try (ResultSet rs = tp.executeQuery()) {
                     while (rs.next()) {
                         tickets.add(new TicketRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                                rs.getString(5), instant(rs, 6)));
+                                rs.getString(5), instant(rs, 6), longOrNull(rs, 7) != null));
                     }
                 }
                 if (tickets.isEmpty()) return n;
@@ -175,11 +195,15 @@ public final class LabelledExampleReader {
                     String team = name(c, teamNames, "team", d.teamId());
                     if (team == null) continue;
                     if (!q.teams().isEmpty() && !q.teams().contains(team)) continue;
+                    if (t.merged()) {
+                        mergedDuplicate.accept(t.id());
+                        continue;
+                    }
                     emit.add(new Pending(t, d, team));
                 }
                 // 5. their updates up to the label decision, oldest first: one range query for the page
                 updates.clear();
-                if (withText && !emit.isEmpty()) {
+                if (withText && withUpdates && !emit.isEmpty()) {
                     Map<Long, Instant> decidedAt = new HashMap<>(emit.size() * 2);
                     for (Pending e : emit) decidedAt.put(e.ticket().id(), e.decision().decidedAt());
                     up.setLong(1, emit.get(0).ticket().id());
@@ -236,7 +260,8 @@ public final class LabelledExampleReader {
         }
     }
 
-    private record TicketRow(long id, String externalId, String subject, String body, String requester, Instant createdAt) {}
+    private record TicketRow(long id, String externalId, String subject, String body, String requester, Instant createdAt,
+                             boolean merged) {}
 
     private record Pending(TicketRow ticket, FinalDecision decision, String team) {}
 
@@ -257,7 +282,8 @@ public final class LabelledExampleReader {
             "select compensates_id, id from decision where compensates_id between ? and ?";
     /** Updates of a ticket id range, oldest first per ticket (ticket_id index range), as the detail view orders them. */
     private static final String UPDATES_SQL = "select u.ticket_id, u.body, u.created_at from ticket_update u"
-            + " where u.ticket_id between ? and ? order by u.ticket_id, u.created_at, u.id";
+            + " where u.ticket_id between ? and ? and " + DuplicateLinks.MERGE_NOT_UNDONE // an undone merge's text is not the ticket's
+            + " order by u.ticket_id, u.created_at, u.id";
     private static final String SUGGESTION_SQL =
             "select engine, model, team_name, priority_name, confidence, rationale from suggestion where id = ?";
 
@@ -286,7 +312,7 @@ public final class LabelledExampleReader {
     private static String ticketSql(ExportQuery q, boolean withText) {
         StringBuilder sb = new StringBuilder("select t.id, t.external_id, ")
                 .append(withText ? "t.subject, t.body, t.requester, " : "null, null, null, ")
-                .append("t.created_at from ticket t where t.id > ?");
+                .append("t.created_at, t.duplicate_of from ticket t where t.id > ?");
         if (q.createdFrom() != null) sb.append(" and t.created_at >= ?");
         if (q.createdTo() != null) sb.append(" and t.created_at < ?");
         sb.append(" order by t.id fetch first ").append(PAGE).append(" rows only");

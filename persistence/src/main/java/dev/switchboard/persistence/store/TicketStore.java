@@ -677,7 +677,8 @@ public final class TicketStore implements AutoCloseable {
      * the same cut-off as the dataset export's ({@link LabelledExampleReader}). That is its text as the
      * dispatcher saw it when deciding. Updates added later (a comment after the decision, a duplicate merged
      * into it, also one made before a later decision that was undone) only count once the ticket is decided
-     * again. Each carries its requester (where that requester's tickets went is a routing signal of its own).
+     * again; the update of a merge that was undone later never counts ({@link DuplicateLinks#MERGE_NOT_UNDONE}),
+     * as in the export. Each carries its requester (where that requester's tickets went is a routing signal of its own).
      * Two queries however long the history.
      */
     public List<LabelledRow> labelledHistory() {
@@ -700,9 +701,9 @@ public final class TicketStore implements AutoCloseable {
                 """.formatted(deciding);
         String updatesSql = """
                 select u.ticket_id, u.body, u.created_at from ticket_update u join ticket t on t.id = u.ticket_id
-                where t.set_by is not null and t.team_id is not null
+                where t.set_by is not null and t.team_id is not null and %s
                 order by u.ticket_id, u.created_at, u.id
-                """;
+                """.formatted(DuplicateLinks.MERGE_NOT_UNDONE); // an undone merge's text is not the ticket's
         record Row(long id, String subject, String body, String team, String priority, Instant decidedAt,
                    boolean reviewed, Instant textAt, String requester) {}
         try (Connection c = db.jdbc()) {

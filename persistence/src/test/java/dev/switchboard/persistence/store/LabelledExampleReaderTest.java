@@ -98,6 +98,50 @@ class LabelledExampleReaderTest extends LedgerTestBase {
     }
 
     @Test
+    void aMergedDuplicateIsNoRowOfItsOwnAndAnUndoneMergesTextLeavesTheOriginalInTheExportAndTheModelAlike() {
+        Instant t0 = Instant.parse("2024-02-06T09:00:00Z");
+        long orig = ticket("badge reader broken", null, t0);
+        long dup = ticket("badge reader broken door 4", null, t0.plusSeconds(60));
+        long undone = ticket("door 4 beeps red", null, t0.plusSeconds(120));
+        DuplicateLinks links = new DuplicateLinks(store);
+        decide(dup, DecisionKind.ACCEPTED, "Desktop");   // decided before the merge: a labelled ticket of its own
+        links.merge(dup, orig, 0.9, "dana").join();
+        links.merge(undone, orig, 0.8, "dana").join();
+        links.resolve(undone, orig, dev.switchboard.persistence.entity.DuplicateLink.State.UNDONE, 0, "dana").join();
+        decide(orig, DecisionKind.ACCEPTED, "Desktop");
+        decide(undone, DecisionKind.ACCEPTED, "Desktop");
+
+        List<Long> merged = new ArrayList<>();
+        Map<Long, LabelledExample> rows = new HashMap<>();
+        new LabelledExampleReader(db::jdbc).forEach(ExportQuery.all(), true, r -> {
+            rows.put(r.ticketId(), r);
+            return true;
+        }, merged::add);
+        assertThat(rows).containsOnlyKeys(orig, undone);
+        assertThat(merged).containsExactly(dup);
+        assertThat(rows.get(orig).updates()).singleElement().asString().startsWith("Merged duplicate #" + dup + " from ");
+        // the same for the local model's history (the duplicate's own row aside)
+        Map<Long, List<String>> learned = new HashMap<>();
+        for (LabelledRow r : store.labelledHistory()) learned.put(r.id(), r.updates());
+        assertThat(learned.get(orig)).isEqualTo(rows.get(orig).updates());
+        assertThat(learned.get(undone)).isEmpty();
+
+        // merged again after the undo: that merge's text counts (once the original is decided on it)
+        links.merge(undone, orig, 0.8, "dana").join();
+        decide(orig, DecisionKind.OVERRIDDEN, "Network");
+        rows.clear();
+        new LabelledExampleReader(db::jdbc).forEach(ExportQuery.all(), true, r -> {
+            rows.put(r.ticketId(), r);
+            return true;
+        });
+        assertThat(rows.get(orig).updates()).hasSize(2).last().asString().startsWith("Merged duplicate #" + undone + " from ");
+        assertThat(store.labelledHistory().stream().filter(r -> r.id() == orig).findFirst().orElseThrow().updates())
+                .isEqualTo(rows.get(orig).updates());
+        // nothing was deleted: the detail view still shows all three merge updates
+        assertThat(store.detail(orig).orElseThrow().updates()).hasSize(3);
+    }
+
+    @Test
     void updatesAreReadWithOneQueryPerPageAndLandOnTheirTicketsAcrossPages() throws SQLException {
         int n = LabelledExampleReader.PAGE * 2 + 500;
         Instant t0 = Instant.parse("2024-01-01T00:00:00Z");
