@@ -22,12 +22,34 @@ public final class CliSupport {
         }
     }
 
-    /** The most useful one-line message of an exception chain. */
+    /**
+     * The most useful one-line message of an exception chain. A file system error says what went wrong, not
+     * only the path ("/proc/x: permission denied", where the exception's own message is just "/proc/x").
+     */
     public static String message(Throwable e) {
         Throwable t = e;
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) t = t.getCause();
+        while ((t instanceof CompletionException || t instanceof ExecutionException || t instanceof java.io.UncheckedIOException)
+                && t.getCause() != null) {
+            t = t.getCause();
+        }
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.nio.file.FileSystemException fs) return fileProblem(fs);
+        }
         String m = t.getMessage();
         if (m == null || m.isBlank()) m = t.getClass().getSimpleName();
         return m.lines().findFirst().orElse(m);
+    }
+
+    private static String fileProblem(java.nio.file.FileSystemException fs) {
+        String what = fs instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                : fs instanceof java.nio.file.NoSuchFileException ? "no such file or folder"
+                : fs instanceof java.nio.file.FileAlreadyExistsException ? "already exists"
+                : fs instanceof java.nio.file.NotDirectoryException ? "not a folder"
+                : fs instanceof java.nio.file.DirectoryNotEmptyException ? "folder not empty"
+                : fs.getReason() != null && !fs.getReason().isBlank() ? fs.getReason()
+                : fs.getClass().getSimpleName();
+        String file = fs.getFile();
+        String other = fs.getOtherFile();
+        return (file == null ? "" : file + ": ") + what + (other == null ? "" : " (" + other + ")");
     }
 }

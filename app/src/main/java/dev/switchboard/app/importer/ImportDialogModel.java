@@ -424,7 +424,7 @@ public final class ImportDialogModel {
             try {
                 s.save();
             } catch (java.io.IOException e) {
-                background.status("Could not save the column mapping: " + e.getMessage());
+                background.status("Could not save the column mapping: " + dev.switchboard.app.cli.CliSupport.message(e));
             }
         });
     }

@@ -400,6 +400,6 @@ public final class QualityView {
         bg.run(null, () -> {
             Files.writeString(f.toPath(), QualityReport.json(r));
             return f;
-        }, done -> status.setText("Report saved to " + done), err -> status.setText("Could not save the report: " + err.getMessage()));
+        }, done -> status.setText("Report saved to " + done), err -> status.setText("Could not save the report: " + dev.switchboard.app.cli.CliSupport.message(err)));
     }
 }
