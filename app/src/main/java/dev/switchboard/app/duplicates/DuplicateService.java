@@ -18,6 +18,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -109,7 +110,7 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
                     freshSubjects.clear();
                 }
             }
-            finder.add(t, v, sv, created, open);
+            finder.add(t, v, sv, created == null ? UNDATED : created, open);
             indexedAt.put(id, passStart);
             if (++n[0] % 500 == 0) progress.accept("Indexing tickets for duplicates… " + n[0]);
         });
@@ -140,6 +141,12 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
         return model.embeddingModelId() + "/subject";
     }
 
+    /**
+     * The creation time the finder gets for a ticket imported without one: long past, so once closed it is never
+     * "recent" (its stored created_at is only the import time); open, it is a candidate like any open ticket.
+     */
+    static final Instant UNDATED = Instant.EPOCH;
+
     private void restore(String a, String b, boolean dup) {
         DuplicateCandidate p = finder.pair(a, b);
         if (p != null) finder.restoreFeedback(a, b, dup, p.cosine(), p.lexical());
@@ -157,7 +164,9 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
             worker.enqueue(ids);
             return;
         }
-        for (QueueRow r : store.rows(ids)) {
+        List<QueueRow> changed = store.rows(ids);
+        Set<Long> undated = store.withoutKnownCreation(changed.stream().map(QueueRow::id).toList());
+        for (QueueRow r : changed) {
             Instant seen = indexedAt.get(r.id());
             boolean open = !"RESOLVED".equals(r.status()) && !"CLOSED".equals(r.status());
             if (seen != null && r.updatedAt() != null && !r.updatedAt().isAfter(seen)) {
@@ -170,7 +179,7 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
                     detail.updates().stream().map(u -> u.body()).toList());
             float[] v = model.vector(TicketText.of(t.id(), t.subject(), t.body()));
             float[] sv = subjectVector(t);
-            finder.update(t, v, sv, r.createdAt(), open);
+            finder.update(t, v, sv, undated.contains(r.id()) ? UNDATED : r.createdAt(), open);
             // as of the row read above: a change saved meanwhile is stamped later and is checked again
             indexedAt.put(r.id(), r.updatedAt() != null ? r.updatedAt() : store.now());
             if (seen == null) store.saveEmbeddings(model.embeddingModelId(), Map.of(r.id(), v));

@@ -122,6 +122,32 @@ class DuplicateServiceTest {
             {"Suspicious phishing message", "A phishing mail asks for the password again"}};
 
     @Test
+    void closedHistoryImportedWithoutCreationTimesIsNotRecent_butDatedRecentHistoryIs_andARestartSeesTheSame() {
+        ws.store().saveTaxonomy(List.of(new dev.switchboard.persistence.store.TaxonomyRow("Email", "", 0)),
+                List.of(new dev.switchboard.persistence.store.TaxonomyRow("P3", "", 0))).join();
+        // decided history from an export without a created column: stored as created "now" (the import time)
+        List<Long> undated = ws.store().saveTickets(List.of(
+                new NewTicket("itsm", "u1", "Outlook keeps asking for my password", "outlook prompts for the password again and again", "ann", null, "Email", "P3"),
+                new NewTicket("itsm", "u2", "Outlook password prompt loops", "outlook asks for password every few minutes", "bob", null, "Email", "P3")),
+                "import").join().createdIds();
+        // the same kind of history with its real creation time, two days ago: recent, a candidate
+        long dated = ws.store().saveTickets(List.of(new NewTicket("itsm", "d1", "Outlook asks for password repeatedly",
+                "outlook password prompt keeps coming back", "cy", Instant.now().minus(Duration.ofDays(2)), "Email", "P3")),
+                "import").join().createdIds().get(0);
+        dups.awaitIdle();
+
+        long arrival = arrive("n1", "Outlook keeps prompting for password", "since today outlook asks for my password all the time");
+        List<String> found = dups.candidates(arrival, 10).stream().map(c -> c.id()).toList();
+        assertThat(found).contains(Long.toString(dated)).doesNotContainAnyElementsOf(undated.stream().map(String::valueOf).toList());
+
+        dups.close();
+        dups = new DuplicateService(ws.store(), new LocalModel());
+        dups.start().join();
+        found = dups.candidates(arrival, 10).stream().map(c -> c.id()).toList();
+        assertThat(found).contains(Long.toString(dated)).doesNotContainAnyElementsOf(undated.stream().map(String::valueOf).toList());
+    }
+
+    @Test
     void importedClosedHistoryRaisesNoBurstButAFewOpenArrivalsDo_andARestartSeesTheSame() {
         // decided, closed history from an ITSM export without a created column: created = the import time
         ws.store().saveTaxonomy(List.of(new dev.switchboard.persistence.store.TaxonomyRow("Security", "", 0)),

@@ -238,8 +238,8 @@ public final class TicketStore implements AutoCloseable {
     }
 
     private static final String INSERT_TICKET = "insert into ticket (source, external_id, content_hash, subject, body,"
-            + " requester, created_at, updated_at, status, team_id, priority_id, set_by, version)"
-            + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)";
+            + " requester, created_at, updated_at, status, team_id, priority_id, set_by, created_known, version)"
+            + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)";
     private static final String INSERT_IMPORTED_DECISION = "insert into decision (ticket_id, kind, team_id, priority_id,"
             + " dispatcher, decided_at, status, prev_status, reviewed) values (?, ?, ?, ?, ?, ?, ?, ?, true)";
     /** Rows per JDBC batch (bounds driver memory for large bodies). */
@@ -288,6 +288,7 @@ public final class TicketStore implements AutoCloseable {
                     setLongOrNull(ti, 10, team == null ? null : team.getId());
                     setLongOrNull(ti, 11, prio == null ? null : prio.getId());
                     ti.setString(12, team != null ? SET_BY_HISTORY : null);
+                    ti.setBoolean(13, t.createdAt() != null);
                     ti.addBatch();
                 }
                 ti.executeBatch();
@@ -648,10 +649,13 @@ public final class TicketStore implements AutoCloseable {
         return out;
     }
 
-    /** Texts of all tickets (id, subject, body), e.g. to index them for duplicates. */
+    /**
+     * Texts of all tickets (id, subject, body), e.g. to index them for duplicates. The creation time is null for a
+     * ticket imported without one (its stored created_at is only the import time).
+     */
     public void forEachTicketText(TextConsumer consumer) {
         try (Connection c = db.jdbc(); PreparedStatement ps = c.prepareStatement(
-                "select id, subject, body, created_at, status from ticket order by id")) {
+                "select id, subject, body, case when created_known then created_at end, status from ticket order by id")) {
             ps.setFetchSize(1000);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -662,6 +666,28 @@ public final class TicketStore implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("reading tickets failed: " + e.getMessage(), e);
         }
+    }
+
+    /** Of the given tickets, those imported without a creation time (their created_at is the import time). */
+    public Set<Long> withoutKnownCreation(Collection<Long> ids) {
+        Set<Long> out = new HashSet<>();
+        if (ids.isEmpty()) return out;
+        List<Long> list = new ArrayList<>(ids);
+        try (Connection c = db.jdbc()) {
+            for (int i = 0; i < list.size(); i += 500) {
+                List<Long> chunk = list.subList(i, Math.min(list.size(), i + 500));
+                String in = chunk.stream().map(x -> "?").collect(Collectors.joining(","));
+                try (PreparedStatement ps = c.prepareStatement("select id from ticket where not created_known and id in (" + in + ")")) {
+                    for (int j = 0; j < chunk.size(); j++) ps.setLong(j + 1, chunk.get(j));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) out.add(rs.getLong(1));
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading tickets failed: " + e.getMessage(), e);
+        }
+        return out;
     }
 
     @FunctionalInterface
