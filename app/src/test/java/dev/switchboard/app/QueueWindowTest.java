@@ -69,6 +69,26 @@ class QueueWindowTest {
     }
 
     @Test
+    void onA1024PixelScreenTheDetailPaneKeepsItsWidthAndDoesNotScrollSideways(FxRobot robot) throws Exception {
+        robot.interact(() -> {
+            javafx.stage.Window w = window.scene().getWindow();
+            w.setWidth(1024);
+            w.setHeight(700);
+        });
+        waitFor(() -> !table(robot).getItems().isEmpty());
+        robot.interact(() -> table(robot).getSelectionModel().select(0));
+        javafx.scene.control.ScrollPane detail = robot.lookup("#detail").queryAs(javafx.scene.control.ScrollPane.class);
+        waitFor(() -> detail.getContent() != null && detail.getWidth() > 0);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(detail.getWidth()).isGreaterThanOrEqualTo(dev.switchboard.app.ticket.TicketDetailView.MIN_WIDTH);
+        // no horizontal scroll bar: the content fits the pane's width
+        assertThat(robot.from(detail).lookup(".scroll-bar").queryAllAs(javafx.scene.control.ScrollBar.class))
+                .filteredOn(b -> b.getOrientation() == javafx.geometry.Orientation.HORIZONTAL)
+                .allMatch(b -> !b.isVisible());
+        assertThat(table(robot).getWidth()).isGreaterThan(500);
+    }
+
+    @Test
     void aTicketSavedElsewhereAppearsWithinASecondWithoutRefresh(FxRobot robot) throws Exception {
         robot.interact(() -> window.queue().statusProperty().set("All"));
         waitFor(() -> table(robot).getItems().size() == 3);

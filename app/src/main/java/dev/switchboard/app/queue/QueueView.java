@@ -60,7 +60,7 @@ public final class QueueView extends BorderPane {
             if (!b.equals(search.getText())) search.setText(b);
         });
         HBox.setHgrow(search, Priority.ALWAYS);
-        search.setMinWidth(160);
+        search.setMinWidth(120);
 
         ComboBox<String> team = combo("teamFilter", "Team", model.teamChoices(), model.teamProperty());
         ComboBox<String> prio = combo("priorityFilter", "Priority", model.priorityChoices(), model.priorityProperty());
@@ -96,7 +96,8 @@ public final class QueueView extends BorderPane {
         c.valueProperty().bindBidirectional(value);
         c.setVisibleRowCount(14);
         c.setPrefWidth(id.equals("teamFilter") ? 170 : 110);
-        c.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        // may shrink below that in a narrow window, so the detail pane keeps its minimum width (1024 px screens)
+        c.setMinWidth(id.equals("teamFilter") ? 110 : 84);
         return c;
     }
 

@@ -28,6 +28,8 @@ public final class TicketDetailView extends ScrollPane {
     private final VBox duplicates = new VBox(4);
     private final java.util.function.LongConsumer openTicket;
     private final SuggestionCard card;
+    /** The narrowest the pane gets in the window's split (the queue gives way first). */
+    public static final double MIN_WIDTH = 330;
 
     public TicketDetailView(java.util.function.LongConsumer openTicket) {
         this.openTicket = openTicket;
@@ -41,6 +43,8 @@ public final class TicketDetailView extends ScrollPane {
         card.managedProperty().bind(card.visibleProperty());
         setId("detail");
         setFitToWidth(true);
+        // the suggestion card's rows need about this much; below it the pane scrolled sideways and cut the card
+        setMinWidth(MIN_WIDTH);
         getStyleClass().add("detail-pane");
         title.getStyleClass().addAll("title-3", "ticket-title");
         title.setWrapText(true);
