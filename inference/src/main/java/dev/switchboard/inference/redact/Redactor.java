@@ -205,7 +205,7 @@ public final class Redactor {
      * the start of a run of key characters, read possessively and at most 64 long, and the value is bounded.
      */
     private static final Pattern KEY_VALUE = Pattern.compile(
-            "(?<![\\w.-])([A-Za-z][\\w.-]{0,63}+)([ \\t]*+(?::=|[:=])[ \\t]*+|[ \\t]++(?i:lautet|ist|is|was|war)(?!\\w)[ \\t]*+:?[ \\t]*+)"
+            "(?<![\\w.-])([A-Za-z][\\w.-]{0,63}+)([\"']?+[ \\t]*+(?::=|[:=])[ \\t]*+|[ \\t]++(?i:lautet|ist|is|was|war)(?!\\w)[ \\t]*+:?[ \\t]*+)"
                     + "(\"[^\"\\n]{1,200}+\"|'[^'\\n]{1,200}+'|[^\\s,;'\"<>\\[\\]]{1,200}+)");
     /** The last word of a key (letters and digits only, lower case) that names a credential. */
     private static final List<String> CREDENTIAL_KEYS = List.of("password", "passwort", "passwd", "pwd", "passcode",
@@ -962,7 +962,7 @@ public final class Redactor {
 
     private static boolean isCredentialValue(Matcher m) {
         if (!isCredentialKey(m.group(1))) return false;
-        String sep = m.group(2).strip();
+        String sep = m.group(2).replace("\"", "").replace("'", "").strip(); // a JSON key's closing quote
         if (sep.isEmpty() || sep.startsWith(":") || sep.startsWith("=")) return true;
         // "is", "ist", "lautet"…: prose; a value of letters only is a word ("expired", "not"), not a secret
         String v = m.group(3);

@@ -250,6 +250,9 @@ class RedactorTest {
         assertThat(r("new PIN is 4821; wifi password was W1f1-pass")).isEqualTo("new PIN is [SECRET]; wifi password was [SECRET]");
         assertThat(r("spring.datasource.password=s3cr3t DB_PASSWORD='p a s s' api_key=\"k-1\" token=abcd1234efgh5678"))
                 .isEqualTo("spring.datasource.password=[SECRET] DB_PASSWORD=[SECRET] api_key=[SECRET] token=[SECRET]");
+        // JSON and YAML keys
+        assertThat(r("{\"user\": \"bob\", \"password\": \"hunter2\", 'api_key': 'k9'}"))
+                .isEqualTo("{\"user\": \"bob\", \"password\": [SECRET], 'api_key': [SECRET]}");
         var res = redactor.redact("curl -H \"Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln\" and "
                 + "Authorization: Basic dXNlcjpwYXNzd29yZA==");
         assertThat(res.text()).isEqualTo("curl -H \"Authorization: Bearer [SECRET]\" and Authorization: Basic [SECRET]");
