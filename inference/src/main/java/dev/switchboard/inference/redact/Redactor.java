@@ -920,11 +920,11 @@ public final class Redactor {
      */
     private static String redactCredentials(String s, Map<Kind, Integer> counts) {
         if (s.contains(KEY_BEGIN)) s = redactPrivateKeys(s, counts);
-        if (containsIgnoreCase(s, "authorization")) s = replaceGroup(s, AUTH_HEADER, counts, m -> true);
-        if (containsIgnoreCase(s, "bearer")) s = replaceGroup(s, BEARER, counts, m -> !isToken(m.group(1)));
+        if (containsIgnoreCase(s, "authorization")) s = replaceGroup(s, AUTH_HEADER, 1, counts, m -> true);
+        if (containsIgnoreCase(s, "bearer")) s = replaceGroup(s, BEARER, 1, counts, m -> true);
         s = replaceAll(s, KNOWN_TOKEN, Kind.SECRET, counts);
         if (s.indexOf(':') >= 0 || s.indexOf('=') >= 0 || s.indexOf(' ') >= 0) {
-            s = replaceGroup(s, KEY_VALUE, counts, Redactor::isCredentialValue);
+            s = replaceGroup(s, KEY_VALUE, 3, counts, Redactor::isCredentialValue);
         }
         return s;
     }
@@ -933,10 +933,9 @@ public final class Redactor {
         boolean accept(Matcher m);
     }
 
-    /** Replaces group 1 (or, with three groups, group 3) of each accepted match by the SECRET token. */
-    private static String replaceGroup(String s, Pattern p, Map<Kind, Integer> counts, GroupFilter filter) {
+    /** Replaces group {@code g} (the value) of each accepted match by the SECRET token; the rest of the match stays. */
+    private static String replaceGroup(String s, Pattern p, int g, Map<Kind, Integer> counts, GroupFilter filter) {
         Matcher m = p.matcher(s);
-        int g = m.groupCount() >= 3 ? 3 : 1;
         StringBuilder out = null;
         int last = 0;
         int n = 0;
