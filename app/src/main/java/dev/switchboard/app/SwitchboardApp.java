@@ -26,14 +26,8 @@ public final class SwitchboardApp extends Application {
     @Override
     public void start(Stage stage) {
         List<String> args = getParameters().getRaw();
-        boolean demo = args.contains("--demo");
-        String url = dbUrl(args);
-        java.nio.file.Path demoDir = url == null && demo
-                ? dev.switchboard.persistence.db.Database.defaultDataDir().resolve("demo") : null;
-        if (demoDir != null) {
-            url = dev.switchboard.persistence.db.Database.h2FileUrl(demoDir.resolve(dev.switchboard.app.sample.DemoWorkspace.NAME));
-        }
-        String dbUrl = url;
+        WindowLaunch launch = WindowLaunch.of(args);
+        boolean demo = launch.demo();
 
         WindowBenchmark.installIfRequested();
         Theme theme = new Theme();
@@ -51,14 +45,10 @@ public final class SwitchboardApp extends Application {
         });
         boolean[] joined = {false};
         background.run("Opening database…", () -> {
-            if (demoDir != null) {
-                joined[0] = dev.switchboard.app.sample.DemoWorkspace.prepare(demoDir)
-                        == dev.switchboard.app.sample.DemoWorkspace.Outcome.JOINED;
-            }
-            Workspace ws = Workspace.open(dbUrl);
-            StartupProbe.mark("database open");
-            if (demo) sample.install(ws.store()).join();
-            services = new Services(ws, dev.switchboard.app.settings.Settings.load());
+            // the demo opens with its own settings, never the real workspace's (intake, LLM engine, egress ledger)
+            WindowLaunch.Opened opened = launch.open(sample);
+            joined[0] = opened.joined();
+            services = opened.services();
             return services;
         }, svc -> {
             stage.setTitle(stage.getTitle() + " — " + svc.workspace().database().displayUrl());
@@ -72,14 +62,6 @@ public final class SwitchboardApp extends Application {
                 offerSampleOnFirstRun(svc);
             }
         }, e -> window.showError("Could not open the database", e));
-    }
-
-    static String dbUrl(List<String> args) {
-        for (int i = 0; i < args.size(); i++) {
-            if (args.get(i).equals("--db") && i + 1 < args.size()) return args.get(i + 1);
-            if (args.get(i).startsWith("--db=")) return args.get(i).substring(5);
-        }
-        return null;
     }
 
     /** An empty workspace on first run: offer the sample tickets (clearly marked as such) or start empty. */

@@ -8,7 +8,8 @@ import java.util.List;
  * @param status      whether this is a real suggestion, or why there is none
  * @param teams       probability for every team, best first (UI shows the top 3)
  * @param priorities  probability for every priority level, best first (may be empty)
- * @param confident   true when the top team's probability clears that team's threshold
+ * @param confident   true when the top team's probability clears that team's threshold (an LLM's: its
+ *                    confidence reaches the threshold and the local model ranks the same team first)
  * @param rationale   a short human-readable reason
  * @param evidence    nearest decided tickets the suggestion rests on
  * @param engine      "local" or "llm"

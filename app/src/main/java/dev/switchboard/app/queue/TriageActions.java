@@ -169,21 +169,36 @@ public final class TriageActions {
                 dispatcher(), msToDecide(), true, null)), verb + " #" + r.id()));
     }
 
-    /** Accept every visible suggestion at or above the confidence the dispatcher confirms. */
-    public void bulkAccept() {
+    /** Confidence a suggestion needs (besides being marked confident) for the bulk accept of the visible rows. */
+    public static final double BULK_MIN_CONFIDENCE = 0.9;
+
+    /**
+     * What the bulk accept takes from {@code pool}: with several rows selected ({@code selection}), each of
+     * them with an undecided suggestion, as the dispatcher chose them; else each visible undecided suggestion
+     * marked confident (the card's "Confident — Enter accepts") at ≥ {@link #BULK_MIN_CONFIDENCE}. A
+     * suggestion not marked confident (an LLM's the local model disputes, a ticket unlike the decided ones)
+     * is never accepted unseen, however high its number.
+     */
+    public static List<QueueRow> bulkCandidates(List<QueueRow> pool, boolean selection) {
         List<QueueRow> candidates = new ArrayList<>();
-        var sel = table().getSelectionModel().getSelectedItems();
-        List<QueueRow> pool = sel.size() > 1 ? List.copyOf(sel) : List.copyOf(table().getItems());
-        double min = sel.size() > 1 ? 0.0 : 0.9;
         for (QueueRow r : pool) {
-            if (r.team() == null && r.suggestedTeam() != null && r.confidence() >= min) candidates.add(r);
+            if (r.team() != null || r.suggestedTeam() == null) continue;
+            if (selection || r.confident() && r.confidence() >= BULK_MIN_CONFIDENCE) candidates.add(r);
         }
+        return candidates;
+    }
+
+    /** Accept every visible confident suggestion at or above the confidence the dispatcher confirms, or the selected rows. */
+    public void bulkAccept() {
+        var sel = table().getSelectionModel().getSelectedItems();
+        boolean selection = sel.size() > 1;
+        List<QueueRow> candidates = bulkCandidates(selection ? List.copyOf(sel) : List.copyOf(table().getItems()), selection);
         if (candidates.isEmpty()) {
-            background.status("No undecided suggestions " + (min > 0 ? "at or above 90% " : "") + "to accept");
+            background.status("No undecided suggestions " + (selection ? "" : "marked confident at or above 90% ") + "to accept");
             return;
         }
         Alert a = new Alert(Alert.AlertType.CONFIRMATION, "Accept the suggested team and priority for "
-                + candidates.size() + " ticket(s)" + (min > 0 ? " with confidence ≥ 90 %" : "") + "? Z undoes it.",
+                + candidates.size() + " ticket(s)" + (selection ? "" : " marked confident with confidence ≥ 90 %") + "? Z undoes it.",
                 ButtonType.OK, ButtonType.CANCEL);
         a.setHeaderText("Accept " + candidates.size() + " suggestion(s)");
         a.initOwner(window.scene().getWindow());

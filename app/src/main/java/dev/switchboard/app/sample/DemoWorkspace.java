@@ -16,6 +16,11 @@ import java.util.stream.Stream;
  * instead of replaced: the first demo window holds an operating-system lock on {@value #WINDOW_LOCK}
  * for as long as it runs, which the system releases when the process ends however it ends, so a
  * crashed demo never blocks the next fresh start (a lock file left behind by H2 itself could).
+ *
+ * <p>The directory also holds the demo's own settings, intake token and saved local model, which a fresh
+ * start removes with the database (the demo starts with the defaults: local model, intake off). Its egress
+ * ledger ({@code egress.csv}, what was sent to an LLM from the demo) is kept: a record of what left the
+ * machine is not the demo's to forget.
  */
 public final class DemoWorkspace {
 
@@ -33,8 +38,8 @@ public final class DemoWorkspace {
     public enum Outcome { FRESH, JOINED }
 
     /**
-     * Empties {@code dir} (the demo's directory: its files, not sub-directories) and holds the demo
-     * lock, unless another demo window holds it.
+     * Empties {@code dir} (the demo's directory: its files, not sub-directories, nor the egress ledger)
+     * and holds the demo lock, unless another demo window holds it.
      *
      * @throws IOException when the directory or an old demo file cannot be touched (nothing is opened)
      */
@@ -54,7 +59,7 @@ public final class DemoWorkspace {
         }
         try (Stream<Path> files = Files.list(dir)) {
             for (Path p : files.toList()) {
-                if (Files.isDirectory(p) || p.getFileName().toString().equals(WINDOW_LOCK)) continue;
+                if (Files.isDirectory(p) || kept(p.getFileName().toString())) continue;
                 Files.delete(p);
             }
         } catch (IOException e) {
@@ -65,6 +70,12 @@ public final class DemoWorkspace {
         channel = ch;
         lock = l;
         return Outcome.FRESH;
+    }
+
+    /** Files a fresh start leaves: the lock, and the egress ledger (with the older logs it set aside). */
+    private static boolean kept(String name) {
+        return name.equals(WINDOW_LOCK) || name.equals(dev.switchboard.app.settings.EgressLedger.LOG_FILE)
+                || name.startsWith("egress-before-") && name.endsWith(".csv");
     }
 
     /** Gives up the demo lock (the process ending does the same). */

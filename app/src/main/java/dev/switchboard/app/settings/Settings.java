@@ -11,8 +11,10 @@ import java.nio.file.StandardCopyOption;
 import java.util.Properties;
 
 /**
- * User preferences in {@code settings.properties} beside the database (never secrets: API keys come
- * from the environment or the OS keyring). Reads are cheap; {@link #save()} writes atomically.
+ * User preferences in {@code settings.properties} of one workspace (never secrets: API keys come
+ * from the environment or the OS keyring): the data directory's for the real workspace, the demo's own
+ * directory for {@code --demo} ({@link dev.switchboard.app.WindowLaunch}). Reads are cheap; {@link #save()}
+ * writes atomically.
  */
 public final class Settings {
 
@@ -30,6 +32,7 @@ public final class Settings {
         }
     }
 
+    /** The real workspace's settings, in the default data directory (never the demo's: see {@link dev.switchboard.app.WindowLaunch}). */
     public static Settings load() {
         return new Settings(Database.defaultDataDir().resolve("settings.properties"));
     }

@@ -83,6 +83,9 @@ class EvaluateLlmCommandTest {
         JsonNode r = new ObjectMapper().readTree(dir.resolve("r.json").toFile());
         assertThat(r.path("n_test").asInt()).isEqualTo(2);
         assertThat(r.path("team").path("accuracy").asDouble()).isEqualTo(0.5); // the server always says Network
+        // at 0.9 both times, but confident only where the local model also ranks Network first (the VPN ticket)
+        assertThat(r.path("team").path("threshold_coverage").asDouble()).isEqualTo(0.5);
+        assertThat(r.path("team").path("threshold_precision").asDouble()).isEqualTo(1.0);
         assertThat(r.path("fallback").asInt()).isZero();
         assertThat(bodies).isNotEmpty();
         assertThat(bodies.get(0)).contains("Network").contains("Desktop").contains("VPN down");

@@ -52,7 +52,8 @@ import java.util.function.UnaryOperator;
  * against the taxonomy and the excluded teams. An invalid reply gets exactly one repair request
  * listing the allowed values; if that fails too, or the call fails after bounded retries (429 with
  * {@code Retry-After}, 5xx, timeouts, connection refused), the fallback engine's suggestion is
- * returned with status FALLBACK and the reason in {@code note}.
+ * returned with status FALLBACK and the reason in {@code note}. A valid reply is confident only when its
+ * confidence reaches the threshold and the fallback (local) model's first choice is the same team.
  *
  * <p>At most {@link LlmSettings#concurrency()} requests are in flight per engine. Interrupting the
  * calling thread cancels the pending HTTP exchange and returns at once (status ERROR, note
@@ -138,7 +139,10 @@ public final class LlmEngine implements TriageEngine, AutoCloseable {
             return this;
         }
 
-        /** Self-reported confidence at or above which the suggestion is marked confident (default 0.75). */
+        /**
+         * Self-reported confidence at or above which the suggestion may be marked confident (default 0.75):
+         * only if the fallback (local) model also ranks the same team first.
+         */
         public Builder confidentAbove(double threshold) {
             this.confidentAbove = threshold;
             return this;
@@ -257,20 +261,26 @@ public final class LlmEngine implements TriageEngine, AutoCloseable {
             Thread.currentThread().interrupt();
             return cancelled(t0);
         }
-        String failure;
+        String failure = null;
+        ReplyValidator.Valid valid = null;
+        List<Evidence> evidence = List.of();
         try {
             Prepared p = prepare(ticket, ctx);
+            evidence = p.evidence;
             List<ChatMessage> messages = new ArrayList<>(List.of(SystemMessage.from(p.system), UserMessage.from(p.user)));
             String text = call(messages, ctx);
             ReplyValidator.Outcome outcome = check(text, ctx, p.exampleIds);
-            if (outcome.ok()) return suggestion(outcome.valid(), p.evidence, t0);
-            // exactly one repair request
-            messages.add(AiMessage.from(truncate(text, 2000)));
-            messages.add(UserMessage.from(prompts.repairMessage(outcome.problems(), ctx)));
-            String repaired = call(messages, ctx);
-            ReplyValidator.Outcome second = check(repaired, ctx, p.exampleIds);
-            if (second.ok()) return suggestion(second.valid(), p.evidence, t0);
-            failure = "LLM reply invalid after one repair (" + String.join("; ", second.problems()) + ")";
+            if (outcome.ok()) {
+                valid = outcome.valid();
+            } else {
+                // exactly one repair request
+                messages.add(AiMessage.from(truncate(text, 2000)));
+                messages.add(UserMessage.from(prompts.repairMessage(outcome.problems(), ctx)));
+                String repaired = call(messages, ctx);
+                ReplyValidator.Outcome second = check(repaired, ctx, p.exampleIds);
+                if (second.ok()) valid = second.valid();
+                else failure = "LLM reply invalid after one repair (" + String.join("; ", second.problems()) + ")";
+            }
         } catch (Cancelled c) {
             Thread.currentThread().interrupt();
             return cancelled(t0);
@@ -279,6 +289,8 @@ public final class LlmEngine implements TriageEngine, AutoCloseable {
         } finally {
             permits.release();
         }
+        // the local model's reading is taken without holding a permit: it makes no request
+        if (valid != null) return suggestion(valid, evidence, ticket, ctx, local, t0);
         if (Thread.currentThread().isInterrupted()) return cancelled(t0);
         return fallback(ticket, ctx, local, failure, t0);
     }
@@ -568,14 +580,40 @@ public final class LlmEngine implements TriageEngine, AutoCloseable {
         }
     }
 
-    private TriageSuggestion suggestion(ReplyValidator.Valid v, List<Evidence> evidence, long t0) {
+    /**
+     * The validated reply as a suggestion. It is confident only when two independent readings agree: the
+     * LLM's self-reported confidence (uncalibrated) reaches the threshold AND the local model (the
+     * fallback engine) ranks the same team first for this ticket. With no local prediction (no decided
+     * tickets yet) or another first choice it is not, and the note says why; so neither Enter's "Confident"
+     * nor the bulk accept ever rests on the LLM's own number alone. {@code local} is the local suggestion
+     * when hybrid mode already asked for it, else null (it is asked here, only when it matters).
+     */
+    private TriageSuggestion suggestion(ReplyValidator.Valid v, List<Evidence> evidence, TicketText ticket, TriageContext ctx,
+                                        TriageSuggestion local, long t0) {
         String rationale = v.rationale();
         if (v.duplicateOf() != null) rationale = (rationale + " Possible duplicate of " + v.duplicateOf() + ".").strip();
         List<Prediction> priorities = v.priority() == null ? List.of() : List.of(new Prediction(v.priority(), v.confidence()));
         // a missing or invalid confidence is never confident (not eligible for bulk accept), whatever the threshold
+        boolean confident = v.confidenceGiven() && v.confidence() >= confidentAbove;
+        String note = v.confidenceNote();
+        if (confident) {
+            String disagreement = disagreement(v.team(), local != null ? local : safeFallback(ticket, ctx));
+            if (disagreement != null) {
+                confident = false;
+                note = note.isEmpty() ? disagreement : note + "; " + disagreement;
+            }
+        }
         return new TriageSuggestion(Status.OK, List.of(new Prediction(v.team(), v.confidence())), priorities,
-                v.confidenceGiven() && v.confidence() >= confidentAbove, rationale, evidence, ID, settings.model(),
-                v.confidenceNote(), micros(t0));
+                confident, rationale, evidence, ID, settings.model(), note, micros(t0));
+    }
+
+    /** Why {@code team} cannot be confident against the local reading, or null when the local model's first choice is the same team. */
+    private String disagreement(String team, TriageSuggestion reading) {
+        String who = "local".equals(reading.engine()) || "local".equals(fallback.id()) ? "the local model" : "the " + fallback.id() + " engine";
+        String first = reading.status() == Status.OK ? reading.topTeam() : null;
+        if (first == null) return "Not marked confident: " + who + " has no suggestion to agree with yet";
+        if (first.equals(team)) return null;
+        return "Not marked confident: " + who + "'s first choice is " + first;
     }
 
     private TriageSuggestion fallback(TicketText ticket, TriageContext ctx, TriageSuggestion local, String reason, long t0) {

@@ -83,6 +83,7 @@ class LlmEngineTest {
     @Test
     void openAiGoodReplyBecomesAValidatedSuggestionAndTheRequestCarriesTaxonomyExamplesAndFence() {
         server.then(Reply.ok(reply("Network", "P2", 0.86, "VPN drops match the Network examples.")));
+        local.top = "Network"; // the local model's reading agrees
 
         TriageSuggestion s = engine(openAi()).suggest(VPN, CTX);
 
@@ -96,7 +97,7 @@ class LlmEngineTest {
         assertThat(s.rationale()).contains("Network examples");
         assertThat(s.note()).isEmpty();
         assertThat(s.evidence()).extracting("ticketId").containsExactly("T-7", "T-8");
-        assertThat(local.calls).hasValue(0);
+        assertThat(local.calls).as("asked once for its reading").hasValue(1);
 
         var req = server.requests().get(0);
         assertThat(req.method()).isEqualTo("POST");
@@ -175,6 +176,70 @@ class LlmEngineTest {
         server.then(Reply.ok(reply("Database", "P2", 0.9, "Slow queries.")));
         engine(openAi().withResponseMode(LlmSettings.ResponseMode.JSON_OBJECT)).suggest(VPN, CTX);
         assertThat(server.requests().get(0).json().path("response_format").path("type").asText()).isEqualTo("json_object");
+    }
+
+    // ---- when an LLM suggestion is confident ---------------------------------------------------------
+
+    @Test
+    void aConfidentReplyIsMarkedConfidentOnlyWhenTheLocalModelRanksTheSameTeamFirst() {
+        server.then(Reply.ok(reply("Network", "P2", 0.95, "VPN."))).then(Reply.ok(reply("Network", "P2", 0.95, "VPN.")));
+        LlmEngine e = engine(openAi());
+
+        local.top = "Network";
+        TriageSuggestion agreed = e.suggest(VPN, CTX);
+        assertThat(agreed.confident()).isTrue();
+        assertThat(agreed.note()).isEmpty();
+
+        local.top = "Desktop";
+        TriageSuggestion disputed = e.suggest(VPN, CTX);
+        assertThat(disputed.status()).isEqualTo(Status.OK);
+        assertThat(disputed.topTeam()).isEqualTo("Network");
+        assertThat(disputed.confidence()).isEqualTo(0.95);
+        assertThat(disputed.confident()).as("0.95 self-reported, but the local model reads Desktop").isFalse();
+        assertThat(disputed.note()).isEqualTo("Not marked confident: the local model's first choice is Desktop");
+    }
+
+    @Test
+    void withNoLocalPredictionAConfidentReplyIsNotConfident() {
+        server.then(Reply.ok(reply("Network", "P2", 0.95, "VPN.")));
+        local.top = null; // no decided tickets yet: the local model has no reading
+
+        TriageSuggestion s = engine(openAi()).suggest(VPN, CTX);
+
+        assertThat(s.status()).isEqualTo(Status.OK);
+        assertThat(s.topTeam()).isEqualTo("Network");
+        assertThat(s.confident()).isFalse();
+        assertThat(s.note()).isEqualTo("Not marked confident: the local model has no suggestion to agree with yet");
+    }
+
+    @Test
+    void aReplyBelowTheThresholdNeedsNoLocalReading() {
+        server.then(Reply.ok(reply("Network", "P2", 0.6, "VPN.")));
+        local.top = "Network";
+
+        TriageSuggestion s = engine(openAi()).suggest(VPN, CTX);
+
+        assertThat(s.confident()).isFalse();
+        assertThat(s.note()).isEmpty();
+        assertThat(local.calls).hasValue(0);
+    }
+
+    @Test
+    void inHybridModeTheLocalSuggestionAlreadyMadeIsTheReading() {
+        server.then(Reply.ok(reply("Desktop", "P2", 0.95, "Laptop."))).then(Reply.ok(reply("Network", "P2", 0.95, "VPN.")));
+        LlmEngine e = engine(openAi().withHybrid(LlmSettings.HybridPolicy.WHEN_LOCAL_NOT_CONFIDENT));
+
+        // the local model was not confident (so the LLM was asked), but its first choice is the LLM's team
+        TriageSuggestion agreed = e.suggest(VPN, CTX);
+        assertThat(agreed.engine()).isEqualTo("llm");
+        assertThat(agreed.confident()).isTrue();
+        assertThat(local.calls).as("asked once, not again for the reading").hasValue(1);
+
+        TriageSuggestion disputed = e.suggest(VPN, CTX);
+        assertThat(disputed.engine()).isEqualTo("llm");
+        assertThat(disputed.confident()).isFalse();
+        assertThat(disputed.note()).isEqualTo("Not marked confident: the local model's first choice is Desktop");
+        assertThat(local.calls).hasValue(2);
     }
 
     // ---- validation and repair ---------------------------------------------------------------------

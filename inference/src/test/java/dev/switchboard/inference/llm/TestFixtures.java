@@ -39,10 +39,12 @@ final class TestFixtures {
             new ExampleRetriever.Example(new LabelledTicket(TicketText.of("T-8", "Printer offline",
                     "The 3rd floor printer shows offline."), "Desktop", "P4", Instant.EPOCH, 1.0), 0.42));
 
-    /** A scripted stand-in for the local model. */
+    /** A scripted stand-in for the local model: Desktop first unless {@link #top} says otherwise. */
     static final class FakeLocal implements TriageEngine {
         final AtomicInteger calls = new AtomicInteger();
         final boolean confident;
+        /** The team it ranks first (the other of Desktop and Network second); null: no decided tickets yet (cold start). */
+        volatile String top = "Desktop";
 
         FakeLocal(boolean confident) {
             this.confident = confident;
@@ -51,9 +53,14 @@ final class TestFixtures {
         @Override
         public TriageSuggestion suggest(TicketText ticket, TriageContext context) {
             calls.incrementAndGet();
+            String first = top;
+            if (first == null) {
+                return TriageSuggestion.none(TriageSuggestion.Status.COLD_START, "local", "minilm+bm25", "no decided tickets yet");
+            }
+            String second = first.equals("Network") ? "Desktop" : "Network";
             return new TriageSuggestion(TriageSuggestion.Status.OK,
-                    List.of(new Prediction("Desktop", confident ? 0.9 : 0.4), new Prediction("Network", 0.3)),
-                    List.of(new Prediction("P3", 0.6)), confident, "nearest tickets were Desktop",
+                    List.of(new Prediction(first, confident ? 0.9 : 0.4), new Prediction(second, 0.3)),
+                    List.of(new Prediction("P3", 0.6)), confident, "nearest tickets were " + first,
                     List.of(new Evidence("T-8", "Desktop", "P4", 0.42, "Printer offline")), "local", "minilm+bm25", "", 120);
         }
 
