@@ -16,6 +16,8 @@ import java.util.List;
  * @param model       model identifier (embedding model, LLM name) for the ledger
  * @param note        fallback or error reason shown on the card, empty if none
  * @param latencyMicros time spent producing it
+ * @param unlikeDecided the local model found the ticket unlike every decided ticket it knows (its nearest
+ *                    neighbours are far): its ranking is then a guess, and never confirms another reading
  */
 public record TriageSuggestion(
         Status status,
@@ -27,7 +29,8 @@ public record TriageSuggestion(
         String engine,
         String model,
         String note,
-        long latencyMicros) {
+        long latencyMicros,
+        boolean unlikeDecided) {
 
     public enum Status { OK, COLD_START, FALLBACK, ERROR }
 
@@ -37,6 +40,12 @@ public record TriageSuggestion(
         evidence = evidence == null ? List.of() : List.copyOf(evidence);
         rationale = rationale == null ? "" : rationale;
         note = note == null ? "" : note;
+    }
+
+    public TriageSuggestion(Status status, List<Prediction> teams, List<Prediction> priorities, boolean confident,
+                            String rationale, List<Evidence> evidence, String engine, String model, String note,
+                            long latencyMicros) {
+        this(status, teams, priorities, confident, rationale, evidence, engine, model, note, latencyMicros, false);
     }
 
     public String topTeam() {

@@ -584,7 +584,7 @@ public final class LlmEngine implements TriageEngine, AutoCloseable {
      * The validated reply as a suggestion. It is confident only when two independent readings agree: the
      * LLM's self-reported confidence (uncalibrated) reaches the threshold AND the local model (the
      * fallback engine) ranks the same team first for this ticket. With no local prediction (no decided
-     * tickets yet) or another first choice it is not, and the note says why; so neither Enter's "Confident"
+     * tickets yet), a ticket unlike every decided one, or another first choice it is not, and the note says why; so neither Enter's "Confident"
      * nor the bulk accept ever rests on the LLM's own number alone. {@code local} is the local suggestion
      * when hybrid mode already asked for it, else null (it is asked here, only when it matters).
      */
@@ -612,6 +612,8 @@ public final class LlmEngine implements TriageEngine, AutoCloseable {
         String who = "local".equals(reading.engine()) || "local".equals(fallback.id()) ? "the local model" : "the " + fallback.id() + " engine";
         String first = reading.status() == Status.OK ? reading.topTeam() : null;
         if (first == null) return "Not marked confident: " + who + " has no suggestion to agree with yet";
+        // a local first choice for a ticket unlike all decided ones is a guess (often the catch-all team): no agreement
+        if (reading.unlikeDecided()) return "Not marked confident: the ticket is unlike the decided tickets " + who + " knows";
         if (first.equals(team)) return null;
         return "Not marked confident: " + who + "'s first choice is " + first;
     }

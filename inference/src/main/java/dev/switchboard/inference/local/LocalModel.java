@@ -896,7 +896,7 @@ public final class LocalModel implements TriageEngine, dev.switchboard.inference
                     + requesterNote(whoTeams, topLabel, mem.teams);
             return new TriageSuggestion(TriageSuggestion.Status.OK, teams.predictions,
                     prios == null ? List.of() : prios.predictions, confident, rationale, evidence, id(),
-                    embedder.modelId(), "", (System.nanoTime() - t0) / 1000);
+                    embedder.modelId(), "", (System.nanoTime() - t0) / 1000, novel);
         } finally {
             lock.readLock().unlock();
         }

@@ -200,6 +200,20 @@ class LlmEngineTest {
     }
 
     @Test
+    void aTicketUnlikeEveryDecidedOneIsNotConfidentEvenWhenTheLocalGuessIsTheSameTeam() {
+        // "Weird request about the coffee machine": the local model's first choice is a guess (the catch-all team)
+        server.then(Reply.ok(reply("Network", "P2", 0.95, "Coffee.")));
+        local.top = "Network";
+        local.unlikeDecided = true;
+
+        TriageSuggestion s = engine(openAi()).suggest(VPN, CTX);
+
+        assertThat(s.topTeam()).isEqualTo("Network");
+        assertThat(s.confident()).isFalse();
+        assertThat(s.note()).isEqualTo("Not marked confident: the ticket is unlike the decided tickets the local model knows");
+    }
+
+    @Test
     void withNoLocalPredictionAConfidentReplyIsNotConfident() {
         server.then(Reply.ok(reply("Network", "P2", 0.95, "VPN.")));
         local.top = null; // no decided tickets yet: the local model has no reading

@@ -45,6 +45,8 @@ final class TestFixtures {
         final boolean confident;
         /** The team it ranks first (the other of Desktop and Network second); null: no decided tickets yet (cold start). */
         volatile String top = "Desktop";
+        /** Whether it finds the ticket unlike every decided ticket (its ranking then a guess). */
+        volatile boolean unlikeDecided;
 
         FakeLocal(boolean confident) {
             this.confident = confident;
@@ -61,7 +63,8 @@ final class TestFixtures {
             return new TriageSuggestion(TriageSuggestion.Status.OK,
                     List.of(new Prediction(first, confident ? 0.9 : 0.4), new Prediction(second, 0.3)),
                     List.of(new Prediction("P3", 0.6)), confident, "nearest tickets were " + first,
-                    List.of(new Evidence("T-8", "Desktop", "P4", 0.42, "Printer offline")), "local", "minilm+bm25", "", 120);
+                    List.of(new Evidence("T-8", "Desktop", "P4", 0.42, "Printer offline")), "local", "minilm+bm25", "", 120,
+                    unlikeDecided);
         }
 
         @Override

@@ -26,6 +26,7 @@ class NoveltyTest {
         assertThat(familiar.topTeam()).isEqualTo("Network");
         assertThat(familiar.confident()).isTrue();
         assertThat(familiar.rationale()).doesNotStartWith("Unlike");
+        assertThat(familiar.unlikeDecided()).isFalse();
 
         // a hint of one team's vocabulary, in text nothing like any decided ticket
         TriageSuggestion novel = m.suggest(TicketText.of("n", "Quarterly gala catering menu",
@@ -34,6 +35,7 @@ class NoveltyTest {
         assertThat(novel.status()).isEqualTo(TriageSuggestion.Status.OK);
         assertThat(novel.confident()).isFalse();
         assertThat(novel.rationale()).startsWith("Unlike the decided tickets");
+        assertThat(novel.unlikeDecided()).as("told to other engines, which must not take its guess as agreement").isTrue();
     }
 
     @Test
