@@ -6,6 +6,7 @@ import dev.switchboard.app.queue.QueueViewModel;
 import dev.switchboard.app.ticket.TicketDetailView;
 import dev.switchboard.app.ui.Background;
 import dev.switchboard.app.ui.Command;
+import dev.switchboard.app.ui.KeyOwner;
 import dev.switchboard.app.ui.Theme;
 import dev.switchboard.persistence.store.QueueRow;
 import dev.switchboard.persistence.store.TicketDetail;
@@ -23,7 +24,6 @@ import javafx.scene.control.Menu;
 import javafx.scene.control.MenuBar;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.SplitPane;
-import javafx.scene.control.TextInputControl;
 import javafx.scene.control.TableView;
 import javafx.scene.input.KeyEvent;
 import javafx.scene.layout.BorderPane;
@@ -174,10 +174,12 @@ public final class MainWindow {
     }
 
     private void dispatchKey(KeyEvent e) {
-        boolean typing = scene.getFocusOwner() instanceof TextInputControl t && t.isEditable();
+        // A single key the focused control uses itself (typing, opening a picker, pressing a link) is its own:
+        // Enter on an evidence link opens the ticket instead of accepting, 1 on the priority filter sets no priority.
+        boolean controlKeeps = KeyOwner.keeps(scene.getFocusOwner(), e, queueView.table());
         for (Command c : Command.values()) {
             if (!c.key().match(e)) continue;
-            if (typing && c.isPlainKey()) return;
+            if (controlKeeps && c.isPlainKey()) return;
             if (!handlers.containsKey(c)) return;
             e.consume();
             swallowTyped = true;
