@@ -334,7 +334,7 @@ class KeyboardTriageTest {
         services.workspace().store().saveTickets(burst, "test").join();
         services.duplicates().awaitIdle();
 
-        javafx.scene.control.Label banner = robot.lookup("#burst-banner").queryAs(javafx.scene.control.Label.class);
+        javafx.scene.control.Labeled banner = robot.lookup("#burst-banner").queryAs(javafx.scene.control.Labeled.class);
         waitFor(20, banner::isVisible);
         assertThat(banner.getText()).containsPattern("[4-7] similar tickets in the last 30 minutes").contains("possible major incident");
         assertThat(table(robot).getItems()).hasSize(7);
@@ -343,6 +343,17 @@ class KeyboardTriageTest {
         assertThat(table(robot).getItems()).hasSize(4);
 
         select(robot, "Received phishing mail");
+        robot.press(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.X).release(KeyCode.X, KeyCode.SHIFT, KeyCode.CONTROL);
+        waitFor(10, () -> table(robot).getItems().size() == 7);
+
+        // from the keyboard: Shift+Tab from the search field reaches the banner, Enter shows the group
+        robot.clickOn("#search");
+        robot.press(KeyCode.SHIFT, KeyCode.TAB).release(KeyCode.TAB, KeyCode.SHIFT);
+        waitFor(5, banner::isFocused);
+        robot.type(KeyCode.ENTER);
+        waitFor(10, () -> table(robot).getItems().size() == 4);
+        assertThat(table(robot).getItems()).allMatch(r -> r.subject().toLowerCase().contains("phishing"));
+        robot.interact(() -> table(robot).requestFocus());
         robot.press(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.X).release(KeyCode.X, KeyCode.SHIFT, KeyCode.CONTROL);
         waitFor(10, () -> table(robot).getItems().size() == 7);
 
@@ -475,5 +486,26 @@ class KeyboardTriageTest {
         waitFor(10, () -> table(robot).getSelectionModel().getSelectedItem() != null
                 && table(robot).getSelectionModel().getSelectedItem().id() == evidence);
         assertThat(ledger(printer)).isEmpty();
+    }
+
+    @Test
+    void theShortcutListShowsEveryDescriptionInFull(FxRobot robot) throws Exception {
+        waitFor(30, () -> table(robot).getItems().size() == 3);
+        robot.clickOn("#search");
+        robot.type(KeyCode.ESCAPE);
+        robot.press(KeyCode.SHIFT, KeyCode.SLASH).release(KeyCode.SLASH, KeyCode.SHIFT);
+        waitFor(10, () -> robot.lookup("#shortcut-" + dev.switchboard.app.ui.Command.BULK_ACCEPT.id().replace('.', '-')).tryQuery()
+                .map(n -> n.getScene().getWindow().isShowing() && n.getLayoutBounds().getWidth() > 0).orElse(false));
+        WaitForAsyncUtils.waitForFxEvents();
+        for (dev.switchboard.app.ui.Command c : dev.switchboard.app.ui.Command.values()) {
+            javafx.scene.control.Label l = robot.lookup("#shortcut-" + c.id().replace('.', '-')).queryAs(javafx.scene.control.Label.class);
+            // the text the label draws: cut with an ellipsis when its column is too narrow
+            String drawn = onFx(() -> ((javafx.scene.text.Text) l.lookup(".text")).getText());
+            assertThat(drawn).as(c.name()).isEqualTo(c.label());
+            var window = onFx(() -> l.getScene().getWindow());
+            double right = onFx(() -> l.localToScene(l.getLayoutBounds()).getMaxX());
+            assertThat(right).as(c.name() + " inside the dialog").isLessThanOrEqualTo(window.getWidth());
+        }
+        robot.type(KeyCode.ESCAPE);
     }
 }
