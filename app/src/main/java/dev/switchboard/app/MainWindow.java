@@ -6,6 +6,7 @@ import dev.switchboard.app.queue.QueueViewModel;
 import dev.switchboard.app.ticket.TicketDetailView;
 import dev.switchboard.app.ui.Background;
 import dev.switchboard.app.ui.Command;
+import dev.switchboard.app.ui.KeyOwner;
 import dev.switchboard.app.ui.Theme;
 import dev.switchboard.persistence.store.QueueRow;
 import dev.switchboard.persistence.store.TicketDetail;
@@ -23,7 +24,6 @@ import javafx.scene.control.Menu;
 import javafx.scene.control.MenuBar;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.SplitPane;
-import javafx.scene.control.TextInputControl;
 import javafx.scene.control.TableView;
 import javafx.scene.input.KeyEvent;
 import javafx.scene.layout.BorderPane;
@@ -55,9 +55,12 @@ public final class MainWindow {
     public MainWindow(Theme theme, Background background) {
         this.theme = theme;
         this.background = background;
-        burstBanner.getStyleClass().add("burst-banner");
         burstBanner.setId("burst-banner");
         burstBanner.setMaxWidth(Double.MAX_VALUE);
+        burstBanner.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        burstBanner.setWrapText(true);
+        // a button styled as a banner: Tab (or Shift+Tab from the search field) reaches it, Enter or Space shows the tickets
+        burstBanner.getStyleClass().setAll("burst-banner");
         burstBanner.setVisible(false);
         burstBanner.managedProperty().bind(burstBanner.visibleProperty());
         javafx.scene.layout.VBox left = new javafx.scene.layout.VBox(burstBanner, queueView);
@@ -174,10 +177,12 @@ public final class MainWindow {
     }
 
     private void dispatchKey(KeyEvent e) {
-        boolean typing = scene.getFocusOwner() instanceof TextInputControl t && t.isEditable();
+        // A single key the focused control uses itself (typing, opening a picker, pressing a link) is its own:
+        // Enter on an evidence link opens the ticket instead of accepting, 1 on the priority filter sets no priority.
+        boolean controlKeeps = KeyOwner.keeps(scene.getFocusOwner(), e, queueView.table());
         for (Command c : Command.values()) {
             if (!c.key().match(e)) continue;
-            if (typing && c.isPlainKey()) return;
+            if (controlKeeps && c.isPlainKey()) return;
             if (!handlers.containsKey(c)) return;
             e.consume();
             swallowTyped = true;
@@ -262,7 +267,7 @@ public final class MainWindow {
         detailDebounce.playFromStart();
     }
 
-    private final javafx.scene.control.Label burstBanner = new javafx.scene.control.Label();
+    private final javafx.scene.control.Button burstBanner = new javafx.scene.control.Button();
 
     /** The last burst scan; a timer tick while it runs is skipped rather than queued. FX thread only. */
     private java.util.concurrent.CompletableFuture<?> burstScan = java.util.concurrent.CompletableFuture.completedFuture(null);
@@ -284,9 +289,9 @@ public final class MainWindow {
                 var terms = b.sharedTerms().subList(0, Math.min(3, b.sharedTerms().size()));
                 burstBanner.setText("⚠ " + b.size() + " similar tickets in the last 30 minutes"
                         + (terms.isEmpty() ? "" : " (\"" + String.join(", ", terms) + "\")")
-                        + " — possible major incident. Click to show them.");
+                        + " — possible major incident. Click (or Enter) to show them.");
                 java.util.List<Long> members = b.ids().stream().map(Long::valueOf).toList();
-                burstBanner.setOnMouseClicked(e -> {
+                burstBanner.setOnAction(e -> {
                     queue.showGroup(members);
                     background.status(members.size() + " similar tickets — " + Command.CLEAR_FILTERS.key().getDisplayText()
                             + " shows the whole queue again");
@@ -449,17 +454,41 @@ public final class MainWindow {
         a.show();
     }
 
+    /** Every shortcut, key and description side by side in two columns, the dialog as wide as its longest line. */
     private void showShortcuts() {
-        StringBuilder sb = new StringBuilder();
-        for (Command c : Command.values()) sb.append(String.format("%-22s %s%n", c.key().getDisplayText(), c.label()));
+        Command[] all = Command.values();
+        int rows = (all.length + 1) / 2;
+        var grid = new javafx.scene.layout.GridPane();
+        grid.setId("shortcuts");
+        grid.setHgap(12);
+        grid.setVgap(4);
+        for (int i = 0; i < all.length; i++) {
+            Command c = all[i];
+            var key = new javafx.scene.control.Label(c.key().getDisplayText());
+            key.getStyleClass().add("shortcut-key");
+            key.setStyle("-fx-font-family: monospace; -fx-font-weight: bold;");
+            var what = new javafx.scene.control.Label(c.label());
+            what.setId("shortcut-" + c.id().replace('.', '-'));
+            for (var l : List.of(key, what)) {
+                l.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE); // never "Accept confident sugg…"
+                l.setWrapText(false);
+            }
+            int col = (i / rows) * 3;
+            grid.add(key, col, i % rows);
+            grid.add(what, col + 1, i % rows);
+        }
+        var gap = new javafx.scene.layout.ColumnConstraints(16);
+        grid.getColumnConstraints().addAll(new javafx.scene.layout.ColumnConstraints(), new javafx.scene.layout.ColumnConstraints(), gap);
         Alert a = new Alert(Alert.AlertType.INFORMATION);
         a.setTitle("Keyboard shortcuts");
         a.setHeaderText("Keyboard shortcuts");
-        var text = new javafx.scene.control.TextArea(sb.toString());
-        text.setEditable(false);
-        text.setStyle("-fx-font-family: monospace;");
-        text.setPrefRowCount(Command.values().length + 1);
-        a.getDialogPane().setContent(text);
+        var note = new javafx.scene.control.Label("Single keys act in the queue; a focused field, picker, button or link keeps its own keys.");
+        note.getStyleClass().add("text-muted");
+        note.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        a.getDialogPane().setContent(new javafx.scene.layout.VBox(10, grid, note));
+        a.getDialogPane().setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        a.getDialogPane().setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+        a.setResizable(true);
         a.initOwner(scene.getWindow());
         a.show();
     }

@@ -145,7 +145,7 @@ class KeyboardTriageTest {
         long pw = row(robot, "Forgot password, locked out").id();
         robot.type(KeyCode.T);
         waitFor(10, () -> robot.lookup("#team-filter").tryQuery().isPresent());
-        robot.clickOn("#team-filter"); // Monocle does not move keyboard focus to a new dialog by itself
+        robot.clickOn("#team-filter"); // robot.write types into the window last clicked, not the focused one
         robot.write("desk");
         robot.type(KeyCode.ENTER);
         waitFor(10, () -> robot.lookup("#reason-note").tryQuery().isPresent());
@@ -334,7 +334,7 @@ class KeyboardTriageTest {
         services.workspace().store().saveTickets(burst, "test").join();
         services.duplicates().awaitIdle();
 
-        javafx.scene.control.Label banner = robot.lookup("#burst-banner").queryAs(javafx.scene.control.Label.class);
+        javafx.scene.control.Labeled banner = robot.lookup("#burst-banner").queryAs(javafx.scene.control.Labeled.class);
         waitFor(20, banner::isVisible);
         assertThat(banner.getText()).containsPattern("[4-7] similar tickets in the last 30 minutes").contains("possible major incident");
         assertThat(table(robot).getItems()).hasSize(7);
@@ -343,6 +343,17 @@ class KeyboardTriageTest {
         assertThat(table(robot).getItems()).hasSize(4);
 
         select(robot, "Received phishing mail");
+        robot.press(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.X).release(KeyCode.X, KeyCode.SHIFT, KeyCode.CONTROL);
+        waitFor(10, () -> table(robot).getItems().size() == 7);
+
+        // from the keyboard: Shift+Tab from the search field reaches the banner, Enter shows the group
+        robot.clickOn("#search");
+        robot.press(KeyCode.SHIFT, KeyCode.TAB).release(KeyCode.TAB, KeyCode.SHIFT);
+        waitFor(5, banner::isFocused);
+        robot.type(KeyCode.ENTER);
+        waitFor(10, () -> table(robot).getItems().size() == 4);
+        assertThat(table(robot).getItems()).allMatch(r -> r.subject().toLowerCase().contains("phishing"));
+        robot.interact(() -> table(robot).requestFocus());
         robot.press(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.X).release(KeyCode.X, KeyCode.SHIFT, KeyCode.CONTROL);
         waitFor(10, () -> table(robot).getItems().size() == 7);
 
@@ -381,5 +392,120 @@ class KeyboardTriageTest {
         robot.press(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.R).release(KeyCode.R, KeyCode.SHIFT, KeyCode.CONTROL);
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(runs).hasValue(2);
+    }
+
+    /** The window that has keyboard focus and its focus owner, for a failure message. */
+    private static String focus() throws Exception {
+        return onFx(() -> javafx.stage.Window.getWindows().stream().filter(javafx.stage.Window::isFocused)
+                .map(w -> w.getClass().getSimpleName() + " → " + (w.getScene() == null ? null : w.getScene().getFocusOwner()))
+                .toList().toString());
+    }
+
+    private void waitForFocus(javafx.scene.Node n) throws Exception {
+        try {
+            waitFor(5, n::isFocused);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError(n + " never got focus; focused: " + focus(), e);
+        }
+    }
+
+    @Test
+    void theTeamPickerOpensWithTheFilterFocusedSoTypingAndArrowsPickTheTeam(FxRobot robot) throws Exception {
+        waitFor(90, () -> table(robot).getItems().stream().allMatch(r -> r.suggestedTeam() != null));
+        assertThat(row(robot, "Forgot password, locked out").suggestedTeam()).isEqualTo("Identity");
+
+        // T, type "desk", Enter: the typed team, not the suggested one (no click into the picker)
+        select(robot, "Forgot password, locked out");
+        long pw = row(robot, "Forgot password, locked out").id();
+        robot.type(KeyCode.T);
+        waitFor(10, () -> robot.lookup("#team-filter").tryQuery().isPresent());
+        waitForFocus(robot.lookup("#team-filter").query());
+        // keys as pressed, into the focused window (robot.write would type into the window last clicked)
+        robot.type(KeyCode.D, KeyCode.E, KeyCode.S, KeyCode.K);
+        waitFor(5, () -> "desk".equals(robot.lookup("#team-filter").queryAs(javafx.scene.control.TextField.class).getText()));
+        robot.type(KeyCode.ENTER);
+        waitFor(10, () -> robot.lookup("#reason-note").tryQuery().isPresent());
+        robot.clickOn(".dialog-pane .header-panel");
+        robot.type(KeyCode.ESCAPE); // the reason is optional
+        waitFor(10, () -> ledger(pw).size() == 1);
+        assertThat(ledger(pw).get(0).kind()).isEqualTo("OVERRIDDEN");
+        assertThat(ledger(pw).get(0).team()).isEqualTo("Desktop");
+
+        // T, Down, Enter: the team after the preselected one (Desktop, Identity, Network)
+        select(robot, "Printer paper jam");
+        long printer = row(robot, "Printer paper jam").id();
+        assertThat(row(robot, "Printer paper jam").suggestedTeam()).isEqualTo("Desktop");
+        robot.type(KeyCode.T);
+        waitFor(10, () -> robot.lookup("#team-list").tryQuery().isPresent());
+        waitForFocus(robot.lookup("#team-filter").query());
+        robot.type(KeyCode.DOWN);
+        @SuppressWarnings("unchecked")
+        javafx.scene.control.ListView<String> list = robot.lookup("#team-list").queryAs(javafx.scene.control.ListView.class);
+        waitFor(5, () -> "Identity".equals(list.getSelectionModel().getSelectedItem()));
+        robot.type(KeyCode.ENTER);
+        waitFor(10, () -> robot.lookup("#reason-note").tryQuery().isPresent());
+        robot.clickOn(".dialog-pane .header-panel");
+        robot.type(KeyCode.ESCAPE);
+        waitFor(10, () -> ledger(printer).size() == 1);
+        assertThat(ledger(printer).get(0).team()).isEqualTo("Identity");
+    }
+
+    @Test
+    void singleKeyShortcutsLeaveTheKeysAFocusedPickerOrLinkUsesToIt(FxRobot robot) throws Exception {
+        waitFor(90, () -> table(robot).getItems().stream().allMatch(r -> r.suggestedTeam() != null));
+        select(robot, "VPN tunnel keeps dropping");
+        long vpn = row(robot, "VPN tunnel keeps dropping").id();
+
+        // 1 on the priority filter and Enter on the status filter are the pickers' keys: no priority, no accept
+        javafx.scene.Node prio = robot.lookup("#priorityFilter").query();
+        robot.interact(prio::requestFocus);
+        waitForFocus(prio);
+        robot.type(KeyCode.DIGIT1);
+        javafx.scene.Node status = robot.lookup("#statusFilter").query();
+        robot.interact(status::requestFocus);
+        waitForFocus(status);
+        robot.type(KeyCode.ENTER);
+        robot.type(KeyCode.ESCAPE); // Enter may have opened the status list
+
+        // from the queue the same keys are shortcuts again: 3 sets the priority; it is the ticket's only decision
+        select(robot, "VPN tunnel keeps dropping");
+        robot.type(KeyCode.DIGIT3);
+        waitFor(10, () -> ledger(vpn).size() >= 1);
+        assertThat(ledger(vpn)).singleElement().satisfies(d -> assertThat(d.priority()).isEqualTo("P3"));
+
+        // Enter on an evidence link in the detail pane opens that ticket instead of accepting the shown one
+        select(robot, "Printer paper jam");
+        long printer = row(robot, "Printer paper jam").id();
+        waitFor(20, () -> robot.lookup("#detail-title").queryAs(javafx.scene.control.Label.class).getText().contains("Printer paper jam")
+                && robot.lookup(".evidence-link").tryQuery().filter(javafx.scene.Node::isVisible).isPresent());
+        javafx.scene.control.Hyperlink link = robot.lookup(".evidence-link").queryAs(javafx.scene.control.Hyperlink.class);
+        long evidence = Long.parseLong(link.getText().substring(1, link.getText().indexOf(' ')));
+        robot.interact(link::requestFocus);
+        waitForFocus(link);
+        robot.type(KeyCode.ENTER);
+        waitFor(10, () -> table(robot).getSelectionModel().getSelectedItem() != null
+                && table(robot).getSelectionModel().getSelectedItem().id() == evidence);
+        assertThat(ledger(printer)).isEmpty();
+    }
+
+    @Test
+    void theShortcutListShowsEveryDescriptionInFull(FxRobot robot) throws Exception {
+        waitFor(30, () -> table(robot).getItems().size() == 3);
+        robot.clickOn("#search");
+        robot.type(KeyCode.ESCAPE);
+        robot.press(KeyCode.SHIFT, KeyCode.SLASH).release(KeyCode.SLASH, KeyCode.SHIFT);
+        waitFor(10, () -> robot.lookup("#shortcut-" + dev.switchboard.app.ui.Command.BULK_ACCEPT.id().replace('.', '-')).tryQuery()
+                .map(n -> n.getScene().getWindow().isShowing() && n.getLayoutBounds().getWidth() > 0).orElse(false));
+        WaitForAsyncUtils.waitForFxEvents();
+        for (dev.switchboard.app.ui.Command c : dev.switchboard.app.ui.Command.values()) {
+            javafx.scene.control.Label l = robot.lookup("#shortcut-" + c.id().replace('.', '-')).queryAs(javafx.scene.control.Label.class);
+            // the text the label draws: cut with an ellipsis when its column is too narrow
+            String drawn = onFx(() -> ((javafx.scene.text.Text) l.lookup(".text")).getText());
+            assertThat(drawn).as(c.name()).isEqualTo(c.label());
+            var window = onFx(() -> l.getScene().getWindow());
+            double right = onFx(() -> l.localToScene(l.getLayoutBounds()).getMaxX());
+            assertThat(right).as(c.name() + " inside the dialog").isLessThanOrEqualTo(window.getWidth());
+        }
+        robot.type(KeyCode.ESCAPE);
     }
 }

@@ -179,6 +179,9 @@ public final class ExportDialog {
         exportButton.setDefaultButton(true);
         cancelButton.setOnAction(e -> cancelled.set(true));
         cancelButton.setDisable(true);
+        // Esc closes the dialog, but not while an export runs: an Esc meant for a picker must not throw
+        // away a long export; Cancel (or closing the window) stops it.
+        closeButton.cancelButtonProperty().bind(cancelButton.disableProperty());
         closeButton.setOnAction(e -> {
             cancelled.set(true);
             stage.close();

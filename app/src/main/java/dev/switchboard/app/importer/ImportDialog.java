@@ -116,6 +116,7 @@ public final class ImportDialog {
                 bodyBox.setTitle(null);
                 bodyBox.setMaxWidth(Double.MAX_VALUE);
                 bodyBox.setAccessibleText("Body columns");
+                openFromKeyboard(bodyBox);
                 control = bodyBox;
             } else {
                 ComboBox<String> c = combo(f);
@@ -228,6 +229,13 @@ public final class ImportDialog {
         });
         ComboBox<String> box = new ComboBox<>(items);
         box.setId("import-" + f.name().toLowerCase(java.util.Locale.ROOT));
+        // F4 and Alt+Down open a combo box; Space did nothing: it opens the picker here, as it does Body's
+        box.addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
+            if (e.getCode() == javafx.scene.input.KeyCode.SPACE && !e.isShortcutDown() && !box.isShowing()) {
+                box.show();
+                e.consume();
+            }
+        });
         box.setMaxWidth(Double.MAX_VALUE);
         box.setAccessibleText(f.label() + " column");
         ObjectProperty<String> p = model.column(f);
@@ -241,6 +249,27 @@ public final class ImportDialog {
             if (!java.util.Objects.equals(v, p.get())) p.set(v);
         });
         return box;
+    }
+
+    /**
+     * ControlsFX's check combo box takes focus but leaves keys to an inner combo box that never has it,
+     * so F4, Alt+Down and Space did not open it. They do here, as on the other column pickers; once open,
+     * the list takes the keys (arrows move, Space checks, Esc closes).
+     */
+    private static void openFromKeyboard(CheckComboBox<String> box) {
+        box.addEventHandler(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
+            var code = e.getCode();
+            boolean opens = code == javafx.scene.input.KeyCode.F4 || code == javafx.scene.input.KeyCode.SPACE
+                    || (e.isAltDown() && (code == javafx.scene.input.KeyCode.DOWN || code == javafx.scene.input.KeyCode.UP));
+            if (!opens || e.isConsumed()) return;
+            boolean showing = box.getChildrenUnmodifiable().stream().anyMatch(n -> n instanceof ComboBox<?> c && c.isShowing());
+            if (showing) {
+                if (code != javafx.scene.input.KeyCode.SPACE) box.hide();
+            } else {
+                box.show();
+            }
+            e.consume();
+        });
     }
 
     private void wireBody() {

@@ -190,6 +190,7 @@ final class EnginePane extends SettingsForm {
     }
 
     private void test() {
+        if (testRunning) return;
         commitKey();
         EngineConfig c = config();
         var problems = c.problems();
@@ -197,16 +198,27 @@ final class EnginePane extends SettingsForm {
             testResult.setText(String.join("\n", problems));
             return;
         }
-        test.setDisable(true);
+        testing(true);
         testResult.setText("Sending a made-up sample ticket to " + c.baseUrl() + " …");
         background.run(null, () -> control.testConnection(c), r -> {
-            test.setDisable(false);
+            testing(false);
             testResult.setText(r.describe());
             testResult.getStyleClass().removeAll("sb-ok", "sb-validation");
             testResult.getStyleClass().add(r.ok() ? "sb-ok" : "sb-validation");
         }, e -> {
-            test.setDisable(false);
+            testing(false);
             testResult.setText("Test failed: " + control.scrub(String.valueOf(e.getMessage())));
         });
     }
+
+    /**
+     * While a test runs the button says so and ignores presses. It is not disabled: disabling the focused
+     * button moved focus on to OK, so the Space that was to test again saved and closed Settings.
+     */
+    private void testing(boolean on) {
+        testRunning = on;
+        test.setText(on ? "Testing…" : "Test connection");
+    }
+
+    private boolean testRunning;
 }

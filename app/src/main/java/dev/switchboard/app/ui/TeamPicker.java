@@ -11,6 +11,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.TextField;
 import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyEvent;
 import javafx.scene.layout.VBox;
 import javafx.stage.Window;
 
@@ -42,11 +43,22 @@ public final class TeamPicker {
         filter.setOnKeyPressed(e -> {
             if (e.getCode() == KeyCode.DOWN) {
                 list.getSelectionModel().selectNext();
+                list.scrollTo(Math.max(0, list.getSelectionModel().getSelectedIndex() - 2));
                 e.consume();
             } else if (e.getCode() == KeyCode.UP) {
                 list.getSelectionModel().selectPrevious();
+                list.scrollTo(Math.max(0, list.getSelectionModel().getSelectedIndex() - 2));
                 e.consume();
             }
+        });
+        // Enter in the filter picks the highlighted team (the default button does the rest). Letters typed
+        // while the list has focus go to the filter, so type-ahead works wherever focus is.
+        list.addEventFilter(KeyEvent.KEY_TYPED, e -> {
+            String ch = e.getCharacter();
+            if (ch.isEmpty() || Character.isISOControl(ch.charAt(0)) || ch.equals(" ") || e.isControlDown() || e.isMetaDown()) return;
+            filter.requestFocus();
+            filter.appendText(ch);
+            e.consume();
         });
         VBox box = new VBox(8, filter, list);
         if (hint != null && !hint.isBlank()) {
@@ -58,8 +70,11 @@ public final class TeamPicker {
         d.getDialogPane().setContent(box);
         d.getDialogPane().getButtonTypes().addAll(ButtonType.OK, ButtonType.CANCEL);
         d.setResultConverter(b -> b == ButtonType.OK ? list.getSelectionModel().getSelectedItem() : null);
+        // The dialog gives its default button (OK) focus once it is shown, after this handler: without taking
+        // focus back then, typed letters went nowhere, Space pressed OK and Enter accepted the preselected team.
         d.setOnShown(e -> {
             filter.requestFocus();
+            javafx.application.Platform.runLater(filter::requestFocus);
             list.scrollTo(Math.max(0, list.getSelectionModel().getSelectedIndex() - 2)); // the chosen team in view
         });
         return d.showAndWait();

@@ -93,4 +93,18 @@ class ExportDialogTest {
                 () -> !dialog.status.getText().isBlank() && !dialog.status.getText().startsWith("Counting")).get());
         robot.interact(() -> dialog.stage().close());
     }
+
+    @Test
+    void escClosesTheDialogButNotWhileAnExportRuns(FxRobot robot) throws Exception {
+        robot.interact(() -> dialog = ExportDialog.show(owner, ws, bg, CUSTOM));
+        robot.clickOn(dialog.outDir); // keyboard focus in the dialog, in a text field
+        // while an export runs (its Cancel button enabled) Esc does not close: Cancel stops the export
+        robot.interact(() -> dialog.cancelButton.setDisable(false));
+        robot.type(javafx.scene.input.KeyCode.ESCAPE);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(dialog.stage().isShowing()).isTrue();
+        robot.interact(() -> dialog.cancelButton.setDisable(true));
+        robot.type(javafx.scene.input.KeyCode.ESCAPE);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> WaitForAsyncUtils.asyncFx(() -> !dialog.stage().isShowing()).get());
+    }
 }

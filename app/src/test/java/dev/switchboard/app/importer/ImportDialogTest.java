@@ -155,6 +155,50 @@ class ImportDialogTest {
     }
 
     @Test
+    void theBodyColumnPickerOpensAndChecksFromTheKeyboard(FxRobot robot) throws Exception {
+        ImportDialog d = open(csvWithBom(dir.resolve("keys-" + System.nanoTime() + ".csv")));
+        ImportDialogModel m = d.model();
+        assertThat(fx(() -> List.copyOf(m.body()))).containsExactly("Description");
+        org.controlsfx.control.CheckComboBox<?> body = robot.lookup("#import-body").queryAs(org.controlsfx.control.CheckComboBox.class);
+        javafx.scene.control.ComboBox<?> inner = fx(() -> (javafx.scene.control.ComboBox<?>) body.getChildrenUnmodifiable().stream()
+                .filter(n -> n instanceof javafx.scene.control.ComboBox<?>).findFirst().orElseThrow());
+        robot.interact(() -> d.stage().requestFocus());
+        // as a plain column picker opens
+        javafx.scene.control.ComboBox<?> subject = robot.lookup("#import-subject").queryAs(javafx.scene.control.ComboBox.class);
+        robot.interact(subject::requestFocus);
+        waitFor(5, subject::isFocused);
+        robot.type(KeyCode.SPACE);
+        waitFor(5, subject::isShowing);
+        robot.type(KeyCode.ESCAPE);
+        waitFor(5, () -> !subject.isShowing());
+
+        robot.interact(body::requestFocus);
+        waitFor(5, body::isFocused);
+
+        robot.type(KeyCode.F4);
+        waitFor(5, inner::isShowing);
+        robot.type(KeyCode.ESCAPE); // closes the list, not the dialog
+        waitFor(5, () -> !inner.isShowing());
+        assertThat(d.stage().isShowing()).isTrue();
+
+        robot.press(KeyCode.ALT, KeyCode.DOWN).release(KeyCode.DOWN, KeyCode.ALT);
+        waitFor(5, inner::isShowing);
+        robot.type(KeyCode.ESCAPE);
+        waitFor(5, () -> !inner.isShowing());
+
+        // Space opens it; in the list, arrows move and Space checks a column
+        robot.type(KeyCode.SPACE);
+        waitFor(5, inner::isShowing);
+        robot.type(KeyCode.HOME);
+        robot.type(KeyCode.SPACE); // "Number", the first column
+        waitFor(5, () -> m.body().contains("Number"));
+        assertThat(fx(() -> List.copyOf(m.body()))).containsExactly("Number", "Description");
+        robot.type(KeyCode.ESCAPE);
+        waitFor(5, () -> !inner.isShowing());
+        robot.interact(() -> d.stage().close());
+    }
+
+    @Test
     void cancellingStopsBetweenBatchesAndSaysWhatWasSaved(FxRobot robot) throws Exception {
         StringBuilder csv = new StringBuilder("subject,description\n");
         for (int i = 0; i < 2000; i++) csv.append("Ticket ").append(i).append(",Body of ticket ").append(i).append('\n');

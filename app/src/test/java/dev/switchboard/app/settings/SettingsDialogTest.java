@@ -232,6 +232,48 @@ class SettingsDialogTest {
     }
 
     @Test
+    void afterATestConnectionFocusIsOnTheTestButtonSoSpaceTestsAgain(FxRobot robot) throws Exception {
+        java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+        llm = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        llm.createContext("/v1/chat/completions", ex -> {
+            requests.incrementAndGet();
+            ex.getRequestBody().readAllBytes();
+            String content = "{\\\"team\\\":\\\"Network\\\",\\\"priority\\\":\\\"P2\\\",\\\"confidence\\\":0.8,\\\"rationale\\\":\\\"x\\\"}";
+            byte[] reply = ("{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1700000000,\"model\":\"test-model\","
+                    + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"" + content + "\"},"
+                    + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":10,\"total_tokens\":20}}")
+                    .getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, reply.length);
+            ex.getResponseBody().write(reply);
+            ex.close();
+        });
+        llm.start();
+        SettingsDialog d = open();
+        tab(robot, d, "settings-engine");
+        robot.interact(() -> {
+            ((RadioButton) node(d, "#engine-llm")).setSelected(true);
+            ((TextField) node(d, "#engine-base-url")).setText("http://127.0.0.1:" + llm.getAddress().getPort() + "/v1");
+            ((TextField) node(d, "#engine-model")).setText("test-model");
+            ((TextField) node(d, "#engine-key-env")).setText("SWITCHBOARD_TEST_NO_SUCH_VARIABLE");
+            ((PasswordField) node(d, "#engine-key")).setText(SECRET);
+        });
+        Node test = node(d, "#engine-test");
+        robot.interact(() -> d.stage().requestFocus());
+        robot.interact(test::requestFocus);
+        waitFor(5, test::isFocused);
+        robot.type(javafx.scene.input.KeyCode.SPACE);
+        waitFor(30, () -> ((Labeled) node(d, "#engine-test-result")).getText().startsWith("Connected"));
+        waitFor(5, () -> test.isFocused());
+        // Space again tests again: Settings stays open and nothing is saved
+        robot.type(javafx.scene.input.KeyCode.SPACE);
+        waitFor(30, () -> requests.get() >= 2 && ((Labeled) node(d, "#engine-test-result")).getText().startsWith("Connected"));
+        assertThat(d.stage().isShowing()).isTrue();
+        assertThat(new Settings(settingsFile).get("engine.mode", null)).isNotEqualTo("llm");
+        robot.interact(() -> d.stage().close());
+    }
+
+    @Test
     void promptTemplateValidatesAndPersists(FxRobot robot) throws Exception {
         SettingsDialog d = open();
         tab(robot, d, "settings-prompt");
