@@ -63,14 +63,17 @@ public final class SuggestionCard extends VBox {
         for (int i = 0; i < Math.min(3, teams.size()); i++) {
             Prediction p = teams.get(i);
             Label name = new Label(p.label());
-            name.setMinWidth(160);
+            // the name may shrink to 120 px, the bar to 30; the percentage is never cut ("≥9…" in a narrow pane)
+            name.setMinWidth(120);
             if (i == 0) name.getStyleClass().add("text-bold");
             ProgressBar bar = new ProgressBar(p.probability());
             bar.setMaxWidth(Double.MAX_VALUE);
+            bar.setMinWidth(30);
+            bar.setPrefWidth(60); // grows into spare room (Hgrow), so it is what gives way when the pane is narrow
             bar.setAccessibleText(p.label() + " " + Math.round(p.probability() * 100) + " percent");
             HBox.setHgrow(bar, Priority.ALWAYS);
             Label pct = new Label(dev.switchboard.inference.TriageSuggestion.percent(p.probability()));
-            pct.setMinWidth(42);
+            pct.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
             pct.setAlignment(Pos.CENTER_RIGHT);
             HBox row = new HBox(8, name, bar, pct);
             row.setAlignment(Pos.CENTER_LEFT);
