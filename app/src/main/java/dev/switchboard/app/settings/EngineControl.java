@@ -216,7 +216,8 @@ public final class EngineControl {
         };
         var settings = cfg.toLlmSettings(keySupplier(cfg)).withHybrid(dev.switchboard.inference.llm.LlmSettings.HybridPolicy.ALWAYS)
                 .withMaxRetries(0).withExamples(0);
-        try (LlmEngine engine = LlmEngine.builder(settings, noFallback).egress(ledger)
+        try (LlmEngine engine = LlmEngine.builder(settings, noFallback)
+                .egress(ledger.as(dev.switchboard.inference.llm.EgressListener.CONNECTION_TEST))
                 .prompts(new PromptBuilder(cfg.template())).build()) {
             TriageSuggestion s = engine.suggest(SAMPLE, TriageContext.of(SAMPLE_TAXONOMY));
             long ms = (System.nanoTime() - t0) / 1_000_000;

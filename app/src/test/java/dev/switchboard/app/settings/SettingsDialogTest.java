@@ -207,6 +207,7 @@ class SettingsDialogTest {
         assertThat(e.model()).isEqualTo("test-model");
         assertThat(e.outcome()).isEqualTo("ok");
         assertThat(e.promptChars()).isPositive();
+        assertThat(e.purpose()).as("the sample ticket of a test, not a triage request").isEqualTo("connection test");
         assertThat(Files.readString(ledger.logFile())).contains("test-model").doesNotContain("VPN").doesNotContain(SECRET);
 
         // Apply switches new suggestions to the LLM and saves everything but the key.

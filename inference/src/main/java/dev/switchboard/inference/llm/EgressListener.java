@@ -19,13 +19,30 @@ public interface EgressListener {
 
     void sent(String endpoint, String model, int promptChars, Instant at, String outcome);
 
-    /** What the request was for: {@value #TRIAGE} or {@value #DUPLICATE_CHECK}. Listeners that do not care get the call above. */
+    /** What the request was for: {@value #TRIAGE}, {@value #DUPLICATE_CHECK} or {@value #CONNECTION_TEST}. Listeners that do not care get the call above. */
     default void sent(String endpoint, String model, int promptChars, Instant at, String outcome, String purpose) {
         sent(endpoint, model, promptChars, at, outcome);
     }
 
     String TRIAGE = "triage";
     String DUPLICATE_CHECK = "duplicate check";
+    String CONNECTION_TEST = "connection test";
+
+    /** This listener with every request's purpose recorded as {@code purpose} (e.g. a connection test's sample ticket). */
+    default EgressListener as(String purpose) {
+        EgressListener inner = this;
+        return new EgressListener() {
+            @Override
+            public void sent(String endpoint, String model, int promptChars, Instant at, String outcome) {
+                inner.sent(endpoint, model, promptChars, at, outcome, purpose);
+            }
+
+            @Override
+            public void sent(String endpoint, String model, int promptChars, Instant at, String outcome, String ignored) {
+                inner.sent(endpoint, model, promptChars, at, outcome, purpose);
+            }
+        };
+    }
 
     EgressListener NONE = (endpoint, model, promptChars, at, outcome) -> { };
 }
