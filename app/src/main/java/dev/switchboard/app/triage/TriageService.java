@@ -7,6 +7,8 @@ import dev.switchboard.inference.TicketText;
 import dev.switchboard.inference.TriageContext;
 import dev.switchboard.inference.TriageEngine;
 import dev.switchboard.inference.TriageSuggestion;
+import dev.switchboard.inference.llm.LlmEngine;
+import dev.switchboard.inference.llm.LlmSettings;
 import dev.switchboard.inference.local.LocalModel;
 import dev.switchboard.inference.local.ModelSnapshot;
 import dev.switchboard.persistence.store.DecisionLedger;
@@ -595,8 +597,13 @@ public final class TriageService implements StoreListener, AutoCloseable {
                 boolean force = forced.remove(r.id()) || refresh;
                 if (!(force ? r.setBy() == null && isOpen(r) : wantsSuggestion(r))) {
                     // decided or closed meanwhile: a pending (LLM) call for it is no longer wanted
-                    var running = inFlight.remove(r.id());
-                    if (running != null && (r.setBy() != null || !isOpen(r))) running.cancel(true);
+                    // (a ticket that merely has a suggestion now, e.g. the local one shown while the LLM is asked,
+                    // keeps its call: it stays in flight, so a decision can still cancel it)
+                    var running = inFlight.get(r.id());
+                    if (running != null && (r.setBy() != null || !isOpen(r))) {
+                        inFlight.remove(r.id(), running);
+                        running.cancel(true);
+                    }
                     continue;
                 }
                 if (inFlight.containsKey(r.id()) && !force) continue;
@@ -634,7 +641,10 @@ public final class TriageService implements StoreListener, AutoCloseable {
         List<String> chain = ledger.routingChain(ticketId);
         Set<String> excluded = new HashSet<>();
         if ("TRANSFERRED".equals(d.row().status())) excluded.addAll(chain);
-        TriageSuggestion s = engine.get().suggest(text, new TriageContext(taxonomy, chain, excluded));
+        TriageContext ctx = new TriageContext(taxonomy, chain, excluded);
+        TriageEngine serving = engine.get();
+        if (serving instanceof LlmEngine llm && d.suggestion() == null) showLocalWhileAskingLlm(ticketId, text, ctx, llm);
+        TriageSuggestion s = serving.suggest(text, ctx);
         if (Thread.currentThread().isInterrupted()) return s; // cancelled: the ticket was decided or closed meanwhile
         try {
             store.saveSuggestion(ticketId, SuggestionCodec.encode(s)).join();
@@ -642,6 +652,28 @@ public final class TriageService implements StoreListener, AutoCloseable {
             System.getLogger("switchboard.triage").log(System.Logger.Level.WARNING, "saving suggestion failed: " + e.getMessage());
         }
         return s;
+    }
+
+    /**
+     * A new ticket about to wait for the LLM (timeouts and retries can take minutes) first gets the local
+     * model's suggestion, noted as such, so the dispatcher is never left with "Waiting for a suggestion…"; the
+     * LLM's answer (or its fallback) replaces it. Not when the LLM would not be asked (the local model is
+     * confident and the LLM is asked only otherwise) or the local model has no suggestion.
+     */
+    private void showLocalWhileAskingLlm(long ticketId, TicketText text, TriageContext ctx, LlmEngine llm) {
+        TriageSuggestion mine = local.suggest(text, ctx);
+        if (mine.status() != TriageSuggestion.Status.OK) return;
+        if (mine.confident() && llm.settings().hybrid() == LlmSettings.HybridPolicy.WHEN_LOCAL_NOT_CONFIDENT) return;
+        TriageSuggestion shown = new TriageSuggestion(mine.status(), mine.teams(), mine.priorities(), mine.confident(),
+                mine.rationale(), mine.evidence(), mine.engine(), mine.model(),
+                "Asking the LLM (" + llm.settings().model() + "); the local model's suggestion until it answers",
+                mine.latencyMicros(), mine.unlikeDecided());
+        if (Thread.currentThread().isInterrupted()) return;
+        try {
+            store.saveSuggestion(ticketId, SuggestionCodec.encode(shown)).join();
+        } catch (RuntimeException e) {
+            System.getLogger("switchboard.triage").log(System.Logger.Level.WARNING, "saving suggestion failed: " + e.getMessage());
+        }
     }
 
     /** A suggestion for a re-route: teams that already had the ticket are excluded. */

@@ -123,7 +123,29 @@ class TriageServiceLlmTest {
         release.countDown();
         triage.awaitIdle();
         assertThat(row().team()).isEqualTo("Network");
-        assertThat(row().suggestedTeam()).as("no late LLM suggestion over the decision").isNull();
+        var shown = ws.store().detail(pending).orElseThrow().suggestion();
+        assertThat(shown).as("only the local model's stand-in was shown").isNotNull();
+        assertThat(shown.engine()).as("no late LLM suggestion over the decision").isEqualTo("local");
+        assertThat(requests.get()).isEqualTo(1);
+    }
+
+    @Test
+    void whileTheLlmIsThinkingTheTicketShowsTheLocalSuggestionAndTheLlmAnswerReplacesIt() throws Exception {
+        triage.start().get(60, TimeUnit.SECONDS);
+        assertThat(asked.await(20, TimeUnit.SECONDS)).as("the new ticket went to the LLM").isTrue();
+
+        // the LLM takes its time (timeouts and retries can take minutes): the card is not left waiting
+        org.testfx.util.WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
+                () -> ws.store().detail(pending).orElseThrow().suggestion() != null);
+        var meanwhile = ws.store().detail(pending).orElseThrow().suggestion();
+        assertThat(meanwhile.engine()).isEqualTo("local");
+        assertThat(meanwhile.team()).isEqualTo("Network");
+        assertThat(meanwhile.note()).startsWith("Asking the LLM (m)");
+
+        release.countDown();
+        org.testfx.util.WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
+                () -> "llm".equals(ws.store().detail(pending).orElseThrow().suggestion().engine()));
+        assertThat(ws.store().detail(pending).orElseThrow().suggestion().team()).isEqualTo("Desktop");
         assertThat(requests.get()).isEqualTo(1);
     }
 }
