@@ -114,7 +114,7 @@ public final class Redactor {
     private static final Pattern EMAIL = Pattern.compile(
             "(?<![\\w.%+-]|" + ALNUM + ")" + ALNUM + LOCAL + "*@" + ALNUM + "(?:" + LABEL + "*" + ALNUM + ")?"
                     + "(?:\\." + ALNUM + "(?:" + LABEL + "*" + ALNUM + ")?){0," + MAX_LABELS + "}"
-                    + "\\.(?:xn--[A-Za-z0-9-]{1,59}|\\p{L}{2,24})(?![\\w]|" + ALNUM + ")");
+                    + "\\.(?:xn--[A-Za-z0-9-]{1,59}|[\\p{L}&&[^" + UNSPACED + "]]{2,24})(?![\\w]|" + ALNUM + ")");
 
     /** " at ", "[at]", "(at)", "{at}": whitespace runs are taken possessively, so a long run is not split in every way. */
     private static final String OBF_AT = "\\s*+(?:\\[\\s*+at\\s*+\\]|\\(\\s*+at\\s*+\\)|\\{\\s*+at\\s*+\\}|(?<=\\s)at\\s++)\\s*+";
@@ -206,7 +206,7 @@ public final class Redactor {
      */
     private static final Pattern KEY_VALUE = Pattern.compile(
             "(?<![\\w.-])([A-Za-z][\\w.-]{0,63}+)([\"']?+[ \\t]*+(?::=|[:=])[ \\t]*+|[ \\t]++(?i:lautet|ist|is|was|war)(?!\\w)[ \\t]*+:?[ \\t]*+)"
-                    + "(\"[^\"\\n]{1,200}+\"|'[^'\\n]{1,200}+'|[^\\s,;'\"<>\\[\\]]{1,200}+)");
+                    + "(\"[^\"\\n]{1,4096}+\"|'[^'\\n]{1,4096}+'|[\"']?+[^\\s,;'\"<>\\[\\]]{1,4096}+)");
     /** The last word of a key (letters and digits only, lower case) that names a credential. */
     private static final List<String> CREDENTIAL_KEYS = List.of("password", "passwort", "passwd", "pwd", "passcode",
             "passphrase", "kennwort", "pin", "secret", "token", "apikey", "accesskey", "secretkey", "privatekey",
@@ -708,7 +708,8 @@ public final class Redactor {
      * spaces replaced by them, so that no pattern misses "jane＠example．com", "０３０ １２３４５６７" or a
      * number grouped with no-break spaces:
      * <ul>
-     *   <li>full-width ASCII (U+FF01–FF5E) and the small form variants (U+FE50–FE6B: small comma, full
+     *   <li>full-width letters, digits and {@code @ . + - _ % / #} (from U+FF01–FF5E; full-width brackets,
+     *       commas, colons and exclamation marks are CJK punctuation and stay), and the small form variants (U+FE50–FE6B: small comma, full
      *       stop, commercial at…), as compatibility normalisation (NFKC) maps them;</li>
      *   <li>the mathematical alphanumeric symbols (U+1D400–1D7FF: bold, italic, script, monospace
      *       letters and digits) that NFKC maps to ASCII;</li>
@@ -743,7 +744,13 @@ public final class Redactor {
     /** The ASCII character {@code cp} folds to, or -1. */
     private static int fold(int cp) {
         if (cp < 0x80) return -1;
-        if (cp >= 0xFF01 && cp <= 0xFF5E) return cp - 0xFEE0;
+        if (cp >= 0xFF01 && cp <= 0xFF5E) {
+            // full-width letters, digits and the characters addresses and numbers are made of; full-width
+            // brackets, commas, colons and exclamation marks are ordinary CJK punctuation and stay
+            int a = cp - 0xFEE0;
+            boolean alnum = (a >= '0' && a <= '9') || (a >= 'A' && a <= 'Z') || (a >= 'a' && a <= 'z');
+            return alnum || "@.+-_%/#".indexOf(a) >= 0 ? a : -1;
+        }
         if (cp == 0x85 || cp == 0x2028 || cp == 0x2029) return '\n';
         if (Character.getType(cp) == Character.SPACE_SEPARATOR) return ' ';
         if (Character.isDigit(cp)) return '0' + Character.digit(cp, 10);
@@ -920,12 +927,10 @@ public final class Redactor {
      */
     private static String redactCredentials(String s, Map<Kind, Integer> counts) {
         if (s.contains(KEY_BEGIN)) s = redactPrivateKeys(s, counts);
-        if (containsIgnoreCase(s, "authorization")) s = replaceGroup(s, AUTH_HEADER, 1, counts, m -> true);
-        if (containsIgnoreCase(s, "bearer")) s = replaceGroup(s, BEARER, 1, counts, m -> true);
+        if (containsIgnoreCase(s, "authorization")) s = replaceGroup(s, AUTH_HEADER, 1, counts, m -> isTokenShaped(m.group(1)));
+        if (containsIgnoreCase(s, "bearer")) s = replaceGroup(s, BEARER, 1, counts, m -> isTokenShaped(m.group(1)));
         s = replaceAll(s, KNOWN_TOKEN, Kind.SECRET, counts);
-        if (s.indexOf(':') >= 0 || s.indexOf('=') >= 0 || s.indexOf(' ') >= 0) {
-            s = replaceGroup(s, KEY_VALUE, 3, counts, Redactor::isCredentialValue);
-        }
+        s = replaceGroup(s, KEY_VALUE, 3, counts, Redactor::isCredentialValue);
         return s;
     }
 
@@ -959,15 +964,35 @@ public final class Redactor {
         return false;
     }
 
+    /**
+     * Whether a key/value match is a credential. A configuration key ("DB_PASSWORD=", "spring.datasource.password:",
+     * "api_key=", a quoted JSON key) takes any value. A bare prose word ("Password:", "PIN is", "token:") is also how
+     * people write about the thing ("Password: reset requested", "PIN: blocked", "The token is 5 minutes old"), so
+     * there the value must look like a secret: at least 4 characters, with a digit or a symbol.
+     */
     private static boolean isCredentialValue(Matcher m) {
-        if (!isCredentialKey(m.group(1))) return false;
-        String sep = m.group(2).replace("\"", "").replace("'", "").strip(); // a JSON key's closing quote
-        if (sep.isEmpty() || sep.startsWith(":") || sep.startsWith("=")) return true;
-        // "is", "ist", "lautet"…: prose; a value of letters only is a word ("expired", "not"), not a secret
+        String key = m.group(1);
+        if (!isCredentialKey(key)) return false;
+        String sep = m.group(2);
+        boolean quotedKey = sep.startsWith("\"") || sep.startsWith("'");
+        boolean configKey = quotedKey || key.indexOf('_') >= 0 || key.indexOf('.') >= 0 || key.indexOf('-') >= 0
+                || !CREDENTIAL_KEYS.contains(key.toLowerCase(Locale.ROOT));
         String v = m.group(3);
-        for (int i = 0; i < v.length(); i++) {
-            if (!Character.isLetter(v.charAt(i))) return !(i == v.length() - 1 && ".!?".indexOf(v.charAt(i)) >= 0);
-        }
+        if (v.startsWith("\"") || v.startsWith("'")) return true; // a quoted value is a value, not prose
+        if (configKey && !sep.isBlank() && (sep.strip().startsWith(":") || sep.strip().startsWith("="))) return true;
+        return isTokenShaped(v);
+    }
+
+    /**
+     * At least 4 characters (a PIN has 4) with a digit or a symbol other than a closing full stop, exclamation or
+     * question mark: "hunter2", "Summer2024!", "4821", "Tr0ub4dor&3"; not "reset", "blocked", "5", "expired.".
+     */
+    private static boolean isTokenShaped(String v) {
+        int end = v.length();
+        while (end > 0 && ".!?".indexOf(v.charAt(end - 1)) >= 0) end--;
+        String t = v.substring(0, end);
+        if (t.length() < 4) return false;
+        for (int i = 0; i < t.length(); i++) if (!Character.isLetter(t.charAt(i))) return true;
         return false;
     }
 

@@ -216,6 +216,9 @@ class RedactorTest {
         assertThat(r("jane_doe@example.com, ops@xn--bcher-kva.example")).isEqualTo("[EMAIL], [EMAIL]");
         // in a script written without spaces the run before '@' is the sentence: it is not taken as the address
         assertThat(r("请联系张三@example.com谢谢")).isEqualTo("请联系张三@example.com谢谢");
+        // the text after an address in such a script is not taken as its top-level domain
+        assertThat(r("请联系 support@example.com谢谢您的帮助")).isEqualTo("请联系 [EMAIL]谢谢您的帮助");
+        assertThat(r("support@example.comまでご連絡ください")).isEqualTo("[EMAIL]までご連絡ください");
         // still no address: no dot before a top-level domain, or a one-letter one
         assertThat(r("x@localhost and a@b.c.d.e")).isEqualTo("x@localhost and a@b.c.d.e");
     }
@@ -237,6 +240,8 @@ class RedactorTest {
         String plain = "VPN drops every 10 minutes since 2024-03-01";
         assertThat(Redactor.foldLookalikes(plain)).isSameAs(plain);
         assertThat(Redactor.foldLookalikes("Größe ３ – 日本語テキスト")).isEqualTo("Größe 3 – 日本語テキスト");
+        // CJK punctuation is not an address's: it stays as written
+        assertThat(Redactor.foldLookalikes("（注意）価格は１，０００円です！")).isEqualTo("（注意）価格は1，000円です！");
     }
 
     // ---- credentials ------------------------------------------------------------------------------
@@ -264,6 +269,12 @@ class RedactorTest {
         assertThat(r("key:\n-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----\nthanks"))
                 .isEqualTo("key:\n[SECRET]\nthanks");
         // a block cut before its END: the base64 lines after BEGIN go, the prose after them stays
+        // long values go whole, quoted or not
+        String longKey = "k".repeat(150) + "9".repeat(150);
+        assertThat(r("api_key=" + longKey + " end")).isEqualTo("api_key=[SECRET] end");
+        assertThat(r("{\"password\": \"" + longKey + "\"}")).isEqualTo("{\"password\": [SECRET]}");
+        // a configuration key takes any value; a prose word needs a secret-looking one
+        assertThat(r("DB_PASSWORD=letmein and Password: letmein9")).isEqualTo("DB_PASSWORD=[SECRET] and Password: [SECRET]");
         assertThat(r("pasted -----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\nAAAA=\nwhat is wrong?"))
                 .isEqualTo("pasted [SECRET]\nwhat is wrong?");
     }
@@ -283,7 +294,9 @@ class RedactorTest {
     void proseAboutPasswordsIsNotACredential() {
         for (String prose : List.of("my password is expired", "password is not working, reset it", "password reset: user jdoe",
                 "the secret is out.", "Subject: outlook: not working", "KB5031356 version: 10.0.19045", "spin: 3 rounds",
-                "reset the token. thanks", "pin is blocked")) {
+                "reset the token. thanks", "pin is blocked", "Password: reset requested by user", "PIN: blocked after 3 attempts",
+                "Token: expired yesterday", "Authorization: pending approval from manager", "API rejects Bearer authentication",
+                "The token is 5 minutes old")) {
             assertThat(r(prose)).as(prose).isEqualTo(prose);
         }
     }
