@@ -124,10 +124,11 @@ public final class DuplicateLinks {
      * The dataset export and the local model's history read updates with it alike.
      */
     public static final String MERGE_NOT_UNDONE = "(u.merge_link_id is null or not exists (select 1 from duplicate_link ml"
-            + " join duplicate_link ux on ux.id > ml.id and ux.state = 'UNDONE'"
-            + " and ((ux.ticket_id = ml.ticket_id and ux.original_id = ml.original_id)"
-            + " or (ux.ticket_id = ml.original_id and ux.original_id = ml.ticket_id))"
-            + " where ml.id = u.merge_link_id))";
+            // one lookup per direction through the pair's index: with an "or" H2 range-scanned every later link
+            + " where ml.id = u.merge_link_id and (exists (select 1 from duplicate_link ux where ux.ticket_id = ml.ticket_id"
+            + " and ux.original_id = ml.original_id and ux.id > ml.id and ux.state = 'UNDONE')"
+            + " or exists (select 1 from duplicate_link ux where ux.ticket_id = ml.original_id"
+            + " and ux.original_id = ml.ticket_id and ux.id > ml.id and ux.state = 'UNDONE'))))";
 
     /** Whether a ticket in this status can take a merged duplicate: one still being worked on. */
     public static boolean isOpen(TicketStatus status) {
