@@ -23,7 +23,12 @@ import java.util.concurrent.CompletableFuture;
 public final class DuplicateLinks {
 
     /** The current state of a pair (its latest row). */
-    public record Link(long id, long ticketId, long originalId, double score, String state, String actor, Instant at) {}
+    public record Link(long id, long ticketId, long originalId, double score, String state, String actor, Instant at) {
+        /** Latest state SUGGESTED, or UNDONE (a verdict taken back): the pair awaits a verdict. */
+        public boolean awaitsVerdict() {
+            return state.equals("SUGGESTED") || state.equals("UNDONE");
+        }
+    }
 
     private final TicketStore store;
 
@@ -174,7 +179,7 @@ public final class DuplicateLinks {
                 + " from duplicate_link where ticket_id = ?", new long[] {ticketId}));
         own.addAll(query("select id, ticket_id, original_id, score, state, actor, created_at"
                 + " from duplicate_link where original_id = ? and ticket_id <> original_id", new long[] {ticketId}));
-        return latestPerPair(own).stream().filter(l -> l.state().equals("SUGGESTED") || l.state().equals("UNDONE"))
+        return latestPerPair(own).stream().filter(Link::awaitsVerdict)
                 .sorted((a, b) -> Double.compare(b.score(), a.score())).toList();
     }
 

@@ -443,30 +443,14 @@ public final class TicketStore implements AutoCloseable {
 
     /**
      * Per ticket, the number of its duplicate pairs awaiting a verdict (the pair's latest row SUGGESTED or
-     * UNDONE, the pair unordered): one pass over duplicate_link in id order.
+     * UNDONE, the pair unordered): one pass over duplicate_link ({@link DuplicateLinks#current}).
      */
     Map<Long, Integer> pendingDuplicateCounts() {
-        record Pair(long a, long b) {}
-        Map<Pair, long[]> latest = new HashMap<>(); // {ticket, original, pending 0/1}
-        try (Connection c = db.jdbc(); PreparedStatement ps = c.prepareStatement(
-                "select ticket_id, original_id, state from duplicate_link order by id")) {
-            ps.setFetchSize(5000);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    long t = rs.getLong(1), o = rs.getLong(2);
-                    String st = rs.getString(3);
-                    boolean pending = "SUGGESTED".equals(st) || "UNDONE".equals(st);
-                    latest.put(new Pair(Math.min(t, o), Math.max(t, o)), new long[] {t, o, pending ? 1 : 0});
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("reading duplicate pairs failed: " + e.getMessage(), e);
-        }
         Map<Long, Integer> counts = new HashMap<>();
-        for (long[] v : latest.values()) {
-            if (v[2] == 0) continue;
-            counts.merge(v[0], 1, Integer::sum);
-            counts.merge(v[1], 1, Integer::sum);
+        for (DuplicateLinks.Link l : new DuplicateLinks(this).current()) {
+            if (!l.awaitsVerdict()) continue;
+            counts.merge(l.ticketId(), 1, Integer::sum);
+            counts.merge(l.originalId(), 1, Integer::sum);
         }
         return counts;
     }
