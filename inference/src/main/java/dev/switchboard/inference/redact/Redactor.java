@@ -426,14 +426,25 @@ public final class Redactor {
 
     /** Replaces every non-empty match {@code m} finds in {@code s} (which it reads) by the kind's token. */
     private static String replaceFound(Matcher m, String s, Kind kind, Map<Kind, Integer> counts) {
+        return replaceGroup(m, s, 0, kind, counts, x -> true);
+    }
+
+    /**
+     * Replaces group {@code g} of each accepted, non-empty match {@code m} finds in {@code s} (which it reads) by
+     * the kind's token; the rest of the match stays. For a value group (g > 0) a full stop at its end ends the
+     * sentence and stays too, and a placeholder an earlier pass wrote is left alone.
+     */
+    private static String replaceGroup(Matcher m, String s, int g, Kind kind, Map<Kind, Integer> counts, GroupFilter filter) {
         StringBuilder out = null;
         int last = 0;
         int n = 0;
         while (m.find()) {
-            if (m.end() == m.start()) continue;
+            int start = m.start(g), end = m.end(g);
+            if (end == start || !filter.accept(m) || (g > 0 && isToken(m.group(g)))) continue;
+            if (g > 0 && end - start > 1 && s.charAt(end - 1) == '.') end--;
             if (out == null) out = new StringBuilder(s.length());
-            out.append(s, last, m.start()).append(kind.token());
-            last = m.end();
+            out.append(s, last, start).append(kind.token());
+            last = end;
             n++;
         }
         if (out == null) return s;
@@ -927,35 +938,15 @@ public final class Redactor {
      */
     private static String redactCredentials(String s, Map<Kind, Integer> counts) {
         if (s.contains(KEY_BEGIN)) s = redactPrivateKeys(s, counts);
-        if (containsIgnoreCase(s, "authorization")) s = replaceGroup(s, AUTH_HEADER, 1, counts, m -> isTokenShaped(m.group(1)));
-        if (containsIgnoreCase(s, "bearer")) s = replaceGroup(s, BEARER, 1, counts, m -> isTokenShaped(m.group(1)));
+        if (containsIgnoreCase(s, "authorization")) s = replaceGroup(AUTH_HEADER.matcher(s), s, 1, Kind.SECRET, counts, m -> isTokenShaped(m.group(1)));
+        if (containsIgnoreCase(s, "bearer")) s = replaceGroup(BEARER.matcher(s), s, 1, Kind.SECRET, counts, m -> isTokenShaped(m.group(1)));
         s = replaceAll(s, KNOWN_TOKEN, Kind.SECRET, counts);
-        s = replaceGroup(s, KEY_VALUE, 3, counts, Redactor::isCredentialValue);
+        s = replaceGroup(KEY_VALUE.matcher(s), s, 3, Kind.SECRET, counts, Redactor::isCredentialValue);
         return s;
     }
 
     private interface GroupFilter {
         boolean accept(Matcher m);
-    }
-
-    /** Replaces group {@code g} (the value) of each accepted match by the SECRET token; the rest of the match stays. */
-    private static String replaceGroup(String s, Pattern p, int g, Map<Kind, Integer> counts, GroupFilter filter) {
-        Matcher m = p.matcher(s);
-        StringBuilder out = null;
-        int last = 0;
-        int n = 0;
-        while (m.find()) {
-            if (!filter.accept(m) || isToken(m.group(g))) continue;
-            if (out == null) out = new StringBuilder(s.length());
-            out.append(s, last, m.start(g)).append(Kind.SECRET.token());
-            // a full stop after the value ends the sentence, it is not part of it
-            last = m.end(g) - (m.end(g) - m.start(g) > 1 && s.charAt(m.end(g) - 1) == '.' ? 1 : 0);
-            n++;
-        }
-        if (out == null) return s;
-        out.append(s, last, s.length());
-        counts.merge(Kind.SECRET, n, Integer::sum);
-        return out.toString();
     }
 
     /** A placeholder an earlier pass wrote ("[EMAIL]"), not a value. */
