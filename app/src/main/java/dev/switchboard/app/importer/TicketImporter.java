@@ -296,6 +296,23 @@ public final class TicketImporter {
                     requester = TicketFields.cut(requester, TicketFields.MAX_REQUESTER);
                 }
             }
+            // Shown on one line without bidi overrides; the id below still hashes the values as before, so a
+            // file an earlier build imported is recognised.
+            TicketFields.Cleaned shownSubject = TicketFields.line(subject);
+            removed += shownSubject.removed();
+            String subjectShown = shownSubject.value().strip();
+            if (subjectShown.isEmpty()) subjectShown = TicketFields.line(TicketFields.subjectFromBody(bodyText)).value().strip();
+            if (subjectShown.isEmpty()) {
+                reject(line, "subject and body are both empty (once control characters are removed)");
+                return null;
+            }
+            String requesterShown = null;
+            if (requester != null) {
+                TicketFields.Cleaned r = TicketFields.line(requester);
+                removed += r.removed();
+                requesterShown = r.value().strip();
+                if (requesterShown.isEmpty()) requesterShown = null;
+            }
             Instant createdAt = null;
             if (m.created() != null) {
                 try {
@@ -338,11 +355,11 @@ public final class TicketImporter {
                     // the id builds before this one gave the row (content only): a file imported by one of them is
                     // not imported a second time (the store matches it with the same creation time)
                     int legacyN = legacyOccurrences.merge(hash, 1, Integer::sum);
-                    return new NewTicket(SOURCE, externalId, subject, bodyText, requester, createdAt, team, priority,
+                    return new NewTicket(SOURCE, externalId, subjectShown, bodyText, requesterShown, createdAt, team, priority,
                             "sha256:" + hash + "#" + legacyN);
                 }
             }
-            return new NewTicket(SOURCE, externalId, subject, bodyText, requester, createdAt, team, priority);
+            return new NewTicket(SOURCE, externalId, subjectShown, bodyText, requesterShown, createdAt, team, priority);
         }
 
         /** Hands the current batch to the writer; false when the import must stop (cancelled or failed). */
