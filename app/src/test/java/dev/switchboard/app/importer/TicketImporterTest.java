@@ -211,6 +211,15 @@ class TicketImporterTest {
         // case and blanks are forgiven
         ImportReport r = importer().run(f, ColumnMapping.of(" title ", "TEXT"), ImportListener.NONE);
         assertThat(r.created()).isEqualTo(1);
+
+        // 8,000 columns: the message names the first 40 and counts the rest instead of listing 60 KB of names
+        StringBuilder wide = new StringBuilder();
+        for (int i = 0; i < 8000; i++) wide.append(i == 0 ? "" : ",").append("c").append(i);
+        Path w = write("wide.csv", wide + "\n" + wide + "\n");
+        assertThatThrownBy(() -> importer().run(w, ColumnMapping.of("Subject", "Text"), ImportListener.NONE))
+                .isInstanceOf(ImportException.class)
+                .hasMessageContaining("Available columns: 'c0', 'c1', ").hasMessageContaining("'c39' and 7,960 more (--columns lists them all)")
+                .satisfies(e -> assertThat(e.getMessage().length()).isLessThan(1000));
     }
 
     @Test
