@@ -67,7 +67,15 @@ public final class TableReader {
     public record Summary(Format format, Charset charset, List<String> columns, long rows, long problems,
                           boolean complete) {}
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Jackson refuses strings over 20,000,000 characters by default; a line is already in memory when it is
+     * parsed, and an importer cuts an overlong body and keeps the ticket (as it does for CSV), so a JSON Lines
+     * row with a 25-million-character body must not be rejected as "invalid JSON".
+     */
+    private static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                    .maxStringLength(Integer.MAX_VALUE).build())
+            .build());
 
     private TableReader() {}
 

@@ -72,6 +72,15 @@ class TableReaderTest {
     }
 
     @Test
+    void aJsonLinesValueOverJacksonsDefaultLimitIsRead() throws Exception {
+        Path f = dir.resolve("big.jsonl");
+        Files.writeString(f, "{\"subject\":\"big\",\"body\":\"" + "y".repeat(21_000_000) + "\"}\n{\"subject\":\"next\",\"body\":\"b\"}\n");
+        Collected c = read(f, null);
+        assertThat(c.problems()).isEmpty();
+        assertThat(c.rows()).extracting(r -> r.get("body").length()).containsExactly(21_000_000, 1);
+    }
+
+    @Test
     void resumesAfterBrokenQuotingWithCorrectLineNumbers() throws Exception {
         Path f = dir.resolve("t.csv");
         Files.writeString(f, "a,b\r\n1,\"x\r\ny\"\r\n2,\"bad\"quote\r\n3,z\r\n4,\"unclosed\r\n5,w\r\n");
