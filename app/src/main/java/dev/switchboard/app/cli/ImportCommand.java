@@ -69,7 +69,7 @@ public final class ImportCommand implements Callable<Integer> {
             List<String> columns = TicketImporter.columns(file); // fail before opening the database
             if (!mapping.any()) {
                 err.println("switchboard import: give at least --subject COL or --body COL; the file's columns: "
-                        + String.join(", ", columns) + " (--columns shows a sample of each)");
+                        + TicketImporter.nameColumns(columns) + " (--columns shows a sample of each)");
                 return 2;
             }
             m = mapping.toMapping();

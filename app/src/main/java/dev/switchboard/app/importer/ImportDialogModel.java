@@ -202,7 +202,7 @@ public final class ImportDialogModel {
         }
         List<PreviewRow> rows = new ArrayList<>();
         for (TableReader.Row r : sample) {
-            String s = subject == null ? "" : TicketFields.clean(glimpse(r.get(subject))).value().strip();
+            String s = subject == null ? "" : TicketFields.line(glimpse(r.get(subject))).value().strip();
             StringBuilder b = new StringBuilder();
             for (String c : body) {
                 String v = TicketFields.clean(glimpse(r.get(c))).value().strip();

@@ -102,6 +102,35 @@ public final class TicketFields {
         return new Cleaned(sb == null ? s : sb.toString(), removed);
     }
 
+    /**
+     * A value shown on one line (subject, requester): {@link #clean}ed, the bidirectional embedding, override
+     * and isolate controls (U+202A–U+202E, U+2066–U+2069) removed, so "Invoice \u202Egpj.exe" cannot show
+     * in the queue as "Invoice exe.jpg", and line breaks, tabs and line or paragraph separators made one
+     * space each run. {@code removed} counts the control characters removed (line breaks are not counted).
+     */
+    public static Cleaned line(String s) {
+        Cleaned c = clean(s);
+        String v = c.value();
+        int removed = c.removed();
+        StringBuilder sb = null;
+        for (int i = 0; i < v.length(); i++) {
+            char ch = v.charAt(i);
+            boolean bidi = (ch >= '\u202A' && ch <= '\u202E') || (ch >= '\u2066' && ch <= '\u2069');
+            boolean brk = ch == '\n' || ch == '\t' || ch == '\u2028' || ch == '\u2029' || ch == '\u000B' || ch == '\f';
+            if (!bidi && !brk) {
+                if (sb != null) sb.append(ch);
+                continue;
+            }
+            if (sb == null) sb = new StringBuilder(v.length()).append(v, 0, i);
+            if (bidi) {
+                removed++;
+            } else if (!sb.isEmpty() && sb.charAt(sb.length() - 1) != ' ') {
+                sb.append(' ');
+            }
+        }
+        return sb == null ? c : new Cleaned(sb.toString(), removed);
+    }
+
     /** First non-blank line of {@code body}, stripped and cut to {@link #DERIVED_SUBJECT} characters; "" if none. */
     public static String subjectFromBody(String body) {
         if (body == null) return "";

@@ -103,6 +103,21 @@ public final class TicketImporter {
         if (!Files.isReadable(file)) throw new ImportException(file + ": not readable");
     }
 
+    /** Columns an unknown-column message names at most. */
+    static final int MAX_COLUMNS_NAMED = 40;
+
+    /**
+     * "'a', 'b', 'c'" for a message: at most {@link #MAX_COLUMNS_NAMED} names of at most 80 characters, then
+     * "and 7,960 more", so a file with thousands of columns (a wide spreadsheet, a mis-split header) does not
+     * make the message thousands of names long.
+     */
+    public static String nameColumns(List<String> columns) {
+        List<String> shown = columns.stream().limit(MAX_COLUMNS_NAMED).map(c -> "'" + TicketFields.cut(c, 80) + "'").toList();
+        String more = columns.size() > MAX_COLUMNS_NAMED
+                ? String.format(Locale.ROOT, " and %,d more (--columns lists them all)", columns.size() - MAX_COLUMNS_NAMED) : "";
+        return String.join(", ", shown) + more;
+    }
+
     /** Maps the mapping's column names onto the file's (exact, else ignoring case and surrounding blanks). */
     static ColumnMapping resolve(Path file, ColumnMapping mapping, List<String> columns) throws ImportException {
         Map<String, String> byLower = new HashMap<>();
@@ -116,7 +131,7 @@ public final class TicketImporter {
         }
         if (!missing.isEmpty()) {
             throw new ImportException(file.getFileName() + ": no column " + String.join(", ", missing)
-                    + ". Available columns: " + String.join(", ", columns.stream().map(c -> "'" + c + "'").toList()));
+                    + ". Available columns: " + nameColumns(columns));
         }
         return mapping.resolve(c -> columns.contains(c) ? c : byLower.get(c.strip().toLowerCase(Locale.ROOT)));
     }
@@ -296,6 +311,23 @@ public final class TicketImporter {
                     requester = TicketFields.cut(requester, TicketFields.MAX_REQUESTER);
                 }
             }
+            // Shown on one line without bidi overrides; the id below still hashes the values as before, so a
+            // file an earlier build imported is recognised.
+            TicketFields.Cleaned shownSubject = TicketFields.line(subject);
+            removed += shownSubject.removed();
+            String subjectShown = shownSubject.value().strip();
+            if (subjectShown.isEmpty()) subjectShown = TicketFields.line(TicketFields.subjectFromBody(bodyText)).value().strip();
+            if (subjectShown.isEmpty()) {
+                reject(line, "subject and body are both empty (once control characters are removed)");
+                return null;
+            }
+            String requesterShown = null;
+            if (requester != null) {
+                TicketFields.Cleaned r = TicketFields.line(requester);
+                removed += r.removed();
+                requesterShown = r.value().strip();
+                if (requesterShown.isEmpty()) requesterShown = null;
+            }
             Instant createdAt = null;
             if (m.created() != null) {
                 try {
@@ -338,11 +370,11 @@ public final class TicketImporter {
                     // the id builds before this one gave the row (content only): a file imported by one of them is
                     // not imported a second time (the store matches it with the same creation time)
                     int legacyN = legacyOccurrences.merge(hash, 1, Integer::sum);
-                    return new NewTicket(SOURCE, externalId, subject, bodyText, requester, createdAt, team, priority,
+                    return new NewTicket(SOURCE, externalId, subjectShown, bodyText, requesterShown, createdAt, team, priority,
                             "sha256:" + hash + "#" + legacyN);
                 }
             }
-            return new NewTicket(SOURCE, externalId, subject, bodyText, requester, createdAt, team, priority);
+            return new NewTicket(SOURCE, externalId, subjectShown, bodyText, requesterShown, createdAt, team, priority);
         }
 
         /** Hands the current batch to the writer; false when the import must stop (cancelled or failed). */

@@ -339,7 +339,7 @@ public final class IntakeServer implements AutoCloseable {
                 throw new BadRequest(where + ": unknown field '" + f + "' (known: subject, body, requester, id, created, team, priority)");
             }
         }
-        String subject = TicketFields.clean(Mojibake.repair(text(n, "subject", where, false))).value().strip();
+        String subject = TicketFields.line(Mojibake.repair(text(n, "subject", where, false))).value().strip();
         String body = TicketFields.clean(Mojibake.repair(text(n, "body", where, false))).value().strip();
         if (subject.isEmpty() && body.isEmpty()) throw new BadRequest(where + ": subject or body is required");
         if (body.length() > Ticket.MAX_BODY) {
@@ -347,14 +347,14 @@ public final class IntakeServer implements AutoCloseable {
             warnings.add(where + ": " + TicketFields.bodyCutNote(body.length()));
             body = TicketFields.fitBody(body);
         }
-        if (subject.isEmpty()) subject = TicketFields.subjectFromBody(body);
+        if (subject.isEmpty()) subject = TicketFields.line(TicketFields.subjectFromBody(body)).value().strip();
         if (subject.length() > Ticket.MAX_SUBJECT) {
             // as a file import does: the ticket is kept with its subject cut, and the reply says so
             warnings.add(String.format(java.util.Locale.ROOT, "%s: subject cut from %,d to %,d characters (the limit)", where,
                     subject.length(), Ticket.MAX_SUBJECT));
             subject = TicketFields.cut(subject, Ticket.MAX_SUBJECT);
         }
-        String requester = TicketFields.clean(Mojibake.repair(text(n, "requester", where, false))).value().strip();
+        String requester = TicketFields.line(Mojibake.repair(text(n, "requester", where, false))).value().strip();
         if (requester.length() > TicketFields.MAX_REQUESTER) {
             throw new BadRequest(where + ": requester is over " + TicketFields.MAX_REQUESTER + " characters");
         }

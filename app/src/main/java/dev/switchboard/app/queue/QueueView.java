@@ -232,9 +232,10 @@ public final class QueueView extends BorderPane {
         team.setComparator(Comparator.comparing(QueueViewModel::effectiveTeam, Comparator.nullsLast(Comparator.naturalOrder())));
         team.setCellFactory(c -> new CurrentOrSuggestedCell(QueueRow::team, QueueRow::suggestedTeam, true));
 
-        TableColumn<QueueRow, String> subject = column("Subject", QueueRow::subject, 380);
+        // one line each, bidi overrides left out: also for tickets stored before they were removed on the way in
+        TableColumn<QueueRow, String> subject = column("Subject", r -> shown(r.subject()), 380);
         subject.setId("col-subject");
-        TableColumn<QueueRow, String> requester = column("Requester", QueueRow::requester, 150);
+        TableColumn<QueueRow, String> requester = column("Requester", r -> shown(r.requester()), 150);
         requester.setId("col-requester");
         TableColumn<QueueRow, String> status = column("Status", r -> statusLabel(r.status()), 88);
         status.setId("col-status");
@@ -281,6 +282,11 @@ public final class QueueView extends BorderPane {
         c.setCellValueFactory(cd -> new ReadOnlyObjectWrapper<>(value.apply(cd.getValue())));
         c.setPrefWidth(width);
         return c;
+    }
+
+    /** A subject or requester as the queue shows it: {@link dev.switchboard.app.importer.TicketFields#line}; null stays null. */
+    static String shown(String s) {
+        return s == null ? null : dev.switchboard.app.importer.TicketFields.line(s).value();
     }
 
     static String statusLabel(String status) {

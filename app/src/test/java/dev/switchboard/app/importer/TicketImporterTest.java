@@ -89,6 +89,29 @@ class TicketImporterTest {
         assertThat(rowsWithSubject("bom ")).hasSize(5);
     }
 
+    /**
+     * A bidi override in a subject made the queue show "Invoice \u202Egpj.exe" as "Invoice exe.jpg", and a line
+     * break made the row two lines high. Both are left out of what is stored; the id still hashes the text as
+     * an earlier build did, so re-importing the file adds nothing.
+     */
+    @Test
+    void subjectsAndRequestersAreOneLineWithoutBidiOverrides() throws Exception {
+        Path f = write("spoof.csv", "subject,body,requester\n"
+                + "\"spoof Invoice \u202Egpj.exe\u202C please\",open the attachment,\"mal\u2067lory\u2069\"\n"
+                + "\"spoof two\nlines\ttabbed\",body,bob\n");
+        ImportReport r = importer().run(f, new ColumnMapping("subject", List.of("body"), null, "requester", null, null, null),
+                ImportListener.NONE);
+        assertThat(r.created()).isEqualTo(2);
+        List<QueueRow> rows = rowsWithSubject("spoof ");
+        assertThat(rows).extracting(QueueRow::subject).containsExactly("spoof Invoice gpj.exe please", "spoof two lines tabbed");
+        assertThat(rows.get(0).requester()).isEqualTo("mallory");
+        assertThat(r.warnings()).anyMatch(w -> w.contains("removed 4 control character(s)") && w.contains("line(s) 2"));
+        ImportReport again = importer().run(f, new ColumnMapping("subject", List.of("body"), null, "requester", null, null, null),
+                ImportListener.NONE);
+        assertThat(again.created()).isZero();
+        assertThat(again.alreadyPresent()).isEqualTo(2);
+    }
+
     @Test
     void aRecurringAlertInNextMonthsExportIsAnotherTicketAndReimportingStillAddsNothing() throws Exception {
         ColumnMapping m = new ColumnMapping("Subject", List.of("Body"), null, "Who", "Created", "Team", null);
@@ -188,6 +211,15 @@ class TicketImporterTest {
         // case and blanks are forgiven
         ImportReport r = importer().run(f, ColumnMapping.of(" title ", "TEXT"), ImportListener.NONE);
         assertThat(r.created()).isEqualTo(1);
+
+        // 8,000 columns: the message names the first 40 and counts the rest instead of listing 60 KB of names
+        StringBuilder wide = new StringBuilder();
+        for (int i = 0; i < 8000; i++) wide.append(i == 0 ? "" : ",").append("c").append(i);
+        Path w = write("wide.csv", wide + "\n" + wide + "\n");
+        assertThatThrownBy(() -> importer().run(w, ColumnMapping.of("Subject", "Text"), ImportListener.NONE))
+                .isInstanceOf(ImportException.class)
+                .hasMessageContaining("Available columns: 'c0', 'c1', ").hasMessageContaining("'c39' and 7,960 more (--columns lists them all)")
+                .satisfies(e -> assertThat(e.getMessage().length()).isLessThan(1000));
     }
 
     @Test

@@ -62,6 +62,16 @@ class IntakeServerTest {
     }
 
     @Test
+    void aPostedSubjectIsOneLineWithoutBidiOverrides() throws Exception {
+        HttpResponse<String> r = post("{\"subject\":\"bidi Invoice \\u202Egpj.exe\\u202C\\r\\nplease\",\"body\":\"b\","
+                + "\"requester\":\"eve\\u202E\"}");
+        assertThat(r.statusCode()).isEqualTo(201);
+        QueueRow row = ws.store().queue().stream().filter(q -> q.subject().startsWith("bidi ")).findFirst().orElseThrow();
+        assertThat(row.subject()).isEqualTo("bidi Invoice gpj.exe please");
+        assertThat(row.requester()).isEqualTo("eve");
+    }
+
+    @Test
     void postedTicketsAreStoredBeforeTheReply() throws Exception {
         HttpResponse<String> r = post("[{\"subject\":\"it VPN down\",\"body\":\"since 9:00\",\"requester\":\"ann@example.com\",\"id\":\"EXT-1\","
                 + "\"created\":\"2024-05-01T08:00:00Z\"},{\"body\":\"it printer\\njams\"}]");

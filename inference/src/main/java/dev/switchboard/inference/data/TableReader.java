@@ -67,7 +67,15 @@ public final class TableReader {
     public record Summary(Format format, Charset charset, List<String> columns, long rows, long problems,
                           boolean complete) {}
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Jackson refuses strings over 20,000,000 characters by default; a line is already in memory when it is
+     * parsed, and an importer cuts an overlong body and keeps the ticket (as it does for CSV), so a JSON Lines
+     * row with a 25-million-character body must not be rejected as "invalid JSON".
+     */
+    private static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                    .maxStringLength(Integer.MAX_VALUE).build())
+            .build());
 
     private TableReader() {}
 
@@ -380,8 +388,7 @@ public final class TableReader {
                 } catch (UncheckedIOException | IllegalStateException e) {
                     problems++;
                     long bad = lastLine + 1;
-                    handler.problem(new Problem(bad, "broken quoting in the row starting here ("
-                            + conciseMessage(e).replaceAll("\\(?(at )?line \\d+\\)?[:,]?\\s*", "").strip()
+                    handler.problem(new Problem(bad, "broken quoting in the row starting here (" + parserReason(e)
                             + "; often an unclosed or stray quote); row skipped, reading on from line " + (bad + 1)));
                     return new CsvPass(new Summary(Format.CSV, cs, columns, rows, problems, false), bad, delimiter);
                 }
@@ -478,6 +485,20 @@ public final class TableReader {
             }
         }
         return new Summary(Format.JSONL, cs, columns, rows, problems, true);
+    }
+
+    /**
+     * The CSV parser's reason without its positions ("(startline 2) EOF reached…", "… at line: 452, position: 4,302"):
+     * they count from where the current pass started, not from the top of the file, so they named the wrong line.
+     */
+    static String parserReason(Throwable e) {
+        String m = conciseMessage(e)
+                .replaceAll("\\(startline \\d+\\)\\s*", "")
+                .replaceAll("\\s*\\(?\\b(at )?line:? \\d+(,\\d{3})*(, position:? \\d+(,\\d{3})*)?\\)?[:,]?", "")
+                .strip();
+        if (m.isEmpty()) return "unreadable quoting";
+        // "Invalid character…" reads on in the sentence as "invalid character…"; "EOF" stays
+        return m.length() > 1 && Character.isLowerCase(m.charAt(1)) ? Character.toLowerCase(m.charAt(0)) + m.substring(1) : m;
     }
 
     private static String conciseMessage(Throwable e) {

@@ -72,6 +72,15 @@ class TableReaderTest {
     }
 
     @Test
+    void aJsonLinesValueOverJacksonsDefaultLimitIsRead() throws Exception {
+        Path f = dir.resolve("big.jsonl");
+        Files.writeString(f, "{\"subject\":\"big\",\"body\":\"" + "y".repeat(21_000_000) + "\"}\n{\"subject\":\"next\",\"body\":\"b\"}\n");
+        Collected c = read(f, null);
+        assertThat(c.problems()).isEmpty();
+        assertThat(c.rows()).extracting(r -> r.get("body").length()).containsExactly(21_000_000, 1);
+    }
+
+    @Test
     void resumesAfterBrokenQuotingWithCorrectLineNumbers() throws Exception {
         Path f = dir.resolve("t.csv");
         Files.writeString(f, "a,b\r\n1,\"x\r\ny\"\r\n2,\"bad\"quote\r\n3,z\r\n4,\"unclosed\r\n5,w\r\n");
@@ -80,6 +89,13 @@ class TableReaderTest {
         assertThat(c.rows()).extracting(r -> r.get("a") + "@" + r.line()).containsExactly("1@2", "3@5", "5@7");
         assertThat(c.problems()).extracting(TableReader.Problem::line).containsExactly(4L, 6L);
         assertThat(c.problems().get(0).message()).startsWith("broken quoting").contains("reading on from line 5");
+        // the parser's own line numbers count from where its pass started: they must not reach the message
+        assertThat(c.problems()).extracting(TableReader.Problem::message).allSatisfy(m -> assertThat(m)
+                .doesNotContainPattern("line:? \\d+,|startline|position|\\(\\("));
+        assertThat(c.problems().get(0).message()).isEqualTo("broken quoting in the row starting here (invalid character"
+                + " between encapsulated token and delimiter; often an unclosed or stray quote); row skipped, reading on from line 5");
+        assertThat(c.problems().get(1).message()).isEqualTo("broken quoting in the row starting here (EOF reached before"
+                + " encapsulated token finished; often an unclosed or stray quote); row skipped, reading on from line 7");
         assertThat(c.summary().complete()).isTrue();
         assertThat(c.summary().rows()).isEqualTo(3);
         assertThat(bytes.get()).isEqualTo(Files.size(f));
