@@ -118,6 +118,7 @@ public final class TicketDetailView extends ScrollPane {
                 Label head = new Label((u.author() == null ? "" : u.author() + " · ") + when(u.createdAt())
                         + (u.undoneMerge() ? " · merge undone: no longer part of this ticket" : ""));
                 head.getStyleClass().add("text-muted");
+                head.setWrapText(true);
                 Label text = new Label(u.body());
                 text.setWrapText(true);
                 updates.getChildren().addAll(new Separator(), head, text);
