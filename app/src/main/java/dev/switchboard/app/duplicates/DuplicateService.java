@@ -176,7 +176,7 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
             var detail = store.detailWithoutPairs(r.id()).orElse(null);
             if (detail == null) continue;
             TicketText t = new TicketText(Long.toString(r.id()), r.subject(), detail.body(),
-                    detail.updates().stream().map(u -> u.body()).toList());
+                    detail.textUpdates().stream().map(u -> u.body()).toList());
             float[] v = model.vector(TicketText.of(t.id(), t.subject(), t.body()));
             float[] sv = subjectVector(t);
             finder.update(t, v, sv, undated.contains(r.id()) ? UNDATED : r.createdAt(), open);

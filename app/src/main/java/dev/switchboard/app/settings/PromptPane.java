@@ -131,7 +131,7 @@ final class PromptPane extends VBox {
         if (d.isEmpty()) return "No tickets yet: import some to see a preview.";
         TicketDetail td = d.get();
         TicketText text = new TicketText(Long.toString(td.row().id()), td.row().subject(), td.body(),
-                td.updates().stream().map(TicketDetail.Update::body).toList());
+                td.textUpdates().stream().map(TicketDetail.Update::body).toList());
         var examples = new LocalExampleRetriever(services.localModel(), store, services.triage()::taxonomy).nearest(text, k);
         PromptBuilder.Prompt p = new PromptBuilder(t).render(text, TriageContext.of(services.triage().taxonomy()), examples);
         return "Ticket #" + td.row().id() + " · " + examples.size() + " example(s) · " + p.chars() + " characters\n\n"

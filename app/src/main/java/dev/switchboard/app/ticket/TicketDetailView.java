@@ -115,8 +115,10 @@ public final class TicketDetailView extends ScrollPane {
         if (!d.updates().isEmpty()) {
             updates.getChildren().add(section("Updates (" + d.updates().size() + ")"));
             for (var u : d.updates()) {
-                Label head = new Label((u.author() == null ? "" : u.author() + " · ") + when(u.createdAt()));
+                Label head = new Label((u.author() == null ? "" : u.author() + " · ") + when(u.createdAt())
+                        + (u.undoneMerge() ? " · merge undone: no longer part of this ticket" : ""));
                 head.getStyleClass().add("text-muted");
+                head.setWrapText(true);
                 Label text = new Label(u.body());
                 text.setWrapText(true);
                 updates.getChildren().addAll(new Separator(), head, text);

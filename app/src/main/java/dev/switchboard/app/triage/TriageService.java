@@ -506,7 +506,18 @@ public final class TriageService implements StoreListener, AutoCloseable {
 
     @Override
     public void ticketsChanged(Collection<Long> ticketIds) {
-        if (ready) enqueue(ticketIds, false);
+        if (!ready) return;
+        List<Long> ids = List.copyOf(ticketIds);
+        worker.run(() -> forgetMerged(ids));
+        enqueue(ids, false);
+    }
+
+    /**
+     * A ticket merged into another as its duplicate is no example of its own any more (its text is an update of
+     * the original, as a full train reads the history): the model forgets it at once.
+     */
+    private void forgetMerged(List<Long> ids) {
+        for (long id : store.mergedAmong(ids)) local.forget(Long.toString(id));
     }
 
     /** Beyond this many tickets decided elsewhere at once (a history import), a full retrain learns them. */
@@ -521,7 +532,7 @@ public final class TriageService implements StoreListener, AutoCloseable {
     public void ticketsChangedElsewhere(Collection<Long> ticketIds) {
         if (!ready) return;
         List<Long> ids = List.copyOf(ticketIds);
-        worker.run(() -> learnDecidedElsewhere(ids));
+        worker.run(() -> learnDecidedElsewhere(ids)); // a merged duplicate among them is forgotten there
         enqueue(ids, false);
     }
 
@@ -689,10 +700,11 @@ public final class TriageService implements StoreListener, AutoCloseable {
 
     /**
      * The ticket's text with the updates recorded up to {@code decidedAt} (all of them when null): what a
-     * dispatcher deciding it then saw, and what {@link TicketStore#labelledHistory()} gives a full train.
+     * dispatcher deciding it then saw, and what {@link TicketStore#labelledHistory()} gives a full train. The text
+     * of a merge that was undone is not the ticket's any more and is left out.
      */
     static TicketText text(TicketDetail d, Instant decidedAt) {
-        return new TicketText(Long.toString(d.row().id()), d.row().subject(), d.body(), d.updates().stream()
+        return new TicketText(Long.toString(d.row().id()), d.row().subject(), d.body(), d.textUpdates().stream()
                 .filter(u -> decidedAt == null || u.createdAt() == null || !u.createdAt().isAfter(decidedAt))
                 .map(TicketDetail.Update::body).toList(), d.row().requester());
     }
@@ -729,7 +741,8 @@ public final class TriageService implements StoreListener, AutoCloseable {
     /**
      * Teaches the model a ticket exactly as a full train would read it now ({@link TicketStore#labelledHistory()}):
      * its current team and priority when a person or imported history set them (otherwise it is forgotten),
-     * weighted by whether its latest decision was reviewed, with the updates recorded up to the decision that
+     * weighted by whether its latest decision was reviewed (a ticket merged into another as its duplicate is
+     * forgotten: its text is the original's update now), with the updates recorded up to the decision that
      * set its label ({@link DecisionLedger#labelDecision}: after an undo, the decision it restored, as in the
      * dataset export). So every kind of decision counts (an assignment or reopening that changes the team, a
      * resolve that reviews a bulk accept, an undo), and the model means the same online
@@ -743,11 +756,12 @@ public final class TriageService implements StoreListener, AutoCloseable {
         if (r.setBy() == null || r.team() == null) return local.forget(id);
         double w = ds.isEmpty() || ds.get(ds.size() - 1).reviewed() ? 1.0 : UNREVIEWED_WEIGHT;
         if (w <= 0) return local.forget(id);
+        TicketDetail d = store.detailWithoutPairs(ticketId).orElse(null);
+        if (d == null) return false;
+        if (d.mergedInto() != null) return local.forget(id); // its text is an update of the original now
         // the text the dispatcher saw: updates that arrived since the label decision (never an undone one) are not part of it
         DecisionRecord label = DecisionLedger.labelDecision(ds);
         Instant textAt = label == null ? null : label.decidedAt();
-        TicketDetail d = store.detailWithoutPairs(ticketId).orElse(null);
-        if (d == null) return false;
         local.learn(new LabelledTicket(text(d, textAt), r.team(), r.priority(), Instant.now(), w));
         return false;
     }

@@ -109,7 +109,7 @@ class DetailDuplicatesTest {
             many.add(new dev.switchboard.persistence.store.TicketDetail.DuplicateView(1000 + i, "VPN down again " + i, "NEW", false,
                     0.99 - i * 0.001, "SUGGESTED", null, Instant.now()));
         }
-        var big = new dev.switchboard.persistence.store.TicketDetail(d.row(), d.body(), d.updates(), d.suggestion(), d.routing(), many);
+        var big = new dev.switchboard.persistence.store.TicketDetail(d.row(), d.body(), d.updates(), d.suggestion(), d.routing(), many, null);
         robot.interact(() -> view.show(big));
         VBox box = robot.lookup("#detail-duplicates").queryAs(VBox.class);
         assertThat(box.getChildren()).hasSize(1 + TicketDetailView.MAX_DUPLICATE_LINES);

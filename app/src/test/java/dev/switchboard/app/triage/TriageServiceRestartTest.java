@@ -214,6 +214,39 @@ class TriageServiceRestartTest {
     }
 
     /**
+     * A decided ticket merged into another as its duplicate is no example of its own any more (its text is an
+     * update of the original): the model forgets it as soon as the merge is recorded, and a full train and a
+     * restart leave it out too, so it is never shown as the evidence of a suggestion.
+     */
+    @Test
+    void aDecidedTicketMergedAsADuplicateIsForgottenAtOnceAndLeftOutOfAFullTrain() throws Exception {
+        TriageService first = start();
+        long printer = openPrinter;
+        QueueRow row = ws.store().rows(List.of(printer)).get(0);
+        DecisionRecord rec = new DecisionLedger(ws.store()).decide(DecisionRequest.of(printer, row.version(),
+                DecisionKind.OVERRIDDEN, "Database", "P2", null, "dana")).get(10, TimeUnit.SECONDS);
+        first.learn(rec).get(10, TimeUnit.SECONDS);
+        var probe = dev.switchboard.inference.TicketText.of("p", "printer toner", "The printer and the toner not working");
+        assertThat(first.localModel().suggest(probe, dev.switchboard.inference.TriageContext.of(first.taxonomy()))
+                .evidence()).extracting(e -> e.ticketId()).contains(Long.toString(printer));
+
+        new dev.switchboard.persistence.store.DuplicateLinks(ws.store()).merge(printer, openVpn, 0.9, "dana")
+                .get(10, TimeUnit.SECONDS);
+        first.awaitIdle();
+        assertThat(first.localModel().suggest(probe, dev.switchboard.inference.TriageContext.of(first.taxonomy()))
+                .evidence()).extracting(e -> e.ticketId()).doesNotContain(Long.toString(printer));
+
+        first.retrain().get(120, TimeUnit.SECONDS);
+        assertThat(first.localModel().suggest(probe, dev.switchboard.inference.TriageContext.of(first.taxonomy()))
+                .evidence()).extracting(e -> e.ticketId()).doesNotContain(Long.toString(printer));
+        restart(first);
+        TriageService second = start();
+        assertThat(second.fullTrainings()).isZero();
+        assertThat(second.localModel().suggest(probe, dev.switchboard.inference.TriageContext.of(second.taxonomy()))
+                .evidence()).extracting(e -> e.ticketId()).doesNotContain(Long.toString(printer));
+    }
+
+    /**
      * A full retrain refreshes the suggestions of open tickets nobody decided (the queue would otherwise show
      * the previous model's calls), but not while another engine serves: a local retrain must not send the
      * whole queue to an LLM again.

@@ -3,11 +3,28 @@ package dev.switchboard.persistence.store;
 import java.time.Instant;
 import java.util.List;
 
-/** Everything the detail pane shows about one ticket. */
+/**
+ * Everything the detail pane shows about one ticket. {@code mergedInto} is the ticket this one is merged into
+ * as a duplicate (closed, its text kept there as an update), or null.
+ */
 public record TicketDetail(QueueRow row, String body, List<Update> updates, SuggestionView suggestion,
-                           List<RoutingView> routing, List<DuplicateView> duplicates) {
+                           List<RoutingView> routing, List<DuplicateView> duplicates, Long mergedInto) {
 
-    public record Update(String author, String body, Instant createdAt) {}
+    /**
+     * One update of the ticket. {@code undoneMerge}: the text a merge of a duplicate brought in, and that merge
+     * was undone later; it stays in the record (undo appends) but is no longer the ticket's text, so the model,
+     * the duplicate finder and prompts leave it out ({@link #text()}).
+     */
+    public record Update(String author, String body, Instant createdAt, boolean undoneMerge) {
+        public Update(String author, String body, Instant createdAt) {
+            this(author, body, createdAt, false);
+        }
+    }
+
+    /** The updates that are part of the ticket's text now: all but those of an undone merge. */
+    public List<Update> textUpdates() {
+        return updates.stream().filter(u -> !u.undoneMerge()).toList();
+    }
 
     public record RoutingView(String fromTeam, String toTeam, Instant at) {}
 

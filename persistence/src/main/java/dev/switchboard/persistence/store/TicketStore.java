@@ -578,10 +578,14 @@ public final class TicketStore implements AutoCloseable {
         if (rows.isEmpty()) return Optional.empty();
         return Optional.of(db.inTransaction(s -> {
             Ticket t = s.find(Ticket.class, id);
-            List<TicketDetail.Update> updates = s.createSelectionQuery(
+            List<TicketUpdate> rawUpdates = s.createSelectionQuery(
                             "from TicketUpdate where ticket.id = :id order by createdAt, id", TicketUpdate.class)
-                    .setParameter("id", id).getResultList().stream()
-                    .map(u -> new TicketDetail.Update(u.getAuthor(), u.getBody(), u.getCreatedAt())).toList();
+                    .setParameter("id", id).getResultList();
+            java.util.Set<Long> undoneMerges = rawUpdates.stream().anyMatch(u -> u.getMergeLinkId() != null)
+                    ? undoneMergeUpdates(s, id) : java.util.Set.of();
+            List<TicketDetail.Update> updates = rawUpdates.stream()
+                    .map(u -> new TicketDetail.Update(u.getAuthor(), u.getBody(), u.getCreatedAt(),
+                            undoneMerges.contains(u.getId()))).toList();
             Suggestion sg = t.getLatestSuggestion();
             TicketDetail.SuggestionView sv = sg == null ? null : new TicketDetail.SuggestionView(sg.getId(), sg.getEngine(),
                     sg.getModel(), sg.getStatus(), sg.getTeamName(), sg.getPriorityName(), sg.getConfidence(),
@@ -595,8 +599,19 @@ public final class TicketStore implements AutoCloseable {
                     .setParameter("id", id).setParameter("undone", DecisionKind.UNDONE).getResultList().stream()
                     .map(r -> new TicketDetail.RoutingView(r.getFromTeam() == null ? null : r.getFromTeam().getName(),
                             r.getToTeam().getName(), r.getMovedAt())).toList();
-            return new TicketDetail(rows.get(0), t.getBody(), updates, sv, routing, withPairs ? duplicates(s, id) : List.of());
+            return new TicketDetail(rows.get(0), t.getBody(), updates, sv, routing, withPairs ? duplicates(s, id) : List.of(),
+                    t.getDuplicateOf() == null ? null : t.getDuplicateOf().getId());
         }));
+    }
+
+    /** Ids of the ticket's updates that a merge brought in which was undone later ({@link DuplicateLinks#MERGE_NOT_UNDONE}). */
+    private static java.util.Set<Long> undoneMergeUpdates(org.hibernate.Session s, long ticketId) {
+        List<?> ids = s.createNativeQuery("select u.id from ticket_update u where u.ticket_id = :id and u.merge_link_id is not null"
+                        + " and not " + DuplicateLinks.MERGE_NOT_UNDONE, Object.class)
+                .setParameter("id", ticketId).getResultList();
+        java.util.Set<Long> out = new java.util.HashSet<>();
+        for (Object o : ids) out.add(((Number) o).longValue());
+        return out;
     }
 
     /** The ticket's duplicate pairs at their latest state (dismissed ones left out): awaiting a verdict first, best first. */
@@ -654,6 +669,16 @@ public final class TicketStore implements AutoCloseable {
 
     /** Of the given tickets, those imported without a creation time (their created_at is the import time). */
     public Set<Long> withoutKnownCreation(Collection<Long> ids) {
+        return idsWhere("not created_known", ids);
+    }
+
+    /** Of the given tickets, those merged into another as its duplicate (closed; their text is an update there). */
+    public Set<Long> mergedAmong(Collection<Long> ids) {
+        return idsWhere("duplicate_of is not null", ids);
+    }
+
+    /** Of the given tickets, those matching a fixed condition on {@code ticket}; 500 ids per query. */
+    private Set<Long> idsWhere(String condition, Collection<Long> ids) {
         Set<Long> out = new HashSet<>();
         if (ids.isEmpty()) return out;
         List<Long> list = new ArrayList<>(ids);
@@ -661,7 +686,7 @@ public final class TicketStore implements AutoCloseable {
             for (int i = 0; i < list.size(); i += 500) {
                 List<Long> chunk = list.subList(i, Math.min(list.size(), i + 500));
                 String in = chunk.stream().map(x -> "?").collect(Collectors.joining(","));
-                try (PreparedStatement ps = c.prepareStatement("select id from ticket where not created_known and id in (" + in + ")")) {
+                try (PreparedStatement ps = c.prepareStatement("select id from ticket where " + condition + " and id in (" + in + ")")) {
                     for (int j = 0; j < chunk.size(); j++) ps.setLong(j + 1, chunk.get(j));
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) out.add(rs.getLong(1));
@@ -688,7 +713,8 @@ public final class TicketStore implements AutoCloseable {
      * dispatcher saw it when deciding. Updates added later (a comment after the decision, a duplicate merged
      * into it, also one made before a later decision that was undone) only count once the ticket is decided
      * again; the update of a merge that was undone later never counts ({@link DuplicateLinks#MERGE_NOT_UNDONE}),
-     * as in the export. Each carries its requester (where that requester's tickets went is a routing signal of its own).
+     * as in the export. A ticket merged into another as its duplicate is no example of its own (its text is an update
+     * of the original there), as in the export. Each carries its requester (where that requester's tickets went is a routing signal of its own).
      * Two queries however long the history.
      */
     public List<LabelledRow> labelledHistory() {
@@ -706,7 +732,7 @@ public final class TicketStore implements AutoCloseable {
                        t.requester
                 from ticket t join team tm on tm.id = t.team_id
                 left join priority_level p on p.id = t.priority_id
-                where t.set_by is not null
+                where t.set_by is not null and t.duplicate_of is null
                 order by t.id
                 """.formatted(deciding);
         String updatesSql = """

@@ -120,11 +120,18 @@ class LabelledExampleReaderTest extends LedgerTestBase {
         assertThat(rows).containsOnlyKeys(orig, undone);
         assertThat(merged).containsExactly(dup);
         assertThat(rows.get(orig).updates()).singleElement().asString().startsWith("Merged duplicate #" + dup + " from ");
-        // the same for the local model's history (the duplicate's own row aside)
+        // the same for the local model's history: the merged duplicate is no example of its own there either
         Map<Long, List<String>> learned = new HashMap<>();
         for (LabelledRow r : store.labelledHistory()) learned.put(r.id(), r.updates());
+        assertThat(learned).containsOnlyKeys(orig, undone);
         assertThat(learned.get(orig)).isEqualTo(rows.get(orig).updates());
         assertThat(learned.get(undone)).isEmpty();
+        // the detail keeps the undone merge's text, flagged, and leaves it out of the ticket's text
+        TicketDetail od = store.detail(orig).orElseThrow();
+        assertThat(od.updates()).extracting(TicketDetail.Update::undoneMerge).containsExactly(false, true);
+        assertThat(od.textUpdates()).extracting(TicketDetail.Update::body).isEqualTo(rows.get(orig).updates());
+        assertThat(od.mergedInto()).isNull();
+        assertThat(store.detail(dup).orElseThrow().mergedInto()).isEqualTo(orig);
 
         // merged again after the undo: that merge's text counts (once the original is decided on it)
         links.merge(undone, orig, 0.8, "dana").join();
