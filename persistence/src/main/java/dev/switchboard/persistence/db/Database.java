@@ -90,6 +90,9 @@ public final class Database implements AutoCloseable {
         return "jdbc:h2:file:" + fileWithoutExtension.toAbsolutePath();
     }
 
+    /** How long closing an H2 file database may spend giving back the space of replaced pages. */
+    static final int MAX_COMPACT_MS = 10_000;
+
     /** Adds the settings Switchboard relies on to an H2 URL; other URLs pass through. */
     public static String effectiveUrl(String url) {
         if (!url.startsWith("jdbc:h2:")) return url;
@@ -97,6 +100,10 @@ public final class Database implements AutoCloseable {
         String upper = u.toUpperCase();
         if (!upper.contains("WRITE_DELAY=")) u += ";WRITE_DELAY=0";
         if (!upper.contains("AUTO_SERVER=") && upper.startsWith("JDBC:H2:FILE:")) u += ";AUTO_SERVER=TRUE";
+        // H2 keeps pages a commit replaced for 45 s before their space is reused, so a fast bulk import leaves the
+        // file mostly empty space (50,000 short tickets: 264 MB); closing compacts for at most 200 ms by default.
+        // Allowing 10 s at the close (after the window is gone, or at the end of a CLI import) gives it back: 28 MB.
+        if (!upper.contains("MAX_COMPACT_TIME=") && upper.startsWith("JDBC:H2:FILE:")) u += ";MAX_COMPACT_TIME=" + MAX_COMPACT_MS;
         return u;
     }
 
