@@ -31,7 +31,7 @@ import org.apache.commons.csv.CSVRecord;
  * Lines. Streams rows to a handler with the line each starts on; rows that cannot be read are
  * reported as {@link Problem}s and reading goes on where it can.
  *
- * <p>Encoding: UTF-8 with or without byte-order mark (UTF-16 with BOM too). A file that is not valid
+ * <p>Encoding: UTF-8 with or without byte-order mark (UTF-16 with BOM too, or without one for Latin text). A file that is not valid
  * UTF-8 is read as Windows-1252 and a warning says so, rather than importing replacement characters.
  * Values holding UTF-8 that an earlier system decoded as Windows-1252 ("fÃ¼r") are repaired
  * ({@link Mojibake}), and a warning counts them.
@@ -264,7 +264,7 @@ public final class TableReader {
         return new BufferedReader(new InputStreamReader(buffered, dec), 1 << 16);
     }
 
-    /** UTF-16 by BOM; UTF-8 when every byte decodes (or nearly: see {@link #detectCharset}); otherwise Windows-1252. */
+    /** UTF-16 by BOM (or by its zero bytes without one); UTF-8 when every byte decodes (or nearly: see {@link #detectCharset}); otherwise Windows-1252. */
     static Charset charsetOf(Path file) throws IOException {
         return detectCharset(file).charset();
     }
@@ -277,6 +277,32 @@ public final class TableReader {
         Detected(Charset charset, long invalidUtf8, long validMultibyte) {
             this(charset, invalidUtf8, validMultibyte, null);
         }
+    }
+
+    /**
+     * UTF-16 without a byte-order mark (some tools save "Unicode text" so): in the first KiB, most two-byte units are
+     * a Latin character and a zero byte, the zero always on the same side. Null when the file does not look so
+     * (CJK text in UTF-16 without a mark is not recognised; it is refused as binary or read as Windows-1252).
+     */
+    static Charset utf16WithoutBom(Path file) throws IOException {
+        byte[] h;
+        try (InputStream in = Files.newInputStream(file)) {
+            h = in.readNBytes(1024);
+        }
+        int units = h.length / 2, zeroHigh = 0, zeroLow = 0;
+        if (units < 4) return null;
+        for (int i = 0; i + 1 < h.length; i += 2) {
+            int a = h[i] & 0xff, b = h[i + 1] & 0xff;
+            if (b == 0 && latin(a)) zeroHigh++;      // little-endian: low byte first
+            else if (a == 0 && latin(b)) zeroLow++;  // big-endian
+        }
+        if (zeroHigh >= units * 0.9) return StandardCharsets.UTF_16LE;
+        if (zeroLow >= units * 0.9) return StandardCharsets.UTF_16BE;
+        return null;
+    }
+
+    private static boolean latin(int c) {
+        return c == '\t' || c == '\n' || c == '\r' || (c >= 0x20 && c < 0x7f) || c >= 0xa0;
     }
 
     /** Bytes at the start of a file checked for binary content. */
@@ -297,6 +323,8 @@ public final class TableReader {
             if (head.length == 2 && (head[0] & 0xff) == 0xFE && (head[1] & 0xff) == 0xFF) return new Detected(StandardCharsets.UTF_16BE, 0, 0);
             if (head.length == 2 && (head[0] & 0xff) == 0xFF && (head[1] & 0xff) == 0xFE) return new Detected(StandardCharsets.UTF_16LE, 0, 0);
         }
+        Charset utf16 = utf16WithoutBom(file);
+        if (utf16 != null) return new Detected(utf16, 0, 0);
         long invalid = 0;
         long valid = 0;
         try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {

@@ -3,6 +3,7 @@ package dev.switchboard.inference.data;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -118,6 +119,27 @@ class TableReaderTest {
         Collected l = read(latin, null);
         assertThat(l.rows().get(0).get("s")).isEqualTo("Grüße");
         assertThat(l.problems()).singleElement().satisfies(p -> assertThat(p.message()).contains("not valid UTF-8"));
+    }
+
+    @Test
+    void utf16WithoutAByteOrderMarkIsReadNotRefusedAsBinary() throws Exception {
+        String text = "Subject,Body\nGrüße aus Köln,Drucker defekt\nVPN down,since 9:00\n";
+        for (Charset cs : List.of(StandardCharsets.UTF_16LE, StandardCharsets.UTF_16BE)) {
+            Path f = dir.resolve("u16-" + cs.name() + ".csv");
+            Files.write(f, text.getBytes(cs)); // Java's UTF_16LE/BE write no byte-order mark
+            Collected c = read(f, null);
+            assertThat(c.problems()).as(cs.name()).isEmpty();
+            assertThat(c.rows()).hasSize(2);
+            assertThat(c.rows().get(0).get("Subject")).isEqualTo("Grüße aus Köln");
+            assertThat(c.rows().get(1).get("Body")).isEqualTo("since 9:00");
+        }
+        // a binary file with zero bytes is still refused
+        Path bin = dir.resolve("bin.csv");
+        byte[] b = new byte[2048];
+        new java.util.Random(3).nextBytes(b);
+        for (int i = 1; i < b.length; i += 4) b[i] = 0;
+        Files.write(bin, b);
+        assertThat(TableReader.detectCharset(bin).binary()).startsWith("binary data");
     }
 
     @Test
