@@ -86,7 +86,10 @@ public final class MainWindow {
         on(Command.SHORTCUTS, this::showShortcuts);
         on(Command.QUIT, javafx.application.Platform::exit);
 
-        queueView.table().getSelectionModel().selectedItemProperty().addListener((o, a, row) -> showDetail(row));
+        // a live update of the shown ticket reloads the pane quietly (applyLive), without blanking it first
+        queueView.currentProperty().addListener((o, a, row) -> {
+            if (a == null || row == null || a.id() != row.id()) showDetail(row);
+        });
 
         scene = new Scene(root, 1280, 800);
         var css = MainWindow.class.getResource("/dev/switchboard/ui/switchboard.css");
@@ -430,10 +433,12 @@ public final class MainWindow {
     private record Loaded(List<QueueRow> rows, List<String> teams, List<String> priorities) {}
 
     private void applyLive(List<QueueRow> rows) {
-        var before = queueView.snapshotSelection();
-        queue.upsert(rows);
-        // A row that moved (re-sorted) is re-selected, so a live update never takes the dispatcher's selection away.
-        if (!queueView.snapshotSelection().equals(before)) queueView.restoreSelection(before, false);
+        queueView.holdingSelection(() -> {
+            var before = queueView.snapshotSelection();
+            queue.upsert(rows);
+            // A row that moved (re-sorted) is re-selected, so a live update never takes the dispatcher's selection away.
+            if (!queueView.snapshotSelection().equals(before)) queueView.restoreSelection(before, false);
+        });
         QueueRow sel = queueView.table().getSelectionModel().getSelectedItem();
         if (sel != null && rows.stream().anyMatch(r -> r.id() == sel.id())) {
             // keep the detail pane current without stealing focus

@@ -171,6 +171,30 @@ class QueueWindowTest {
     }
 
     @Test
+    void aLiveUpdateOfTheSelectedTicketNeverBlanksTheDetailPane(FxRobot robot) throws Exception {
+        waitFor(() -> table(robot).getItems().size() == 1);
+        robot.interact(() -> table(robot).getSelectionModel().select(0));
+        QueueRow row = table(robot).getSelectionModel().getSelectedItem();
+        Label title = robot.lookup("#detail-title").queryAs(Label.class);
+        waitFor(() -> title.getText().equals(row.subject()));
+        List<String> titles = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<QueueRow> selections = new java.util.concurrent.CopyOnWriteArrayList<>();
+        robot.interact(() -> {
+            title.textProperty().addListener((o, a, b) -> titles.add(b));
+            window.queueView().currentProperty().addListener((o, a, b) -> selections.add(b));
+        });
+        ws.store().saveSuggestion(row.id(), new dev.switchboard.persistence.store.SuggestionData("local", "m", "OK", "Network", "P2",
+                0.8, false, "Network=0.8", "P2=0.7", "", "", "", 1)).join();
+        waitFor(() -> "Network".equals(table(robot).getItems().get(0).suggestedTeam()));
+        Thread.sleep(500);
+        WaitForAsyncUtils.waitForFxEvents();
+        // the pane shows the ticket throughout: no "Select a ticket", no dimmed empty pane while it reloads
+        assertThat(titles).doesNotContain("Select a ticket");
+        assertThat(selections).doesNotContainNull();
+        assertThat(title.getText()).isEqualTo(row.subject());
+    }
+
+    @Test
     void aSuggestedTeamWithItsConfidenceIsReadableInFullAtTheDefaultWindowSize(FxRobot robot) throws Exception {
         waitFor(() -> table(robot).getItems().size() == 1);
         long id = table(robot).getItems().get(0).id();

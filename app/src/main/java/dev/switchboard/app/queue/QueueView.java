@@ -32,6 +32,9 @@ public final class QueueView extends BorderPane {
     private final TextField search;
     private final Timeline ages = new Timeline(new KeyFrame(javafx.util.Duration.seconds(30), e -> table.refresh()));
     private final PauseTransition searchDebounce = new PauseTransition(javafx.util.Duration.millis(150));
+    /** The selected ticket as the dispatcher sees it: a row change that re-selects it is no change here. */
+    private final javafx.beans.property.ReadOnlyObjectWrapper<QueueRow> current = new javafx.beans.property.ReadOnlyObjectWrapper<>(this, "current");
+    private int holding;
 
     public QueueView(QueueViewModel model) {
         this.model = model;
@@ -161,6 +164,26 @@ public final class QueueView extends BorderPane {
         }
     }
 
+    /**
+     * The selected ticket, unchanged while rows are replaced under it: the table clears its selection
+     * when the selected row is replaced (a live update of that ticket) and the queue selects it again, so
+     * the table's own selected item passes through null. Listeners see the state after the change only
+     * (another row instance of the same ticket when it changed: compare ids).
+     */
+    public javafx.beans.property.ReadOnlyObjectProperty<QueueRow> currentProperty() {
+        return current.getReadOnlyProperty();
+    }
+
+    /** Runs a change of the rows (a live update, a refilter) and the re-selection after it as one step for {@link #currentProperty()}. */
+    public void holdingSelection(Runnable change) {
+        holding++;
+        try {
+            change.run();
+        } finally {
+            if (--holding == 0) current.set(table.getSelectionModel().getSelectedItem());
+        }
+    }
+
     private java.util.function.LongConsumer onDuplicateBadge;
 
     /** Called with the ticket id when its duplicate badge is clicked. */
@@ -247,12 +270,15 @@ public final class QueueView extends BorderPane {
         table.setItems(model.visibleRows());
         // Replacing every row of an attached table makes it remap selection and cells row by row; with
         // the table detached it is one reset. Selection and position are restored afterwards.
-        model.onBulkChange(change -> {
+        model.onBulkChange(change -> holdingSelection(() -> {
             SelectionSnapshot selection = snapshotSelection();
             table.setItems(javafx.collections.FXCollections.emptyObservableList());
             change.run();
             table.setItems(model.visibleRows());
             restoreSelection(selection, true);
+        }));
+        table.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> {
+            if (holding == 0) current.set(b);
         });
         keys.put(dup, Comparator.comparingInt(QueueRow::duplicates).reversed());
         keys.put(age, Comparator.comparing(QueueRow::createdAt, Comparator.nullsLast(Comparator.<Instant>reverseOrder())));

@@ -39,7 +39,10 @@ public final class TriageActions {
         this.window = window;
         this.services = services;
         this.background = window.background();
-        table().getSelectionModel().selectedItemProperty().addListener((o, a, b) -> selectedAt = System.nanoTime());
+        // time to decide runs from when the ticket was selected, not from its last live update
+        window.queueView().currentProperty().addListener((o, a, b) -> {
+            if (a == null || b == null || a.id() != b.id()) selectedAt = System.nanoTime();
+        });
     }
 
     public void install() {
