@@ -213,6 +213,39 @@ class KeyboardTriageTest {
     }
 
     @Test
+    void snoozeTakesTheTicketOutOfTheOpenQueueUntilThenAndUndoBringsItBackSelected(FxRobot robot) throws Exception {
+        waitFor(30, () -> table(robot).getItems().size() == 3);
+        select(robot, "Printer paper jam");
+        long printer = row(robot, "Printer paper jam").id();
+        Instant pressed = Instant.now();
+        robot.type(KeyCode.S);
+        // out of the open queue (it waits four hours), the rest stays
+        waitFor(10, () -> table(robot).getItems().stream().noneMatch(r -> r.id() == printer));
+        assertThat(onFx(() -> table(robot).getItems().stream().map(QueueRow::subject).toList()))
+                .containsExactly("VPN tunnel keeps dropping", "Forgot password, locked out");
+        assertThat(ledger(printer)).extracting(DecisionRecord::kind).containsExactly("SNOOZED");
+
+        // Status › Snoozed shows it, with the time it comes back
+        robot.interact(() -> window.queue().statusProperty().set("SNOOZED"));
+        waitFor(10, () -> table(robot).getItems().size() == 1);
+        QueueRow snoozed = onFx(() -> table(robot).getItems().get(0));
+        assertThat(snoozed.id()).isEqualTo(printer);
+        assertThat(snoozed.snoozedUntil()).isBetween(pressed.plus(java.time.Duration.ofHours(4)).minusSeconds(1),
+                Instant.now().plus(java.time.Duration.ofHours(4)));
+        robot.interact(() -> window.queue().statusProperty().set(dev.switchboard.app.queue.QueueViewModel.STATUS_OPEN));
+        waitFor(10, () -> table(robot).getItems().size() == 2);
+
+        // Z: back in the queue, and selected to be decided
+        robot.clickOn("#search");
+        robot.type(KeyCode.ESCAPE);
+        robot.type(KeyCode.Z);
+        waitFor(10, () -> table(robot).getSelectionModel().getSelectedItem() != null
+                && table(robot).getSelectionModel().getSelectedItem().id() == printer);
+        assertThat(row(robot, "Printer paper jam").status()).isEqualTo("NEW");
+        assertThat(ledger(printer)).extracting(DecisionRecord::kind).containsExactly("SNOOZED", "UNDONE");
+    }
+
+    @Test
     void theLocalModelRetrainsFromTheKeyboardAndAFinishedTrainingCannotBeCancelled(FxRobot robot) throws Exception {
         waitFor(90, () -> services.triage().isReady() && !services.triage().isTraining());
         int before = services.triage().fullTrainings();

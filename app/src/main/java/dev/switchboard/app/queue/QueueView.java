@@ -30,7 +30,7 @@ public final class QueueView extends BorderPane {
     private final TableView<QueueRow> table = new TableView<>();
     private final java.util.Map<TableColumn<QueueRow, ?>, Comparator<QueueRow>> keys = new java.util.HashMap<>();
     private final TextField search;
-    private final Timeline ages = new Timeline(new KeyFrame(javafx.util.Duration.seconds(30), e -> table.refresh()));
+    private final Timeline ages = new Timeline();
     private final PauseTransition searchDebounce = new PauseTransition(javafx.util.Duration.millis(150));
     /** The selected ticket as the dispatcher sees it: a row change that re-selects it is no change here. */
     private final javafx.beans.property.ReadOnlyObjectWrapper<QueueRow> current = new javafx.beans.property.ReadOnlyObjectWrapper<>(this, "current");
@@ -79,6 +79,10 @@ public final class QueueView extends BorderPane {
         setCenter(table);
 
         // Ages tick over without a reload.
+        ages.getKeyFrames().add(new KeyFrame(javafx.util.Duration.seconds(30), e -> {
+            model.wakeSnoozed(); // a ticket whose snooze is over comes back to the open queue
+            table.refresh();
+        }));
         ages.setCycleCount(Timeline.INDEFINITE);
         ages.play();
     }
@@ -259,7 +263,7 @@ public final class QueueView extends BorderPane {
         subject.setId("col-subject");
         TableColumn<QueueRow, String> requester = column("Requester", QueueRow::requester, 150);
         requester.setId("col-requester");
-        TableColumn<QueueRow, String> status = column("Status", r -> statusLabel(r.status()), 88);
+        TableColumn<QueueRow, String> status = column("Status", r -> statusLabel(r, Instant.now()), 88);
         status.setId("col-status");
 
         for (var c : java.util.List.of(dup, age, prio, status)) c.setMinWidth(c.getPrefWidth());
@@ -307,6 +311,12 @@ public final class QueueView extends BorderPane {
         c.setCellValueFactory(cd -> new ReadOnlyObjectWrapper<>(value.apply(cd.getValue())));
         c.setPrefWidth(width);
         return c;
+    }
+
+    /** The status as shown; a snoozed ticket whose snooze is over reads "Woke up" (it is back in the open queue). */
+    static String statusLabel(QueueRow r, Instant now) {
+        if ("SNOOZED".equals(r.status()) && r.snoozedUntil() != null && !r.snoozedAt(now)) return "Woke up";
+        return statusLabel(r.status());
     }
 
     static String statusLabel(String status) {

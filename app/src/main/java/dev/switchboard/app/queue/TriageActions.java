@@ -160,10 +160,20 @@ public final class TriageActions {
         });
     }
 
-    /** S: snooze for four hours. */
+    /** How long {@code S} snoozes a ticket. */
+    public static final Duration SNOOZE = Duration.ofHours(4);
+
+    private static final java.time.format.DateTimeFormatter CLOCK =
+            java.time.format.DateTimeFormatter.ofPattern("HH:mm").withZone(java.time.ZoneId.systemDefault());
+
+    /** S: snooze for four hours: the ticket leaves the open queue until then. */
     public void snooze() {
-        selected().ifPresent(r -> record(List.of(new DecisionRequest(r.id(), r.version(), DecisionKind.SNOOZED, null, null, null,
-                null, null, dispatcher(), msToDecide(), true, Instant.now().plus(Duration.ofHours(4)))), "Snoozed #" + r.id()));
+        selected().ifPresent(r -> {
+            Instant until = Instant.now().plus(SNOOZE);
+            record(List.of(new DecisionRequest(r.id(), r.version(), DecisionKind.SNOOZED, null, null, null,
+                    null, null, dispatcher(), msToDecide(), true, until)),
+                    "Snoozed #" + r.id() + " until " + CLOCK.format(until) + " (Status › Snoozed shows it, Z undoes)");
+        });
     }
 
     /** Lifecycle steps: resolve, close, reopen (each a ledger entry, undoable). */
@@ -236,16 +246,43 @@ public final class TriageActions {
         }, e -> window.showError("Undo failed", e));
     }
 
-    /** Selects the ticket's row if it is shown. */
+    /**
+     * Selects the ticket's row if it is shown, or once it comes back (an undone snooze, resolve or close
+     * brings the row back to the open queue with the live update, a moment after the undo is saved).
+     */
     private void reselect(long ticketId) {
+        if (selectIfShown(ticketId)) return;
+        var rows = window.queue().visibleRows();
+        QueueRow before = table().getSelectionModel().getSelectedItem();
+        var timeout = new javafx.animation.PauseTransition(javafx.util.Duration.seconds(3));
+        javafx.collections.ListChangeListener<QueueRow> back = new javafx.collections.ListChangeListener<>() {
+            @Override
+            public void onChanged(Change<? extends QueueRow> c) {
+                QueueRow now = table().getSelectionModel().getSelectedItem();
+                boolean movedOn = now != null && (before == null || now.id() != before.id());
+                if (movedOn || rows.stream().anyMatch(r -> r.id() == ticketId)) {
+                    rows.removeListener(this);
+                    timeout.stop();
+                    // after this change is applied (the table adjusts its selection to it first)
+                    if (!movedOn) javafx.application.Platform.runLater(() -> selectIfShown(ticketId));
+                }
+            }
+        };
+        rows.addListener(back);
+        timeout.setOnFinished(e -> rows.removeListener(back));
+        timeout.play();
+    }
+
+    private boolean selectIfShown(long ticketId) {
         var items = table().getItems();
         for (int i = 0; i < items.size(); i++) {
             if (items.get(i).id() == ticketId) {
                 table().getSelectionModel().clearAndSelect(i);
                 window.queueView().ensureVisible(i);
-                return;
+                return true;
             }
         }
+        return false;
     }
 
     /** Appends the decisions, then moves on; the status bar says when they are saved. */
