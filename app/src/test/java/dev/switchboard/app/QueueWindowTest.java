@@ -214,6 +214,25 @@ class QueueWindowTest {
     }
 
     @Test
+    void theAgeOfATicketFromYearsAgoIsReadableInFull(FxRobot robot) throws Exception {
+        Instant now = Instant.now();
+        assertThat(dev.switchboard.app.queue.QueueView.age(now.minus(java.time.Duration.ofDays(1894)), now)).isEqualTo("5y");
+        assertThat(dev.switchboard.app.queue.QueueView.age(now.minus(java.time.Duration.ofDays(150)), now)).isEqualTo("21w");
+        assertThat(dev.switchboard.app.queue.QueueView.age(now.minus(java.time.Duration.ofDays(99)), now)).isEqualTo("99d");
+        ws.store().saveTickets(List.of(new NewTicket("test", "old", "Build breaks on Debian", "Old report", "dev@example.com",
+                now.minus(java.time.Duration.ofDays(1894)), null, null)), "test").join();
+        waitFor(() -> table(robot).getItems().size() == 2);
+        WaitForAsyncUtils.waitForFxEvents();
+        javafx.scene.control.TableCell<?, ?> cell = robot.lookup(".table-cell").match(n -> n instanceof javafx.scene.control.TableCell<?, ?> c
+                && c.getTableColumn() != null && "col-age".equals(c.getTableColumn().getId()) && c.getTableRow() != null
+                && c.getTableRow().getItem() instanceof QueueRow r && r.subject().equals("Build breaks on Debian")).query();
+        // what is drawn, after any ellipsis the cell applies for lack of room
+        String drawn = robot.from(cell).lookup((java.util.function.Predicate<javafx.scene.Node>) n -> n instanceof javafx.scene.text.Text
+                        && n.getParent() == cell).queryAs(javafx.scene.text.Text.class).getText();
+        assertThat(drawn).isEqualTo("5y");
+    }
+
+    @Test
     void aTicketPostedToTheIntakeShowsUpWithinASecond(FxRobot robot) throws Exception {
         var intake = new dev.switchboard.app.intake.IntakeServer(ws.store(), "test-token-0123456789").start(0);
         try {

@@ -324,7 +324,10 @@ public final class QueueView extends BorderPane {
         return status.charAt(0) + status.substring(1).toLowerCase();
     }
 
-    /** "42s", "5m", "3h", "2d". */
+    /**
+     * "42s", "5m", "3h", "2d", "15w", "5y": at most three characters below a century, so the Age column
+     * never cuts it ("1894d" was drawn "18…", which reads as 18 minutes).
+     */
     public static String age(Instant at, Instant now) {
         Duration d = Duration.between(at, now);
         if (d.isNegative()) d = Duration.ZERO;
@@ -332,7 +335,10 @@ public final class QueueView extends BorderPane {
         if (s < 60) return s + "s";
         if (s < 3600) return (s / 60) + "m";
         if (s < 86400) return (s / 3600) + "h";
-        return (s / 86400) + "d";
+        long days = s / 86400;
+        if (days < 100) return days + "d";
+        if (days < 700) return (days / 7) + "w";
+        return (days / 365) + "y";
     }
 
     /**
