@@ -55,15 +55,21 @@ public final class MainWindow {
     public MainWindow(Theme theme, Background background) {
         this.theme = theme;
         this.background = background;
-        burstBanner.setId("burst-banner");
-        burstBanner.setMaxWidth(Double.MAX_VALUE);
-        burstBanner.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
-        burstBanner.setWrapText(true);
-        // a button styled as a banner: Tab (or Shift+Tab from the search field) reaches it, Enter or Space shows the tickets
-        burstBanner.getStyleClass().setAll("burst-banner");
-        burstBanner.setVisible(false);
-        burstBanner.managedProperty().bind(burstBanner.visibleProperty());
-        javafx.scene.layout.VBox left = new javafx.scene.layout.VBox(burstBanner, queueView);
+        javafx.scene.layout.VBox left = new javafx.scene.layout.VBox();
+        for (int i = 0; i < MAX_BURST_BANNERS; i++) {
+            var banner = i == 0 ? burstBanner : new javafx.scene.control.Button();
+            banner.setId(i == 0 ? "burst-banner" : "burst-banner-" + (i + 1));
+            banner.setMaxWidth(Double.MAX_VALUE);
+            banner.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+            banner.setWrapText(true);
+            // a button styled as a banner: Tab (or Shift+Tab from the search field) reaches it, Enter or Space shows the tickets
+            banner.getStyleClass().setAll("burst-banner");
+            banner.setVisible(false);
+            banner.managedProperty().bind(banner.visibleProperty());
+            burstBanners.add(banner);
+            left.getChildren().add(banner);
+        }
+        left.getChildren().add(queueView);
         javafx.scene.layout.VBox.setVgrow(queueView, javafx.scene.layout.Priority.ALWAYS);
         SplitPane split = new SplitPane(left, detail);
         split.setOrientation(Orientation.HORIZONTAL);
@@ -271,6 +277,9 @@ public final class MainWindow {
     }
 
     private final javafx.scene.control.Button burstBanner = new javafx.scene.control.Button();
+    /** One banner per burst, largest first: two incidents at once are both announced. */
+    static final int MAX_BURST_BANNERS = 3;
+    private final List<javafx.scene.control.Button> burstBanners = new java.util.ArrayList<>();
 
     /** The last burst scan; a timer tick while it runs is skipped rather than queued. FX thread only. */
     private java.util.concurrent.CompletableFuture<?> burstScan = java.util.concurrent.CompletableFuture.completedFuture(null);
@@ -284,22 +293,27 @@ public final class MainWindow {
         if (!burstScan.isDone()) return;
         burstScan = svc.duplicates().scanBursts().thenAccept(bursts -> {
             Background.fx(() -> {
-                if (bursts.isEmpty()) {
-                    burstBanner.setVisible(false);
-                    return;
+                for (int i = 0; i < burstBanners.size(); i++) {
+                    var banner = burstBanners.get(i);
+                    if (i >= bursts.size()) {
+                        banner.setVisible(false);
+                        continue;
+                    }
+                    var b = bursts.get(i);
+                    var terms = b.sharedTerms().subList(0, Math.min(3, b.sharedTerms().size()));
+                    int unshown = i == burstBanners.size() - 1 ? bursts.size() - burstBanners.size() : 0;
+                    banner.setText("⚠ " + b.size() + " similar tickets in the last 30 minutes"
+                            + (terms.isEmpty() ? "" : " (\"" + String.join(", ", terms) + "\")")
+                            + " — possible major incident. Click (or Enter) to show them."
+                            + (unshown > 0 ? " " + unshown + " smaller burst(s) not shown." : ""));
+                    java.util.List<Long> members = b.ids().stream().map(Long::valueOf).toList();
+                    banner.setOnAction(e -> {
+                        queue.showGroup(members);
+                        background.status(members.size() + " similar tickets — " + Command.CLEAR_FILTERS.key().getDisplayText()
+                                + " shows the whole queue again");
+                    });
+                    banner.setVisible(true);
                 }
-                var b = bursts.get(0);
-                var terms = b.sharedTerms().subList(0, Math.min(3, b.sharedTerms().size()));
-                burstBanner.setText("⚠ " + b.size() + " similar tickets in the last 30 minutes"
-                        + (terms.isEmpty() ? "" : " (\"" + String.join(", ", terms) + "\")")
-                        + " — possible major incident. Click (or Enter) to show them.");
-                java.util.List<Long> members = b.ids().stream().map(Long::valueOf).toList();
-                burstBanner.setOnAction(e -> {
-                    queue.showGroup(members);
-                    background.status(members.size() + " similar tickets — " + Command.CLEAR_FILTERS.key().getDisplayText()
-                            + " shows the whole queue again");
-                });
-                burstBanner.setVisible(true);
             });
         });
     }

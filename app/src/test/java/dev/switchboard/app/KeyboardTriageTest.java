@@ -399,6 +399,45 @@ class KeyboardTriageTest {
     }
 
     @Test
+    void twoBurstsAtOnceRaiseABannerEachAndEachShowsItsOwnTickets(FxRobot robot) throws Exception {
+        waitFor(90, () -> services.duplicates().isReady());
+        String[][] reports = {
+                {"Phishing mail received", "Got a suspicious phishing email asking for my password"},
+                {"Phishing email with password link", "Suspicious mail wants my password, phishing?"},
+                {"Received phishing mail", "Phishing email asking me to enter my password"},
+                {"Suspicious phishing message", "A phishing mail asks for the password again"},
+                {"Printer on floor 5 jams", "The floor 5 printer jams on every page, tray 2"},
+                {"Floor 5 printer paper jam", "Printer on floor 5 keeps jamming paper in tray 2"},
+                {"Paper jam printer floor 5", "Floor 5 printer jams each page from tray 2"},
+                {"Printer floor 5 jamming again", "Printer at floor 5 jams paper on every print, tray 2"},
+                {"Floor 5 printer jams paper", "Every page jams in the floor 5 printer, tray 2"}};
+        List<NewTicket> arrivals = new ArrayList<>();
+        for (int i = 0; i < reports.length; i++) {
+            arrivals.add(new NewTicket("new", "b" + i, reports[i][0], reports[i][1], "b" + i, Instant.now(), null, null));
+        }
+        services.workspace().store().saveTickets(arrivals, "test").join();
+        services.duplicates().awaitIdle();
+
+        javafx.scene.control.Labeled first = robot.lookup("#burst-banner").queryAs(javafx.scene.control.Labeled.class);
+        javafx.scene.control.Labeled second = robot.lookup("#burst-banner-2").queryAs(javafx.scene.control.Labeled.class);
+        waitFor(20, () -> first.isVisible() && second.isVisible());
+        assertThat(first.getText()).contains("possible major incident");
+        assertThat(second.getText()).contains("possible major incident");
+
+        // each banner shows its own incident's tickets, the larger (printer) one first
+        robot.clickOn(first);
+        waitFor(10, () -> table(robot).getItems().size() < 12);
+        assertThat(table(robot).getItems()).extracting(QueueRow::subject).allMatch(x -> x.toLowerCase().contains("printer"));
+        robot.interact(() -> table(robot).requestFocus());
+        robot.press(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.X).release(KeyCode.X, KeyCode.SHIFT, KeyCode.CONTROL);
+        waitFor(10, () -> table(robot).getItems().size() == 12);
+        robot.clickOn(second);
+        waitFor(10, () -> table(robot).getItems().size() < 12);
+        assertThat(table(robot).getItems()).extracting(QueueRow::subject).hasSizeGreaterThanOrEqualTo(4)
+                .allMatch(x -> x.toLowerCase().contains("phishing"));
+    }
+
+    @Test
     void clearFiltersWorksWhileTypingInTheSearchField(FxRobot robot) throws Exception {
         waitFor(30, () -> table(robot).getItems().size() == 3);
         robot.clickOn("#search");
