@@ -55,12 +55,15 @@ public final class CompareDialog {
     private record Done(DuplicateCandidate candidate, int index, Verdict verdict, long ticket, long original) {}
 
     private CompareDialog(Window owner, DuplicateService service, TicketStore store, Background background, String actor,
-                          long ticketId, List<DuplicateCandidate> candidates) {
+                          TicketDetail self, List<DuplicateCandidate> candidates) {
+        this.ticketId = self.row().id();
+        // known before the first key: which of a pair is the later one (the duplicate) must not wait for a load
+        this.createdSelf = self.row().createdAt();
+        this.statusSelf = self.row().status();
         this.service = service;
         this.store = store;
         this.background = background;
         this.actor = actor;
-        this.ticketId = ticketId;
         this.candidates = candidates;
         stage.initOwner(owner);
         stage.initModality(Modality.WINDOW_MODAL);
@@ -111,13 +114,15 @@ public final class CompareDialog {
     /** Opens the compare view for a ticket; says so in the status bar when it has no candidates. */
     public static void show(Window owner, DuplicateService service, TicketStore store, Background background, String actor,
                             long ticketId) {
-        background.run("Looking for duplicates of #" + ticketId + "…", () -> service.plausibleCandidates(ticketId, 5), cs -> {
-            if (cs.isEmpty()) {
+        background.run("Looking for duplicates of #" + ticketId + "…",
+                () -> new Opening(service.plausibleCandidates(ticketId, 5), store.detail(ticketId).orElse(null)), o -> {
+            List<DuplicateCandidate> cs = o.candidates();
+            if (cs.isEmpty() || o.self() == null) {
                 background.status("No probable duplicates of #" + ticketId);
                 return;
             }
             background.status("");
-            CompareDialog d = new CompareDialog(owner, service, store, background, actor, ticketId, cs);
+            CompareDialog d = new CompareDialog(owner, service, store, background, actor, o.self(), cs);
             d.show(0);
             d.stage.show();
         }, e -> background.status("Duplicate search failed: " + e.getMessage()));
@@ -152,7 +157,6 @@ public final class CompareDialog {
         background.run(null, () -> new Loaded(store.detail(ticketId).orElseThrow(), store.detail(other).orElseThrow(),
                 service.links().history(ticketId, other)), l -> {
             if (candidates.isEmpty() || candidates.get(index) != c) return; // moved on meanwhile
-            createdSelf = l.self().row().createdAt();
             statusSelf = l.self().row().status();
             statusOther = l.other().row().status();
             fill(left, l.self(), shared);
@@ -160,6 +164,9 @@ public final class CompareDialog {
             history.setText(describe(l.history()));
         }, e -> background.status("Could not load tickets: " + e.getMessage()));
     }
+
+    /** What the view opens with: the candidates and the ticket itself (its creation time orders every pair). */
+    private record Opening(List<DuplicateCandidate> candidates, TicketDetail self) {}
 
     private record Loaded(TicketDetail self, TicketDetail other, List<dev.switchboard.persistence.store.DuplicateLinks.Link> history) {}
 
@@ -253,8 +260,8 @@ public final class CompareDialog {
         }));
     }
 
-    /** Creation time of the ticket the view was opened for, read with the tickets (never on the FX thread). */
-    private java.time.Instant createdSelf;
+    /** Creation time of the ticket the view was opened for, read before it opened (never on the FX thread). */
+    private final java.time.Instant createdSelf;
     /** Statuses of the two tickets shown, read with them: a merge needs an original still being worked on. */
     private String statusSelf;
     private String statusOther;
@@ -262,7 +269,7 @@ public final class CompareDialog {
     private Long mergedInto;
 
     private java.time.Instant createdOfSelf() {
-        return createdSelf == null ? java.time.Instant.MAX : createdSelf;
+        return createdSelf == null ? java.time.Instant.MAX : createdSelf; // no creation time: the view's ticket counts as the later one
     }
 
     private static void fill(VBox box, TicketDetail d, Set<String> shared) {

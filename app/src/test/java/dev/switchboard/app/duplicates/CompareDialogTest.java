@@ -75,6 +75,32 @@ class CompareDialogTest {
     }
 
     @Test
+    void aLinkPressedBeforeTheTicketsAreReadStillMakesTheLaterTicketTheDuplicate(FxRobot robot) throws Exception {
+        // the view opened on the original (the earlier report); its background is busy, as during an import
+        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        var busy = new java.util.concurrent.CountDownLatch(1);
+        try {
+            robot.interact(() -> {
+                CompareDialog.show(stage, dups, ws.store(), bg, "dana", original);
+                for (int i = 0; i < threads; i++) bg.run(null, () -> busy.await(60, TimeUnit.SECONDS), x -> { }, e -> { });
+            });
+            WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> robot.lookup("#dup-score").tryQuery().isPresent());
+            assertThat(robot.lookup(".shared-term").tryQuery()).as("the pair is not read yet").isEmpty();
+            robot.clickOn("#dup-score");
+            robot.type(KeyCode.L);
+            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> dups.links().history(duplicate, original).stream()
+                    .anyMatch(l -> l.state().equals("CONFIRMED")));
+        } finally {
+            busy.countDown();
+        }
+        DuplicateLinks.Link confirmed = dups.links().history(duplicate, original).stream()
+                .filter(l -> l.state().equals("CONFIRMED")).findFirst().orElseThrow();
+        // the later report is the duplicate of the earlier one, whichever of them the view was opened for
+        assertThat(confirmed.ticketId()).isEqualTo(duplicate);
+        assertThat(confirmed.originalId()).isEqualTo(original);
+    }
+
+    @Test
     void zUndoesADismissInTheViewAndThePairAwaitsAVerdictAgain(FxRobot robot) throws Exception {
         robot.interact(() -> CompareDialog.show(stage, dups, ws.store(), bg, "dana", duplicate));
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> robot.lookup(".shared-term").tryQuery().isPresent());
