@@ -79,7 +79,9 @@ public final class CompareDialog {
         merge.setId("dup-merge");
         merge.setOnAction(e -> act(Verdict.MERGE));
         Button next = new Button("Next candidate (N)");
+        next.setId("dup-next");
         next.setOnAction(e -> show(index + 1));
+        verdictButtons = List.of(link, dismiss, merge, next);
         undo.setId("dup-undo");
         undo.setDisable(true);
         undo.setOnAction(e -> undoLast());
@@ -128,8 +130,13 @@ public final class CompareDialog {
         }, e -> background.status("Duplicate search failed: " + e.getMessage()));
     }
 
+    /** Link, dismiss, merge and next: disabled when there is no pair to give a verdict on. */
+    private final List<Button> verdictButtons;
+
     private void show(int i) {
         undo.setDisable(done.isEmpty());
+        // nothing left to judge (every candidate has a verdict, or this ticket was merged): only Z and Esc act
+        for (Button b : verdictButtons) b.setDisable(mergedInto != null || candidates.isEmpty());
         if (mergedInto != null) {
             // the view's ticket is closed now: no further verdicts for it until the merge is undone
             score.setText("#" + ticketId + " was merged into #" + mergedInto + ". Z undoes the merge, Esc closes.");

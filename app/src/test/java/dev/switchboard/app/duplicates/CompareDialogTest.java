@@ -113,6 +113,10 @@ class CompareDialogTest {
         assertThat(dups.candidates(duplicate, 5)).noneMatch(c -> c.id().equals(Long.toString(original)));
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#dup-score").queryAs(Label.class).getText()
                 .startsWith("Every candidate has a verdict"));
+        // nothing left to link, dismiss, merge or skip to: those buttons are off, Undo is on
+        assertThat(List.of("#dup-link", "#dup-dismiss", "#dup-merge", "#dup-next"))
+                .allMatch(id -> robot.lookup(id).queryButton().isDisabled());
+        assertThat(robot.lookup("#dup-undo").queryButton().isDisabled()).isFalse();
 
         robot.type(KeyCode.Z);
 
@@ -126,6 +130,7 @@ class CompareDialogTest {
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#dup-history").queryAs(Label.class).getText()
                 .contains("undone by dana"));
         assertThat(robot.lookup("#dup-score").queryAs(Label.class).getText()).startsWith("1 / 1");
+        assertThat(robot.lookup("#dup-link").queryButton().isDisabled()).isFalse();
         assertThat(robot.lookup("#dup-history").queryAs(Label.class).getText()).containsPattern("dismissed by dana [^,]+, undone by dana");
     }
 
