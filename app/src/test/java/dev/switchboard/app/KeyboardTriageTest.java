@@ -167,9 +167,13 @@ class KeyboardTriageTest {
 
         // Z undoes it by appending a compensating decision, and goes back to the ticket.
         assertThat(onFx(() -> table(robot).getSelectionModel().getSelectedItem().id())).isNotEqualTo(pw);
+        List<String> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
+        robot.interact(() -> window.background().messageProperty().addListener((o, a, b) -> messages.add(b)));
         robot.type(KeyCode.Z);
         waitFor(10, () -> row(robot, "Forgot password, locked out").team() == null);
         assertThat(ledger(pw)).extracting(DecisionRecord::kind).containsExactly("OVERRIDDEN", "UNDONE");
+        // the status bar names what was taken back
+        waitFor(10, () -> messages.contains("Undid override of #" + pw + " (Desktop) · saved"));
         waitFor(10, () -> table(robot).getSelectionModel().getSelectedItem().id() == pw);
 
         // Bulk accept everything visible above 90 % — or, with several rows selected, those rows.
@@ -193,6 +197,7 @@ class KeyboardTriageTest {
         });
         robot.type(KeyCode.Z);
         waitFor(10, () -> row(robot, "Printer paper jam").team() == null && row(robot, "Forgot password, locked out").team() == null);
+        waitFor(10, () -> messages.contains("Undid bulk accept of 2 tickets · saved"));
         assertThat(row(robot, "VPN tunnel keeps dropping").team()).isEqualTo("Network");
 
         // Ctrl+Shift+S: the team lead's figures count what stands — the one accept; undone answers are gone.

@@ -241,9 +241,24 @@ public final class TriageActions {
             }
             return done;
         }, done -> {
-            background.status("Undone (" + done.size() + ")");
+            background.status(undone(last) + " · saved");
             if (done.size() == 1) reselect(done.get(0).ticketId()); // back to the ticket, to decide it again
         }, e -> window.showError("Undo failed", e));
+    }
+
+    /**
+     * What an undo took back, named so a dispatcher sees which decision it was ("Undid accept of #201
+     * (Identity & Access)", "Undid bulk accept of 12 tickets"): Z undoes this session's last triage
+     * action, which need not be the last thing done (a verdict in the compare view has its own Z).
+     */
+    static String undone(List<DecisionRecord> undone) {
+        DecisionRecord d = undone.get(0);
+        String what = d.kind().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+                .replace("accepted", "accept").replace("overridden", "override").replace("transferred", "transfer")
+                .replace("snoozed", "snooze").replace("assigned", "assign").replace("resolved", "resolve")
+                .replace("closed", "close").replace("reopened", "reopen");
+        if (undone.size() > 1) return "Undid " + what + " of " + undone.size() + " tickets";
+        return "Undid " + what + " of #" + d.ticketId() + (d.team() == null ? "" : " (" + d.team() + ")");
     }
 
     /**
