@@ -462,6 +462,23 @@ public final class MainWindow {
         }
     }
 
+    /**
+     * Places a window whose scene (1280×800) is larger than the screen's usable area (a 1366×768 laptop,
+     * a 1024×700 screen) inside it, at most that size: otherwise it opened centred on the screen with its
+     * menu bar above the top edge and the status bar (where "saved" appears) below the bottom one.
+     * A window that fits is left where the window manager puts it. Call before {@code show()}.
+     */
+    public static void fitTo(javafx.stage.Stage stage, javafx.geometry.Rectangle2D usable) {
+        Scene s = stage.getScene();
+        if (s == null || (s.getWidth() <= usable.getWidth() && s.getHeight() <= usable.getHeight())) return;
+        double w = Math.min(s.getWidth(), usable.getWidth());
+        double h = Math.min(s.getHeight(), usable.getHeight());
+        stage.setWidth(w);
+        stage.setHeight(h);
+        stage.setX(usable.getMinX() + (usable.getWidth() - w) / 2);
+        stage.setY(usable.getMinY() + (usable.getHeight() - h) / 2);
+    }
+
     public void showError(String what, Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && (t.getMessage() == null || t instanceof java.util.concurrent.CompletionException)) t = t.getCause();

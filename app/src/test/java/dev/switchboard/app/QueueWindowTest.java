@@ -89,6 +89,38 @@ class QueueWindowTest {
     }
 
     @Test
+    void onAScreenSmallerThanTheWindowItOpensInsideTheScreenWithMenuAndStatusBarVisible(FxRobot robot) throws Exception {
+        var usable = new javafx.geometry.Rectangle2D(0, 0, 1024, 700);
+        MainWindow small = new MainWindow(new Theme(), new Background());
+        Stage[] stage = new Stage[1];
+        try {
+            robot.interact(() -> {
+                stage[0] = new Stage();
+                stage[0].setScene(small.scene());
+                MainWindow.fitTo(stage[0], usable);
+                stage[0].show();
+            });
+            WaitForAsyncUtils.waitForFxEvents();
+            Stage st = stage[0];
+            assertThat(st.getX()).isGreaterThanOrEqualTo(0);
+            assertThat(st.getY()).isGreaterThanOrEqualTo(0);
+            assertThat(st.getX() + st.getWidth()).isLessThanOrEqualTo(1024);
+            assertThat(st.getY() + st.getHeight()).isLessThanOrEqualTo(700);
+            // the status bar, where "saved" and progress appear, is on the screen
+            javafx.scene.Node bar = small.scene().lookup("#status-bar");
+            javafx.geometry.Bounds b = bar.localToScreen(bar.getBoundsInLocal());
+            assertThat(b.getMaxY()).isLessThanOrEqualTo(700);
+            assertThat(b.getHeight()).isGreaterThan(0);
+        } finally {
+            robot.interact(() -> {
+                if (stage[0] != null) stage[0].close();
+                small.close();
+            });
+            small.background().close();
+        }
+    }
+
+    @Test
     void aTicketSavedElsewhereAppearsWithinASecondWithoutRefresh(FxRobot robot) throws Exception {
         robot.interact(() -> window.queue().statusProperty().set("All"));
         waitFor(() -> table(robot).getItems().size() == 3);
