@@ -344,7 +344,8 @@ public final class MainWindow {
     /** Attaches opened services: the queue loads, the model trains, suggestions start. */
     public void attach(Services svc) {
         this.services = svc;
-        new dev.switchboard.app.queue.TriageActions(this, svc).install();
+        var triage = new dev.switchboard.app.queue.TriageActions(this, svc);
+        triage.install();
         svc.triage().setListener(new dev.switchboard.app.triage.TriageService.Listener() {
             @Override public void progress(String message, long done, long total) {
                 background.progress(message, done, total);
@@ -371,7 +372,7 @@ public final class MainWindow {
                 return;
             }
             dev.switchboard.app.duplicates.CompareDialog.show(scene.getWindow(), svc.duplicates(), svc.workspace().store(),
-                    background, svc.settings().dispatcher(), r.id());
+                    background, svc.settings().dispatcher(), r.id(), triage.verdicts());
         });
         // the prompt template the LLM engine uses (Settings › Prompt): exported prompts are built with it too
         on(Command.EXPORT, () -> dev.switchboard.app.export.ExportDialog.show(scene.getWindow(), svc.workspace(), background,

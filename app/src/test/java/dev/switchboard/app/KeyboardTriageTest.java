@@ -8,6 +8,7 @@ import dev.switchboard.app.ui.Background;
 import dev.switchboard.app.ui.Theme;
 import dev.switchboard.persistence.entity.Decision;
 import dev.switchboard.persistence.store.DecisionRecord;
+import dev.switchboard.persistence.store.DuplicateLinks;
 import dev.switchboard.persistence.store.NewTicket;
 import dev.switchboard.persistence.store.QueueRow;
 import dev.switchboard.persistence.store.TaxonomyRow;
@@ -440,6 +441,49 @@ class KeyboardTriageTest {
         waitFor(10, () -> table(robot).getItems().size() < 12);
         assertThat(table(robot).getItems()).extracting(QueueRow::subject).hasSizeGreaterThanOrEqualTo(4)
                 .allMatch(x -> x.toLowerCase().contains("phishing"));
+    }
+
+    @Test
+    void aMergeGivenInTheCompareViewIsUndoneByZInTheQueueAfterTheViewIsClosed(FxRobot robot) throws Exception {
+        waitFor(90, () -> services.duplicates().isReady());
+        services.workspace().store().saveTickets(List.of(
+                new NewTicket("new", "m1", "Phishing mail received", "Got a suspicious phishing email asking for my password",
+                        "m1", Instant.now().minusSeconds(60), null, null),
+                new NewTicket("new", "m2", "Received phishing mail", "Phishing email asking me to enter my password",
+                        "m2", Instant.now(), null, null)), "test").join();
+        services.duplicates().awaitIdle();
+        waitFor(20, () -> table(robot).getItems().size() == 5);
+        long first = row(robot, "Phishing mail received").id();
+        long later = row(robot, "Received phishing mail").id();
+        waitFor(20, () -> !services.duplicates().links().pending(later).isEmpty());
+
+        // an earlier triage action, which the queue's Z must not take back instead
+        select(robot, "VPN tunnel keeps dropping");
+        long vpn = row(robot, "VPN tunnel keeps dropping").id();
+        waitFor(90, () -> row(robot, "VPN tunnel keeps dropping").suggestedTeam() != null);
+        robot.type(KeyCode.ENTER);
+        waitFor(10, () -> row(robot, "VPN tunnel keeps dropping").team() != null);
+
+        select(robot, "Received phishing mail");
+        robot.type(KeyCode.D);
+        waitFor(20, () -> robot.lookup("#dup-merge").tryQuery().isPresent() && robot.lookup(".shared-term").tryQuery().isPresent());
+        robot.clickOn("#dup-score"); // Monocle: give the compare window keyboard focus
+        robot.type(KeyCode.M);
+        waitFor(10, () -> "CLOSED".equals(services.workspace().store().rows(List.of(later)).get(0).status()));
+        robot.type(KeyCode.ESCAPE);
+        waitFor(10, () -> robot.lookup("#dup-merge").tryQuery().isEmpty());
+
+        robot.clickOn("#search");
+        robot.type(KeyCode.ESCAPE);
+        robot.type(KeyCode.Z);
+        // the merge is taken back: the report is open again and its pair awaits a verdict; the accept stands
+        waitFor(10, () -> !"CLOSED".equals(services.workspace().store().rows(List.of(later)).get(0).status()));
+        assertThat(services.duplicates().links().history(later, first)).extracting(DuplicateLinks.Link::state)
+                .endsWith("MERGED", "UNDONE");
+        assertThat(ledger(vpn)).extracting(DecisionRecord::kind).containsExactly("ACCEPTED");
+        // the next Z takes back the accept
+        robot.type(KeyCode.Z);
+        waitFor(10, () -> row(robot, "VPN tunnel keeps dropping").team() == null);
     }
 
     @Test

@@ -49,13 +49,33 @@ public final class CompareDialog {
     private final Label history = new Label();
     private final Button undo = new Button("Undo (Z)");
     private final java.util.Deque<Done> done = new java.util.ArrayDeque<>();
+    private final Verdicts verdicts;
     private int index;
+
+    /**
+     * Hears the verdicts given in a compare view, so the queue's {@code Z} can still take one back after
+     * the view is closed (the view's own {@code Z} lasts only as long as the view).
+     */
+    public interface Verdicts {
+        /** A verdict was stored ({@code what}: "merge of #204 into #202"); {@code undo} takes it back (appends). */
+        void given(String what, long ticket, long original, java.util.function.Supplier<java.util.concurrent.CompletableFuture<Void>> undo);
+
+        /** The view's own Z took the verdict on this pair back. */
+        void undone(long ticket, long original);
+
+        Verdicts NONE = new Verdicts() {
+            @Override public void given(String what, long ticket, long original,
+                                        java.util.function.Supplier<java.util.concurrent.CompletableFuture<Void>> undo) { }
+            @Override public void undone(long ticket, long original) { }
+        };
+    }
 
     /** A verdict given in this view: the candidate, where it stood, and the pair as recorded. */
     private record Done(DuplicateCandidate candidate, int index, Verdict verdict, long ticket, long original) {}
 
     private CompareDialog(Window owner, DuplicateService service, TicketStore store, Background background, String actor,
-                          TicketDetail self, List<DuplicateCandidate> candidates) {
+                          TicketDetail self, List<DuplicateCandidate> candidates, Verdicts verdicts) {
+        this.verdicts = verdicts;
         this.ticketId = self.row().id();
         // known before the first key: which of a pair is the later one (the duplicate) must not wait for a load
         this.createdSelf = self.row().createdAt();
@@ -116,6 +136,12 @@ public final class CompareDialog {
     /** Opens the compare view for a ticket; says so in the status bar when it has no candidates. */
     public static void show(Window owner, DuplicateService service, TicketStore store, Background background, String actor,
                             long ticketId) {
+        show(owner, service, store, background, actor, ticketId, Verdicts.NONE);
+    }
+
+    /** As {@link #show(Window, DuplicateService, TicketStore, Background, String, long)}, telling {@code verdicts} of each verdict. */
+    public static void show(Window owner, DuplicateService service, TicketStore store, Background background, String actor,
+                            long ticketId, Verdicts verdicts) {
         background.run("Looking for duplicates of #" + ticketId + "…",
                 () -> new Opening(service.plausibleCandidates(ticketId, 5), store.detail(ticketId).orElse(null)), o -> {
             List<DuplicateCandidate> cs = o.candidates();
@@ -124,7 +150,7 @@ public final class CompareDialog {
                 return;
             }
             background.status("");
-            CompareDialog d = new CompareDialog(owner, service, store, background, actor, o.self(), cs);
+            CompareDialog d = new CompareDialog(owner, service, store, background, actor, o.self(), cs, verdicts);
             d.show(0);
             d.stage.show();
         }, e -> background.status("Duplicate search failed: " + e.getMessage()));
@@ -230,9 +256,16 @@ public final class CompareDialog {
                 background.status("Not saved: " + t.getMessage());
                 return;
             }
-            background.status(what + " · saved · Z in the compare view undoes it");
+            background.status(what + " · saved · Z undoes it");
             int at = candidates.indexOf(c);
-            done.push(v == Verdict.DISMISS ? new Done(c, Math.max(at, 0), v, ticketId, other) : new Done(c, Math.max(at, 0), v, dup, orig));
+            Done d = v == Verdict.DISMISS ? new Done(c, Math.max(at, 0), v, ticketId, other) : new Done(c, Math.max(at, 0), v, dup, orig);
+            done.push(d);
+            String taken = switch (v) {
+                case LINK -> "link of #" + dup + " as duplicate of #" + orig;
+                case DISMISS -> "dismissal of #" + ticketId + " and #" + other;
+                case MERGE -> "merge of #" + dup + " into #" + orig;
+            };
+            verdicts.given(taken, d.ticket(), d.original(), () -> service.undo(d.ticket(), d.original(), actor));
             if (at >= 0) candidates.remove(at);
             if (v == Verdict.MERGE && dup == ticketId) mergedInto = orig;
             show(at >= 0 ? at : index);
@@ -260,6 +293,7 @@ public final class CompareDialog {
                 return;
             }
             background.status(what + " · saved");
+            verdicts.undone(d.ticket(), d.original());
             if (d.verdict() == Verdict.MERGE && d.ticket() == ticketId) mergedInto = null;
             int at = Math.min(d.index(), candidates.size());
             candidates.add(at, d.candidate());

@@ -32,7 +32,17 @@ public final class TriageActions {
     private final MainWindow window;
     private final Services services;
     private final Background background;
-    private final Deque<List<DecisionRecord>> undo = new ArrayDeque<>();
+    /** This session's undoable actions, newest first: triage decisions and duplicate verdicts from the compare view. */
+    private final Deque<Undoable> undo = new ArrayDeque<>();
+
+    private sealed interface Undoable permits Decisions, VerdictGiven {}
+
+    /** A triage action: its decisions (several for a bulk accept). */
+    private record Decisions(List<DecisionRecord> records) implements Undoable {}
+
+    /** A verdict given in the compare view, undone by appending to the pair's history. */
+    private record VerdictGiven(String what, long ticket, long original,
+                                java.util.function.Supplier<CompletableFuture<Void>> run) implements Undoable {}
     private long selectedAt = System.nanoTime();
 
     public TriageActions(MainWindow window, Services services) {
@@ -227,11 +237,23 @@ public final class TriageActions {
      * ticket's decision that ticket is selected again.
      */
     public void undoLast() {
-        List<DecisionRecord> last = undo.pollFirst();
-        if (last == null) {
+        Undoable next = undo.pollFirst();
+        if (next == null) {
             background.status("Nothing to undo");
             return;
         }
+        if (next instanceof VerdictGiven v) {
+            v.run().get().whenComplete((x, err) -> Background.fx(() -> {
+                if (err != null) {
+                    window.showError("Undo failed", err);
+                    return;
+                }
+                background.status("Undid " + v.what() + " · saved");
+                reselect(v.ticket());
+            }));
+            return;
+        }
+        List<DecisionRecord> last = ((Decisions) next).records();
         background.run("Undoing…", () -> {
             List<DecisionRecord> done = new ArrayList<>();
             for (DecisionRecord d : last) {
@@ -244,6 +266,23 @@ public final class TriageActions {
             background.status(undone(last) + " · saved");
             if (done.size() == 1) reselect(done.get(0).ticketId()); // back to the ticket, to decide it again
         }, e -> window.showError("Undo failed", e));
+    }
+
+    /** Hands the compare view's verdicts to this undo, so Z in the queue takes one back after the view closed. */
+    public dev.switchboard.app.duplicates.CompareDialog.Verdicts verdicts() {
+        return new dev.switchboard.app.duplicates.CompareDialog.Verdicts() {
+            @Override
+            public void given(String what, long ticket, long original, java.util.function.Supplier<CompletableFuture<Void>> run) {
+                undo.push(new VerdictGiven(what, ticket, original, run));
+                while (undo.size() > 50) undo.pollLast();
+            }
+
+            @Override
+            public void undone(long ticket, long original) {
+                // taken back in the view already: the queue's Z must not append a second undo
+                undo.removeIf(u -> u instanceof VerdictGiven v && v.ticket() == ticket && v.original() == original);
+            }
+        };
     }
 
     /**
@@ -311,7 +350,7 @@ public final class TriageActions {
                 window.showError("Not saved", err);
                 return;
             }
-            undo.push(recs);
+            undo.push(new Decisions(recs));
             while (undo.size() > 50) undo.pollLast();
             recs.forEach(services.triage()::learn);
             background.status(what + " · saved");
