@@ -55,15 +55,21 @@ public final class MainWindow {
     public MainWindow(Theme theme, Background background) {
         this.theme = theme;
         this.background = background;
-        burstBanner.setId("burst-banner");
-        burstBanner.setMaxWidth(Double.MAX_VALUE);
-        burstBanner.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
-        burstBanner.setWrapText(true);
-        // a button styled as a banner: Tab (or Shift+Tab from the search field) reaches it, Enter or Space shows the tickets
-        burstBanner.getStyleClass().setAll("burst-banner");
-        burstBanner.setVisible(false);
-        burstBanner.managedProperty().bind(burstBanner.visibleProperty());
-        javafx.scene.layout.VBox left = new javafx.scene.layout.VBox(burstBanner, queueView);
+        javafx.scene.layout.VBox left = new javafx.scene.layout.VBox();
+        for (int i = 0; i < MAX_BURST_BANNERS; i++) {
+            var banner = i == 0 ? burstBanner : new javafx.scene.control.Button();
+            banner.setId(i == 0 ? "burst-banner" : "burst-banner-" + (i + 1));
+            banner.setMaxWidth(Double.MAX_VALUE);
+            banner.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+            banner.setWrapText(true);
+            // a button styled as a banner: Tab (or Shift+Tab from the search field) reaches it, Enter or Space shows the tickets
+            banner.getStyleClass().setAll("burst-banner");
+            banner.setVisible(false);
+            banner.managedProperty().bind(banner.visibleProperty());
+            burstBanners.add(banner);
+            left.getChildren().add(banner);
+        }
+        left.getChildren().add(queueView);
         javafx.scene.layout.VBox.setVgrow(queueView, javafx.scene.layout.Priority.ALWAYS);
         SplitPane split = new SplitPane(left, detail);
         split.setOrientation(Orientation.HORIZONTAL);
@@ -86,7 +92,10 @@ public final class MainWindow {
         on(Command.SHORTCUTS, this::showShortcuts);
         on(Command.QUIT, javafx.application.Platform::exit);
 
-        queueView.table().getSelectionModel().selectedItemProperty().addListener((o, a, row) -> showDetail(row));
+        // a live update of the shown ticket reloads the pane quietly (applyLive), without blanking it first
+        queueView.currentProperty().addListener((o, a, row) -> {
+            if (a == null || row == null || a.id() != row.id()) showDetail(row);
+        });
 
         scene = new Scene(root, 1280, 800);
         var css = MainWindow.class.getResource("/dev/switchboard/ui/switchboard.css");
@@ -268,6 +277,9 @@ public final class MainWindow {
     }
 
     private final javafx.scene.control.Button burstBanner = new javafx.scene.control.Button();
+    /** One banner per burst, largest first: two incidents at once are both announced. */
+    static final int MAX_BURST_BANNERS = 3;
+    private final List<javafx.scene.control.Button> burstBanners = new java.util.ArrayList<>();
 
     /** The last burst scan; a timer tick while it runs is skipped rather than queued. FX thread only. */
     private java.util.concurrent.CompletableFuture<?> burstScan = java.util.concurrent.CompletableFuture.completedFuture(null);
@@ -281,22 +293,27 @@ public final class MainWindow {
         if (!burstScan.isDone()) return;
         burstScan = svc.duplicates().scanBursts().thenAccept(bursts -> {
             Background.fx(() -> {
-                if (bursts.isEmpty()) {
-                    burstBanner.setVisible(false);
-                    return;
+                for (int i = 0; i < burstBanners.size(); i++) {
+                    var banner = burstBanners.get(i);
+                    if (i >= bursts.size()) {
+                        banner.setVisible(false);
+                        continue;
+                    }
+                    var b = bursts.get(i);
+                    var terms = b.sharedTerms().subList(0, Math.min(3, b.sharedTerms().size()));
+                    int unshown = i == burstBanners.size() - 1 ? bursts.size() - burstBanners.size() : 0;
+                    banner.setText("⚠ " + b.size() + " similar tickets in the last 30 minutes"
+                            + (terms.isEmpty() ? "" : " (\"" + String.join(", ", terms) + "\")")
+                            + " — possible major incident. Click (or Enter) to show them."
+                            + (unshown > 0 ? " " + unshown + " smaller burst(s) not shown." : ""));
+                    java.util.List<Long> members = b.ids().stream().map(Long::valueOf).toList();
+                    banner.setOnAction(e -> {
+                        queue.showGroup(members);
+                        background.status(members.size() + " similar tickets — " + Command.CLEAR_FILTERS.key().getDisplayText()
+                                + " shows the whole queue again");
+                    });
+                    banner.setVisible(true);
                 }
-                var b = bursts.get(0);
-                var terms = b.sharedTerms().subList(0, Math.min(3, b.sharedTerms().size()));
-                burstBanner.setText("⚠ " + b.size() + " similar tickets in the last 30 minutes"
-                        + (terms.isEmpty() ? "" : " (\"" + String.join(", ", terms) + "\")")
-                        + " — possible major incident. Click (or Enter) to show them.");
-                java.util.List<Long> members = b.ids().stream().map(Long::valueOf).toList();
-                burstBanner.setOnAction(e -> {
-                    queue.showGroup(members);
-                    background.status(members.size() + " similar tickets — " + Command.CLEAR_FILTERS.key().getDisplayText()
-                            + " shows the whole queue again");
-                });
-                burstBanner.setVisible(true);
             });
         });
     }
@@ -327,7 +344,8 @@ public final class MainWindow {
     /** Attaches opened services: the queue loads, the model trains, suggestions start. */
     public void attach(Services svc) {
         this.services = svc;
-        new dev.switchboard.app.queue.TriageActions(this, svc).install();
+        var triage = new dev.switchboard.app.queue.TriageActions(this, svc);
+        triage.install();
         svc.triage().setListener(new dev.switchboard.app.triage.TriageService.Listener() {
             @Override public void progress(String message, long done, long total) {
                 background.progress(message, done, total);
@@ -354,7 +372,7 @@ public final class MainWindow {
                 return;
             }
             dev.switchboard.app.duplicates.CompareDialog.show(scene.getWindow(), svc.duplicates(), svc.workspace().store(),
-                    background, svc.settings().dispatcher(), r.id());
+                    background, svc.settings().dispatcher(), r.id(), triage.verdicts());
         });
         // the prompt template the LLM engine uses (Settings › Prompt): exported prompts are built with it too
         on(Command.EXPORT, () -> dev.switchboard.app.export.ExportDialog.show(scene.getWindow(), svc.workspace(), background,
@@ -430,10 +448,12 @@ public final class MainWindow {
     private record Loaded(List<QueueRow> rows, List<String> teams, List<String> priorities) {}
 
     private void applyLive(List<QueueRow> rows) {
-        var before = queueView.snapshotSelection();
-        queue.upsert(rows);
-        // A row that moved (re-sorted) is re-selected, so a live update never takes the dispatcher's selection away.
-        if (!queueView.snapshotSelection().equals(before)) queueView.restoreSelection(before, false);
+        queueView.holdingSelection(() -> {
+            var before = queueView.snapshotSelection();
+            queue.upsert(rows);
+            // A row that moved (re-sorted) is re-selected, so a live update never takes the dispatcher's selection away.
+            if (!queueView.snapshotSelection().equals(before)) queueView.restoreSelection(before, false);
+        });
         QueueRow sel = queueView.table().getSelectionModel().getSelectedItem();
         if (sel != null && rows.stream().anyMatch(r -> r.id() == sel.id())) {
             // keep the detail pane current without stealing focus
@@ -441,6 +461,23 @@ public final class MainWindow {
                 if (shownTicket.get() == sel.id()) d.ifPresent(detail::show);
             }, e -> { });
         }
+    }
+
+    /**
+     * Places a window whose scene (1280×800) is larger than the screen's usable area (a 1366×768 laptop,
+     * a 1024×700 screen) inside it, at most that size: otherwise it opened centred on the screen with its
+     * menu bar above the top edge and the status bar (where "saved" appears) below the bottom one.
+     * A window that fits is left where the window manager puts it. Call before {@code show()}.
+     */
+    public static void fitTo(javafx.stage.Stage stage, javafx.geometry.Rectangle2D usable) {
+        Scene s = stage.getScene();
+        if (s == null || (s.getWidth() <= usable.getWidth() && s.getHeight() <= usable.getHeight())) return;
+        double w = Math.min(s.getWidth(), usable.getWidth());
+        double h = Math.min(s.getHeight(), usable.getHeight());
+        stage.setWidth(w);
+        stage.setHeight(h);
+        stage.setX(usable.getMinX() + (usable.getWidth() - w) / 2);
+        stage.setY(usable.getMinY() + (usable.getHeight() - h) / 2);
     }
 
     public void showError(String what, Throwable e) {

@@ -36,6 +36,7 @@ public final class SwitchboardApp extends Application {
         window = new MainWindow(theme, background);
         stage.setTitle(demo ? "Switchboard — demo workspace" : "Switchboard");
         stage.setScene(window.scene());
+        MainWindow.fitTo(stage, javafx.stage.Screen.getPrimary().getVisualBounds());
         stage.show();
         StartupProbe.mark("first frame");
         window.queueView().table().requestFocus();

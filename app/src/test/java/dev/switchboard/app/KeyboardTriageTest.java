@@ -8,6 +8,7 @@ import dev.switchboard.app.ui.Background;
 import dev.switchboard.app.ui.Theme;
 import dev.switchboard.persistence.entity.Decision;
 import dev.switchboard.persistence.store.DecisionRecord;
+import dev.switchboard.persistence.store.DuplicateLinks;
 import dev.switchboard.persistence.store.NewTicket;
 import dev.switchboard.persistence.store.QueueRow;
 import dev.switchboard.persistence.store.TaxonomyRow;
@@ -167,9 +168,13 @@ class KeyboardTriageTest {
 
         // Z undoes it by appending a compensating decision, and goes back to the ticket.
         assertThat(onFx(() -> table(robot).getSelectionModel().getSelectedItem().id())).isNotEqualTo(pw);
+        List<String> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
+        robot.interact(() -> window.background().messageProperty().addListener((o, a, b) -> messages.add(b)));
         robot.type(KeyCode.Z);
         waitFor(10, () -> row(robot, "Forgot password, locked out").team() == null);
         assertThat(ledger(pw)).extracting(DecisionRecord::kind).containsExactly("OVERRIDDEN", "UNDONE");
+        // the status bar names what was taken back
+        waitFor(10, () -> messages.contains("Undid override of #" + pw + " (Desktop) · saved"));
         waitFor(10, () -> table(robot).getSelectionModel().getSelectedItem().id() == pw);
 
         // Bulk accept everything visible above 90 % — or, with several rows selected, those rows.
@@ -193,6 +198,7 @@ class KeyboardTriageTest {
         });
         robot.type(KeyCode.Z);
         waitFor(10, () -> row(robot, "Printer paper jam").team() == null && row(robot, "Forgot password, locked out").team() == null);
+        waitFor(10, () -> messages.contains("Undid bulk accept of 2 tickets · saved"));
         assertThat(row(robot, "VPN tunnel keeps dropping").team()).isEqualTo("Network");
 
         // Ctrl+Shift+S: the team lead's figures count what stands — the one accept; undone answers are gone.
@@ -210,6 +216,39 @@ class KeyboardTriageTest {
                 && "Suggestion quality".equals(st.getTitle())).findFirst().orElseThrow().requestFocus());
         robot.type(KeyCode.ESCAPE);
         waitFor(5, () -> robot.lookup("#tile-answered").tryQuery().isEmpty());
+    }
+
+    @Test
+    void snoozeTakesTheTicketOutOfTheOpenQueueUntilThenAndUndoBringsItBackSelected(FxRobot robot) throws Exception {
+        waitFor(30, () -> table(robot).getItems().size() == 3);
+        select(robot, "Printer paper jam");
+        long printer = row(robot, "Printer paper jam").id();
+        Instant pressed = Instant.now();
+        robot.type(KeyCode.S);
+        // out of the open queue (it waits four hours), the rest stays
+        waitFor(10, () -> table(robot).getItems().stream().noneMatch(r -> r.id() == printer));
+        assertThat(onFx(() -> table(robot).getItems().stream().map(QueueRow::subject).toList()))
+                .containsExactly("VPN tunnel keeps dropping", "Forgot password, locked out");
+        assertThat(ledger(printer)).extracting(DecisionRecord::kind).containsExactly("SNOOZED");
+
+        // Status › Snoozed shows it, with the time it comes back
+        robot.interact(() -> window.queue().statusProperty().set("SNOOZED"));
+        waitFor(10, () -> table(robot).getItems().size() == 1);
+        QueueRow snoozed = onFx(() -> table(robot).getItems().get(0));
+        assertThat(snoozed.id()).isEqualTo(printer);
+        assertThat(snoozed.snoozedUntil()).isBetween(pressed.plus(java.time.Duration.ofHours(4)).minusSeconds(1),
+                Instant.now().plus(java.time.Duration.ofHours(4)));
+        robot.interact(() -> window.queue().statusProperty().set(dev.switchboard.app.queue.QueueViewModel.STATUS_OPEN));
+        waitFor(10, () -> table(robot).getItems().size() == 2);
+
+        // Z: back in the queue, and selected to be decided
+        robot.clickOn("#search");
+        robot.type(KeyCode.ESCAPE);
+        robot.type(KeyCode.Z);
+        waitFor(10, () -> table(robot).getSelectionModel().getSelectedItem() != null
+                && table(robot).getSelectionModel().getSelectedItem().id() == printer);
+        assertThat(row(robot, "Printer paper jam").status()).isEqualTo("NEW");
+        assertThat(ledger(printer)).extracting(DecisionRecord::kind).containsExactly("SNOOZED", "UNDONE");
     }
 
     @Test
@@ -363,6 +402,88 @@ class KeyboardTriageTest {
         assertThat(table(robot).getItems()).extracting(QueueRow::subject).contains("Received phishing mail")
                 .allMatch(subject -> subject.toLowerCase().contains("phishing")).hasSizeGreaterThan(1);
         assertThat(window.background().messageProperty().get()).startsWith("Duplicate group of #");
+    }
+
+    @Test
+    void twoBurstsAtOnceRaiseABannerEachAndEachShowsItsOwnTickets(FxRobot robot) throws Exception {
+        waitFor(90, () -> services.duplicates().isReady());
+        String[][] reports = {
+                {"Phishing mail received", "Got a suspicious phishing email asking for my password"},
+                {"Phishing email with password link", "Suspicious mail wants my password, phishing?"},
+                {"Received phishing mail", "Phishing email asking me to enter my password"},
+                {"Suspicious phishing message", "A phishing mail asks for the password again"},
+                {"Printer on floor 5 jams", "The floor 5 printer jams on every page, tray 2"},
+                {"Floor 5 printer paper jam", "Printer on floor 5 keeps jamming paper in tray 2"},
+                {"Paper jam printer floor 5", "Floor 5 printer jams each page from tray 2"},
+                {"Printer floor 5 jamming again", "Printer at floor 5 jams paper on every print, tray 2"},
+                {"Floor 5 printer jams paper", "Every page jams in the floor 5 printer, tray 2"}};
+        List<NewTicket> arrivals = new ArrayList<>();
+        for (int i = 0; i < reports.length; i++) {
+            arrivals.add(new NewTicket("new", "b" + i, reports[i][0], reports[i][1], "b" + i, Instant.now(), null, null));
+        }
+        services.workspace().store().saveTickets(arrivals, "test").join();
+        services.duplicates().awaitIdle();
+
+        javafx.scene.control.Labeled first = robot.lookup("#burst-banner").queryAs(javafx.scene.control.Labeled.class);
+        javafx.scene.control.Labeled second = robot.lookup("#burst-banner-2").queryAs(javafx.scene.control.Labeled.class);
+        waitFor(20, () -> first.isVisible() && second.isVisible());
+        assertThat(first.getText()).contains("possible major incident");
+        assertThat(second.getText()).contains("possible major incident");
+
+        // each banner shows its own incident's tickets, the larger (printer) one first
+        robot.clickOn(first);
+        waitFor(10, () -> table(robot).getItems().size() < 12);
+        assertThat(table(robot).getItems()).extracting(QueueRow::subject).allMatch(x -> x.toLowerCase().contains("printer"));
+        robot.interact(() -> table(robot).requestFocus());
+        robot.press(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.X).release(KeyCode.X, KeyCode.SHIFT, KeyCode.CONTROL);
+        waitFor(10, () -> table(robot).getItems().size() == 12);
+        robot.clickOn(second);
+        waitFor(10, () -> table(robot).getItems().size() < 12);
+        assertThat(table(robot).getItems()).extracting(QueueRow::subject).hasSizeGreaterThanOrEqualTo(4)
+                .allMatch(x -> x.toLowerCase().contains("phishing"));
+    }
+
+    @Test
+    void aMergeGivenInTheCompareViewIsUndoneByZInTheQueueAfterTheViewIsClosed(FxRobot robot) throws Exception {
+        waitFor(90, () -> services.duplicates().isReady());
+        services.workspace().store().saveTickets(List.of(
+                new NewTicket("new", "m1", "Phishing mail received", "Got a suspicious phishing email asking for my password",
+                        "m1", Instant.now().minusSeconds(60), null, null),
+                new NewTicket("new", "m2", "Received phishing mail", "Phishing email asking me to enter my password",
+                        "m2", Instant.now(), null, null)), "test").join();
+        services.duplicates().awaitIdle();
+        waitFor(20, () -> table(robot).getItems().size() == 5);
+        long first = row(robot, "Phishing mail received").id();
+        long later = row(robot, "Received phishing mail").id();
+        waitFor(20, () -> !services.duplicates().links().pending(later).isEmpty());
+
+        // an earlier triage action, which the queue's Z must not take back instead
+        select(robot, "VPN tunnel keeps dropping");
+        long vpn = row(robot, "VPN tunnel keeps dropping").id();
+        waitFor(90, () -> row(robot, "VPN tunnel keeps dropping").suggestedTeam() != null);
+        robot.type(KeyCode.ENTER);
+        waitFor(10, () -> row(robot, "VPN tunnel keeps dropping").team() != null);
+
+        select(robot, "Received phishing mail");
+        robot.type(KeyCode.D);
+        waitFor(20, () -> robot.lookup("#dup-merge").tryQuery().isPresent() && robot.lookup(".shared-term").tryQuery().isPresent());
+        robot.clickOn("#dup-score"); // Monocle: give the compare window keyboard focus
+        robot.type(KeyCode.M);
+        waitFor(10, () -> "CLOSED".equals(services.workspace().store().rows(List.of(later)).get(0).status()));
+        robot.type(KeyCode.ESCAPE);
+        waitFor(10, () -> robot.lookup("#dup-merge").tryQuery().isEmpty());
+
+        robot.clickOn("#search");
+        robot.type(KeyCode.ESCAPE);
+        robot.type(KeyCode.Z);
+        // the merge is taken back: the report is open again and its pair awaits a verdict; the accept stands
+        waitFor(10, () -> !"CLOSED".equals(services.workspace().store().rows(List.of(later)).get(0).status()));
+        assertThat(services.duplicates().links().history(later, first)).extracting(DuplicateLinks.Link::state)
+                .endsWith("MERGED", "UNDONE");
+        assertThat(ledger(vpn)).extracting(DecisionRecord::kind).containsExactly("ACCEPTED");
+        // the next Z takes back the accept
+        robot.type(KeyCode.Z);
+        waitFor(10, () -> row(robot, "VPN tunnel keeps dropping").team() == null);
     }
 
     @Test

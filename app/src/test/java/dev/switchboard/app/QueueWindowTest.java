@@ -89,6 +89,38 @@ class QueueWindowTest {
     }
 
     @Test
+    void onAScreenSmallerThanTheWindowItOpensInsideTheScreenWithMenuAndStatusBarVisible(FxRobot robot) throws Exception {
+        var usable = new javafx.geometry.Rectangle2D(0, 0, 1024, 700);
+        MainWindow small = new MainWindow(new Theme(), new Background());
+        Stage[] stage = new Stage[1];
+        try {
+            robot.interact(() -> {
+                stage[0] = new Stage();
+                stage[0].setScene(small.scene());
+                MainWindow.fitTo(stage[0], usable);
+                stage[0].show();
+            });
+            WaitForAsyncUtils.waitForFxEvents();
+            Stage st = stage[0];
+            assertThat(st.getX()).isGreaterThanOrEqualTo(0);
+            assertThat(st.getY()).isGreaterThanOrEqualTo(0);
+            assertThat(st.getX() + st.getWidth()).isLessThanOrEqualTo(1024);
+            assertThat(st.getY() + st.getHeight()).isLessThanOrEqualTo(700);
+            // the status bar, where "saved" and progress appear, is on the screen
+            javafx.scene.Node bar = small.scene().lookup("#status-bar");
+            javafx.geometry.Bounds b = bar.localToScreen(bar.getBoundsInLocal());
+            assertThat(b.getMaxY()).isLessThanOrEqualTo(700);
+            assertThat(b.getHeight()).isGreaterThan(0);
+        } finally {
+            robot.interact(() -> {
+                if (stage[0] != null) stage[0].close();
+                small.close();
+            });
+            small.background().close();
+        }
+    }
+
+    @Test
     void aTicketSavedElsewhereAppearsWithinASecondWithoutRefresh(FxRobot robot) throws Exception {
         robot.interact(() -> window.queue().statusProperty().set("All"));
         waitFor(() -> table(robot).getItems().size() == 3);
@@ -171,6 +203,30 @@ class QueueWindowTest {
     }
 
     @Test
+    void aLiveUpdateOfTheSelectedTicketNeverBlanksTheDetailPane(FxRobot robot) throws Exception {
+        waitFor(() -> table(robot).getItems().size() == 1);
+        robot.interact(() -> table(robot).getSelectionModel().select(0));
+        QueueRow row = table(robot).getSelectionModel().getSelectedItem();
+        Label title = robot.lookup("#detail-title").queryAs(Label.class);
+        waitFor(() -> title.getText().equals(row.subject()));
+        List<String> titles = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<QueueRow> selections = new java.util.concurrent.CopyOnWriteArrayList<>();
+        robot.interact(() -> {
+            title.textProperty().addListener((o, a, b) -> titles.add(b));
+            window.queueView().currentProperty().addListener((o, a, b) -> selections.add(b));
+        });
+        ws.store().saveSuggestion(row.id(), new dev.switchboard.persistence.store.SuggestionData("local", "m", "OK", "Network", "P2",
+                0.8, false, "Network=0.8", "P2=0.7", "", "", "", 1)).join();
+        waitFor(() -> "Network".equals(table(robot).getItems().get(0).suggestedTeam()));
+        Thread.sleep(500);
+        WaitForAsyncUtils.waitForFxEvents();
+        // the pane shows the ticket throughout: no "Select a ticket", no dimmed empty pane while it reloads
+        assertThat(titles).doesNotContain("Select a ticket");
+        assertThat(selections).doesNotContainNull();
+        assertThat(title.getText()).isEqualTo(row.subject());
+    }
+
+    @Test
     void aSuggestedTeamWithItsConfidenceIsReadableInFullAtTheDefaultWindowSize(FxRobot robot) throws Exception {
         waitFor(() -> table(robot).getItems().size() == 1);
         long id = table(robot).getItems().get(0).id();
@@ -187,6 +243,25 @@ class QueueWindowTest {
                 .queryAs(javafx.scene.text.Text.class).getText();
         assertThat(drawn).isEqualTo("→ Email & Collaboration");
         assertThat(robot.from(cell).lookup(".suggested-confident").match(n -> n instanceof Label).queryAs(Label.class).getText()).isEqualTo("≥99%");
+    }
+
+    @Test
+    void theAgeOfATicketFromYearsAgoIsReadableInFull(FxRobot robot) throws Exception {
+        Instant now = Instant.now();
+        assertThat(dev.switchboard.app.queue.QueueView.age(now.minus(java.time.Duration.ofDays(1894)), now)).isEqualTo("5y");
+        assertThat(dev.switchboard.app.queue.QueueView.age(now.minus(java.time.Duration.ofDays(150)), now)).isEqualTo("21w");
+        assertThat(dev.switchboard.app.queue.QueueView.age(now.minus(java.time.Duration.ofDays(99)), now)).isEqualTo("99d");
+        ws.store().saveTickets(List.of(new NewTicket("test", "old", "Build breaks on Debian", "Old report", "dev@example.com",
+                now.minus(java.time.Duration.ofDays(1894)), null, null)), "test").join();
+        waitFor(() -> table(robot).getItems().size() == 2);
+        WaitForAsyncUtils.waitForFxEvents();
+        javafx.scene.control.TableCell<?, ?> cell = robot.lookup(".table-cell").match(n -> n instanceof javafx.scene.control.TableCell<?, ?> c
+                && c.getTableColumn() != null && "col-age".equals(c.getTableColumn().getId()) && c.getTableRow() != null
+                && c.getTableRow().getItem() instanceof QueueRow r && r.subject().equals("Build breaks on Debian")).query();
+        // what is drawn, after any ellipsis the cell applies for lack of room
+        String drawn = robot.from(cell).lookup((java.util.function.Predicate<javafx.scene.Node>) n -> n instanceof javafx.scene.text.Text
+                        && n.getParent() == cell).queryAs(javafx.scene.text.Text.class).getText();
+        assertThat(drawn).isEqualTo("5y");
     }
 
     @Test

@@ -49,18 +49,41 @@ public final class CompareDialog {
     private final Label history = new Label();
     private final Button undo = new Button("Undo (Z)");
     private final java.util.Deque<Done> done = new java.util.ArrayDeque<>();
+    private final Verdicts verdicts;
     private int index;
+
+    /**
+     * Hears the verdicts given in a compare view, so the queue's {@code Z} can still take one back after
+     * the view is closed (the view's own {@code Z} lasts only as long as the view).
+     */
+    public interface Verdicts {
+        /** A verdict was stored ({@code what}: "merge of #204 into #202"); {@code undo} takes it back (appends). */
+        void given(String what, long ticket, long original, java.util.function.Supplier<java.util.concurrent.CompletableFuture<Void>> undo);
+
+        /** The view's own Z took the verdict on this pair back. */
+        void undone(long ticket, long original);
+
+        Verdicts NONE = new Verdicts() {
+            @Override public void given(String what, long ticket, long original,
+                                        java.util.function.Supplier<java.util.concurrent.CompletableFuture<Void>> undo) { }
+            @Override public void undone(long ticket, long original) { }
+        };
+    }
 
     /** A verdict given in this view: the candidate, where it stood, and the pair as recorded. */
     private record Done(DuplicateCandidate candidate, int index, Verdict verdict, long ticket, long original) {}
 
     private CompareDialog(Window owner, DuplicateService service, TicketStore store, Background background, String actor,
-                          long ticketId, List<DuplicateCandidate> candidates) {
+                          TicketDetail self, List<DuplicateCandidate> candidates, Verdicts verdicts) {
+        this.verdicts = verdicts;
+        this.ticketId = self.row().id();
+        // known before the first key: which of a pair is the later one (the duplicate) must not wait for a load
+        this.createdSelf = self.row().createdAt();
+        this.statusSelf = self.row().status();
         this.service = service;
         this.store = store;
         this.background = background;
         this.actor = actor;
-        this.ticketId = ticketId;
         this.candidates = candidates;
         stage.initOwner(owner);
         stage.initModality(Modality.WINDOW_MODAL);
@@ -76,7 +99,9 @@ public final class CompareDialog {
         merge.setId("dup-merge");
         merge.setOnAction(e -> act(Verdict.MERGE));
         Button next = new Button("Next candidate (N)");
+        next.setId("dup-next");
         next.setOnAction(e -> show(index + 1));
+        verdictButtons = List.of(link, dismiss, merge, next);
         undo.setId("dup-undo");
         undo.setDisable(true);
         undo.setOnAction(e -> undoLast());
@@ -111,20 +136,33 @@ public final class CompareDialog {
     /** Opens the compare view for a ticket; says so in the status bar when it has no candidates. */
     public static void show(Window owner, DuplicateService service, TicketStore store, Background background, String actor,
                             long ticketId) {
-        background.run("Looking for duplicates of #" + ticketId + "…", () -> service.plausibleCandidates(ticketId, 5), cs -> {
-            if (cs.isEmpty()) {
+        show(owner, service, store, background, actor, ticketId, Verdicts.NONE);
+    }
+
+    /** As {@link #show(Window, DuplicateService, TicketStore, Background, String, long)}, telling {@code verdicts} of each verdict. */
+    public static void show(Window owner, DuplicateService service, TicketStore store, Background background, String actor,
+                            long ticketId, Verdicts verdicts) {
+        background.run("Looking for duplicates of #" + ticketId + "…",
+                () -> new Opening(service.plausibleCandidates(ticketId, 5), store.detail(ticketId).orElse(null)), o -> {
+            List<DuplicateCandidate> cs = o.candidates();
+            if (cs.isEmpty() || o.self() == null) {
                 background.status("No probable duplicates of #" + ticketId);
                 return;
             }
             background.status("");
-            CompareDialog d = new CompareDialog(owner, service, store, background, actor, ticketId, cs);
+            CompareDialog d = new CompareDialog(owner, service, store, background, actor, o.self(), cs, verdicts);
             d.show(0);
             d.stage.show();
         }, e -> background.status("Duplicate search failed: " + e.getMessage()));
     }
 
+    /** Link, dismiss, merge and next: disabled when there is no pair to give a verdict on. */
+    private final List<Button> verdictButtons;
+
     private void show(int i) {
         undo.setDisable(done.isEmpty());
+        // nothing left to judge (every candidate has a verdict, or this ticket was merged): only Z and Esc act
+        for (Button b : verdictButtons) b.setDisable(mergedInto != null || candidates.isEmpty());
         if (mergedInto != null) {
             // the view's ticket is closed now: no further verdicts for it until the merge is undone
             score.setText("#" + ticketId + " was merged into #" + mergedInto + ". Z undoes the merge, Esc closes.");
@@ -152,7 +190,6 @@ public final class CompareDialog {
         background.run(null, () -> new Loaded(store.detail(ticketId).orElseThrow(), store.detail(other).orElseThrow(),
                 service.links().history(ticketId, other)), l -> {
             if (candidates.isEmpty() || candidates.get(index) != c) return; // moved on meanwhile
-            createdSelf = l.self().row().createdAt();
             statusSelf = l.self().row().status();
             statusOther = l.other().row().status();
             fill(left, l.self(), shared);
@@ -160,6 +197,9 @@ public final class CompareDialog {
             history.setText(describe(l.history()));
         }, e -> background.status("Could not load tickets: " + e.getMessage()));
     }
+
+    /** What the view opens with: the candidates and the ticket itself (its creation time orders every pair). */
+    private record Opening(List<DuplicateCandidate> candidates, TicketDetail self) {}
 
     private record Loaded(TicketDetail self, TicketDetail other, List<dev.switchboard.persistence.store.DuplicateLinks.Link> history) {}
 
@@ -216,9 +256,16 @@ public final class CompareDialog {
                 background.status("Not saved: " + t.getMessage());
                 return;
             }
-            background.status(what + " · saved · Z in the compare view undoes it");
+            background.status(what + " · saved · Z undoes it");
             int at = candidates.indexOf(c);
-            done.push(v == Verdict.DISMISS ? new Done(c, Math.max(at, 0), v, ticketId, other) : new Done(c, Math.max(at, 0), v, dup, orig));
+            Done d = v == Verdict.DISMISS ? new Done(c, Math.max(at, 0), v, ticketId, other) : new Done(c, Math.max(at, 0), v, dup, orig);
+            done.push(d);
+            String taken = switch (v) {
+                case LINK -> "link of #" + dup + " as duplicate of #" + orig;
+                case DISMISS -> "dismissal of #" + ticketId + " and #" + other;
+                case MERGE -> "merge of #" + dup + " into #" + orig;
+            };
+            verdicts.given(taken, d.ticket(), d.original(), () -> service.undo(d.ticket(), d.original(), actor));
             if (at >= 0) candidates.remove(at);
             if (v == Verdict.MERGE && dup == ticketId) mergedInto = orig;
             show(at >= 0 ? at : index);
@@ -246,6 +293,7 @@ public final class CompareDialog {
                 return;
             }
             background.status(what + " · saved");
+            verdicts.undone(d.ticket(), d.original());
             if (d.verdict() == Verdict.MERGE && d.ticket() == ticketId) mergedInto = null;
             int at = Math.min(d.index(), candidates.size());
             candidates.add(at, d.candidate());
@@ -253,8 +301,8 @@ public final class CompareDialog {
         }));
     }
 
-    /** Creation time of the ticket the view was opened for, read with the tickets (never on the FX thread). */
-    private java.time.Instant createdSelf;
+    /** Creation time of the ticket the view was opened for, read before it opened (never on the FX thread). */
+    private final java.time.Instant createdSelf;
     /** Statuses of the two tickets shown, read with them: a merge needs an original still being worked on. */
     private String statusSelf;
     private String statusOther;
@@ -262,7 +310,7 @@ public final class CompareDialog {
     private Long mergedInto;
 
     private java.time.Instant createdOfSelf() {
-        return createdSelf == null ? java.time.Instant.MAX : createdSelf;
+        return createdSelf == null ? java.time.Instant.MAX : createdSelf; // no creation time: the view's ticket counts as the later one
     }
 
     private static void fill(VBox box, TicketDetail d, Set<String> shared) {

@@ -30,8 +30,11 @@ public final class QueueView extends BorderPane {
     private final TableView<QueueRow> table = new TableView<>();
     private final java.util.Map<TableColumn<QueueRow, ?>, Comparator<QueueRow>> keys = new java.util.HashMap<>();
     private final TextField search;
-    private final Timeline ages = new Timeline(new KeyFrame(javafx.util.Duration.seconds(30), e -> table.refresh()));
+    private final Timeline ages = new Timeline();
     private final PauseTransition searchDebounce = new PauseTransition(javafx.util.Duration.millis(150));
+    /** The selected ticket as the dispatcher sees it: a row change that re-selects it is no change here. */
+    private final javafx.beans.property.ReadOnlyObjectWrapper<QueueRow> current = new javafx.beans.property.ReadOnlyObjectWrapper<>(this, "current");
+    private int holding;
 
     public QueueView(QueueViewModel model) {
         this.model = model;
@@ -76,6 +79,10 @@ public final class QueueView extends BorderPane {
         setCenter(table);
 
         // Ages tick over without a reload.
+        ages.getKeyFrames().add(new KeyFrame(javafx.util.Duration.seconds(30), e -> {
+            model.wakeSnoozed(); // a ticket whose snooze is over comes back to the open queue
+            table.refresh();
+        }));
         ages.setCycleCount(Timeline.INDEFINITE);
         ages.play();
     }
@@ -161,6 +168,26 @@ public final class QueueView extends BorderPane {
         }
     }
 
+    /**
+     * The selected ticket, unchanged while rows are replaced under it: the table clears its selection
+     * when the selected row is replaced (a live update of that ticket) and the queue selects it again, so
+     * the table's own selected item passes through null. Listeners see the state after the change only
+     * (another row instance of the same ticket when it changed: compare ids).
+     */
+    public javafx.beans.property.ReadOnlyObjectProperty<QueueRow> currentProperty() {
+        return current.getReadOnlyProperty();
+    }
+
+    /** Runs a change of the rows (a live update, a refilter) and the re-selection after it as one step for {@link #currentProperty()}. */
+    public void holdingSelection(Runnable change) {
+        holding++;
+        try {
+            change.run();
+        } finally {
+            if (--holding == 0) current.set(table.getSelectionModel().getSelectedItem());
+        }
+    }
+
     private java.util.function.LongConsumer onDuplicateBadge;
 
     /** Called with the ticket id when its duplicate badge is clicked. */
@@ -237,7 +264,7 @@ public final class QueueView extends BorderPane {
         subject.setId("col-subject");
         TableColumn<QueueRow, String> requester = column("Requester", r -> shown(r.requester()), 150);
         requester.setId("col-requester");
-        TableColumn<QueueRow, String> status = column("Status", r -> statusLabel(r.status()), 88);
+        TableColumn<QueueRow, String> status = column("Status", r -> statusLabel(r, Instant.now()), 88);
         status.setId("col-status");
 
         for (var c : java.util.List.of(dup, age, prio, status)) c.setMinWidth(c.getPrefWidth());
@@ -248,12 +275,15 @@ public final class QueueView extends BorderPane {
         table.setItems(model.visibleRows());
         // Replacing every row of an attached table makes it remap selection and cells row by row; with
         // the table detached it is one reset. Selection and position are restored afterwards.
-        model.onBulkChange(change -> {
+        model.onBulkChange(change -> holdingSelection(() -> {
             SelectionSnapshot selection = snapshotSelection();
             table.setItems(javafx.collections.FXCollections.emptyObservableList());
             change.run();
             table.setItems(model.visibleRows());
             restoreSelection(selection, true);
+        }));
+        table.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> {
+            if (holding == 0) current.set(b);
         });
         keys.put(dup, Comparator.comparingInt(QueueRow::duplicates).reversed());
         keys.put(age, Comparator.comparing(QueueRow::createdAt, Comparator.nullsLast(Comparator.<Instant>reverseOrder())));
@@ -289,12 +319,21 @@ public final class QueueView extends BorderPane {
         return s == null ? null : dev.switchboard.app.importer.TicketFields.line(s).value();
     }
 
+    /** The status as shown; a snoozed ticket whose snooze is over reads "Woke up" (it is back in the open queue). */
+    static String statusLabel(QueueRow r, Instant now) {
+        if ("SNOOZED".equals(r.status()) && r.snoozedUntil() != null && !r.snoozedAt(now)) return "Woke up";
+        return statusLabel(r.status());
+    }
+
     static String statusLabel(String status) {
         if (status == null) return "";
         return status.charAt(0) + status.substring(1).toLowerCase();
     }
 
-    /** "42s", "5m", "3h", "2d". */
+    /**
+     * "42s", "5m", "3h", "2d", "15w", "5y": at most three characters below a century, so the Age column
+     * never cuts it ("1894d" was drawn "18…", which reads as 18 minutes).
+     */
     public static String age(Instant at, Instant now) {
         Duration d = Duration.between(at, now);
         if (d.isNegative()) d = Duration.ZERO;
@@ -302,7 +341,10 @@ public final class QueueView extends BorderPane {
         if (s < 60) return s + "s";
         if (s < 3600) return (s / 60) + "m";
         if (s < 86400) return (s / 3600) + "h";
-        return (s / 86400) + "d";
+        long days = s / 86400;
+        if (days < 100) return days + "d";
+        if (days < 700) return (days / 7) + "w";
+        return (days / 365) + "y";
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.switchboard.app.queue;
 
 import dev.switchboard.persistence.store.QueueRow;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -44,7 +45,11 @@ public final class QueueViewModel {
     private Comparator<QueueRow> comparator = DEFAULT_ORDER;
     /** Wraps whole-list replacements (sort, filter); the view detaches the table around them. */
     private java.util.function.Consumer<Runnable> bulk = Runnable::run;
-    private Predicate<QueueRow> predicate = r -> isOpen(r.status());
+    /** The time snoozes are measured against. */
+    private final java.time.InstantSource clock;
+    private Predicate<QueueRow> predicate;
+    /** When {@link #wakeSnoozed} last looked: a snooze that ended after it brings its ticket back. */
+    private Instant lastWakeCheck;
 
     /** Arrival order when the dispatcher has not sorted: oldest first, so the head of the queue waits longest. */
     public static final Comparator<QueueRow> DEFAULT_ORDER = Comparator.comparingLong(QueueRow::id);
@@ -61,6 +66,14 @@ public final class QueueViewModel {
     private final Set<String> knownPriorities = new TreeSet<>(dev.switchboard.app.ui.NaturalOrder.INSTANCE);
 
     public QueueViewModel() {
+        this(java.time.InstantSource.system());
+    }
+
+    /** A queue whose snoozes end by {@code clock}. */
+    QueueViewModel(java.time.InstantSource clock) {
+        this.clock = clock;
+        this.lastWakeCheck = clock.instant();
+        this.predicate = r -> isOpen(r.status()) && !r.snoozedAt(clock.instant());
         search.addListener((o, a, b) -> refilter());
         team.addListener((o, a, b) -> refilter());
         priority.addListener((o, a, b) -> refilter());
@@ -255,6 +268,23 @@ public final class QueueViewModel {
         return !"RESOLVED".equals(status) && !"CLOSED".equals(status);
     }
 
+    /**
+     * Brings back the tickets whose snooze ended since the last call (the view calls it with its age
+     * ticker); returns how many woke up.
+     */
+    public int wakeSnoozed() {
+        Instant now = clock.instant();
+        Instant since = lastWakeCheck;
+        lastWakeCheck = now;
+        int woke = 0;
+        for (QueueRow r : rows) {
+            if ("SNOOZED".equals(r.status()) && r.snoozedUntil() != null
+                    && r.snoozedUntil().isAfter(since) && !r.snoozedUntil().isAfter(now)) woke++;
+        }
+        if (woke > 0) refilter();
+        return woke;
+    }
+
     private void refilter() {
         predicate = predicate();
         if (sortedAll == null) {
@@ -276,6 +306,8 @@ public final class QueueViewModel {
         return r -> {
             if (s != null && !STATUS_ALL.equals(s)) {
                 if (STATUS_OPEN.equals(s) ? !isOpen(r.status()) : !s.equals(r.status())) return false;
+                // snoozed: out of the open queue until the snooze is over (Status › Snoozed shows it)
+                if (STATUS_OPEN.equals(s) && r.snoozedAt(clock.instant())) return false;
             }
             if (t != null && !ANY.equals(t) && !t.equals(effectiveTeam(r))) return false;
             if (p != null && !ANY.equals(p) && !p.equals(effectivePriority(r))) return false;

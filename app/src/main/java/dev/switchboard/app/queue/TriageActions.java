@@ -32,14 +32,27 @@ public final class TriageActions {
     private final MainWindow window;
     private final Services services;
     private final Background background;
-    private final Deque<List<DecisionRecord>> undo = new ArrayDeque<>();
+    /** This session's undoable actions, newest first: triage decisions and duplicate verdicts from the compare view. */
+    private final Deque<Undoable> undo = new ArrayDeque<>();
+
+    private sealed interface Undoable permits Decisions, VerdictGiven {}
+
+    /** A triage action: its decisions (several for a bulk accept). */
+    private record Decisions(List<DecisionRecord> records) implements Undoable {}
+
+    /** A verdict given in the compare view, undone by appending to the pair's history. */
+    private record VerdictGiven(String what, long ticket, long original,
+                                java.util.function.Supplier<CompletableFuture<Void>> run) implements Undoable {}
     private long selectedAt = System.nanoTime();
 
     public TriageActions(MainWindow window, Services services) {
         this.window = window;
         this.services = services;
         this.background = window.background();
-        table().getSelectionModel().selectedItemProperty().addListener((o, a, b) -> selectedAt = System.nanoTime());
+        // time to decide runs from when the ticket was selected, not from its last live update
+        window.queueView().currentProperty().addListener((o, a, b) -> {
+            if (a == null || b == null || a.id() != b.id()) selectedAt = System.nanoTime();
+        });
     }
 
     public void install() {
@@ -157,10 +170,20 @@ public final class TriageActions {
         });
     }
 
-    /** S: snooze for four hours. */
+    /** How long {@code S} snoozes a ticket. */
+    public static final Duration SNOOZE = Duration.ofHours(4);
+
+    private static final java.time.format.DateTimeFormatter CLOCK =
+            java.time.format.DateTimeFormatter.ofPattern("HH:mm").withZone(java.time.ZoneId.systemDefault());
+
+    /** S: snooze for four hours: the ticket leaves the open queue until then. */
     public void snooze() {
-        selected().ifPresent(r -> record(List.of(new DecisionRequest(r.id(), r.version(), DecisionKind.SNOOZED, null, null, null,
-                null, null, dispatcher(), msToDecide(), true, Instant.now().plus(Duration.ofHours(4)))), "Snoozed #" + r.id()));
+        selected().ifPresent(r -> {
+            Instant until = Instant.now().plus(SNOOZE);
+            record(List.of(new DecisionRequest(r.id(), r.version(), DecisionKind.SNOOZED, null, null, null,
+                    null, null, dispatcher(), msToDecide(), true, until)),
+                    "Snoozed #" + r.id() + " until " + CLOCK.format(until) + " (Status › Snoozed shows it, Z undoes)");
+        });
     }
 
     /** Lifecycle steps: resolve, close, reopen (each a ledger entry, undoable). */
@@ -214,11 +237,23 @@ public final class TriageActions {
      * ticket's decision that ticket is selected again.
      */
     public void undoLast() {
-        List<DecisionRecord> last = undo.pollFirst();
-        if (last == null) {
+        Undoable next = undo.pollFirst();
+        if (next == null) {
             background.status("Nothing to undo");
             return;
         }
+        if (next instanceof VerdictGiven v) {
+            v.run().get().whenComplete((x, err) -> Background.fx(() -> {
+                if (err != null) {
+                    window.showError("Undo failed", err);
+                    return;
+                }
+                background.status("Undid " + v.what() + " · saved");
+                reselect(v.ticket());
+            }));
+            return;
+        }
+        List<DecisionRecord> last = ((Decisions) next).records();
         background.run("Undoing…", () -> {
             List<DecisionRecord> done = new ArrayList<>();
             for (DecisionRecord d : last) {
@@ -228,21 +263,80 @@ public final class TriageActions {
             }
             return done;
         }, done -> {
-            background.status("Undone (" + done.size() + ")");
+            background.status(undone(last) + " · saved");
             if (done.size() == 1) reselect(done.get(0).ticketId()); // back to the ticket, to decide it again
         }, e -> window.showError("Undo failed", e));
     }
 
-    /** Selects the ticket's row if it is shown. */
+    /** Hands the compare view's verdicts to this undo, so Z in the queue takes one back after the view closed. */
+    public dev.switchboard.app.duplicates.CompareDialog.Verdicts verdicts() {
+        return new dev.switchboard.app.duplicates.CompareDialog.Verdicts() {
+            @Override
+            public void given(String what, long ticket, long original, java.util.function.Supplier<CompletableFuture<Void>> run) {
+                undo.push(new VerdictGiven(what, ticket, original, run));
+                while (undo.size() > 50) undo.pollLast();
+            }
+
+            @Override
+            public void undone(long ticket, long original) {
+                // taken back in the view already: the queue's Z must not append a second undo
+                undo.removeIf(u -> u instanceof VerdictGiven v && v.ticket() == ticket && v.original() == original);
+            }
+        };
+    }
+
+    /**
+     * What an undo took back, named so a dispatcher sees which decision it was ("Undid accept of #201
+     * (Identity & Access)", "Undid bulk accept of 12 tickets"): Z undoes this session's last triage
+     * action, which need not be the last thing done (a verdict in the compare view has its own Z).
+     */
+    static String undone(List<DecisionRecord> undone) {
+        DecisionRecord d = undone.get(0);
+        String what = d.kind().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+                .replace("accepted", "accept").replace("overridden", "override").replace("transferred", "transfer")
+                .replace("snoozed", "snooze").replace("assigned", "assign").replace("resolved", "resolve")
+                .replace("closed", "close").replace("reopened", "reopen");
+        if (undone.size() > 1) return "Undid " + what + " of " + undone.size() + " tickets";
+        return "Undid " + what + " of #" + d.ticketId() + (d.team() == null ? "" : " (" + d.team() + ")");
+    }
+
+    /**
+     * Selects the ticket's row if it is shown, or once it comes back (an undone snooze, resolve or close
+     * brings the row back to the open queue with the live update, a moment after the undo is saved).
+     */
     private void reselect(long ticketId) {
+        if (selectIfShown(ticketId)) return;
+        var rows = window.queue().visibleRows();
+        QueueRow before = table().getSelectionModel().getSelectedItem();
+        var timeout = new javafx.animation.PauseTransition(javafx.util.Duration.seconds(3));
+        javafx.collections.ListChangeListener<QueueRow> back = new javafx.collections.ListChangeListener<>() {
+            @Override
+            public void onChanged(Change<? extends QueueRow> c) {
+                QueueRow now = table().getSelectionModel().getSelectedItem();
+                boolean movedOn = now != null && (before == null || now.id() != before.id());
+                if (movedOn || rows.stream().anyMatch(r -> r.id() == ticketId)) {
+                    rows.removeListener(this);
+                    timeout.stop();
+                    // after this change is applied (the table adjusts its selection to it first)
+                    if (!movedOn) javafx.application.Platform.runLater(() -> selectIfShown(ticketId));
+                }
+            }
+        };
+        rows.addListener(back);
+        timeout.setOnFinished(e -> rows.removeListener(back));
+        timeout.play();
+    }
+
+    private boolean selectIfShown(long ticketId) {
         var items = table().getItems();
         for (int i = 0; i < items.size(); i++) {
             if (items.get(i).id() == ticketId) {
                 table().getSelectionModel().clearAndSelect(i);
                 window.queueView().ensureVisible(i);
-                return;
+                return true;
             }
         }
+        return false;
     }
 
     /** Appends the decisions, then moves on; the status bar says when they are saved. */
@@ -256,7 +350,7 @@ public final class TriageActions {
                 window.showError("Not saved", err);
                 return;
             }
-            undo.push(recs);
+            undo.push(new Decisions(recs));
             while (undo.size() > 50) undo.pollLast();
             recs.forEach(services.triage()::learn);
             background.status(what + " · saved");

@@ -94,6 +94,9 @@ public final class TicketDetailView extends ScrollPane {
         if (r.requester() != null && !r.requester().isBlank()) f.append(" · ").append(r.requester());
         f.append(" · ").append(when(r.createdAt())).append(" (").append(QueueView.age(r.createdAt(), Instant.now())).append(" ago)");
         f.append(" · ").append(r.status().toLowerCase());
+        if ("SNOOZED".equals(r.status()) && r.snoozedUntil() != null) {
+            f.append(r.snoozedAt(Instant.now()) ? " until " : ", snooze ended ").append(when(r.snoozedUntil()));
+        }
         f.append("\nTeam: ").append(r.team() == null ? "not set" : r.team());
         f.append(" · Priority: ").append(r.priority() == null ? "not set" : r.priority());
         if (r.source() != null) f.append(" · from ").append(r.source());

@@ -75,6 +75,32 @@ class CompareDialogTest {
     }
 
     @Test
+    void aLinkPressedBeforeTheTicketsAreReadStillMakesTheLaterTicketTheDuplicate(FxRobot robot) throws Exception {
+        // the view opened on the original (the earlier report); its background is busy, as during an import
+        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        var busy = new java.util.concurrent.CountDownLatch(1);
+        try {
+            robot.interact(() -> {
+                CompareDialog.show(stage, dups, ws.store(), bg, "dana", original);
+                for (int i = 0; i < threads; i++) bg.run(null, () -> busy.await(60, TimeUnit.SECONDS), x -> { }, e -> { });
+            });
+            WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> robot.lookup("#dup-score").tryQuery().isPresent());
+            assertThat(robot.lookup(".shared-term").tryQuery()).as("the pair is not read yet").isEmpty();
+            robot.clickOn("#dup-score");
+            robot.type(KeyCode.L);
+            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> dups.links().history(duplicate, original).stream()
+                    .anyMatch(l -> l.state().equals("CONFIRMED")));
+        } finally {
+            busy.countDown();
+        }
+        DuplicateLinks.Link confirmed = dups.links().history(duplicate, original).stream()
+                .filter(l -> l.state().equals("CONFIRMED")).findFirst().orElseThrow();
+        // the later report is the duplicate of the earlier one, whichever of them the view was opened for
+        assertThat(confirmed.ticketId()).isEqualTo(duplicate);
+        assertThat(confirmed.originalId()).isEqualTo(original);
+    }
+
+    @Test
     void zUndoesADismissInTheViewAndThePairAwaitsAVerdictAgain(FxRobot robot) throws Exception {
         robot.interact(() -> CompareDialog.show(stage, dups, ws.store(), bg, "dana", duplicate));
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> robot.lookup(".shared-term").tryQuery().isPresent());
@@ -87,6 +113,10 @@ class CompareDialogTest {
         assertThat(dups.candidates(duplicate, 5)).noneMatch(c -> c.id().equals(Long.toString(original)));
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#dup-score").queryAs(Label.class).getText()
                 .startsWith("Every candidate has a verdict"));
+        // nothing left to link, dismiss, merge or skip to: those buttons are off, Undo is on
+        assertThat(List.of("#dup-link", "#dup-dismiss", "#dup-merge", "#dup-next"))
+                .allMatch(id -> robot.lookup(id).queryButton().isDisabled());
+        assertThat(robot.lookup("#dup-undo").queryButton().isDisabled()).isFalse();
 
         robot.type(KeyCode.Z);
 
@@ -100,6 +130,7 @@ class CompareDialogTest {
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#dup-history").queryAs(Label.class).getText()
                 .contains("undone by dana"));
         assertThat(robot.lookup("#dup-score").queryAs(Label.class).getText()).startsWith("1 / 1");
+        assertThat(robot.lookup("#dup-link").queryButton().isDisabled()).isFalse();
         assertThat(robot.lookup("#dup-history").queryAs(Label.class).getText()).containsPattern("dismissed by dana [^,]+, undone by dana");
     }
 

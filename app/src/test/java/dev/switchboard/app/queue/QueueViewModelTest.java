@@ -14,6 +14,39 @@ class QueueViewModelTest {
                 status, team, null, team == null ? null : "HUMAN", suggested, null, 0.5, false, 0, 0, null, null);
     }
 
+    private static QueueRow snoozed(long id, Instant until) {
+        return new QueueRow(id, "x" + id, "t", "Snoozed " + id, "req", Instant.EPOCH.plusSeconds(id), Instant.EPOCH.plusSeconds(id),
+                "SNOOZED", null, null, null, "Network", null, 0.5, false, 0, 0, null, null, until);
+    }
+
+    @Test
+    void aSnoozedTicketLeavesTheOpenQueueUntilItsSnoozeIsOver() {
+        Instant now = Instant.parse("2026-03-02T09:00:00Z");
+        Instant[] clock = {now};
+        QueueViewModel m = new QueueViewModel(() -> clock[0]);
+        m.setAll(List.of(row(1, "VPN down", "NEW", null, "Network"), snoozed(2, now.plusSeconds(3600)),
+                snoozed(3, now.minusSeconds(60))));
+        // #2 is snoozed for another hour; #3's snooze is over, so it is back
+        assertThat(m.visibleRows()).extracting(QueueRow::id).containsExactly(1L, 3L);
+        assertThat(m.openCountProperty().get()).isEqualTo(3);
+        m.statusProperty().set("SNOOZED");
+        assertThat(m.visibleRows()).extracting(QueueRow::id).containsExactly(2L, 3L);
+        m.statusProperty().set(QueueViewModel.STATUS_OPEN);
+
+        // a live snooze takes the row out at once
+        m.upsert(List.of(snoozed(1, now.plusSeconds(600))));
+        assertThat(m.visibleRows()).extracting(QueueRow::id).containsExactly(3L);
+
+        // and the snooze ending brings it back without any change to the row
+        clock[0] = now.plusSeconds(601);
+        assertThat(m.wakeSnoozed()).isEqualTo(1);
+        assertThat(m.visibleRows()).extracting(QueueRow::id).containsExactly(1L, 3L);
+        assertThat(m.wakeSnoozed()).isZero();
+        clock[0] = now.plusSeconds(3601);
+        assertThat(m.wakeSnoozed()).isEqualTo(1);
+        assertThat(m.visibleRows()).extracting(QueueRow::id).containsExactly(1L, 2L, 3L);
+    }
+
     @Test
     void aDuplicateGroupShowsOnlyItsTicketsUntilFiltersAreCleared() {
         QueueViewModel m = new QueueViewModel();

@@ -385,7 +385,7 @@ public final class TicketStore implements AutoCloseable {
     private static final String QUEUE_TEMPLATE = """
             select t.id, t.external_id, t.source, t.subject, t.requester, t.created_at, t.updated_at, t.status,
                    tm.name, p.name, t.set_by, s.team_name, s.priority_name, s.confidence, s.confident,
-                   {dups}, t.version, s.created_at, s.id
+                   {dups}, t.version, s.created_at, s.id, t.snoozed_until
             from ticket t
             left join team tm on tm.id = t.team_id
             left join priority_level p on p.id = t.priority_id
@@ -547,7 +547,7 @@ public final class TicketStore implements AutoCloseable {
                     out.add(new QueueRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                             instant(rs, 6), instant(rs, 7), rs.getString(8), rs.getString(9), rs.getString(10),
                             rs.getString(11), rs.getString(12), rs.getString(13), rs.getDouble(14), rs.getBoolean(15),
-                            rs.getInt(16), rs.getLong(17), instant(rs, 18), (Long) rs.getObject(19, Long.class)));
+                            rs.getInt(16), rs.getLong(17), instant(rs, 18), (Long) rs.getObject(19, Long.class), instant(rs, 20)));
                 }
             }
             return out;
