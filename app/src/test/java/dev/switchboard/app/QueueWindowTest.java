@@ -323,5 +323,14 @@ class QueueWindowTest {
         waitFor(() -> robot.lookup("#search").query().isFocused());
         robot.write("jk"); // typed into the search box, not taken as navigation keys
         assertThat(robot.lookup("#search").queryAs(javafx.scene.control.TextField.class).getText()).isEqualTo("jk");
+
+        // Down goes from the search box into what it found, the first match selected
+        robot.interact(() -> table(robot).getSelectionModel().clearSelection());
+        robot.interact(() -> robot.lookup("#search").queryAs(javafx.scene.control.TextField.class).clear());
+        robot.write("laptop");
+        robot.type(KeyCode.DOWN);
+        waitFor(() -> table(robot).isFocused() && table(robot).getItems().size() == 1
+                && table(robot).getSelectionModel().getSelectedItem() != null
+                && table(robot).getSelectionModel().getSelectedItem().subject().equals("Laptop screen flickers"));
     }
 }

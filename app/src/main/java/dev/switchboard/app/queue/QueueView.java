@@ -51,14 +51,12 @@ public final class QueueView extends BorderPane {
                 search.clear();
                 table.requestFocus();
                 e.consume();
+            } else if (e.getCode() == javafx.scene.input.KeyCode.DOWN) {
+                goToResults(); // as in a browser's search box: down into what it found
+                e.consume();
             }
         });
-        search.setOnAction(e -> {
-            searchDebounce.stop();
-            model.searchProperty().set(search.getText());
-            table.requestFocus();
-            if (table.getSelectionModel().isEmpty() && !table.getItems().isEmpty()) table.getSelectionModel().select(0);
-        });
+        search.setOnAction(e -> goToResults());
         model.searchProperty().addListener((o, a, b) -> {
             if (!b.equals(search.getText())) search.setText(b);
         });
@@ -203,6 +201,14 @@ public final class QueueView extends BorderPane {
 
     public TableView<QueueRow> table() {
         return table;
+    }
+
+    /** Applies the search at once and moves to the queue, the first row selected if none is. */
+    private void goToResults() {
+        searchDebounce.stop();
+        model.searchProperty().set(search.getText());
+        table.requestFocus();
+        if (table.getSelectionModel().isEmpty() && !table.getItems().isEmpty()) table.getSelectionModel().select(0);
     }
 
     public TextField searchField() {
