@@ -23,7 +23,22 @@ public final class Background implements AutoCloseable {
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper(this, "message", "");
     private final javafx.beans.property.ReadOnlyDoubleWrapper progress = new javafx.beans.property.ReadOnlyDoubleWrapper(this, "progress", 0);
 
+    /** How long a confirmation ({@link #status}) stays in the status bar before progress text may replace it. */
+    static final java.time.Duration CONFIRMATION_HOLD = java.time.Duration.ofSeconds(4);
+    private final java.time.Duration hold;
+    /** Until when (System.nanoTime) progress text waits behind a confirmation; FX thread only. */
+    private long heldUntil = System.nanoTime(); // no hold yet
+    /** Progress text that arrived during the hold, shown when it ends (null: none); FX thread only. */
+    private String deferred;
+    private javafx.animation.PauseTransition holdTimer;
+
     public Background() {
+        this(CONFIRMATION_HOLD);
+    }
+
+    /** {@code hold}: how long a confirmation stays before progress text replaces it. */
+    Background(java.time.Duration hold) {
+        this.hold = hold;
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
             Thread t = new Thread(r, "switchboard-bg-" + n.incrementAndGet());
@@ -49,7 +64,7 @@ public final class Background implements AutoCloseable {
     /** Reports a job's progress from any thread ({@code total} 0 means finished). */
     public void progress(String text, long done, long total) {
         fx(() -> {
-            message.set(total > 0 ? String.format("%s… %,d / %,d", text, done, total) : text);
+            progressText(total > 0 ? String.format("%s… %,d / %,d", text, done, total) : text);
             progress.set(total > 0 ? Math.max(0.001, (double) done / total) : 0);
         });
     }
@@ -58,21 +73,44 @@ public final class Background implements AutoCloseable {
     public void progressShare(String text, double fraction) {
         double f = Math.max(0, Math.min(1, fraction));
         fx(() -> {
-            message.set(String.format(java.util.Locale.ROOT, "%s… %d %%", text, Math.round(100 * f)));
+            progressText(String.format(java.util.Locale.ROOT, "%s… %d %%", text, Math.round(100 * f)));
             progress.set(Math.max(0.001, f));
         });
     }
 
-    /** Sets the status-bar message from any thread. */
+    /**
+     * Sets the status-bar message from any thread: a confirmation ("Accepted #202 → Security · saved") or an
+     * error. It stays for {@link #CONFIRMATION_HOLD} even while background work reports progress (the progress
+     * bar still moves); the latest progress text is shown after that.
+     */
     public void status(String text) {
-        fx(() -> message.set(text));
+        fx(() -> {
+            message.set(text);
+            deferred = null;
+            heldUntil = System.nanoTime() + hold.toNanos();
+            if (holdTimer == null) {
+                holdTimer = new javafx.animation.PauseTransition();
+                holdTimer.setOnFinished(e -> {
+                    if (deferred != null) message.set(deferred);
+                    deferred = null;
+                });
+            }
+            holdTimer.setDuration(javafx.util.Duration.millis(hold.toMillis()));
+            holdTimer.playFromStart();
+        });
+    }
+
+    /** Progress text: shown now, or after the hold of a confirmation shown just before. FX thread. */
+    private void progressText(String text) {
+        if (System.nanoTime() - heldUntil < 0) deferred = text;
+        else message.set(text);
     }
 
     public <T> Future<T> run(String label, Callable<T> work, Consumer<T> onSuccess, Consumer<Throwable> onFailure) {
         if (pool.isShutdown()) return java.util.concurrent.CompletableFuture.failedFuture(new java.util.concurrent.CancellationException("closed"));
         fx(() -> {
             running.set(running.get() + 1);
-            if (label != null) message.set(label);
+            if (label != null) progressText(label);
         });
         try {
             return submit(label, work, onSuccess, onFailure);
@@ -94,6 +132,7 @@ public final class Background implements AutoCloseable {
                 fx(() -> {
                     running.set(running.get() - 1);
                     if (running.get() == 0 && label != null && label.equals(message.get())) message.set("");
+                    if (running.get() == 0 && label != null && label.equals(deferred)) deferred = "";
                 });
             }
         });
