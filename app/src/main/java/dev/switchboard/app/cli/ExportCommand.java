@@ -82,6 +82,12 @@ public final class ExportCommand implements Callable<Integer> {
         java.time.Instant f = from == null ? null : ExportArgs.start(from);
         java.time.Instant e = to == null ? null : ExportArgs.endExclusive(to);
         if (f != null && e != null && !f.isBefore(e)) throw new IllegalArgumentException("the period is empty: --from is after --to");
+        // --no-redact writes the text as stored: a pattern given with it would not be applied, yet the manifest would
+        // name it as if it had been (a lead who wanted only their own pattern redacted would ship the text unredacted)
+        if (noRedact && !patterns.isEmpty()) {
+            throw new IllegalArgumentException("--redact-pattern has no effect with --no-redact (the text is written as stored); "
+                    + "leave out --no-redact to redact personal data and the pattern");
+        }
         ExportQuery q = new ExportQuery(f, e, t, k, null);
         return new ExportOptions(ExportFormat.parse(format), out, q, includeUnreviewed, Balance.parse(balance),
                 ExportArgs.split(split), !noRedact, patterns, seed, force,

@@ -131,4 +131,22 @@ class ExportCommandTest {
         assertThat(day.code()).as(day.err()).isZero();
         assertThat(day.out()).contains("3 rows written");
     }
+
+    @Test
+    void aRedactPatternWithNoRedactIsRefusedInsteadOfSilentlyIgnored() throws Exception {
+        String url = decidedTickets();
+        Path out = dir.resolve("out");
+        Result r = run("export", "--db", url, "--format", "csv", "--out", out.toString(), "--quiet", "--no-redact",
+                "--redact-pattern", "Floor \\d");
+        assertThat(r.code()).as(r.out() + r.err()).isNotZero();
+        assertThat(r.err()).contains("--redact-pattern has no effect with --no-redact");
+        assertThat(out.resolve("dataset.csv")).doesNotExist();
+        assertThat(out.resolve("manifest.json")).doesNotExist();
+        // with redaction on, the pattern is applied and counted
+        Result ok = run("export", "--db", url, "--format", "csv", "--out", out.toString(), "--quiet", "--redact-pattern", "Floor \\d");
+        assertThat(ok.code()).as(ok.err()).isZero();
+        assertThat(Files.readString(out.resolve("dataset.csv"))).contains("[CUSTOM]").doesNotContain("Floor 2");
+        JsonNode m = JSON.readTree(out.resolve("manifest.json").toFile());
+        assertThat(m.path("redaction").path("counts").path("custom").asInt()).isEqualTo(1);
+    }
 }
