@@ -156,6 +156,11 @@ public final class TicketImporter {
                     run.name, run.controlChars, run.controlRows,
                     String.join(", ", run.controlLines.stream().map(String::valueOf).toList())));
         }
+        if (run.openPriorityRows > 0) {
+            run.warn(String.format(Locale.ROOT, "%s: %,d row(s) without a team have a priority (first on line %d); it is not stored: "
+                            + "a priority is kept only with a team (decided history), an open ticket's is suggested and set in triage",
+                    run.name, run.openPriorityRows, run.openPriorityLine));
+        }
         if (run.cancelled) {
             run.warn("import cancelled after " + run.saved() + " row(s); tickets committed before cancelling were kept");
         } else if (!complete && run.failure != null) {
@@ -195,6 +200,8 @@ public final class TicketImporter {
         long warningCount;
         long controlRows;
         long controlChars;
+        long openPriorityRows;
+        long openPriorityLine;
         final List<Long> controlLines = new ArrayList<>();
         int batches;
         boolean stopped;
@@ -312,7 +319,11 @@ public final class TicketImporter {
                 return null;
             }
             String priority = m.priority() == null ? null : blankToNull(TicketFields.label(row.get(m.priority())));
-            if (priority != null && !knownPriorities.contains(priority) && warnedPriorities.add(priority)) {
+            if (priority != null && team == null) {
+                // an open ticket's priority is suggested and set by a dispatcher: the store keeps a priority only with
+                // a team (decided history), as the intake does; say so instead of dropping it without a word
+                if (openPriorityRows++ == 0) openPriorityLine = line;
+            } else if (priority != null && !knownPriorities.contains(priority) && warnedPriorities.add(priority)) {
                 warn(name + ":" + line + ": priority '" + priority + "' is not a defined priority level ("
                         + (knownPriorities.isEmpty() ? "none defined yet" : String.join(", ", knownPriorities.stream().sorted().toList()))
                         + "); tickets with it are stored without a priority");

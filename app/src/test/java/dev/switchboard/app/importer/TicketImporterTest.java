@@ -251,4 +251,27 @@ class TicketImporterTest {
         assertThatThrownBy(() -> TicketFields.parseCreated("01.03.2024", ZoneOffset.UTC))
                 .hasMessageContaining("'01.03.2024'").hasMessageContaining("ISO-8601");
     }
+
+    @Test
+    void aPriorityOnARowWithoutATeamIsNotDroppedWithoutAWord(@TempDir Path own) throws Exception {
+        try (Workspace w = Workspace.open("jdbc:h2:file:" + own.resolve("db"))) {
+            w.store().saveTaxonomy(List.of(new dev.switchboard.persistence.store.TaxonomyRow("Network", "", 0)),
+                    List.of(new dev.switchboard.persistence.store.TaxonomyRow("P1", "Outage", 1),
+                            new dev.switchboard.persistence.store.TaxonomyRow("P2", "Degraded", 2))).join();
+            Path f = own.resolve("mixed.csv");
+            Files.writeString(f, "subject,body,team,prio\n"
+                    + "open one,vpn down,,P1\n"
+                    + "decided one,wifi slow,Network,P2\n"
+                    + "open two,printer,,P2\n"
+                    + "open three,no priority,,\n");
+            ImportReport r = new TicketImporter(w.store()).zone(ZoneOffset.UTC)
+                    .run(f, ColumnMapping.of("subject", "body").withTeam("team").withPriority("prio"), ImportListener.NONE);
+            assertThat(r.created()).isEqualTo(4);
+            assertThat(r.warnings()).anySatisfy(x -> assertThat(x)
+                    .contains("mixed.csv: 2 row(s) without a team have a priority (first on line 2)").contains("not stored"));
+            List<QueueRow> rows = w.store().queue();
+            assertThat(rows).filteredOn(q -> q.subject().equals("decided one")).extracting(QueueRow::priority).containsExactly("P2");
+            assertThat(rows).filteredOn(q -> q.subject().startsWith("open")).extracting(QueueRow::priority).containsOnlyNulls();
+        }
+    }
 }
