@@ -77,7 +77,9 @@ class EvaluateLlmCommandTest {
         StringWriter out = lastOut;
         out.getBuffer().setLength(0);
         StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(new EvaluateCommand());
+        EvaluateCommand cmd = new EvaluateCommand();
+        cmd.egressLog = () -> dir.resolve("egress.csv");
+        CommandLine cl = new CommandLine(cmd);
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
         List<String> args = new java.util.ArrayList<>(List.of("--train", dir.resolve("train.csv").toString(),
@@ -130,5 +132,18 @@ class EvaluateLlmCommandTest {
         assertThat(run()).isEqualTo(0);
         assertThat(lastOut.toString()).doesNotContain("fell back");
         assertThat(new ObjectMapper().readTree(dir.resolve("r.json").toFile()).has("fallback_reasons")).isFalse();
+    }
+
+    @Test
+    void theRequestsAnEvaluationSendsAreRecordedInTheEgressLedger() throws Exception {
+        assertThat(run()).isEqualTo(0);
+        List<String> lines = Files.readAllLines(dir.resolve("egress.csv"));
+        assertThat(lines.get(0)).isEqualTo("time,endpoint,model,prompt_chars,outcome,purpose");
+        assertThat(lines).hasSize(1 + bodies.size());
+        assertThat(lines.subList(1, lines.size())).allSatisfy(l -> assertThat(l)
+                .contains(",http://127.0.0.1:" + server.getAddress().getPort() + "/v1/chat/completions,test-model,")
+                .endsWith(",ok,evaluation")
+                .doesNotContain("VPN"));
+        assertThat(lastOut.toString()).contains(bodies.size() + " LLM request(s) recorded in " + dir.resolve("egress.csv"));
     }
 }
