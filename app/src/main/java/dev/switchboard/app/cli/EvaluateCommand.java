@@ -120,6 +120,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     private EngineFactory llmFactory(Map<String, EngineFactory> builtIn) {
         return (train, taxonomy, progress) -> {
             if (baseUrl == null || model == null) throw new EvaluateJob.UsageException("--engine llm needs --base-url and --model");
+            String secret = dev.switchboard.inference.llm.LlmSettings.credentialsIn(baseUrl);
+            if (secret != null) throw new EvaluateJob.UsageException("--base-url: " + secret + " (--api-key-env names it)");
             var provider = "ollama".equalsIgnoreCase(llm) ? dev.switchboard.inference.llm.LlmSettings.Provider.OLLAMA
                     : dev.switchboard.inference.llm.LlmSettings.Provider.OPENAI_COMPATIBLE;
             var local = (dev.switchboard.inference.TriageEngine) builtIn.get("local").create(train, taxonomy, progress);

@@ -73,6 +73,10 @@ class EvaluateLlmCommandTest {
         server.stop(0);
     }
 
+    private String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+    }
+
     private int run(String... extra) {
         StringWriter out = lastOut;
         out.getBuffer().setLength(0);
@@ -145,5 +149,24 @@ class EvaluateLlmCommandTest {
                 .endsWith(",ok,evaluation")
                 .doesNotContain("VPN"));
         assertThat(lastOut.toString()).contains(bodies.size() + " LLM request(s) recorded in " + dir.resolve("egress.csv"));
+    }
+
+    @Test
+    void aBaseUrlCarryingTheKeyIsRefusedWithoutRepeatingIt() throws Exception {
+        StringWriter err = new StringWriter();
+        EvaluateCommand cmd = new EvaluateCommand();
+        cmd.egressLog = () -> dir.resolve("egress.csv");
+        CommandLine cl = new CommandLine(cmd);
+        cl.setOut(new PrintWriter(new StringWriter()));
+        cl.setErr(new PrintWriter(err));
+        for (String url : List.of(baseUrl().replace("http://", "http://me:sk-SECRET-42@"), baseUrl() + "?api-key=sk-SECRET-42")) {
+            int code = cl.execute("--train", dir.resolve("train.csv").toString(), "--test", dir.resolve("test.csv").toString(),
+                    "--text", "subject,body", "--team", "team", "--engine", "llm", "--llm", "openai", "--base-url", url,
+                    "--model", "test-model");
+            assertThat(code).isEqualTo(2);
+        }
+        assertThat(err.toString()).contains("the base URL must not carry credentials").doesNotContain("SECRET");
+        assertThat(bodies).isEmpty();
+        assertThat(dir.resolve("egress.csv")).doesNotExist();
     }
 }
