@@ -122,6 +122,10 @@ public final class EvaluateCommand implements Callable<Integer> {
             if (baseUrl == null || model == null) throw new EvaluateJob.UsageException("--engine llm needs --base-url and --model");
             String secret = dev.switchboard.inference.llm.LlmSettings.credentialsIn(baseUrl);
             if (secret != null) throw new EvaluateJob.UsageException("--base-url: " + secret + " (--api-key-env names it)");
+            // another name (a typo such as "olama") was taken for the OpenAI protocol without a word
+            if (llm != null && !llm.equalsIgnoreCase("openai") && !llm.equalsIgnoreCase("ollama")) {
+                throw new EvaluateJob.UsageException("--llm '" + llm + "': use openai (OpenAI-compatible servers) or ollama");
+            }
             var provider = "ollama".equalsIgnoreCase(llm) ? dev.switchboard.inference.llm.LlmSettings.Provider.OLLAMA
                     : dev.switchboard.inference.llm.LlmSettings.Provider.OPENAI_COMPATIBLE;
             var local = (dev.switchboard.inference.TriageEngine) builtIn.get("local").create(train, taxonomy, progress);

@@ -169,4 +169,20 @@ class EvaluateLlmCommandTest {
         assertThat(bodies).isEmpty();
         assertThat(dir.resolve("egress.csv")).doesNotExist();
     }
+
+    @Test
+    void anUnknownProtocolIsRefusedInsteadOfTakenForOpenAi() {
+        StringWriter err = new StringWriter();
+        EvaluateCommand cmd = new EvaluateCommand();
+        cmd.egressLog = () -> dir.resolve("egress.csv");
+        CommandLine cl = new CommandLine(cmd);
+        cl.setOut(new PrintWriter(new StringWriter()));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute("--train", dir.resolve("train.csv").toString(), "--test", dir.resolve("test.csv").toString(),
+                "--text", "subject,body", "--team", "team", "--engine", "llm", "--llm", "olama", "--base-url", baseUrl(),
+                "--model", "test-model");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("--llm 'olama': use openai (OpenAI-compatible servers) or ollama");
+        assertThat(bodies).isEmpty();
+    }
 }
