@@ -26,8 +26,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Export decided tickets as a labelled dataset for fine-tuning (OpenAI chat JSONL, instruction JSONL or CSV),",
-                "with a manifest.json (counts, filters, what was dropped, redaction counts, SHA-256 of each file).",
+        description = {"Export decided tickets as a labelled dataset for fine-tuning (OpenAI chat JSONL, instruction JSONL or CSV).",
+                "A manifest.json beside it has counts, filters, what was dropped, redaction counts and the SHA-256 of each file.",
                 "The label is the final human decision: after transfers the team that kept the ticket; undone decisions do not count.",
                 "Dates are ticket creation dates (UTC); --to is inclusive."})
 public final class ExportCommand implements Callable<Integer> {

@@ -149,4 +149,18 @@ class ExportCommandTest {
         JsonNode m = JSON.readTree(out.resolve("manifest.json").toFile());
         assertThat(m.path("redaction").path("counts").path("custom").asInt()).isEqualTo(1);
     }
+
+    @Test
+    void theCommandListShowsEachCommandsSummaryAsAWholeSentence() {
+        // `switchboard --help` lists each command with the first line of its description: one cut mid-sentence
+        // read "…instruction JSONL or CSV)," and "…one row per pair whose latest"
+        Result r = run("--help");
+        assertThat(r.out().replaceAll("\\s+", " ")).contains("(OpenAI chat JSONL, instruction JSONL or CSV).")
+                .contains("labelled pairs (CSV or JSONL).");
+        CommandLine cl = new CommandLine(new SwitchboardCli());
+        cl.getSubcommands().forEach((name, sub) -> {
+            String[] d = sub.getCommandSpec().usageMessage().description();
+            if (d.length > 0) assertThat(d[0].strip()).as(name).endsWith(".");
+        });
+    }
 }
