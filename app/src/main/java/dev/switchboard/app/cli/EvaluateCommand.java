@@ -106,12 +106,26 @@ public final class EvaluateCommand implements Callable<Integer> {
     private final Map<String, EngineFactory> extraEngines = new LinkedHashMap<>();
 
     /**
+     * The egress ledger the LLM's requests are recorded in, as the window's are: {@code egress.csv} in the data
+     * directory, purpose "evaluation" (an evaluation sends a file's tickets to the server). Tests point it elsewhere.
+     */
+    java.util.function.Supplier<Path> egressLog = () -> dev.switchboard.persistence.db.Database.defaultDataDir()
+            .resolve(dev.switchboard.app.settings.EgressLedger.LOG_FILE);
+    private dev.switchboard.app.settings.EgressLedger egress;
+
+    /**
      * The LLM exactly as the app uses it: same prompt builder, examples retrieved from the training
      * file through the local model trained on it, validation, and the local model as fallback.
      */
     private EngineFactory llmFactory(Map<String, EngineFactory> builtIn) {
         return (train, taxonomy, progress) -> {
             if (baseUrl == null || model == null) throw new EvaluateJob.UsageException("--engine llm needs --base-url and --model");
+            String secret = dev.switchboard.inference.llm.LlmSettings.credentialsIn(baseUrl);
+            if (secret != null) throw new EvaluateJob.UsageException("--base-url: " + secret + " (--api-key-env names it)");
+            // another name (a typo such as "olama") was taken for the OpenAI protocol without a word
+            if (llm != null && !llm.equalsIgnoreCase("openai") && !llm.equalsIgnoreCase("ollama")) {
+                throw new EvaluateJob.UsageException("--llm '" + llm + "': use openai (OpenAI-compatible servers) or ollama");
+            }
             var provider = "ollama".equalsIgnoreCase(llm) ? dev.switchboard.inference.llm.LlmSettings.Provider.OLLAMA
                     : dev.switchboard.inference.llm.LlmSettings.Provider.OPENAI_COMPATIBLE;
             var local = (dev.switchboard.inference.TriageEngine) builtIn.get("local").create(train, taxonomy, progress);
@@ -125,7 +139,9 @@ public final class EvaluateCommand implements Callable<Integer> {
             String env = apiKeyEnv;
             var settings = dev.switchboard.inference.llm.LlmSettings.of(provider, baseUrl, model, () -> System.getenv(env))
                     .withTimeout(java.time.Duration.ofSeconds(timeoutSeconds)).withConcurrency(concurrency);
-            return dev.switchboard.inference.llm.LlmEngine.builder(settings, local).retriever(retriever).build();
+            egress = new dev.switchboard.app.settings.EgressLedger(egressLog.get());
+            return dev.switchboard.inference.llm.LlmEngine.builder(settings, local).retriever(retriever)
+                    .egress(egress.as(dev.switchboard.inference.llm.EgressListener.EVALUATION)).build();
         };
     }
 
@@ -151,6 +167,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             if (cache != null) cache.save();
             ReportWriter.printText(r, out);
             if (report != null) out.println("report written to " + report);
+            if (egress != null) out.printf("%,d LLM request(s) recorded in %s (purpose: evaluation)%n", egress.total(), egress.logFile());
             out.flush();
             return 0;
         } catch (EvaluateJob.UsageException e) {

@@ -26,8 +26,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Export decided tickets as a labelled dataset for fine-tuning (OpenAI chat JSONL, instruction JSONL or CSV),",
-                "with a manifest.json (counts, filters, what was dropped, redaction counts, SHA-256 of each file).",
+        description = {"Export decided tickets as a labelled dataset for fine-tuning (OpenAI chat JSONL, instruction JSONL or CSV).",
+                "A manifest.json beside it has counts, filters, what was dropped, redaction counts and the SHA-256 of each file.",
                 "The label is the final human decision: after transfers the team that kept the ticket; undone decisions do not count.",
                 "Dates are ticket creation dates (UTC); --to is inclusive."})
 public final class ExportCommand implements Callable<Integer> {
@@ -82,6 +82,12 @@ public final class ExportCommand implements Callable<Integer> {
         java.time.Instant f = from == null ? null : ExportArgs.start(from);
         java.time.Instant e = to == null ? null : ExportArgs.endExclusive(to);
         if (f != null && e != null && !f.isBefore(e)) throw new IllegalArgumentException("the period is empty: --from is after --to");
+        // --no-redact writes the text as stored: a pattern given with it would not be applied, yet the manifest would
+        // name it as if it had been (a lead who wanted only their own pattern redacted would ship the text unredacted)
+        if (noRedact && !patterns.isEmpty()) {
+            throw new IllegalArgumentException("--redact-pattern has no effect with --no-redact (the text is written as stored); "
+                    + "leave out --no-redact to redact personal data and the pattern");
+        }
         ExportQuery q = new ExportQuery(f, e, t, k, null);
         return new ExportOptions(ExportFormat.parse(format), out, q, includeUnreviewed, Balance.parse(balance),
                 ExportArgs.split(split), !noRedact, patterns, seed, force,

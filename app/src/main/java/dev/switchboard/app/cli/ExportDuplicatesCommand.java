@@ -11,8 +11,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "export-duplicates", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Export the dispatchers' duplicate verdicts as labelled pairs (CSV or JSONL): one row per pair whose latest",
-                "verdict is linked, merged (label duplicate) or dismissed (label not_duplicate), with who decided, when, the score",
+        description = {"Export the dispatchers' duplicate verdicts as labelled pairs (CSV or JSONL).",
+                "One row per pair whose latest verdict is linked, merged (label duplicate) or dismissed (label not_duplicate), with who decided, when, the score",
                 "and both tickets' text. Pending pairs and undone verdicts are left out. PII is redacted unless --no-redact."})
 public final class ExportDuplicatesCommand implements Callable<Integer> {
 

@@ -232,7 +232,9 @@ public final class ExportDialog {
             default -> new Split.None();
         };
         if (outDir.getText().isBlank()) throw new IllegalArgumentException("choose a folder");
-        List<String> pats = patterns.getText().lines().map(String::strip).filter(x -> !x.isEmpty()).toList();
+        // the patterns field is disabled without redaction: its text is not applied, so it is not recorded either
+        List<String> pats = !redact.isSelected() ? List.of()
+                : patterns.getText().lines().map(String::strip).filter(x -> !x.isEmpty()).toList();
         return new ExportOptions(format.getValue(), Path.of(outDir.getText().strip()), q, includeUnreviewed.isSelected(),
                 b, s, redact.isSelected(), pats, ExportOptions.DEFAULT_SEED, false, template);
     }

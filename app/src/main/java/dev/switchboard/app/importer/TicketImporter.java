@@ -171,6 +171,16 @@ public final class TicketImporter {
                     run.name, run.controlChars, run.controlRows,
                     String.join(", ", run.controlLines.stream().map(String::valueOf).toList())));
         }
+        if (!run.definedPriorities.isEmpty()) {
+            run.warn(run.name + ": the workspace had no priority levels; defined " + String.join(", ", store.priorities().stream()
+                    .map(TaxonomyRow::name).filter(run.definedPriorities::contains).toList())
+                    + " from the decided rows (ranked by the number in the name, else as first seen)");
+        }
+        if (run.openPriorityRows > 0) {
+            run.warn(String.format(Locale.ROOT, "%s: %,d row(s) without a team have a priority (first on line %d); it is not stored: "
+                            + "a priority is kept only with a team (decided history), an open ticket's is suggested and set in triage",
+                    run.name, run.openPriorityRows, run.openPriorityLine));
+        }
         if (run.cancelled) {
             run.warn("import cancelled after " + run.saved() + " row(s); tickets committed before cancelling were kept");
         } else if (!complete && run.failure != null) {
@@ -183,6 +193,11 @@ public final class TicketImporter {
         return new ImportReport(file, run.rowsRead, run.created, run.decided, run.already, run.rejected, run.bodiesCut, List.copyOf(run.problems),
                 run.warningCount, List.copyOf(run.warnings), run.cancelled, complete, run.failure, elapsed);
     }
+
+    /** Longest priority level name (the column holds 20 characters). */
+    static final int MAX_PRIORITY_NAME = 20;
+    /** At most this many levels are defined from one file: more distinct values mean the column is not a priority. */
+    static final int MAX_DEFINED_PRIORITIES = 10;
 
     /** State of one import; also the reader's row handler. */
     private final class Run implements TableReader.Handler {
@@ -210,6 +225,11 @@ public final class TicketImporter {
         long warningCount;
         long controlRows;
         long controlChars;
+        long openPriorityRows;
+        long openPriorityLine;
+        /** A workspace without priority levels takes them from the decided rows of the file ({@link #define}). */
+        final boolean definesPriorities;
+        final List<String> definedPriorities = new ArrayList<>();
         final List<Long> controlLines = new ArrayList<>();
         int batches;
         boolean stopped;
@@ -224,6 +244,24 @@ public final class TicketImporter {
             this.listener = listener;
             this.totalBytes = totalBytes;
             this.knownPriorities = knownPriorities;
+            this.definesPriorities = knownPriorities.isEmpty() && m.priority() != null;
+        }
+
+        /**
+         * Defines {@code priority} as a level (a workspace without any takes them from the history it imports, as
+         * it takes its teams), ranked by the number in its name ("P1", "2 - High", "Sev 3"), else after those in
+         * the order first seen. False (the caller warns as for an unknown level) for a value too long for a level
+         * name or beyond {@link #MAX_DEFINED_PRIORITIES} of them: a mapped column that is no priority column.
+         */
+        boolean define(String priority) {
+            if (priority.length() > MAX_PRIORITY_NAME || definedPriorities.size() >= MAX_DEFINED_PRIORITIES) return false;
+            java.util.regex.Matcher digits = java.util.regex.Pattern.compile("\\d{1,6}").matcher(priority);
+            int seen = definedPriorities.size();
+            int rank = digits.find() ? Integer.parseInt(digits.group()) * 100 + seen : 100_000_000 + seen;
+            store.saveTaxonomy(List.of(), List.of(new TaxonomyRow(priority, "", rank))).join();
+            knownPriorities.add(priority);
+            definedPriorities.add(priority);
+            return true;
         }
 
         long saved() {
@@ -344,7 +382,13 @@ public final class TicketImporter {
                 return null;
             }
             String priority = m.priority() == null ? null : blankToNull(TicketFields.label(row.get(m.priority())));
-            if (priority != null && !knownPriorities.contains(priority) && warnedPriorities.add(priority)) {
+            if (priority != null && team == null) {
+                // an open ticket's priority is suggested and set by a dispatcher: the store keeps a priority only with
+                // a team (decided history), as the intake does; say so instead of dropping it without a word
+                if (openPriorityRows++ == 0) openPriorityLine = line;
+            } else if (priority != null && !knownPriorities.contains(priority) && definesPriorities && define(priority)) {
+                // defined from the file: the workspace had no priority levels (no other way to get them outside the sample)
+            } else if (priority != null && !knownPriorities.contains(priority) && warnedPriorities.add(priority)) {
                 warn(name + ":" + line + ": priority '" + priority + "' is not a defined priority level ("
                         + (knownPriorities.isEmpty() ? "none defined yet" : String.join(", ", knownPriorities.stream().sorted().toList()))
                         + "); tickets with it are stored without a priority");

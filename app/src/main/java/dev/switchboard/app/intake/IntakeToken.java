@@ -57,8 +57,17 @@ public final class IntakeToken {
     }
 
     private static String read(Path file) throws IOException {
+        // whoever can read the token can file tickets (and decided history) into the workspace: like ssh with a
+        // private key, a token file other users may read is refused rather than used (this one is created 0600)
+        if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
+            Set<PosixFilePermission> p = Files.getPosixFilePermissions(file);
+            if (p.contains(PosixFilePermission.GROUP_READ) || p.contains(PosixFilePermission.OTHERS_READ)) {
+                throw new IOException("the token file can be read by other users (" + PosixFilePermissions.toString(p)
+                        + "), who could then post tickets; make it private: chmod 600 " + file);
+            }
+        }
         String t = Files.readString(file, StandardCharsets.UTF_8).strip();
-        if (t.length() < 16) throw new IOException(file + ": intake token file is empty or shorter than 16 characters");
+        if (t.length() < 16) throw new IOException("the token file is empty or shorter than 16 characters");
         return t;
     }
 }

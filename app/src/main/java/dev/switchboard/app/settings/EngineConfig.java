@@ -102,7 +102,10 @@ public record EngineConfig(boolean llm, LlmSettings.Provider provider, String ba
             try {
                 URI u = URI.create(baseUrl);
                 String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-                if (!scheme.equals("http") && !scheme.equals("https") || u.getHost() == null) {
+                String secret = LlmSettings.credentialsIn(baseUrl);
+                if (secret != null) {
+                    out.add(Character.toUpperCase(secret.charAt(0)) + secret.substring(1));
+                } else if (!scheme.equals("http") && !scheme.equals("https") || u.getHost() == null) {
                     out.add("The base URL must start with http:// or https:// and name a host");
                 } else if (provider == LlmSettings.Provider.OPENAI_COMPATIBLE && !u.getPath().contains("/v1")) {
                     out.add("An OpenAI-compatible base URL must include /v1 (e.g. " + OPENAI_URL + ")");

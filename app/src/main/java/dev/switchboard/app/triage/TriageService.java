@@ -628,6 +628,15 @@ public final class TriageService implements StoreListener, AutoCloseable {
                     @Override
                     protected void done() { // ran, failed or was cancelled
                         inFlight.remove(id, this);
+                        if (!isCancelled()) {
+                            try {
+                                get(); // done: does not wait; a failure would otherwise vanish with the task
+                            } catch (java.util.concurrent.ExecutionException e) {
+                                LOG.log(System.Logger.Level.WARNING, "suggesting for ticket #" + id + " failed: " + e.getCause(), e.getCause());
+                            } catch (InterruptedException | java.util.concurrent.CancellationException ignored) {
+                                // not a failure of the suggestion
+                            }
+                        }
                         int n = done.incrementAndGet();
                         if (total > 20 && n % 10 == 0) l.progress("Suggesting teams", n, total);
                         finished.run();
@@ -654,8 +663,20 @@ public final class TriageService implements StoreListener, AutoCloseable {
         if ("TRANSFERRED".equals(d.row().status())) excluded.addAll(chain);
         TriageContext ctx = new TriageContext(taxonomy, chain, excluded);
         TriageEngine serving = engine.get();
-        if (serving instanceof LlmEngine llm && d.suggestion() == null) showLocalWhileAskingLlm(ticketId, text, ctx, llm);
-        TriageSuggestion s = serving.suggest(text, ctx);
+        TriageSuggestion s;
+        try {
+            if (serving instanceof LlmEngine llm && d.suggestion() == null) showLocalWhileAskingLlm(ticketId, text, ctx, llm);
+            s = serving.suggest(text, ctx);
+            if (s == null) throw new IllegalStateException("the " + serving.id() + " engine returned no suggestion");
+        } catch (RuntimeException | LinkageError e) {
+            // An engine should return failures as an ERROR suggestion; one that throws (a bug, or classes gone from a
+            // jar rebuilt under the running app) left the ticket "Waiting for a suggestion…" for ever, in silence: the
+            // card now says it failed and the log has why. Only the exception's class reaches the card.
+            if (Thread.currentThread().isInterrupted()) return null;
+            LOG.log(System.Logger.Level.WARNING, "suggesting for ticket #" + ticketId + " failed (" + serving.id() + " engine): " + e, e);
+            s = TriageSuggestion.none(TriageSuggestion.Status.ERROR, serving.id(), null,
+                    "the " + serving.id() + " engine failed (" + e.getClass().getSimpleName() + "); details in the log");
+        }
         if (Thread.currentThread().isInterrupted()) return s; // cancelled: the ticket was decided or closed meanwhile
         try {
             store.saveSuggestion(ticketId, SuggestionCodec.encode(s)).join();

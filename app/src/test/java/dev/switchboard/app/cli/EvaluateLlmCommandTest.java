@@ -26,12 +26,22 @@ class EvaluateLlmCommandTest {
     HttpServer server;
     final List<String> bodies = new CopyOnWriteArrayList<>();
     volatile String replyTeam = "Network";
+    volatile int status = 200;
+    final StringWriter lastOut = new StringWriter();
 
     @BeforeEach
     void serve() throws Exception {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/v1/chat/completions", ex -> {
             bodies.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            if (status != 200) {
+                byte[] e = "{\"error\":{\"message\":\"Incorrect API key provided\"}}".getBytes(StandardCharsets.UTF_8);
+                ex.getResponseHeaders().add("Content-Type", "application/json");
+                ex.sendResponseHeaders(status, e.length);
+                ex.getResponseBody().write(e);
+                ex.close();
+                return;
+            }
             ObjectMapper om = new ObjectMapper();
             var reply = om.createObjectNode().put("team", replyTeam).putNull("priority").put("confidence", 0.9).put("rationale", "r");
             var root = om.createObjectNode().put("id", "x").put("object", "chat.completion").put("created", 1).put("model", "m");
@@ -63,10 +73,17 @@ class EvaluateLlmCommandTest {
         server.stop(0);
     }
 
+    private String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+    }
+
     private int run(String... extra) {
-        StringWriter out = new StringWriter();
+        StringWriter out = lastOut;
+        out.getBuffer().setLength(0);
         StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(new EvaluateCommand());
+        EvaluateCommand cmd = new EvaluateCommand();
+        cmd.egressLog = () -> dir.resolve("egress.csv");
+        CommandLine cl = new CommandLine(cmd);
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
         List<String> args = new java.util.ArrayList<>(List.of("--train", dir.resolve("train.csv").toString(),
@@ -97,5 +114,75 @@ class EvaluateLlmCommandTest {
         JsonNode r2 = new ObjectMapper().readTree(dir.resolve("r.json").toFile());
         assertThat(r2.path("fallback").asInt()).isEqualTo(2);
         assertThat(r2.path("team").path("accuracy").asDouble()).isEqualTo(1.0);
+    }
+
+    @Test
+    void whenEveryRequestFailsTheReportSaysWhyAndThatTheFiguresAreTheFallbacks() throws Exception {
+        status = 401; // a wrong key: every ticket falls back to the local model
+        assertThat(run()).isEqualTo(0);
+        String text = lastOut.toString();
+        assertThat(text).contains("fallback 2, errors 0")
+                .contains("2× LLM rejected the request (HTTP 401")
+                .contains("every test ticket fell back");
+        JsonNode r = new ObjectMapper().readTree(dir.resolve("r.json").toFile());
+        assertThat(r.path("fallback").asInt()).isEqualTo(2);
+        JsonNode reasons = r.path("fallback_reasons");
+        assertThat(reasons.size()).isEqualTo(1);
+        assertThat(reasons.fieldNames().next()).startsWith("LLM rejected the request (HTTP 401").doesNotContain("local model used");
+        assertThat(reasons.elements().next().asInt()).isEqualTo(2);
+
+        // a server that answers: no reasons, no warning
+        status = 200;
+        assertThat(run()).isEqualTo(0);
+        assertThat(lastOut.toString()).doesNotContain("fell back");
+        assertThat(new ObjectMapper().readTree(dir.resolve("r.json").toFile()).has("fallback_reasons")).isFalse();
+    }
+
+    @Test
+    void theRequestsAnEvaluationSendsAreRecordedInTheEgressLedger() throws Exception {
+        assertThat(run()).isEqualTo(0);
+        List<String> lines = Files.readAllLines(dir.resolve("egress.csv"));
+        assertThat(lines.get(0)).isEqualTo("time,endpoint,model,prompt_chars,outcome,purpose");
+        assertThat(lines).hasSize(1 + bodies.size());
+        assertThat(lines.subList(1, lines.size())).allSatisfy(l -> assertThat(l)
+                .contains(",http://127.0.0.1:" + server.getAddress().getPort() + "/v1/chat/completions,test-model,")
+                .endsWith(",ok,evaluation")
+                .doesNotContain("VPN"));
+        assertThat(lastOut.toString()).contains(bodies.size() + " LLM request(s) recorded in " + dir.resolve("egress.csv"));
+    }
+
+    @Test
+    void aBaseUrlCarryingTheKeyIsRefusedWithoutRepeatingIt() throws Exception {
+        StringWriter err = new StringWriter();
+        EvaluateCommand cmd = new EvaluateCommand();
+        cmd.egressLog = () -> dir.resolve("egress.csv");
+        CommandLine cl = new CommandLine(cmd);
+        cl.setOut(new PrintWriter(new StringWriter()));
+        cl.setErr(new PrintWriter(err));
+        for (String url : List.of(baseUrl().replace("http://", "http://me:sk-SECRET-42@"), baseUrl() + "?api-key=sk-SECRET-42")) {
+            int code = cl.execute("--train", dir.resolve("train.csv").toString(), "--test", dir.resolve("test.csv").toString(),
+                    "--text", "subject,body", "--team", "team", "--engine", "llm", "--llm", "openai", "--base-url", url,
+                    "--model", "test-model");
+            assertThat(code).isEqualTo(2);
+        }
+        assertThat(err.toString()).contains("the base URL must not carry credentials").doesNotContain("SECRET");
+        assertThat(bodies).isEmpty();
+        assertThat(dir.resolve("egress.csv")).doesNotExist();
+    }
+
+    @Test
+    void anUnknownProtocolIsRefusedInsteadOfTakenForOpenAi() {
+        StringWriter err = new StringWriter();
+        EvaluateCommand cmd = new EvaluateCommand();
+        cmd.egressLog = () -> dir.resolve("egress.csv");
+        CommandLine cl = new CommandLine(cmd);
+        cl.setOut(new PrintWriter(new StringWriter()));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute("--train", dir.resolve("train.csv").toString(), "--test", dir.resolve("test.csv").toString(),
+                "--text", "subject,body", "--team", "team", "--engine", "llm", "--llm", "olama", "--base-url", baseUrl(),
+                "--model", "test-model");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("--llm 'olama': use openai (OpenAI-compatible servers) or ollama");
+        assertThat(bodies).isEmpty();
     }
 }

@@ -131,4 +131,36 @@ class ExportCommandTest {
         assertThat(day.code()).as(day.err()).isZero();
         assertThat(day.out()).contains("3 rows written");
     }
+
+    @Test
+    void aRedactPatternWithNoRedactIsRefusedInsteadOfSilentlyIgnored() throws Exception {
+        String url = decidedTickets();
+        Path out = dir.resolve("out");
+        Result r = run("export", "--db", url, "--format", "csv", "--out", out.toString(), "--quiet", "--no-redact",
+                "--redact-pattern", "Floor \\d");
+        assertThat(r.code()).as(r.out() + r.err()).isNotZero();
+        assertThat(r.err()).contains("--redact-pattern has no effect with --no-redact");
+        assertThat(out.resolve("dataset.csv")).doesNotExist();
+        assertThat(out.resolve("manifest.json")).doesNotExist();
+        // with redaction on, the pattern is applied and counted
+        Result ok = run("export", "--db", url, "--format", "csv", "--out", out.toString(), "--quiet", "--redact-pattern", "Floor \\d");
+        assertThat(ok.code()).as(ok.err()).isZero();
+        assertThat(Files.readString(out.resolve("dataset.csv"))).contains("[CUSTOM]").doesNotContain("Floor 2");
+        JsonNode m = JSON.readTree(out.resolve("manifest.json").toFile());
+        assertThat(m.path("redaction").path("counts").path("custom").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void theCommandListShowsEachCommandsSummaryAsAWholeSentence() {
+        // `switchboard --help` lists each command with the first line of its description: one cut mid-sentence
+        // read "…instruction JSONL or CSV)," and "…one row per pair whose latest"
+        Result r = run("--help");
+        assertThat(r.out().replaceAll("\\s+", " ")).contains("(OpenAI chat JSONL, instruction JSONL or CSV).")
+                .contains("labelled pairs (CSV or JSONL).");
+        CommandLine cl = new CommandLine(new SwitchboardCli());
+        cl.getSubcommands().forEach((name, sub) -> {
+            String[] d = sub.getCommandSpec().usageMessage().description();
+            if (d.length > 0) assertThat(d[0].strip()).as(name).endsWith(".");
+        });
+    }
 }

@@ -91,4 +91,18 @@ class ExportDuplicatesCommandTest {
         assertThat(run("export-duplicates", "--db", db(), "--out", csv.toString(), "--force")[0]).isEqualTo("0");
         assertThat(run("export-duplicates", "--db", db(), "--out", csv.toString(), "--format", "xml", "--force")[0]).isEqualTo("2");
     }
+
+    @Test
+    void aFolderItCreatesIsTheUsersOnlyLikeTheFile() throws Exception {
+        run("demo-data", "--db", db());
+        Path out = dir.resolve("new/deeper/pairs.csv");
+        String[] r = run("export-duplicates", "--db", db(), "--out", out.toString());
+        assertThat(r[0]).as(r[2]).isEqualTo("0");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(out)))
+                .isEqualTo("rw-------");
+        for (Path p : List.of(dir.resolve("new"), dir.resolve("new/deeper"))) {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(p)))
+                    .as(p.toString()).isEqualTo("rwx------");
+        }
+    }
 }

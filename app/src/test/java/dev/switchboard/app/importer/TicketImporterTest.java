@@ -283,4 +283,62 @@ class TicketImporterTest {
         assertThatThrownBy(() -> TicketFields.parseCreated("01.03.2024", ZoneOffset.UTC))
                 .hasMessageContaining("'01.03.2024'").hasMessageContaining("ISO-8601");
     }
+
+    @Test
+    void aPriorityOnARowWithoutATeamIsNotDroppedWithoutAWord(@TempDir Path own) throws Exception {
+        try (Workspace w = Workspace.open("jdbc:h2:file:" + own.resolve("db"))) {
+            w.store().saveTaxonomy(List.of(new dev.switchboard.persistence.store.TaxonomyRow("Network", "", 0)),
+                    List.of(new dev.switchboard.persistence.store.TaxonomyRow("P1", "Outage", 1),
+                            new dev.switchboard.persistence.store.TaxonomyRow("P2", "Degraded", 2))).join();
+            Path f = own.resolve("mixed.csv");
+            Files.writeString(f, "subject,body,team,prio\n"
+                    + "open one,vpn down,,P1\n"
+                    + "decided one,wifi slow,Network,P2\n"
+                    + "open two,printer,,P2\n"
+                    + "open three,no priority,,\n");
+            ImportReport r = new TicketImporter(w.store()).zone(ZoneOffset.UTC)
+                    .run(f, ColumnMapping.of("subject", "body").withTeam("team").withPriority("prio"), ImportListener.NONE);
+            assertThat(r.created()).isEqualTo(4);
+            assertThat(r.warnings()).anySatisfy(x -> assertThat(x)
+                    .contains("mixed.csv: 2 row(s) without a team have a priority (first on line 2)").contains("not stored"));
+            List<QueueRow> rows = w.store().queue();
+            assertThat(rows).filteredOn(q -> q.subject().equals("decided one")).extracting(QueueRow::priority).containsExactly("P2");
+            assertThat(rows).filteredOn(q -> q.subject().startsWith("open")).extracting(QueueRow::priority).containsOnlyNulls();
+        }
+    }
+
+    @Test
+    void aWorkspaceWithoutPriorityLevelsTakesThemFromTheDecidedRowsItImports(@TempDir Path own) throws Exception {
+        try (Workspace w = Workspace.open("jdbc:h2:file:" + own.resolve("db"))) {
+            assertThat(w.store().priorities()).isEmpty();
+            Path f = own.resolve("history.csv");
+            Files.writeString(f, "subject,body,team,prio\n"
+                    + "vpn,down,Network,P3\n"
+                    + "wifi,slow,Network,P1\n"
+                    + "printer,jam,Desktop,P2\n"
+                    + "outage,all down,Network,Critical\n"
+                    + "laptop,broken,Desktop,P1\n"
+                    + "mapped wrong,x,Desktop,this is a sentence and not a priority level\n");
+            ImportReport r = new TicketImporter(w.store()).zone(ZoneOffset.UTC)
+                    .run(f, ColumnMapping.of("subject", "body").withTeam("team").withPriority("prio"), ImportListener.NONE);
+            assertThat(r.created()).isEqualTo(6);
+            // ranked by the number in the name, then the others as first seen
+            assertThat(w.store().priorities()).extracting(dev.switchboard.persistence.store.TaxonomyRow::name)
+                    .containsExactly("P1", "P2", "P3", "Critical");
+            assertThat(r.warnings()).anySatisfy(x -> assertThat(x).contains("defined P1, P2, P3, Critical from the decided rows"));
+            assertThat(r.warnings()).anySatisfy(x -> assertThat(x).contains("'this is a sentence and not a priority level' is not a defined priority level"));
+            List<QueueRow> rows = w.store().queue();
+            assertThat(rows).filteredOn(q -> q.subject().equals("vpn")).extracting(QueueRow::priority).containsExactly("P3");
+            assertThat(rows).filteredOn(q -> q.subject().equals("outage")).extracting(QueueRow::priority).containsExactly("Critical");
+            assertThat(rows).filteredOn(q -> q.subject().equals("mapped wrong")).extracting(QueueRow::priority).containsOnlyNulls();
+
+            // once there are levels, an unknown one is not added (a typo in a later file must not become a level)
+            Path g = own.resolve("later.csv");
+            Files.writeString(g, "subject,body,team,prio\nmail,bounces,Desktop,P9\n");
+            ImportReport later = new TicketImporter(w.store()).zone(ZoneOffset.UTC)
+                    .run(g, ColumnMapping.of("subject", "body").withTeam("team").withPriority("prio"), ImportListener.NONE);
+            assertThat(later.warnings()).anySatisfy(x -> assertThat(x).contains("'P9' is not a defined priority level (Critical, P1, P2, P3)"));
+            assertThat(w.store().priorities()).hasSize(4);
+        }
+    }
 }

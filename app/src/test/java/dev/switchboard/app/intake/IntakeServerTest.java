@@ -211,4 +211,16 @@ class IntakeServerTest {
         assertThat(IntakeToken.generate()).isNotEqualTo(token);
         assertThatThrownBy(() -> new IntakeServer(ws.store(), "short")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aTokenFileOtherUsersCanReadIsRefusedUntilItIsPrivate() throws Exception {
+        Path file = dir.resolve("shared-token");
+        Files.writeString(file, "abcdefghijklmnopqrstuvwxyz0123456789\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        assertThatThrownBy(() -> IntakeToken.loadOrCreate(file)).isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("can be read by other users (rw-r--r--)").hasMessageContaining("chmod 600 " + file)
+                .hasMessageNotContaining("abcdefghijklmnop");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        assertThat(IntakeToken.loadOrCreate(file)).isEqualTo("abcdefghijklmnopqrstuvwxyz0123456789");
+    }
 }

@@ -78,7 +78,7 @@ public final class EvaluateRunner {
         return new EvaluationReport(engineName, train.size(), test.size(), duplicatesRemoved, trainSeconds,
                 percentile(lat, 0.50), percentile(lat, 0.95), totalSec > 0 ? test.size() / totalSec : 0,
                 s.fallback, s.errors, s.coldStart, options.targetPrecision(), s.team, s.priority, baselines,
-                unrelated);
+                unrelated, s.reasons);
     }
 
     private static EvaluationReport.Unrelated unrelated(TriageEngine engine, List<TicketText> tickets, String source,
@@ -99,7 +99,20 @@ public final class EvaluateRunner {
     }
 
     private record Scoring(LabelMetrics team, LabelMetrics priority, double[] latencies, int fallback, int errors,
-                           int coldStart) {}
+                           int coldStart, Map<String, Integer> reasons) {}
+
+    /**
+     * Why a suggestion fell back or failed, without the part naming what answered instead ("…; local model
+     * used (…)"), so the same cause counts once however the fallback went.
+     */
+    static String reason(TriageSuggestion s) {
+        String note = s.note() == null ? "" : s.note().strip();
+        java.util.regex.Matcher m = USED.matcher(note);
+        if (m.find()) note = note.substring(0, m.start());
+        return note.isBlank() ? "(no reason given)" : note;
+    }
+
+    private static final java.util.regex.Pattern USED = java.util.regex.Pattern.compile("; (?:local model|\\S+ engine) used");
 
     private static Scoring score(TriageEngine engine, List<LabelledTicket> test, Taxonomy taxonomy, Progress p,
                                  boolean report) {
@@ -108,6 +121,7 @@ public final class EvaluateRunner {
         List<LabelMetrics.Scored> prios = new ArrayList<>();
         double[] lat = new double[test.size()];
         int fallback = 0, errors = 0, cold = 0;
+        Map<String, Integer> reasons = new java.util.HashMap<>();
         for (int i = 0; i < test.size(); i++) {
             if (i % 50 == 0) {
                 p.checkCancelled();
@@ -118,8 +132,14 @@ public final class EvaluateRunner {
             TriageSuggestion s = engine.suggest(t.text(), ctx);
             lat[i] = (System.nanoTime() - a) / 1e6;
             switch (s.status()) {
-                case FALLBACK -> fallback++;
-                case ERROR -> errors++;
+                case FALLBACK -> {
+                    fallback++;
+                    reasons.merge(reason(s), 1, Integer::sum);
+                }
+                case ERROR -> {
+                    errors++;
+                    reasons.merge(reason(s), 1, Integer::sum);
+                }
                 case COLD_START -> cold++;
                 default -> { }
             }
@@ -129,8 +149,12 @@ public final class EvaluateRunner {
                 prios.add(new LabelMetrics.Scored(t.priority(), s.priorities(), pc));
             }
         }
+        Map<String, Integer> byCount = new LinkedHashMap<>();
+        reasons.entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .forEach(e -> byCount.put(e.getKey(), e.getValue()));
         return new Scoring(LabelMetrics.compute(teams), prios.isEmpty() ? null : LabelMetrics.compute(prios), lat,
-                fallback, errors, cold);
+                fallback, errors, cold, byCount);
     }
 
     static double percentile(double[] sorted, double q) {

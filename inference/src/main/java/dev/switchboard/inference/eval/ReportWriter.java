@@ -32,6 +32,7 @@ public final class ReportWriter {
         m.put("fallback", r.fallback());
         m.put("errors", r.errors());
         m.put("cold_start", r.coldStart());
+        if (!r.fallbackReasons().isEmpty()) m.put("fallback_reasons", r.fallbackReasons());
         m.put("target_precision", r.targetPrecision());
         m.put("team", metrics(r.team()));
         if (r.priority() != null) m.put("priority", metrics(r.priority()));
@@ -110,6 +111,18 @@ public final class ReportWriter {
                 r.trainSeconds(), r.latencyP50Ms(), r.latencyP95Ms(), r.throughputPerSecond());
         if (r.fallback() + r.errors() + r.coldStart() > 0) {
             out.printf(Locale.ROOT, "fallback %d, errors %d, cold start %d%n", r.fallback(), r.errors(), r.coldStart());
+            int shown = 0;
+            for (var e : r.fallbackReasons().entrySet()) {
+                if (shown++ == 5) {
+                    out.printf(Locale.ROOT, "  … %d other reason(s) (all in the report's fallback_reasons)%n", r.fallbackReasons().size() - 5);
+                    break;
+                }
+                out.printf(Locale.ROOT, "  %,d× %s%n", e.getValue(), e.getKey());
+            }
+            if (r.allFellBack()) {
+                out.printf(Locale.ROOT, "WARNING: every test ticket fell back: the figures below are the fallback's, not engine %s's%n",
+                        r.engine());
+            }
         }
         out.println();
         out.printf(Locale.ROOT, "%-22s %8s %8s %8s %8s %10s %10s%n", "", "top-1", "hit@3", "macroF1", "ECE",

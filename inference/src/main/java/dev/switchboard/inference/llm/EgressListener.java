@@ -19,7 +19,7 @@ public interface EgressListener {
 
     void sent(String endpoint, String model, int promptChars, Instant at, String outcome);
 
-    /** What the request was for: {@value #TRIAGE}, {@value #DUPLICATE_CHECK} or {@value #CONNECTION_TEST}. Listeners that do not care get the call above. */
+    /** What the request was for: {@value #TRIAGE}, {@value #DUPLICATE_CHECK}, {@value #CONNECTION_TEST} or {@value #EVALUATION}. Listeners that do not care get the call above. */
     default void sent(String endpoint, String model, int promptChars, Instant at, String outcome, String purpose) {
         sent(endpoint, model, promptChars, at, outcome);
     }
@@ -27,6 +27,8 @@ public interface EgressListener {
     String TRIAGE = "triage";
     String DUPLICATE_CHECK = "duplicate check";
     String CONNECTION_TEST = "connection test";
+    /** A request of {@code switchboard evaluate --engine llm} (tickets of a file, not of the workspace). */
+    String EVALUATION = "evaluation";
 
     /** This listener with every request's purpose recorded as {@code purpose} (e.g. a connection test's sample ticket). */
     default EgressListener as(String purpose) {

@@ -495,6 +495,12 @@ public final class LlmEngine implements TriageEngine, AutoCloseable {
                 return new Failure(Kind.CLIENT, s, null, msg);
             }
             if (t instanceof InterruptedException) return new Failure(Kind.CANCELLED, 0, null, "cancelled");
+            // a 200 whose body is no JSON (a proxy's login page, a web server at the base URL): the parser's
+            // "Unexpected character ('<' (code 60))" says nothing about what to check
+            if (t instanceof com.fasterxml.jackson.core.JsonProcessingException) {
+                return new Failure(Kind.OTHER, 0, null, "the server's reply is not JSON: is the base URL the "
+                        + (settings.provider() == LlmSettings.Provider.OLLAMA ? "Ollama server's" : "API's (ending in /v1)") + "?");
+            }
         }
         return new Failure(Kind.OTHER, 0, null, e.getClass().getSimpleName() + ": " + LlmTransport.scrub(e.getMessage(), key));
     }

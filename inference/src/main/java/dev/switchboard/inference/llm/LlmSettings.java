@@ -57,6 +57,8 @@ public record LlmSettings(
         Objects.requireNonNull(provider, "provider");
         if (baseUrl == null || baseUrl.isBlank()) throw new IllegalArgumentException("baseUrl is required");
         baseUrl = baseUrl.strip().replaceAll("/+$", "");
+        String secret = credentialsIn(baseUrl);
+        if (secret != null) throw new IllegalArgumentException(secret);
         if (model == null || model.isBlank()) throw new IllegalArgumentException("model is required");
         apiKey = apiKey == null ? () -> null : apiKey;
         timeout = timeout == null ? Duration.ofSeconds(60) : timeout;
@@ -100,6 +102,26 @@ public record LlmSettings(
 
     public LlmSettings withResponseMode(ResponseMode m) {
         return new LlmSettings(provider, baseUrl, model, apiKey, timeout, maxRetries, concurrency, redact, hybrid, examples, m);
+    }
+
+    /**
+     * Why {@code baseUrl} must not be used as given, or null: a URL carrying a secret (user:password@host, a
+     * query such as ?api-key=…, a fragment) would be written wherever the endpoint is (settings file, egress
+     * ledger, logs, dialogs), which must never hold a key. The message does not repeat the URL.
+     */
+    public static String credentialsIn(String baseUrl) {
+        if (baseUrl == null) return null;
+        java.net.URI u;
+        try {
+            u = java.net.URI.create(baseUrl.strip());
+        } catch (IllegalArgumentException e) {
+            return null; // not a URL: reported as such by whoever validates it
+        }
+        if (u.getRawUserInfo() != null || u.getRawQuery() != null || u.getRawFragment() != null) {
+            return "the base URL must not carry credentials or parameters (user:password@, ?key=…): "
+                    + "give the API key through its environment variable; the URL is written to the settings and the egress ledger";
+        }
+        return null;
     }
 
     /** The chat endpoint requests are sent to (for the egress ledger and settings UI). */

@@ -439,6 +439,15 @@ class LlmEngineTest {
     }
 
     @Test
+    void aReplyThatIsNoJsonSaysWhatToCheckInsteadOfTheParsersWords() {
+        server.then(Reply.status(200, "<html><body>Please log in to the proxy</body></html>", Map.of("Content-Type", "text/html")));
+        TriageSuggestion s = engine(openAi()).suggest(VPN, CTX);
+        assertThat(s.status()).isEqualTo(Status.FALLBACK);
+        assertThat(s.note()).startsWith("LLM call failed (the server's reply is not JSON: is the base URL the API's (ending in /v1)?)")
+                .doesNotContain("Unexpected character").doesNotContain("RuntimeException");
+    }
+
+    @Test
     void serverErrorsExhaustRetries() {
         server.then(Reply.status(503, "{}", Map.of()));
         TriageSuggestion s = engine(openAi()).suggest(VPN, CTX);

@@ -1,0 +1,34 @@
+package dev.switchboard.app.settings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.inference.llm.LlmSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Settings › Engine: a base URL with a key in it is refused before it reaches the settings file. */
+class EngineConfigTest {
+
+    @TempDir Path dir;
+
+    private static EngineConfig withUrl(String url) {
+        EngineConfig d = EngineConfig.defaults();
+        return new EngineConfig(true, LlmSettings.Provider.OPENAI_COMPATIBLE, url, "m", d.apiKeyEnv(), 60, 4, true, true, 5, null);
+    }
+
+    @Test
+    void aBaseUrlCarryingCredentialsIsAProblemAndIsNeverUsable() throws Exception {
+        for (String url : new String[] {"https://me:sk-SECRET-1@llm.example.com/v1", "https://llm.example.com/v1?key=sk-SECRET-1",
+                "http://127.0.0.1:8000/v1#sk-SECRET-1"}) {
+            assertThat(withUrl(url).problems()).as(url).singleElement().satisfies(p -> assertThat(p)
+                    .startsWith("The base URL must not carry credentials").doesNotContain("SECRET"));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> withUrl(url).toLlmSettings(() -> null))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("SECRET");
+        }
+        assertThat(withUrl("http://127.0.0.1:8000/v1").problems()).isEmpty();
+        assertThat(withUrl("https://api.openai.com/v1").toLlmSettings(() -> null).endpoint())
+                .isEqualTo("https://api.openai.com/v1/chat/completions");
+    }
+}
