@@ -96,6 +96,9 @@ public final class SwitchboardApp extends Application {
     public void stop() {
         if (replay != null) replay.stop();
         if (window != null) window.close();
+        // Ctrl+Q exits with the window still up: hide every window before the database closes (its compaction
+        // may take seconds after a large import), so nothing frozen stays on screen
+        for (javafx.stage.Window w : new java.util.ArrayList<>(javafx.stage.Window.getWindows())) w.hide();
         if (background != null) background.close();
         if (services != null) {
             dev.switchboard.app.settings.IntakeControl.shutdown(services);

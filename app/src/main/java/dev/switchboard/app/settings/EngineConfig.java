@@ -70,7 +70,10 @@ public record EngineConfig(boolean llm, LlmSettings.Provider provider, String ba
         } catch (IllegalArgumentException e) {
             t = PromptBuilder.Template.defaults(); // a broken stored template must not stop the app
         }
-        return new EngineConfig("llm".equals(s.get(MODE, "local")), p, s.get(BASE_URL, p == LlmSettings.Provider.OLLAMA ? OLLAMA_URL : OPENAI_URL),
+        String defaultUrl = p == LlmSettings.Provider.OLLAMA ? OLLAMA_URL : OPENAI_URL;
+        String url = s.get(BASE_URL, defaultUrl);
+        if (LlmSettings.credentialsIn(url) != null) url = defaultUrl; // saved by an older version: never used or shown
+        return new EngineConfig("llm".equals(s.get(MODE, "local")), p, url,
                 s.get(MODEL, p == LlmSettings.Provider.OLLAMA ? OLLAMA_MODEL : OPENAI_MODEL), s.get(KEY_ENV, DEFAULT_KEY_ENV),
                 s.getInt(TIMEOUT, d.timeoutSeconds), s.getInt(CONCURRENCY, d.concurrency), s.getBoolean(HYBRID, d.hybrid),
                 s.getBoolean(REDACT, d.redact), s.getInt(EXAMPLES, d.examples), t);
@@ -80,7 +83,9 @@ public record EngineConfig(boolean llm, LlmSettings.Provider provider, String ba
     public void store(Settings s) {
         s.set(MODE, llm ? "llm" : "local");
         s.set(PROVIDER, provider.name());
-        s.set(BASE_URL, baseUrl);
+        // never a URL carrying a key (user:password@, ?key=): the file is not a place for secrets
+        if (LlmSettings.credentialsIn(baseUrl) == null) s.set(BASE_URL, baseUrl);
+        else if (LlmSettings.credentialsIn(s.get(BASE_URL, "")) != null) s.set(BASE_URL, null);
         s.set(MODEL, model);
         s.set(KEY_ENV, apiKeyEnv);
         s.set(TIMEOUT, Integer.toString(timeoutSeconds));

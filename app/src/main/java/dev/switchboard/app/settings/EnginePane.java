@@ -1,5 +1,7 @@
 package dev.switchboard.app.settings;
 
+import dev.switchboard.inference.llm.LlmSettings;
+
 import dev.switchboard.app.ui.Background;
 import dev.switchboard.inference.llm.LlmSettings.Provider;
 import java.util.function.Supplier;
@@ -184,7 +186,10 @@ final class EnginePane extends SettingsForm {
     /** Shows why the configuration cannot be applied; true when it can. */
     boolean validate() {
         EngineConfig c = config();
-        var problems = c.llm() ? c.problems() : java.util.List.<String>of();
+        // a URL carrying a key is refused with the local engine too: it would be written to the settings file
+        String secret = c.llm() ? null : LlmSettings.credentialsIn(c.baseUrl());
+        var problems = c.llm() ? c.problems()
+                : secret == null ? java.util.List.<String>of() : java.util.List.of(Character.toUpperCase(secret.charAt(0)) + secret.substring(1));
         validation.setText(String.join("\n", problems));
         return problems.isEmpty();
     }

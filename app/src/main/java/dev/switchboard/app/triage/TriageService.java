@@ -508,16 +508,26 @@ public final class TriageService implements StoreListener, AutoCloseable {
     public void ticketsChanged(Collection<Long> ticketIds) {
         if (!ready) return;
         List<Long> ids = List.copyOf(ticketIds);
-        worker.run(() -> forgetMerged(ids));
+        worker.run(() -> relearnMerges(ids));
         enqueue(ids, false);
     }
 
     /**
-     * A ticket merged into another as its duplicate is no example of its own any more (its text is an update of
-     * the original, as a full train reads the history): the model forgets it at once.
+     * Merges and their undos change what the model may learn without a decision being recorded: a ticket merged
+     * into another as its duplicate is no example of its own any more (its text is an update of the original, as a
+     * full train reads the history), and once the merge is undone the duplicate is one again and the original's
+     * text is without the merge's update. Both are taught now, as stored ({@link #learnAsStored}), and recorded so
+     * a full train under way applies them again afterwards.
      */
-    private void forgetMerged(List<Long> ids) {
-        for (long id : store.mergedAmong(ids)) local.forget(Long.toString(id));
+    private void relearnMerges(List<Long> ids) {
+        Set<Long> touched = new java.util.HashSet<>(store.mergedAmong(ids));
+        touched.addAll(store.inUndoneMergeAmong(ids));
+        if (touched.isEmpty()) return;
+        for (QueueRow r : store.rows(List.copyOf(touched))) {
+            List<DecisionRecord> ds = ledger.decisions(r.id());
+            if (!ds.isEmpty()) for (List<DecisionRecord> rec : recordings) rec.add(ds.get(ds.size() - 1));
+            learnAsStored(r, ds);
+        }
     }
 
     /** Beyond this many tickets decided elsewhere at once (a history import), a full retrain learns them. */

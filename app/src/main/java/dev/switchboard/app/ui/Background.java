@@ -26,8 +26,8 @@ public final class Background implements AutoCloseable {
     /** How long a confirmation ({@link #status}) stays in the status bar before progress text may replace it. */
     static final java.time.Duration CONFIRMATION_HOLD = java.time.Duration.ofSeconds(4);
     private final java.time.Duration hold;
-    /** Until when (System.nanoTime) progress text waits behind a confirmation; FX thread only. */
-    private long heldUntil = System.nanoTime(); // no hold yet
+    /** Whether progress text waits behind a confirmation now; FX thread only. */
+    private boolean holding;
     /** Progress text that arrived during the hold, shown when it ends (null: none); FX thread only. */
     private String deferred;
     private javafx.animation.PauseTransition holdTimer;
@@ -86,11 +86,18 @@ public final class Background implements AutoCloseable {
     public void status(String text) {
         fx(() -> {
             message.set(text);
+            if (text == null || text.isBlank()) { // clearing the bar is no confirmation to hold
+                if (holdTimer != null) holdTimer.stop();
+                holding = false;
+                deferred = null;
+                return;
+            }
             deferred = null;
-            heldUntil = System.nanoTime() + hold.toNanos();
+            holding = true;
             if (holdTimer == null) {
                 holdTimer = new javafx.animation.PauseTransition();
                 holdTimer.setOnFinished(e -> {
+                    holding = false;
                     if (deferred != null) message.set(deferred);
                     deferred = null;
                 });
@@ -102,7 +109,7 @@ public final class Background implements AutoCloseable {
 
     /** Progress text: shown now, or after the hold of a confirmation shown just before. FX thread. */
     private void progressText(String text) {
-        if (System.nanoTime() - heldUntil < 0) deferred = text;
+        if (holding) deferred = text;
         else message.set(text);
     }
 

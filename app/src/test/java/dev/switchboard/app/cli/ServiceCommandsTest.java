@@ -60,7 +60,7 @@ class ServiceCommandsTest {
 
         Result noMapping = run("import", good.toString(), "--db", db());
         assertThat(noMapping.code()).isEqualTo(2);
-        assertThat(noMapping.err()).contains("give at least --subject COL or --body COL").contains("Title, Text, Group");
+        assertThat(noMapping.err()).contains("give at least --subject COL or --body COL").contains("'Title', 'Text', 'Group'");
         // a missing file is named before the missing mapping
         Result missingNoMapping = run("import", dir.resolve("missing.csv").toString(), "--db", db());
         assertThat(missingNoMapping.err()).contains("missing.csv: no such file").doesNotContain("give at least");

@@ -27,8 +27,27 @@ class EngineConfigTest {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> withUrl(url).toLlmSettings(() -> null))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("SECRET");
         }
+        // a password a URL cannot even hold (a space) is refused as well, not waved through as "not a URL"
+        assertThat(LlmSettings.credentialsIn("https://me:sk SECRET@llm.example.com/v1")).isNotNull().doesNotContain("SECRET");
         assertThat(withUrl("http://127.0.0.1:8000/v1").problems()).isEmpty();
         assertThat(withUrl("https://api.openai.com/v1").toLlmSettings(() -> null).endpoint())
                 .isEqualTo("https://api.openai.com/v1/chat/completions");
+    }
+
+    /** With the local engine selected the URL is not checked for use, but a key in it still never reaches the file. */
+    @Test
+    void aBaseUrlCarryingAKeyIsNeverWrittenToTheSettingsFileNorReadBackFromIt() throws Exception {
+        Settings s = new Settings(dir.resolve("settings.properties"));
+        EngineConfig d = EngineConfig.defaults();
+        new EngineConfig(false, LlmSettings.Provider.OPENAI_COMPATIBLE, "http://127.0.0.1:8000/v1", "m", d.apiKeyEnv(), 60, 4,
+                true, true, 5, null).store(s);
+        new EngineConfig(false, LlmSettings.Provider.OPENAI_COMPATIBLE, "https://me:sk-SECRET-1@llm.example.com/v1", "m",
+                d.apiKeyEnv(), 60, 4, true, true, 5, null).store(s);
+        s.save();
+        assertThat(Files.readString(dir.resolve("settings.properties"))).doesNotContain("SECRET")
+                .contains("127.0.0.1\\:8000/v1");
+        // a file an older version wrote with a key in the URL: the URL is not used (the default instead)
+        s.set(EngineConfig.BASE_URL, "https://llm.example.com/v1?api-key=sk-SECRET-2");
+        assertThat(EngineConfig.load(s).baseUrl()).doesNotContain("SECRET");
     }
 }

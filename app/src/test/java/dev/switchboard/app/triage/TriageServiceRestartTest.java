@@ -244,6 +244,13 @@ class TriageServiceRestartTest {
         assertThat(second.fullTrainings()).isZero();
         assertThat(second.localModel().suggest(probe, dev.switchboard.inference.TriageContext.of(second.taxonomy()))
                 .evidence()).extracting(e -> e.ticketId()).doesNotContain(Long.toString(printer));
+
+        // the merge undone: the ticket is an example of its own again at once, as a full train would read it
+        new dev.switchboard.persistence.store.DuplicateLinks(ws.store()).resolve(printer, openVpn,
+                dev.switchboard.persistence.entity.DuplicateLink.State.UNDONE, 0, "dana").get(10, TimeUnit.SECONDS);
+        second.awaitIdle();
+        assertThat(second.localModel().suggest(probe, dev.switchboard.inference.TriageContext.of(second.taxonomy()))
+                .evidence()).extracting(e -> e.ticketId()).contains(Long.toString(printer));
     }
 
     /**

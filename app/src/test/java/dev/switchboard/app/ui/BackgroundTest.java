@@ -50,6 +50,12 @@ class BackgroundTest {
             bg.status("Accepted #9 → Network · saved");
             WaitForAsyncUtils.waitForFxEvents();
             assertThat(bg.messageProperty().get()).isEqualTo("Accepted #9 → Network · saved");
+
+            // clearing the bar is no confirmation: progress shows at once after it
+            bg.status("");
+            bg.progress("Suggesting teams", 1, 4);
+            WaitForAsyncUtils.waitForFxEvents();
+            assertThat(bg.messageProperty().get()).isEqualTo("Suggesting teams… 1 / 4");
         }
     }
 }

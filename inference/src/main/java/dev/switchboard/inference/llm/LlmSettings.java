@@ -115,7 +115,18 @@ public record LlmSettings(
         try {
             u = java.net.URI.create(baseUrl.strip());
         } catch (IllegalArgumentException e) {
-            return null; // not a URL: reported as such by whoever validates it
+            // not a URL; refused here when it still looks as if it carried a secret (user:pass@, ?key=), which
+            // a password with a character a URL may not hold (a space, a stray %) would otherwise slip past
+            String raw = baseUrl.strip();
+            int scheme = raw.indexOf("://");
+            String rest = scheme < 0 ? raw : raw.substring(scheme + 3);
+            int slash = rest.indexOf('/');
+            String authority = slash < 0 ? rest : rest.substring(0, slash);
+            if (authority.contains("@") || raw.contains("?") || raw.contains("#")) {
+                return "the base URL must not carry credentials or parameters (user:password@, ?key=…): "
+                        + "give the API key through its environment variable; the URL is written to the settings and the egress ledger";
+            }
+            return null; // reported as "not a valid URL" by whoever validates it
         }
         if (u.getRawUserInfo() != null || u.getRawQuery() != null || u.getRawFragment() != null) {
             return "the base URL must not carry credentials or parameters (user:password@, ?key=…): "

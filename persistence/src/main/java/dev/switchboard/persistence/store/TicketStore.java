@@ -677,6 +677,12 @@ public final class TicketStore implements AutoCloseable {
         return idsWhere("duplicate_of is not null", ids);
     }
 
+    /** Of the given tickets, those in a pair whose merge was undone (either side): their texts changed back. */
+    public Set<Long> inUndoneMergeAmong(Collection<Long> ids) {
+        return idsWhere("(exists (select 1 from duplicate_link l where l.ticket_id = ticket.id and l.state = 'UNDONE')"
+                + " or exists (select 1 from duplicate_link l where l.original_id = ticket.id and l.state = 'UNDONE'))", ids);
+    }
+
     /** Of the given tickets, those matching a fixed condition on {@code ticket}; 500 ids per query. */
     private Set<Long> idsWhere(String condition, Collection<Long> ids) {
         Set<Long> out = new HashSet<>();
