@@ -68,6 +68,21 @@ class DecisionLedgerTest {
     }
 
     @Test
+    void undoingADecisionOnASnoozedTicketRestoresTheSnoozeWithItsEnd() {
+        Instant until = Instant.now().plus(java.time.Duration.ofHours(3)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        ledger.decide(new DecisionRequest(id, row().version(), DecisionKind.SNOOZED, null, null, null, null, null, "dana",
+                null, true, until)).join();
+        assertThat(row().snoozedAt(Instant.now())).isTrue();
+        DecisionRecord accept = decide(DecisionKind.ACCEPTED, "Network", "P3");
+        assertThat(row().snoozedAt(Instant.now())).isFalse();
+        ledger.undo(accept.id(), "dana").join();
+        QueueRow r = row();
+        assertThat(r.status()).isEqualTo("SNOOZED");
+        assertThat(r.snoozedUntil()).isEqualTo(until);
+        assertThat(r.snoozedAt(Instant.now())).as("still out of the open queue until then").isTrue();
+    }
+
+    @Test
     void aPastedNoteOrALongNameIsCutToItsColumnInsteadOfFailingTheDecision() {
         String note = "customer e-mail thread: " + "the printer on floor 3 jams. ".repeat(200); // 5,824 chars
         String name = "Dana ".repeat(40).strip(); // 199 chars, set in settings.properties by hand

@@ -106,7 +106,8 @@ public final class DecisionLedger {
             t.setSetBy(TicketStore.SET_BY_HUMAN);
         }
         t.setStatus(status);
-        t.setSnoozedUntil(r.kind() == DecisionKind.SNOOZED ? r.snoozeUntil() : null);
+        // kept by other decisions (only a snoozed ticket reads it), so undoing one restores the snooze with its end
+        if (r.kind() == DecisionKind.SNOOZED) t.setSnoozedUntil(r.snoozeUntil());
         t.setUpdatedAt(now);
         s.flush();
         return record(d, t.getVersion());
@@ -147,7 +148,7 @@ public final class DecisionLedger {
             t.setTeam(d.getPreviousTeam());
             t.setPriority(d.getPreviousPriority());
             t.setStatus(d.getPreviousStatus());
-            t.setSnoozedUntil(null);
+            if (d.getPreviousStatus() != TicketStatus.SNOOZED) t.setSnoozedUntil(null); // a restored snooze keeps its end
             if (d.getPreviousTeam() == null) t.setSetBy(null);
             t.setUpdatedAt(now);
             s.flush();
