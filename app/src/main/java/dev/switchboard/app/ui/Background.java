@@ -19,6 +19,8 @@ import javafx.beans.property.ReadOnlyStringWrapper;
 public final class Background implements AutoCloseable {
 
     private final ExecutorService pool;
+    /** The window's own short reads (the selected ticket): never queued behind long background jobs. */
+    private final ExecutorService reader;
     private final ReadOnlyIntegerWrapper running = new ReadOnlyIntegerWrapper(this, "running", 0);
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper(this, "message", "");
     private final javafx.beans.property.ReadOnlyDoubleWrapper progress = new javafx.beans.property.ReadOnlyDoubleWrapper(this, "progress", 0);
@@ -39,6 +41,11 @@ public final class Background implements AutoCloseable {
     /** {@code hold}: how long a confirmation stays before progress text replaces it. */
     Background(java.time.Duration hold) {
         this.hold = hold;
+        this.reader = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "switchboard-reader");
+            t.setDaemon(true);
+            return t;
+        });
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
             Thread t = new Thread(r, "switchboard-bg-" + n.incrementAndGet());
@@ -150,14 +157,21 @@ public final class Background implements AutoCloseable {
      * moving through the queue does not flicker the progress indicator.
      */
     public <T> void quietly(Callable<T> work, Consumer<T> onSuccess, Consumer<Throwable> onFailure) {
-        execute(() -> {
-            try {
-                T result = work.call();
-                fx(() -> onSuccess.accept(result));
-            } catch (Throwable e) {
-                fx(() -> onFailure.accept(e));
-            }
-        });
+        if (reader.isShutdown()) return;
+        try {
+            // on a thread of its own: with an import, a retrain and re-suggestions running, the shared pool's
+            // threads are all busy and the detail pane waited seconds for the ticket the dispatcher selected
+            reader.execute(() -> {
+                try {
+                    T result = work.call();
+                    fx(() -> onSuccess.accept(result));
+                } catch (Throwable e) {
+                    fx(() -> onFailure.accept(e));
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing: nothing to do
+        }
     }
 
     /** Runs fire-and-forget work; ignored once the window is closing. */
@@ -177,6 +191,7 @@ public final class Background implements AutoCloseable {
 
     @Override
     public void close() {
+        reader.shutdownNow();
         pool.shutdownNow();
         try {
             pool.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);

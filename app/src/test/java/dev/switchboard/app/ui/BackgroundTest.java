@@ -58,4 +58,27 @@ class BackgroundTest {
             assertThat(bg.messageProperty().get()).isEqualTo("Suggesting teams… 1 / 4");
         }
     }
+
+    /** The selected ticket loads while every thread of the shared pool is busy with long jobs (an import, a retrain). */
+    @Test
+    void aQuietReadIsNotQueuedBehindLongBackgroundJobs(FxRobot robot) throws Exception {
+        try (Background bg = new Background()) {
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            int busy = Math.max(2, Runtime.getRuntime().availableProcessors()) + 2;
+            for (int i = 0; i < busy; i++) {
+                bg.execute(() -> {
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+            java.util.concurrent.atomic.AtomicReference<String> shown = new java.util.concurrent.atomic.AtomicReference<>();
+            bg.quietly(() -> "ticket #7", shown::set, e -> { });
+            WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> "ticket #7".equals(shown.get()));
+            assertThat(release.getCount()).as("the long jobs are still running").isEqualTo(1);
+            release.countDown();
+        }
+    }
 }
