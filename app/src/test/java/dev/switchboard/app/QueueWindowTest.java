@@ -218,7 +218,9 @@ class QueueWindowTest {
         ws.store().saveSuggestion(row.id(), new dev.switchboard.persistence.store.SuggestionData("local", "m", "OK", "Network", "P2",
                 0.8, false, "Network=0.8", "P2=0.7", "", "", "", 1)).join();
         waitFor(() -> "Network".equals(table(robot).getItems().get(0).suggestedTeam()));
-        Thread.sleep(500);
+        // the pane has reloaded the ticket with its new suggestion: any blanking would have come before
+        waitFor(() -> robot.lookup("#suggestion-verdict").tryQueryAs(Label.class)
+                .map(l -> l.getText().startsWith("⚠ Needs a human")).orElse(false));
         WaitForAsyncUtils.waitForFxEvents();
         // the pane shows the ticket throughout: no "Select a ticket", no dimmed empty pane while it reloads
         assertThat(titles).doesNotContain("Select a ticket");
