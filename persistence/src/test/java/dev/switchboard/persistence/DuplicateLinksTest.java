@@ -1,6 +1,7 @@
 package dev.switchboard.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.persistence.db.Database;
 import dev.switchboard.persistence.entity.DuplicateLink;
@@ -54,6 +55,24 @@ class DuplicateLinksTest {
 
     private Map<Long, Integer> badgesLiveRefresh() {
         return store.rows(ids).stream().collect(Collectors.toMap(QueueRow::id, QueueRow::duplicates));
+    }
+
+    /** An undo of one's own verdict must not take back a verdict another dispatcher gave on the pair since. */
+    @Test
+    void aVerdictIsUndoneOnlyWhileItIsStillThePairsLatest() {
+        long a = ids.get(0), d = ids.get(3);
+        links.merge(d, a, 0.6, "dana").join();
+        // eve, on the shared database, takes the merge back and links the pair instead
+        links.resolve(d, a, DuplicateLink.State.UNDONE, 0, "eve").join();
+        links.resolve(d, a, DuplicateLink.State.CONFIRMED, 0.6, "eve").join();
+        int rows = links.history(d, a).size();
+        assertThatThrownBy(() -> links.undoVerdict(d, a, DuplicateLink.State.MERGED, "dana").join())
+                .hasCauseInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("were judged again since (confirmed by eve); not undone");
+        assertThat(links.history(d, a)).hasSize(rows).last().extracting(DuplicateLinks.Link::state).isEqualTo("CONFIRMED");
+        // her own link, still the latest, is undone (either direction of the pair)
+        links.undoVerdict(a, d, DuplicateLink.State.CONFIRMED, "eve").join();
+        assertThat(links.history(d, a)).hasSize(rows + 1).last().extracting(DuplicateLinks.Link::state).isEqualTo("UNDONE");
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.switchboard.app.duplicates;
 
+import dev.switchboard.persistence.entity.DuplicateLink;
+
 import dev.switchboard.app.ui.Background;
 import dev.switchboard.inference.dup.DuplicateCandidate;
 import dev.switchboard.persistence.entity.TicketStatus;
@@ -265,7 +267,13 @@ public final class CompareDialog {
                 case DISMISS -> "dismissal of #" + ticketId + " and #" + other;
                 case MERGE -> "merge of #" + dup + " into #" + orig;
             };
-            verdicts.given(taken, d.ticket(), d.original(), () -> service.undo(d.ticket(), d.original(), actor));
+            DuplicateLink.State given = switch (v) {
+                case LINK -> DuplicateLink.State.CONFIRMED;
+                case DISMISS -> DuplicateLink.State.DISMISSED;
+                case MERGE -> DuplicateLink.State.MERGED;
+            };
+            // the queue's Z, later: only while this verdict is still the pair's latest
+            verdicts.given(taken, d.ticket(), d.original(), () -> service.undoVerdict(d.ticket(), d.original(), given, actor));
             if (at >= 0) candidates.remove(at);
             if (v == Verdict.MERGE && dup == ticketId) mergedInto = orig;
             show(at >= 0 ? at : index);

@@ -311,6 +311,15 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
         return links.resolve(ticket, original, DuplicateLink.State.UNDONE, 0, actor);
     }
 
+    /**
+     * Undoes the verdict {@code given} on the pair only while it is still the pair's latest (another dispatcher may
+     * have judged it again since); otherwise fails saying so ({@link DuplicateLinks#undoVerdict}).
+     */
+    public CompletableFuture<Void> undoVerdict(long ticket, long original, DuplicateLink.State given, String actor) {
+        finder.forget(Long.toString(ticket), Long.toString(original));
+        return links.undoVerdict(ticket, original, given, actor);
+    }
+
     // ------------------------------------------------------------------ optional LLM check
 
     /**

@@ -68,21 +68,54 @@ public final class DuplicateLinks {
     /** Appends a dispatcher's verdict (CONFIRMED, DISMISSED, UNDONE) for a pair. */
     public CompletableFuture<Void> resolve(long ticketId, long originalId, DuplicateLink.State state, double score, String actor) {
         return store.<Void>write(s -> {
-            s.persist(new DuplicateLink(s.getReference(Ticket.class, ticketId), s.getReference(Ticket.class, originalId),
-                    score, state, actor, store.now()));
-            if (state == DuplicateLink.State.UNDONE) {
-                Ticket t = s.find(Ticket.class, ticketId);
-                if (t.getDuplicateOf() != null && t.getDuplicateOf().getId() == originalId) {
-                    t.setDuplicateOf(null);
-                    if (t.getStatus() == TicketStatus.CLOSED) t.setStatus(t.getTeam() == null ? TicketStatus.NEW : TicketStatus.TRIAGED);
-                    t.setUpdatedAt(store.now());
-                }
-            }
+            append(s, ticketId, originalId, state, score, actor);
             return null;
         }).thenApply(v -> {
             store.fireChanged(List.of(ticketId, originalId));
             return v;
         });
+    }
+
+    /**
+     * Undoes the verdict {@code given} on a pair (appends UNDONE), but only while it is still the pair's latest row:
+     * on a shared database another dispatcher may have judged the pair again since, and an undo must not take
+     * back their verdict instead. Fails with an {@link IllegalStateException} that says so.
+     */
+    public CompletableFuture<Void> undoVerdict(long ticketId, long originalId, DuplicateLink.State given, String actor) {
+        return store.<Void>write(s -> {
+            DuplicateLink latest = null;
+            for (long[] dir : new long[][] {{ticketId, originalId}, {originalId, ticketId}}) {
+                // one indexed lookup per direction (an "or" across the two columns scans every pair on H2)
+                List<DuplicateLink> l = s.createSelectionQuery("from DuplicateLink l where l.ticket.id = :a and l.original.id = :b"
+                                + " order by l.id desc", DuplicateLink.class)
+                        .setParameter("a", dir[0]).setParameter("b", dir[1]).setMaxResults(1).getResultList();
+                if (!l.isEmpty() && (latest == null || l.get(0).getId() > latest.getId())) latest = l.get(0);
+            }
+            if (latest == null || latest.getState() != given) {
+                throw new IllegalStateException("#" + ticketId + " and #" + originalId + " were judged again since"
+                        + (latest == null ? "" : " (" + latest.getState().name().toLowerCase(java.util.Locale.ROOT)
+                        + " by " + latest.getActor() + ")") + "; not undone");
+            }
+            append(s, ticketId, originalId, DuplicateLink.State.UNDONE, 0, actor);
+            return null;
+        }).thenApply(v -> {
+            store.fireChanged(List.of(ticketId, originalId));
+            return v;
+        });
+    }
+
+    private void append(org.hibernate.Session s, long ticketId, long originalId, DuplicateLink.State state, double score,
+                        String actor) {
+        s.persist(new DuplicateLink(s.getReference(Ticket.class, ticketId), s.getReference(Ticket.class, originalId),
+                score, state, actor, store.now()));
+        if (state == DuplicateLink.State.UNDONE) {
+            Ticket t = s.find(Ticket.class, ticketId);
+            if (t.getDuplicateOf() != null && t.getDuplicateOf().getId() == originalId) {
+                t.setDuplicateOf(null);
+                if (t.getStatus() == TicketStatus.CLOSED) t.setStatus(t.getTeam() == null ? TicketStatus.NEW : TicketStatus.TRIAGED);
+                t.setUpdatedAt(store.now());
+            }
+        }
     }
 
     /**
