@@ -86,6 +86,21 @@ class QueueWindowTest {
                 .filteredOn(b -> b.getOrientation() == javafx.geometry.Orientation.HORIZONTAL)
                 .allMatch(b -> !b.isVisible());
         assertThat(table(robot).getWidth()).isGreaterThan(500);
+
+        // the suggestion card's long team names wrap instead of being cut ("Email & Collaborat…")
+        long id = table(robot).getSelectionModel().getSelectedItem().id();
+        ws.store().saveSuggestion(id, new dev.switchboard.persistence.store.SuggestionData("local", "m", "OK",
+                "Database & Infrastructure Operations", "P2", 0.62, false,
+                "Database & Infrastructure Operations=0.62;Email & Collaboration=0.30;Identity & Access Management=0.08",
+                "P2=0.7", "", "", "", 1)).join();
+        waitFor(() -> robot.lookup(".team-row").queryAll().size() == 3);
+        WaitForAsyncUtils.waitForFxEvents();
+        for (javafx.scene.Node row : robot.lookup(".team-row").queryAll()) {
+            Label name = (Label) ((javafx.scene.layout.HBox) row).getChildren().get(0);
+            javafx.scene.text.Text shown = (javafx.scene.text.Text) name.lookup(".text");
+            assertThat(shown.getText().replace("\n", " ").replaceAll("\\s+", " ").strip()).as("team name as drawn")
+                    .isEqualTo(name.getText());
+        }
     }
 
     @Test

@@ -63,8 +63,10 @@ public final class SuggestionCard extends VBox {
         for (int i = 0; i < Math.min(3, teams.size()); i++) {
             Prediction p = teams.get(i);
             Label name = new Label(p.label());
-            // the name may shrink to 120 px, the bar to 30; the percentage is never cut ("≥9…" in a narrow pane)
+            // the name may shrink to 120 px, then wraps instead of being cut ("Email & Collaborat…"); the bar shrinks
+            // to 30; the percentage is never cut ("≥9…" in a narrow pane)
             name.setMinWidth(120);
+            name.setWrapText(true);
             if (i == 0) name.getStyleClass().add("text-bold");
             ProgressBar bar = new ProgressBar(p.probability());
             bar.setMaxWidth(Double.MAX_VALUE);
@@ -88,6 +90,7 @@ public final class SuggestionCard extends VBox {
                 : s.confident() ? "✔ Confident — Enter accepts" : "⚠ Needs a human — check before accepting");
         verdict.getStyleClass().add(decided ? "text-muted" : s.confident() ? "confident" : "needs-human");
         verdict.setId("suggestion-verdict");
+        verdict.setWrapText(true); // "Decided: with Email & Collaboration — T changes…" is longer than a narrow pane
         getChildren().add(verdict);
         if (!s.note().isBlank()) {
             Label note = new Label(s.note());
