@@ -86,6 +86,9 @@ class QueueWindowTest {
                 .filteredOn(b -> b.getOrientation() == javafx.geometry.Orientation.HORIZONTAL)
                 .allMatch(b -> !b.isVisible());
         assertThat(table(robot).getWidth()).isGreaterThan(500);
+        // every column of the queue fits in it (Requester and Status were cut off on the right)
+        double columns = table(robot).getColumns().stream().mapToDouble(javafx.scene.control.TableColumn::getWidth).sum();
+        assertThat(columns).as("width of all columns").isLessThanOrEqualTo(table(robot).getWidth());
 
         // the suggestion card's long team names wrap instead of being cut ("Email & Collaborat…")
         long id = table(robot).getSelectionModel().getSelectedItem().id();

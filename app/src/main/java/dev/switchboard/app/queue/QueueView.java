@@ -243,7 +243,6 @@ public final class QueueView extends BorderPane {
             }
         });
         dup.setId("col-dup");
-        dup.setMinWidth(44);
 
         TableColumn<QueueRow, Instant> age = column("Age", QueueRow::createdAt, 56);
         age.setId("col-age");
@@ -273,9 +272,14 @@ public final class QueueView extends BorderPane {
         TableColumn<QueueRow, String> status = column("Status", r -> statusLabel(r, Instant.now()), 88);
         status.setId("col-status");
 
-        for (var c : java.util.List.of(dup, age, prio, status)) c.setMinWidth(c.getPrefWidth());
-        team.setMinWidth(245);
-        subject.setMinWidth(160);
+        // Dup, Age and Priority never shrink (their badge, "21w" and header would be cut); Status, Subject and
+        // Requester give way down to what still reads, so together they fit the queue's share of a 1024-pixel
+        // screen and Requester and Status are never cut off on the right
+        for (var c : java.util.List.of(dup, age, prio)) c.setMinWidth(c.getPrefWidth());
+        status.setMinWidth(72);
+        team.setMinWidth(245); // "→ Email & Collaboration ≥99%" in full
+        subject.setMinWidth(100);
+        requester.setMinWidth(60);
         table.getColumns().setAll(java.util.List.of(dup, age, prio, team, subject, requester, status));
 
         table.setItems(model.visibleRows());
