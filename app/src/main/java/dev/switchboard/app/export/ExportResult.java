@@ -32,6 +32,12 @@ public record ExportResult(List<FileInfo> files, Path manifest, long matched, lo
     public String summary() {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("%,d rows written (%,d matched) in %.1f s%n", written, matched, seconds));
+        if (matched == 0) {
+            // an empty file is easy to take for a finished dataset: say why it is empty
+            sb.append("Nothing matched: no ticket with a final human decision (or imported labelled history) in the"
+                    + " chosen dates, teams and decision kinds. Widen --from/--to, --teams or --kinds (or, in the window,"
+                    + " the filters above), or decide or import labelled tickets first.\n");
+        }
         rowsBySplit.forEach((k, v) -> sb.append(String.format("  %-10s %,d%n", k, v)));
         if (excludedUnreviewed > 0) sb.append(String.format("Left out %,d unreviewed bulk accepts%n", excludedUnreviewed));
         if (mergedDuplicates > 0) {

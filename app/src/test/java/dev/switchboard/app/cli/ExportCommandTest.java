@@ -129,7 +129,12 @@ class ExportCommandTest {
         // one day (--to is inclusive) is a period
         Result day = run("export", "--db", url, "--format", "csv", "--out", out.toString(), "--from", "2024-03-01", "--to", "2024-03-01", "--quiet");
         assertThat(day.code()).as(day.err()).isZero();
-        assertThat(day.out()).contains("3 rows written");
+        assertThat(day.out()).contains("3 rows written").doesNotContain("Nothing matched");
+        // a period with no decisions writes an empty file, and says why it is empty
+        Result none = run("export", "--db", url, "--format", "csv", "--out", dir.resolve("none").toString(), "--from", "2025-01-01",
+                "--quiet");
+        assertThat(none.code()).as(none.err()).isZero();
+        assertThat(none.out()).contains("0 rows written (0 matched)").contains("Nothing matched: no ticket with a final human decision");
     }
 
     @Test
