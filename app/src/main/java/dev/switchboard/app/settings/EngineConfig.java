@@ -98,6 +98,12 @@ public record EngineConfig(boolean llm, LlmSettings.Provider provider, String ba
         s.set(USER, isDefault ? null : template.user());
     }
 
+    /** Why the base URL carries a secret, as a sentence for the dialog ({@link LlmSettings#credentialsIn}); or null. */
+    static String credentialProblem(String baseUrl) {
+        String secret = LlmSettings.credentialsIn(baseUrl);
+        return secret == null ? null : Character.toUpperCase(secret.charAt(0)) + secret.substring(1);
+    }
+
     /** Problems that stop the LLM settings from being used; empty when fine. */
     public List<String> problems() {
         List<String> out = new ArrayList<>();
@@ -107,9 +113,9 @@ public record EngineConfig(boolean llm, LlmSettings.Provider provider, String ba
             try {
                 URI u = URI.create(baseUrl);
                 String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-                String secret = LlmSettings.credentialsIn(baseUrl);
+                String secret = credentialProblem(baseUrl);
                 if (secret != null) {
-                    out.add(Character.toUpperCase(secret.charAt(0)) + secret.substring(1));
+                    out.add(secret);
                 } else if (!scheme.equals("http") && !scheme.equals("https") || u.getHost() == null) {
                     out.add("The base URL must start with http:// or https:// and name a host");
                 } else if (provider == LlmSettings.Provider.OPENAI_COMPATIBLE && !u.getPath().contains("/v1")) {

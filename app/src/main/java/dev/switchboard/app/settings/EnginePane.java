@@ -1,7 +1,5 @@
 package dev.switchboard.app.settings;
 
-import dev.switchboard.inference.llm.LlmSettings;
-
 import dev.switchboard.app.ui.Background;
 import dev.switchboard.inference.llm.LlmSettings.Provider;
 import java.util.function.Supplier;
@@ -187,9 +185,8 @@ final class EnginePane extends SettingsForm {
     boolean validate() {
         EngineConfig c = config();
         // a URL carrying a key is refused with the local engine too: it would be written to the settings file
-        String secret = c.llm() ? null : LlmSettings.credentialsIn(c.baseUrl());
-        var problems = c.llm() ? c.problems()
-                : secret == null ? java.util.List.<String>of() : java.util.List.of(Character.toUpperCase(secret.charAt(0)) + secret.substring(1));
+        String secret = c.llm() ? null : EngineConfig.credentialProblem(c.baseUrl());
+        var problems = c.llm() ? c.problems() : secret == null ? java.util.List.<String>of() : java.util.List.of(secret);
         validation.setText(String.join("\n", problems));
         return problems.isEmpty();
     }

@@ -523,11 +523,17 @@ public final class TriageService implements StoreListener, AutoCloseable {
         Set<Long> touched = new java.util.HashSet<>(store.mergedAmong(ids));
         touched.addAll(store.inUndoneMergeAmong(ids));
         if (touched.isEmpty()) return;
-        for (QueueRow r : store.rows(List.copyOf(touched))) {
-            List<DecisionRecord> ds = ledger.decisions(r.id());
-            if (!ds.isEmpty()) for (List<DecisionRecord> rec : recordings) rec.add(ds.get(ds.size() - 1));
-            learnAsStored(r, ds);
-        }
+        for (QueueRow r : store.rows(List.copyOf(touched))) relearn(r);
+    }
+
+    /**
+     * Teaches the model the ticket as stored now, and records it so a full train under way learns it again
+     * afterwards (any record of the ticket will do: {@link #apply} reads the ticket as stored).
+     */
+    private void relearn(QueueRow r) {
+        List<DecisionRecord> ds = ledger.decisions(r.id());
+        if (!ds.isEmpty()) for (List<DecisionRecord> rec : recordings) rec.add(ds.get(ds.size() - 1));
+        learnAsStored(r, ds);
     }
 
     /** Beyond this many tickets decided elsewhere at once (a history import), a full retrain learns them. */
@@ -566,12 +572,7 @@ public final class TriageService implements StoreListener, AutoCloseable {
             });
             return;
         }
-        for (QueueRow r : decided) {
-            List<DecisionRecord> ds = ledger.decisions(r.id());
-            // recorded so a training under way learns it again afterwards (any record of the ticket will do)
-            if (!ds.isEmpty()) for (List<DecisionRecord> rec : recordings) rec.add(ds.get(ds.size() - 1));
-            learnAsStored(r, ds);
-        }
+        for (QueueRow r : decided) relearn(r);
     }
 
     /** True while a suggestion for the ticket is being computed (e.g. waiting for an LLM). */

@@ -133,6 +133,21 @@ class TriageServiceRestartTest {
         messages.clear();
     }
 
+    /** The dispatcher sends the open printer ticket to Database; the service learns it online. */
+    private void sendPrinterToDatabase(TriageService s) throws Exception {
+        QueueRow row = ws.store().rows(List.of(openPrinter)).get(0);
+        DecisionRecord rec = new DecisionLedger(ws.store()).decide(DecisionRequest.of(openPrinter, row.version(),
+                DecisionKind.OVERRIDDEN, "Database", "P2", null, "dana")).get(10, TimeUnit.SECONDS);
+        s.learn(rec).get(10, TimeUnit.SECONDS);
+    }
+
+    /** The local model's suggestion for a printer text (its evidence names the nearest decided tickets). */
+    private static TriageSuggestion printerProbe(TriageService s) {
+        return s.localModel().suggest(
+                dev.switchboard.inference.TicketText.of("p", "printer toner", "The printer and the toner not working"),
+                dev.switchboard.inference.TriageContext.of(s.taxonomy()));
+    }
+
     @AfterEach
     void close() {
         services.forEach(TriageService::close);
@@ -184,15 +199,10 @@ class TriageServiceRestartTest {
     void aDecisionRecordedBetweenTheStartsIsIncludedAfterTheRestart() throws Exception {
         TriageService first = start();
         long printer = openPrinter;
-        QueueRow row = ws.store().rows(List.of(printer)).get(0);
         // the dispatcher sends the printer ticket to Database: learned online, then the app is closed
-        DecisionRecord rec = new DecisionLedger(ws.store()).decide(DecisionRequest.of(printer, row.version(),
-                DecisionKind.OVERRIDDEN, "Database", "P2", null, "dana")).get(10, TimeUnit.SECONDS);
-        first.learn(rec).get(10, TimeUnit.SECONDS);
+        sendPrinterToDatabase(first);
         TriageSuggestion online = first.suggestAndSave(openVpn);
-        TriageSuggestion probeOnline = first.localModel().suggest(
-                dev.switchboard.inference.TicketText.of("p", "printer toner", "The printer and the toner not working"),
-                dev.switchboard.inference.TriageContext.of(first.taxonomy()));
+        TriageSuggestion probeOnline = printerProbe(first);
         assertThat(probeOnline.evidence().get(0).ticketId()).isEqualTo(Long.toString(printer));
         assertThat(probeOnline.evidence().get(0).team()).isEqualTo("Database");
 
@@ -202,9 +212,7 @@ class TriageServiceRestartTest {
         assertThat(second.loadedFrom().added()).isEqualTo(1);
         assertThat(second.loadedFrom().kept()).isEqualTo(48);
         assertThat(second.loadedFrom().retrainReason(ModelSnapshot.RETRAIN_SHARE)).isNull();
-        TriageSuggestion probeLoaded = second.localModel().suggest(
-                dev.switchboard.inference.TicketText.of("p", "printer toner", "The printer and the toner not working"),
-                dev.switchboard.inference.TriageContext.of(second.taxonomy()));
+        TriageSuggestion probeLoaded = printerProbe(second);
         assertThat(probeLoaded.evidence().get(0).ticketId()).isEqualTo(Long.toString(printer));
         assertThat(probeLoaded.evidence().get(0).team()).isEqualTo("Database");
         assertSame(probeOnline, probeLoaded);
@@ -222,35 +230,26 @@ class TriageServiceRestartTest {
     void aDecidedTicketMergedAsADuplicateIsForgottenAtOnceAndLeftOutOfAFullTrain() throws Exception {
         TriageService first = start();
         long printer = openPrinter;
-        QueueRow row = ws.store().rows(List.of(printer)).get(0);
-        DecisionRecord rec = new DecisionLedger(ws.store()).decide(DecisionRequest.of(printer, row.version(),
-                DecisionKind.OVERRIDDEN, "Database", "P2", null, "dana")).get(10, TimeUnit.SECONDS);
-        first.learn(rec).get(10, TimeUnit.SECONDS);
-        var probe = dev.switchboard.inference.TicketText.of("p", "printer toner", "The printer and the toner not working");
-        assertThat(first.localModel().suggest(probe, dev.switchboard.inference.TriageContext.of(first.taxonomy()))
-                .evidence()).extracting(e -> e.ticketId()).contains(Long.toString(printer));
+        sendPrinterToDatabase(first);
+        assertThat(printerProbe(first).evidence()).extracting(e -> e.ticketId()).contains(Long.toString(printer));
 
         new dev.switchboard.persistence.store.DuplicateLinks(ws.store()).merge(printer, openVpn, 0.9, "dana")
                 .get(10, TimeUnit.SECONDS);
         first.awaitIdle();
-        assertThat(first.localModel().suggest(probe, dev.switchboard.inference.TriageContext.of(first.taxonomy()))
-                .evidence()).extracting(e -> e.ticketId()).doesNotContain(Long.toString(printer));
+        assertThat(printerProbe(first).evidence()).extracting(e -> e.ticketId()).doesNotContain(Long.toString(printer));
 
         first.retrain().get(120, TimeUnit.SECONDS);
-        assertThat(first.localModel().suggest(probe, dev.switchboard.inference.TriageContext.of(first.taxonomy()))
-                .evidence()).extracting(e -> e.ticketId()).doesNotContain(Long.toString(printer));
+        assertThat(printerProbe(first).evidence()).extracting(e -> e.ticketId()).doesNotContain(Long.toString(printer));
         restart(first);
         TriageService second = start();
         assertThat(second.fullTrainings()).isZero();
-        assertThat(second.localModel().suggest(probe, dev.switchboard.inference.TriageContext.of(second.taxonomy()))
-                .evidence()).extracting(e -> e.ticketId()).doesNotContain(Long.toString(printer));
+        assertThat(printerProbe(second).evidence()).extracting(e -> e.ticketId()).doesNotContain(Long.toString(printer));
 
         // the merge undone: the ticket is an example of its own again at once, as a full train would read it
         new dev.switchboard.persistence.store.DuplicateLinks(ws.store()).resolve(printer, openVpn,
                 dev.switchboard.persistence.entity.DuplicateLink.State.UNDONE, 0, "dana").get(10, TimeUnit.SECONDS);
         second.awaitIdle();
-        assertThat(second.localModel().suggest(probe, dev.switchboard.inference.TriageContext.of(second.taxonomy()))
-                .evidence()).extracting(e -> e.ticketId()).contains(Long.toString(printer));
+        assertThat(printerProbe(second).evidence()).extracting(e -> e.ticketId()).contains(Long.toString(printer));
     }
 
     /**

@@ -104,6 +104,10 @@ public record LlmSettings(
         return new LlmSettings(provider, baseUrl, model, apiKey, timeout, maxRetries, concurrency, redact, hybrid, examples, m);
     }
 
+    private static final String CREDENTIALS_IN_URL = "the base URL must not carry credentials or parameters"
+            + " (user:password@, ?key=…): give the API key through its environment variable; the URL is written to"
+            + " the settings and the egress ledger";
+
     /**
      * Why {@code baseUrl} must not be used as given, or null: a URL carrying a secret (user:password@host, a
      * query such as ?api-key=…, a fragment) would be written wherever the endpoint is (settings file, egress
@@ -123,14 +127,12 @@ public record LlmSettings(
             int slash = rest.indexOf('/');
             String authority = slash < 0 ? rest : rest.substring(0, slash);
             if (authority.contains("@") || raw.contains("?") || raw.contains("#")) {
-                return "the base URL must not carry credentials or parameters (user:password@, ?key=…): "
-                        + "give the API key through its environment variable; the URL is written to the settings and the egress ledger";
+                return CREDENTIALS_IN_URL;
             }
             return null; // reported as "not a valid URL" by whoever validates it
         }
         if (u.getRawUserInfo() != null || u.getRawQuery() != null || u.getRawFragment() != null) {
-            return "the base URL must not carry credentials or parameters (user:password@, ?key=…): "
-                    + "give the API key through its environment variable; the URL is written to the settings and the egress ledger";
+            return CREDENTIALS_IN_URL;
         }
         return null;
     }
