@@ -677,7 +677,10 @@ public final class TicketStore implements AutoCloseable {
         return idsWhere("duplicate_of is not null", ids);
     }
 
-    /** Of the given tickets, those in a pair whose merge was undone (either side): their texts changed back. */
+    /**
+     * Of the given tickets, those in a pair with an undone verdict (either side): after an undone merge their texts
+     * changed back. Any undone verdict counts (the row does not say what it undid); relearning the others is harmless.
+     */
     public Set<Long> inUndoneMergeAmong(Collection<Long> ids) {
         return idsWhere("(exists (select 1 from duplicate_link l where l.ticket_id = ticket.id and l.state = 'UNDONE')"
                 + " or exists (select 1 from duplicate_link l where l.original_id = ticket.id and l.state = 'UNDONE'))", ids);
