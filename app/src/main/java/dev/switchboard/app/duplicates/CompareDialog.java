@@ -339,14 +339,42 @@ public final class CompareDialog {
         int last = 0;
         while (m.find()) {
             if (m.start() > last) flow.getChildren().add(plain(s.substring(last, m.start()), title));
-            String w = m.group();
-            Text t = plain(w, title);
-            if (shared.contains(w.toLowerCase(Locale.ROOT))) t.getStyleClass().add("shared-term");
-            flow.getChildren().add(t);
+            word(flow, m.group(), shared, title);
             last = m.end();
         }
         if (last < s.length()) flow.getChildren().add(plain(s.substring(last), title));
         return flow;
+    }
+
+    private static final Pattern PART = Pattern.compile("[\\p{L}\\p{N}]+");
+
+    /**
+     * One word of the text: highlighted whole when it is a shared term ("dfs.namenode.name.dir", "HADOOP-123"),
+     * else its parts that are ("809." at a sentence end is the term "809", "e-mail" holds "mail"): the words
+     * the terms were made of, so a term is marked on both sides whatever punctuation follows it.
+     */
+    private static void word(TextFlow flow, String w, Set<String> shared, boolean title) {
+        String core = w.replaceFirst("[._#-]+$", "");
+        if (shared.contains(core.toLowerCase(Locale.ROOT))) {
+            flow.getChildren().add(term(core, title));
+            if (core.length() < w.length()) flow.getChildren().add(plain(w.substring(core.length()), title));
+            return;
+        }
+        Matcher p = PART.matcher(w);
+        int last = 0;
+        while (p.find()) {
+            if (!shared.contains(p.group().toLowerCase(Locale.ROOT))) continue;
+            if (p.start() > last) flow.getChildren().add(plain(w.substring(last, p.start()), title));
+            flow.getChildren().add(term(p.group(), title));
+            last = p.end();
+        }
+        if (last < w.length()) flow.getChildren().add(plain(w.substring(last), title));
+    }
+
+    private static Text term(String s, boolean title) {
+        Text t = plain(s, title);
+        t.getStyleClass().add("shared-term");
+        return t;
     }
 
     private static Text plain(String s, boolean title) {

@@ -75,6 +75,19 @@ class CompareDialogTest {
     }
 
     @Test
+    void aSharedTermIsHighlightedAlsoAtASentenceEndAndInsideAHyphenatedWord() {
+        String text = "Error 809. Cannot reach the e-mail server from home. See dfs.namenode.name.dir, HADOOP-123.";
+        var flow = CompareDialog.highlighted(text,
+                java.util.Set.of("809", "mail", "server", "home", "dfs.namenode.name.dir", "hadoop-123"), false);
+        // before: "809." and "home." (a word with the full stop after it) and "e-mail" were never marked
+        assertThat(flow.getChildren()).filteredOn(n -> n.getStyleClass().contains("shared-term"))
+                .extracting(n -> ((javafx.scene.text.Text) n).getText())
+                .containsExactly("809", "mail", "server", "home", "dfs.namenode.name.dir", "HADOOP-123");
+        assertThat(flow.getChildren().stream().map(n -> ((javafx.scene.text.Text) n).getText())
+                .collect(java.util.stream.Collectors.joining())).as("the text itself unchanged").isEqualTo(text);
+    }
+
+    @Test
     void aLinkPressedBeforeTheTicketsAreReadStillMakesTheLaterTicketTheDuplicate(FxRobot robot) throws Exception {
         // the view opened on the original (the earlier report); its background is busy, as during an import
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
