@@ -472,6 +472,11 @@ class KeyboardTriageTest {
         waitFor(10, () -> "CLOSED".equals(services.workspace().store().rows(List.of(later)).get(0).status()));
         robot.type(KeyCode.ESCAPE);
         waitFor(10, () -> robot.lookup("#dup-merge").tryQuery().isEmpty());
+        // the merged report left the open queue; the dispatcher is on another ticket, not on none
+        waitFor(10, () -> table(robot).getItems().stream().noneMatch(r -> r.id() == later));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(onFx(() -> table(robot).getSelectionModel().getSelectedItem())).isNotNull()
+                .extracting(QueueRow::id).isNotEqualTo(later);
 
         robot.clickOn("#search");
         robot.type(KeyCode.ESCAPE);

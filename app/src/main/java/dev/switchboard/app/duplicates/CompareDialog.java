@@ -65,6 +65,9 @@ public final class CompareDialog {
         /** The view's own Z took the verdict on this pair back. */
         void undone(long ticket, long original);
 
+        /** {@code duplicate} was merged into {@code original} (closed: it leaves the open queue). */
+        default void merged(long duplicate, long original) { }
+
         Verdicts NONE = new Verdicts() {
             @Override public void given(String what, long ticket, long original,
                                         java.util.function.Supplier<java.util.concurrent.CompletableFuture<Void>> undo) { }
@@ -275,6 +278,7 @@ public final class CompareDialog {
             // the queue's Z, later: only while this verdict is still the pair's latest
             verdicts.given(taken, d.ticket(), d.original(), () -> service.undoVerdict(d.ticket(), d.original(), given, actor));
             if (at >= 0) candidates.remove(at);
+            if (v == Verdict.MERGE) verdicts.merged(dup, orig);
             if (v == Verdict.MERGE && dup == ticketId) mergedInto = orig;
             show(at >= 0 ? at : index);
         }));

@@ -302,6 +302,20 @@ public final class TriageActions {
             }
 
             @Override
+            public void merged(long duplicate, long original) {
+                // the merged ticket leaves the open queue: the dispatcher is on the next one, as after any decision,
+                // not on no ticket at all (J then started over at the top, Enter did nothing)
+                QueueRow sel = table().getSelectionModel().getSelectedItem();
+                if (sel == null || sel.id() != duplicate) return;
+                int i = table().getSelectionModel().getSelectedIndex();
+                int n = table().getItems().size();
+                int next = i + 1 < n ? i + 1 : i - 1;
+                if (next < 0) return;
+                table().getSelectionModel().clearAndSelect(next);
+                window.queueView().ensureVisible(next);
+            }
+
+            @Override
             public void undone(long ticket, long original) {
                 // taken back in the view already: the queue's Z must not append a second undo
                 undo.removeIf(u -> u instanceof VerdictGiven v && v.ticket() == ticket && v.original() == original);
