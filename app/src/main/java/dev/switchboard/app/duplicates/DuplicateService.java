@@ -245,13 +245,26 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
         return finder.candidates(Long.toString(ticketId), Instant.now(), limit);
     }
 
-    /** Candidates worth a dispatcher's look: suggested ones, or at least borderline by the finder's own scale. */
+    /**
+     * Candidates worth a dispatcher's look: suggested ones, or at least borderline by the finder's own scale. A pair
+     * already merged is no candidate: a link or dismissal appended to it left the merge in place (the duplicate
+     * closed, its text on the original) while the pair read "dismissed", and undoing that dismissal took the merged
+     * text off the original for good; a merge is taken back with its own undo.
+     */
     public List<DuplicateCandidate> plausibleCandidates(long ticketId, int limit) {
         double floor = finder.config().borderlineLow();
         List<DuplicateCandidate> cs = candidates(ticketId, limit);
         if (finder.hasIssueRewriter()) cs = verified(text(ticketId), cs);
         return new ArrayList<>(cs.stream()
-                .filter(c -> c.suggested() || c.probability() >= floor).toList());
+                .filter(c -> c.suggested() || c.probability() >= floor)
+                .filter(c -> !merged(ticketId, Long.parseLong(c.id())))
+                .toList());
+    }
+
+    /** True when the pair's latest verdict is a merge (either way round). */
+    private boolean merged(long a, long b) {
+        List<DuplicateLinks.Link> h = links.history(a, b);
+        return !h.isEmpty() && DuplicateLink.State.MERGED.name().equals(h.get(h.size() - 1).state());
     }
 
     public DuplicateCandidate pair(long a, long b) {

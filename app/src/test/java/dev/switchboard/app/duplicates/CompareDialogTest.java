@@ -204,6 +204,19 @@ class CompareDialogTest {
     }
 
     @Test
+    void aMergedPairIsNotOfferedForAnotherVerdict(FxRobot robot) throws Exception {
+        dups.merge(duplicate, original, 0.9, "dana").join();
+        dups.awaitIdle();
+        // before: the view on the original offered the merged report again, and X appended "dismissed" to a pair
+        // that stayed merged (closed, its text on the original); undoing that dismissal dropped the merged text
+        assertThat(dups.plausibleCandidates(original, 5)).noneMatch(c -> c.id().equals(Long.toString(duplicate)));
+        robot.interact(() -> CompareDialog.show(stage, dups, ws.store(), bg, "dana", original));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> ("No probable duplicates of #" + original).equals(bg.messageProperty().get()));
+        assertThat(robot.lookup("#dup-score").tryQuery()).isEmpty();
+        assertThat(dups.links().history(duplicate, original)).extracting(DuplicateLinks.Link::state).containsExactly("SUGGESTED", "MERGED");
+    }
+
+    @Test
     void aSlowDuplicateCheckNeverBlocksTheWindow(FxRobot robot) throws Exception {
         // every candidate goes through a "LLM" check that hangs until released
         dups.close();
