@@ -217,6 +217,31 @@ class CompareDialogTest {
     }
 
     @Test
+    void onA1024By700ScreenTheViewAndItsButtonsAreOnTheScreen(FxRobot robot) throws Exception {
+        var before = CompareDialog.usableArea;
+        CompareDialog.usableArea = w -> new javafx.geometry.Rectangle2D(0, 0, 1024, 700);
+        try {
+            robot.interact(() -> CompareDialog.show(stage, dups, ws.store(), bg, "dana", duplicate));
+            WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> robot.lookup(".shared-term").tryQuery().isPresent());
+            WaitForAsyncUtils.waitForFxEvents();
+            var view = (Stage) robot.lookup("#dup-next").query().getScene().getWindow();
+            // before: 1100 wide, centred on the owner, both edges beyond the screen's
+            assertThat(view.getX()).isGreaterThanOrEqualTo(0);
+            assertThat(view.getX() + view.getWidth()).isLessThanOrEqualTo(1024);
+            assertThat(view.getY() + view.getHeight()).isLessThanOrEqualTo(700);
+            for (String id : List.of("#dup-undo", "#dup-link", "#dup-dismiss", "#dup-merge", "#dup-next")) {
+                javafx.scene.Node b = robot.lookup(id).query();
+                javafx.geometry.Bounds on = b.localToScreen(b.getBoundsInLocal());
+                assertThat(on.getMinX()).as(id).isGreaterThanOrEqualTo(0);
+                assertThat(on.getMaxX()).as(id).isLessThanOrEqualTo(1024);
+            }
+            robot.interact(view::close);
+        } finally {
+            CompareDialog.usableArea = before;
+        }
+    }
+
+    @Test
     void aSlowDuplicateCheckNeverBlocksTheWindow(FxRobot robot) throws Exception {
         // every candidate goes through a "LLM" check that hangs until released
         dups.close();
