@@ -74,6 +74,34 @@ class DuplicateServiceTest {
     }
 
     @Test
+    void openTicketsSavedWhileNoServiceRanAreCheckedWhenOneStarts_andOnlyOnce() {
+        dups.close(); // no window open: a CLI import brings a second report of the Outlook problem
+        long dup = ws.store().saveTickets(List.of(new NewTicket("t", "4", "Outlook disconnected from Exchange",
+                "My Outlook says it cannot connect to the Exchange server", "dan", Instant.now(), null, null)), "cli")
+                .join().createdIds().get(0);
+        long orig = row(1L).id();
+
+        dups = new DuplicateService(ws.store(), model);
+        dups.start().join();
+        dups.awaitIdle();
+
+        // before: the compare view found the pair at a high score, but no badge, no yellow box, and G said none
+        assertThat(row(dup).duplicates()).isEqualTo(1);
+        assertThat(row(orig).duplicates()).isEqualTo(1);
+        assertThat(dups.links().pending(dup)).singleElement().satisfies(l -> {
+            assertThat(l.ticketId()).as("the later report is the duplicate").isEqualTo(dup);
+            assertThat(l.originalId()).isEqualTo(orig);
+        });
+        assertThat(row(2L).duplicates()).isZero();
+
+        dups.close();
+        dups = new DuplicateService(ws.store(), model);
+        dups.start().join();
+        dups.awaitIdle();
+        assertThat(dups.links().history(dup, orig)).extracting(DuplicateLinks.Link::state).containsExactly("SUGGESTED");
+    }
+
+    @Test
     void aDismissedPairIsNeverSuggestedAgainEvenAfterTheTicketChanges() {
         long dup = arrive("4", "Outlook disconnected from Exchange", "My Outlook says it cannot connect to the Exchange server");
         long orig = dups.links().pending(dup).get(0).originalId();
