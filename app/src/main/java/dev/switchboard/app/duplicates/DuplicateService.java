@@ -95,6 +95,9 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
         store.forEachTicketText((id, subject, body, created, open) -> {
             TicketText t = TicketText.of(Long.toString(id), subject, body);
             float[] v = stored.get(id);
+            // a running service (this one, or the triage service beside it) stores the vector when the ticket
+            // arrives and checks it then; a ticket without one arrived while no window ran
+            boolean neverChecked = v == null;
             if (v == null) {
                 v = model.vector(t);
                 fresh.put(id, v);
@@ -113,7 +116,7 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
                 }
             }
             finder.add(t, v, sv, created == null ? UNDATED : created, open);
-            if (open) openTickets.add(new long[] {id, (created == null ? UNDATED : created).toEpochMilli()});
+            if (open && neverChecked) openTickets.add(new long[] {id, (created == null ? UNDATED : created).toEpochMilli()});
             indexedAt.put(id, passStart);
             if (++n[0] % 500 == 0) progress.accept("Indexing tickets for duplicates… " + n[0]);
         });
@@ -134,6 +137,7 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
         // open tickets that arrived while no window ran (a CLI import, an intake of its own) were never checked:
         // without this they got no badge and "G" said they had no duplicates while D found the pair at 98 %.
         // Newest first, so a pair is recorded from its later ticket (the duplicate); recorded pairs are skipped.
+        // Only once: their vectors are stored now, so the next start does not query them again (nor an LLM).
         openTickets.sort(Comparator.<long[]>comparingLong(o -> o[1]).thenComparingLong(o -> o[0]).reversed());
         for (long[] o : openTickets) {
             if (worker.isShutdown()) return;

@@ -102,6 +102,31 @@ class DuplicateServiceTest {
     }
 
     @Test
+    void aStartDoesNotCheckAgainTheOpenTicketsARunningServiceCheckedOnArrival() {
+        arrive("4", "Outlook disconnected from Exchange", "My Outlook says it cannot connect to the Exchange server");
+        arrive("5", "Outlook offline, Exchange unreachable", "Outlook cannot connect to the Exchange server since this morning");
+        dups.close();
+        // every pair borderline and an LLM check on from the start: a re-check of every open ticket at each start
+        // would send their text to the LLM again every time the window opens
+        var band = new dev.switchboard.inference.dup.DuplicateFinder.Config(Duration.ofDays(30), true, 0.5, 10, 0.0, 1.0);
+        dups = new DuplicateService(ws.store(), new LocalModel(), band);
+        java.util.concurrent.atomic.AtomicInteger judged = new java.util.concurrent.atomic.AtomicInteger();
+        dups.setIssueRewriter(new dev.switchboard.inference.dup.IssueRewriter() {
+            @Override public String rewrite(dev.switchboard.inference.TicketText t) {
+                return t.subject();
+            }
+
+            @Override public Verdict judge(String a, String b) {
+                judged.incrementAndGet();
+                return Verdict.UNSURE;
+            }
+        });
+        dups.start().join();
+        dups.awaitIdle();
+        assertThat(judged).as("no pair of an already checked ticket goes to the LLM at start-up").hasValue(0);
+    }
+
+    @Test
     void aDismissedPairIsNeverSuggestedAgainEvenAfterTheTicketChanges() {
         long dup = arrive("4", "Outlook disconnected from Exchange", "My Outlook says it cannot connect to the Exchange server");
         long orig = dups.links().pending(dup).get(0).originalId();
