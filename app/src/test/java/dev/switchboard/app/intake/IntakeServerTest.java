@@ -223,4 +223,41 @@ class IntakeServerTest {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         assertThat(IntakeToken.loadOrCreate(file)).isEqualTo("abcdefghijklmnopqrstuvwxyz0123456789");
     }
+
+    @Test
+    void aTokenFileOtherUsersCanChangeIsRefusedToo() throws Exception {
+        Path file = dir.resolve("group-writable-token");
+        Files.writeString(file, "abcdefghijklmnopqrstuvwxyz0123456789\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw--w----"));
+        assertThatThrownBy(() -> IntakeToken.loadOrCreate(file)).isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("can be changed by other users (rw--w----)").hasMessageContaining("chmod 600 " + file)
+                .hasMessageNotContaining("abcdefghijklmnop");
+    }
+
+    /** The window and `switchboard intake` starting at the same moment share one token; neither reads an empty file. */
+    @Test
+    void processesCreatingTheTokenAtOnceAllGetTheOneThatWasWritten() throws Exception {
+        int threads = 8;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            for (int round = 0; round < 200; round++) {
+                Path file = dir.resolve("race-" + round + "/intake-token");
+                var start = new java.util.concurrent.CyclicBarrier(threads);
+                List<java.util.concurrent.Future<String>> tokens = new java.util.ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    tokens.add(pool.submit(() -> {
+                        start.await();
+                        return IntakeToken.loadOrCreate(file);
+                    }));
+                }
+                java.util.Set<String> seen = new java.util.HashSet<>();
+                for (var f : tokens) seen.add(f.get());
+                assertThat(seen).as("round " + round).singleElement().isEqualTo(Files.readString(file).strip());
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent()))).isEqualTo("rwx------");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
