@@ -275,6 +275,41 @@ class SettingsDialogTest {
     }
 
     @Test
+    void theLlmConfidenceThresholdIsValidatedSavedAndUsedByTheEngine(FxRobot robot) throws Exception {
+        SettingsDialog d = open();
+        tab(robot, d, "settings-engine");
+        TextField threshold = node(d, "#engine-confident-above");
+        String shown = fx(threshold::getText);
+        assertThat(shown).isEqualTo("0.75");
+        boolean disabled = fx(threshold::isDisabled);
+        assertThat(disabled).as("only for the LLM").isTrue();
+        robot.interact(() -> {
+            ((RadioButton) node(d, "#engine-llm")).setSelected(true);
+            ((TextField) node(d, "#engine-base-url")).setText("http://127.0.0.1:9/v1"); // never called: nothing is tested here
+            ((TextField) node(d, "#engine-model")).setText("test-model");
+            threshold.setText("1.5");
+        });
+        robot.clickOn("#settings-apply");
+        waitFor(10, () -> ((Labeled) node(d, "#settings-status")).getText().equals("The engine settings are not complete."));
+        assertThat(fx(() -> ((Labeled) node(d, "#engine-validation")).getText()))
+                .isEqualTo("Confident at must be a number from 0.50 to 0.99 (the LLM's own confidence; default 0.75)");
+        assertThat(services.engine()).isSameAs(services.localModel());
+        assertThat(new Settings(settingsFile).get("llm.confidentAbove", null)).isNull();
+
+        robot.interact(() -> threshold.setText("0,9"));
+        robot.clickOn("#settings-apply");
+        waitFor(20, () -> ((Labeled) node(d, "#settings-status")).getText().startsWith("Saved"));
+        assertThat(services.engine()).isInstanceOfSatisfying(LlmEngine.class, e -> assertThat(e.confidentAbove()).isEqualTo(0.9));
+        assertThat(new Settings(settingsFile).get("llm.confidentAbove", null)).isEqualTo("0.9");
+        assertThat(fx(() -> ((Labeled) node(d, "#engine-validation")).getText())).isEmpty();
+        robot.interact(() -> d.stage().close());
+
+        // the next start uses it too
+        EngineControl.restoreFromSettings(services);
+        assertThat(services.engine()).isInstanceOfSatisfying(LlmEngine.class, e -> assertThat(e.confidentAbove()).isEqualTo(0.9));
+    }
+
+    @Test
     void promptTemplateValidatesAndPersists(FxRobot robot) throws Exception {
         SettingsDialog d = open();
         tab(robot, d, "settings-prompt");
