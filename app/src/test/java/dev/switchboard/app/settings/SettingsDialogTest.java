@@ -275,6 +275,35 @@ class SettingsDialogTest {
     }
 
     @Test
+    void everyTabsNotesAreShownWholeAndTheFormScrollsInsteadOfRunningUnderTheButtons(FxRobot robot) throws Exception {
+        SettingsDialog d = open();
+        robot.interact(() -> d.stage().setHeight(420)); // a small screen
+        for (String tab : List.of("settings-general", "settings-intake", "settings-egress", "settings-prompt", "settings-engine")) {
+            tab(robot, d, tab);
+            WaitForAsyncUtils.waitForFxEvents();
+            List<String> cut = fx(() -> ((TabPane) d.stage().getScene().lookup(".tab-pane")).getSelectionModel().getSelectedItem()
+                    .getContent().lookupAll(".sb-note").stream()
+                    .map(n -> (Labeled) n)
+                    .filter(l -> l.lookup(".text") instanceof javafx.scene.text.Text t && !t.getText().equals(l.getText()))
+                    .map(Labeled::getText).toList());
+            assertThat(cut).as("notes cut to '…' on " + tab).isEmpty();
+        }
+        Node test = node(d, "#engine-test");
+        Node ok = node(d, "#settings-ok");
+        // Test connection is reached by scrolling, never drawn under OK / Apply / Close
+        robot.interact(test::requestFocus);
+        javafx.scene.control.ScrollPane scroll = fx(() -> (javafx.scene.control.ScrollPane) d.stage().getScene().getRoot()
+                .lookupAll(".scroll-pane").stream().filter(n -> n.isVisible() && ((javafx.scene.control.ScrollPane) n)
+                        .getContent() instanceof EnginePane).findFirst().orElseThrow());
+        robot.interact(() -> scroll.setVvalue(scroll.getVmax()));
+        WaitForAsyncUtils.waitForFxEvents();
+        double testBottom = fx(() -> test.localToScene(test.getBoundsInLocal()).getMaxY());
+        double okTop = fx(() -> ok.localToScene(ok.getBoundsInLocal()).getMinY());
+        assertThat(testBottom).isLessThan(okTop);
+        robot.interact(() -> d.stage().close());
+    }
+
+    @Test
     void theLlmConfidenceThresholdIsValidatedSavedAndUsedByTheEngine(FxRobot robot) throws Exception {
         SettingsDialog d = open();
         tab(robot, d, "settings-engine");
