@@ -58,10 +58,10 @@ public final class TriageActions {
     public void install() {
         window.on(Command.ACCEPT, this::accept);
         window.on(Command.PICK_TEAM, this::pickTeam);
-        window.on(Command.PRIORITY_1, () -> priority("P1"));
-        window.on(Command.PRIORITY_2, () -> priority("P2"));
-        window.on(Command.PRIORITY_3, () -> priority("P3"));
-        window.on(Command.PRIORITY_4, () -> priority("P4"));
+        window.on(Command.PRIORITY_1, () -> priorityLevel(1));
+        window.on(Command.PRIORITY_2, () -> priorityLevel(2));
+        window.on(Command.PRIORITY_3, () -> priorityLevel(3));
+        window.on(Command.PRIORITY_4, () -> priorityLevel(4));
         window.on(Command.REROUTE, this::reroute);
         window.on(Command.SNOOZE, this::snooze);
         window.on(Command.UNDO, this::undoLast);
@@ -131,7 +131,24 @@ public final class TriageActions {
         });
     }
 
-    /** 1–4: set the priority, keeping (or taking the suggested) team. */
+    /**
+     * 1–4: the workspace's n-th priority level by rank (P1–P4 in the sample; "1 - Critical" … in a workspace whose
+     * levels came from an import). The keys named P1–P4 outright, so in any other workspace, or one without
+     * levels, every press moved on to the next ticket and then failed with "unknown priority 'P1'".
+     */
+    public void priorityLevel(int n) {
+        List<String> levels = services.triage().taxonomy().priorityNames();
+        if (n > levels.size()) {
+            background.status(levels.isEmpty()
+                    ? "This workspace has no priority levels (an import with a priority column on decided rows defines them)"
+                    : "This workspace has " + levels.size() + " priority level" + (levels.size() == 1 ? "" : "s") + " ("
+                            + String.join(", ", levels) + "): " + n + " sets none");
+            return;
+        }
+        priority(levels.get(n - 1));
+    }
+
+    /** Sets the priority, keeping (or taking the suggested) team. */
     public void priority(String p) {
         selected().ifPresent(r -> {
             String team = r.team() != null ? r.team() : r.suggestedTeam();
