@@ -193,6 +193,9 @@ public final class ImportDialog {
             boolean editable = s == State.MAPPING;
             combos.values().forEach(c -> c.setDisable(!editable));
             bodyBox.setDisable(!editable);
+            // the pickers are disabled while the file loads, so the focus asked for when the dialog opened went to
+            // the preview table: Space then selected a row instead of opening the Subject picker
+            if (s == State.MAPPING && a == State.LOADING) combos.get(Field.SUBJECT).requestFocus();
             if (s == State.DONE || s == State.FAILED) {
                 cancel.setDefaultButton(true);
                 cancel.requestFocus();

@@ -155,6 +155,15 @@ class ImportDialogTest {
     }
 
     @Test
+    void focusStartsOnTheSubjectPickerOnceTheFileIsRead(FxRobot robot) throws Exception {
+        ImportDialog d = open(csvWithBom(dir.resolve("focus-" + System.nanoTime() + ".csv")));
+        javafx.scene.control.ComboBox<?> subject = robot.lookup("#import-subject").queryAs(javafx.scene.control.ComboBox.class);
+        // the pickers were still disabled (the file loading) when the dialog asked for focus: it went to the preview
+        waitFor(5, () -> d.stage().getScene().getFocusOwner() == subject);
+        robot.interact(() -> d.stage().close());
+    }
+
+    @Test
     void theBodyColumnPickerOpensAndChecksFromTheKeyboard(FxRobot robot) throws Exception {
         ImportDialog d = open(csvWithBom(dir.resolve("keys-" + System.nanoTime() + ".csv")));
         ImportDialogModel m = d.model();
