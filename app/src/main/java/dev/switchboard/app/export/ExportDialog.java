@@ -90,7 +90,10 @@ public final class ExportDialog {
         if (owner != null) stage.initOwner(owner);
         stage.initModality(Modality.WINDOW_MODAL);
         stage.setTitle("Export labelled dataset");
-        stage.setScene(new Scene(layout(), 980, 760));
+        // at most the screen: at 1024×700 the 760-pixel window put the buttons and the result (where the files
+        // went) below the screen's edge; the form scrolls instead, buttons and result stay in view
+        double[] size = dev.switchboard.app.ui.Scrolling.fit(980, 760, javafx.stage.Screen.getPrimary().getVisualBounds());
+        stage.setScene(new Scene(layout(), size[0], size[1]));
         stage.setOnCloseRequest(e -> cancelled.set(true));
     }
 
@@ -122,6 +125,7 @@ public final class ExportDialog {
         });
         teams.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         teams.setPrefHeight(110);
+        teams.setMinHeight(90); // on a small screen the form scrolls rather than squeeze the list to nothing
         teams.setPlaceholder(new Label("Loading teams…"));
         HBox kindBox = new HBox(10);
         for (DecisionKind k : List.of(DecisionKind.ACCEPTED, DecisionKind.OVERRIDDEN, DecisionKind.TRANSFERRED,
@@ -172,6 +176,7 @@ public final class ExportDialog {
         preview.getColumns().setAll(List.of(id, team, before, after, n));
         preview.setPlaceholder(new Label("Preview shows about ten real rows before and after redaction."));
         preview.setPrefHeight(220);
+        preview.setMinHeight(140);
         VBox.setVgrow(preview, Priority.ALWAYS);
 
         previewButton.setOnAction(e -> runPreview());
@@ -189,8 +194,27 @@ public final class ExportDialog {
         progress.setMaxWidth(Double.MAX_VALUE);
         HBox.setHgrow(progress, Priority.ALWAYS);
         status.setWrapText(true);
-        VBox root = new VBox(8, g, new Label("Preview"), preview, new HBox(8, progress, previewButton, exportButton,
-                cancelButton, closeButton), status);
+        status.setId("export-status");
+        VBox form = new VBox(8, g, new Label("Preview"), preview);
+        javafx.scene.control.ScrollPane formScroll = dev.switchboard.app.ui.Scrolling.followingFocus(form);
+        VBox.setVgrow(formScroll, Priority.ALWAYS);
+        // the result names every file written: up to about eight lines in view, the rest scrolls
+        javafx.scene.control.ScrollPane statusScroll = new javafx.scene.control.ScrollPane(status);
+        statusScroll.setId("export-status-scroll");
+        statusScroll.setFitToWidth(true);
+        statusScroll.setHbarPolicy(javafx.scene.control.ScrollPane.ScrollBarPolicy.NEVER);
+        statusScroll.getStyleClass().add("edge-to-edge");
+        Runnable sizeStatus = () -> {
+            double w = statusScroll.getViewportBounds().getWidth();
+            statusScroll.setPrefViewportHeight(Math.min(status.prefHeight(w > 0 ? w : -1), 150));
+        };
+        status.textProperty().addListener((o, a, b) -> sizeStatus.run());
+        statusScroll.viewportBoundsProperty().addListener((o, a, b) -> {
+            if (a.getWidth() != b.getWidth()) sizeStatus.run();
+        });
+        statusScroll.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+        VBox root = new VBox(8, formScroll, new HBox(8, progress, previewButton, exportButton,
+                cancelButton, closeButton), statusScroll);
         root.setPadding(new Insets(12));
         return root;
     }

@@ -95,6 +95,33 @@ class ExportDialogTest {
     }
 
     @Test
+    void onA1024By700ScreenTheButtonsAndTheWholeResultStayInView(FxRobot robot) throws Exception {
+        Path out = dir.resolve("small" + System.nanoTime());
+        robot.interact(() -> {
+            dialog = ExportDialog.show(owner, ws, bg, CUSTOM);
+            dialog.outDir.setText(out.toString());
+            // what a 1024×700 screen leaves for the dialog (the window was 760 pixels tall)
+            dialog.stage().setWidth(984);
+            dialog.stage().setHeight(640);
+        });
+        robot.clickOn(dialog.exportButton);
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> WaitForAsyncUtils.asyncFx(
+                () -> dialog.status.getText().contains("Manifest:")).get());
+        WaitForAsyncUtils.waitForFxEvents();
+        double sceneHeight = dialog.stage().getScene().getHeight();
+        assertThat(sceneHeight).isLessThanOrEqualTo(640);
+        for (javafx.scene.Node n : List.of(dialog.exportButton, dialog.closeButton, dialog.status)) {
+            javafx.geometry.Bounds b = WaitForAsyncUtils.asyncFx(() -> n.localToScene(n.getLayoutBounds())).get();
+            assertThat(b.getMaxY()).as("bottom of " + n).isLessThanOrEqualTo(sceneHeight);
+        }
+        // every line of the result (the files written, the manifest) is shown, not cut to its first line
+        double needed = WaitForAsyncUtils.asyncFx(() -> dialog.status.prefHeight(dialog.status.getWidth())).get();
+        assertThat(dialog.status.getHeight()).isGreaterThanOrEqualTo(needed - 1);
+        assertThat(dialog.status.getText()).contains(out.resolve("dataset.jsonl").toString());
+        robot.interact(() -> dialog.stage().close());
+    }
+
+    @Test
     void escClosesTheDialogButNotWhileAnExportRuns(FxRobot robot) throws Exception {
         robot.interact(() -> dialog = ExportDialog.show(owner, ws, bg, CUSTOM));
         robot.clickOn(dialog.outDir); // keyboard focus in the dialog, in a text field
