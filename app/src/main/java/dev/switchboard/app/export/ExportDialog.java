@@ -81,6 +81,7 @@ public final class ExportDialog {
     private final AtomicBoolean cancelled = new AtomicBoolean();
     private final PromptBuilder.Template template;
     private Future<?> running;
+    private boolean previewing;
 
     private ExportDialog(Window owner, Workspace ws, Background bg, PromptBuilder.Template template) {
         this.ws = ws;
@@ -281,16 +282,19 @@ public final class ExportDialog {
             status.setText(e.getMessage());
             return;
         }
-        previewButton.setDisable(true);
+        // the button keeps the focus (disabled, it passed the focus to Export: the next Space exported) and
+        // ignores presses until the rows are read
+        if (previewing) return;
+        previewing = true;
         status.setText("Reading rows for the preview…");
         bg.run("Export preview", () -> service.preview(o, 10), rows -> {
             preview.getItems().setAll(rows);
-            previewButton.setDisable(false);
+            previewing = false;
             long red = rows.stream().filter(p -> p.redactions() > 0).count();
             status.setText(rows.isEmpty() ? "No decided tickets match these filters."
                     : rows.size() + " rows shown, " + red + " with redactions.");
         }, e -> {
-            previewButton.setDisable(false);
+            previewing = false;
             status.setText("Preview failed: " + e.getMessage());
         });
     }
@@ -337,10 +341,19 @@ public final class ExportDialog {
         return Files.exists(o.outDir().resolve(ExportService.MANIFEST));
     }
 
-    private void setRunning(boolean on) {
+    /**
+     * While an export runs only Cancel and Close are enabled. A button that is disabled passes the focus on, and
+     * Export passed it to Close (Cancel was still disabled then): the next Space or Enter closed the dialog and threw
+     * the export away. The focus goes to Cancel while it runs, back to Export when it ends (the result stays on screen).
+     */
+    void setRunning(boolean on) {
+        javafx.scene.Node owner = stage.getScene() == null ? null : stage.getScene().getFocusOwner();
+        boolean onButtons = owner == exportButton || owner == previewButton || owner == cancelButton;
+        cancelButton.setDisable(!on);
+        if (on && onButtons) cancelButton.requestFocus();
         exportButton.setDisable(on);
         previewButton.setDisable(on);
-        cancelButton.setDisable(!on);
+        if (!on && onButtons) exportButton.requestFocus();
     }
 
     Workspace workspace() {

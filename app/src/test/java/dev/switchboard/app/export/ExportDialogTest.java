@@ -122,6 +122,30 @@ class ExportDialogTest {
     }
 
     @Test
+    void theKeyboardFocusStaysOnTheButtonsThatWerePressed(FxRobot robot) throws Exception {
+        robot.interact(() -> {
+            dialog = ExportDialog.show(owner, ws, bg, CUSTOM);
+            dialog.outDir.setText(dir.resolve("focus" + System.nanoTime()).toString());
+        });
+        javafx.scene.Scene scene = dialog.stage().getScene();
+        // Space on Preview: the focus stays there (it moved to Export, so the next Space started an export)
+        robot.interact(dialog.previewButton::requestFocus);
+        robot.type(javafx.scene.input.KeyCode.SPACE);
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> WaitForAsyncUtils.asyncFx(() -> dialog.preview.getItems().size() == 2).get());
+        assertThat(WaitForAsyncUtils.asyncFx(scene::getFocusOwner).get()).isSameAs(dialog.previewButton);
+        // an export starting from the Export button: the focus goes to Cancel, not to Close (whose Space threw the
+        // running export away), and back to Export when it ends
+        robot.interact(() -> {
+            dialog.exportButton.requestFocus();
+            dialog.setRunning(true);
+        });
+        assertThat(WaitForAsyncUtils.asyncFx(scene::getFocusOwner).get()).isSameAs(dialog.cancelButton);
+        robot.interact(() -> dialog.setRunning(false));
+        assertThat(WaitForAsyncUtils.asyncFx(scene::getFocusOwner).get()).isSameAs(dialog.exportButton);
+        robot.interact(() -> dialog.stage().close());
+    }
+
+    @Test
     void escClosesTheDialogButNotWhileAnExportRuns(FxRobot robot) throws Exception {
         robot.interact(() -> dialog = ExportDialog.show(owner, ws, bg, CUSTOM));
         robot.clickOn(dialog.outDir); // keyboard focus in the dialog, in a text field
