@@ -235,7 +235,7 @@ public final class ExportDialog {
         bg.run("Loading teams", service::teamNames, names -> {
             teams.getItems().setAll(names);
             teams.setPlaceholder(new Label("No teams yet"));
-        }, e -> status.setText("Cannot read teams: " + e.getMessage()));
+        }, e -> status.setText("Cannot read teams: " + dev.switchboard.app.cli.CliSupport.message(e)));
     }
 
     /** The options the form describes (throws IllegalArgumentException with a readable message). */
@@ -295,7 +295,7 @@ public final class ExportDialog {
                     : rows.size() + " rows shown, " + red + " with redactions.");
         }, e -> {
             previewing = false;
-            status.setText("Preview failed: " + e.getMessage());
+            status.setText("Preview failed: " + dev.switchboard.app.cli.CliSupport.message(e));
         });
     }
 
@@ -330,7 +330,8 @@ public final class ExportDialog {
             setRunning(false);
             progress.setProgress(0);
             status.setText(e instanceof ExportCancelledException ? "Cancelled: no file was written."
-                    : "Export failed: " + e.getMessage());
+                    // a file problem names the file and what is wrong with it ("…: not a folder"), not the bare path
+                    : "Export failed: " + dev.switchboard.app.cli.CliSupport.message(e));
         });
     }
 

@@ -146,6 +146,21 @@ class ExportDialogTest {
     }
 
     @Test
+    void aFolderThatIsAFileIsNamedWithWhatIsWrong(FxRobot robot) throws Exception {
+        Path file = Files.writeString(dir.resolve("not-a-folder" + System.nanoTime()), "x");
+        robot.interact(() -> {
+            dialog = ExportDialog.show(owner, ws, bg, CUSTOM);
+            dialog.outDir.setText(file.toString());
+        });
+        robot.clickOn(dialog.exportButton);
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> WaitForAsyncUtils.asyncFx(
+                () -> dialog.status.getText().startsWith("Export failed")).get());
+        // it said "Export failed: /…/not-a-folder…", the bare path, and nothing about what was wrong with it
+        assertThat(dialog.status.getText()).startsWith("Export failed: " + file + ": ").isNotEqualTo("Export failed: " + file);
+        robot.interact(() -> dialog.stage().close());
+    }
+
+    @Test
     void escClosesTheDialogButNotWhileAnExportRuns(FxRobot robot) throws Exception {
         robot.interact(() -> dialog = ExportDialog.show(owner, ws, bg, CUSTOM));
         robot.clickOn(dialog.outDir); // keyboard focus in the dialog, in a text field
