@@ -28,6 +28,15 @@ class ServiceCommandsTest {
     }
 
     @Test
+    void everyOptionOfEveryCommandSaysWhatItIs() {
+        // `import --help` listed --priority=COL and --requester=COL with no word about them
+        var cl = new picocli.CommandLine(new SwitchboardCli());
+        cl.getSubcommands().forEach((name, sub) -> sub.getCommandSpec().options().forEach(o ->
+                assertThat(String.join(" ", o.description()).strip()).as(name + " " + o.longestName()).isNotEmpty()));
+        assertThat(run("import", "--help").out()).contains("--priority=COL").contains("kept on rows with a team");
+    }
+
+    @Test
     void importExitCodesAndMessages() throws Exception {
         Path good = dir.resolve("good.csv");
         Files.writeString(good, "Title,Text,Group\nprinter jam,paper stuck,HW\nvpn,down,NET\n", StandardCharsets.UTF_8);
