@@ -309,7 +309,7 @@ public final class QualityView {
         save.setDisable(false);
         tiles.getChildren().clear();
         chart.getData().clear();
-        answeredShare.setText(r.suggested() == 0 ? "" : r.answeredSummary());
+        answeredShare.setText(r.suggested() == 0 ? "" : (r.answeredSummary() + " " + r.fewAnswersNote()).strip());
         answeredShare.setManaged(r.suggested() > 0);
         answeredShare.setVisible(r.suggested() > 0);
         if (r.answered() == 0) {
