@@ -94,6 +94,13 @@ class ServiceCommandsTest {
         assertThat(e.code()).isEqualTo(2);
         assertThat(e.err()).contains("no columns found");
 
+        // a JSON array (a .json file) is named as such, not taken for an empty file or one without a header row
+        Path array = Files.writeString(dir.resolve("tickets.json"), "[\n  {\"subject\": \"VPN down\", \"team\": \"NET\"}\n]\n",
+                StandardCharsets.UTF_8);
+        Result a = run("import", array.toString(), "--subject", "subject", "--db", db(), "--quiet");
+        assertThat(a.code()).isEqualTo(2);
+        assertThat(a.err()).contains("JSON array").contains("JSON Lines").doesNotContain("header row");
+
         Path allBad = Files.writeString(dir.resolve("all-bad.csv"), "Title,Text\n,\n,\n", StandardCharsets.UTF_8);
         Result b = run("import", allBad.toString(), "--subject", "Title", "--body", "Text", "--db", db(), "--quiet");
         assertThat(b.code()).isEqualTo(2);
