@@ -164,6 +164,19 @@ class ImportDialogTest {
     }
 
     @Test
+    void whileTheFileIsReadThePreviewSaysSoInsteadOfNoRows(FxRobot robot) throws Exception {
+        Path file = csvWithBom(dir.resolve("reading-" + System.nanoTime() + ".csv"));
+        String[] placeholder = fx(() -> {
+            ImportDialog x = ImportDialog.forFile(owner, services, background, file); // reads in the background
+            javafx.scene.control.TableView<?> t = (javafx.scene.control.TableView<?>) x.stage().getScene().lookup("#import-preview");
+            String during = ((javafx.scene.control.Labeled) t.getPlaceholder()).getText();
+            x.stage().close();
+            return new String[] {during};
+        });
+        assertThat(placeholder[0]).startsWith("Reading reading-").doesNotContain("No rows");
+    }
+
+    @Test
     void theBodyColumnPickerOpensAndChecksFromTheKeyboard(FxRobot robot) throws Exception {
         ImportDialog d = open(csvWithBom(dir.resolve("keys-" + System.nanoTime() + ".csv")));
         ImportDialogModel m = d.model();
