@@ -110,22 +110,16 @@ public final class SettingsDialog {
         BorderPane root = new BorderPane(tabs, null, null, buttons, null);
         root.getStyleClass().add("sb-dialog");
         // within the screen (1024 x 700 leaves about 650 under the title bar); the forms scroll
-        javafx.geometry.Rectangle2D screen = javafx.stage.Screen.getPrimary().getVisualBounds();
-        Scene scene = new Scene(root, Math.min(860, screen.getWidth() - 20), Math.min(680, screen.getHeight() - 50));
+        double[] size = dev.switchboard.app.ui.Scrolling.fit(860, 680, javafx.stage.Screen.getPrimary().getVisualBounds());
+        Scene scene = new Scene(root, size[0], size[1]);
         dev.switchboard.app.ui.Theme.styleDialog(scene, owner);
         stage.setScene(scene);
         stage.setOnShown(e -> dispatcher.requestFocus());
     }
 
     private static Tab tab(String name, String id, javafx.scene.Node content) {
-        if (content instanceof SettingsForm) {
-            // a form taller than the dialog (a small screen, wrapped notes) scrolls instead of running under the buttons
-            javafx.scene.control.ScrollPane scroll = new javafx.scene.control.ScrollPane(content);
-            scroll.setFitToWidth(true);
-            scroll.setHbarPolicy(javafx.scene.control.ScrollPane.ScrollBarPolicy.NEVER);
-            scroll.getStyleClass().add("edge-to-edge");
-            content = scroll;
-        }
+        // a form taller than the dialog (a small screen, wrapped notes) scrolls instead of running under the buttons
+        if (content instanceof SettingsForm) content = dev.switchboard.app.ui.Scrolling.followingFocus(content);
         Tab t = new Tab(name, content);
         t.setId(id);
         return t;
