@@ -157,7 +157,9 @@ public final class CompareDialog {
             background.status("");
             CompareDialog d = new CompareDialog(owner, service, store, background, actor, o.self(), cs, verdicts);
             d.show(0);
-            fitTo(d.stage, usableArea.apply(owner));
+            // at most the usable area, inside it: the view's 1100×620 opened centred on a 1024×700 screen with both
+            // edges off it (the ticket texts' first words, Undo and "Next candidate (N)" cut off)
+            dev.switchboard.app.MainWindow.fitTo(d.stage, usableArea.apply(owner));
             d.stage.show();
         }, e -> background.status("Duplicate search failed: " + e.getMessage()));
     }
@@ -168,21 +170,6 @@ public final class CompareDialog {
                 : javafx.stage.Screen.getScreensForRectangle(owner.getX(), owner.getY(), owner.getWidth(), owner.getHeight());
         return (screens.isEmpty() ? javafx.stage.Screen.getPrimary() : screens.get(0)).getVisualBounds();
     };
-
-    /**
-     * At most the usable area, inside it: the view's 1100×620 opened centred on a 1024×700 screen with both edges
-     * off it (the ticket texts' first words, Undo and "Next candidate (N)" cut off).
-     */
-    static void fitTo(Stage stage, javafx.geometry.Rectangle2D usable) {
-        Scene s = stage.getScene();
-        if (s.getWidth() <= usable.getWidth() && s.getHeight() <= usable.getHeight()) return;
-        double w = Math.min(s.getWidth(), usable.getWidth());
-        double h = Math.min(s.getHeight(), usable.getHeight());
-        stage.setWidth(w);
-        stage.setHeight(h);
-        stage.setX(usable.getMinX() + (usable.getWidth() - w) / 2);
-        stage.setY(usable.getMinY() + (usable.getHeight() - h) / 2);
-    }
 
     /** Link, dismiss, merge and next: disabled when there is no pair to give a verdict on. */
     private final List<Button> verdictButtons;

@@ -55,6 +55,21 @@ class DuplicateServiceTest {
         return ws.store().rows(List.of(id)).get(0);
     }
 
+    /** A fake LLM check: each ticket "rewritten" as its lower-cased subject, verdicts from {@code verdict}, counted. */
+    private static dev.switchboard.inference.dup.IssueRewriter countingRewriter(java.util.concurrent.atomic.AtomicInteger judged,
+            java.util.function.BiFunction<String, String, dev.switchboard.inference.dup.IssueRewriter.Verdict> verdict) {
+        return new dev.switchboard.inference.dup.IssueRewriter() {
+            @Override public String rewrite(dev.switchboard.inference.TicketText t) {
+                return t.subject().toLowerCase(java.util.Locale.ROOT);
+            }
+
+            @Override public Verdict judge(String a, String b) {
+                judged.incrementAndGet();
+                return verdict.apply(a, b);
+            }
+        };
+    }
+
     /** A fresh service whose borderline band is everything, so every candidate goes to the (fake) LLM check. */
     private void restartWithEveryPairBorderline() {
         dups.close();
@@ -111,16 +126,7 @@ class DuplicateServiceTest {
         var band = new dev.switchboard.inference.dup.DuplicateFinder.Config(Duration.ofDays(30), true, 0.5, 10, 0.0, 1.0);
         dups = new DuplicateService(ws.store(), new LocalModel(), band);
         java.util.concurrent.atomic.AtomicInteger judged = new java.util.concurrent.atomic.AtomicInteger();
-        dups.setIssueRewriter(new dev.switchboard.inference.dup.IssueRewriter() {
-            @Override public String rewrite(dev.switchboard.inference.TicketText t) {
-                return t.subject();
-            }
-
-            @Override public Verdict judge(String a, String b) {
-                judged.incrementAndGet();
-                return Verdict.UNSURE;
-            }
-        });
+        dups.setIssueRewriter(countingRewriter(judged, (a, b) -> dev.switchboard.inference.dup.IssueRewriter.Verdict.UNSURE));
         dups.start().join();
         dups.awaitIdle();
         assertThat(judged).as("no pair of an already checked ticket goes to the LLM at start-up").hasValue(0);
@@ -266,16 +272,8 @@ class DuplicateServiceTest {
     void theLlmCheckDropsAPairItJudgesDifferentAndIsAskedOncePerPair() {
         restartWithEveryPairBorderline();
         java.util.concurrent.atomic.AtomicInteger judged = new java.util.concurrent.atomic.AtomicInteger();
-        dups.setIssueRewriter(new dev.switchboard.inference.dup.IssueRewriter() {
-            @Override public String rewrite(dev.switchboard.inference.TicketText t) {
-                return t.subject().toLowerCase(java.util.Locale.ROOT);
-            }
-
-            @Override public Verdict judge(String a, String b) {
-                judged.incrementAndGet();
-                return a.contains("outlook") && b.contains("outlook") ? Verdict.DIFFERENT : Verdict.UNSURE;
-            }
-        });
+        dups.setIssueRewriter(countingRewriter(judged, (a, b) -> a.contains("outlook") && b.contains("outlook")
+                ? dev.switchboard.inference.dup.IssueRewriter.Verdict.DIFFERENT : dev.switchboard.inference.dup.IssueRewriter.Verdict.UNSURE));
         assertThat(dups.checksWithLlm()).isTrue();
 
         long dup = arrive("4", "Outlook disconnected from Exchange", "My Outlook says it cannot connect to the Exchange server");
@@ -343,16 +341,7 @@ class DuplicateServiceTest {
                 "test").join();
         restartWithEveryPairBorderline();
         java.util.concurrent.atomic.AtomicInteger judged = new java.util.concurrent.atomic.AtomicInteger();
-        dups.setIssueRewriter(new dev.switchboard.inference.dup.IssueRewriter() {
-            @Override public String rewrite(dev.switchboard.inference.TicketText t) {
-                return t.subject();
-            }
-
-            @Override public Verdict judge(String a, String b) {
-                judged.incrementAndGet();
-                return Verdict.UNSURE;
-            }
-        });
+        dups.setIssueRewriter(countingRewriter(judged, (a, b) -> dev.switchboard.inference.dup.IssueRewriter.Verdict.UNSURE));
 
         long id = arrive("4", "Outlook disconnected from Exchange", "My Outlook says it cannot connect to the Exchange server");
 
