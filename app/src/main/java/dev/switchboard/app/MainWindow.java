@@ -150,8 +150,11 @@ public final class MainWindow {
             row = t.getItems().stream().filter(r -> r.id() == id).findFirst().orElse(null);
         }
         if (row != null) {
-            t.getSelectionModel().select(row);
+            t.getSelectionModel().clearAndSelect(t.getItems().indexOf(row));
             t.scrollTo(Math.max(0, t.getSelectionModel().getSelectedIndex() - 5));
+            // the keys act on the opened ticket: an evidence link pressed with Enter goes with the card it was on,
+            // and focus then fell to the search field, where the next J or Enter was typed
+            t.requestFocus();
         }
     }
 

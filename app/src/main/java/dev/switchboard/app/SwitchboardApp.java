@@ -86,7 +86,7 @@ public final class SwitchboardApp extends Application {
             a.setHeaderText("Welcome to Switchboard");
             a.initOwner(window.scene().getWindow());
             if (a.showAndWait().orElse(empty) == load) {
-                background.run("Loading sample tickets…", () -> sample.install(svc.workspace().store()).join(),
+                background.run("Loading sample tickets…", () -> sample.installWithOpenTickets(svc.workspace().store()).join(),
                         r -> svc.triage().retrain(), e -> window.showError("Could not load the sample", e));
             }
         }, e -> { });

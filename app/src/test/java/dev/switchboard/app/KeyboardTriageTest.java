@@ -472,6 +472,11 @@ class KeyboardTriageTest {
         waitFor(10, () -> "CLOSED".equals(services.workspace().store().rows(List.of(later)).get(0).status()));
         robot.type(KeyCode.ESCAPE);
         waitFor(10, () -> robot.lookup("#dup-merge").tryQuery().isEmpty());
+        // the merged report left the open queue; the dispatcher is on another ticket, not on none
+        waitFor(10, () -> table(robot).getItems().stream().noneMatch(r -> r.id() == later));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(onFx(() -> table(robot).getSelectionModel().getSelectedItem())).isNotNull()
+                .extracting(QueueRow::id).isNotEqualTo(later);
 
         robot.clickOn("#search");
         robot.type(KeyCode.ESCAPE);
@@ -607,6 +612,19 @@ class KeyboardTriageTest {
         waitFor(10, () -> table(robot).getSelectionModel().getSelectedItem() != null
                 && table(robot).getSelectionModel().getSelectedItem().id() == evidence);
         assertThat(ledger(printer)).isEmpty();
+        // the opened ticket alone: the one it was opened from stays no part of a selection (Ctrl+Shift+A would take both)
+        assertThat(onFx(() -> table(robot).getSelectionModel().getSelectedItems().size())).isEqualTo(1);
+
+        // the queue has the focus then, also once the pane shows the opened ticket (the link is gone with the
+        // card it was on): K (or J) moves on; before, focus fell to the search field and the key was typed into it
+        waitFor(20, () -> robot.lookup("#detail-title").queryAs(javafx.scene.control.Label.class).getText()
+                .equals(services.workspace().store().detail(evidence).orElseThrow().row().subject()));
+        WaitForAsyncUtils.waitForFxEvents();
+        waitForFocus(table(robot));
+        int at = onFx(() -> table(robot).getSelectionModel().getSelectedIndex());
+        robot.type(at > 0 ? KeyCode.K : KeyCode.J);
+        waitFor(5, () -> table(robot).getSelectionModel().getSelectedIndex() == (at > 0 ? at - 1 : at + 1));
+        assertThat(robot.lookup("#search").queryAs(javafx.scene.control.TextField.class).getText()).isEmpty();
     }
 
     @Test

@@ -26,7 +26,8 @@ public final class BenchImportCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "FILE") Path file;
     @Mixin ImportCommand.Mapping mapping;
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "500") int batch;
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "500", description = "Rows per transaction (default ${DEFAULT-VALUE}).")
+    int batch;
     @Option(names = "--runs", paramLabel = "N", defaultValue = "1", description = "Fresh database per run (default ${DEFAULT-VALUE}).")
     int runs;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

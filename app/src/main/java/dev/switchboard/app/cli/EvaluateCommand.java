@@ -89,6 +89,12 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--concurrency", paramLabel = "N", defaultValue = "4", description = "Parallel LLM calls (default ${DEFAULT-VALUE}).")
     int concurrency;
 
+    @Option(names = "--confident-above", paramLabel = "P",
+            description = "With --engine llm: the LLM's own confidence from which its suggestion counts as confident, when the "
+                    + "local model's first choice is the same team (0.5-0.99, default ${DEFAULT-VALUE}; in the window: "
+                    + "Settings, Engine, Confident at).")
+    double confidentAbove = dev.switchboard.inference.llm.LlmEngine.DEFAULT_CONFIDENT_ABOVE;
+
     @Option(names = "--unrelated", paramLabel = "FILE",
             description = "Tickets from outside the training data (another queue or product, CSV or JSONL): reports how "
                     + "many still get a confident suggestion, each a wrong blind accept.")
@@ -120,6 +126,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     private EngineFactory llmFactory(Map<String, EngineFactory> builtIn) {
         return (train, taxonomy, progress) -> {
             if (baseUrl == null || model == null) throw new EvaluateJob.UsageException("--engine llm needs --base-url and --model");
+            String threshold = dev.switchboard.app.settings.EngineConfig.confidenceProblem(confidentAbove);
+            if (threshold != null) throw new EvaluateJob.UsageException("--confident-above "
+                    + dev.switchboard.app.settings.EngineConfig.formatConfidence(confidentAbove) + ": " + threshold);
             String secret = dev.switchboard.inference.llm.LlmSettings.credentialsIn(baseUrl);
             if (secret != null) throw new EvaluateJob.UsageException("--base-url: " + secret + " (--api-key-env names it)");
             // another name (a typo such as "olama") was taken for the OpenAI protocol without a word
@@ -141,7 +150,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                     .withTimeout(java.time.Duration.ofSeconds(timeoutSeconds)).withConcurrency(concurrency);
             egress = new dev.switchboard.app.settings.EgressLedger(egressLog.get());
             return dev.switchboard.inference.llm.LlmEngine.builder(settings, local).retriever(retriever)
-                    .egress(egress.as(dev.switchboard.inference.llm.EgressListener.EVALUATION)).build();
+                    .egress(egress.as(dev.switchboard.inference.llm.EgressListener.EVALUATION)).confidentAbove(confidentAbove).build();
         };
     }
 

@@ -20,8 +20,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "import", mixinStandardHelpOptions = true,
         description = {"Imports tickets from a CSV (comma, semicolon or tab separated, header row) or JSON Lines file.",
                 "Rows with a team become labelled history; re-importing the same file adds nothing.",
-                "Exit codes: 0 all rows imported (or already present), 3 some rows rejected or the file could not be",
-                "read to its end, 2 nothing imported (no data rows, every row rejected, usage or file errors)."})
+                "Exit codes: 0 all rows imported (or already present), 3 some rows rejected or the file could not be "
+                        + "read to its end, 2 nothing imported (no data rows, every row rejected, usage or file errors)."})
 public final class ImportCommand implements Callable<Integer> {
 
     /** The column options shared by {@code import} and {@code bench-import} (mixin). */
@@ -33,13 +33,16 @@ public final class ImportCommand implements Callable<Integer> {
         List<String> body;
         @Option(names = "--id", paramLabel = "COL", description = "Column with a stable ticket id (default: content hash).")
         String id;
-        @Option(names = "--requester", paramLabel = "COL") String requester;
+        @Option(names = "--requester", paramLabel = "COL", description = "Column naming who filed the ticket (e-mail or name).")
+        String requester;
         @Option(names = "--created", paramLabel = "COL",
                 description = "Column with the creation time (ISO-8601, yyyy-MM-dd HH:mm[:ss], date, epoch millis).")
         String created;
         @Option(names = "--team", paramLabel = "COL", description = "Column with the team: rows with one are labelled history.")
         String team;
-        @Option(names = "--priority", paramLabel = "COL") String priority;
+        @Option(names = "--priority", paramLabel = "COL",
+                description = "Column with the priority: kept on rows with a team; a workspace without levels takes them from those rows.")
+        String priority;
 
         ColumnMapping toMapping() {
             return new ColumnMapping(subject, body, id, requester, created, team, priority);

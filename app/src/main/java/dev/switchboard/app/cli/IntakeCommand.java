@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "intake", mixinStandardHelpOptions = true,
         description = {"Runs the local HTTP intake without the window until Ctrl-C.",
-                "POST /api/tickets with 'Authorization: Bearer TOKEN' and a JSON object or array",
+                "POST /api/tickets with 'Authorization: Bearer TOKEN', 'Content-Type: application/json' and a JSON object or array",
                 "{subject, body, requester?, id?, created?, team?, priority?}; GET /api/health.",
                 "Listens on 127.0.0.1 only."})
 public final class IntakeCommand implements Callable<Integer> {

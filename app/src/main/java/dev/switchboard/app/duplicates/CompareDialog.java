@@ -65,6 +65,9 @@ public final class CompareDialog {
         /** The view's own Z took the verdict on this pair back. */
         void undone(long ticket, long original);
 
+        /** {@code duplicate} was merged into {@code original} (closed: it leaves the open queue). */
+        default void merged(long duplicate, long original) { }
+
         Verdicts NONE = new Verdicts() {
             @Override public void given(String what, long ticket, long original,
                                         java.util.function.Supplier<java.util.concurrent.CompletableFuture<Void>> undo) { }
@@ -154,9 +157,19 @@ public final class CompareDialog {
             background.status("");
             CompareDialog d = new CompareDialog(owner, service, store, background, actor, o.self(), cs, verdicts);
             d.show(0);
+            // at most the usable area, inside it: the view's 1100×620 opened centred on a 1024×700 screen with both
+            // edges off it (the ticket texts' first words, Undo and "Next candidate (N)" cut off)
+            dev.switchboard.app.MainWindow.fitTo(d.stage, usableArea.apply(owner));
             d.stage.show();
         }, e -> background.status("Duplicate search failed: " + e.getMessage()));
     }
+
+    /** The usable area of the screen the view opens on (the owner's; tests give a small one). */
+    static java.util.function.Function<Window, javafx.geometry.Rectangle2D> usableArea = owner -> {
+        var screens = owner == null ? List.<javafx.stage.Screen>of()
+                : javafx.stage.Screen.getScreensForRectangle(owner.getX(), owner.getY(), owner.getWidth(), owner.getHeight());
+        return (screens.isEmpty() ? javafx.stage.Screen.getPrimary() : screens.get(0)).getVisualBounds();
+    };
 
     /** Link, dismiss, merge and next: disabled when there is no pair to give a verdict on. */
     private final List<Button> verdictButtons;
@@ -275,6 +288,7 @@ public final class CompareDialog {
             // the queue's Z, later: only while this verdict is still the pair's latest
             verdicts.given(taken, d.ticket(), d.original(), () -> service.undoVerdict(d.ticket(), d.original(), given, actor));
             if (at >= 0) candidates.remove(at);
+            if (v == Verdict.MERGE) verdicts.merged(dup, orig);
             if (v == Verdict.MERGE && dup == ticketId) mergedInto = orig;
             show(at >= 0 ? at : index);
         }));
@@ -339,14 +353,42 @@ public final class CompareDialog {
         int last = 0;
         while (m.find()) {
             if (m.start() > last) flow.getChildren().add(plain(s.substring(last, m.start()), title));
-            String w = m.group();
-            Text t = plain(w, title);
-            if (shared.contains(w.toLowerCase(Locale.ROOT))) t.getStyleClass().add("shared-term");
-            flow.getChildren().add(t);
+            word(flow, m.group(), shared, title);
             last = m.end();
         }
         if (last < s.length()) flow.getChildren().add(plain(s.substring(last), title));
         return flow;
+    }
+
+    private static final Pattern PART = Pattern.compile("[\\p{L}\\p{N}]+");
+
+    /**
+     * One word of the text: highlighted whole when it is a shared term ("dfs.namenode.name.dir", "HADOOP-123"),
+     * else its parts that are ("809." at a sentence end is the term "809", "e-mail" holds "mail"): the words
+     * the terms were made of, so a term is marked on both sides whatever punctuation follows it.
+     */
+    private static void word(TextFlow flow, String w, Set<String> shared, boolean title) {
+        String core = w.replaceFirst("[._#-]+$", "");
+        if (shared.contains(core.toLowerCase(Locale.ROOT))) {
+            flow.getChildren().add(term(core, title));
+            if (core.length() < w.length()) flow.getChildren().add(plain(w.substring(core.length()), title));
+            return;
+        }
+        Matcher p = PART.matcher(w);
+        int last = 0;
+        while (p.find()) {
+            if (!shared.contains(p.group().toLowerCase(Locale.ROOT))) continue;
+            if (p.start() > last) flow.getChildren().add(plain(w.substring(last, p.start()), title));
+            flow.getChildren().add(term(p.group(), title));
+            last = p.end();
+        }
+        if (last < w.length()) flow.getChildren().add(plain(w.substring(last), title));
+    }
+
+    private static Text term(String s, boolean title) {
+        Text t = plain(s, title);
+        t.getStyleClass().add("shared-term");
+        return t;
     }
 
     private static Text plain(String s, boolean title) {

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,12 +88,16 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
         Map<Long, float[]> fresh = new HashMap<>();
         Map<Long, float[]> freshSubjects = new HashMap<>();
         int[] n = {0};
+        List<long[]> openTickets = new ArrayList<>(); // {id, created ms}: checked once the index is complete
         // every ticket of this pass counts as indexed as of its start: a change saved while the pass runs
         // (minutes on a large history) is stamped later, so the queued re-check sees it and indexes it again
         Instant passStart = store.now();
         store.forEachTicketText((id, subject, body, created, open) -> {
             TicketText t = TicketText.of(Long.toString(id), subject, body);
             float[] v = stored.get(id);
+            // a running service (this one, or the triage service beside it) stores the vector when the ticket
+            // arrives and checks it then; a ticket without one arrived while no window ran
+            boolean neverChecked = v == null;
             if (v == null) {
                 v = model.vector(t);
                 fresh.put(id, v);
@@ -111,6 +116,7 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
                 }
             }
             finder.add(t, v, sv, created == null ? UNDATED : created, open);
+            if (open && neverChecked) openTickets.add(new long[] {id, (created == null ? UNDATED : created).toEpochMilli()});
             indexedAt.put(id, passStart);
             if (++n[0] % 500 == 0) progress.accept("Indexing tickets for duplicates… " + n[0]);
         });
@@ -128,6 +134,15 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
         ready = true;
         progress.accept(String.format("Duplicate index built over %,d tickets", finder.size()));
         worker.drain(); // changes that arrived while indexing
+        // open tickets that arrived while no window ran (a CLI import, an intake of its own) were never checked:
+        // without this they got no badge and "G" said they had no duplicates while D found the pair at 98 %.
+        // Newest first, so a pair is recorded from its later ticket (the duplicate); recorded pairs are skipped.
+        // Only once: their vectors are stored now, so the next start does not query them again (nor an LLM).
+        openTickets.sort(Comparator.<long[]>comparingLong(o -> o[1]).thenComparingLong(o -> o[0]).reversed());
+        for (long[] o : openTickets) {
+            if (worker.isShutdown()) return;
+            flagCandidates(o[0]);
+        }
     }
 
     /** The finder's subject vector of a ticket (null when the subject is not a separate part of its text). */
@@ -185,12 +200,17 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
             if (seen == null) store.saveEmbeddings(model.embeddingModelId(), Map.of(r.id(), v));
             if (seen == null && sv != null) store.saveEmbeddings(subjectModelId(), Map.of(r.id(), sv));
             if (!open || r.setBy() != null && "HISTORY".equals(r.setBy())) continue;
-            // with the LLM check on, borderline pairs wait for its verdict (on its own thread)
-            boolean llm = finder.hasIssueRewriter();
-            List<DuplicateCandidate> cs = finder.candidates(t.id(), Instant.now(), 5);
-            flag(r.id(), cs.stream().filter(c -> !(llm && finder.isBorderline(c))).toList());
-            if (llm && cs.stream().anyMatch(finder::isBorderline)) llmWorker.enqueue(List.of(r.id()));
+            flagCandidates(r.id());
         }
+    }
+
+    /** Records an open, indexed ticket's suggested candidates as pairs awaiting a verdict. */
+    private void flagCandidates(long id) {
+        // with the LLM check on, borderline pairs wait for its verdict (on its own thread)
+        boolean llm = finder.hasIssueRewriter();
+        List<DuplicateCandidate> cs = finder.candidates(Long.toString(id), Instant.now(), 5);
+        flag(id, cs.stream().filter(c -> !(llm && finder.isBorderline(c))).toList());
+        if (llm && cs.stream().anyMatch(finder::isBorderline)) llmWorker.enqueue(List.of(id));
     }
 
     /** Records the suggested ones among {@code cs} as pairs awaiting a verdict. */
@@ -229,13 +249,26 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
         return finder.candidates(Long.toString(ticketId), Instant.now(), limit);
     }
 
-    /** Candidates worth a dispatcher's look: suggested ones, or at least borderline by the finder's own scale. */
+    /**
+     * Candidates worth a dispatcher's look: suggested ones, or at least borderline by the finder's own scale. A pair
+     * already merged is no candidate: a link or dismissal appended to it left the merge in place (the duplicate
+     * closed, its text on the original) while the pair read "dismissed", and undoing that dismissal took the merged
+     * text off the original for good; a merge is taken back with its own undo.
+     */
     public List<DuplicateCandidate> plausibleCandidates(long ticketId, int limit) {
         double floor = finder.config().borderlineLow();
         List<DuplicateCandidate> cs = candidates(ticketId, limit);
         if (finder.hasIssueRewriter()) cs = verified(text(ticketId), cs);
         return new ArrayList<>(cs.stream()
-                .filter(c -> c.suggested() || c.probability() >= floor).toList());
+                .filter(c -> c.suggested() || c.probability() >= floor)
+                .filter(c -> !merged(ticketId, Long.parseLong(c.id())))
+                .toList());
+    }
+
+    /** True when the pair's latest verdict is a merge (either way round). */
+    private boolean merged(long a, long b) {
+        List<DuplicateLinks.Link> h = links.history(a, b);
+        return !h.isEmpty() && DuplicateLink.State.MERGED.name().equals(h.get(h.size() - 1).state());
     }
 
     public DuplicateCandidate pair(long a, long b) {

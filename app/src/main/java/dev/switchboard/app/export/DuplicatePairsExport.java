@@ -45,7 +45,7 @@ public final class DuplicatePairsExport {
         if (!overwrite && Files.exists(out)) throw new IllegalStateException(out + " already exists (use --force to replace it)");
         Path dir = out.toAbsolutePath().getParent();
         // a new folder is the user's only (0700), as the dataset export's and the database's: the pairs carry ticket text
-        if (dir != null) dev.switchboard.persistence.db.Database.createPrivateDirectories(dir);
+        if (dir != null) dev.switchboard.persistence.db.PrivateFiles.createDirectories(dir);
         PiiScrubber scrubber = new PiiScrubber(redact, List.of());
         List<DuplicateLinks.Link> judged = new DuplicateLinks(store).current().stream()
                 .filter(l -> switch (l.state()) {

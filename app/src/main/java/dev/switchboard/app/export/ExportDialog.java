@@ -81,6 +81,7 @@ public final class ExportDialog {
     private final AtomicBoolean cancelled = new AtomicBoolean();
     private final PromptBuilder.Template template;
     private Future<?> running;
+    private boolean previewing;
 
     private ExportDialog(Window owner, Workspace ws, Background bg, PromptBuilder.Template template) {
         this.ws = ws;
@@ -90,7 +91,10 @@ public final class ExportDialog {
         if (owner != null) stage.initOwner(owner);
         stage.initModality(Modality.WINDOW_MODAL);
         stage.setTitle("Export labelled dataset");
-        stage.setScene(new Scene(layout(), 980, 760));
+        // at most the screen: at 1024×700 the 760-pixel window put the buttons and the result (where the files
+        // went) below the screen's edge; the form scrolls instead, buttons and result stay in view
+        double[] size = dev.switchboard.app.ui.Scrolling.fit(980, 760, javafx.stage.Screen.getPrimary().getVisualBounds());
+        stage.setScene(new Scene(layout(), size[0], size[1]));
         stage.setOnCloseRequest(e -> cancelled.set(true));
     }
 
@@ -122,6 +126,7 @@ public final class ExportDialog {
         });
         teams.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         teams.setPrefHeight(110);
+        teams.setMinHeight(90); // on a small screen the form scrolls rather than squeeze the list to nothing
         teams.setPlaceholder(new Label("Loading teams…"));
         HBox kindBox = new HBox(10);
         for (DecisionKind k : List.of(DecisionKind.ACCEPTED, DecisionKind.OVERRIDDEN, DecisionKind.TRANSFERRED,
@@ -172,6 +177,7 @@ public final class ExportDialog {
         preview.getColumns().setAll(List.of(id, team, before, after, n));
         preview.setPlaceholder(new Label("Preview shows about ten real rows before and after redaction."));
         preview.setPrefHeight(220);
+        preview.setMinHeight(140);
         VBox.setVgrow(preview, Priority.ALWAYS);
 
         previewButton.setOnAction(e -> runPreview());
@@ -189,8 +195,27 @@ public final class ExportDialog {
         progress.setMaxWidth(Double.MAX_VALUE);
         HBox.setHgrow(progress, Priority.ALWAYS);
         status.setWrapText(true);
-        VBox root = new VBox(8, g, new Label("Preview"), preview, new HBox(8, progress, previewButton, exportButton,
-                cancelButton, closeButton), status);
+        status.setId("export-status");
+        VBox form = new VBox(8, g, new Label("Preview"), preview);
+        javafx.scene.control.ScrollPane formScroll = dev.switchboard.app.ui.Scrolling.followingFocus(form);
+        VBox.setVgrow(formScroll, Priority.ALWAYS);
+        // the result names every file written: up to about eight lines in view, the rest scrolls
+        javafx.scene.control.ScrollPane statusScroll = new javafx.scene.control.ScrollPane(status);
+        statusScroll.setId("export-status-scroll");
+        statusScroll.setFitToWidth(true);
+        statusScroll.setHbarPolicy(javafx.scene.control.ScrollPane.ScrollBarPolicy.NEVER);
+        statusScroll.getStyleClass().add("edge-to-edge");
+        Runnable sizeStatus = () -> {
+            double w = statusScroll.getViewportBounds().getWidth();
+            statusScroll.setPrefViewportHeight(Math.min(status.prefHeight(w > 0 ? w : -1), 150));
+        };
+        status.textProperty().addListener((o, a, b) -> sizeStatus.run());
+        statusScroll.viewportBoundsProperty().addListener((o, a, b) -> {
+            if (a.getWidth() != b.getWidth()) sizeStatus.run();
+        });
+        statusScroll.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+        VBox root = new VBox(8, formScroll, new HBox(8, progress, previewButton, exportButton,
+                cancelButton, closeButton), statusScroll);
         root.setPadding(new Insets(12));
         return root;
     }
@@ -210,7 +235,7 @@ public final class ExportDialog {
         bg.run("Loading teams", service::teamNames, names -> {
             teams.getItems().setAll(names);
             teams.setPlaceholder(new Label("No teams yet"));
-        }, e -> status.setText("Cannot read teams: " + e.getMessage()));
+        }, e -> status.setText("Cannot read teams: " + dev.switchboard.app.cli.CliSupport.message(e)));
     }
 
     /** The options the form describes (throws IllegalArgumentException with a readable message). */
@@ -257,17 +282,20 @@ public final class ExportDialog {
             status.setText(e.getMessage());
             return;
         }
-        previewButton.setDisable(true);
+        // the button keeps the focus (disabled, it passed the focus to Export: the next Space exported) and
+        // ignores presses until the rows are read
+        if (previewing) return;
+        previewing = true;
         status.setText("Reading rows for the preview…");
         bg.run("Export preview", () -> service.preview(o, 10), rows -> {
             preview.getItems().setAll(rows);
-            previewButton.setDisable(false);
+            previewing = false;
             long red = rows.stream().filter(p -> p.redactions() > 0).count();
             status.setText(rows.isEmpty() ? "No decided tickets match these filters."
                     : rows.size() + " rows shown, " + red + " with redactions.");
         }, e -> {
-            previewButton.setDisable(false);
-            status.setText("Preview failed: " + e.getMessage());
+            previewing = false;
+            status.setText("Preview failed: " + dev.switchboard.app.cli.CliSupport.message(e));
         });
     }
 
@@ -302,7 +330,8 @@ public final class ExportDialog {
             setRunning(false);
             progress.setProgress(0);
             status.setText(e instanceof ExportCancelledException ? "Cancelled: no file was written."
-                    : "Export failed: " + e.getMessage());
+                    // a file problem names the file and what is wrong with it ("…: not a folder"), not the bare path
+                    : "Export failed: " + dev.switchboard.app.cli.CliSupport.message(e));
         });
     }
 
@@ -313,10 +342,19 @@ public final class ExportDialog {
         return Files.exists(o.outDir().resolve(ExportService.MANIFEST));
     }
 
-    private void setRunning(boolean on) {
+    /**
+     * While an export runs only Cancel and Close are enabled. A button that is disabled passes the focus on, and
+     * Export passed it to Close (Cancel was still disabled then): the next Space or Enter closed the dialog and threw
+     * the export away. The focus goes to Cancel while it runs, back to Export when it ends (the result stays on screen).
+     */
+    void setRunning(boolean on) {
+        javafx.scene.Node owner = stage.getScene() == null ? null : stage.getScene().getFocusOwner();
+        boolean onButtons = owner == exportButton || owner == previewButton || owner == cancelButton;
+        cancelButton.setDisable(!on);
+        if (on && onButtons) cancelButton.requestFocus();
         exportButton.setDisable(on);
         previewButton.setDisable(on);
-        cancelButton.setDisable(!on);
+        if (!on && onButtons) exportButton.requestFocus();
     }
 
     Workspace workspace() {

@@ -9,7 +9,7 @@ import dev.switchboard.inference.Taxonomy;
 import dev.switchboard.inference.TriageContext;
 import dev.switchboard.inference.llm.PromptBuilder;
 import dev.switchboard.inference.redact.Redactor;
-import dev.switchboard.persistence.db.Database;
+import dev.switchboard.persistence.db.PrivateFiles;
 import dev.switchboard.persistence.store.ExportQuery;
 import dev.switchboard.persistence.store.LabelledExample;
 import dev.switchboard.persistence.store.LabelledExampleReader;
@@ -211,7 +211,7 @@ public final class ExportService {
         long t0 = System.nanoTime();
         Progress pr = progress == null ? Progress.NONE : progress;
         BooleanSupplier cancel = cancelled == null ? () -> false : cancelled;
-        Database.createPrivateDirectories(o.outDir()); // a new folder is the user's only (0700), like the database's
+        PrivateFiles.createDirectories(o.outDir()); // a new folder is the user's only (0700), like the database's
         List<String> splits = o.split() instanceof Split.None ? List.of("all") : List.of("train", "validation");
         String base = o.split() instanceof Split.None ? "dataset" : null;
         Map<String, Path> finals = new LinkedHashMap<>();

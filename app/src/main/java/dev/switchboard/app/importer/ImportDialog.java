@@ -193,6 +193,9 @@ public final class ImportDialog {
             boolean editable = s == State.MAPPING;
             combos.values().forEach(c -> c.setDisable(!editable));
             bodyBox.setDisable(!editable);
+            // the pickers are disabled while the file loads, so the focus asked for when the dialog opened went to
+            // the preview table: Space then selected a row instead of opening the Subject picker
+            if (s == State.MAPPING && a == State.LOADING) combos.get(Field.SUBJECT).requestFocus();
             if (s == State.DONE || s == State.FAILED) {
                 cancel.setDefaultButton(true);
                 cancel.requestFocus();
@@ -307,7 +310,11 @@ public final class ImportDialog {
         TableView<PreviewRow> t = new TableView<>(model.preview());
         t.setId("import-preview");
         t.setAccessibleText("Preview of the first rows as they would be imported");
-        t.setPlaceholder(new Label("No rows to preview"));
+        // while a large file is read (seconds for 100 MB) the empty table said "No rows to preview", as for an empty file
+        Label placeholder = new Label();
+        placeholder.textProperty().bind(Bindings.when(model.stateProperty().isEqualTo(State.LOADING))
+                .then("Reading " + model.file().getFileName() + "…").otherwise("No rows to preview"));
+        t.setPlaceholder(placeholder);
         t.getColumns().add(col("Line", 60, r -> Long.toString(r.line())));
         t.getColumns().add(col("Subject", 240, PreviewRow::subject));
         t.getColumns().add(col("Body", 360, r -> r.body().replaceAll("\\s+", " ")));

@@ -90,7 +90,19 @@ public final class TicketImporter {
                 for (TableReader.Row r : TableReader.preview(file, 200)) cols.addAll(r.values().keySet());
             }
             if (cols.isEmpty() || cols.stream().allMatch(String::isBlank)) {
-                throw new ImportException(file + ": no columns found (is the file empty, or missing its header row?)");
+                // the reader says why when it can: a JSON array (a .json file the file chooser offers) was reported
+                // as "is the file empty, or missing its header row?"
+                String[] why = new String[1];
+                TableReader.read(file, new TableReader.Handler() {
+                    @Override public boolean row(TableReader.Row row) {
+                        return false;
+                    }
+                    @Override public void problem(TableReader.Problem p) {
+                        if (why[0] == null) why[0] = p.message();
+                    }
+                });
+                throw new ImportException(file + ": no columns found (" + (why[0] != null ? why[0]
+                        : "is the file empty, or missing its header row?") + ")");
             }
             return List.copyOf(cols);
         } catch (IOException e) {

@@ -38,7 +38,7 @@ import java.util.concurrent.TimeoutException;
  * Local HTTP intake: other tools on this machine POST tickets; they land in the queue like any other.
  *
  * <pre>
- * POST /api/tickets   Authorization: Bearer TOKEN   Content-Type: application/json
+ * POST /api/tickets   Authorization: Bearer TOKEN   Content-Type: application/json (or none: read as JSON)
  *   {"subject": "...", "body": "...", "requester": "...", "id": "...", "created": "...", "team": "...", "priority": "..."}
  *   or an array of such objects (subject or body required; the rest optional)
  *   → 201 {"created":[ids], "alreadyPresent": n}   (200 when every ticket was already present, by id)
@@ -53,7 +53,7 @@ import java.util.concurrent.TimeoutException;
  * Bound to the loopback address only. The reply is sent after the store committed the tickets. Errors:
  * 400 (invalid JSON, wrong types, unknown fields, missing subject and body, a priority without a team
  * or not a defined level), 401 (missing or wrong token), 405 (other methods), 413 (request over
- * {@link #MAX_REQUEST_BYTES}), 503 (store failed).
+ * {@link #MAX_REQUEST_BYTES}), 415 (a Content-Type other than JSON: see {@link #unsupportedType}), 503 (store failed).
  * Tickets with an {@code id} are de-duplicated on it; without one every POST creates a ticket. Text
  * that an upstream system mis-decoded ("fÃ¼r") is repaired ({@link Mojibake}).
  */
@@ -193,6 +193,15 @@ public final class IntakeServer implements AutoCloseable {
                 reply(ex, 401, error("missing or wrong bearer token (Authorization: Bearer TOKEN)"));
                 return;
             }
+            String unsupported = unsupportedType(ex.getRequestHeaders().getFirst("Content-Type"));
+            if (unsupported != null) {
+                drain(ex);
+                ex.getResponseHeaders().set("Accept-Post", ACCEPTED_TYPE);
+                ObjectNode e = error(unsupported);
+                e.putArray("accepted").add(ACCEPTED_TYPE);
+                reply(ex, 415, e);
+                return;
+            }
             String len = ex.getRequestHeaders().getFirst("Content-Length");
             if (len != null) {
                 long n;
@@ -275,6 +284,36 @@ public final class IntakeServer implements AutoCloseable {
     }
 
     private static final long MAX_DRAIN = 16L * 1024 * 1024;
+
+    /** The one media type the intake reads. */
+    static final String ACCEPTED_TYPE = "application/json";
+
+    /**
+     * Why a request with this Content-Type header is refused (415), or null when its body is read as JSON:
+     * {@code application/json} or a {@code +json} type ({@code application/vnd.acme+json}), in UTF-8 (a charset
+     * parameter naming another is refused: the body would be misread). A request without the header is read as
+     * JSON too, and refused with 400 if it is not; everything else (a form, text, CSV) is refused before its body
+     * is read. {@code curl -d} alone sends {@code application/x-www-form-urlencoded}, so the message says how to send JSON.
+     */
+    static String unsupportedType(String header) {
+        if (header == null || header.isBlank()) return null;
+        String[] parts = header.split(";");
+        String type = parts[0].strip().toLowerCase(java.util.Locale.ROOT);
+        boolean json = type.equals(ACCEPTED_TYPE) || type.startsWith("application/") && type.endsWith("+json");
+        if (!json) {
+            return "Content-Type " + TicketFields.cut(type, 80) + " is not accepted: send " + ACCEPTED_TYPE
+                    + " (UTF-8); with curl, add -H 'Content-Type: " + ACCEPTED_TYPE + "' or use --json instead of -d";
+        }
+        for (int i = 1; i < parts.length; i++) {
+            String[] kv = parts[i].split("=", 2);
+            if (kv.length < 2 || !kv[0].strip().equalsIgnoreCase("charset")) continue;
+            String cs = kv[1].strip().replace("\"", "").toLowerCase(java.util.Locale.ROOT);
+            if (!cs.equals("utf-8") && !cs.equals("utf8") && !cs.equals("us-ascii")) {
+                return "charset " + TicketFields.cut(cs, 40) + " is not accepted: send " + ACCEPTED_TYPE + " in UTF-8";
+            }
+        }
+        return null;
+    }
 
     /** Constant-time comparison of the bearer token. */
     boolean authorized(String header) {

@@ -1,12 +1,10 @@
 package dev.switchboard.app.intake;
 
+import dev.switchboard.persistence.db.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
@@ -35,24 +33,14 @@ public final class IntakeToken {
 
     /**
      * Reads the token from {@code file}, or creates the file (mode 0600 where the file system supports
-     * POSIX permissions) with a new token. A file that exists but is empty or too short is an error, not
-     * silently replaced.
+     * POSIX permissions, its folder 0700) with a new token. The file appears whole or not at all, so another
+     * process starting at the same moment reads the same token, and a crash never leaves an empty file. A file
+     * that exists but is empty or too short is an error, not silently replaced.
      */
     public static String loadOrCreate(Path file) throws IOException {
         if (Files.exists(file)) return read(file);
-        Path dir = file.toAbsolutePath().getParent();
-        if (dir != null) dev.switchboard.persistence.db.Database.createPrivateDirectories(dir);
         String token = generate();
-        boolean posix = Files.getFileStore(dir == null ? Path.of(".") : dir).supportsFileAttributeView("posix");
-        FileAttribute<?>[] attrs = posix
-                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE))}
-                : new FileAttribute<?>[0];
-        try {
-            Files.createFile(file, attrs);
-        } catch (FileAlreadyExistsException e) {
-            return read(file); // another process created it first
-        }
-        Files.writeString(file, token + "\n", StandardCharsets.US_ASCII, StandardOpenOption.TRUNCATE_EXISTING);
+        if (!PrivateFiles.createString(file, token + "\n")) return read(file); // another process created it first
         return token;
     }
 
@@ -64,6 +52,11 @@ public final class IntakeToken {
             if (p.contains(PosixFilePermission.GROUP_READ) || p.contains(PosixFilePermission.OTHERS_READ)) {
                 throw new IOException("the token file can be read by other users (" + PosixFilePermissions.toString(p)
                         + "), who could then post tickets; make it private: chmod 600 " + file);
+            }
+            // nor one they may write: they could put a token of their own in it, valid from the next start
+            if (p.contains(PosixFilePermission.GROUP_WRITE) || p.contains(PosixFilePermission.OTHERS_WRITE)) {
+                throw new IOException("the token file can be changed by other users (" + PosixFilePermissions.toString(p)
+                        + "), who could then put in a token of their own; make it private: chmod 600 " + file);
             }
         }
         String t = Files.readString(file, StandardCharsets.UTF_8).strip();

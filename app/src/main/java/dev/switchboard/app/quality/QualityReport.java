@@ -108,6 +108,20 @@ public record QualityReport(Instant from, Instant to, String engine, long answer
         return sb.append("; not answered: ").append(String.join(", ", parts)).append('.').toString();
     }
 
+    /** Below this many answers the figures are noted as rough. */
+    public static final int FEW_ANSWERS = 100;
+
+    /**
+     * With few answers the rates and the calibration error are mostly chance (14 answers: one answer moves a rate
+     * by 7 points, a calibration point rests on one or two), yet they were shown as plainly as 10,000 answers'.
+     * Says so, or "" with {@value #FEW_ANSWERS} or more (or none: then there are no figures).
+     */
+    public String fewAnswersNote() {
+        if (answered == 0 || answered >= FEW_ANSWERS) return "";
+        return String.format(Locale.ROOT, "Only %,d answered: one answer moves a rate by %.1f points and each calibration point "
+                + "rests on a few, so read these figures as rough until there are about %d.", answered, 100.0 / answered, FEW_ANSWERS);
+    }
+
     public double acceptanceRate() {
         return share(accepted, answered);
     }
@@ -193,6 +207,7 @@ public record QualityReport(Instant from, Instant to, String engine, long answer
         out.printf(Locale.ROOT, "Suggestion quality %s%s: %,d answered suggestions%n", period(),
                 engine == null ? "" : " (engine " + engine + ")", answered);
         if (suggested() > 0) out.println("  " + answeredSummary());
+        if (!fewAnswersNote().isEmpty()) out.println("  " + fewAnswersNote());
         if (answered == 0) {
             out.println("No dispatcher has answered a suggestion in this period yet.");
             out.flush();

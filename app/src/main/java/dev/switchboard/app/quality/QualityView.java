@@ -233,9 +233,16 @@ public final class QualityView {
                 + "priority it finally kept (after any transfers). Enter on a wrong call shows its tickets in the queue; "
                 + "Esc closes, F5 refreshes.");
         note.getStyleClass().add("sb-note");
+        note.setId("quality-note");
         note.setWrapText(true);
-        BorderPane root = new BorderPane(center, top, null, new VBox(4, status, note), null);
-        BorderPane.setMargin(center, new Insets(10, 0, 10, 0));
+        // at 1024×700 the figures are taller than the window: they scroll (following the keyboard focus) instead
+        // of running under the note, with the teams, weeks, override reasons and times to decide out of reach
+        teams.setMinHeight(120);
+        weeks.setMinHeight(120);
+        javafx.scene.control.ScrollPane scroll = dev.switchboard.app.ui.Scrolling.followingFocus(center);
+        scroll.setId("quality-scroll");
+        BorderPane root = new BorderPane(scroll, top, null, new VBox(4, status, note), null);
+        BorderPane.setMargin(scroll, new Insets(10, 0, 10, 0));
         root.setPadding(new Insets(12));
         root.getStyleClass().add("sb-dialog");
         return root;
@@ -302,7 +309,7 @@ public final class QualityView {
         save.setDisable(false);
         tiles.getChildren().clear();
         chart.getData().clear();
-        answeredShare.setText(r.suggested() == 0 ? "" : r.answeredSummary());
+        answeredShare.setText(r.suggested() == 0 ? "" : (r.answeredSummary() + " " + r.fewAnswersNote()).strip());
         answeredShare.setManaged(r.suggested() > 0);
         answeredShare.setVisible(r.suggested() > 0);
         if (r.answered() == 0) {

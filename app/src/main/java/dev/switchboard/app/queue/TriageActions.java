@@ -58,10 +58,10 @@ public final class TriageActions {
     public void install() {
         window.on(Command.ACCEPT, this::accept);
         window.on(Command.PICK_TEAM, this::pickTeam);
-        window.on(Command.PRIORITY_1, () -> priority("P1"));
-        window.on(Command.PRIORITY_2, () -> priority("P2"));
-        window.on(Command.PRIORITY_3, () -> priority("P3"));
-        window.on(Command.PRIORITY_4, () -> priority("P4"));
+        window.on(Command.PRIORITY_1, () -> priorityLevel(1));
+        window.on(Command.PRIORITY_2, () -> priorityLevel(2));
+        window.on(Command.PRIORITY_3, () -> priorityLevel(3));
+        window.on(Command.PRIORITY_4, () -> priorityLevel(4));
         window.on(Command.REROUTE, this::reroute);
         window.on(Command.SNOOZE, this::snooze);
         window.on(Command.UNDO, this::undoLast);
@@ -131,7 +131,31 @@ public final class TriageActions {
         });
     }
 
-    /** 1–4: set the priority, keeping (or taking the suggested) team. */
+    /** The workspace's priority levels, most urgent first. */
+    private List<String> priorities() {
+        return services.triage().taxonomy().priorityNames().isEmpty()
+                ? new ArrayList<>(window.queue().priorityChoices().filtered(p -> !QueueViewModel.ANY.equals(p)))
+                : services.triage().taxonomy().priorityNames();
+    }
+
+    /**
+     * 1–4: the workspace's n-th priority level (P1–P4 in the sample; "1 - Critical" … or "Blocker" … where an
+     * import defined others). Where there is no such level it says so and stays on the ticket: the key sent
+     * "P1" whatever the levels were, and a workspace without P1 answered with an error dialog after the
+     * selection had already moved to the next ticket.
+     */
+    public void priorityLevel(int n) {
+        List<String> levels = priorities();
+        if (n > levels.size()) {
+            background.status(levels.isEmpty()
+                    ? "This workspace has no priority levels (an import of decided tickets with a priority column defines them)"
+                    : "No priority level " + n + " here: the levels are " + String.join(", ", levels));
+            return;
+        }
+        priority(levels.get(n - 1));
+    }
+
+    /** Sets the priority, keeping (or taking the suggested) team. */
     public void priority(String p) {
         selected().ifPresent(r -> {
             String team = r.team() != null ? r.team() : r.suggestedTeam();
@@ -275,6 +299,20 @@ public final class TriageActions {
             public void given(String what, long ticket, long original, java.util.function.Supplier<CompletableFuture<Void>> run) {
                 undo.push(new VerdictGiven(what, ticket, original, run));
                 while (undo.size() > 50) undo.pollLast();
+            }
+
+            @Override
+            public void merged(long duplicate, long original) {
+                // the merged ticket leaves the open queue: the dispatcher is on the next one, as after any decision,
+                // not on no ticket at all (J then started over at the top, Enter did nothing)
+                QueueRow sel = table().getSelectionModel().getSelectedItem();
+                if (sel == null || sel.id() != duplicate) return;
+                int i = table().getSelectionModel().getSelectedIndex();
+                int n = table().getItems().size();
+                int next = i + 1 < n ? i + 1 : i - 1;
+                if (next < 0) return;
+                table().getSelectionModel().clearAndSelect(next);
+                window.queueView().ensureVisible(next);
             }
 
             @Override

@@ -44,7 +44,7 @@ public final class DemoWorkspace {
      * @throws IOException when the directory or an old demo file cannot be touched (nothing is opened)
      */
     public static synchronized Outcome prepare(Path dir) throws IOException {
-        dev.switchboard.persistence.db.Database.createPrivateDirectories(dir);
+        dev.switchboard.persistence.db.PrivateFiles.createDirectories(dir);
         Path lockFile = dir.resolve(WINDOW_LOCK);
         FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock l;

@@ -98,6 +98,24 @@ public final class SampleWorkspace {
                 .thenApply((ImportBatchResult r) -> new InstallResult(r.createdIds().size(), r.alreadyPresent()));
     }
 
+    /**
+     * What the first-run offer loads "to try Switchboard": {@link #install} and, waiting for triage, the replay's
+     * tickets as open tickets (arrived a minute apart over the last hour and a half, in replay order; the
+     * repeated report is a probable duplicate). The history alone left
+     * the open queue empty ("No tickets match"), with nothing to try. Idempotent, as {@link #install}.
+     */
+    public CompletableFuture<InstallResult> installWithOpenTickets(TicketStore store) {
+        Instant now = Instant.now();
+        List<NewTicket> open = new ArrayList<>();
+        for (int i = 0; i < replay.size(); i++) {
+            SampleTicket t = replay.get(i);
+            open.add(new NewTicket(SOURCE, t.key(), t.subject(), t.body(), t.requester(),
+                    now.minus(Duration.ofMinutes(replay.size() - i)), null, null));
+        }
+        return install(store).thenCompose(h -> store.saveTickets(open, ACTOR).thenApply((ImportBatchResult r) ->
+                new InstallResult(h.created() + r.createdIds().size(), h.alreadyPresent() + r.alreadyPresent())));
+    }
+
     /** A replay of {@link #replayTickets()} into {@code store}, one every {@code interval}; call {@link DemoReplay#start()}. */
     public DemoReplay replay(TicketStore store, Duration interval) {
         return new DemoReplay(store, replay, interval);

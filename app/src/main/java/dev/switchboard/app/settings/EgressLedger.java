@@ -1,12 +1,12 @@
 package dev.switchboard.app.settings;
 
 import dev.switchboard.inference.llm.EgressListener;
+import dev.switchboard.persistence.db.PrivateFiles;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +20,8 @@ import javafx.collections.ObservableList;
 /**
  * What left the machine: one entry per LLM request attempt (endpoint, model, prompt size, time,
  * outcome, purpose: triage or duplicate check), never text or keys. Keeps the latest {@link #CAP} in memory for the Settings table, counts
- * all of them, and appends each to {@code egress.csv} in the data directory when a log file is given.
+ * all of them, and appends each to {@code egress.csv} in the data directory when a log file is given (a file
+ * only the user can read where the file system has POSIX permissions; one left readable by others is made private).
  * {@link #sent} may be called from any thread; the list changes on the FX thread.
  */
 public final class EgressLedger implements EgressListener {
@@ -95,8 +96,8 @@ public final class EgressLedger implements EgressListener {
                     headerChecked = true;
                 }
                 boolean fresh = !Files.exists(log);
-                if (fresh && log.getParent() != null) dev.switchboard.persistence.db.Database.createPrivateDirectories(log.getParent());
-                try (Writer w = Files.newBufferedWriter(log, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+                // private like the database: it tells when and where tickets were sent
+                try (Writer w = PrivateFiles.appendWriter(log)) {
                     if (fresh) w.write(HEADER + "\n");
                     w.write(String.join(",", csv(e.at().toString()), csv(e.endpoint()), csv(e.model()),
                             Integer.toString(e.promptChars()), csv(e.outcome()), csv(e.purpose())) + "\n");
@@ -120,6 +121,7 @@ public final class EgressLedger implements EgressListener {
         String name = log.getFileName().toString().replaceFirst("\\.csv$", "");
         Path old = log.resolveSibling(name + "-before-" + Instant.now().toString().replace(':', '-') + ".csv");
         Files.move(log, old);
+        PrivateFiles.restrictToOwner(old, false);
     }
 
     private static String csv(String s) {

@@ -1,5 +1,6 @@
 package dev.switchboard.app.settings;
 
+import dev.switchboard.inference.llm.LlmEngine;
 import dev.switchboard.inference.llm.LlmSettings;
 import dev.switchboard.inference.llm.PromptBuilder;
 import java.net.URI;
@@ -18,16 +19,25 @@ import java.util.function.Supplier;
  * @param timeoutSeconds  per-request timeout
  * @param examples        similar decided tickets shown to the LLM (k)
  * @param template        the prompt template (defaults unless edited)
+ * @param confidentAbove  the LLM's self-reported confidence from which its suggestion may be marked confident (when the
+ *                        local model's first choice is the same team), {@value #MIN_CONFIDENT_ABOVE}–{@value #MAX_CONFIDENT_ABOVE};
+ *                        NaN when what was entered is not a number
  */
 public record EngineConfig(boolean llm, LlmSettings.Provider provider, String baseUrl, String model, String apiKeyEnv,
                            int timeoutSeconds, int concurrency, boolean hybrid, boolean redact, int examples,
-                           PromptBuilder.Template template) {
+                           PromptBuilder.Template template, double confidentAbove) {
 
     public static final String DEFAULT_KEY_ENV = "OPENAI_API_KEY";
     public static final String OPENAI_URL = "https://api.openai.com/v1";
     public static final String OPENAI_MODEL = "gpt-4o-mini";
     public static final String OLLAMA_URL = "http://localhost:11434";
     public static final String OLLAMA_MODEL = "llama3.1";
+    /**
+     * Below one half the LLM would be "confident" when it rates its own answer a coin toss; 1.0 would never be
+     * reached by most models, which report 0.95 or so at most.
+     */
+    public static final double MIN_CONFIDENT_ABOVE = 0.5;
+    public static final double MAX_CONFIDENT_ABOVE = 0.99;
 
     static final String MODE = "engine.mode";
     static final String PROVIDER = "llm.provider";
@@ -39,6 +49,7 @@ public record EngineConfig(boolean llm, LlmSettings.Provider provider, String ba
     static final String HYBRID = "llm.hybrid";
     static final String REDACT = "llm.redact";
     static final String EXAMPLES = "llm.examples";
+    static final String CONFIDENT_ABOVE = "llm.confidentAbove";
     static final String SYSTEM = "llm.prompt.system";
     static final String USER = "llm.prompt.user";
 
@@ -52,7 +63,7 @@ public record EngineConfig(boolean llm, LlmSettings.Provider provider, String ba
 
     public static EngineConfig defaults() {
         return new EngineConfig(false, LlmSettings.Provider.OPENAI_COMPATIBLE, OPENAI_URL, OPENAI_MODEL, DEFAULT_KEY_ENV,
-                60, 4, true, true, 5, PromptBuilder.Template.defaults());
+                60, 4, true, true, 5, PromptBuilder.Template.defaults(), LlmEngine.DEFAULT_CONFIDENT_ABOVE);
     }
 
     public static EngineConfig load(Settings s) {
@@ -76,7 +87,29 @@ public record EngineConfig(boolean llm, LlmSettings.Provider provider, String ba
         return new EngineConfig("llm".equals(s.get(MODE, "local")), p, url,
                 s.get(MODEL, p == LlmSettings.Provider.OLLAMA ? OLLAMA_MODEL : OPENAI_MODEL), s.get(KEY_ENV, DEFAULT_KEY_ENV),
                 s.getInt(TIMEOUT, d.timeoutSeconds), s.getInt(CONCURRENCY, d.concurrency), s.getBoolean(HYBRID, d.hybrid),
-                s.getBoolean(REDACT, d.redact), s.getInt(EXAMPLES, d.examples), t);
+                s.getBoolean(REDACT, d.redact), s.getInt(EXAMPLES, d.examples), t,
+                parseConfidence(s.get(CONFIDENT_ABOVE, Double.toString(d.confidentAbove))));
+    }
+
+    /** A threshold as typed or stored ("0.8", "0,8"); NaN when it is not a number. */
+    static double parseConfidence(String text) {
+        try {
+            return Double.parseDouble(text.strip().replace(',', '.'));
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** The threshold as the settings file and the dialog show it ("0.75"). */
+    public static String formatConfidence(double v) {
+        return Double.isNaN(v) ? "" : java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+    }
+
+    /** Why {@code v} cannot be the LLM's confidence threshold, or null. */
+    public static String confidenceProblem(double v) {
+        if (v >= MIN_CONFIDENT_ABOVE && v <= MAX_CONFIDENT_ABOVE) return null;
+        return String.format(Locale.ROOT, "must be a number from %.2f to %.2f (the LLM's own confidence; default %.2f)",
+                MIN_CONFIDENT_ABOVE, MAX_CONFIDENT_ABOVE, LlmEngine.DEFAULT_CONFIDENT_ABOVE);
     }
 
     /** Writes every field (never a key) into {@code s}; the caller saves. Default templates are not stored. */
@@ -93,6 +126,8 @@ public record EngineConfig(boolean llm, LlmSettings.Provider provider, String ba
         s.set(HYBRID, Boolean.toString(hybrid));
         s.set(REDACT, Boolean.toString(redact));
         s.set(EXAMPLES, Integer.toString(examples));
+        // one the LLM engine could not use (entered while it was off) leaves the stored value as it was
+        if (confidenceProblem(confidentAbove) == null) s.set(CONFIDENT_ABOVE, formatConfidence(confidentAbove));
         boolean isDefault = template.equals(PromptBuilder.Template.defaults());
         s.set(SYSTEM, isDefault ? null : template.system());
         s.set(USER, isDefault ? null : template.user());
@@ -129,6 +164,8 @@ public record EngineConfig(boolean llm, LlmSettings.Provider provider, String ba
         if (timeoutSeconds < 1 || timeoutSeconds > 600) out.add("Timeout must be 1–600 seconds");
         if (concurrency < 1 || concurrency > 64) out.add("Concurrency must be 1–64");
         if (examples < 0 || examples > 20) out.add("Examples must be 0–20");
+        String confidence = confidenceProblem(confidentAbove);
+        if (confidence != null) out.add("Confident at " + confidence);
         if (!apiKeyEnv.matches("[A-Za-z_][A-Za-z0-9_]*")) out.add("The environment variable name may use letters, digits and _ only");
         return out;
     }
@@ -140,10 +177,12 @@ public record EngineConfig(boolean llm, LlmSettings.Provider provider, String ba
     }
 
     public EngineConfig withLlm(boolean on) {
-        return new EngineConfig(on, provider, baseUrl, model, apiKeyEnv, timeoutSeconds, concurrency, hybrid, redact, examples, template);
+        return new EngineConfig(on, provider, baseUrl, model, apiKeyEnv, timeoutSeconds, concurrency, hybrid, redact, examples, template,
+                confidentAbove);
     }
 
     public EngineConfig withTemplate(PromptBuilder.Template t) {
-        return new EngineConfig(llm, provider, baseUrl, model, apiKeyEnv, timeoutSeconds, concurrency, hybrid, redact, examples, t);
+        return new EngineConfig(llm, provider, baseUrl, model, apiKeyEnv, timeoutSeconds, concurrency, hybrid, redact, examples, t,
+                confidentAbove);
     }
 }

@@ -126,6 +126,7 @@ public final class EngineControl {
                 .egress(ledger)
                 .prompts(new PromptBuilder(cfg.template()))
                 .requesterNames(this::personNames)
+                .confidentAbove(cfg.confidentAbove())
                 .build();
     }
 

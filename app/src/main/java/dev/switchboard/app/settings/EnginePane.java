@@ -33,6 +33,8 @@ final class EnginePane extends SettingsForm {
     private final Spinner<Integer> timeout = new Spinner<>(1, 600, 60);
     private final Spinner<Integer> concurrency = new Spinner<>(1, 64, 4);
     private final Spinner<Integer> examples = new Spinner<>(0, 20, 5);
+    /** A text field, not a spinner: a spinner would silently clamp 1.5 to 0.99 where the dispatcher should be told. */
+    private final TextField confidentAbove = new TextField();
     private final CheckBox hybrid = new CheckBox("Ask the LLM only when the local model is not confident");
     private final CheckBox redact = new CheckBox("Redact personal data (names, e-mail addresses, phone numbers…) before sending");
     private final Button test = new Button("Test connection");
@@ -80,6 +82,10 @@ final class EnginePane extends SettingsForm {
         timeout.setId("engine-timeout");
         concurrency.setId("engine-concurrency");
         examples.setId("engine-examples");
+        confidentAbove.setId("engine-confident-above");
+        confidentAbove.setPrefColumnCount(5);
+        confidentAbove.setMaxWidth(110);
+        confidentAbove.setPromptText(EngineConfig.formatConfidence(dev.switchboard.inference.llm.LlmEngine.DEFAULT_CONFIDENT_ABOVE));
         hybrid.setId("engine-hybrid");
         redact.setId("engine-redact");
 
@@ -96,7 +102,18 @@ final class EnginePane extends SettingsForm {
                 + "session only and overrides the variable. Ollama needs no key.");
         add("Timeout (s):", timeout);
         add("Concurrent requests:", concurrency);
-        add("Examples (k):", examples);
+        // beside Examples, not a row of its own: with the app's theme another row pushes Test connection under the buttons
+        Label confidentLabel = new Label("Confident at:");
+        confidentLabel.setLabelFor(confidentAbove);
+        confidentAbove.setAccessibleText("Confident at");
+        confidentAbove.setTooltip(new javafx.scene.control.Tooltip("An LLM suggestion is marked confident (Enter accepts it, and "
+                + "so does the bulk accept) when the LLM's own confidence is at least this, 0.50–0.99 (default 0.75), and the "
+                + "local model's first choice is the same team."));
+        examples.setAccessibleText("Examples (k)");
+        HBox examplesRow = new HBox(10, examples, confidentLabel, confidentAbove);
+        examplesRow.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        HBox.setMargin(confidentLabel, new Insets(0, 0, 0, 14));
+        add("Examples (k):", examplesRow);
         full(hybrid);
         full(redact);
         full(new HBox(10, test));
@@ -126,6 +143,7 @@ final class EnginePane extends SettingsForm {
         timeout.getValueFactory().setValue(c.timeoutSeconds());
         concurrency.getValueFactory().setValue(c.concurrency());
         examples.getValueFactory().setValue(c.examples());
+        confidentAbove.setText(EngineConfig.formatConfidence(c.confidentAbove()));
         hybrid.setSelected(c.hybrid());
         redact.setSelected(c.redact());
         if (control.hasSessionKey()) key.setPromptText("(a typed key is kept for this session)");
@@ -145,7 +163,9 @@ final class EnginePane extends SettingsForm {
     private void enable() {
         boolean off = !llm.isSelected();
         boolean ollama = provider.getValue() == Provider.OLLAMA;
-        for (var n : java.util.List.of(provider, baseUrl, model, timeout, concurrency, examples, hybrid, redact)) n.setDisable(off);
+        for (var n : java.util.List.of(provider, baseUrl, model, timeout, concurrency, examples, confidentAbove, hybrid, redact)) {
+            n.setDisable(off);
+        }
         keyEnv.setDisable(off || ollama);
         key.setDisable(off || ollama);
     }
@@ -164,7 +184,8 @@ final class EnginePane extends SettingsForm {
     /** The configuration as entered (the template comes from the prompt tab). */
     EngineConfig config() {
         return new EngineConfig(llm.isSelected(), provider.getValue(), baseUrl.getText(), model.getText(), keyEnv.getText(),
-                value(timeout), value(concurrency), hybrid.isSelected(), redact.isSelected(), value(examples), template.get());
+                value(timeout), value(concurrency), hybrid.isSelected(), redact.isSelected(), value(examples), template.get(),
+                EngineConfig.parseConfidence(confidentAbove.getText()));
     }
 
     /** Hands a typed key to the control (memory only); untouched field = keep what the session has. */
@@ -178,7 +199,8 @@ final class EnginePane extends SettingsForm {
 
     private void updateKeySource() {
         if (keyEdited && !key.getText().isBlank()) keySource.setText("typed key (kept in memory for this session only)");
-        else keySource.setText(control.keySource(new EngineConfig(true, provider.getValue(), "", "", keyEnv.getText(), 60, 1, false, false, 0, null)));
+        else keySource.setText(control.keySource(new EngineConfig(true, provider.getValue(), "", "", keyEnv.getText(), 60, 1, false, false, 0,
+                null, dev.switchboard.inference.llm.LlmEngine.DEFAULT_CONFIDENT_ABOVE)));
     }
 
     /** Shows why the configuration cannot be applied; true when it can. */

@@ -70,6 +70,7 @@ final class PromptPane extends VBox {
                 + "{{routing}} (user template only). Ticket text is fenced as untrusted data automatically.");
         help.getStyleClass().add("sb-note");
         help.setWrapText(true);
+        help.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE); // all its lines, not one cut to "…"
 
         VBox sys = new VBox(4, new Label("System message template:"), system);
         VBox usr = new VBox(4, new Label("User message template:"), user);

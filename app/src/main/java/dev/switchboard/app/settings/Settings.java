@@ -1,20 +1,20 @@
 package dev.switchboard.app.settings;
 
 import dev.switchboard.persistence.db.Database;
+import dev.switchboard.persistence.db.PrivateFiles;
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Properties;
 
 /**
  * User preferences in {@code settings.properties} of one workspace (never secrets: API keys come
  * from the environment or the OS keyring): the data directory's for the real workspace, the demo's own
  * directory for {@code --demo} ({@link dev.switchboard.app.WindowLaunch}). Reads are cheap; {@link #save()}
- * writes atomically.
+ * writes atomically, a file only the user can read.
  */
 public final class Settings {
 
@@ -72,12 +72,14 @@ public final class Settings {
         return get("dispatcher", System.getProperty("user.name", "dispatcher"));
     }
 
+    /**
+     * Writes the file anew, atomically, readable by the user only (0600, its folder 0700, where the file system
+     * has POSIX permissions): it names the dispatcher, the LLM endpoint and prompt. A file an older version left
+     * readable by others is replaced by a private one.
+     */
     public synchronized void save() throws IOException {
-        Database.createPrivateDirectories(file.toAbsolutePath().getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-            props.store(w, "Switchboard settings");
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        StringWriter w = new StringWriter();
+        props.store(w, "Switchboard settings");
+        PrivateFiles.writeString(file, w.toString());
     }
 }

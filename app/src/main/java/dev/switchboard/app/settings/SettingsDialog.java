@@ -109,13 +109,17 @@ public final class SettingsDialog {
 
         BorderPane root = new BorderPane(tabs, null, null, buttons, null);
         root.getStyleClass().add("sb-dialog");
-        Scene scene = new Scene(root, 860, 680);
+        // within the screen (1024 x 700 leaves about 650 under the title bar); the forms scroll
+        double[] size = dev.switchboard.app.ui.Scrolling.fit(860, 680, javafx.stage.Screen.getPrimary().getVisualBounds());
+        Scene scene = new Scene(root, size[0], size[1]);
         dev.switchboard.app.ui.Theme.styleDialog(scene, owner);
         stage.setScene(scene);
         stage.setOnShown(e -> dispatcher.requestFocus());
     }
 
     private static Tab tab(String name, String id, javafx.scene.Node content) {
+        // a form taller than the dialog (a small screen, wrapped notes) scrolls instead of running under the buttons
+        if (content instanceof SettingsForm) content = dev.switchboard.app.ui.Scrolling.followingFocus(content);
         Tab t = new Tab(name, content);
         t.setId(id);
         return t;
@@ -171,6 +175,7 @@ public final class SettingsDialog {
                 + "when, how it ended and what for (triage or duplicate check). Never the ticket text or the key. Also appended to " + ledger.logFile() + ".");
         note.getStyleClass().add("sb-note");
         note.setWrapText(true);
+        note.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE); // all its lines, not one cut to "…"
         VBox box = new VBox(8, note, count, table);
         VBox.setVgrow(table, Priority.ALWAYS);
         box.setPadding(new Insets(14));

@@ -51,6 +51,8 @@ class SettingsForm extends GridPane {
         Label l = new Label(text);
         l.getStyleClass().add("sb-note");
         l.setWrapText(true);
+        // as tall as its wrapped lines: a grid row would otherwise give it one line and cut the rest to "…"
+        l.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         return full(l);
     }
 }

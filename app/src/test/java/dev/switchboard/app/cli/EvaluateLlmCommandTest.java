@@ -117,6 +117,34 @@ class EvaluateLlmCommandTest {
     }
 
     @Test
+    void theConfidenceThresholdIsTheOneGivenAndOneOutsideItsRangeIsRefused() throws Exception {
+        // the server says 0.9: over a threshold of 0.95 nothing is confident, whatever the local model thinks
+        assertThat(run("--confident-above", "0.95")).isEqualTo(0);
+        JsonNode r = new ObjectMapper().readTree(dir.resolve("r.json").toFile());
+        assertThat(r.path("team").path("threshold_coverage").asDouble()).isZero();
+        assertThat(run("--confident-above", "0.9")).isEqualTo(0);
+        assertThat(new ObjectMapper().readTree(dir.resolve("r.json").toFile()).path("team").path("threshold_coverage").asDouble())
+                .isEqualTo(0.5);
+
+        bodies.clear();
+        StringWriter err = new StringWriter();
+        EvaluateCommand cmd = new EvaluateCommand();
+        cmd.egressLog = () -> dir.resolve("egress.csv");
+        CommandLine cl = new CommandLine(cmd);
+        cl.setOut(new PrintWriter(new StringWriter()));
+        cl.setErr(new PrintWriter(err));
+        for (String bad : List.of("1.5", "0.3", "75")) {
+            int code = cl.execute("--train", dir.resolve("train.csv").toString(), "--test", dir.resolve("test.csv").toString(),
+                    "--text", "subject,body", "--team", "team", "--engine", "llm", "--llm", "openai", "--base-url", baseUrl(),
+                    "--model", "test-model", "--confident-above", bad);
+            assertThat(code).as(bad).isEqualTo(2);
+        }
+        assertThat(err.toString()).contains("--confident-above 1.5: must be a number from 0.50 to 0.99 (the LLM's own confidence;"
+                + " default 0.75)").contains("--confident-above 0.3: must be").contains("--confident-above 75: must be");
+        assertThat(bodies).isEmpty();
+    }
+
+    @Test
     void whenEveryRequestFailsTheReportSaysWhyAndThatTheFiguresAreTheFallbacks() throws Exception {
         status = 401; // a wrong key: every ticket falls back to the local model
         assertThat(run()).isEqualTo(0);

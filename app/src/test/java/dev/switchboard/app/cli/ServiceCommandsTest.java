@@ -28,6 +28,15 @@ class ServiceCommandsTest {
     }
 
     @Test
+    void everyOptionOfEveryCommandSaysWhatItIs() {
+        // `import --help` listed --priority=COL and --requester=COL with no word about them
+        var cl = new picocli.CommandLine(new SwitchboardCli());
+        cl.getSubcommands().forEach((name, sub) -> sub.getCommandSpec().options().forEach(o ->
+                assertThat(String.join(" ", o.description()).strip()).as(name + " " + o.longestName()).isNotEmpty()));
+        assertThat(run("import", "--help").out()).contains("--priority=COL").contains("kept on rows with a team");
+    }
+
+    @Test
     void importExitCodesAndMessages() throws Exception {
         Path good = dir.resolve("good.csv");
         Files.writeString(good, "Title,Text,Group\nprinter jam,paper stuck,HW\nvpn,down,NET\n", StandardCharsets.UTF_8);
@@ -84,6 +93,13 @@ class ServiceCommandsTest {
         Result e = run("import", empty.toString(), "--subject", "Title", "--db", db(), "--quiet");
         assertThat(e.code()).isEqualTo(2);
         assertThat(e.err()).contains("no columns found");
+
+        // a JSON array (a .json file) is named as such, not taken for an empty file or one without a header row
+        Path array = Files.writeString(dir.resolve("tickets.json"), "[\n  {\"subject\": \"VPN down\", \"team\": \"NET\"}\n]\n",
+                StandardCharsets.UTF_8);
+        Result a = run("import", array.toString(), "--subject", "subject", "--db", db(), "--quiet");
+        assertThat(a.code()).isEqualTo(2);
+        assertThat(a.err()).contains("JSON array").contains("JSON Lines").doesNotContain("header row");
 
         Path allBad = Files.writeString(dir.resolve("all-bad.csv"), "Title,Text\n,\n,\n", StandardCharsets.UTF_8);
         Result b = run("import", allBad.toString(), "--subject", "Title", "--body", "Text", "--db", db(), "--quiet");

@@ -75,6 +75,19 @@ class CompareDialogTest {
     }
 
     @Test
+    void aSharedTermIsHighlightedAlsoAtASentenceEndAndInsideAHyphenatedWord() {
+        String text = "Error 809. Cannot reach the e-mail server from home. See dfs.namenode.name.dir, HADOOP-123.";
+        var flow = CompareDialog.highlighted(text,
+                java.util.Set.of("809", "mail", "server", "home", "dfs.namenode.name.dir", "hadoop-123"), false);
+        // before: "809." and "home." (a word with the full stop after it) and "e-mail" were never marked
+        assertThat(flow.getChildren()).filteredOn(n -> n.getStyleClass().contains("shared-term"))
+                .extracting(n -> ((javafx.scene.text.Text) n).getText())
+                .containsExactly("809", "mail", "server", "home", "dfs.namenode.name.dir", "HADOOP-123");
+        assertThat(flow.getChildren().stream().map(n -> ((javafx.scene.text.Text) n).getText())
+                .collect(java.util.stream.Collectors.joining())).as("the text itself unchanged").isEqualTo(text);
+    }
+
+    @Test
     void aLinkPressedBeforeTheTicketsAreReadStillMakesTheLaterTicketTheDuplicate(FxRobot robot) throws Exception {
         // the view opened on the original (the earlier report); its background is busy, as during an import
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
@@ -188,6 +201,44 @@ class CompareDialogTest {
         // and the store refuses a second merge of it
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> dups.links().merge(duplicate, original, 0.9, "dana").join())
                 .hasMessageContaining("already merged into #" + original);
+    }
+
+    @Test
+    void aMergedPairIsNotOfferedForAnotherVerdict(FxRobot robot) throws Exception {
+        dups.merge(duplicate, original, 0.9, "dana").join();
+        dups.awaitIdle();
+        // before: the view on the original offered the merged report again, and X appended "dismissed" to a pair
+        // that stayed merged (closed, its text on the original); undoing that dismissal dropped the merged text
+        assertThat(dups.plausibleCandidates(original, 5)).noneMatch(c -> c.id().equals(Long.toString(duplicate)));
+        robot.interact(() -> CompareDialog.show(stage, dups, ws.store(), bg, "dana", original));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> ("No probable duplicates of #" + original).equals(bg.messageProperty().get()));
+        assertThat(robot.lookup("#dup-score").tryQuery()).isEmpty();
+        assertThat(dups.links().history(duplicate, original)).extracting(DuplicateLinks.Link::state).containsExactly("SUGGESTED", "MERGED");
+    }
+
+    @Test
+    void onA1024By700ScreenTheViewAndItsButtonsAreOnTheScreen(FxRobot robot) throws Exception {
+        var before = CompareDialog.usableArea;
+        CompareDialog.usableArea = w -> new javafx.geometry.Rectangle2D(0, 0, 1024, 700);
+        try {
+            robot.interact(() -> CompareDialog.show(stage, dups, ws.store(), bg, "dana", duplicate));
+            WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> robot.lookup(".shared-term").tryQuery().isPresent());
+            WaitForAsyncUtils.waitForFxEvents();
+            var view = (Stage) robot.lookup("#dup-next").query().getScene().getWindow();
+            // before: 1100 wide, centred on the owner, both edges beyond the screen's
+            assertThat(view.getX()).isGreaterThanOrEqualTo(0);
+            assertThat(view.getX() + view.getWidth()).isLessThanOrEqualTo(1024);
+            assertThat(view.getY() + view.getHeight()).isLessThanOrEqualTo(700);
+            for (String id : List.of("#dup-undo", "#dup-link", "#dup-dismiss", "#dup-merge", "#dup-next")) {
+                javafx.scene.Node b = robot.lookup(id).query();
+                javafx.geometry.Bounds on = b.localToScreen(b.getBoundsInLocal());
+                assertThat(on.getMinX()).as(id).isGreaterThanOrEqualTo(0);
+                assertThat(on.getMaxX()).as(id).isLessThanOrEqualTo(1024);
+            }
+            robot.interact(view::close);
+        } finally {
+            CompareDialog.usableArea = before;
+        }
     }
 
     @Test

@@ -55,6 +55,21 @@ class DuplicateServiceTest {
         return ws.store().rows(List.of(id)).get(0);
     }
 
+    /** A fake LLM check: each ticket "rewritten" as its lower-cased subject, verdicts from {@code verdict}, counted. */
+    private static dev.switchboard.inference.dup.IssueRewriter countingRewriter(java.util.concurrent.atomic.AtomicInteger judged,
+            java.util.function.BiFunction<String, String, dev.switchboard.inference.dup.IssueRewriter.Verdict> verdict) {
+        return new dev.switchboard.inference.dup.IssueRewriter() {
+            @Override public String rewrite(dev.switchboard.inference.TicketText t) {
+                return t.subject().toLowerCase(java.util.Locale.ROOT);
+            }
+
+            @Override public Verdict judge(String a, String b) {
+                judged.incrementAndGet();
+                return verdict.apply(a, b);
+            }
+        };
+    }
+
     /** A fresh service whose borderline band is everything, so every candidate goes to the (fake) LLM check. */
     private void restartWithEveryPairBorderline() {
         dups.close();
@@ -71,6 +86,50 @@ class DuplicateServiceTest {
         assertThat(dups.links().pending(dup)).singleElement().satisfies(l -> assertThat(l.originalId()).isEqualTo(row(1L).id()));
         assertThat(row(other).duplicates()).isZero();
         assertThat(dups.candidates(dup, 3).get(0).sharedTerms()).contains("outlook", "exchange");
+    }
+
+    @Test
+    void openTicketsSavedWhileNoServiceRanAreCheckedWhenOneStarts_andOnlyOnce() {
+        dups.close(); // no window open: a CLI import brings a second report of the Outlook problem
+        long dup = ws.store().saveTickets(List.of(new NewTicket("t", "4", "Outlook disconnected from Exchange",
+                "My Outlook says it cannot connect to the Exchange server", "dan", Instant.now(), null, null)), "cli")
+                .join().createdIds().get(0);
+        long orig = row(1L).id();
+
+        dups = new DuplicateService(ws.store(), model);
+        dups.start().join();
+        dups.awaitIdle();
+
+        // before: the compare view found the pair at a high score, but no badge, no yellow box, and G said none
+        assertThat(row(dup).duplicates()).isEqualTo(1);
+        assertThat(row(orig).duplicates()).isEqualTo(1);
+        assertThat(dups.links().pending(dup)).singleElement().satisfies(l -> {
+            assertThat(l.ticketId()).as("the later report is the duplicate").isEqualTo(dup);
+            assertThat(l.originalId()).isEqualTo(orig);
+        });
+        assertThat(row(2L).duplicates()).isZero();
+
+        dups.close();
+        dups = new DuplicateService(ws.store(), model);
+        dups.start().join();
+        dups.awaitIdle();
+        assertThat(dups.links().history(dup, orig)).extracting(DuplicateLinks.Link::state).containsExactly("SUGGESTED");
+    }
+
+    @Test
+    void aStartDoesNotCheckAgainTheOpenTicketsARunningServiceCheckedOnArrival() {
+        arrive("4", "Outlook disconnected from Exchange", "My Outlook says it cannot connect to the Exchange server");
+        arrive("5", "Outlook offline, Exchange unreachable", "Outlook cannot connect to the Exchange server since this morning");
+        dups.close();
+        // every pair borderline and an LLM check on from the start: a re-check of every open ticket at each start
+        // would send their text to the LLM again every time the window opens
+        var band = new dev.switchboard.inference.dup.DuplicateFinder.Config(Duration.ofDays(30), true, 0.5, 10, 0.0, 1.0);
+        dups = new DuplicateService(ws.store(), new LocalModel(), band);
+        java.util.concurrent.atomic.AtomicInteger judged = new java.util.concurrent.atomic.AtomicInteger();
+        dups.setIssueRewriter(countingRewriter(judged, (a, b) -> dev.switchboard.inference.dup.IssueRewriter.Verdict.UNSURE));
+        dups.start().join();
+        dups.awaitIdle();
+        assertThat(judged).as("no pair of an already checked ticket goes to the LLM at start-up").hasValue(0);
     }
 
     @Test
@@ -213,16 +272,8 @@ class DuplicateServiceTest {
     void theLlmCheckDropsAPairItJudgesDifferentAndIsAskedOncePerPair() {
         restartWithEveryPairBorderline();
         java.util.concurrent.atomic.AtomicInteger judged = new java.util.concurrent.atomic.AtomicInteger();
-        dups.setIssueRewriter(new dev.switchboard.inference.dup.IssueRewriter() {
-            @Override public String rewrite(dev.switchboard.inference.TicketText t) {
-                return t.subject().toLowerCase(java.util.Locale.ROOT);
-            }
-
-            @Override public Verdict judge(String a, String b) {
-                judged.incrementAndGet();
-                return a.contains("outlook") && b.contains("outlook") ? Verdict.DIFFERENT : Verdict.UNSURE;
-            }
-        });
+        dups.setIssueRewriter(countingRewriter(judged, (a, b) -> a.contains("outlook") && b.contains("outlook")
+                ? dev.switchboard.inference.dup.IssueRewriter.Verdict.DIFFERENT : dev.switchboard.inference.dup.IssueRewriter.Verdict.UNSURE));
         assertThat(dups.checksWithLlm()).isTrue();
 
         long dup = arrive("4", "Outlook disconnected from Exchange", "My Outlook says it cannot connect to the Exchange server");
@@ -290,16 +341,7 @@ class DuplicateServiceTest {
                 "test").join();
         restartWithEveryPairBorderline();
         java.util.concurrent.atomic.AtomicInteger judged = new java.util.concurrent.atomic.AtomicInteger();
-        dups.setIssueRewriter(new dev.switchboard.inference.dup.IssueRewriter() {
-            @Override public String rewrite(dev.switchboard.inference.TicketText t) {
-                return t.subject();
-            }
-
-            @Override public Verdict judge(String a, String b) {
-                judged.incrementAndGet();
-                return Verdict.UNSURE;
-            }
-        });
+        dups.setIssueRewriter(countingRewriter(judged, (a, b) -> dev.switchboard.inference.dup.IssueRewriter.Verdict.UNSURE));
 
         long id = arrive("4", "Outlook disconnected from Exchange", "My Outlook says it cannot connect to the Exchange server");
 

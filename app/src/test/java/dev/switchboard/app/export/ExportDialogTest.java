@@ -95,6 +95,72 @@ class ExportDialogTest {
     }
 
     @Test
+    void onA1024By700ScreenTheButtonsAndTheWholeResultStayInView(FxRobot robot) throws Exception {
+        Path out = dir.resolve("small" + System.nanoTime());
+        robot.interact(() -> {
+            dialog = ExportDialog.show(owner, ws, bg, CUSTOM);
+            dialog.outDir.setText(out.toString());
+            // what a 1024×700 screen leaves for the dialog (the window was 760 pixels tall)
+            dialog.stage().setWidth(984);
+            dialog.stage().setHeight(640);
+        });
+        robot.clickOn(dialog.exportButton);
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> WaitForAsyncUtils.asyncFx(
+                () -> dialog.status.getText().contains("Manifest:")).get());
+        WaitForAsyncUtils.waitForFxEvents();
+        double sceneHeight = dialog.stage().getScene().getHeight();
+        assertThat(sceneHeight).isLessThanOrEqualTo(640);
+        for (javafx.scene.Node n : List.of(dialog.exportButton, dialog.closeButton, dialog.status)) {
+            javafx.geometry.Bounds b = WaitForAsyncUtils.asyncFx(() -> n.localToScene(n.getLayoutBounds())).get();
+            assertThat(b.getMaxY()).as("bottom of " + n).isLessThanOrEqualTo(sceneHeight);
+        }
+        // every line of the result (the files written, the manifest) is shown, not cut to its first line
+        double needed = WaitForAsyncUtils.asyncFx(() -> dialog.status.prefHeight(dialog.status.getWidth())).get();
+        assertThat(dialog.status.getHeight()).isGreaterThanOrEqualTo(needed - 1);
+        assertThat(dialog.status.getText()).contains(out.resolve("dataset.jsonl").toString());
+        robot.interact(() -> dialog.stage().close());
+    }
+
+    @Test
+    void theKeyboardFocusStaysOnTheButtonsThatWerePressed(FxRobot robot) throws Exception {
+        robot.interact(() -> {
+            dialog = ExportDialog.show(owner, ws, bg, CUSTOM);
+            dialog.outDir.setText(dir.resolve("focus" + System.nanoTime()).toString());
+        });
+        javafx.scene.Scene scene = dialog.stage().getScene();
+        // Space on Preview: the focus stays there (it moved to Export, so the next Space started an export)
+        robot.interact(dialog.previewButton::requestFocus);
+        robot.type(javafx.scene.input.KeyCode.SPACE);
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> WaitForAsyncUtils.asyncFx(() -> dialog.preview.getItems().size() == 2).get());
+        assertThat(WaitForAsyncUtils.asyncFx(scene::getFocusOwner).get()).isSameAs(dialog.previewButton);
+        // an export starting from the Export button: the focus goes to Cancel, not to Close (whose Space threw the
+        // running export away), and back to Export when it ends
+        robot.interact(() -> {
+            dialog.exportButton.requestFocus();
+            dialog.setRunning(true);
+        });
+        assertThat(WaitForAsyncUtils.asyncFx(scene::getFocusOwner).get()).isSameAs(dialog.cancelButton);
+        robot.interact(() -> dialog.setRunning(false));
+        assertThat(WaitForAsyncUtils.asyncFx(scene::getFocusOwner).get()).isSameAs(dialog.exportButton);
+        robot.interact(() -> dialog.stage().close());
+    }
+
+    @Test
+    void aFolderThatIsAFileIsNamedWithWhatIsWrong(FxRobot robot) throws Exception {
+        Path file = Files.writeString(dir.resolve("not-a-folder" + System.nanoTime()), "x");
+        robot.interact(() -> {
+            dialog = ExportDialog.show(owner, ws, bg, CUSTOM);
+            dialog.outDir.setText(file.toString());
+        });
+        robot.clickOn(dialog.exportButton);
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> WaitForAsyncUtils.asyncFx(
+                () -> dialog.status.getText().startsWith("Export failed")).get());
+        // it said "Export failed: /…/not-a-folder…", the bare path, and nothing about what was wrong with it
+        assertThat(dialog.status.getText()).startsWith("Export failed: " + file + ": ").isNotEqualTo("Export failed: " + file);
+        robot.interact(() -> dialog.stage().close());
+    }
+
+    @Test
     void escClosesTheDialogButNotWhileAnExportRuns(FxRobot robot) throws Exception {
         robot.interact(() -> dialog = ExportDialog.show(owner, ws, bg, CUSTOM));
         robot.clickOn(dialog.outDir); // keyboard focus in the dialog, in a text field

@@ -155,6 +155,28 @@ class ImportDialogTest {
     }
 
     @Test
+    void focusStartsOnTheSubjectPickerOnceTheFileIsRead(FxRobot robot) throws Exception {
+        ImportDialog d = open(csvWithBom(dir.resolve("focus-" + System.nanoTime() + ".csv")));
+        javafx.scene.control.ComboBox<?> subject = robot.lookup("#import-subject").queryAs(javafx.scene.control.ComboBox.class);
+        // the pickers were still disabled (the file loading) when the dialog asked for focus: it went to the preview
+        waitFor(5, () -> d.stage().getScene().getFocusOwner() == subject);
+        robot.interact(() -> d.stage().close());
+    }
+
+    @Test
+    void whileTheFileIsReadThePreviewSaysSoInsteadOfNoRows(FxRobot robot) throws Exception {
+        Path file = csvWithBom(dir.resolve("reading-" + System.nanoTime() + ".csv"));
+        String[] placeholder = fx(() -> {
+            ImportDialog x = ImportDialog.forFile(owner, services, background, file); // reads in the background
+            javafx.scene.control.TableView<?> t = (javafx.scene.control.TableView<?>) x.stage().getScene().lookup("#import-preview");
+            String during = ((javafx.scene.control.Labeled) t.getPlaceholder()).getText();
+            x.stage().close();
+            return new String[] {during};
+        });
+        assertThat(placeholder[0]).startsWith("Reading reading-").doesNotContain("No rows");
+    }
+
+    @Test
     void theBodyColumnPickerOpensAndChecksFromTheKeyboard(FxRobot robot) throws Exception {
         ImportDialog d = open(csvWithBom(dir.resolve("keys-" + System.nanoTime() + ".csv")));
         ImportDialogModel m = d.model();

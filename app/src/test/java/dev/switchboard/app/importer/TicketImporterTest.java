@@ -156,6 +156,24 @@ class TicketImporterTest {
         assertThat(rowsWithSubject("bq ")).extracting(QueueRow::subject).containsExactly("bq one", "bq two", "bq four");
     }
 
+    /** One endless line (a log pasted into a cell, an unclosed quote) is one rejected row, not the heap's end. */
+    @Test
+    void aRowOverTheReadersLimitIsRejectedByLineAndTheOthersImported() throws Exception {
+        Path f = dir.resolve("endless.csv");
+        try (var w = Files.newBufferedWriter(f)) {
+            w.write("subject,body\nel one,fine\nel endless,");
+            w.write("x".repeat(dev.switchboard.inference.data.TableReader.MAX_ROW_CHARS + 20_000));
+            w.write("\nel two,fine\n");
+        }
+        ImportReport r = importer().run(f, ColumnMapping.of("subject", "body"), ImportListener.NONE);
+        assertThat(r.problems()).containsExactly("endless.csv:3: the row starting here is longer than 33,554,432 characters"
+                + " (the limit for one row; often an unclosed quote); row skipped, reading on from line 4");
+        assertThat(r.created()).isEqualTo(2);
+        assertThat(r.rejected()).isEqualTo(1);
+        assertThat(r.complete()).isTrue();
+        assertThat(rowsWithSubject("el ")).extracting(QueueRow::subject).containsExactly("el one", "el two");
+    }
+
     @Test
     void latin1FileIsReadWithAWarning() throws Exception {
         Path f = dir.resolve("latin1.csv");

@@ -111,6 +111,51 @@ class IntakeServerTest {
         assertThat(ws.store().queue()).noneMatch(q -> q.subject().equals("ok"));
     }
 
+    private static HttpResponse<String> postAs(String contentType, String json) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.url())).POST(HttpRequest.BodyPublishers.ofString(json))
+                .header("Authorization", "Bearer " + token);
+        if (contentType != null) b.header("Content-Type", contentType);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aBodyThatIsNotJsonIsRefusedWith415NamingTheTypeToSend() throws Exception {
+        // curl -d without -H sends a form; a CSV or text body is not read as JSON either
+        for (String type : List.of("application/x-www-form-urlencoded", "text/plain; charset=utf-8", "text/csv", "multipart/form-data; boundary=x")) {
+            HttpResponse<String> r = postAs(type, "{\"subject\":\"ct415 wrong type\"}");
+            assertThat(r.statusCode()).as(type).isEqualTo(415);
+            assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json; charset=utf-8");
+            assertThat(r.headers().firstValue("Accept-Post")).hasValue("application/json");
+            assertThat(r.body()).as(type).startsWith("{\"error\":\"Content-Type " + type.split(";")[0] + " is not accepted: send application/json")
+                    .contains("-H 'Content-Type: application/json' or use --json").endsWith(",\"accepted\":[\"application/json\"]}");
+        }
+        // JSON in another charset would be misread
+        HttpResponse<String> latin1 = postAs("application/json; charset=ISO-8859-1", "{\"subject\":\"ct415 wrong type\"}");
+        assertThat(latin1.statusCode()).isEqualTo(415);
+        assertThat(latin1.body()).contains("charset iso-8859-1 is not accepted: send application/json in UTF-8");
+        assertThat(ws.store().queue()).noneMatch(q -> q.subject().startsWith("ct415 "));
+        // the token is checked first: a client without one learns nothing else
+        HttpResponse<String> noToken = http.send(HttpRequest.newBuilder(URI.create(server.url()))
+                .POST(HttpRequest.BodyPublishers.ofString("a=b")).header("Content-Type", "text/plain").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(noToken.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void jsonTypesAndARequestWithoutAContentTypeAreReadAsJson() throws Exception {
+        List<String> types = List.of("application/json", "Application/JSON; Charset=\"UTF-8\"", "application/vnd.acme.ticket+json");
+        for (int i = 0; i < types.size(); i++) {
+            String type = types.get(i);
+            HttpResponse<String> r = postAs(type, "{\"subject\":\"ct json " + i + "\"}");
+            assertThat(r.statusCode()).as(type + ": " + r.body()).isEqualTo(201);
+        }
+        // no Content-Type at all (curl -H 'Content-Type:', a bare script): read as JSON, refused as such when it is not
+        assertThat(postAs(null, "{\"subject\":\"ct none\"}").statusCode()).isEqualTo(201);
+        HttpResponse<String> notJson = postAs(null, "subject=ct+form");
+        assertThat(notJson.statusCode()).isEqualTo(400);
+        assertThat(notJson.body()).contains("invalid JSON");
+        assertThat(ws.store().queue()).filteredOn(q -> q.subject().startsWith("ct ")).hasSize(4);
+    }
+
     @Test
     void tokenIsRequired() throws Exception {
         String json = "{\"subject\":\"unauth\"}";
@@ -222,5 +267,42 @@ class IntakeServerTest {
                 .hasMessageNotContaining("abcdefghijklmnop");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         assertThat(IntakeToken.loadOrCreate(file)).isEqualTo("abcdefghijklmnopqrstuvwxyz0123456789");
+    }
+
+    @Test
+    void aTokenFileOtherUsersCanChangeIsRefusedToo() throws Exception {
+        Path file = dir.resolve("group-writable-token");
+        Files.writeString(file, "abcdefghijklmnopqrstuvwxyz0123456789\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw--w----"));
+        assertThatThrownBy(() -> IntakeToken.loadOrCreate(file)).isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("can be changed by other users (rw--w----)").hasMessageContaining("chmod 600 " + file)
+                .hasMessageNotContaining("abcdefghijklmnop");
+    }
+
+    /** The window and `switchboard intake` starting at the same moment share one token; neither reads an empty file. */
+    @Test
+    void processesCreatingTheTokenAtOnceAllGetTheOneThatWasWritten() throws Exception {
+        int threads = 8;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            for (int round = 0; round < 200; round++) {
+                Path file = dir.resolve("race-" + round + "/intake-token");
+                var start = new java.util.concurrent.CyclicBarrier(threads);
+                List<java.util.concurrent.Future<String>> tokens = new java.util.ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    tokens.add(pool.submit(() -> {
+                        start.await();
+                        return IntakeToken.loadOrCreate(file);
+                    }));
+                }
+                java.util.Set<String> seen = new java.util.HashSet<>();
+                for (var f : tokens) seen.add(f.get());
+                assertThat(seen).as("round " + round).singleElement().isEqualTo(Files.readString(file).strip());
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent()))).isEqualTo("rwx------");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }

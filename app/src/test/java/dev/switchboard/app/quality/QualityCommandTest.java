@@ -38,7 +38,8 @@ class QualityCommandTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("6 answered suggestions").contains("accepted as suggested   66.7% (4; 1 of them bulk accepts)")
                 .contains("\n  Answered 6 of 11 suggested tickets (54.5%); not answered: 3 still waiting for a decision, 2 closed "
-                        + "without a decision (1 of them merged as duplicates).\n")
+                        + "without a decision (1 of them merged as duplicates).\n"
+                        + "  Only 6 answered: one answer moves a rate by 16.7 points")
                 .contains("Network → Desktop").contains("override reasons: wrong-priority 1; wrong-team 1\n");
         JsonNode j = new ObjectMapper().readTree(report.toFile());
         assertThat(j.path("answered").asInt()).isEqualTo(6);

@@ -38,6 +38,23 @@ class SampleWorkspaceTest {
     }
 
     @Test
+    void theFirstRunOfferLoadsHistoryAndOpenTicketsToTriage() throws Exception {
+        try (Workspace ws = Workspace.open("jdbc:h2:file:" + dir.resolve("first"))) {
+            SampleWorkspace sample = SampleWorkspace.create();
+            // "Load ~300 sample tickets … to try Switchboard": it loaded the 200 decided ones only, the queue stayed empty
+            SampleWorkspace.InstallResult r = sample.installWithOpenTickets(ws.store()).get(30, TimeUnit.SECONDS);
+            assertThat(r.created()).isEqualTo(300);
+            assertThat(ws.store().stats().decided()).isEqualTo(200);
+            List<QueueRow> open = ws.store().queue().stream().filter(q -> q.team() == null).toList();
+            assertThat(open).hasSize(100);
+            assertThat(open).extracting(QueueRow::subject).contains(sample.replayTickets().get(0).subject());
+            SampleWorkspace.InstallResult again = sample.installWithOpenTickets(ws.store()).get(30, TimeUnit.SECONDS);
+            assertThat(again.created()).isZero();
+            assertThat(ws.store().stats().tickets()).isEqualTo(300);
+        }
+    }
+
+    @Test
     void installIsIdempotentAndReplayAddsUnlabelledTickets() throws Exception {
         try (Workspace ws = Workspace.open("jdbc:h2:file:" + dir.resolve("db"))) {
             SampleWorkspace sample = SampleWorkspace.create();

@@ -63,7 +63,7 @@ class LlmRedactionTest {
         control.sessionKey("sk-test-key");
         EngineConfig cfg = EngineConfig.defaults().withLlm(true);
         cfg = new EngineConfig(true, cfg.provider(), "http://127.0.0.1:" + llm.getAddress().getPort() + "/v1", "m", cfg.apiKeyEnv(),
-                10, 1, false, true, 0, cfg.template());
+                10, 1, false, true, 0, cfg.template(), cfg.confidentAbove());
         TicketText text = new TicketText(Long.toString(id), "VPN drops", "Hi, Jane Doe here: the VPN drops hourly.",
                 List.of("Merged duplicate #7 from Bob Miller <bob.miller@example.com>: VPN down. Bob Miller, 2nd floor"));
         try (LlmEngine engine = control.build(cfg)) {

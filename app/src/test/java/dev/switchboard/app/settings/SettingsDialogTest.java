@@ -275,6 +275,70 @@ class SettingsDialogTest {
     }
 
     @Test
+    void everyTabsNotesAreShownWholeAndTheFormScrollsInsteadOfRunningUnderTheButtons(FxRobot robot) throws Exception {
+        SettingsDialog d = open();
+        robot.interact(() -> d.stage().setHeight(420)); // a small screen
+        for (String tab : List.of("settings-general", "settings-intake", "settings-egress", "settings-prompt", "settings-engine")) {
+            tab(robot, d, tab);
+            WaitForAsyncUtils.waitForFxEvents();
+            List<String> cut = fx(() -> ((TabPane) d.stage().getScene().lookup(".tab-pane")).getSelectionModel().getSelectedItem()
+                    .getContent().lookupAll(".sb-note").stream()
+                    .map(n -> (Labeled) n)
+                    .filter(l -> l.lookup(".text") instanceof javafx.scene.text.Text t && !t.getText().equals(l.getText()))
+                    .map(Labeled::getText).toList());
+            assertThat(cut).as("notes cut to '…' on " + tab).isEmpty();
+        }
+        Node test = node(d, "#engine-test");
+        Node ok = node(d, "#settings-ok");
+        // Test connection is reached by scrolling, never drawn under OK / Apply / Close
+        robot.interact(test::requestFocus);
+        javafx.scene.control.ScrollPane scroll = fx(() -> (javafx.scene.control.ScrollPane) d.stage().getScene().getRoot()
+                .lookupAll(".scroll-pane").stream().filter(n -> n.isVisible() && ((javafx.scene.control.ScrollPane) n)
+                        .getContent() instanceof EnginePane).findFirst().orElseThrow());
+        robot.interact(() -> scroll.setVvalue(scroll.getVmax()));
+        WaitForAsyncUtils.waitForFxEvents();
+        double testBottom = fx(() -> test.localToScene(test.getBoundsInLocal()).getMaxY());
+        double okTop = fx(() -> ok.localToScene(ok.getBoundsInLocal()).getMinY());
+        assertThat(testBottom).isLessThan(okTop);
+        robot.interact(() -> d.stage().close());
+    }
+
+    @Test
+    void theLlmConfidenceThresholdIsValidatedSavedAndUsedByTheEngine(FxRobot robot) throws Exception {
+        SettingsDialog d = open();
+        tab(robot, d, "settings-engine");
+        TextField threshold = node(d, "#engine-confident-above");
+        String shown = fx(threshold::getText);
+        assertThat(shown).isEqualTo("0.75");
+        boolean disabled = fx(threshold::isDisabled);
+        assertThat(disabled).as("only for the LLM").isTrue();
+        robot.interact(() -> {
+            ((RadioButton) node(d, "#engine-llm")).setSelected(true);
+            ((TextField) node(d, "#engine-base-url")).setText("http://127.0.0.1:9/v1"); // never called: nothing is tested here
+            ((TextField) node(d, "#engine-model")).setText("test-model");
+            threshold.setText("1.5");
+        });
+        robot.clickOn("#settings-apply");
+        waitFor(10, () -> ((Labeled) node(d, "#settings-status")).getText().equals("The engine settings are not complete."));
+        assertThat(fx(() -> ((Labeled) node(d, "#engine-validation")).getText()))
+                .isEqualTo("Confident at must be a number from 0.50 to 0.99 (the LLM's own confidence; default 0.75)");
+        assertThat(services.engine()).isSameAs(services.localModel());
+        assertThat(new Settings(settingsFile).get("llm.confidentAbove", null)).isNull();
+
+        robot.interact(() -> threshold.setText("0,9"));
+        robot.clickOn("#settings-apply");
+        waitFor(20, () -> ((Labeled) node(d, "#settings-status")).getText().startsWith("Saved"));
+        assertThat(services.engine()).isInstanceOfSatisfying(LlmEngine.class, e -> assertThat(e.confidentAbove()).isEqualTo(0.9));
+        assertThat(new Settings(settingsFile).get("llm.confidentAbove", null)).isEqualTo("0.9");
+        assertThat(fx(() -> ((Labeled) node(d, "#engine-validation")).getText())).isEmpty();
+        robot.interact(() -> d.stage().close());
+
+        // the next start uses it too
+        EngineControl.restoreFromSettings(services);
+        assertThat(services.engine()).isInstanceOfSatisfying(LlmEngine.class, e -> assertThat(e.confidentAbove()).isEqualTo(0.9));
+    }
+
+    @Test
     void promptTemplateValidatesAndPersists(FxRobot robot) throws Exception {
         SettingsDialog d = open();
         tab(robot, d, "settings-prompt");

@@ -35,6 +35,10 @@ import org.apache.commons.csv.CSVRecord;
  * UTF-8 is read as Windows-1252 and a warning says so, rather than importing replacement characters.
  * Values holding UTF-8 that an earlier system decoded as Windows-1252 ("fÃ¼r") are repaired
  * ({@link Mojibake}), and a warning counts them.
+ *
+ * <p>A row longer than {@link #MAX_ROW_CHARS} characters is not kept in memory: a JSON Lines line is skipped to
+ * its end and reading goes on with the next; a CSV record is given up where it passes the limit and reading resumes
+ * on the line after the one it started on, as after broken quoting (a header row that long ends the reading).
  */
 public final class TableReader {
 
@@ -76,6 +80,17 @@ public final class TableReader {
             .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
                     .maxStringLength(Integer.MAX_VALUE).build())
             .build());
+
+    /**
+     * The most characters one row may have (32 Mi; at most 64 MiB as a string): far above a body the store keeps
+     * ({@code Ticket.MAX_BODY}, one million, longer ones are cut), and far below what would exhaust the heap when a
+     * file holds one endless line or an unclosed quote. CSV rows are counted as the parser reads, in blocks of
+     * {@link #CSV_READ_AHEAD}: one up to two blocks over the limit may still be read, one at or under it always is.
+     */
+    public static final int MAX_ROW_CHARS = 32 * 1024 * 1024;
+
+    /** Characters the CSV parser reads ahead of the record it is on (its buffer), the slack of its row count. */
+    static final int CSV_READ_AHEAD = 8192;
 
     private TableReader() {}
 
@@ -130,8 +145,14 @@ public final class TableReader {
      */
     public static Summary read(Path file, Handler handler, java.util.concurrent.atomic.AtomicLong bytesRead)
             throws IOException {
+        return read(file, handler, bytesRead, MAX_ROW_CHARS);
+    }
+
+    /** As {@link #read(Path, Handler, java.util.concurrent.atomic.AtomicLong)} with another row limit (tests). */
+    static Summary read(Path file, Handler handler, java.util.concurrent.atomic.AtomicLong bytesRead, int maxRowChars)
+            throws IOException {
         Repairing repairing = new Repairing(handler);
-        Summary summary = readRaw(file, repairing, bytesRead);
+        Summary summary = readRaw(file, repairing, bytesRead, maxRowChars);
         if (repairing.repaired > 0) {
             handler.problem(new Problem(0, repairing.repaired + " value(s) held UTF-8 text an earlier system had read as Windows-1252 (like \"fÃ¼r\" for \"für\"); repaired"));
         }
@@ -168,8 +189,8 @@ public final class TableReader {
         }
     }
 
-    private static Summary readRaw(Path file, Handler handler, java.util.concurrent.atomic.AtomicLong bytesRead)
-            throws IOException {
+    private static Summary readRaw(Path file, Handler handler, java.util.concurrent.atomic.AtomicLong bytesRead,
+                                   int maxRowChars) throws IOException {
         if (!Files.isRegularFile(file)) throw new IOException(file + ": no such file");
         Detected det = detectCharset(file);
         Charset cs = det.charset();
@@ -185,14 +206,14 @@ public final class TableReader {
         }
         if (fmt == Format.JSONL) {
             try (Reader r = openReader(file, cs, bytesRead)) {
-                return readJsonl(r, cs, handler);
+                return readJsonl(r, cs, handler, maxRowChars);
             }
         }
         // CSV: after broken quoting the parser cannot go on, so the file is reopened at the line after
         // the start of the broken record and parsing resumes there with the same header.
         CsvPass pass;
         try (Reader r = openReader(file, cs, bytesRead)) {
-            pass = readCsv(r, cs, handler, null, ',', 1, 0, 0);
+            pass = readCsv(r, cs, handler, null, ',', 1, 0, 0, maxRowChars);
         }
         int resumes = 0;
         while (pass.resumeAfterLine() > 0) {
@@ -209,7 +230,7 @@ public final class TableReader {
                     return new Summary(sm.format(), sm.charset(), sm.columns(), sm.rows(), sm.problems(), true);
                 }
                 pass = readCsv(r, cs, handler, pass.summary().columns(), pass.delimiter(), pass.resumeAfterLine(),
-                        pass.summary().rows(), pass.summary().problems());
+                        pass.summary().rows(), pass.summary().problems(), maxRowChars);
             }
         }
         return pass.summary();
@@ -374,15 +395,13 @@ public final class TableReader {
 
     private static CsvPass readCsv(Reader r, Charset cs, Handler handler, List<String> knownHeader, char knownDelimiter,
                                    long startLine,
-                                   long rowsBefore, long problemsBefore) throws IOException {
+                                   long rowsBefore, long problemsBefore, int maxRowChars) throws IOException {
         BufferedReader br = (BufferedReader) r;
         long rows = rowsBefore;
         long problems = problemsBefore;
         CSVFormat format;
         if (knownHeader == null) {
-            br.mark(1 << 15);
-            String first = br.readLine();
-            br.reset();
+            String first = peekLine(br, 1 << 15);
             if (first == null) {
                 handler.problem(new Problem(0, "the file is empty"));
                 return new CsvPass(new Summary(Format.CSV, cs, List.of(), 0, 1, true), 0, ',');
@@ -397,7 +416,18 @@ public final class TableReader {
                     .setIgnoreEmptyLines(true).setTrim(false).get();
         }
         List<String> columns;
-        try (CSVParser parser = CSVParser.builder().setReader(br).setFormat(format).get()) {
+        RowLimit limit = new RowLimit(br, maxRowChars + (long) CSV_READ_AHEAD);
+        CSVParser opened;
+        try {
+            opened = CSVParser.builder().setReader(limit).setFormat(format).get();
+        } catch (IOException | UncheckedIOException e) {
+            if (!RowLimit.passed(e)) throw e;
+            // without its header no row can be read
+            handler.problem(new Problem(1, "the header row is longer than " + String.format(Locale.ROOT, "%,d", maxRowChars)
+                    + " characters (the limit for one row; often an unclosed quote); the file was not read"));
+            return new CsvPass(new Summary(Format.CSV, cs, List.of(), rows, problems + 1, false), 0, knownDelimiter);
+        }
+        try (CSVParser parser = opened) {
             columns = knownHeader != null ? knownHeader : parser.getHeaderNames().stream().map(String::strip).toList();
             char delimiter = format.getDelimiterString().charAt(0);
             if (columns.stream().allMatch(String::isEmpty)) {
@@ -416,10 +446,14 @@ public final class TableReader {
                 } catch (UncheckedIOException | IllegalStateException e) {
                     problems++;
                     long bad = lastLine + 1;
-                    handler.problem(new Problem(bad, "broken quoting in the row starting here (" + parserReason(e)
-                            + "; often an unclosed or stray quote); row skipped, reading on from line " + (bad + 1)));
+                    handler.problem(new Problem(bad, RowLimit.passed(e)
+                            ? "the row starting here is longer than " + String.format(Locale.ROOT, "%,d", maxRowChars)
+                                    + " characters (the limit for one row; often an unclosed quote); row skipped, reading on from line " + (bad + 1)
+                            : "broken quoting in the row starting here (" + parserReason(e)
+                                    + "; often an unclosed or stray quote); row skipped, reading on from line " + (bad + 1)));
                     return new CsvPass(new Summary(Format.CSV, cs, columns, rows, problems, false), bad, delimiter);
                 }
+                limit.nextRow();
                 long line = lineOf(rec, lastLine);
                 lastLine = parser.getCurrentLineNumber() + offset;
                 if (rec.size() != columns.size()) {
@@ -472,15 +506,21 @@ public final class TableReader {
         return best;
     }
 
-    private static Summary readJsonl(Reader r, Charset cs, Handler handler) throws IOException {
-        BufferedReader br = (BufferedReader) r;
+    private static Summary readJsonl(Reader r, Charset cs, Handler handler, int maxRowChars) throws IOException {
+        Lines lines = new Lines(r, maxRowChars);
         long lineNo = 0;
         long rows = 0;
         long problems = 0;
         List<String> columns = new ArrayList<>();
         String line;
-        while ((line = br.readLine()) != null) {
+        while ((line = lines.next()) != null) {
             lineNo++;
+            if (line == Lines.TOO_LONG) {
+                problems++;
+                handler.problem(new Problem(lineNo, String.format(Locale.ROOT,
+                        "line of %,d characters is longer than %,d (the limit for one row); skipped", lines.skipped(), maxRowChars)));
+                continue;
+            }
             String s = line.strip();
             if (s.isEmpty()) continue;
             if (lineNo == 1 && s.startsWith("[")) {
@@ -534,6 +574,143 @@ public final class TableReader {
         while (t.getCause() != null) t = t.getCause();
         String m = t.getMessage();
         return m == null ? t.getClass().getSimpleName() : m;
+    }
+
+    /** The first line (up to {@code max} characters of it) without consuming it; null for an empty file. */
+    private static String peekLine(BufferedReader br, int max) throws IOException {
+        br.mark(max);
+        char[] buf = new char[max];
+        int n = 0;
+        int k;
+        while (n < max && (k = br.read(buf, n, max - n)) > 0) {
+            int end = n + k;
+            for (int i = n; i < end; i++) {
+                if (buf[i] == '\n' || buf[i] == '\r') {
+                    br.reset();
+                    return new String(buf, 0, i);
+                }
+            }
+            n = end;
+        }
+        br.reset();
+        return n == 0 ? null : new String(buf, 0, n);
+    }
+
+    /**
+     * Lines ending in LF, CR LF or CR, as {@link BufferedReader#readLine} reads them, none kept longer than
+     * {@code max} characters: a longer one is read to its end without being kept, and {@link #TOO_LONG} stands
+     * for it.
+     */
+    private static final class Lines {
+        /** Stands for a line over the limit (compared by identity). */
+        static final String TOO_LONG = new String("(too long)");
+
+        private final Reader in;
+        private final int max;
+        private final char[] buf = new char[1 << 16];
+        private int pos;
+        private int len;
+        private boolean skipLf;
+        private long skipped;
+
+        Lines(Reader in, int max) {
+            this.in = in;
+            this.max = max;
+        }
+
+        /** The next line without its line break, {@link #TOO_LONG}, or null at the end of the input. */
+        String next() throws IOException {
+            StringBuilder line = new StringBuilder();
+            long chars = 0;
+            boolean any = false;
+            while (true) {
+                if (pos == len) {
+                    len = Math.max(0, in.read(buf, 0, buf.length));
+                    pos = 0;
+                    if (len == 0) {
+                        if (!any) return null;
+                        return finish(line, chars);
+                    }
+                }
+                if (skipLf) {
+                    skipLf = false;
+                    if (buf[pos] == '\n') {
+                        pos++;
+                        continue;
+                    }
+                }
+                any = true;
+                int start = pos;
+                while (pos < len && buf[pos] != '\n' && buf[pos] != '\r') pos++;
+                int n = pos - start;
+                chars += n;
+                if (line != null && chars <= max) line.append(buf, start, n);
+                else line = null; // over the limit: counted, not kept
+                if (pos < len) {
+                    skipLf = buf[pos++] == '\r';
+                    return finish(line, chars);
+                }
+            }
+        }
+
+        private String finish(StringBuilder line, long chars) {
+            if (line != null) return line.toString();
+            skipped = chars;
+            return TOO_LONG;
+        }
+
+        /** Characters of the last line over the limit. */
+        long skipped() {
+            return skipped;
+        }
+    }
+
+    /**
+     * Counts the characters the CSV parser takes since the start of the row it is on and stops it, with
+     * {@link Passed}, when they pass {@code max}; {@link #nextRow} starts the count again.
+     */
+    private static final class RowLimit extends java.io.FilterReader {
+        private final long max;
+        private long chars;
+
+        RowLimit(Reader in, long max) {
+            super(in);
+            this.max = max;
+        }
+
+        void nextRow() {
+            chars = 0;
+        }
+
+        @Override public int read() throws IOException {
+            int c = super.read();
+            if (c >= 0) count(1);
+            return c;
+        }
+
+        @Override public int read(char[] b, int off, int n) throws IOException {
+            int k = super.read(b, off, n);
+            if (k > 0) count(k);
+            return k;
+        }
+
+        private void count(int k) throws Passed {
+            chars += k;
+            if (chars > max) throw new Passed();
+        }
+
+        /** Whether {@code e} (as the parser wraps it) says a row passed the limit. */
+        static boolean passed(Throwable e) {
+            for (Throwable t = e; t != null; t = t.getCause()) if (t instanceof Passed) return true;
+            return false;
+        }
+
+        /** A row passed the limit. */
+        static final class Passed extends IOException {
+            Passed() {
+                super("row over the length limit");
+            }
+        }
     }
 
     /** Adds the bytes read to a shared counter. */

@@ -63,6 +63,8 @@ import java.util.function.UnaryOperator;
 public final class LlmEngine implements TriageEngine, AutoCloseable {
 
     public static final String ID = "llm";
+    /** Self-reported confidence from which a reply may be marked confident, unless set otherwise ({@link Builder#confidentAbove}). */
+    public static final double DEFAULT_CONFIDENT_ABOVE = 0.75;
     /** langchain4j insists on a key; the real one is injected per request by the transport. */
     private static final String PLACEHOLDER_KEY = "injected-by-switchboard-transport";
 
@@ -101,7 +103,7 @@ public final class LlmEngine implements TriageEngine, AutoCloseable {
         private PromptBuilder prompts = new PromptBuilder();
         private Redactor redactor = new Redactor();
         private Function<TicketText, Collection<String>> requesterNames = t -> List.of();
-        private double confidentAbove = 0.75;
+        private double confidentAbove = DEFAULT_CONFIDENT_ABOVE;
         private Duration baseBackoff = Duration.ofMillis(500);
         private Duration maxBackoff = Duration.ofSeconds(20);
         private Double temperature = 0.0;
@@ -194,6 +196,11 @@ public final class LlmEngine implements TriageEngine, AutoCloseable {
                         : java.net.http.HttpClient.Version.HTTP_1_1)
                 .build();
         this.model = buildModel(new LlmTransport.Builder(() -> http, settings.apiKey()));
+    }
+
+    /** The self-reported confidence at or above which a reply may be marked confident (see {@link Builder#confidentAbove}). */
+    public double confidentAbove() {
+        return confidentAbove;
     }
 
     private ChatModel buildModel(LlmTransport.Builder transport) {

@@ -11,10 +11,13 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -205,7 +208,8 @@ public final class ModelSnapshot {
             throws IOException {
         Fitted f = model.fitted();
         Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
+        createPrivateDirectories(dir);
+        // readable by the user only (0600 where the file system has POSIX permissions): it holds the vocabulary
         Path tmp = Files.createTempFile(dir, file.getFileName().toString() + ".", ".tmp");
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -244,6 +248,19 @@ public final class ModelSnapshot {
         }
         deleteStaleTemporaries(dir, file.getFileName().toString());
         return Files.size(file);
+    }
+
+    /**
+     * Creates {@code dir} and missing parents readable by the user only (0700) where the file system has POSIX
+     * permissions (team mode keeps the model in the data directory, which may not exist yet); an existing folder
+     * is left as it is.
+     */
+    private static void createPrivateDirectories(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) return;
+        boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+        Files.createDirectories(dir, posix
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))}
+                : new FileAttribute<?>[0]);
     }
 
     /** Temporary files left by a writer that died (older than ten minutes: not another process's write). */

@@ -34,6 +34,104 @@ class TableReaderTest {
         return new Collected(rows, problems, s);
     }
 
+    private static Collected read(Path f, int maxRowChars) throws Exception {
+        List<TableReader.Row> rows = new ArrayList<>();
+        List<TableReader.Problem> problems = new ArrayList<>();
+        TableReader.Summary s = TableReader.read(f, new TableReader.Handler() {
+            @Override public boolean row(TableReader.Row row) {
+                rows.add(row);
+                return true;
+            }
+            @Override public void problem(TableReader.Problem p) {
+                problems.add(p);
+            }
+        }, null, maxRowChars);
+        return new Collected(rows, problems, s);
+    }
+
+    @Test
+    void aJsonLinesLineOverTheRowLimitIsSkippedWithItsLineNumberAndTheNextOnesAreRead() throws Exception {
+        Path f = dir.resolve("long.jsonl");
+        Files.writeString(f, "{\"subject\":\"one\"}\r\n{\"subject\":\"" + "x".repeat(5000) + "\"}\r\n"
+                + "{\"subject\":\"" + "y".repeat(980) + "\"}\n" + "z".repeat(3000) + "\r{\"subject\":\"four\"}\n");
+        Collected c = read(f, 1000);
+        assertThat(c.rows()).extracting(r -> r.get("subject").length() > 10 ? r.get("subject").substring(0, 1) + "@" + r.line()
+                : r.get("subject") + "@" + r.line()).containsExactly("one@1", "y@3", "four@5");
+        assertThat(c.problems()).extracting(TableReader.Problem::toString).containsExactly(
+                "line 2: line of 5,014 characters is longer than 1,000 (the limit for one row); skipped",
+                "line 4: line of 3,000 characters is longer than 1,000 (the limit for one row); skipped");
+        assertThat(c.summary().complete()).isTrue();
+    }
+
+    @Test
+    void aCsvRowOverTheRowLimitIsSkippedWithItsLineNumberAndReadingGoesOnAfterIt() throws Exception {
+        int limit = 1000;
+        Path f = dir.resolve("long.csv");
+        String longLine = "x".repeat(100_000);
+        Files.writeString(f, "subject,body\n"
+                + "one," + "a".repeat(limit - 10) + "\n"            // under the limit, as are the rows around it
+                + "two," + longLine + "\n"                         // one endless line
+                + "three,\"quoted\nacross lines\"\n"
+                + "four,\"" + (longLine + "\n").repeat(3) + "\"\n" // a quoted field over the limit: resumes inside it
+                + "five,end\n");
+        Collected c = read(f, limit);
+        assertThat(c.rows()).extracting(r -> r.get("subject") + "@" + r.line()).startsWith("one@2", "three@4")
+                .contains("five@10");
+        assertThat(c.problems()).first().satisfies(p -> {
+            assertThat(p.line()).isEqualTo(3);
+            assertThat(p.message()).isEqualTo("the row starting here is longer than 1,000 characters (the limit for one row;"
+                    + " often an unclosed quote); row skipped, reading on from line 4");
+        });
+        assertThat(c.problems()).extracting(TableReader.Problem::line).contains(6L);
+        assertThat(c.rows()).allSatisfy(r -> assertThat(r.values().values()).allSatisfy(v -> assertThat(v.length())
+                .isLessThanOrEqualTo(limit + 2 * TableReader.CSV_READ_AHEAD)));
+        assertThat(c.summary().complete()).isTrue();
+    }
+
+    /** An unclosed quote at the top of a big file would otherwise read all the rest into one field. */
+    @Test
+    void anUnclosedQuoteEndsAsOneRowOverTheLimitNotAsTheWholeFileInMemory() throws Exception {
+        Path f = dir.resolve("unclosed.csv");
+        StringBuilder csv = new StringBuilder("subject,body\nbroken,\"starts here\n");
+        for (int i = 0; i < 2000; i++) csv.append("row ").append(i).append(",body of row ").append(i).append('\n');
+        Files.writeString(f, csv);
+        Collected c = read(f, 1000);
+        assertThat(c.problems()).first().satisfies(p -> assertThat(p.toString())
+                .startsWith("line 2: the row starting here is longer than 1,000 characters"));
+        assertThat(c.rows()).extracting(r -> r.get("subject")).contains("row 1999");
+        assertThat(c.rows().size()).isGreaterThan(1990);
+    }
+
+    @Test
+    void aHeaderRowOverTheLimitEndsTheReadingAndSaysWhy() throws Exception {
+        Path f = dir.resolve("wide.csv");
+        Files.writeString(f, "subject," + "c".repeat(50_000) + "\none,two\n");
+        Collected c = read(f, 1000);
+        assertThat(c.rows()).isEmpty();
+        assertThat(c.problems()).extracting(TableReader.Problem::toString).containsExactly("line 1: the header row is longer than"
+                + " 1,000 characters (the limit for one row; often an unclosed quote); the file was not read");
+        assertThat(c.summary().complete()).isFalse();
+    }
+
+    /** The real limit: a 33-million-character line is skipped without being kept, quickly. */
+    @Test
+    void aLineJustOverTheRealLimitIsSkippedAndOneAtItIsRead() throws Exception {
+        Path f = dir.resolve("huge.jsonl");
+        String prefix = "{\"subject\":\"at\",\"body\":\"";
+        String atLimit = prefix + "y".repeat(TableReader.MAX_ROW_CHARS - prefix.length() - 2) + "\"}";
+        try (var w = Files.newBufferedWriter(f)) {
+            w.write(atLimit);
+            w.write("\n{\"subject\":\"over\",\"body\":\"");
+            w.write("z".repeat(TableReader.MAX_ROW_CHARS));
+            w.write("\"}\n{\"subject\":\"after\"}\n");
+        }
+        Collected c = read(f, null);
+        assertThat(c.rows()).extracting(r -> r.get("subject") + "@" + r.line()).containsExactly("at@1", "after@3");
+        assertThat(c.problems()).extracting(TableReader.Problem::line).containsExactly(2L);
+        assertThat(c.problems().get(0).message()).isEqualTo("line of 33,554,460 characters is longer than 33,554,432"
+                + " (the limit for one row); skipped");
+    }
+
     @Test
     void aBinaryFileIsRefusedWithAReasonInsteadOfReadAsColumns() throws Exception {
         byte[] noise = new byte[4000];

@@ -3,6 +3,7 @@ package dev.switchboard.inference.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.switchboard.inference.ContractData;
 import dev.switchboard.inference.Evidence;
@@ -14,9 +15,11 @@ import dev.switchboard.inference.TriageSuggestion;
 import dev.switchboard.inference.embed.HashingEmbedder;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -99,6 +102,19 @@ class ModelSnapshotTest {
         assertThat(loaded.teamThresholds()).isEqualTo(trained.teamThresholds());
         assertThat(loaded.globalTeamThreshold()).isEqualTo(trained.globalTeamThreshold());
         assertSameSuggestions(trained, loaded, 0.0);
+    }
+
+    /** The file holds the vocabulary of decided tickets: only the user may read it, or list its new folder. */
+    @Test
+    void theSavedModelIsPrivateAndSoIsTheFolderItCreates() throws IOException {
+        assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"), "POSIX permissions");
+        Path file = dir.resolve("data/team/server-1.local-model");
+        ModelSnapshot.write(trained, file, null, "");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("data"))))
+                .isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())))
+                .isEqualTo("rwx------");
     }
 
     @Test

@@ -11,19 +11,14 @@ import dev.switchboard.persistence.entity.TicketEmbedding;
 import dev.switchboard.persistence.entity.TicketUpdate;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Properties;
-import java.util.Set;
 import java.util.function.Function;
 import org.flywaydb.core.Flyway;
 import org.hibernate.Session;
@@ -217,7 +212,7 @@ public final class Database implements AutoCloseable {
         Path parent = base == null ? null : base.getParent();
         if (parent == null) return;
         try {
-            createPrivateDirectories(parent);
+            PrivateFiles.createDirectories(parent);
         } catch (IOException e) {
             throw new IllegalStateException("cannot create data directory " + parent + ": " + e.getMessage(), e);
         }
@@ -225,24 +220,8 @@ public final class Database implements AutoCloseable {
         // made private too; a directory of the user's own choosing (--db) keeps its permissions.
         Path data = dataDir.toAbsolutePath().normalize();
         if (parent.startsWith(data)) {
-            for (Path d = parent; d != null && d.startsWith(data); d = d.getParent()) restrictToOwner(d, true);
+            for (Path d = parent; d != null && d.startsWith(data); d = d.getParent()) PrivateFiles.restrictToOwner(d, true);
         }
-    }
-
-    private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
-    private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
-
-    /**
-     * Creates {@code dir} and any missing parents, each readable only by the user (0700) where the file
-     * system supports POSIX permissions; directories that already exist are left as they are.
-     */
-    public static void createPrivateDirectories(Path dir) throws IOException {
-        Path abs = dir.toAbsolutePath();
-        if (Files.isDirectory(abs)) return;
-        FileAttribute<?>[] attrs = FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
-                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_DIR)}
-                : new FileAttribute<?>[0];
-        Files.createDirectories(abs, attrs);
     }
 
     /** Makes the H2 files of a file URL (data, lock with the server key, trace) readable by the user only. */
@@ -251,29 +230,7 @@ public final class Database implements AutoCloseable {
         if (base == null) return;
         for (String ext : new String[] {".mv.db", ".lock.db", ".trace.db"}) {
             Path f = base.resolveSibling(base.getFileName() + ext);
-            if (Files.exists(f, LinkOption.NOFOLLOW_LINKS)) restrictToOwner(f, false);
-        }
-    }
-
-    /**
-     * Best effort: removes group and other permissions from {@code p} when it belongs to this user and
-     * the file system has POSIX permissions. A shared directory (sticky, like /tmp) and the home directory
-     * are never changed.
-     */
-    private static void restrictToOwner(Path p, boolean directory) {
-        try {
-            if (!Files.getFileStore(p).supportsFileAttributeView("posix")) return;
-            if (!Files.getOwner(p, LinkOption.NOFOLLOW_LINKS).getName().equals(System.getProperty("user.name"))) return;
-            if (directory) {
-                if (p.equals(Path.of(System.getProperty("user.home")).toAbsolutePath().normalize())) return;
-                Object mode = Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-                if (mode instanceof Integer m && (m & 01000) != 0) return; // sticky: shared by its nature
-            }
-            Set<PosixFilePermission> want = directory ? OWNER_DIR : OWNER_FILE;
-            Set<PosixFilePermission> has = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
-            if (!has.equals(want)) Files.setPosixFilePermissions(p, want);
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            LOG.log(System.Logger.Level.WARNING, "could not make " + p + " private to this user: " + e.getMessage());
+            if (Files.exists(f, LinkOption.NOFOLLOW_LINKS)) PrivateFiles.restrictToOwner(f, false);
         }
     }
 
