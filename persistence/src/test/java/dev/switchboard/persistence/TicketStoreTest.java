@@ -136,10 +136,11 @@ class TicketStoreTest {
         db.close();
         long closed = java.nio.file.Files.size(dir.resolve("test.mv.db"));
         assertThat(closed).as("database file of 30,000 tickets after closing (%,d bytes while open)", open)
-                .isLessThan(open * 2 / 5);
-        // with the content-hash index (before V7) 200 ms at the close (H2's default) left 18 of 52 MB, 10 s 13 MB; now
-        // 54 MB while open (no bulk write here), and what H2's close leaves varies: 14-17 MB after 10 s, 16 MB after
-        // 200 ms in one run (imports end compact anyway: BulkSpaceTest)
+                .isLessThan(open * 2 / 3);
+        // without compaction at the close the file stays at its 54 MB (no bulk write here: BulkSpaceTest covers
+        // imports). What H2's time-boxed compaction at the close leaves varies with the machine's load: 14-17 MB after
+        // 10 s on an idle machine, 27 MB with two builds running beside it, 16 MB with H2's default 200 ms (before V7
+        // dropped the content-hash index: 18 of 52 MB after 200 ms, 13 MB after 10 s)
         db = Database.open(StoreTestSupport.url(dir));
         store = new TicketStore(db);
         assertThat(store.stats().tickets()).isEqualTo(30_000);
