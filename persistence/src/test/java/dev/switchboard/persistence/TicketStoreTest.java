@@ -124,7 +124,9 @@ class TicketStoreTest {
             List<NewTicket> batch = new java.util.ArrayList<>();
             for (int i = 0; i < 500; i++) {
                 int n = b * 500 + i;
-                batch.add(new NewTicket("import", "sha256:bulk" + n + "#1", "printer " + n + " on floor " + (n % 9) + " is broken",
+                // a content hash as id, as the importer makes without an id column: each lands at a random index page
+                String id = "sha256:" + TicketStore.contentHash("bulk " + n, "", "") + "#1";
+                batch.add(new NewTicket("import", id, "printer " + n + " on floor " + (n % 9) + " is broken",
                         "The printer on floor " + (n % 9) + " does not print page " + n + " of the monthly report.", null, null, null, null));
             }
             store.saveTickets(batch, "import").join();
@@ -134,7 +136,11 @@ class TicketStoreTest {
         db.close();
         long closed = java.nio.file.Files.size(dir.resolve("test.mv.db"));
         assertThat(closed).as("database file of 30,000 tickets after closing (%,d bytes while open)", open)
-                .isLessThan(open / 3); // 200 ms at the close (H2's default) left 18 of 52 MB, 10 s 13 MB
+                .isLessThan(open * 2 / 3);
+        // without compaction at the close the file stays at its 54 MB (no bulk write here: BulkSpaceTest covers
+        // imports). What H2's time-boxed compaction at the close leaves varies with the machine's load: 14-17 MB after
+        // 10 s on an idle machine, 27 MB with two builds running beside it, 16 MB with H2's default 200 ms (before V7
+        // dropped the content-hash index: 18 of 52 MB after 200 ms, 13 MB after 10 s)
         db = Database.open(StoreTestSupport.url(dir));
         store = new TicketStore(db);
         assertThat(store.stats().tickets()).isEqualTo(30_000);

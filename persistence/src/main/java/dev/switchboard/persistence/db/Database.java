@@ -58,6 +58,7 @@ public final class Database implements AutoCloseable {
     private final String user;
     private final String password;
     private final SessionFactory sessionFactory;
+    private final BulkSpace bulkSpace = new BulkSpace(this);
     private volatile boolean closed;
 
     private Database(String url, String user, String password, SessionFactory sf) {
@@ -65,6 +66,27 @@ public final class Database implements AutoCloseable {
         this.user = user;
         this.password = password;
         this.sessionFactory = sf;
+    }
+
+    /**
+     * Starts a bulk write (an import): until the handle is closed, {@link BulkSpace.Handle#afterBatch} gives back
+     * the space of replaced pages of an embedded H2 file as the import goes (see {@link BulkSpace}).
+     */
+    public BulkSpace.Handle beginBulkWrite() {
+        return bulkSpace.begin();
+    }
+
+    /** As {@link #beginBulkWrite()} with another retention time while it lasts (tests). */
+    BulkSpace.Handle beginBulkWrite(int retentionMs) {
+        return bulkSpace.begin(retentionMs);
+    }
+
+    /**
+     * Waits until the last bulk write's final pass over the file is done (it starts on its own thread once the
+     * retention time has passed after the import): for tests and benchmarks that measure the file.
+     */
+    public void awaitBulkWrites() throws InterruptedException {
+        bulkSpace.awaitTidy();
     }
 
     /** Default location: {@code $XDG_DATA_HOME/switchboard} or {@code ~/.local/share/switchboard}. */
@@ -303,6 +325,8 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        bulkSpace.finish(); // a pending final pass over the file first, so that H2's compaction at the close finds little
+        bulkSpace.shutdown();
         closed = true;
         sessionFactory.close();
     }
