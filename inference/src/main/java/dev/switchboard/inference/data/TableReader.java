@@ -210,12 +210,16 @@ public final class TableReader {
             }
         }
         // CSV: after broken quoting the parser cannot go on, so the file is reopened at the line after
-        // the start of the broken record and parsing resumes there with the same header.
+        // the start of the broken record and parsing resumes there with the same header. The byte where that
+        // line starts is found by scanning bytes onwards from where the previous pass started, so that each
+        // resume costs the distance from the last one (reading on from the top each time made a large file
+        // with many broken rows take hours, and its progress went back to zero at each).
         CsvPass pass;
         try (Reader r = openReader(file, cs, bytesRead)) {
             pass = readCsv(r, cs, handler, null, ',', 1, 0, 0, maxRowChars);
         }
         int resumes = 0;
+        LinePosition at = new LinePosition(0, 0);
         while (pass.resumeAfterLine() > 0) {
             if (++resumes > MAX_RESUMES) {
                 handler.problem(new Problem(pass.resumeAfterLine() + 1, "more than " + MAX_RESUMES
@@ -223,12 +227,12 @@ public final class TableReader {
                 return new Summary(Format.CSV, cs, pass.summary().columns(), pass.summary().rows(),
                         pass.summary().problems() + 1, false);
             }
-            if (bytesRead != null) bytesRead.set(0);
-            try (Reader r = openReader(file, cs, bytesRead)) {
-                if (!skipLines(r, pass.resumeAfterLine())) {
-                    Summary sm = pass.summary(); // the broken row was the last one
-                    return new Summary(sm.format(), sm.charset(), sm.columns(), sm.rows(), sm.problems(), true);
-                }
+            at = seekLine(file, cs, at, pass.resumeAfterLine());
+            if (at == null) {
+                Summary sm = pass.summary(); // the broken row was the last one
+                return new Summary(sm.format(), sm.charset(), sm.columns(), sm.rows(), sm.problems(), true);
+            }
+            try (Reader r = openReaderAt(file, cs, at.offset(), bytesRead)) {
                 pass = readCsv(r, cs, handler, pass.summary().columns(), pass.delimiter(), pass.resumeAfterLine(),
                         pass.summary().rows(), pass.summary().problems(), maxRowChars);
             }
@@ -241,30 +245,73 @@ public final class TableReader {
     /** Result of one CSV parsing pass; {@code resumeAfterLine} > 0 asks for another pass after that line. */
     private record CsvPass(Summary summary, long resumeAfterLine, char delimiter) {}
 
-    /** Skips {@code lines} physical lines (LF, CR LF or CR); false at end of file. */
-    private static boolean skipLines(Reader r, long lines) throws IOException {
-        long seen = 0;
+    /** Where a physical line starts: {@code lines} lines (LF, CR LF or CR) end before byte {@code offset}. */
+    record LinePosition(long lines, long offset) {}
+
+    /**
+     * The start of the line after {@code lines} physical lines, scanning bytes onwards from {@code from} (a line
+     * start before it); null at the end of the file. Works on bytes: in UTF-8 and Windows-1252 a CR or LF byte is
+     * always that character, in UTF-16 the two-byte unit is.
+     */
+    static LinePosition seekLine(Path file, Charset cs, LinePosition from, long lines) throws IOException {
+        if (lines < from.lines()) from = new LinePosition(0, 0);
+        if (lines == from.lines()) return from;
+        boolean le = cs.equals(StandardCharsets.UTF_16LE), be = cs.equals(StandardCharsets.UTF_16BE);
+        int unit = le || be ? 2 : 1;
+        long seen = from.lines(), pos = from.offset();
         boolean cr = false;
-        while (seen < lines) {
-            int c = r.read();
-            if (c < 0) return false;
-            if (c == '\n') {
-                if (!cr) seen++;
-                cr = false;
-            } else if (c == '\r') {
-                seen++;
-                cr = true;
-            } else {
-                cr = false;
+        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            in.skipNBytes(pos);
+            byte[] buf = new byte[1 << 16];
+            int n, carry = 0;
+            while (true) {
+                n = in.read(buf, carry, buf.length - carry);
+                if (n < 0) return null;
+                n += carry;
+                int i = 0;
+                for (; i + unit <= n; i += unit) {
+                    int c = unit == 1 ? buf[i] & 0xff
+                            : le ? (buf[i] & 0xff) | (buf[i + 1] & 0xff) << 8 : (buf[i] & 0xff) << 8 | (buf[i + 1] & 0xff);
+                    if (cr && seen == lines) {
+                        // the line after the last one counted starts here, or after the LF of a CR LF
+                        return new LinePosition(lines, pos + (c == '\n' ? unit : 0));
+                    }
+                    pos += unit;
+                    if (c == '\n') {
+                        if (!cr && ++seen == lines) return new LinePosition(lines, pos);
+                        cr = false;
+                    } else if (c == '\r') {
+                        seen++;
+                        cr = true;
+                    } else {
+                        cr = false;
+                    }
+                }
+                carry = n - i; // half a UTF-16 unit
+                System.arraycopy(buf, i, buf, 0, carry);
             }
+        } catch (java.io.EOFException e) {
+            return null;
         }
-        if (cr) {
-            // a CR LF split across the boundary: drop the LF
-            r.mark(1);
-            int c = r.read();
-            if (c != '\n' && c >= 0) r.reset();
+    }
+
+    /** A reader from byte {@code offset} (a line start after the first line: no byte-order mark there). */
+    private static Reader openReaderAt(Path file, Charset cs, long offset, java.util.concurrent.atomic.AtomicLong bytesRead)
+            throws IOException {
+        InputStream in = Files.newInputStream(file);
+        try {
+            in.skipNBytes(offset);
+        } catch (IOException e) {
+            in.close();
+            throw e;
         }
-        return true;
+        if (bytesRead != null) {
+            bytesRead.set(offset);
+            in = new CountingInputStream(in, bytesRead);
+        }
+        CharsetDecoder dec = cs.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(CodingErrorAction.REPLACE);
+        return new BufferedReader(new InputStreamReader(new java.io.BufferedInputStream(in, 1 << 16), dec), 1 << 16);
     }
 
     private static Reader openReader(Path file, Charset cs, java.util.concurrent.atomic.AtomicLong bytesRead)

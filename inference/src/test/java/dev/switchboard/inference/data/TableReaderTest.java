@@ -180,6 +180,74 @@ class TableReaderTest {
     }
 
     @Test
+    void manyBrokenRowsAreEachSkippedAndTheRowsBetweenReadInOrder() throws Exception {
+        // each resume starts where the line after the broken row starts, found by its bytes (it used to read on from
+        // the top of the file each time: hours for a large file with many broken rows)
+        StringBuilder csv = new StringBuilder("id,text\n");
+        for (int i = 1; i <= 3000; i++) {
+            csv.append(i).append(i % 100 == 0 ? ",\"bad\"quote über\n" : ",ticket " + i + " ünïcode text\n");
+        }
+        Path f = dir.resolve("broken.csv");
+        Files.writeString(f, csv);
+        AtomicLong bytes = new AtomicLong();
+        List<String> rows = new ArrayList<>();
+        List<Long> lines = new ArrayList<>();
+        List<Long> progress = new ArrayList<>();
+        List<TableReader.Problem> problems = new ArrayList<>();
+        TableReader.Summary s = TableReader.read(f, new TableReader.Handler() {
+            @Override public boolean row(TableReader.Row row) {
+                rows.add(row.get("text"));
+                lines.add(row.line());
+                progress.add(bytes.get());
+                return true;
+            }
+            @Override public void problem(TableReader.Problem p) {
+                problems.add(p);
+            }
+        }, bytes);
+        assertThat(s.complete()).isTrue();
+        assertThat(rows).hasSize(2970).first().isEqualTo("ticket 1 ünïcode text");
+        assertThat(rows).last().isEqualTo("ticket 2999 ünïcode text");
+        assertThat(lines.get(99)).as("the row after the first broken one keeps its line").isEqualTo(102L);
+        assertThat(problems).hasSize(30).extracting(TableReader.Problem::line).startsWith(101L, 201L).endsWith(3001L);
+        for (int i = 1; i < progress.size(); i++) {
+            assertThat(progress.get(i)).as("bytes read at row %d", i).isGreaterThanOrEqualTo(progress.get(i - 1));
+        }
+        assertThat(bytes.get()).isEqualTo(Files.size(f));
+    }
+
+    @Test
+    void theLineAfterABrokenRowIsFoundByItsBytesInEveryEncodingAndLineEnding() throws Exception {
+        java.util.Random rnd = new java.util.Random(5);
+        String[] ends = {"\n", "\r\n", "\r"};
+        String[] words = {"printer", "ü", "中文", "\"", ",", "x".repeat(700)};
+        for (java.nio.charset.Charset cs : List.of(java.nio.charset.StandardCharsets.UTF_8,
+                java.nio.charset.StandardCharsets.UTF_16LE, java.nio.charset.StandardCharsets.UTF_16BE)) {
+            StringBuilder text = new StringBuilder();
+            for (int line = 0; line < 400; line++) {
+                for (int w = rnd.nextInt(4); w > 0; w--) text.append(words[rnd.nextInt(words.length)]);
+                text.append(ends[rnd.nextInt(ends.length)]);
+            }
+            Path f = dir.resolve("lines-" + cs.name() + ".txt");
+            Files.writeString(f, text, cs);
+            // reference: the decoded text's line starts (LF, CR LF, CR)
+            List<Integer> starts = new ArrayList<>();
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (c == '\n' || (c == '\r' && (i + 1 >= text.length() || text.charAt(i + 1) != '\n'))) starts.add(i + 1);
+            }
+            TableReader.LinePosition at = new TableReader.LinePosition(0, 0);
+            for (long target = 1; target < starts.size(); target += 1 + rnd.nextInt(40)) {
+                at = TableReader.seekLine(f, cs, at, target);
+                String rest = text.substring(starts.get((int) target - 1));
+                String read = new String(java.util.Arrays.copyOfRange(Files.readAllBytes(f), (int) at.offset(), (int) Files.size(f)), cs);
+                assertThat(read).as("%s: line %d", cs, target).isEqualTo(rest);
+            }
+            assertThat(TableReader.seekLine(f, cs, at, starts.size() + 1)).as("past the end").isNull();
+        }
+    }
+
+    @Test
     void resumesAfterBrokenQuotingWithCorrectLineNumbers() throws Exception {
         Path f = dir.resolve("t.csv");
         Files.writeString(f, "a,b\r\n1,\"x\r\ny\"\r\n2,\"bad\"quote\r\n3,z\r\n4,\"unclosed\r\n5,w\r\n");
