@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {StatusCommand.class, SelfCheckCommand.class, ImportCommand.class, IntakeCommand.class, DemoDataCommand.class,
                 ExportCommand.class, ExportDuplicatesCommand.class, QualityCommand.class, EvaluateCommand.class, EvaluateDuplicatesCommand.class,
                 BenchImportCommand.class, BenchExportCommand.class, BenchDuplicatesCommand.class, BenchWindowCommand.class, BenchQueueCommand.class,
-                BenchStartCommand.class, BenchQualityCommand.class,
+                BenchStartCommand.class, BenchQualityCommand.class, BenchWritesCommand.class,
                 CommandLine.HelpCommand.class})
 public final class SwitchboardCli implements Runnable {
 

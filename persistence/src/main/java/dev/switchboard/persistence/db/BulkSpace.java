@@ -39,6 +39,17 @@ import org.h2.mvstore.RandomAccessStore;
  * its 10 s: H2 counts the chunks it emptied in one round as used in the next, so it kept rewriting full chunks, and
  * left the file larger (50,000 tickets: 26-34 MB instead of 21 MB). Larger databases are left to it, as before.
  *
+ * <p>Between bulk writes, the process that owns the file keeps house the same way ({@link #startHousekeeping}): every
+ * {@link #HOUSEKEEPING_PERIOD_MS} it moves up to {@link #IDLE_COMPACT_BYTES} of live pages out of sparse chunks older
+ * than the retention time, which is {@link #IDLE_RETENTION_MS} while it runs (H2's 45 s default is restored at the
+ * close), and forces the file to disk {@link #SYNCS_PER_RETENTION} times per retention time while anything is
+ * written. Without it nothing was given back until the close however long the window ran: each single-ticket
+ * commit (intake, a decision, a stored suggestion) left some 25 KB of replaced pages, so 20,000 of them grew the file
+ * to 500 MB (12 MB once closed); now a file of 12,000 such commits at 200 a second peaks at 21 MB instead of 253 MB
+ * ({@code switchboard bench-writes}). Above about 1,000 commits a second it falls behind (40,000 as fast as they go:
+ * 239 MB), still a quarter of before. A client process (another one owns the file) checks again every
+ * {@link #OWNER_RECHECK_MS}, since it owns the file once the other one has closed it.
+ *
  * <p>Nothing is done for a database another process serves (this process is then its client and cannot reach the
  * file), nor for PostgreSQL or in-memory databases: there the handle does nothing ({@link Handle#active()}). This
  * reaches into H2's engine ({@code SessionLocal}, {@code MVStore}: public classes, not its JDBC API); should a later
@@ -67,7 +78,25 @@ public final class BulkSpace {
     /** The final pass stops compacting once live pages fill this share (%) of the chunks (H2's own target). */
     static final int TIDY_FILL = 90;
 
+    /** Retention time of the owning process between bulk writes (ms); H2's own default is 45 s. */
+    static final int IDLE_RETENTION_MS = BULK_RETENTION_MS;
+    /** How often the owning process looks after the file between bulk writes. */
+    static final long HOUSEKEEPING_PERIOD_MS = 500;
+    /** Live bytes moved per housekeeping round at most. */
+    static final int IDLE_COMPACT_BYTES = 64 << 20;
+    /** A process that does not own the file checks this often whether it now does. */
+    static final long OWNER_RECHECK_MS = 60_000;
+
     private final Database db;
+    // housekeeping between bulk writes; all guarded by this
+    private java.util.concurrent.ScheduledExecutorService keeper;
+    private Connection keepConn;
+    private MVStore keepStore;
+    private int keepSavedRetention;
+    private long keepSyncNanos;
+    private long keepLastSync;
+    private long keepSyncedWrites;
+    private long nextOwnerCheck;
     private int open;            // guarded by this
     private Connection conn;     // guarded by this; the session through which the store is reached
     private MVStore store;       // guarded by this; null: nothing to do
@@ -245,6 +274,7 @@ public final class BulkSpace {
      */
     synchronized void shutdown() {
         if (store != null) release();
+        stopHousekeeping();
     }
 
     /** Waits for a pending final pass (tests, benchmarks). */
@@ -285,6 +315,106 @@ public final class BulkSpace {
             Thread.sleep(mv.getRetentionTime());
         }
         mv.sync();
+    }
+
+    /** Starts looking after the file between bulk writes (an H2 file database; see the class comment). */
+    void startHousekeeping() {
+        startHousekeeping(IDLE_RETENTION_MS, HOUSEKEEPING_PERIOD_MS);
+    }
+
+    /** As {@link #startHousekeeping()} with another retention time and period (tests). */
+    synchronized void startHousekeeping(int retentionMs, long periodMs) {
+        if (retentionMs < 500) throw new IllegalArgumentException("retention time " + retentionMs + " ms: 0 corrupts files");
+        stopHousekeeping();
+        keepSyncNanos = retentionMs * 1_000_000L / SYNCS_PER_RETENTION;
+        int retention = retentionMs;
+        try {
+            acquireKeeper(retentionMs); // at once: the retention time is set when the database is open
+        } catch (SQLException | RuntimeException | LinkageError e) {
+            LOG.log(System.Logger.Level.WARNING, "the database file's space is not looked after: " + e);
+            return;
+        }
+        keeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r ->
+                Thread.ofPlatform().daemon().name("switchboard-db-housekeeping").unstarted(r));
+        keeper.scheduleWithFixedDelay(() -> housekeep(retention), periodMs, periodMs,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** One round: compact sparse chunks, force the file to disk when it was written to (see the class comment). */
+    private synchronized void housekeep(int retentionMs) {
+        if (keeper == null) return;
+        try {
+            if (keepStore == null || keepStore.isClosed()) {
+                releaseKeeper();
+                long now = System.nanoTime();
+                if (now - nextOwnerCheck < 0 || !acquireKeeper(retentionMs)) return;
+            }
+            if (store != null) return; // a bulk write looks after the file meanwhile
+            MVStore mv = keepStore;
+            FileStore<?> fs = mv.getFileStore();
+            if (fs.getChunksFillRate() < COMPACT_FILL && mv.compact(COMPACT_FILL, IDLE_COMPACT_BYTES)) {
+                mv.commit();
+                mv.executeFilestoreOperation(fs::dropUnusedChunks);
+            }
+            long now = System.nanoTime();
+            long writes = fs.getWriteCount();
+            if (writes != keepSyncedWrites && now - keepLastSync >= keepSyncNanos) {
+                mv.sync();
+                keepLastSync = now;
+                keepSyncedWrites = writes;
+            }
+        } catch (SQLException | RuntimeException | LinkageError e) {
+            LOG.log(System.Logger.Level.WARNING, "looking after the database file's space failed; stopped: " + e);
+            stopHousekeeping();
+        }
+    }
+
+    /** Takes the file's store if this process owns the file; false (and a later check) if another one does. */
+    private boolean acquireKeeper(int retentionMs) throws SQLException {
+        nextOwnerCheck = System.nanoTime() + OWNER_RECHECK_MS * 1_000_000L;
+        Connection c = db.jdbc();
+        MVStore mv = storeOf(c);
+        if (mv == null || !(mv.getFileStore() instanceof RandomAccessStore) || mv.isReadOnly()) {
+            c.close(); // another process owns the file (or it cannot be written)
+            return false;
+        }
+        keepConn = c;
+        keepStore = mv;
+        // while a bulk write is open, it has lowered the retention time: it restores this one when it ends
+        keepSavedRetention = store != null ? savedRetention : mv.getRetentionTime();
+        if (store == null) mv.setRetentionTime(Math.min(keepSavedRetention, retentionMs));
+        else savedRetention = Math.min(keepSavedRetention, retentionMs);
+        keepLastSync = System.nanoTime();
+        keepSyncedWrites = mv.getFileStore().getWriteCount();
+        return true;
+    }
+
+    /** Stops the housekeeping, restores H2's retention time and lets go of its session. */
+    synchronized void stopHousekeeping() {
+        if (keeper != null) keeper.shutdownNow();
+        keeper = null;
+        releaseKeeper();
+    }
+
+    private void releaseKeeper() {
+        MVStore mv = keepStore;
+        keepStore = null;
+        try {
+            if (mv != null && !mv.isClosed()) {
+                mv.sync();
+                if (store == null) mv.setRetentionTime(keepSavedRetention);
+                else savedRetention = keepSavedRetention;
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not restore the retention time: " + e.getMessage());
+        } finally {
+            try {
+                if (keepConn != null) keepConn.close();
+            } catch (SQLException e) {
+                // our own idle session
+            }
+            keepConn = null;
+        }
     }
 
     /** The MVStore behind an embedded H2 connection; null for other connections. */

@@ -163,7 +163,14 @@ public final class Database implements AutoCloseable {
         }
         SessionFactory sf = cfg.buildSessionFactory();
         restrictH2Files(eff); // the lock file is written anew each time the file is opened
-        return new Database(eff, user, password, sf);
+        Database db = new Database(eff, user, password, sf);
+        if (eff.toUpperCase(java.util.Locale.ROOT).startsWith("JDBC:H2:FILE:")) db.bulkSpace.startHousekeeping();
+        return db;
+    }
+
+    /** Restarts the housekeeping between bulk writes with another retention time and period (tests). */
+    void housekeeping(int retentionMs, long periodMs) {
+        bulkSpace.startHousekeeping(retentionMs, periodMs);
     }
 
     /**
