@@ -65,35 +65,41 @@ public final class SwitchboardApp extends Application {
         }, e -> window.showError("Could not open the database", e));
     }
 
-    /** An empty workspace on first run: offer the sample tickets (clearly marked as such) or start empty. */
+    /**
+     * An empty workspace on first run: offer the sample tickets (clearly marked as such) or start empty. Recorded as
+     * offered only once answered ({@link FirstRunOffer}).
+     */
     private void offerSampleOnFirstRun(Services svc) {
         background.run(null, () -> svc.workspace().store().stats().tickets(), n -> {
-            if (n > 0 || svc.settings().get("sample.offered", "false").equals("true")) return;
-            svc.settings().set("sample.offered", "true");
-            background.execute(() -> {
-                try {
-                    svc.settings().save();
-                } catch (java.io.IOException ignored) {
-                    // asking again next time is harmless
-                }
-            });
+            if (!FirstRunOffer.due(svc.settings(), n)) return;
             var load = new javafx.scene.control.ButtonType("Load sample tickets", javafx.scene.control.ButtonBar.ButtonData.YES);
             var empty = new javafx.scene.control.ButtonType("Start empty", javafx.scene.control.ButtonBar.ButtonData.NO);
-            var a = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.CONFIRMATION,
-                    "Your workspace is empty. Load ~300 sample tickets over 8 teams to try Switchboard? "
-                            + "They are marked as source \"sample\". To try it without touching this workspace, run ./switchboard --demo.",
-                    load, empty);
-            a.setHeaderText("Welcome to Switchboard");
-            a.initOwner(window.scene().getWindow());
-            if (a.showAndWait().orElse(empty) == load) {
+            var answer = FirstRunOffer.ask(svc.settings(), () -> {
+                var a = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.CONFIRMATION,
+                        "Your workspace is empty. Load ~300 sample tickets over 8 teams to try Switchboard? "
+                                + "They are marked as source \"sample\". To try it without touching this workspace, run ./switchboard --demo.",
+                        load, empty);
+                a.setHeaderText("Welcome to Switchboard");
+                javafx.stage.Window owner = window.scene().getWindow();
+                a.initOwner(owner);
+                var pressed = a.showAndWait();
+                // the main window closed (the app quitting) while the offer was up: no answer (Esc is "Start empty")
+                if (pressed.isEmpty() || owner == null || !owner.isShowing() || stopping) return java.util.Optional.empty();
+                return java.util.Optional.of(pressed.get() == load ? FirstRunOffer.Answer.LOAD : FirstRunOffer.Answer.EMPTY);
+            }, background::execute);
+            if (answer.orElse(null) == FirstRunOffer.Answer.LOAD) {
                 background.run("Loading sample tickets…", () -> sample.installWithOpenTickets(svc.workspace().store()).join(),
                         r -> svc.triage().retrain(), e -> window.showError("Could not load the sample", e));
             }
         }, e -> { });
     }
 
+    /** Set once the application stops: an offer still shown then was not answered. */
+    private volatile boolean stopping;
+
     @Override
     public void stop() {
+        stopping = true;
         if (replay != null) replay.stop();
         if (window != null) window.close();
         // Ctrl+Q exits with the window still up: hide every window before the database closes (its compaction

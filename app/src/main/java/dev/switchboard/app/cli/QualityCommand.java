@@ -5,7 +5,6 @@ import dev.switchboard.app.export.ExportArgs;
 import dev.switchboard.app.quality.QualityReport;
 import dev.switchboard.app.quality.QualityService;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,9 +60,8 @@ public final class QualityCommand implements Callable<Integer> {
         if (json) out.println(QualityReport.json(r));
         else r.printText(out);
         if (report != null) {
-            Path parent = report.toAbsolutePath().getParent();
-            if (parent != null) Files.createDirectories(parent);
-            Files.writeString(report, QualityReport.json(r));
+            // ticket-derived, like an export: the user's only (0600; a folder it creates 0700), written whole
+            QualityReport.write(report, r);
             if (!json) out.println("report written to " + report);
         }
         out.flush();

@@ -34,7 +34,8 @@ import javafx.stage.Window;
  * Two tickets side by side with the terms they share highlighted and the duplicate score.
  * L links (duplicate of the earlier one), X dismisses ("not a duplicate": never suggested again),
  * M merges into the original, Z undoes the last verdict given here (appends, never deletes), N shows
- * the next candidate, Esc closes. With the LLM check on, its verdict on a borderline pair is shown.
+ * the next candidate, Esc closes; Enter and Space give no verdict (no button takes the keyboard focus). With
+ * the LLM check on, its verdict on a borderline pair is shown.
  */
 public final class CompareDialog {
 
@@ -107,6 +108,10 @@ public final class CompareDialog {
         next.setId("dup-next");
         next.setOnAction(e -> show(index + 1));
         verdictButtons = List.of(link, dismiss, merge, next);
+        // keyboard-safe: no button takes the focus (not at opening, not by Tab, not by a click), so Enter or Space
+        // never gives a verdict by accident; the letters act, the mouse clicks. The focus rests on the tickets' text
+        // (arrows and Space scroll it). Before, "Link as duplicate" had the first focus: Enter linked the pair.
+        for (Button b : List.of(link, dismiss, merge, next, undo)) b.setFocusTraversable(false);
         undo.setId("dup-undo");
         undo.setDisable(true);
         undo.setOnAction(e -> undoLast());
@@ -116,7 +121,8 @@ public final class CompareDialog {
         HBox buttons = new HBox(8, undo, spacer(), link, dismiss, merge, next);
         VBox actions = new VBox(6, score, history, buttons);
         actions.setPadding(new Insets(8));
-        HBox sides = new HBox(12, scroll(left), scroll(right));
+        ScrollPane leftText = scroll(left);
+        HBox sides = new HBox(12, leftText, scroll(right));
         sides.setPadding(new Insets(8));
         BorderPane root = new BorderPane(sides, null, null, actions, null);
         Scene scene = new Scene(root, 1100, 620);
@@ -134,6 +140,7 @@ public final class CompareDialog {
             e.consume();
         });
         stage.setScene(scene);
+        stage.setOnShown(e -> leftText.requestFocus());
     }
 
     private enum Verdict { LINK, DISMISS, MERGE }
@@ -400,6 +407,7 @@ public final class CompareDialog {
     private static ScrollPane scroll(VBox content) {
         content.setPadding(new Insets(8));
         ScrollPane sp = new ScrollPane(content);
+        sp.setFocusTraversable(true); // the neutral place for the keyboard focus: arrows scroll, Enter does nothing
         sp.setFitToWidth(true);
         HBox.setHgrow(sp, Priority.ALWAYS);
         sp.setPrefWidth(540);

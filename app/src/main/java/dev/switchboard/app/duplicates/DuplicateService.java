@@ -253,11 +253,14 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
      * Candidates worth a dispatcher's look: suggested ones, or at least borderline by the finder's own scale. A pair
      * already merged is no candidate: a link or dismissal appended to it left the merge in place (the duplicate
      * closed, its text on the original) while the pair read "dismissed", and undoing that dismissal took the merged
-     * text off the original for good; a merge is taken back with its own undo.
+     * text off the original for good; a merge is taken back with its own undo. Nor is a ticket merged into a third
+     * one (its report lives on there; the queue's badge leaves such a pair out too: {@link DuplicateLinks#awaitsVerdict}).
      */
     public List<DuplicateCandidate> plausibleCandidates(long ticketId, int limit) {
         double floor = finder.config().borderlineLow();
         List<DuplicateCandidate> cs = candidates(ticketId, limit);
+        java.util.Set<Long> mergedElsewhere = links.mergedTickets();
+        cs = cs.stream().filter(c -> !mergedElsewhere.contains(Long.parseLong(c.id()))).toList();
         if (finder.hasIssueRewriter()) cs = verified(text(ticketId), cs);
         return new ArrayList<>(cs.stream()
                 .filter(c -> c.suggested() || c.probability() >= floor)

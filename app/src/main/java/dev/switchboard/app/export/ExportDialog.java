@@ -94,7 +94,10 @@ public final class ExportDialog {
         // at most the screen: at 1024×700 the 760-pixel window put the buttons and the result (where the files
         // went) below the screen's edge; the form scrolls instead, buttons and result stay in view
         double[] size = dev.switchboard.app.ui.Scrolling.fit(980, 760, javafx.stage.Screen.getPrimary().getVisualBounds());
-        stage.setScene(new Scene(layout(), size[0], size[1]));
+        Scene scene = new Scene(layout(), size[0], size[1]);
+        // as the Import, Settings and Suggestion quality dialogs: the window's stylesheets and the dialogs' own
+        dev.switchboard.app.ui.Theme.styleDialog(scene, owner);
+        stage.setScene(scene);
         stage.setOnCloseRequest(e -> cancelled.set(true));
     }
 

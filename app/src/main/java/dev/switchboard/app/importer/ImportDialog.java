@@ -163,6 +163,12 @@ public final class ImportDialog {
         summary.visibleProperty().bind(model.summaryProperty().isNotEmpty());
         summary.managedProperty().bind(summary.visibleProperty());
         summary.setAccessibleRole(AccessibleRole.TEXT);
+        // a failed import (also a file without tickets) reads as an error, not in the colour of a success
+        model.stateProperty().addListener((o, a, s) -> {
+            summary.getStyleClass().remove("danger");
+            if (s == State.FAILED) summary.getStyleClass().add("danger");
+        });
+        if (model.stateProperty().get() == State.FAILED) summary.getStyleClass().add("danger");
         TextArea details = new TextArea();
         details.setId("import-details");
         details.setEditable(false);

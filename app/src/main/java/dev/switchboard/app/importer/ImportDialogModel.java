@@ -274,7 +274,11 @@ public final class ImportDialogModel {
         progress.set(r.complete() ? 1 : progress.get() < 0 ? 0 : progress.get());
         counts.set(String.format(Locale.ROOT, "Rows read: %,d · saved: %,d", r.rowsRead(), saved));
         String line;
-        if (r.complete()) {
+        String nothing = nothingImported(r);
+        if (nothing != null) {
+            // as `switchboard import` (exit 2): a file without tickets is no success ("Done: 0 new …" read as one)
+            line = "Nothing was imported: " + nothing;
+        } else if (r.complete()) {
             line = String.format(Locale.ROOT, "Done: %,d new ticket(s), %,d already present, %,d rejected, from %,d row(s) in %.1f s (%,.0f tickets/s).",
                     r.created(), r.alreadyPresent(), r.rejected(), r.rowsRead(), r.elapsed().toNanos() / 1e9, r.ticketsPerSecond());
         } else if (r.cancelled()) {
@@ -296,6 +300,11 @@ public final class ImportDialogModel {
             r.warnings().forEach(w -> d.append("  ").append(w).append('\n'));
         }
         details.set(d.toString().strip());
+        if (nothing != null) {
+            state.set(State.FAILED);
+            background.status(line);
+            return;
+        }
         state.set(State.DONE);
         background.status(r.summary());
         // New decided history (rows with a team) is what the local model learns from; open tickets only
@@ -312,6 +321,18 @@ public final class ImportDialogModel {
                 }
             });
         }
+    }
+
+    /**
+     * Why a whole file gave no ticket, or null when some row was saved (new or already present) or the import
+     * stopped early (its own message says so): the file had only its header, every row was rejected, or none saved.
+     */
+    static String nothingImported(ImportReport r) {
+        if (!r.complete() || r.created() + r.alreadyPresent() > 0) return null;
+        String name = r.file() == null ? "the file" : r.file().getFileName().toString();
+        if (r.rowsRead() == 0 && r.rejected() == 0) return name + " has no tickets (no data rows after the header).";
+        if (r.rejected() > 0 && r.rejected() >= r.rowsRead()) return "every row of " + name + " was rejected (see the problems below).";
+        return "no row of " + name + " was saved.";
     }
 
     private static String rootMessage(Throwable e) {

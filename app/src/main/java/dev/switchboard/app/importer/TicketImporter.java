@@ -205,9 +205,9 @@ public final class TicketImporter {
                     ? " (the " + (run.created + run.already) + " row(s) committed before that were kept)" : ""));
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
-        l.progress(new ImportListener.Progress(run.rowsRead, run.saved(), run.bytes.get(), totalBytes,
+        l.progress(new ImportListener.Progress(run.rowsSeen(), run.saved(), run.bytes.get(), totalBytes,
                 complete ? "done" : run.cancelled ? "cancelled" : "stopped"));
-        return new ImportReport(file, run.rowsRead, run.created, run.decided, run.already, run.rejected, run.bodiesCut, List.copyOf(run.problems),
+        return new ImportReport(file, run.rowsSeen(), run.created, run.decided, run.already, run.rejected, run.bodiesCut, List.copyOf(run.problems),
                 run.warningCount, List.copyOf(run.warnings), run.cancelled, complete, run.failure, elapsed);
     }
 
@@ -236,6 +236,8 @@ public final class TicketImporter {
         final List<String> warnings = new ArrayList<>();
         List<NewTicket> batch = new ArrayList<>();
         long rowsRead;
+        /** Rows the reader rejected (a problem with a line): never handed over, counted in {@link #rejected}. */
+        long readerRejected;
         long rejected;
         long bodiesCut;
         long created;
@@ -287,6 +289,15 @@ public final class TicketImporter {
             return created + already;
         }
 
+        /**
+         * Rows read, as the summary counts them: those handed over whole ({@link #rowsRead}) and those the reader
+         * rejected (over-long, broken quoting, wrong number of fields, invalid JSON), so read = new + already present
+         * + rejected. The reader's rejections were left out: "0 new, 2 rejected, from 3 row(s)" for five rows.
+         */
+        long rowsSeen() {
+            return rowsRead + readerRejected;
+        }
+
         void problem(String msg) {
             if (problems.size() < ImportReport.MAX_LISTED) problems.add(msg);
         }
@@ -307,6 +318,7 @@ public final class TicketImporter {
                 warn(name + ": " + p.message());
                 lastReaderProblem = name + ": " + p.message();
             } else {
+                readerRejected++;
                 reject(p.line(), p.message());
                 lastReaderProblem = name + ":" + p.line() + ": " + p.message();
             }

@@ -63,6 +63,15 @@ public record QualityReport(Instant from, Instant to, String engine, long answer
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper()
             .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
 
+    /**
+     * Writes the report as JSON ({@link #json}) to {@code file}, readable by the user only (0600; a folder it creates
+     * 0700, where the file system has POSIX permissions), written whole: it is drawn from tickets and decisions, like
+     * an export. {@code switchboard quality --report} and the Suggestion quality view's save both write it so.
+     */
+    public static void write(java.nio.file.Path file, QualityReport r) throws java.io.IOException {
+        dev.switchboard.persistence.db.PrivateFiles.writeString(file, json(r));
+    }
+
     /** The report as indented JSON ({@link #toMap()}). */
     public static String json(QualityReport r) {
         try {

@@ -4,7 +4,6 @@ import dev.switchboard.app.Workspace;
 import dev.switchboard.app.ui.Background;
 import dev.switchboard.inference.eval.LabelMetrics;
 import java.io.File;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -405,7 +404,8 @@ public final class QualityView {
         File f = fc.showSaveDialog(stage);
         if (f == null) return;
         bg.run(null, () -> {
-            Files.writeString(f.toPath(), QualityReport.json(r));
+            // the user's only (0600), as `switchboard quality --report` and the exports write theirs
+            QualityReport.write(f.toPath(), r);
             return f;
         }, done -> status.setText("Report saved to " + done), err -> status.setText("Could not save the report: " + dev.switchboard.app.cli.CliSupport.message(err)));
     }

@@ -179,7 +179,12 @@ public final class TicketDetailView extends ScrollPane {
                         + String.format(java.util.Locale.ROOT, " · %.0f%%", p.score() * 100);
             }
         }
-        if (!dev.switchboard.app.queue.QueueViewModel.isOpen(p.otherStatus())) after += " (" + p.otherStatus().toLowerCase(java.util.Locale.ROOT) + ")";
+        if (p.otherMergedInto() != null && !"MERGED".equals(p.state())) {
+            // merged into a third ticket: the pair awaits no verdict (not counted in the badge, not offered by D)
+            after += " (merged into #" + p.otherMergedInto() + ")";
+        } else if (!dev.switchboard.app.queue.QueueViewModel.isOpen(p.otherStatus())) {
+            after += " (" + p.otherStatus().toLowerCase(java.util.Locale.ROOT) + ")";
+        }
         javafx.scene.control.Hyperlink link = new javafx.scene.control.Hyperlink(other);
         link.getStyleClass().add("duplicate-link");
         link.setOnAction(e -> openTicket.accept(p.otherId()));

@@ -75,6 +75,42 @@ class CompareDialogTest {
     }
 
     @Test
+    void enterAndSpaceGiveNoVerdictTheFocusRestsOnTheTextAndTheLettersStillAct(FxRobot robot) throws Exception {
+        robot.interact(() -> CompareDialog.show(stage, dups, ws.store(), bg, "dana", duplicate));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> robot.lookup(".shared-term").tryQuery().isPresent());
+        robot.clickOn("#dup-score"); // Monocle: give the compare window keyboard focus
+        javafx.scene.Node focused = robot.lookup("#dup-score").query().getScene().getFocusOwner();
+        // before: "Link as duplicate (L)" had the first focus, so Enter or Space linked the pair by accident
+        assertThat(focused).as("the focus rests on the tickets' text, not on a button")
+                .isInstanceOf(javafx.scene.control.ScrollPane.class);
+        robot.type(KeyCode.ENTER);
+        robot.type(KeyCode.SPACE);
+        robot.type(KeyCode.TAB);
+        robot.type(KeyCode.ENTER);
+        robot.type(KeyCode.SPACE);
+        robot.clickOn("#dup-link"); // a click acts, but leaves no button holding the focus for the next Enter
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> dups.links().history(duplicate, original).stream()
+                .anyMatch(l -> l.state().equals("CONFIRMED")));
+        robot.type(KeyCode.Z);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> dups.links().history(duplicate, original).stream()
+                .anyMatch(l -> l.state().equals("UNDONE")));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup(".shared-term").tryQuery().isPresent());
+        robot.type(KeyCode.ENTER);
+        robot.type(KeyCode.SPACE);
+        dups.awaitIdle();
+        WaitForAsyncUtils.sleep(300, TimeUnit.MILLISECONDS);
+        assertThat(dups.links().history(duplicate, original)).extracting(DuplicateLinks.Link::state)
+                .as("Enter, Space and Tab gave no verdict; only the click linked").containsExactly("SUGGESTED", "CONFIRMED", "UNDONE");
+        assertThat(robot.lookup("#dup-score").query().getScene().getWindow().isShowing()).as("Enter did not close it").isTrue();
+
+        robot.type(KeyCode.X); // the letters still act
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> dups.links().history(duplicate, original).stream()
+                .anyMatch(l -> l.state().equals("DISMISSED")));
+        robot.type(KeyCode.ESCAPE);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#dup-score").tryQuery().isEmpty());
+    }
+
+    @Test
     void aSharedTermIsHighlightedAlsoAtASentenceEndAndInsideAHyphenatedWord() {
         String text = "Error 809. Cannot reach the e-mail server from home. See dfs.namenode.name.dir, HADOOP-123.";
         var flow = CompareDialog.highlighted(text,

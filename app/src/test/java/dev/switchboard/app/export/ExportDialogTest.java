@@ -61,6 +61,38 @@ class ExportDialogTest {
     }
 
     @Test
+    void theDialogFollowsTheDarkThemeAndTakesTheWindowsStylesheetsLikeTheOtherDialogs(FxRobot robot) throws Exception {
+        String app = getClass().getResource("/dev/switchboard/ui/switchboard.css").toExternalForm();
+        String dialogs = getClass().getResource("/dev/switchboard/ui/dialogs.css").toExternalForm();
+        dev.switchboard.app.ui.Theme theme = new dev.switchboard.app.ui.Theme();
+        try {
+            robot.interact(() -> {
+                owner.getScene().getStylesheets().add(app);
+                theme.darkProperty().set(true);
+                dialog = ExportDialog.show(owner, ws, bg, CUSTOM);
+            });
+            WaitForAsyncUtils.waitForFxEvents();
+            Scene scene = dialog.preview.getScene();
+            // before: the one dialog without the window's and the dialogs' stylesheets (Theme.styleDialog)
+            assertThat(scene.getStylesheets()).contains(app, dialogs);
+            javafx.scene.layout.Region root = (javafx.scene.layout.Region) scene.getRoot();
+            javafx.scene.paint.Color bgColour = WaitForAsyncUtils.asyncFx(() -> {
+                root.applyCss();
+                var fills = root.getBackground() == null ? List.<javafx.scene.layout.BackgroundFill>of() : root.getBackground().getFills();
+                return fills.isEmpty() ? (javafx.scene.paint.Color) scene.getFill() : (javafx.scene.paint.Color) fills.get(0).getFill();
+            }).get(10, TimeUnit.SECONDS);
+            assertThat(bgColour.getBrightness()).as("dark background").isLessThan(0.3);
+            Label anyLabel = robot.lookup("Format").queryAs(Label.class);
+            assertThat(((javafx.scene.paint.Color) anyLabel.getTextFill()).getBrightness()).as("light text").isGreaterThan(0.7);
+        } finally {
+            robot.interact(() -> {
+                theme.darkProperty().set(false);
+                if (dialog != null) dialog.stage().close();
+            });
+        }
+    }
+
+    @Test
     void previewShowsRedactionsAndExportWritesCompleteFiles(FxRobot robot) throws Exception {
         Path out = dir.resolve("out" + System.nanoTime());
         robot.interact(() -> {

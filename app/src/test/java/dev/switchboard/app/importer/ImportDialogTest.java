@@ -327,6 +327,26 @@ class ImportDialogTest {
     }
 
     @Test
+    void aHeaderOnlyFileSaysItHasNoTicketsAsAnErrorNotDone(FxRobot robot) throws Exception {
+        Path file = dir.resolve("header-only-" + System.nanoTime() + ".csv");
+        Files.writeString(file, "Number,Short description,Description,Caller\n");
+        ImportDialog d = open(file);
+        ImportDialogModel m = d.model();
+        assertThat(fx(() -> m.stateProperty().get())).isEqualTo(State.MAPPING);
+        robot.clickOn("#import-preview");
+        robot.type(KeyCode.ENTER);
+        waitFor(30, () -> m.stateProperty().get() != State.RUNNING && m.stateProperty().get() != State.MAPPING);
+        // before: "Done: 0 new ticket(s), 0 already present, 0 rejected, from 0 row(s)", while the CLI exits 2
+        assertThat(fx(() -> m.stateProperty().get())).isEqualTo(State.FAILED);
+        javafx.scene.control.Label summary = robot.lookup("#import-summary").queryAs(javafx.scene.control.Label.class);
+        assertThat(summary.getText()).isEqualTo("Nothing was imported: " + file.getFileName() + " has no tickets (no data rows after the header).");
+        assertThat(summary.getStyleClass()).as("shown as an error").contains("danger");
+        assertThat(robot.lookup("#import-cancel").queryButton().getText()).isEqualTo("Close");
+        robot.type(KeyCode.ESCAPE);
+        waitFor(10, () -> !d.stage().isShowing());
+    }
+
+    @Test
     void aMissingFileImportsNothingAndSaysWhy(FxRobot robot) throws Exception {
         ImportDialog d = open(dir.resolve("does-not-exist.csv"));
         assertThat(fx(() -> d.model().stateProperty().get())).isEqualTo(State.FAILED);

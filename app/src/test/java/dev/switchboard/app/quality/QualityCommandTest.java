@@ -42,6 +42,11 @@ class QualityCommandTest {
                         + "  Only 6 answered: one answer moves a rate by 16.7 points")
                 .contains("Network → Desktop").contains("override reasons: wrong-priority 1; wrong-team 1\n");
         JsonNode j = new ObjectMapper().readTree(report.toFile());
+        // ticket-derived, like an export: the user's only (before: the umask's, 0644, and its new folder 0755)
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(report)))
+                .isEqualTo("rw-------");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(report.getParent())))
+                .isEqualTo("rwx------");
         assertThat(j.path("answered").asInt()).isEqualTo(6);
         assertThat(j.path("acceptance_rate").asDouble()).isEqualTo(0.6667);
         assertThat(j.path("team").path("accuracy").asDouble()).isEqualTo(0.6667);
@@ -90,5 +95,21 @@ class QualityCommandTest {
         assertThat(empty.code()).isNotZero();
         assertThat(empty.err()).contains("period is empty");
         assertThat(Files.exists(dir.resolve("empty.mv.db"))).isFalse();
+    }
+
+    @Test
+    void aReportSavedOverAnOlderOneReadableByOthersIsTheUsersOnly() throws Exception {
+        // the Suggestion quality view's Ctrl+S and --report both write through QualityReport.write
+        Path file = dir.resolve("older-report.json");
+        java.nio.file.Files.writeString(file, "{}");
+        java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        QualityReport r;
+        try (Workspace ws = QualityFixture.create(dir.resolve("again"))) {
+            r = dev.switchboard.app.quality.QualityService.of(ws).compute(null, null, null, null);
+        }
+        QualityReport.write(file, r);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
+        assertThat(new ObjectMapper().readTree(file.toFile()).has("answered")).isTrue();
     }
 }

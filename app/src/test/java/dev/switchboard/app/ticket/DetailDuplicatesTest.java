@@ -102,6 +102,38 @@ class DetailDuplicatesTest {
     }
 
     @Test
+    void aPairWhoseOtherTicketWasMergedIntoAThirdNoLongerCountsInTheBadgeThePaneOrTheCompareView(FxRobot robot) throws Exception {
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> ws.store().rows(List.of(duplicate)).get(0).duplicates() == 1);
+        long third = ws.store().saveTickets(List.of(new dev.switchboard.persistence.store.NewTicket("t", "3",
+                "Printer out of toner", "The printer on floor 3 needs a new cartridge", "cy", Instant.now(), null, null)), "t")
+                .join().createdIds().get(0);
+        dups.awaitIdle();
+        List<Long> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ws.store().addListener(new dev.switchboard.persistence.store.StoreListener() {
+            @Override public void ticketsChanged(java.util.Collection<Long> ids) { told.addAll(ids); }
+        });
+
+        dups.merge(original, third, 0.9, "erin").join(); // the other side of the pair is merged elsewhere
+
+        // before: the queue still showed "1×" on the later report and D offered the closed ticket
+        assertThat(told).as("the pair's other ticket's row is refreshed").contains(duplicate);
+        assertThat(ws.store().rows(List.of(duplicate)).get(0).duplicates()).as("badge, a few rows").isZero();
+        assertThat(ws.store().queue().stream().filter(r -> r.id() == duplicate).findFirst().orElseThrow().duplicates())
+                .as("badge, whole queue").isZero();
+        String text = shown(robot, duplicate);
+        assertThat(text).doesNotContain("Probable duplicate").startsWith("Duplicates — G shows the group")
+                .contains("Probably the same as #" + original).contains("(merged into #" + third + ")");
+        assertThat(dups.plausibleCandidates(duplicate, 5)).noneMatch(c -> c.id().equals(Long.toString(original)));
+        assertThat(dups.links().group(duplicate)).as("G still shows where the report went").contains(original, third);
+
+        told.clear();
+        dups.undo(original, third, "erin").join(); // the merge taken back: the pair awaits a verdict again
+        assertThat(told).contains(duplicate);
+        assertThat(ws.store().rows(List.of(duplicate)).get(0).duplicates()).isEqualTo(1);
+        assertThat(shown(robot, duplicate)).contains("Probable duplicate — D compares").doesNotContain("merged into");
+    }
+
+    @Test
     void aMajorIncidentsHundredsOfReportsShowAsTheBestFewAndACount(FxRobot robot) {
         var d = ws.store().detail(original).orElseThrow();
         List<dev.switchboard.persistence.store.TicketDetail.DuplicateView> many = new java.util.ArrayList<>();

@@ -30,6 +30,50 @@ public final class DuplicateLinks {
         }
     }
 
+    /**
+     * Whether a pair awaits a dispatcher's verdict: its latest state SUGGESTED or UNDONE, and neither ticket merged
+     * into another one ({@code merged}: {@link #mergedTickets}). A suggested pair whose other ticket was merged into a
+     * third one is moot (that report lives on in the third ticket, and the merged one takes no further merge): the
+     * queue's badge, the detail pane's count and the compare view leave it out; {@code G} still groups through it.
+     */
+    public static boolean awaitsVerdict(Link l, java.util.Set<Long> merged) {
+        return l.awaitsVerdict() && !merged.contains(l.ticketId()) && !merged.contains(l.originalId());
+    }
+
+    /** Tickets merged into another one (closed, {@code duplicate_of} set). */
+    public java.util.Set<Long> mergedTickets() {
+        try (Connection c = store.database().jdbc();
+             PreparedStatement ps = c.prepareStatement("select id from ticket where duplicate_of is not null");
+             ResultSet rs = ps.executeQuery()) {
+            java.util.Set<Long> out = new java.util.HashSet<>();
+            while (rs.next()) out.add(rs.getLong(1));
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading merged tickets failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The tickets in pairs with {@code ticketId} whose latest state awaits a verdict: their badges change when
+     * {@code ticketId} is merged into another ticket, or that merge is undone.
+     */
+    private List<Long> partners(long ticketId) {
+        List<Long> out = new ArrayList<>();
+        for (Link l : pending(ticketId)) out.add(l.ticketId() == ticketId ? l.originalId() : l.ticketId());
+        return out;
+    }
+
+    /** Tells the queue of {@code ids} and of the partners of {@code merged} (its pairs' badges changed too). */
+    private void fireChangedWithPartners(List<Long> ids, long merged) {
+        List<Long> all = new ArrayList<>(ids);
+        try {
+            all.addAll(partners(merged));
+        } catch (RuntimeException e) {
+            // the verdict is stored; only the partners' badges wait for the next refresh
+        }
+        store.fireChanged(all);
+    }
+
     private final TicketStore store;
 
     public DuplicateLinks(TicketStore store) {
@@ -71,7 +115,9 @@ public final class DuplicateLinks {
             append(s, ticketId, originalId, state, score, actor);
             return null;
         }).thenApply(v -> {
-            store.fireChanged(List.of(ticketId, originalId));
+            // an UNDONE may take a merge back: the ticket's other suggested pairs await a verdict again
+            if (state == DuplicateLink.State.UNDONE) fireChangedWithPartners(List.of(ticketId, originalId), ticketId);
+            else store.fireChanged(List.of(ticketId, originalId));
             return v;
         });
     }
@@ -99,7 +145,8 @@ public final class DuplicateLinks {
             append(s, ticketId, originalId, DuplicateLink.State.UNDONE, 0, actor);
             return null;
         }).thenApply(v -> {
-            store.fireChanged(List.of(ticketId, originalId));
+            if (given == DuplicateLink.State.MERGED) fireChangedWithPartners(List.of(ticketId, originalId), ticketId);
+            else store.fireChanged(List.of(ticketId, originalId));
             return v;
         });
     }
@@ -151,7 +198,8 @@ public final class DuplicateLinks {
             dup.setUpdatedAt(now);
             return null;
         }).thenApply(v -> {
-            store.fireChanged(List.of(duplicateId, originalId));
+            // the duplicate's other suggested pairs no longer await a verdict: their partners' badges drop
+            fireChangedWithPartners(List.of(duplicateId, originalId), duplicateId);
             return v;
         });
     }

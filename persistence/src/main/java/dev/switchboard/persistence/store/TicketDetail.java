@@ -31,13 +31,23 @@ public record TicketDetail(QueueRow row, String body, List<Update> updates, Sugg
     /**
      * A pair the ticket is in, as its latest row says: {@code state} SUGGESTED or UNDONE (awaiting a
      * verdict), CONFIRMED (linked) or MERGED; dismissed pairs are left out. {@code otherIsOriginal} tells
-     * the direction: true when this ticket is the duplicate and the other one the original.
+     * the direction: true when this ticket is the duplicate and the other one the original. {@code otherMergedInto}
+     * is the ticket the other one was merged into (null when it was not); {@code selfMerged} tells that this ticket
+     * was merged into another one. A pair with either side merged elsewhere awaits no verdict: the merged ticket's
+     * issue lives on in the one it was merged into.
      */
     public record DuplicateView(long otherId, String otherSubject, String otherStatus, boolean otherIsOriginal,
-                                double score, String state, String actor, Instant at) {
+                                double score, String state, String actor, Instant at, Long otherMergedInto,
+                                boolean selfMerged) {
 
+        public DuplicateView(long otherId, String otherSubject, String otherStatus, boolean otherIsOriginal,
+                             double score, String state, String actor, Instant at) {
+            this(otherId, otherSubject, otherStatus, otherIsOriginal, score, state, actor, at, null, false);
+        }
+
+        /** Awaits a verdict: latest state SUGGESTED or UNDONE, and neither ticket merged into another one. */
         public boolean pending() {
-            return state.equals("SUGGESTED") || state.equals("UNDONE");
+            return (state.equals("SUGGESTED") || state.equals("UNDONE")) && otherMergedInto == null && !selfMerged;
         }
     }
 

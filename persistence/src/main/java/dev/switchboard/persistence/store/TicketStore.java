@@ -423,11 +423,16 @@ public final class TicketStore implements AutoCloseable {
      */
     private static final String PLAIN_ROWS_SQL = QUEUE_TEMPLATE.replace("{dups}", "0").replace("{dupJoin}", "");
 
-    /** A pair row that is the pair's latest and awaits a verdict (alias l). */
+    /**
+     * A pair row that is the pair's latest and awaits a verdict (alias l), neither ticket merged into another one
+     * ({@link DuplicateLinks#awaitsVerdict}).
+     */
     private static final String PENDING_LATEST = """
             l.state in ('SUGGESTED', 'UNDONE')
             and not exists (select 1 from duplicate_link n where n.ticket_id = l.ticket_id and n.original_id = l.original_id and n.id > l.id)
-            and not exists (select 1 from duplicate_link n where n.ticket_id = l.original_id and n.original_id = l.ticket_id and n.id > l.id)""";
+            and not exists (select 1 from duplicate_link n where n.ticket_id = l.original_id and n.original_id = l.ticket_id and n.id > l.id)
+            and not exists (select 1 from ticket m where m.id = l.ticket_id and m.duplicate_of is not null)
+            and not exists (select 1 from ticket m where m.id = l.original_id and m.duplicate_of is not null)""";
 
     /** A few rows (live refresh): per-row index lookups instead of a pass over every link. */
     private static final String FEW_ROWS_SQL = QUEUE_TEMPLATE.replace("{dups}",
@@ -467,12 +472,15 @@ public final class TicketStore implements AutoCloseable {
 
     /**
      * Per ticket, the number of its duplicate pairs awaiting a verdict (the pair's latest row SUGGESTED or
-     * UNDONE, the pair unordered): one pass over duplicate_link ({@link DuplicateLinks#current}).
+     * UNDONE, the pair unordered, neither ticket merged into another one): one pass over duplicate_link
+     * ({@link DuplicateLinks#current}).
      */
     Map<Long, Integer> pendingDuplicateCounts() {
         Map<Long, Integer> counts = new HashMap<>();
-        for (DuplicateLinks.Link l : new DuplicateLinks(this).current()) {
-            if (!l.awaitsVerdict()) continue;
+        DuplicateLinks links = new DuplicateLinks(this);
+        java.util.Set<Long> merged = links.mergedTickets();
+        for (DuplicateLinks.Link l : links.current()) {
+            if (!DuplicateLinks.awaitsVerdict(l, merged)) continue;
             counts.merge(l.ticketId(), 1, Integer::sum);
             counts.merge(l.originalId(), 1, Integer::sum);
         }
@@ -664,8 +672,10 @@ public final class TicketStore implements AutoCloseable {
             var shape = pending ? first.get(e.getKey()) : l;
             boolean otherIsOriginal = shape.getTicket().getId() == id;
             Ticket other = otherIsOriginal ? shape.getOriginal() : shape.getTicket();
+            Ticket self = otherIsOriginal ? shape.getTicket() : shape.getOriginal();
             out.add(new TicketDetail.DuplicateView(e.getKey(), other.getSubject(), other.getStatus().name(), otherIsOriginal,
-                    pending ? shape.getScore() : l.getScore(), l.getState().name(), l.getActor(), l.getCreatedAt()));
+                    pending ? shape.getScore() : l.getScore(), l.getState().name(), l.getActor(), l.getCreatedAt(),
+                    other.getDuplicateOf() == null ? null : other.getDuplicateOf().getId(), self.getDuplicateOf() != null));
         }
         out.sort(java.util.Comparator.comparing((TicketDetail.DuplicateView d) -> !d.pending())
                 .thenComparing(d -> -d.score()));
