@@ -215,17 +215,28 @@ public final class BulkSpace {
         MVStore mv = store;
         store = null;
         tidier = null;
+        restoreRetention(mv, savedRetention, false);
+        closeSession(conn);
+        conn = null;
+    }
+
+    /** Sets a store's retention time back (0: leaves it), after forcing the file to disk if asked; logs a failure. */
+    private static void restoreRetention(MVStore mv, int retentionMs, boolean sync) {
         try {
-            if (mv != null && !mv.isClosed()) mv.setRetentionTime(savedRetention);
+            if (mv == null || mv.isClosed()) return;
+            if (sync) mv.sync();
+            if (retentionMs > 0) mv.setRetentionTime(retentionMs);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "could not restore the retention time: " + e.getMessage());
-        } finally {
-            try {
-                if (conn != null) conn.close();
-            } catch (SQLException e) {
-                // our own idle session
-            }
-            conn = null;
+        }
+    }
+
+    /** Closes one of our own idle sessions. */
+    private static void closeSession(Connection c) {
+        try {
+            if (c != null) c.close();
+        } catch (SQLException e) {
+            // nothing was pending on it
         }
     }
 
@@ -399,22 +410,10 @@ public final class BulkSpace {
     private void releaseKeeper() {
         MVStore mv = keepStore;
         keepStore = null;
-        try {
-            if (mv != null && !mv.isClosed()) {
-                mv.sync();
-                if (store == null) mv.setRetentionTime(keepSavedRetention);
-                else savedRetention = keepSavedRetention;
-            }
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "could not restore the retention time: " + e.getMessage());
-        } finally {
-            try {
-                if (keepConn != null) keepConn.close();
-            } catch (SQLException e) {
-                // our own idle session
-            }
-            keepConn = null;
-        }
+        if (mv != null && store != null) savedRetention = keepSavedRetention; // the open bulk write restores it
+        restoreRetention(mv, store == null ? keepSavedRetention : 0, true);
+        closeSession(keepConn);
+        keepConn = null;
     }
 
     /** The MVStore behind an embedded H2 connection; null for other connections. */
