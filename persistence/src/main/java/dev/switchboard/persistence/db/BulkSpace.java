@@ -358,7 +358,12 @@ public final class BulkSpace {
             if (keepStore == null || keepStore.isClosed()) {
                 releaseKeeper();
                 long now = System.nanoTime();
-                if (now - nextOwnerCheck < 0 || !acquireKeeper(retentionMs)) return;
+                if (now - nextOwnerCheck < 0) return;
+                try {
+                    if (!acquireKeeper(retentionMs)) return;
+                } catch (SQLException | RuntimeException e) {
+                    return; // e.g. the owner is just handing the file over: again in a minute
+                }
             }
             if (store != null) return; // a bulk write looks after the file meanwhile
             MVStore mv = keepStore;
@@ -374,7 +379,7 @@ public final class BulkSpace {
                 keepLastSync = now;
                 keepSyncedWrites = writes;
             }
-        } catch (SQLException | RuntimeException | LinkageError e) {
+        } catch (RuntimeException | LinkageError e) {
             LOG.log(System.Logger.Level.WARNING, "looking after the database file's space failed; stopped: " + e);
             stopHousekeeping();
         }
@@ -402,7 +407,7 @@ public final class BulkSpace {
 
     /** Stops the housekeeping, restores H2's retention time and lets go of its session. */
     synchronized void stopHousekeeping() {
-        if (keeper != null) keeper.shutdownNow();
+        if (keeper != null) keeper.shutdown(); // no interrupt: H2 closes a file channel interrupted in an I/O call
         keeper = null;
         releaseKeeper();
     }
