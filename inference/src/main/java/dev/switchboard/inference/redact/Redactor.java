@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  * {@code müller@bücher.de}, and, optionally, obfuscated "name at domain dot
  * com"), IBANs (ISO 13616: country, check digits and account, plain or grouped by spaces, with the
  * country's length and a valid mod-97 check), IPv4/IPv6 addresses, card numbers (Luhn-valid, groups
- * separated by spaces, hyphens or dots), phone numbers, long digit runs, then names.
+ * separated by spaces, hyphens or dots), phone numbers, long digit runs, then names, then names signed under a closing
+ * ({@link #SIGN_OFF}).
  *
  * <p>Phone numbers are only recognised with a leading {@code +}, parentheses or separators
  * (space, dot, hyphen, the German {@code 030/1234567}), at least 7 digits and at most 15, not glued
@@ -358,8 +359,37 @@ public final class Redactor {
             if (hasDigitRun(s, 8)) s = replaceAt(s, LONG_DIGITS, Kind.NUMBER, counts, ACCEPT_ALL, Redactor::longDigitsCanStart);
         }
         s = redactNames(s, extraNames, counts);
+        s = replaceGroup(SIGN_OFF.matcher(s), s, 1, Kind.NAME, counts, x -> true);
         return new Result(s, counts);
     }
+
+    /**
+     * Closing words people sign tickets with, lower case (English, German, French, Spanish, Italian, Dutch,
+     * Portuguese, Swedish, Polish); longer ones first so that "kind regards" is not read as "kind".
+     */
+    private static final String CLOSINGS = String.join("|", java.util.stream.Stream.of(
+            "thanks", "thank you", "many thanks", "thanks in advance", "thx", "ty", "regards", "best regards",
+            "kind regards", "warm regards", "best wishes", "best", "cheers", "sincerely", "yours sincerely", "br",
+            "gruß", "gruss", "grüße", "gruesse", "viele grüße", "beste grüße", "liebe grüße", "freundliche grüße",
+            "mit freundlichen grüßen", "mit freundlichem gruß", "mfg", "lg", "vg", "danke", "vielen dank",
+            "cordialement", "bien cordialement", "merci", "bien à vous", "saludos", "un saludo", "atentamente",
+            "gracias", "grazie", "cordiali saluti", "saluti", "met vriendelijke groet", "groeten", "obrigado",
+            "obrigada", "atenciosamente", "med vänlig hälsning", "hälsningar", "pozdrawiam")
+            .sorted(Comparator.comparingInt(String::length).reversed()).map(Pattern::quote).toList());
+
+    /**
+     * A name signed under a closing: "Thanks, Carla Dubois", "Kind regards,\n\nMaria", "Thanks for your help!\nJohn",
+     * "Gruß\nJürgen M." — one to three capitalised words or initials that make up the rest of their line, on the
+     * closing's line or on one of the next three lines (after a short phrase such as "for your help!", on a next
+     * line only). The closing starts its line (after a reply's quote mark) or a sentence. Group 1 is the name.
+     * Anyone's name, not only the requester's: colleagues sign too. A line such as "Service Desk" under a closing
+     * is taken as well (a loss of two words, not of data). The closing words match in any case, the name's
+     * capitals only as capitals.
+     */
+    private static final Pattern SIGN_OFF = Pattern.compile(
+            "(?m)(?:^[ \\t>]*|(?<=[.!?])[ \\t]+)(?iu:" + CLOSINGS + ")(?![\\p{L}\\p{N}])"
+                    + "(?:[ \\t]+\\p{Ll}[^\\r\\n]{0,60}?(?:\\R[ \\t>]*){1,3}|[ \\t]*[,.!:;-]*[ \\t]*(?:\\R[ \\t>]*){0,3})"
+                    + "(\\p{Lu}[\\p{L}'’-]*\\.?(?:[ \\t]\\p{Lu}[\\p{L}'’-]*\\.?){0,2})[ \\t]*[,.!]?[ \\t]*$");
 
     /**
      * Character reads a custom pattern may make per character of the text (plus {@link #CUSTOM_BASE_READS}):

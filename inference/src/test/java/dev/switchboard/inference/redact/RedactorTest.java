@@ -152,6 +152,38 @@ class RedactorTest {
     }
 
     @Test
+    void namesSignedUnderAClosingAreRedactedWhoeverSigns() {
+        // the requester's name is known; a colleague's or a name the requester field does not carry was kept
+        assertThat(r("My laptop won't boot.\nThanks, Carla Dubois\nSenior Accountant | Finance"))
+                .isEqualTo("My laptop won't boot.\nThanks, [NAME]\nSenior Accountant | Finance");
+        assertThat(r("Outlook hangs.\n\nKind regards,\n\nMaria\n\nSent from my iPhone"))
+                .isEqualTo("Outlook hangs.\n\nKind regards,\n\n[NAME]\n\nSent from my iPhone");
+        assertThat(r("Drucker offline.\r\nMit freundlichen Grüßen\r\nJürgen M. Müller\r\nTel. intern"))
+                .isEqualTo("Drucker offline.\r\nMit freundlichen Grüßen\r\n[NAME]\r\nTel. intern");
+        assertThat(r("Please have a look. Thanks for your help!\nJohn")).isEqualTo("Please have a look. Thanks for your help!\n[NAME]");
+        assertThat(r("> Cordialement,\n> Élodie Lefèvre")).isEqualTo("> Cordialement,\n> [NAME]");
+        assertThat(r("VPN drops every hour. Thanks, Priya")).isEqualTo("VPN drops every hour. Thanks, [NAME]");
+        var res = redactor.redact("Gruß\nMax\n\nAnd Regards,\nAnna Lee");
+        assertThat(res.text()).isEqualTo("Gruß\n[NAME]\n\nAnd Regards,\nAnna Lee"); // "And Regards" is no closing
+        assertThat(res.count(Kind.NAME)).isEqualTo(1);
+    }
+
+    @Test
+    void aClosingFollowedByTextIsNotASignature() {
+        for (String kept : List.of(
+                "Thanks, Outlook crashed again after the update",
+                "thanks for checking the VPN config",
+                "Best practice says: Reboot First and then wait",
+                "Regards\nthe printer on floor 3 is still broken",
+                "I said thanks John Smith", // not at the start of a line or a sentence
+                "Thanks,\nPrinter 3 is jammed",
+                "Cheers\n\n\n\n\nBob", // more than three lines below
+                "Thanksgiving\nParty Room")) {
+            assertThat(r(kept)).as(kept).isEqualTo(kept);
+        }
+    }
+
+    @Test
     void customPatterns() {
         Redactor custom = Redactor.builder().pattern("EMP-\\d{5}").pattern("(?i)badge\\s*#?\\d+").build();
         var res = custom.redact("employee EMP-12345 with Badge #778 called");
