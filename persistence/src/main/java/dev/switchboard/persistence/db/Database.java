@@ -60,12 +60,20 @@ public final class Database implements AutoCloseable {
     private final SessionFactory sessionFactory;
     private final BulkSpace bulkSpace = new BulkSpace(this);
     private volatile boolean closed;
+    /** Waits out another process handing the shared file over (see {@link Handover}). */
+    private final Handover handover;
 
     private Database(String url, String user, String password, SessionFactory sf) {
         this.url = url;
         this.user = user;
         this.password = password;
         this.sessionFactory = sf;
+        this.handover = new Handover(url);
+    }
+
+    /** The hand-over of a shared H2 file: whether this process waits for it now, and listeners. */
+    public Handover handover() {
+        return handover;
     }
 
     /**
@@ -143,7 +151,20 @@ public final class Database implements AutoCloseable {
                 System.getenv().getOrDefault("SWITCHBOARD_DB_PASSWORD", ""));
     }
 
+    /**
+     * Opens the database; while another process is handing a shared H2 file over, waits for it (see
+     * {@link Handover}) and fails with {@link WorkspaceBusyException} if it is not handed over in time.
+     */
     public static Database open(String url, String user, String password) {
+        String eff = effectiveUrl(url);
+        try {
+            return Handover.runOpening(eff, () -> openNow(url, user, password));
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e); // not thrown by openNow: it throws unchecked
+        }
+    }
+
+    private static Database openNow(String url, String user, String password) {
         migrate(url, user, password);
         String eff = effectiveUrl(url);
         Properties p = new Properties();
@@ -250,11 +271,47 @@ public final class Database implements AutoCloseable {
 
     /** Runs work in one transaction and commits it; rolls back and rethrows on failure. */
     public <T> T inTransaction(Function<Session, T> work) {
-        return sessionFactory.fromTransaction(work);
+        return repeatable(started -> sessionFactory.fromTransaction(s -> {
+            if (handover.applies()) s.doWork(Database::requireLive);
+            started[0] = true;
+            return work.apply(s);
+        }));
     }
 
     public <T> T stateless(Function<StatelessSession, T> work) {
-        return sessionFactory.fromStatelessTransaction(work);
+        return repeatable(started -> sessionFactory.fromStatelessTransaction(s -> {
+            if (handover.applies()) s.doWork(Database::requireLive);
+            started[0] = true;
+            return work.apply(s);
+        }));
+    }
+
+    /**
+     * Runs a transaction, again if it failed before its work started because another process was handing the
+     * file over; one that failed that way during its work is reported as possibly not stored (never repeated: it
+     * may have been committed).
+     */
+    private <T> T repeatable(Function<boolean[], T> tx) {
+        try {
+            return handover.run(() -> {
+                boolean[] started = {false};
+                try {
+                    return tx.apply(started);
+                } catch (RuntimeException e) {
+                    if (started[0] && Handover.isHandover(e) && !(e instanceof WorkspaceBusyException)) {
+                        throw Handover.interrupted(handover.name(), e);
+                    }
+                    throw e;
+                }
+            });
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e); // the transaction throws unchecked exceptions only
+        }
+    }
+
+    /** A pooled connection whose owner's server has gone fails here, before the transaction's work runs. */
+    private static void requireLive(Connection c) throws SQLException {
+        if (!c.isValid(5)) throw new SQLException("Connection is broken: not valid", "08006", 90067);
     }
 
     /** How often a shared database's clock is read again (drift, a corrected workstation clock). */
@@ -320,7 +377,7 @@ public final class Database implements AutoCloseable {
     public Connection jdbc() throws SQLException {
         // After close, a new connection would silently reopen the file (and keep it open).
         if (closed) throw new SQLException("the database is closed");
-        return DriverManager.getConnection(url, user, password);
+        return handover.run(() -> DriverManager.getConnection(url, user, password));
     }
 
     @Override
