@@ -309,6 +309,18 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs a read that may be done again as a whole (it only returns what it read): if another process hands the
+     * shared file over while it runs (even halfway through a long result), it is done again once the file answers.
+     */
+    public <T> T read(java.util.function.Supplier<T> work) {
+        try {
+            return handover.run(work::get);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e); // not thrown: work throws unchecked exceptions only
+        }
+    }
+
     /** A pooled connection whose owner's server has gone fails here, before the transaction's work runs. */
     private static void requireLive(Connection c) throws SQLException {
         if (!c.isValid(5)) throw new SQLException("Connection is broken: not valid", "08006", 90067);

@@ -100,9 +100,20 @@ public final class Handover {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof WorkspaceBusyException) return true;
             if (t instanceof SQLException s && CODES.contains(s.getErrorCode())) return true;
+            // IO_EXCEPTION_1 over the owner's server: the connection was dropped halfway through a result
+            if (t instanceof SQLException s && s.getErrorCode() == 90028 && dropped(s)) return true;
             if (t.getCause() == t) break;
         }
         return false;
+    }
+
+    private static boolean dropped(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.io.EOFException || t instanceof java.net.SocketException) return true;
+            if (t.getCause() == t) break;
+        }
+        String m = e.getMessage();
+        return m != null && (m.contains("java.io.EOFException") || m.contains("java.net.SocketException"));
     }
 
     /** Runs work that can safely be done again (it had not reached the database when it failed). */

@@ -99,6 +99,34 @@ class HandoverTest {
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aLongReadGoesOnAfterTheHandOverWithoutMissingOrRepeatingATicket() throws Exception {
+        String url = Database.h2FileUrl(dir.resolve("long"));
+        Process owner = startOwner(url);
+        try (Database db = Database.open(url); TicketStore store = new TicketStore(db)) {
+            List<NewTicket> many = new java.util.ArrayList<>();
+            for (int i = 0; i < 2500; i++) many.add(new NewTicket("test", "m-" + i, "Ticket " + i, "", "bob", Instant.now(), null, null));
+            store.saveTickets(many, "tester").join();
+            // indexing for duplicates reads every ticket, 1,000 per fetch; the owner closes after the first few
+            List<Long> seen = new java.util.ArrayList<>();
+            store.forEachTicketText((id, subject, body, created, open) -> {
+                seen.add(id);
+                if (seen.size() == 10) {
+                    try {
+                        tell(owner, "close 3000");
+                        assertThat(readLine(owner)).isEqualTo("STOPPED");
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            });
+            assertThat(seen).hasSize(2501).doesNotHaveDuplicates().isSorted();
+        } finally {
+            owner.destroyForcibly();
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aFileHeldByAProgramThatDoesNotShareItFailsWithOneSentenceAfterTheWait() throws Exception {
         String url = Database.h2FileUrl(dir.resolve("held"));
         Database.open(url).close(); // created and migrated
