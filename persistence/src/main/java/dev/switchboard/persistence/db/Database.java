@@ -389,7 +389,45 @@ public final class Database implements AutoCloseable {
     public Connection jdbc() throws SQLException {
         // After close, a new connection would silently reopen the file (and keep it open).
         if (closed) throw new SQLException("the database is closed");
-        return handover.run(() -> DriverManager.getConnection(url, user, password));
+        return keepOpenIfOwner(handover.run(() -> DriverManager.getConnection(url, user, password)));
+    }
+
+    private final Object keeperLock = new Object();
+    /** Guarded by keeperLock: a session of this process on a shared H2 file it took over from another process. */
+    private Connection keeper;
+
+    /**
+     * When this process has just taken a shared H2 file over from another (this connection opened it: the other
+     * closed), keeps it open until {@link #close()} with a session of its own. Otherwise H2 closed the file again
+     * with that connection, its server stopped and its compaction held the file for seconds, and every other
+     * process waited once more: seen as the workspace passing from process to process for a minute after a
+     * window was closed. (The process that opens the file first keeps it open through Hibernate's pool.)
+     */
+    private Connection keepOpenIfOwner(Connection c) {
+        if (!handover.applies()) return c;
+        try {
+            if (!embedded(c)) return c;
+            synchronized (keeperLock) {
+                if (closed || (keeper != null && !keeper.isClosed() && embedded(keeper))) return c;
+                Connection old = keeper;
+                keeper = DriverManager.getConnection(url, user, password);
+                if (old != null) {
+                    try {
+                        old.close();
+                    } catch (SQLException ignored) {
+                        // a session of the previous owner's server, already gone
+                    }
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not keep the workspace open: " + e.getMessage());
+        }
+        return c;
+    }
+
+    /** True for a session of an H2 file opened in this process (not one served by another process). */
+    private static boolean embedded(Connection c) throws SQLException {
+        return c.unwrap(org.h2.jdbc.JdbcConnection.class).getSession() instanceof org.h2.engine.SessionLocal;
     }
 
     @Override
@@ -398,5 +436,15 @@ public final class Database implements AutoCloseable {
         bulkSpace.shutdown();
         closed = true;
         sessionFactory.close();
+        synchronized (keeperLock) {
+            if (keeper != null) {
+                try {
+                    keeper.close(); // the last session: H2 closes (and compacts) the file here
+                } catch (SQLException ignored) {
+                    // already gone with its server
+                }
+                keeper = null;
+            }
+        }
     }
 }

@@ -99,6 +99,40 @@ class HandoverTest {
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void theProcessThatTookTheFileOverKeepsItOpenSoTheOthersAreNotHandedAroundAgain() throws Exception {
+        String url = Database.h2FileUrl(dir.resolve("kept"));
+        Path lock = dir.resolve("kept.lock.db");
+        Process owner = startOwner(url);
+        try (Database db = Database.open(url); TicketStore store = new TicketStore(db)) {
+            tell(owner, "close 1000");
+            assertThat(readLine(owner)).isEqualTo("STOPPED");
+            store.changeMarker(); // the queue's poll: waits, then opens the file itself
+            assertThat(owner.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            String server = serverOf(lock);
+            assertThat(server).as("this process serves the file now").isNotNull();
+            for (int i = 0; i < 3; i++) {
+                Thread.sleep(400);
+                store.changeMarker();
+                // closed with its last connection, the file would be reopened (another server) each poll, and each
+                // close would make every other process wait for its compaction
+                assertThat(serverOf(lock)).isEqualTo(server);
+            }
+        } finally {
+            owner.destroyForcibly();
+        }
+    }
+
+    private static String serverOf(Path lock) throws Exception {
+        if (!java.nio.file.Files.exists(lock)) return null;
+        var p = new java.util.Properties();
+        try (var in = java.nio.file.Files.newInputStream(lock)) {
+            p.load(in);
+        }
+        return p.getProperty("server");
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aLongReadGoesOnAfterTheHandOverWithoutMissingOrRepeatingATicket() throws Exception {
         String url = Database.h2FileUrl(dir.resolve("long"));
         Process owner = startOwner(url);
