@@ -427,6 +427,10 @@ public final class MainWindow {
     /** Attaches an opened workspace: loads the queue in the background and starts live updates. */
     public void attach(Workspace ws) {
         this.workspace = ws;
+        // another window or command closing hands the shared file over: its reads and saves wait for it meanwhile
+        ws.database().handover().addListener(waiting -> background.status(waiting
+                ? "Reconnecting to the workspace: another Switchboard window or command is closing and handing it over…"
+                : "Reconnected to the workspace"));
         LiveUpdates updates = new LiveUpdates(ws.store(), this::applyLive);
         background.run("Loading queue…", () -> {
             updates.prepare(); // what is recorded from here on reaches the queue even if the read below misses it

@@ -35,6 +35,14 @@ public final class CliSupport {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof java.nio.file.FileSystemException fs) return fileProblem(fs);
         }
+        // another process holds the workspace's file or was handing it over: one sentence, not H2's or Hibernate's
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof dev.switchboard.persistence.db.WorkspaceBusyException busy) return busy.getMessage();
+        }
+        if (dev.switchboard.persistence.db.Handover.isHandover(t)) {
+            return "The workspace database stopped answering during this command because another Switchboard window or "
+                    + "command was closing and handing it over: run the command again.";
+        }
         String m = t.getMessage();
         if (m == null || m.isBlank()) m = t.getClass().getSimpleName();
         return m.lines().findFirst().orElse(m);

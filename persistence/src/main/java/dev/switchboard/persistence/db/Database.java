@@ -60,12 +60,20 @@ public final class Database implements AutoCloseable {
     private final SessionFactory sessionFactory;
     private final BulkSpace bulkSpace = new BulkSpace(this);
     private volatile boolean closed;
+    /** Waits out another process handing the shared file over (see {@link Handover}). */
+    private final Handover handover;
 
     private Database(String url, String user, String password, SessionFactory sf) {
         this.url = url;
         this.user = user;
         this.password = password;
         this.sessionFactory = sf;
+        this.handover = new Handover(url);
+    }
+
+    /** The hand-over of a shared H2 file: whether this process waits for it now, and listeners. */
+    public Handover handover() {
+        return handover;
     }
 
     /**
@@ -143,7 +151,20 @@ public final class Database implements AutoCloseable {
                 System.getenv().getOrDefault("SWITCHBOARD_DB_PASSWORD", ""));
     }
 
+    /**
+     * Opens the database; while another process is handing a shared H2 file over, waits for it (see
+     * {@link Handover}) and fails with {@link WorkspaceBusyException} if it is not handed over in time.
+     */
     public static Database open(String url, String user, String password) {
+        String eff = effectiveUrl(url);
+        try {
+            return Handover.runOpening(eff, () -> openNow(url, user, password));
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e); // not thrown by openNow: it throws unchecked
+        }
+    }
+
+    private static Database openNow(String url, String user, String password) {
         migrate(url, user, password);
         String eff = effectiveUrl(url);
         Properties p = new Properties();
@@ -257,11 +278,64 @@ public final class Database implements AutoCloseable {
 
     /** Runs work in one transaction and commits it; rolls back and rethrows on failure. */
     public <T> T inTransaction(Function<Session, T> work) {
-        return sessionFactory.fromTransaction(work);
+        return repeatable(started -> sessionFactory.fromTransaction(s -> {
+            if (handover.applies()) s.doWork(Database::requireLive);
+            started[0] = true;
+            return work.apply(s);
+        }));
     }
 
     public <T> T stateless(Function<StatelessSession, T> work) {
-        return sessionFactory.fromStatelessTransaction(work);
+        return repeatable(started -> sessionFactory.fromStatelessTransaction(s -> {
+            if (handover.applies()) s.doWork(Database::requireLive);
+            started[0] = true;
+            return work.apply(s);
+        }));
+    }
+
+    /**
+     * Runs a transaction, again if it failed before its work started because another process was handing the
+     * file over; one that failed that way during its work is reported as possibly not stored (never repeated: it
+     * may have been committed).
+     */
+    private <T> T repeatable(Function<boolean[], T> tx) {
+        try {
+            return handover.run(() -> {
+                boolean[] started = {false};
+                try {
+                    return tx.apply(started);
+                } catch (RuntimeException e) {
+                    if (started[0] && Handover.isHandover(e) && !(e instanceof WorkspaceBusyException)) {
+                        throw Handover.interrupted(handover.name(), e);
+                    }
+                    throw e;
+                }
+            });
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e); // the transaction throws unchecked exceptions only
+        }
+    }
+
+    /**
+     * Runs a read that may be done again as a whole (it only returns what it read): if another process hands the
+     * shared file over while it runs (even halfway through a long result), it is done again once the file answers.
+     */
+    public <T> T read(java.util.function.Supplier<T> work) {
+        try {
+            return handover.run(work::get);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e); // not thrown: work throws unchecked exceptions only
+        }
+    }
+
+    /**
+     * A pooled connection whose owner's server has gone fails here, before the transaction's work runs (a round
+     * trip: H2's {@code isValid} answers from the client's own state and said yes for a server already gone).
+     */
+    private static void requireLive(Connection c) throws SQLException {
+        try (java.sql.Statement st = c.createStatement()) {
+            st.execute("select 1");
+        }
     }
 
     /** How often a shared database's clock is read again (drift, a corrected workstation clock). */
@@ -327,7 +401,45 @@ public final class Database implements AutoCloseable {
     public Connection jdbc() throws SQLException {
         // After close, a new connection would silently reopen the file (and keep it open).
         if (closed) throw new SQLException("the database is closed");
-        return DriverManager.getConnection(url, user, password);
+        return keepOpenIfOwner(handover.run(() -> DriverManager.getConnection(url, user, password)));
+    }
+
+    private final Object keeperLock = new Object();
+    /** Guarded by keeperLock: a session of this process on a shared H2 file it took over from another process. */
+    private Connection keeper;
+
+    /**
+     * When this process has just taken a shared H2 file over from another (this connection opened it: the other
+     * closed), keeps it open until {@link #close()} with a session of its own. Otherwise H2 closed the file again
+     * with that connection, its server stopped and its compaction held the file for seconds, and every other
+     * process waited once more: seen as the workspace passing from process to process for a minute after a
+     * window was closed. (The process that opens the file first keeps it open through Hibernate's pool.)
+     */
+    private Connection keepOpenIfOwner(Connection c) {
+        if (!handover.applies()) return c;
+        try {
+            if (!embedded(c)) return c;
+            synchronized (keeperLock) {
+                if (closed || (keeper != null && !keeper.isClosed() && embedded(keeper))) return c;
+                Connection old = keeper;
+                keeper = DriverManager.getConnection(url, user, password);
+                if (old != null) {
+                    try {
+                        old.close();
+                    } catch (SQLException ignored) {
+                        // a session of the previous owner's server, already gone
+                    }
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not keep the workspace open: " + e.getMessage());
+        }
+        return c;
+    }
+
+    /** True for a session of an H2 file opened in this process (not one served by another process). */
+    private static boolean embedded(Connection c) throws SQLException {
+        return c.unwrap(org.h2.jdbc.JdbcConnection.class).getSession() instanceof org.h2.engine.SessionLocal;
     }
 
     @Override
@@ -336,5 +448,15 @@ public final class Database implements AutoCloseable {
         bulkSpace.shutdown();
         closed = true;
         sessionFactory.close();
+        synchronized (keeperLock) {
+            if (keeper != null) {
+                try {
+                    keeper.close(); // the last session: H2 closes (and compacts) the file here
+                } catch (SQLException ignored) {
+                    // already gone with its server
+                }
+                keeper = null;
+            }
+        }
     }
 }

@@ -502,14 +502,16 @@ public final class TicketStore implements AutoCloseable {
      * process changed anything since the last look.
      */
     public ChangeMarker changeMarker() {
-        try (Connection c = db.jdbc(); var st = c.createStatement();
-             ResultSet rs = st.executeQuery("select coalesce(max(id), 0), max(updated_at),"
-                     + " (select coalesce(max(l.id), 0) from duplicate_link l) from ticket")) {
-            rs.next();
-            return new ChangeMarker(rs.getLong(1), instant(rs, 2), rs.getLong(3));
-        } catch (SQLException e) {
-            throw new IllegalStateException("reading the change marker failed: " + e.getMessage(), e);
-        }
+        return db.read(() -> {
+            try (Connection c = db.jdbc(); var st = c.createStatement();
+                 ResultSet rs = st.executeQuery("select coalesce(max(id), 0), max(updated_at),"
+                         + " (select coalesce(max(l.id), 0) from duplicate_link l) from ticket")) {
+                rs.next();
+                return new ChangeMarker(rs.getLong(1), instant(rs, 2), rs.getLong(3));
+            } catch (SQLException e) {
+                throw new IllegalStateException("reading the change marker failed: " + e.getMessage(), e);
+            }
+        });
     }
 
     /**
@@ -528,17 +530,19 @@ public final class TicketStore implements AutoCloseable {
      * (a pair suggested or decided changes both tickets' badges but neither ticket's update time).
      */
     public List<long[]> pairRowsAfter(long afterId) {
-        try (Connection c = db.jdbc(); PreparedStatement ps = c.prepareStatement(
-                "select id, ticket_id, original_id from duplicate_link where id > ? order by id")) {
-            ps.setLong(1, afterId);
-            List<long[]> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) out.add(new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)});
+        return db.read(() -> {
+            try (Connection c = db.jdbc(); PreparedStatement ps = c.prepareStatement(
+                    "select id, ticket_id, original_id from duplicate_link where id > ? order by id")) {
+                ps.setLong(1, afterId);
+                List<long[]> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)});
+                }
+                return out;
+            } catch (SQLException e) {
+                throw new IllegalStateException("reading duplicate pairs failed: " + e.getMessage(), e);
             }
-            return out;
-        } catch (SQLException e) {
-            throw new IllegalStateException("reading duplicate pairs failed: " + e.getMessage(), e);
-        }
+        });
     }
 
     /**
@@ -547,22 +551,24 @@ public final class TicketStore implements AutoCloseable {
      * select …)" was re-evaluated per row by H2: 166 s for 10,000 new tickets.)
      */
     public List<QueueRow> rowsSince(long afterId, Instant updatedAfter) {
-        java.util.TreeSet<Long> ids = new java.util.TreeSet<>();
-        try (Connection c = db.jdbc();
-             PreparedStatement byId = c.prepareStatement("select id from ticket where id > ?");
-             PreparedStatement byTime = c.prepareStatement("select id from ticket where updated_at > ?")) {
-            byId.setLong(1, afterId);
-            byTime.setTimestamp(1, Timestamp.from(updatedAfter));
-            for (PreparedStatement ps : List.of(byId, byTime)) {
-                ps.setFetchSize(5000);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) ids.add(rs.getLong(1));
+        return db.read(() -> {
+            java.util.TreeSet<Long> ids = new java.util.TreeSet<>();
+            try (Connection c = db.jdbc();
+                 PreparedStatement byId = c.prepareStatement("select id from ticket where id > ?");
+                 PreparedStatement byTime = c.prepareStatement("select id from ticket where updated_at > ?")) {
+                byId.setLong(1, afterId);
+                byTime.setTimestamp(1, Timestamp.from(updatedAfter));
+                for (PreparedStatement ps : List.of(byId, byTime)) {
+                    ps.setFetchSize(5000);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) ids.add(rs.getLong(1));
+                    }
                 }
+            } catch (SQLException e) {
+                throw new IllegalStateException("reading changed tickets failed: " + e.getMessage(), e);
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("reading changed tickets failed: " + e.getMessage(), e);
-        }
-        return rows(ids);
+            return rows(ids);
+        });
     }
 
     private interface Binder {
@@ -570,22 +576,24 @@ public final class TicketStore implements AutoCloseable {
     }
 
     private List<QueueRow> queryRows(String sql, Binder binder) {
-        try (Connection c = db.jdbc(); PreparedStatement ps = c.prepareStatement(sql)) {
-            binder.bind(ps);
-            ps.setFetchSize(2000);
-            List<QueueRow> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new QueueRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                            instant(rs, 6), instant(rs, 7), rs.getString(8), rs.getString(9), rs.getString(10),
-                            rs.getString(11), rs.getString(12), rs.getString(13), rs.getDouble(14), rs.getBoolean(15),
-                            rs.getInt(16), rs.getLong(17), instant(rs, 18), (Long) rs.getObject(19, Long.class), instant(rs, 20)));
+        return db.read(() -> {
+            try (Connection c = db.jdbc(); PreparedStatement ps = c.prepareStatement(sql)) {
+                binder.bind(ps);
+                ps.setFetchSize(2000);
+                List<QueueRow> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new QueueRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                                instant(rs, 6), instant(rs, 7), rs.getString(8), rs.getString(9), rs.getString(10),
+                                rs.getString(11), rs.getString(12), rs.getString(13), rs.getDouble(14), rs.getBoolean(15),
+                                rs.getInt(16), rs.getLong(17), instant(rs, 18), (Long) rs.getObject(19, Long.class), instant(rs, 20)));
+                    }
                 }
+                return out;
+            } catch (SQLException e) {
+                throw new IllegalStateException("reading the queue failed: " + e.getMessage(), e);
             }
-            return out;
-        } catch (SQLException e) {
-            throw new IllegalStateException("reading the queue failed: " + e.getMessage(), e);
-        }
+        });
     }
 
     private static Instant instant(ResultSet rs, int col) throws SQLException {
@@ -687,18 +695,26 @@ public final class TicketStore implements AutoCloseable {
      * ticket imported without one (its stored created_at is only the import time).
      */
     public void forEachTicketText(TextConsumer consumer) {
-        try (Connection c = db.jdbc(); PreparedStatement ps = c.prepareStatement(
-                "select id, subject, body, case when created_known then created_at end, status from ticket order by id")) {
-            ps.setFetchSize(1000);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    consumer.accept(rs.getLong(1), rs.getString(2), rs.getString(3), instant(rs, 4),
-                            TicketStatus.valueOf(rs.getString(5)).isOpen());
+        // a long read: if another process hands the shared file over meanwhile, it goes on after the last ticket read
+        long[] last = {Long.MIN_VALUE};
+        db.read(() -> {
+            try (Connection c = db.jdbc(); PreparedStatement ps = c.prepareStatement(
+                    "select id, subject, body, case when created_known then created_at end, status from ticket"
+                            + " where id > ? order by id")) {
+                ps.setLong(1, last[0]);
+                ps.setFetchSize(1000);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        consumer.accept(rs.getLong(1), rs.getString(2), rs.getString(3), instant(rs, 4),
+                                TicketStatus.valueOf(rs.getString(5)).isOpen());
+                        last[0] = rs.getLong(1);
+                    }
                 }
+                return null;
+            } catch (SQLException e) {
+                throw new IllegalStateException("reading tickets failed: " + e.getMessage(), e);
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("reading tickets failed: " + e.getMessage(), e);
-        }
+        });
     }
 
     /** Of the given tickets, those imported without a creation time (their created_at is the import time). */
@@ -722,24 +738,26 @@ public final class TicketStore implements AutoCloseable {
 
     /** Of the given tickets, those matching a fixed condition on {@code ticket}; 500 ids per query. */
     private Set<Long> idsWhere(String condition, Collection<Long> ids) {
-        Set<Long> out = new HashSet<>();
-        if (ids.isEmpty()) return out;
-        List<Long> list = new ArrayList<>(ids);
-        try (Connection c = db.jdbc()) {
-            for (int i = 0; i < list.size(); i += 500) {
-                List<Long> chunk = list.subList(i, Math.min(list.size(), i + 500));
-                String in = chunk.stream().map(x -> "?").collect(Collectors.joining(","));
-                try (PreparedStatement ps = c.prepareStatement("select id from ticket where " + condition + " and id in (" + in + ")")) {
-                    for (int j = 0; j < chunk.size(); j++) ps.setLong(j + 1, chunk.get(j));
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) out.add(rs.getLong(1));
+        return db.read(() -> {
+            Set<Long> out = new HashSet<>();
+            if (ids.isEmpty()) return out;
+            List<Long> list = new ArrayList<>(ids);
+            try (Connection c = db.jdbc()) {
+                for (int i = 0; i < list.size(); i += 500) {
+                    List<Long> chunk = list.subList(i, Math.min(list.size(), i + 500));
+                    String in = chunk.stream().map(x -> "?").collect(Collectors.joining(","));
+                    try (PreparedStatement ps = c.prepareStatement("select id from ticket where " + condition + " and id in (" + in + ")")) {
+                        for (int j = 0; j < chunk.size(); j++) ps.setLong(j + 1, chunk.get(j));
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) out.add(rs.getLong(1));
+                        }
                     }
                 }
+            } catch (SQLException e) {
+                throw new IllegalStateException("reading tickets failed: " + e.getMessage(), e);
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("reading tickets failed: " + e.getMessage(), e);
-        }
-        return out;
+            return out;
+        });
     }
 
     @FunctionalInterface
@@ -761,84 +779,88 @@ public final class TicketStore implements AutoCloseable {
      * Two queries however long the history.
      */
     public List<LabelledRow> labelledHistory() {
-        String deciding = java.util.Arrays.stream(DecisionKind.values()).filter(DecisionKind::decidesTeam)
-                .map(k -> "'" + k.name() + "'").collect(Collectors.joining(", "));
-        String sql = """
-                select t.id, t.subject, t.body, tm.name, p.name,
-                       (select max(d.decided_at) from decision d where d.ticket_id = t.id),
-                       coalesce((select d.reviewed from decision d where d.id =
-                                 (select max(d2.id) from decision d2 where d2.ticket_id = t.id)), true),
-                       (select d.decided_at from decision d where d.id =
-                                 (select max(d2.id) from decision d2 where d2.ticket_id = t.id and d2.kind in (%s)
-                                  and d2.id not in (select u.compensates_id from decision u
-                                                    where u.compensates_id is not null))),
-                       t.requester
-                from ticket t join team tm on tm.id = t.team_id
-                left join priority_level p on p.id = t.priority_id
-                where t.set_by is not null and t.duplicate_of is null
-                order by t.id
-                """.formatted(deciding);
-        String updatesSql = """
-                select u.ticket_id, u.body, u.created_at from ticket_update u join ticket t on t.id = u.ticket_id
-                where t.set_by is not null and t.team_id is not null and %s
-                order by u.ticket_id, u.created_at, u.id
-                """.formatted(DuplicateLinks.MERGE_NOT_UNDONE); // an undone merge's text is not the ticket's
-        record Row(long id, String subject, String body, String team, String priority, Instant decidedAt,
-                   boolean reviewed, Instant textAt, String requester) {}
-        try (Connection c = db.jdbc()) {
-            List<Row> rows = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setFetchSize(1000);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        rows.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                                rs.getString(5), instant(rs, 6), rs.getBoolean(7), instant(rs, 8), rs.getString(9)));
+        return db.read(() -> {
+            String deciding = java.util.Arrays.stream(DecisionKind.values()).filter(DecisionKind::decidesTeam)
+                    .map(k -> "'" + k.name() + "'").collect(Collectors.joining(", "));
+            String sql = """
+                    select t.id, t.subject, t.body, tm.name, p.name,
+                           (select max(d.decided_at) from decision d where d.ticket_id = t.id),
+                           coalesce((select d.reviewed from decision d where d.id =
+                                     (select max(d2.id) from decision d2 where d2.ticket_id = t.id)), true),
+                           (select d.decided_at from decision d where d.id =
+                                     (select max(d2.id) from decision d2 where d2.ticket_id = t.id and d2.kind in (%s)
+                                      and d2.id not in (select u.compensates_id from decision u
+                                                        where u.compensates_id is not null))),
+                           t.requester
+                    from ticket t join team tm on tm.id = t.team_id
+                    left join priority_level p on p.id = t.priority_id
+                    where t.set_by is not null and t.duplicate_of is null
+                    order by t.id
+                    """.formatted(deciding);
+            String updatesSql = """
+                    select u.ticket_id, u.body, u.created_at from ticket_update u join ticket t on t.id = u.ticket_id
+                    where t.set_by is not null and t.team_id is not null and %s
+                    order by u.ticket_id, u.created_at, u.id
+                    """.formatted(DuplicateLinks.MERGE_NOT_UNDONE); // an undone merge's text is not the ticket's
+            record Row(long id, String subject, String body, String team, String priority, Instant decidedAt,
+                       boolean reviewed, Instant textAt, String requester) {}
+            try (Connection c = db.jdbc()) {
+                List<Row> rows = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setFetchSize(1000);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            rows.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                                    rs.getString(5), instant(rs, 6), rs.getBoolean(7), instant(rs, 8), rs.getString(9)));
+                        }
                     }
                 }
-            }
-            Map<Long, Instant> textAt = new HashMap<>(rows.size() * 2);
-            for (Row r : rows) textAt.put(r.id(), r.textAt());
-            // read after the tickets: an update added meanwhile is later than every decision read above
-            Map<Long, List<String>> updates = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement(updatesSql)) {
-                ps.setFetchSize(1000);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        long id = rs.getLong(1);
-                        if (!textAt.containsKey(id)) continue; // decided meanwhile: not in this history
-                        Instant at = textAt.get(id);
-                        Instant created = instant(rs, 3);
-                        if (at != null && created != null && created.isAfter(at)) continue;
-                        updates.computeIfAbsent(id, k -> new ArrayList<>()).add(rs.getString(2));
+                Map<Long, Instant> textAt = new HashMap<>(rows.size() * 2);
+                for (Row r : rows) textAt.put(r.id(), r.textAt());
+                // read after the tickets: an update added meanwhile is later than every decision read above
+                Map<Long, List<String>> updates = new HashMap<>();
+                try (PreparedStatement ps = c.prepareStatement(updatesSql)) {
+                    ps.setFetchSize(1000);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            long id = rs.getLong(1);
+                            if (!textAt.containsKey(id)) continue; // decided meanwhile: not in this history
+                            Instant at = textAt.get(id);
+                            Instant created = instant(rs, 3);
+                            if (at != null && created != null && created.isAfter(at)) continue;
+                            updates.computeIfAbsent(id, k -> new ArrayList<>()).add(rs.getString(2));
+                        }
                     }
                 }
+                List<LabelledRow> out = new ArrayList<>(rows.size());
+                for (Row r : rows) {
+                    out.add(new LabelledRow(r.id(), r.subject(), r.body(), updates.getOrDefault(r.id(), List.of()), r.team(),
+                            r.priority(), r.decidedAt(), r.reviewed(), r.requester()));
+                }
+                return out;
+            } catch (SQLException e) {
+                throw new IllegalStateException("reading labelled history failed: " + e.getMessage(), e);
             }
-            List<LabelledRow> out = new ArrayList<>(rows.size());
-            for (Row r : rows) {
-                out.add(new LabelledRow(r.id(), r.subject(), r.body(), updates.getOrDefault(r.id(), List.of()), r.team(),
-                        r.priority(), r.decidedAt(), r.reviewed(), r.requester()));
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new IllegalStateException("reading labelled history failed: " + e.getMessage(), e);
-        }
+        });
     }
 
     // ---------------------------------------------------------------- embeddings
 
     public Map<Long, float[]> embeddings(String modelId) {
-        Map<Long, float[]> out = new HashMap<>();
-        try (Connection c = db.jdbc(); PreparedStatement ps = c.prepareStatement(
-                "select ticket_id, vector from ticket_embedding where model_id = ?")) {
-            ps.setString(1, modelId);
-            ps.setFetchSize(2000);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) out.put(rs.getLong(1), TicketEmbedding.toFloats(rs.getBytes(2)));
+        return db.read(() -> {
+            Map<Long, float[]> out = new HashMap<>();
+            try (Connection c = db.jdbc(); PreparedStatement ps = c.prepareStatement(
+                    "select ticket_id, vector from ticket_embedding where model_id = ?")) {
+                ps.setString(1, modelId);
+                ps.setFetchSize(2000);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.put(rs.getLong(1), TicketEmbedding.toFloats(rs.getBytes(2)));
+                }
+                return out;
+            } catch (SQLException e) {
+                throw new IllegalStateException("reading embeddings failed: " + e.getMessage(), e);
             }
-            return out;
-        } catch (SQLException e) {
-            throw new IllegalStateException("reading embeddings failed: " + e.getMessage(), e);
-        }
+        });
     }
 
     /**
@@ -847,23 +869,25 @@ public final class TicketStore implements AutoCloseable {
      * of an unrecorded one, is left out.
      */
     public Map<Long, float[]> embeddings(String modelId, Map<Long, String> textHashes) {
-        Map<Long, float[]> out = new HashMap<>();
-        if (textHashes.isEmpty()) return out;
-        try (Connection c = db.jdbc(); PreparedStatement ps = c.prepareStatement(
-                "select ticket_id, text_hash, vector from ticket_embedding where model_id = ?")) {
-            ps.setString(1, modelId);
-            ps.setFetchSize(2000);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    long id = rs.getLong(1);
-                    String hash = rs.getString(2);
-                    if (hash != null && hash.equals(textHashes.get(id))) out.put(id, TicketEmbedding.toFloats(rs.getBytes(3)));
+        return db.read(() -> {
+            Map<Long, float[]> out = new HashMap<>();
+            if (textHashes.isEmpty()) return out;
+            try (Connection c = db.jdbc(); PreparedStatement ps = c.prepareStatement(
+                    "select ticket_id, text_hash, vector from ticket_embedding where model_id = ?")) {
+                ps.setString(1, modelId);
+                ps.setFetchSize(2000);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long id = rs.getLong(1);
+                        String hash = rs.getString(2);
+                        if (hash != null && hash.equals(textHashes.get(id))) out.put(id, TicketEmbedding.toFloats(rs.getBytes(3)));
+                    }
                 }
+                return out;
+            } catch (SQLException e) {
+                throw new IllegalStateException("reading embeddings failed: " + e.getMessage(), e);
             }
-            return out;
-        } catch (SQLException e) {
-            throw new IllegalStateException("reading embeddings failed: " + e.getMessage(), e);
-        }
+        });
     }
 
     public CompletableFuture<Void> saveEmbeddings(String modelId, Map<Long, float[]> vectors) {
@@ -890,26 +914,28 @@ public final class TicketStore implements AutoCloseable {
     // ---------------------------------------------------------------- stats
 
     public StoreStats stats() {
-        try (Connection c = db.jdbc(); var st = c.createStatement()) {
-            long[] v = new long[7];
-            String[] q = {
-                    "select count(*) from ticket",
-                    "select count(*) from ticket where status not in ('RESOLVED','CLOSED')",
-                    "select count(*) from ticket where set_by is not null",
-                    "select count(*) from team where active = true",
-                    "select count(*) from decision",
-                    "select count(*) from suggestion",
-                    "select count(*) from duplicate_link where state in ('SUGGESTED','CONFIRMED','MERGED')"};
-            for (int i = 0; i < q.length; i++) {
-                try (ResultSet rs = st.executeQuery(q[i])) {
-                    rs.next();
-                    v[i] = rs.getLong(1);
+        return db.read(() -> {
+            try (Connection c = db.jdbc(); var st = c.createStatement()) {
+                long[] v = new long[7];
+                String[] q = {
+                        "select count(*) from ticket",
+                        "select count(*) from ticket where status not in ('RESOLVED','CLOSED')",
+                        "select count(*) from ticket where set_by is not null",
+                        "select count(*) from team where active = true",
+                        "select count(*) from decision",
+                        "select count(*) from suggestion",
+                        "select count(*) from duplicate_link where state in ('SUGGESTED','CONFIRMED','MERGED')"};
+                for (int i = 0; i < q.length; i++) {
+                    try (ResultSet rs = st.executeQuery(q[i])) {
+                        rs.next();
+                        v[i] = rs.getLong(1);
+                    }
                 }
+                return new StoreStats(v[0], v[1], v[2], v[3], v[4], v[5], v[6], db.displayUrl());
+            } catch (SQLException e) {
+                throw new IllegalStateException("reading counts failed: " + e.getMessage(), e);
             }
-            return new StoreStats(v[0], v[1], v[2], v[3], v[4], v[5], v[6], db.displayUrl());
-        } catch (SQLException e) {
-            throw new IllegalStateException("reading counts failed: " + e.getMessage(), e);
-        }
+        });
     }
 
     /** Waits for queued writes, then stops the writer. */
