@@ -4,6 +4,7 @@ import static dev.switchboard.app.TriageWindowFixture.HISTORY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.switchboard.app.ChatCompletionStub;
 import dev.switchboard.app.TriageWindowFixture;
 import dev.switchboard.app.Workspace;
 import dev.switchboard.app.queue.TriageActions;
@@ -16,7 +17,6 @@ import dev.switchboard.persistence.store.QueueRow;
 import dev.switchboard.persistence.store.TaxonomyRow;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,13 +66,7 @@ class LlmConfidenceTest {
             ex.getRequestBody().readAllBytes();
             String content = "{\\\"team\\\":\\\"" + llmTeam.get() + "\\\",\\\"priority\\\":\\\"P2\\\",\\\"confidence\\\":0.95,"
                     + "\\\"rationale\\\":\\\"x\\\",\\\"duplicate_of\\\":null}";
-            byte[] reply = ("{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1700000000,\"model\":\"m\","
-                    + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"" + content + "\"},"
-                    + "\"finish_reason\":\"stop\"}]}").getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().set("Content-Type", "application/json");
-            ex.sendResponseHeaders(200, reply.length);
-            ex.getResponseBody().write(reply);
-            ex.close();
+            ChatCompletionStub.answer(ex, content);
         });
         server.start();
         LlmSettings s = new LlmSettings(LlmSettings.Provider.OPENAI_COMPATIBLE,
