@@ -1,11 +1,11 @@
 package dev.switchboard.app;
 
+import static dev.switchboard.app.TriageWindowFixture.onFx;
+import static dev.switchboard.app.TriageWindowFixture.table;
+import static dev.switchboard.app.TriageWindowFixture.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.app.settings.Settings;
 import dev.switchboard.app.triage.SuggestionCodec;
-import dev.switchboard.app.ui.Background;
-import dev.switchboard.app.ui.Theme;
 import dev.switchboard.persistence.entity.Decision;
 import dev.switchboard.persistence.store.DecisionRecord;
 import dev.switchboard.persistence.store.DuplicateLinks;
@@ -16,9 +16,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import javafx.scene.control.TableView;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
@@ -35,74 +33,26 @@ import org.testfx.util.WaitForAsyncUtils;
 class KeyboardTriageTest {
 
     @TempDir static Path dir;
+    TriageWindowFixture fixture;
     Services services;
     MainWindow window;
 
-    static final String[][] HISTORY = {
-            {"Network", "VPN disconnects every few minutes", "The VPN client drops the tunnel from home office"},
-            {"Network", "Wi-Fi access point down on floor 2", "No wireless network signal near the kitchen"},
-            {"Network", "Cannot reach intranet over VPN", "VPN connects but internal sites time out"},
-            {"Network", "Network switch port dead", "Ethernet port at desk 14 has no link light"},
-            {"Network", "Slow wireless in meeting room", "Wi-Fi very slow during calls in room B"},
-            {"Desktop", "Laptop screen flickers", "The laptop display flickers when on battery"},
-            {"Desktop", "Keyboard keys not working", "Several keys on my laptop keyboard stopped working"},
-            {"Desktop", "Printer jams on every page", "The office printer jams paper on tray 2"},
-            {"Desktop", "Docking station no display", "External monitors stay black on the dock"},
-            {"Desktop", "Laptop battery drains fast", "Battery empties in one hour, laptop is new"},
-            {"Identity", "Password reset needed", "I forgot my password and I am locked out"},
-            {"Identity", "Account locked after login attempts", "My account got locked, please unlock it"},
-            {"Identity", "Need access to finance share", "Please grant access rights to the finance folder"},
-            {"Identity", "MFA token lost", "Lost my phone with the authenticator, cannot log in"},
-            {"Identity", "New employee account", "Create a user account and mailbox for our new hire"},
-    };
-
     @Start
     void start(Stage stage) {
-        Workspace ws = Workspace.open("jdbc:h2:file:" + dir.resolve("k" + System.nanoTime()));
-        ws.store().saveTaxonomy(List.of(new TaxonomyRow("Network", "VPN, Wi-Fi, switches", 0),
-                        new TaxonomyRow("Desktop", "Laptops, printers, peripherals", 0),
-                        new TaxonomyRow("Identity", "Accounts, passwords, access", 0)),
-                List.of(new TaxonomyRow("P1", "", 1), new TaxonomyRow("P2", "", 2), new TaxonomyRow("P3", "", 3),
-                        new TaxonomyRow("P4", "", 4))).join();
-        List<NewTicket> t = new ArrayList<>();
-        for (int i = 0; i < HISTORY.length; i++) {
-            t.add(new NewTicket("hist", "h" + i, HISTORY[i][1], HISTORY[i][2], "u" + i, Instant.now().minusSeconds(9000 - i),
-                    HISTORY[i][0], i % 2 == 0 ? "P3" : "P2"));
-        }
+        List<NewTicket> t = TriageWindowFixture.history("P3", "P2");
         t.add(new NewTicket("new", "n1", "VPN tunnel keeps dropping", "VPN disconnects from home", "ann", Instant.now().minusSeconds(300), null, null));
         t.add(new NewTicket("new", "n2", "Forgot password, locked out", "Please reset my password", "bob", Instant.now().minusSeconds(200), null, null));
         t.add(new NewTicket("new", "n3", "Printer paper jam", "Printer on floor 3 jams", "cy", Instant.now().minusSeconds(100), null, null));
-        ws.store().saveTickets(t, "test").join();
-        services = new Services(ws, new Settings(dir.resolve("settings-" + System.nanoTime() + ".properties")));
-        window = new MainWindow(new Theme(), new Background());
-        stage.setScene(window.scene());
-        stage.show();
-        window.attach(services);
+        fixture = TriageWindowFixture.show(stage, dir, "k",
+                List.of(new TaxonomyRow("P1", "", 1), new TaxonomyRow("P2", "", 2), new TaxonomyRow("P3", "", 3),
+                        new TaxonomyRow("P4", "", 4)), t);
+        services = fixture.services;
+        window = fixture.window;
     }
 
     @AfterEach
     void close() {
-        window.close();
-        window.background().close();
-        services.close();
-    }
-
-    @SuppressWarnings("unchecked")
-    private TableView<QueueRow> table(FxRobot robot) {
-        return (TableView<QueueRow>) robot.lookup("#queue").queryAs(TableView.class);
-    }
-
-    /** Evaluates the condition on the FX thread, where the queue's lists live. */
-    private static void waitFor(int seconds, Callable<Boolean> c) throws Exception {
-        WaitForAsyncUtils.waitFor(seconds, TimeUnit.SECONDS, () -> WaitForAsyncUtils.asyncFx(c).get());
-    }
-
-    /**
-     * Reads window state on the FX thread: a live update applied meanwhile (rows swapped, selection
-     * restored, all in one FX runnable) is never seen half done, as it can be from the test thread.
-     */
-    private static <T> T onFx(Callable<T> read) throws Exception {
-        return WaitForAsyncUtils.asyncFx(read).get();
+        fixture.close();
     }
 
     private QueueRow row(FxRobot robot, String subject) {
@@ -260,7 +210,7 @@ class KeyboardTriageTest {
         robot.press(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.L).release(KeyCode.L, KeyCode.SHIFT, KeyCode.CONTROL);
         waitFor(90, () -> window.background().messageProperty().get().startsWith("Local model retrained on "));
         assertThat(services.triage().fullTrainings()).isEqualTo(before + 1);
-        assertThat(window.background().messageProperty().get()).isEqualTo("Local model retrained on " + HISTORY.length + " decided tickets");
+        assertThat(window.background().messageProperty().get()).isEqualTo("Local model retrained on " + TriageWindowFixture.HISTORY.length + " decided tickets");
         assertThat(window.background().progressProperty().get()).as("progress bar cleared").isZero();
         robot.press(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.K).release(KeyCode.K, KeyCode.SHIFT, KeyCode.CONTROL);
         waitFor(10, () -> "No training is running".equals(window.background().messageProperty().get()));

@@ -1,5 +1,6 @@
 package dev.switchboard.app;
 
+import static dev.switchboard.app.TriageWindowFixture.table;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.app.ui.Background;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
-import javafx.scene.control.TableView;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
@@ -58,14 +58,8 @@ class QueueWindowTest {
         return new NewTicket("test", id, subject, "Details about " + subject, "pat@example.com", Instant.now(), team, null);
     }
 
-    @SuppressWarnings("unchecked")
-    private TableView<QueueRow> table(FxRobot robot) {
-        return (TableView<QueueRow>) robot.lookup("#queue").queryAs(TableView.class);
-    }
-
-    /** Evaluates the condition on the FX thread, where the queue's lists live. */
-    private void waitFor(java.util.concurrent.Callable<Boolean> condition) throws Exception {
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> WaitForAsyncUtils.asyncFx(condition).get());
+    private static void waitFor(java.util.concurrent.Callable<Boolean> condition) throws Exception {
+        TriageWindowFixture.waitFor(10, condition);
     }
 
     @Test

@@ -199,27 +199,40 @@ class TicketStoreTest {
         assertThat(store.embeddings("m1/u")).containsOnlyKeys(a, b, c);
     }
 
-    @Test
-    void anAcknowledgedDecisionSurvivesKillMinus9() throws Exception {
+    /**
+     * Closes this test's store, runs {@link DurabilityChild} on its database with {@code args} until the child
+     * prints "SAVED …" (or ends), kills it (SIGKILL: no shutdown hooks, no close) and reopens the store; returns the
+     * lines the child printed, the "SAVED" one last.
+     */
+    private List<String> killChildOnceSaved(String... args) throws Exception {
         store.close();
         db.close();
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                DurabilityChild.class.getName(), StoreTestSupport.url(dir), "decision")
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String decided = null;
+        List<String> command = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                DurabilityChild.class.getName(), StoreTestSupport.url(dir)));
+        command.addAll(List.of(args));
+        Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        List<String> lines = new java.util.ArrayList<>();
         try (var in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
-            while ((line = in.readLine()) != null && !line.startsWith("SAVED ")) {
-                if (line.startsWith("DECIDED ")) decided = line;
+            while ((line = in.readLine()) != null) {
+                lines.add(line);
+                if (line.startsWith("SAVED ")) break;
             }
             child.destroyForcibly();
             assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
-        assertThat(decided).as("child acknowledged the decision").isNotNull();
-        long ticket = Long.parseLong(decided.split(" ")[2]);
         db = Database.open(StoreTestSupport.url(dir));
         store = new TicketStore(db);
+        return lines;
+    }
+
+    @Test
+    void anAcknowledgedDecisionSurvivesKillMinus9() throws Exception {
+        String decided = killChildOnceSaved("decision").stream().filter(l -> l.startsWith("DECIDED "))
+                .reduce((first, last) -> last).orElse(null);
+        assertThat(decided).as("child acknowledged the decision").isNotNull();
+        long ticket = Long.parseLong(decided.split(" ")[2]);
         assertThat(store.rows(List.of(ticket))).singleElement().satisfies(r -> {
             assertThat(r.team()).isEqualTo("Facilities");
             assertThat(r.setBy()).isEqualTo(TicketStore.SET_BY_HUMAN);
@@ -230,24 +243,9 @@ class TicketStoreTest {
 
     @Test
     void aSavedTicketSurvivesKillMinus9() throws Exception {
-        store.close();
-        db.close();
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                DurabilityChild.class.getName(), StoreTestSupport.url(dir))
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String line;
-        try (var in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            do {
-                line = in.readLine();
-            } while (line != null && !line.startsWith("SAVED "));
-            assertThat(line).as("child acknowledged the save").isNotNull();
-            child.destroyForcibly(); // SIGKILL: no shutdown hooks, no close
-            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        }
+        String line = killChildOnceSaved().stream().filter(l -> l.startsWith("SAVED ")).findFirst().orElse(null);
+        assertThat(line).as("child acknowledged the save").isNotNull();
         long id = Long.parseLong(line.substring(6).strip());
-        db = Database.open(StoreTestSupport.url(dir));
-        store = new TicketStore(db);
         assertThat(store.rows(List.of(id))).singleElement()
                 .satisfies(r -> assertThat(r.subject()).isEqualTo("Printer on fire"));
         assertThat(store.labelledHistory()).hasSize(1);

@@ -77,21 +77,33 @@ class EvaluateLlmCommandTest {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
     }
 
-    private int run(String... extra) {
-        StringWriter out = lastOut;
-        out.getBuffer().setLength(0);
-        StringWriter err = new StringWriter();
+    /** The command with its output thrown away and its errors in {@code err}, for the runs that are refused. */
+    private CommandLine commandLine(StringWriter err) {
         EvaluateCommand cmd = new EvaluateCommand();
         cmd.egressLog = () -> dir.resolve("egress.csv");
         CommandLine cl = new CommandLine(cmd);
-        cl.setOut(new PrintWriter(out));
+        cl.setOut(new PrintWriter(new StringWriter()));
         cl.setErr(new PrintWriter(err));
+        return cl;
+    }
+
+    /** {@code evaluate --engine llm} on train.csv and test.csv with the given protocol and base URL, then {@code extra}. */
+    private String[] llmArgs(String llm, String baseUrl, String... extra) {
         List<String> args = new java.util.ArrayList<>(List.of("--train", dir.resolve("train.csv").toString(),
                 "--test", dir.resolve("test.csv").toString(), "--text", "subject,body", "--team", "team",
-                "--engine", "llm", "--llm", "openai", "--base-url", "http://127.0.0.1:" + server.getAddress().getPort() + "/v1",
-                "--model", "test-model", "--api-key-env", "SWITCHBOARD_TEST_NO_SUCH_VAR", "--report", dir.resolve("r.json").toString()));
+                "--engine", "llm", "--llm", llm, "--base-url", baseUrl, "--model", "test-model"));
         args.addAll(List.of(extra));
-        return cl.execute(args.toArray(String[]::new));
+        return args.toArray(String[]::new);
+    }
+
+    private int run(String... extra) {
+        lastOut.getBuffer().setLength(0);
+        CommandLine cl = commandLine(new StringWriter());
+        cl.setOut(new PrintWriter(lastOut));
+        List<String> args = new java.util.ArrayList<>(List.of("--api-key-env", "SWITCHBOARD_TEST_NO_SUCH_VAR",
+                "--report", dir.resolve("r.json").toString()));
+        args.addAll(List.of(extra));
+        return cl.execute(llmArgs("openai", baseUrl(), args.toArray(String[]::new)));
     }
 
     @Test
@@ -128,15 +140,9 @@ class EvaluateLlmCommandTest {
 
         bodies.clear();
         StringWriter err = new StringWriter();
-        EvaluateCommand cmd = new EvaluateCommand();
-        cmd.egressLog = () -> dir.resolve("egress.csv");
-        CommandLine cl = new CommandLine(cmd);
-        cl.setOut(new PrintWriter(new StringWriter()));
-        cl.setErr(new PrintWriter(err));
+        CommandLine cl = commandLine(err);
         for (String bad : List.of("1.5", "0.3", "75")) {
-            int code = cl.execute("--train", dir.resolve("train.csv").toString(), "--test", dir.resolve("test.csv").toString(),
-                    "--text", "subject,body", "--team", "team", "--engine", "llm", "--llm", "openai", "--base-url", baseUrl(),
-                    "--model", "test-model", "--confident-above", bad);
+            int code = cl.execute(llmArgs("openai", baseUrl(), "--confident-above", bad));
             assertThat(code).as(bad).isEqualTo(2);
         }
         assertThat(err.toString()).contains("--confident-above 1.5: must be a number from 0.50 to 0.99 (the LLM's own confidence;"
@@ -182,15 +188,9 @@ class EvaluateLlmCommandTest {
     @Test
     void aBaseUrlCarryingTheKeyIsRefusedWithoutRepeatingIt() throws Exception {
         StringWriter err = new StringWriter();
-        EvaluateCommand cmd = new EvaluateCommand();
-        cmd.egressLog = () -> dir.resolve("egress.csv");
-        CommandLine cl = new CommandLine(cmd);
-        cl.setOut(new PrintWriter(new StringWriter()));
-        cl.setErr(new PrintWriter(err));
+        CommandLine cl = commandLine(err);
         for (String url : List.of(baseUrl().replace("http://", "http://me:sk-SECRET-42@"), baseUrl() + "?api-key=sk-SECRET-42")) {
-            int code = cl.execute("--train", dir.resolve("train.csv").toString(), "--test", dir.resolve("test.csv").toString(),
-                    "--text", "subject,body", "--team", "team", "--engine", "llm", "--llm", "openai", "--base-url", url,
-                    "--model", "test-model");
+            int code = cl.execute(llmArgs("openai", url));
             assertThat(code).isEqualTo(2);
         }
         assertThat(err.toString()).contains("the base URL must not carry credentials").doesNotContain("SECRET");
@@ -201,14 +201,8 @@ class EvaluateLlmCommandTest {
     @Test
     void anUnknownProtocolIsRefusedInsteadOfTakenForOpenAi() {
         StringWriter err = new StringWriter();
-        EvaluateCommand cmd = new EvaluateCommand();
-        cmd.egressLog = () -> dir.resolve("egress.csv");
-        CommandLine cl = new CommandLine(cmd);
-        cl.setOut(new PrintWriter(new StringWriter()));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute("--train", dir.resolve("train.csv").toString(), "--test", dir.resolve("test.csv").toString(),
-                "--text", "subject,body", "--team", "team", "--engine", "llm", "--llm", "olama", "--base-url", baseUrl(),
-                "--model", "test-model");
+        CommandLine cl = commandLine(err);
+        int code = cl.execute(llmArgs("olama", baseUrl()));
         assertThat(code).isEqualTo(2);
         assertThat(err.toString()).contains("--llm 'olama': use openai (OpenAI-compatible servers) or ollama");
         assertThat(bodies).isEmpty();

@@ -257,26 +257,30 @@ class IntakeServerTest {
         assertThatThrownBy(() -> new IntakeServer(ws.store(), "short")).isInstanceOf(IllegalArgumentException.class);
     }
 
+    /**
+     * Writes a token into {@code name} with the permissions {@code perms} and asserts that loading it is refused
+     * with {@code message} and the chmod that fixes it, without the token; returns the file.
+     */
+    private Path assertTokenFileRefused(String name, String perms, String message) throws Exception {
+        Path file = dir.resolve(name);
+        Files.writeString(file, "abcdefghijklmnopqrstuvwxyz0123456789\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(perms));
+        assertThatThrownBy(() -> IntakeToken.loadOrCreate(file)).isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining(message).hasMessageContaining("chmod 600 " + file)
+                .hasMessageNotContaining("abcdefghijklmnop");
+        return file;
+    }
+
     @Test
     void aTokenFileOtherUsersCanReadIsRefusedUntilItIsPrivate() throws Exception {
-        Path file = dir.resolve("shared-token");
-        Files.writeString(file, "abcdefghijklmnopqrstuvwxyz0123456789\n");
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
-        assertThatThrownBy(() -> IntakeToken.loadOrCreate(file)).isInstanceOf(java.io.IOException.class)
-                .hasMessageContaining("can be read by other users (rw-r--r--)").hasMessageContaining("chmod 600 " + file)
-                .hasMessageNotContaining("abcdefghijklmnop");
+        Path file = assertTokenFileRefused("shared-token", "rw-r--r--", "can be read by other users (rw-r--r--)");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         assertThat(IntakeToken.loadOrCreate(file)).isEqualTo("abcdefghijklmnopqrstuvwxyz0123456789");
     }
 
     @Test
     void aTokenFileOtherUsersCanChangeIsRefusedToo() throws Exception {
-        Path file = dir.resolve("group-writable-token");
-        Files.writeString(file, "abcdefghijklmnopqrstuvwxyz0123456789\n");
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw--w----"));
-        assertThatThrownBy(() -> IntakeToken.loadOrCreate(file)).isInstanceOf(java.io.IOException.class)
-                .hasMessageContaining("can be changed by other users (rw--w----)").hasMessageContaining("chmod 600 " + file)
-                .hasMessageNotContaining("abcdefghijklmnop");
+        assertTokenFileRefused("group-writable-token", "rw--w----", "can be changed by other users (rw--w----)");
     }
 
     /** The window and `switchboard intake` starting at the same moment share one token; neither reads an empty file. */

@@ -3,6 +3,7 @@ package dev.switchboard.app.settings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.switchboard.app.ChatCompletionStub;
 import dev.switchboard.app.Services;
 import dev.switchboard.app.Workspace;
 import dev.switchboard.inference.TicketText;
@@ -44,13 +45,7 @@ class LlmRedactionTest {
         llm.createContext("/v1/chat/completions", ex -> {
             bodies.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             String content = "{\\\"team\\\":\\\"Network\\\",\\\"priority\\\":\\\"P2\\\",\\\"confidence\\\":0.8,\\\"rationale\\\":\\\"x\\\"}";
-            byte[] reply = ("{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1700000000,\"model\":\"m\","
-                    + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"" + content + "\"},"
-                    + "\"finish_reason\":\"stop\"}]}").getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().set("Content-Type", "application/json");
-            ex.sendResponseHeaders(200, reply.length);
-            ex.getResponseBody().write(reply);
-            ex.close();
+            ChatCompletionStub.answer(ex, content);
         });
         llm.start();
 

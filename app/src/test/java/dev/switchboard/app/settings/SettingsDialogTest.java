@@ -3,6 +3,7 @@ package dev.switchboard.app.settings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.switchboard.app.Services;
 import dev.switchboard.app.Workspace;
@@ -156,14 +157,18 @@ class SettingsDialogTest {
         robot.interact(() -> d.stage().close());
     }
 
-    @Test
-    void testConnectionShowsLatencyAndReplyAndTheKeyOnlyLeavesInTheHeader(FxRobot robot) throws Exception {
-        List<String> auth = new CopyOnWriteArrayList<>();
-        List<String> bodies = new CopyOnWriteArrayList<>();
+    private interface Request {
+        void seen(HttpExchange ex) throws java.io.IOException;
+    }
+
+    /**
+     * Starts {@link #llm}, an OpenAI-compatible server that hands each chat request to {@code request} (which reads
+     * its body) and answers team Network, priority P2, confidence 0.8.
+     */
+    private void serveLlm(Request request) throws java.io.IOException {
         llm = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         llm.createContext("/v1/chat/completions", ex -> {
-            auth.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
-            bodies.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            request.seen(ex);
             String content = "{\\\"team\\\":\\\"Network\\\",\\\"priority\\\":\\\"P2\\\",\\\"confidence\\\":0.8,\\\"rationale\\\":\\\"x\\\"}";
             byte[] reply = ("{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1700000000,\"model\":\"test-model\","
                     + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"" + content + "\"},"
@@ -175,6 +180,16 @@ class SettingsDialogTest {
             ex.close();
         });
         llm.start();
+    }
+
+    @Test
+    void testConnectionShowsLatencyAndReplyAndTheKeyOnlyLeavesInTheHeader(FxRobot robot) throws Exception {
+        List<String> auth = new CopyOnWriteArrayList<>();
+        List<String> bodies = new CopyOnWriteArrayList<>();
+        serveLlm(ex -> {
+            auth.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
+            bodies.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        });
         String base = "http://127.0.0.1:" + llm.getAddress().getPort() + "/v1";
 
         SettingsDialog d = open();
@@ -235,21 +250,10 @@ class SettingsDialogTest {
     @Test
     void afterATestConnectionFocusIsOnTheTestButtonSoSpaceTestsAgain(FxRobot robot) throws Exception {
         java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
-        llm = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        llm.createContext("/v1/chat/completions", ex -> {
+        serveLlm(ex -> {
             requests.incrementAndGet();
             ex.getRequestBody().readAllBytes();
-            String content = "{\\\"team\\\":\\\"Network\\\",\\\"priority\\\":\\\"P2\\\",\\\"confidence\\\":0.8,\\\"rationale\\\":\\\"x\\\"}";
-            byte[] reply = ("{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1700000000,\"model\":\"test-model\","
-                    + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"" + content + "\"},"
-                    + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":10,\"total_tokens\":20}}")
-                    .getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().set("Content-Type", "application/json");
-            ex.sendResponseHeaders(200, reply.length);
-            ex.getResponseBody().write(reply);
-            ex.close();
         });
-        llm.start();
         SettingsDialog d = open();
         tab(robot, d, "settings-engine");
         robot.interact(() -> {

@@ -1,8 +1,11 @@
 package dev.switchboard.app.triage;
 
+import static dev.switchboard.app.TriageWindowFixture.HISTORY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.switchboard.app.ChatCompletionStub;
+import dev.switchboard.app.TriageWindowFixture;
 import dev.switchboard.app.Workspace;
 import dev.switchboard.app.queue.TriageActions;
 import dev.switchboard.inference.TriageSuggestion;
@@ -14,7 +17,6 @@ import dev.switchboard.persistence.store.QueueRow;
 import dev.switchboard.persistence.store.TaxonomyRow;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,24 +37,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 class LlmConfidenceTest {
 
-    static final String[][] HISTORY = {
-            {"Network", "VPN disconnects every few minutes", "The VPN client drops the tunnel from home office"},
-            {"Network", "Wi-Fi access point down on floor 2", "No wireless network signal near the kitchen"},
-            {"Network", "Cannot reach intranet over VPN", "VPN connects but internal sites time out"},
-            {"Network", "Network switch port dead", "Ethernet port at desk 14 has no link light"},
-            {"Network", "Slow wireless in meeting room", "Wi-Fi very slow during calls in room B"},
-            {"Desktop", "Laptop screen flickers", "The laptop display flickers when on battery"},
-            {"Desktop", "Keyboard keys not working", "Several keys on my laptop keyboard stopped working"},
-            {"Desktop", "Printer jams on every page", "The office printer jams paper on tray 2"},
-            {"Desktop", "Docking station no display", "External monitors stay black on the dock"},
-            {"Desktop", "Laptop battery drains fast", "Battery empties in one hour, laptop is new"},
-            {"Identity", "Password reset needed", "I forgot my password and I am locked out"},
-            {"Identity", "Account locked after login attempts", "My account got locked, please unlock it"},
-            {"Identity", "Need access to finance share", "Please grant access rights to the finance folder"},
-            {"Identity", "MFA token lost", "Lost my phone with the authenticator, cannot log in"},
-            {"Identity", "New employee account", "Create a user account and mailbox for our new hire"},
-    };
-
     @TempDir Path dir;
     Workspace ws;
     HttpServer server;
@@ -65,9 +49,7 @@ class LlmConfidenceTest {
     /** A workspace with the given decided history and one new VPN ticket; the LLM stub answers {@link #llmTeam} at 0.95. */
     private void open(boolean withHistory) throws Exception {
         ws = Workspace.open("jdbc:h2:file:" + dir.resolve("db"));
-        ws.store().saveTaxonomy(List.of(new TaxonomyRow("Network", "VPN, Wi-Fi, switches", 0),
-                        new TaxonomyRow("Desktop", "Laptops, printers, peripherals", 0),
-                        new TaxonomyRow("Identity", "Accounts, passwords, access", 0)),
+        ws.store().saveTaxonomy(TriageWindowFixture.teams(),
                 List.of(new TaxonomyRow("P2", "", 2), new TaxonomyRow("P3", "", 3))).join();
         List<NewTicket> t = new ArrayList<>();
         Instant t0 = Instant.now().minusSeconds(9000);
@@ -84,13 +66,7 @@ class LlmConfidenceTest {
             ex.getRequestBody().readAllBytes();
             String content = "{\\\"team\\\":\\\"" + llmTeam.get() + "\\\",\\\"priority\\\":\\\"P2\\\",\\\"confidence\\\":0.95,"
                     + "\\\"rationale\\\":\\\"x\\\",\\\"duplicate_of\\\":null}";
-            byte[] reply = ("{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1700000000,\"model\":\"m\","
-                    + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"" + content + "\"},"
-                    + "\"finish_reason\":\"stop\"}]}").getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().set("Content-Type", "application/json");
-            ex.sendResponseHeaders(200, reply.length);
-            ex.getResponseBody().write(reply);
-            ex.close();
+            ChatCompletionStub.answer(ex, content);
         });
         server.start();
         LlmSettings s = new LlmSettings(LlmSettings.Provider.OPENAI_COMPATIBLE,

@@ -3,6 +3,7 @@ package dev.switchboard.app.triage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.switchboard.app.ChatCompletionStub;
 import dev.switchboard.app.Workspace;
 import dev.switchboard.inference.local.LocalModel;
 import dev.switchboard.inference.llm.LlmEngine;
@@ -15,7 +16,6 @@ import dev.switchboard.persistence.store.QueueRow;
 import dev.switchboard.persistence.store.TaxonomyRow;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,9 +73,7 @@ class TriageServiceLlmTest {
             }
             String content = "{\\\"team\\\":\\\"Desktop\\\",\\\"priority\\\":\\\"P2\\\",\\\"confidence\\\":0.9,"
                     + "\\\"rationale\\\":\\\"x\\\",\\\"duplicate_of\\\":null}";
-            byte[] reply = ("{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1700000000,\"model\":\"m\","
-                    + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"" + content + "\"},"
-                    + "\"finish_reason\":\"stop\"}]}").getBytes(StandardCharsets.UTF_8);
+            byte[] reply = ChatCompletionStub.reply(content);
             try {
                 ex.getResponseHeaders().set("Content-Type", "application/json");
                 ex.sendResponseHeaders(200, reply.length);

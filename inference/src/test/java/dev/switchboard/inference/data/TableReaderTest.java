@@ -19,10 +19,15 @@ class TableReaderTest {
 
     record Collected(List<TableReader.Row> rows, List<TableReader.Problem> problems, TableReader.Summary summary) {}
 
-    private static Collected read(Path f, AtomicLong bytes) throws Exception {
+    private interface Reading {
+        TableReader.Summary read(TableReader.Handler handler) throws Exception;
+    }
+
+    /** Runs {@code reading} with a handler that keeps every row and problem. */
+    private static Collected collect(Reading reading) throws Exception {
         List<TableReader.Row> rows = new ArrayList<>();
         List<TableReader.Problem> problems = new ArrayList<>();
-        TableReader.Summary s = TableReader.read(f, new TableReader.Handler() {
+        TableReader.Summary s = reading.read(new TableReader.Handler() {
             @Override public boolean row(TableReader.Row row) {
                 rows.add(row);
                 return true;
@@ -30,23 +35,16 @@ class TableReaderTest {
             @Override public void problem(TableReader.Problem p) {
                 problems.add(p);
             }
-        }, bytes);
+        });
         return new Collected(rows, problems, s);
     }
 
+    private static Collected read(Path f, AtomicLong bytes) throws Exception {
+        return collect(h -> TableReader.read(f, h, bytes));
+    }
+
     private static Collected read(Path f, int maxRowChars) throws Exception {
-        List<TableReader.Row> rows = new ArrayList<>();
-        List<TableReader.Problem> problems = new ArrayList<>();
-        TableReader.Summary s = TableReader.read(f, new TableReader.Handler() {
-            @Override public boolean row(TableReader.Row row) {
-                rows.add(row);
-                return true;
-            }
-            @Override public void problem(TableReader.Problem p) {
-                problems.add(p);
-            }
-        }, null, maxRowChars);
-        return new Collected(rows, problems, s);
+        return collect(h -> TableReader.read(f, h, null, maxRowChars));
     }
 
     @Test
