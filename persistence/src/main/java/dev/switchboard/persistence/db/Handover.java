@@ -147,6 +147,11 @@ public final class Handover {
                         LOG.log(System.Logger.Level.INFO, "the workspace is being handed over between Switchboard "
                                 + "processes; waiting (" + firstLine(e) + ")");
                         if (h != null) h.waiting(+1);
+                        if ("JavaFX Application Thread".equals(Thread.currentThread().getName())) {
+                            // the window would freeze while this waits: a read that belongs on a background thread
+                            LOG.log(System.Logger.Level.WARNING, "the window's thread waits for the workspace",
+                                    new IllegalStateException("database work on the JavaFX thread"));
+                        }
                     }
                 }
                 try {
