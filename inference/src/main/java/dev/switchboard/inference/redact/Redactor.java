@@ -55,7 +55,10 @@ public final class Redactor {
         SECRET("[SECRET]"),
         /** An international bank account number (country length and mod-97 check verified). */
         IBAN("[IBAN]"),
-        NAME("[NAME]"), CUSTOM("[CUSTOM]");
+        NAME("[NAME]"),
+        /** A street address: "Hauptstraße 5, 10115 Berlin", "221B Baker Street", "12 rue de la Paix, 75002 Paris". */
+        ADDRESS("[ADDRESS]"),
+        CUSTOM("[CUSTOM]");
 
         private final String token;
 
@@ -358,10 +361,32 @@ public final class Redactor {
             if (hasPhoneRun(s, 7)) s = replaceAt(s, PHONE_CANDIDATE, Kind.PHONE, counts, Redactor::looksLikePhone, Redactor::phoneCanStart);
             if (hasDigitRun(s, 8)) s = replaceAt(s, LONG_DIGITS, Kind.NUMBER, counts, ACCEPT_ALL, Redactor::longDigitsCanStart);
         }
+        if (digits) s = replaceAll(s, ADDRESS, Kind.ADDRESS, counts);
         s = redactNames(s, extraNames, counts);
         s = replaceGroup(SIGN_OFF.matcher(s), s, 1, Kind.NAME, counts, x -> true);
         return new Result(s, counts);
     }
+
+    /** A capitalised word of a street or place name (letters, apostrophes, hyphens, dots). */
+    private static final String PLACE_WORD = "\\p{Lu}[\\p{L}'’.-]*";
+    /** ", 10115 Berlin", ", Paris 75002", ", Springfield, IL 62704": a postcode and a town after a street address. */
+    private static final String TOWN = "(?:,?[ \\t]+(?:\\d{4,5}[ \\t]+" + PLACE_WORD + "(?:[ \\t-]" + PLACE_WORD + ")?"
+            + "|" + PLACE_WORD + "(?:[ \\t]" + PLACE_WORD + ")?,?[ \\t]+(?:[A-Z]{2}[ \\t]+)?\\d{5}(?:-\\d{4})?))?";
+    /**
+     * Street addresses with a house number, conservative on purpose (a ticket mentions floors, rooms and versions
+     * far more often): German-style "Hauptstraße 5", "Lindenweg 12a" ("Am Markt 3", "Alexanderplatz 1" are not
+     * taken: no street word, and "-platz" would take "Arbeitsplatz 12");
+     * English-style "221B Baker Street", "1600 Pennsylvania Ave"; French-style "12 rue de la Paix"; each with the
+     * postcode and town that follow it.
+     */
+    private static final Pattern ADDRESS = Pattern.compile(
+            "(?<![\\p{L}\\p{N}])(?:"
+                    + "\\p{Lu}[\\p{L}-]*(?:straße|strasse|str\\.|weg|gasse|allee|damm|ufer|chaussee)[ \\t]+\\d{1,4}[a-z]?"
+                    + "|\\d{1,5}[A-Za-z]?[ \\t]+(?:" + PLACE_WORD + "[ \\t]+){1,3}"
+                    + "(?:Street|St\\.|Avenue|Ave\\.?|Road|Rd\\.|Boulevard|Blvd\\.?|Lane|Drive|Court|Place|Square|Terrace)"
+                    + "|\\d{1,4}(?:[ \\t]?(?:bis|ter))?,?[ \\t]+(?:rue|avenue|boulevard|bd|place|chemin|allée|impasse|quai|cours)"
+                    + "(?:[ \\t]+(?:de|du|des|la|le|l'|d'|" + PLACE_WORD + ")){1,5}"
+                    + ")" + TOWN + "(?![\\p{L}\\p{N}])");
 
     /**
      * Closing words people sign tickets with, lower case (English, German, French, Spanish, Italian, Dutch,

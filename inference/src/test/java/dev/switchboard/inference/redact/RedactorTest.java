@@ -184,6 +184,26 @@ class RedactorTest {
     }
 
     @Test
+    void streetAddressesWithTheirTown() {
+        assertThat(r("Bitte an Hauptstraße 5, 10115 Berlin liefern.")).isEqualTo("Bitte an [ADDRESS] liefern.");
+        assertThat(r("Adresse: Lindenweg 12a")).isEqualTo("Adresse: [ADDRESS]");
+        assertThat(r("ship it to 221B Baker Street, London. Thanks")).isEqualTo("ship it to [ADDRESS], London. Thanks");
+        assertThat(r("home: 1600 Pennsylvania Ave, Washington, DC 20500")).isEqualTo("home: [ADDRESS]");
+        assertThat(r("chez moi, 12 rue de la Paix 75002 Paris")).isEqualTo("chez moi, [ADDRESS]");
+        var res = redactor.redact("Musterstr. 7 and 44 Elm Road");
+        assertThat(res.text()).isEqualTo("[ADDRESS] and [ADDRESS]");
+        assertThat(res.count(Kind.ADDRESS)).isEqualTo(2);
+    }
+
+    @Test
+    void roomsFloorsAndVersionsAreNoAddresses() {
+        for (String kept : List.of("Arbeitsplatz 12 im 3. OG", "printer on floor 3 of Building 2", "room 4 Main Hall",
+                "Windows 10 Pro", "I have 2 places left", "Lösung: 3 Schritte", "Office 365 Business Premium")) {
+            assertThat(r(kept)).as(kept).isEqualTo(kept);
+        }
+    }
+
+    @Test
     void customPatterns() {
         Redactor custom = Redactor.builder().pattern("EMP-\\d{5}").pattern("(?i)badge\\s*#?\\d+").build();
         var res = custom.redact("employee EMP-12345 with Badge #778 called");
