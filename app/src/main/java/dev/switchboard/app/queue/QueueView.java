@@ -37,8 +37,10 @@ public final class QueueView extends BorderPane {
     private int holding;
     /** Narrowest the Team column gets: the start of the team's name and its whole confidence. */
     static final double TEAM_MIN_WIDTH = 150;
+    /** The Team column's width for "→ Email & Collaboration ≥99%" in full, which it keeps whenever the subject still has its minimum. */
+    static final double TEAM_FULL_WIDTH = 245;
     /** Narrowest the Subject column gets: "SSO login loop in Power BI" in full. */
-    static final double SUBJECT_MIN_WIDTH = 190;
+    static final double SUBJECT_MIN_WIDTH = 200;
 
     public QueueView(QueueViewModel model) {
         this.model = model;
@@ -292,13 +294,18 @@ public final class QueueView extends BorderPane {
         // and Requester give way down to what still reads, so together they fit the queue's share of a 1024-pixel
         // screen and Requester and Status are never cut off on the right. The subject is what a dispatcher reads
         // first: the team gives way before it (its confidence stays whole, the name is cut and shown whole on
-        // hover), so at 1024 pixels the subject has about 210 px instead of 110.
+        // hover) only when the subject would otherwise drop below its minimum, so at 1024 pixels the subject has
+        // about 200 px instead of 110 and from the default 1280 the team reads in full as before.
         for (var c : java.util.List.of(dup, age, prio)) {
             c.setMinWidth(c.getPrefWidth());
             c.setMaxWidth(c.getPrefWidth());
         }
         status.setMinWidth(72);
-        team.setMinWidth(TEAM_MIN_WIDTH); // "→ Identity & Ac… ≥99%"
+        team.setMinWidth(TEAM_MIN_WIDTH); // "→ Identity… ≥99%"
+        double othersMin = dup.getMinWidth() + age.getMinWidth() + prio.getMinWidth() + SUBJECT_MIN_WIDTH + 64 + 72
+                + 18; // the vertical scroll bar and cell padding
+        table.widthProperty().addListener((o, a, w) ->
+                team.setMinWidth(Math.max(TEAM_MIN_WIDTH, Math.min(TEAM_FULL_WIDTH, w.doubleValue() - othersMin))));
         subject.setMinWidth(SUBJECT_MIN_WIDTH);
         requester.setMinWidth(64);
         table.getColumns().setAll(java.util.List.of(dup, age, prio, team, subject, requester, status));
