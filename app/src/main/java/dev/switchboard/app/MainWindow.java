@@ -273,10 +273,15 @@ public final class MainWindow {
         detail.showLoading(id);
         if (workspace == null) return;
         // Holding J moves through many rows: load the ticket once the selection rests for a moment.
-        detailDebounce.setOnFinished(e -> background.quietly(() -> workspace.store().detail(id), d -> {
+        detailDebounce.setOnFinished(e -> background.quietly(() -> loadDetail(id), d -> {
             if (shownTicket.get() == id) d.ifPresent(detail::show);
         }, err -> showError("Could not load ticket #" + id, err)));
         detailDebounce.playFromStart();
+    }
+
+    /** A ticket for the detail pane: its probable duplicates scored as the compare view scores them (once indexed). */
+    private java.util.Optional<dev.switchboard.persistence.store.TicketDetail> loadDetail(long id) {
+        return services != null ? services.duplicates().detail(id) : workspace.store().detail(id);
     }
 
     private final javafx.scene.control.Button burstBanner = new javafx.scene.control.Button();
@@ -464,7 +469,7 @@ public final class MainWindow {
         QueueRow sel = queueView.table().getSelectionModel().getSelectedItem();
         if (sel != null && rows.stream().anyMatch(r -> r.id() == sel.id())) {
             // keep the detail pane current without stealing focus
-            background.quietly(() -> workspace.store().detail(sel.id()), d -> {
+            background.quietly(() -> loadDetail(sel.id()), d -> {
                 if (shownTicket.get() == sel.id()) d.ifPresent(detail::show);
             }, e -> { });
         }

@@ -80,11 +80,12 @@ public final class CompareDialog {
     private record Done(DuplicateCandidate candidate, int index, Verdict verdict, long ticket, long original) {}
 
     private CompareDialog(Window owner, DuplicateService service, TicketStore store, Background background, String actor,
-                          TicketDetail self, List<DuplicateCandidate> candidates, Verdicts verdicts) {
+                          TicketDetail self, boolean selfUndated, List<DuplicateCandidate> candidates, Verdicts verdicts) {
         this.verdicts = verdicts;
         this.ticketId = self.row().id();
         // known before the first key: which of a pair is the later one (the duplicate) must not wait for a load
-        this.createdSelf = self.row().createdAt();
+        // (none for a ticket imported without one: its stored time is only when it was imported)
+        this.createdSelf = selfUndated ? null : self.row().createdAt();
         this.statusSelf = self.row().status();
         this.service = service;
         this.store = store;
@@ -155,14 +156,15 @@ public final class CompareDialog {
     public static void show(Window owner, DuplicateService service, TicketStore store, Background background, String actor,
                             long ticketId, Verdicts verdicts) {
         background.run("Looking for duplicates of #" + ticketId + "…",
-                () -> new Opening(service.plausibleCandidates(ticketId, 5), store.detail(ticketId).orElse(null)), o -> {
+                () -> new Opening(service.plausibleCandidates(ticketId, 5), store.detail(ticketId).orElse(null),
+                        store.withoutKnownCreation(List.of(ticketId)).contains(ticketId)), o -> {
             List<DuplicateCandidate> cs = o.candidates();
             if (cs.isEmpty() || o.self() == null) {
                 background.status("No probable duplicates of #" + ticketId);
                 return;
             }
             background.status("");
-            CompareDialog d = new CompareDialog(owner, service, store, background, actor, o.self(), cs, verdicts);
+            CompareDialog d = new CompareDialog(owner, service, store, background, actor, o.self(), o.selfUndated(), cs, verdicts);
             d.show(0);
             // at most the usable area, inside it: the view's 1100×620 opened centred on a 1024×700 screen with both
             // edges off it (the ticket texts' first words, Undo and "Next candidate (N)" cut off)
@@ -221,7 +223,7 @@ public final class CompareDialog {
     }
 
     /** What the view opens with: the candidates and the ticket itself (its creation time orders every pair). */
-    private record Opening(List<DuplicateCandidate> candidates, TicketDetail self) {}
+    private record Opening(List<DuplicateCandidate> candidates, TicketDetail self, boolean selfUndated) {}
 
     private record Loaded(TicketDetail self, TicketDetail other, List<dev.switchboard.persistence.store.DuplicateLinks.Link> history) {}
 
@@ -251,9 +253,9 @@ public final class CompareDialog {
         if (saving || mergedInto != null || candidates.isEmpty()) return;
         DuplicateCandidate c = candidates.get(index);
         long other = Long.parseLong(c.id());
-        // The later ticket is the duplicate of the earlier one.
-        long dup = c.created() != null && c.created().isAfter(createdOfSelf()) ? other : ticketId;
-        long orig = dup == ticketId ? other : ticketId;
+        // The later ticket is the duplicate of the earlier one, whichever of the two the view was opened on.
+        long orig = original(ticketId, createdSelf, other, createdOf(c));
+        long dup = orig == ticketId ? other : ticketId;
         String origStatus = orig == other ? statusOther : statusSelf;
         if (v == Verdict.MERGE && origStatus != null && !DuplicateLinks.isOpen(TicketStatus.valueOf(origStatus))) {
             background.status(DuplicateLinks.notOpenToMerge(orig, origStatus));
@@ -338,8 +340,20 @@ public final class CompareDialog {
     /** Set once the view's own ticket was merged here: it is closed, so no further candidates are offered. */
     private Long mergedInto;
 
-    private java.time.Instant createdOfSelf() {
-        return createdSelf == null ? java.time.Instant.MAX : createdSelf; // no creation time: the view's ticket counts as the later one
+    /** A candidate's creation time, null when it was imported without one (the index dates those {@link DuplicateService#UNDATED}). */
+    private static java.time.Instant createdOf(DuplicateCandidate c) {
+        return c.created() == null || c.created().equals(DuplicateService.UNDATED) ? null : c.created();
+    }
+
+    /**
+     * Which of a pair is the original: the one created earlier; when either was imported without a creation time
+     * (null), or both were created at the same instant, the one imported first (the lower id). The same answer
+     * whichever of the two tickets D was pressed on: it used to count the view's own undated ticket as the later
+     * one, so the pair's direction flipped with the ticket the view was opened on.
+     */
+    static long original(long a, java.time.Instant createdA, long b, java.time.Instant createdB) {
+        if (createdA == null || createdB == null || createdA.equals(createdB)) return Math.min(a, b);
+        return createdA.isBefore(createdB) ? a : b;
     }
 
     private static void fill(VBox box, TicketDetail d, Set<String> shared) {

@@ -274,6 +274,34 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
         return !h.isEmpty() && DuplicateLink.State.MERGED.name().equals(h.get(h.size() - 1).state());
     }
 
+    /**
+     * The ticket's detail with each pair awaiting a verdict scored as the compare view (D) scores it now, not as
+     * it was when the pair was flagged: the pane and the compare view said two numbers for one pair. The current
+     * score is the one to show: it is what the verdict is given on (the tickets' text with later updates and
+     * merged reports, the calibration refitted after each verdict); the flagged score stays in the pair's record.
+     * Linked and merged pairs keep theirs (the pane shows none). Before the index is built, the stored scores.
+     */
+    public java.util.Optional<dev.switchboard.persistence.store.TicketDetail> detail(long ticketId) {
+        return store.detail(ticketId).map(this::withCurrentScores);
+    }
+
+    dev.switchboard.persistence.store.TicketDetail withCurrentScores(dev.switchboard.persistence.store.TicketDetail d) {
+        if (!ready || d.duplicates().isEmpty()) return d;
+        long self = d.row().id();
+        List<dev.switchboard.persistence.store.TicketDetail.DuplicateView> out = new ArrayList<>();
+        for (var p : d.duplicates()) {
+            DuplicateCandidate now = p.pending() ? pair(self, p.otherId()) : null;
+            out.add(now == null ? p : new dev.switchboard.persistence.store.TicketDetail.DuplicateView(p.otherId(),
+                    p.otherSubject(), p.otherStatus(), p.otherIsOriginal(), now.probability(), p.state(), p.actor(), p.at(),
+                    p.otherMergedInto(), p.selfMerged()));
+        }
+        // as the store orders them: awaiting a verdict first, best first
+        out.sort(Comparator.comparing((dev.switchboard.persistence.store.TicketDetail.DuplicateView v) -> !v.pending())
+                .thenComparing(v -> -v.score()));
+        return new dev.switchboard.persistence.store.TicketDetail(d.row(), d.body(), d.updates(), d.suggestion(), d.routing(),
+                out, d.mergedInto());
+    }
+
     public DuplicateCandidate pair(long a, long b) {
         return finder.pair(Long.toString(a), Long.toString(b));
     }

@@ -35,6 +35,12 @@ public final class QueueView extends BorderPane {
     /** The selected ticket as the dispatcher sees it: a row change that re-selects it is no change here. */
     private final javafx.beans.property.ReadOnlyObjectWrapper<QueueRow> current = new javafx.beans.property.ReadOnlyObjectWrapper<>(this, "current");
     private int holding;
+    /** Narrowest the Team column gets: the start of the team's name and its whole confidence. */
+    static final double TEAM_MIN_WIDTH = 150;
+    /** The Team column's width for "→ Email & Collaboration ≥99%" in full, which it keeps whenever the subject still has its minimum. */
+    static final double TEAM_FULL_WIDTH = 245;
+    /** Narrowest the Subject column gets: "SSO login loop in Power BI" in full. */
+    static final double SUBJECT_MIN_WIDTH = 200;
 
     public QueueView(QueueViewModel model) {
         this.model = model;
@@ -259,7 +265,7 @@ public final class QueueView extends BorderPane {
         prio.setComparator(Comparator.comparing(QueueViewModel::effectivePriority, Comparator.nullsLast(Comparator.naturalOrder())));
         prio.setCellFactory(c -> new CurrentOrSuggestedCell(QueueRow::priority, QueueRow::suggestedPriority, false));
 
-        TableColumn<QueueRow, QueueRow> team = column("Team", r -> r, 230);
+        TableColumn<QueueRow, QueueRow> team = column("Team", r -> r, 220);
         team.setId("col-team");
         team.setComparator(Comparator.comparing(QueueViewModel::effectiveTeam, Comparator.nullsLast(Comparator.naturalOrder())));
         team.setCellFactory(c -> new CurrentOrSuggestedCell(QueueRow::team, QueueRow::suggestedTeam, true));
@@ -267,19 +273,41 @@ public final class QueueView extends BorderPane {
         // one line each, bidi overrides left out: also for tickets stored before they were removed on the way in
         TableColumn<QueueRow, String> subject = column("Subject", r -> shown(r.subject()), 380);
         subject.setId("col-subject");
-        TableColumn<QueueRow, String> requester = column("Requester", r -> shown(r.requester()), 150);
+        subject.setCellFactory(c -> new TableCell<>() {
+            private final javafx.scene.control.Tooltip tip = new javafx.scene.control.Tooltip();
+            { tip.setWrapText(true); tip.setMaxWidth(480); }
+            @Override protected void updateItem(String s, boolean empty) {
+                super.updateItem(s, empty);
+                setText(empty ? null : s);
+                // the whole subject on hover, also when the column cuts it ("SSO login lo…")
+                tip.setText(s);
+                setTooltip(empty || s == null || s.isEmpty() ? null : tip);
+            }
+        });
+        TableColumn<QueueRow, String> requester = column("Requester", r -> shown(r.requester()), 120);
         requester.setId("col-requester");
-        TableColumn<QueueRow, String> status = column("Status", r -> statusLabel(r, Instant.now()), 88);
+        TableColumn<QueueRow, String> status = column("Status", r -> statusLabel(r, Instant.now()), 80);
         status.setId("col-status");
 
-        // Dup, Age and Priority never shrink (their badge, "21w" and header would be cut); Status, Subject and
-        // Requester give way down to what still reads, so together they fit the queue's share of a 1024-pixel
-        // screen and Requester and Status are never cut off on the right
-        for (var c : java.util.List.of(dup, age, prio)) c.setMinWidth(c.getPrefWidth());
+        // Dup, Age and Priority never shrink (their badge, "21w" and header would be cut) nor grow (a wider
+        // window's room goes to the text columns); Team, Status, Subject
+        // and Requester give way down to what still reads, so together they fit the queue's share of a 1024-pixel
+        // screen and Requester and Status are never cut off on the right. The subject is what a dispatcher reads
+        // first: the team gives way before it (its confidence stays whole, the name is cut and shown whole on
+        // hover) only when the subject would otherwise drop below its minimum, so at 1024 pixels the subject has
+        // about 200 px instead of 110 and from the default 1280 the team reads in full as before.
+        for (var c : java.util.List.of(dup, age, prio)) {
+            c.setMinWidth(c.getPrefWidth());
+            c.setMaxWidth(c.getPrefWidth());
+        }
         status.setMinWidth(72);
-        team.setMinWidth(245); // "→ Email & Collaboration ≥99%" in full
-        subject.setMinWidth(100);
-        requester.setMinWidth(60);
+        team.setMinWidth(TEAM_MIN_WIDTH); // "→ Identity… ≥99%"
+        double othersMin = dup.getMinWidth() + age.getMinWidth() + prio.getMinWidth() + SUBJECT_MIN_WIDTH + 64 + 72
+                + 18; // the vertical scroll bar and cell padding
+        table.widthProperty().addListener((o, a, w) ->
+                team.setMinWidth(Math.max(TEAM_MIN_WIDTH, Math.min(TEAM_FULL_WIDTH, w.doubleValue() - othersMin))));
+        subject.setMinWidth(SUBJECT_MIN_WIDTH);
+        requester.setMinWidth(64);
         table.getColumns().setAll(java.util.List.of(dup, age, prio, team, subject, requester, status));
 
         table.setItems(model.visibleRows());
@@ -376,6 +404,7 @@ public final class QueueView extends BorderPane {
             super.updateItem(r, empty);
             getStyleClass().removeAll("suggested", "suggested-confident", "current");
             setGraphic(null);
+            setTooltip(null);
             if (empty || r == null) {
                 setText(null);
                 return;
@@ -384,6 +413,7 @@ public final class QueueView extends BorderPane {
             if (cur != null) {
                 setText(cur);
                 getStyleClass().add("current");
+                if (showConfidence) setTooltip(new javafx.scene.control.Tooltip(cur));
                 return;
             }
             String sug = suggested.apply(r);
@@ -394,7 +424,11 @@ public final class QueueView extends BorderPane {
             setText("→ " + sug);
             if (showConfidence) {
                 Label pct = new Label(TriageSuggestion.percent(r.confidence()));
+                pct.setId("team-confidence");
+                // the name is cut in a narrow column, never the confidence
+                pct.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
                 pct.getStyleClass().add(r.confident() ? "suggested-confident" : "suggested");
+                setTooltip(new javafx.scene.control.Tooltip("Suggested: " + sug + ", " + pct.getText()));
                 setGraphic(pct);
                 setContentDisplay(javafx.scene.control.ContentDisplay.RIGHT);
                 setGraphicTextGap(6);
