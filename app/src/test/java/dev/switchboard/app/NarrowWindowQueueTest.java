@@ -1,5 +1,7 @@
 package dev.switchboard.app;
 
+import static dev.switchboard.app.TriageWindowFixture.table;
+import static dev.switchboard.app.TriageWindowFixture.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.app.ui.Background;
@@ -11,11 +13,9 @@ import dev.switchboard.persistence.store.TaxonomyRow;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
-import javafx.scene.control.TableView;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -58,15 +58,6 @@ class NarrowWindowQueueTest {
         ws.close();
     }
 
-    @SuppressWarnings("unchecked")
-    private TableView<QueueRow> table(FxRobot robot) {
-        return (TableView<QueueRow>) robot.lookup("#queue").queryAs(TableView.class);
-    }
-
-    private void waitFor(java.util.concurrent.Callable<Boolean> condition) throws Exception {
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> WaitForAsyncUtils.asyncFx(condition).get());
-    }
-
     private TableColumn<QueueRow, ?> column(FxRobot robot, String id) {
         return table(robot).getColumns().stream().filter(c -> id.equals(c.getId())).findFirst().orElseThrow();
     }
@@ -98,12 +89,12 @@ class NarrowWindowQueueTest {
     }
 
     private void suggest(FxRobot robot, String team) throws Exception {
-        waitFor(() -> table(robot).getItems().size() == 2);
+        waitFor(10, () -> table(robot).getItems().size() == 2);
         for (QueueRow r : table(robot).getItems()) {
             ws.store().saveSuggestion(r.id(), new SuggestionData("local", "m", "OK", team, "P3", 0.995, true,
                     team + "=0.995", "P3=0.9", "", "", "", 1)).join();
         }
-        waitFor(() -> table(robot).getItems().stream().allMatch(r -> team.equals(r.suggestedTeam())));
+        waitFor(10, () -> table(robot).getItems().stream().allMatch(r -> team.equals(r.suggestedTeam())));
     }
 
     @Test
