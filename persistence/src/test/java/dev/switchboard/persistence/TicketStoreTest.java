@@ -137,8 +137,7 @@ class TicketStoreTest {
         long closed = java.nio.file.Files.size(dir.resolve("test.mv.db"));
         assertThat(closed).as("database file of 30,000 tickets after closing (%,d bytes while open)", open)
                 .isLessThan(open * 2 / 3);
-        // without compaction at the close the file stays at its 54 MB (no bulk write here: BulkSpaceTest covers
-        // imports). What H2's time-boxed compaction at the close leaves varies with the machine's load: 14-17 MB after
+        // without compaction at the close the file stays at its 54 MB. What H2's time-boxed compaction at the close leaves varies with the machine's load: 14-17 MB after
         // 10 s on an idle machine, 27 MB with two builds running beside it, 16 MB with H2's default 200 ms (before V7
         // dropped the content-hash index: 18 of 52 MB after 200 ms, 13 MB after 10 s)
         db = Database.open(StoreTestSupport.url(dir));

@@ -57,26 +57,15 @@ public final class BenchImportCommand implements Callable<Integer> {
                 long importPeak;
                 long cpu0;
                 long cpu1;
-                long tidyPeak;
-                long afterTidy;
-                double tidySecs;
                 try (Workspace ws = Workspace.open("jdbc:h2:file:" + dir.resolve("bench"))) {
                     tOpen = System.nanoTime();
                     cpu0 = processCpuNanos();
                     r = new TicketImporter(ws.store()).batchSize(batch).run(file, mapping.toMapping(), null);
                     importPeak = sizes.peakSoFar();
                     cpu1 = processCpuNanos();
-                    long tt = System.nanoTime();
-                    ws.database().awaitBulkWrites();
-                    tidySecs = (System.nanoTime() - tt) / 1e9;
-                    tidyPeak = sizes.peakSoFar();
-                    afterTidy = Files.size(dir.resolve("bench.mv.db"));
                 } catch (ImportException e) {
                     err.println("switchboard bench-import: " + e.getMessage());
                     return 2;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return 3;
                 } finally {
                     sizes.stop();
                 }
@@ -85,12 +74,10 @@ public final class BenchImportCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "run %d: %,d rows read, %,d created, %,d rejected in %.2f s = %,.0f tickets/s"
                                 + " (open+migrate %.2f s, close %.2f s, batch %d; process CPU while importing %.2f s)%s%n",
                         i, r.rowsRead(), r.created(), r.rejected(), secs, r.ticketsPerSecond(),
-                        (tOpen - t0) / 1e9, (t1 - tOpen) / 1e9 - secs - tidySecs, batch, (cpu1 - cpu0) / 1e9, r.complete() ? "" : " INCOMPLETE");
+                        (tOpen - t0) / 1e9, (t1 - tOpen) / 1e9 - secs, batch, (cpu1 - cpu0) / 1e9, r.complete() ? "" : " INCOMPLETE");
                 long closed = Files.size(dir.resolve("bench.mv.db"));
-                out.printf(Locale.ROOT, "       database file: peak %.1f MB while importing (%.1f× its size once closed); final pass"
-                                + " %.2f s after the import (peak %.1f MB), %.1f MB after it, %.1f MB once closed%n",
-                        importPeak / 1048576.0, closed == 0 ? 0.0 : (double) importPeak / closed, tidySecs,
-                        tidyPeak / 1048576.0, afterTidy / 1048576.0, closed / 1048576.0);
+                out.printf(Locale.ROOT, "       database file: peak %.1f MB while importing (%.1f× its size once closed), %.1f MB once closed%n",
+                        importPeak / 1048576.0, closed == 0 ? 0.0 : (double) importPeak / closed, closed / 1048576.0);
                 out.flush();
                 if (!r.complete()) code = 3;
             } finally {

@@ -1,7 +1,6 @@
 package dev.switchboard.app.importer;
 
 import dev.switchboard.inference.data.TableReader;
-import dev.switchboard.persistence.db.BulkSpace;
 import dev.switchboard.persistence.entity.Ticket;
 import dev.switchboard.persistence.store.ImportBatchResult;
 import dev.switchboard.persistence.store.NewTicket;
@@ -164,19 +163,15 @@ public final class TicketImporter {
         for (TaxonomyRow p : store.priorities()) knownPriorities.add(p.name());
         Run run = new Run(file, m, l, totalBytes, knownPriorities);
         TableReader.Summary summary = null;
-        // an import rewrites many index pages per batch: their old versions' space is given back as it goes
-        try (BulkSpace.Handle bulk = store.beginBulkWrite()) {
-            run.bulk = bulk;
-            try {
-                summary = TableReader.read(file, run, run.bytes);
-                if (run.failure == null && !run.stopped) run.flush(true);
-            } catch (IOException e) {
-                run.failure = "reading stopped: " + e.getMessage();
-            } catch (RuntimeException e) {
-                run.failure = "import failed: " + e.getMessage();
-            } finally {
-                run.drainAll();
-            }
+        try {
+            summary = TableReader.read(file, run, run.bytes);
+            if (run.failure == null && !run.stopped) run.flush(true);
+        } catch (IOException e) {
+            run.failure = "reading stopped: " + e.getMessage();
+        } catch (RuntimeException e) {
+            run.failure = "import failed: " + e.getMessage();
+        } finally {
+            run.drainAll();
         }
         boolean readAll = summary != null && summary.complete() && !run.stopped;
         if (summary != null && !summary.complete() && !run.stopped && run.failure == null) {
@@ -230,8 +225,6 @@ public final class TicketImporter {
         /** Per content hash alone, as builds before the created value counted (legacy ids). */
         final Map<String, Integer> legacyOccurrences = new HashMap<>();
         final Deque<CompletableFuture<ImportBatchResult>> inFlight = new ArrayDeque<>();
-        /** Space housekeeping of this import's batches (null: none). */
-        BulkSpace.Handle bulk;
         final List<String> problems = new ArrayList<>();
         final List<String> warnings = new ArrayList<>();
         List<NewTicket> batch = new ArrayList<>();
@@ -462,7 +455,7 @@ public final class TicketImporter {
             }
             if (!batch.isEmpty()) {
                 batches++;
-                inFlight.add(store.saveTickets(batch, actor, bulk));
+                inFlight.add(store.saveTickets(batch, actor));
                 batch = new ArrayList<>();
                 listener.progress(new ImportListener.Progress(rowsRead, saved(), bytes.get(), totalBytes,
                         "saving batch " + batches));

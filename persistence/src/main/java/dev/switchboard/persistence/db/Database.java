@@ -58,7 +58,6 @@ public final class Database implements AutoCloseable {
     private final String user;
     private final String password;
     private final SessionFactory sessionFactory;
-    private final BulkSpace bulkSpace = new BulkSpace(this);
     private volatile boolean closed;
     /** Waits out another process handing the shared file over (see {@link Handover}). */
     private final Handover handover;
@@ -74,27 +73,6 @@ public final class Database implements AutoCloseable {
     /** The hand-over of a shared H2 file: whether this process waits for it now, and listeners. */
     public Handover handover() {
         return handover;
-    }
-
-    /**
-     * Starts a bulk write (an import): until the handle is closed, {@link BulkSpace.Handle#afterBatch} gives back
-     * the space of replaced pages of an embedded H2 file as the import goes (see {@link BulkSpace}).
-     */
-    public BulkSpace.Handle beginBulkWrite() {
-        return bulkSpace.begin();
-    }
-
-    /** As {@link #beginBulkWrite()} with another retention time while it lasts (tests). */
-    BulkSpace.Handle beginBulkWrite(int retentionMs) {
-        return bulkSpace.begin(retentionMs);
-    }
-
-    /**
-     * Waits until the last bulk write's final pass over the file is done (it starts on its own thread once the
-     * retention time has passed after the import): for tests and benchmarks that measure the file.
-     */
-    public void awaitBulkWrites() throws InterruptedException {
-        bulkSpace.awaitTidy();
     }
 
     /** Default location: {@code $XDG_DATA_HOME/switchboard} or {@code ~/.local/share/switchboard}. */
@@ -184,14 +162,7 @@ public final class Database implements AutoCloseable {
         }
         SessionFactory sf = cfg.buildSessionFactory();
         restrictH2Files(eff); // the lock file is written anew each time the file is opened
-        Database db = new Database(eff, user, password, sf);
-        if (eff.toUpperCase(java.util.Locale.ROOT).startsWith("JDBC:H2:FILE:")) db.bulkSpace.startHousekeeping();
-        return db;
-    }
-
-    /** Restarts the housekeeping between bulk writes with another retention time and period (tests). */
-    void housekeeping(int retentionMs, long periodMs) {
-        bulkSpace.startHousekeeping(retentionMs, periodMs);
+        return new Database(eff, user, password, sf);
     }
 
     /**
@@ -444,8 +415,6 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
-        bulkSpace.finish(); // a pending final pass over the file first, so that H2's compaction at the close finds little
-        bulkSpace.shutdown();
         closed = true;
         sessionFactory.close();
         synchronized (keeperLock) {

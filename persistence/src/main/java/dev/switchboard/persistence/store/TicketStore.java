@@ -1,6 +1,5 @@
 package dev.switchboard.persistence.store;
 
-import dev.switchboard.persistence.db.BulkSpace;
 import dev.switchboard.persistence.db.Database;
 import dev.switchboard.persistence.entity.Decision;
 import dev.switchboard.persistence.entity.DuplicateLink;
@@ -76,16 +75,7 @@ public final class TicketStore implements AutoCloseable {
 
     /** Runs a write on the writer thread in one transaction. */
     public <T> CompletableFuture<T> write(Function<Session, T> work) {
-        return write(work, null);
-    }
-
-    /** As {@link #write(Function)}; with a bulk write, its housekeeping follows the commit on the writer thread. */
-    private <T> CompletableFuture<T> write(Function<Session, T> work, BulkSpace.Handle bulk) {
-        return CompletableFuture.supplyAsync(() -> {
-            T r = db.inTransaction(work);
-            if (bulk != null) bulk.afterBatch();
-            return r;
-        }, writer);
+        return CompletableFuture.supplyAsync(() -> db.inTransaction(work), writer);
     }
 
     /**
@@ -179,20 +169,6 @@ public final class TicketStore implements AutoCloseable {
      * decision appended). Durable when the future completes.
      */
     public CompletableFuture<ImportBatchResult> saveTickets(List<NewTicket> batch, String actor) {
-        return saveTickets(batch, actor, null);
-    }
-
-    /** Starts a bulk write (an import); pass the handle to each {@link #saveTickets(List, String, BulkSpace.Handle)}. */
-    public BulkSpace.Handle beginBulkWrite() {
-        return db.beginBulkWrite();
-    }
-
-    /**
-     * As {@link #saveTickets(List, String)}, part of a bulk write: once the batch is committed, the writer thread
-     * gives back the space its replaced pages took ({@link BulkSpace.Handle#afterBatch}) before it completes the
-     * future, so an import cannot outrun that.
-     */
-    public CompletableFuture<ImportBatchResult> saveTickets(List<NewTicket> batch, String actor, BulkSpace.Handle bulk) {
         return write(s -> {
             Map<String, Set<String>> ids = new HashMap<>();
             for (NewTicket t : batch) {
@@ -255,7 +231,7 @@ public final class TicketStore implements AutoCloseable {
             List<Long> decided = new ArrayList<>();
             List<Long> created = s.doReturningWork(c -> insertTickets(c, toInsert, teams, prios, actor, now, decided));
             return new ImportBatchResult(created, skipped, List.copyOf(decided));
-        }, bulk).thenApply(r -> {
+        }).thenApply(r -> {
             fireChanged(r.createdIds());
             return r;
         });
