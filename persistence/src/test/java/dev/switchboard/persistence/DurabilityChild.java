@@ -6,7 +6,7 @@ import dev.switchboard.persistence.store.TicketStore;
 import java.time.Instant;
 import java.util.List;
 
-/** Child JVM for the kill -9 test: saves one ticket, says so, then waits to be killed. */
+/** Child JVM for the kill -9 tests: saves one ticket, says so, then waits to be killed; or saves a stream of them. */
 public final class DurabilityChild {
     public static void main(String[] args) throws Exception {
         Database db = Database.open(args[0]);
@@ -21,6 +21,15 @@ public final class DurabilityChild {
             var rec = new dev.switchboard.persistence.store.DecisionLedger(store).decide(dev.switchboard.persistence.store.DecisionRequest.of(
                     other, version, dev.switchboard.persistence.entity.DecisionKind.OVERRIDDEN, "Facilities", null, null, "dana")).join();
             System.out.println("DECIDED " + rec.id() + " " + other);
+        }
+        if (args.length > 1 && args[1].equals("stream")) {
+            // one ticket per commit until killed, each acknowledged only once its save completed
+            for (int i = 0; ; i++) {
+                long t = store.saveTickets(List.of(new NewTicket("test", "s-" + i, "Stream " + i, "", "cy", Instant.now(), null, null)),
+                        "tester").join().createdIds().get(0);
+                System.out.println("ACK " + t);
+                System.out.flush();
+            }
         }
         System.out.println("SAVED " + id);
         System.out.flush();
