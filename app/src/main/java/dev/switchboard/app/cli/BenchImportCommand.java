@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench-import", mixinStandardHelpOptions = true,
         description = "Imports a file into a fresh temporary H2 database and prints rows, seconds and tickets/s end to end "
                 + "(database open + migration excluded and reported separately), and the database file's size: its peak while "
-                + "importing (sampled every 20 ms), after the import's final pass and once closed. The temporary database is deleted.")
+                + "importing (sampled every 20 ms) and once closed. The temporary database is deleted.")
 public final class BenchImportCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "FILE") Path file;

@@ -291,13 +291,9 @@ public final class DuplicateService implements StoreListener, AutoCloseable {
         List<dev.switchboard.persistence.store.TicketDetail.DuplicateView> out = new ArrayList<>();
         for (var p : d.duplicates()) {
             DuplicateCandidate now = p.pending() ? pair(self, p.otherId()) : null;
-            out.add(now == null ? p : new dev.switchboard.persistence.store.TicketDetail.DuplicateView(p.otherId(),
-                    p.otherSubject(), p.otherStatus(), p.otherIsOriginal(), now.probability(), p.state(), p.actor(), p.at(),
-                    p.otherMergedInto(), p.selfMerged()));
+            out.add(now == null ? p : p.withScore(now.probability()));
         }
-        // as the store orders them: awaiting a verdict first, best first
-        out.sort(Comparator.comparing((dev.switchboard.persistence.store.TicketDetail.DuplicateView v) -> !v.pending())
-                .thenComparing(v -> -v.score()));
+        out.sort(dev.switchboard.persistence.store.TicketDetail.DuplicateView.ORDER); // as the store orders them
         return new dev.switchboard.persistence.store.TicketDetail(d.row(), d.body(), d.updates(), d.suggestion(), d.routing(),
                 out, d.mergedInto());
     }

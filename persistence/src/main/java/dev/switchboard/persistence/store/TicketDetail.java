@@ -45,6 +45,16 @@ public record TicketDetail(QueueRow row, String body, List<Update> updates, Sugg
             this(otherId, otherSubject, otherStatus, otherIsOriginal, score, state, actor, at, null, false);
         }
 
+        /** The order the detail pane lists pairs in: those awaiting a verdict first, each group best score first. */
+        public static final java.util.Comparator<DuplicateView> ORDER =
+                java.util.Comparator.comparing((DuplicateView d) -> !d.pending()).thenComparing(d -> -d.score());
+
+        /** The same pair with another score (scored again now). */
+        public DuplicateView withScore(double newScore) {
+            return new DuplicateView(otherId, otherSubject, otherStatus, otherIsOriginal, newScore, state, actor, at,
+                    otherMergedInto, selfMerged);
+        }
+
         /** Awaits a verdict: latest state SUGGESTED or UNDONE, and neither ticket merged into another one. */
         public boolean pending() {
             return (state.equals("SUGGESTED") || state.equals("UNDONE")) && otherMergedInto == null && !selfMerged;

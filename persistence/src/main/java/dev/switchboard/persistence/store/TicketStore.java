@@ -661,8 +661,7 @@ public final class TicketStore implements AutoCloseable {
                     pending ? shape.getScore() : l.getScore(), l.getState().name(), l.getActor(), l.getCreatedAt(),
                     other.getDuplicateOf() == null ? null : other.getDuplicateOf().getId(), self.getDuplicateOf() != null));
         }
-        out.sort(java.util.Comparator.comparing((TicketDetail.DuplicateView d) -> !d.pending())
-                .thenComparing(d -> -d.score()));
+        out.sort(TicketDetail.DuplicateView.ORDER);
         return out;
     }
 
