@@ -302,12 +302,12 @@ public final class QueueView extends BorderPane {
         }
         status.setMinWidth(72);
         team.setMinWidth(TEAM_MIN_WIDTH); // "→ Identity… ≥99%"
-        double othersMin = dup.getMinWidth() + age.getMinWidth() + prio.getMinWidth() + SUBJECT_MIN_WIDTH + 64 + 72
-                + 18; // the vertical scroll bar and cell padding
-        table.widthProperty().addListener((o, a, w) ->
-                team.setMinWidth(Math.max(TEAM_MIN_WIDTH, Math.min(TEAM_FULL_WIDTH, w.doubleValue() - othersMin))));
         subject.setMinWidth(SUBJECT_MIN_WIDTH);
         requester.setMinWidth(64);
+        double othersMin = dup.getMinWidth() + age.getMinWidth() + prio.getMinWidth() + subject.getMinWidth()
+                + requester.getMinWidth() + status.getMinWidth() + 18; // and the vertical scroll bar and cell padding
+        table.widthProperty().addListener((o, a, w) ->
+                team.setMinWidth(Math.max(TEAM_MIN_WIDTH, Math.min(TEAM_FULL_WIDTH, w.doubleValue() - othersMin))));
         table.getColumns().setAll(java.util.List.of(dup, age, prio, team, subject, requester, status));
 
         table.setItems(model.visibleRows());
